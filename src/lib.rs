@@ -1,0 +1,13 @@
+//! panelaudit: load → validate → score → prioritise → plan → render → write.
+//!
+//! Each stage is a module with one job; data flows one way. The binary (`main.rs`) only parses
+//! arguments and maps outcomes to exit codes.
+
+pub mod bundled;
+pub mod cli;
+pub mod commands;
+pub mod diag;
+pub mod load;
+pub mod model;
+pub mod source;
+pub mod validate;

@@ -1,0 +1,425 @@
+//! Stage 1: find the files of a partnership folder (or a collection of them) and parse each
+//! one, keeping its text so every later problem can point at a line and column.
+
+pub mod raw;
+
+use crate::bundled;
+use crate::diag::Diagnostics;
+use crate::source::{self, SourceFile};
+use raw::*;
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A parsed file together with its text.
+#[derive(Debug)]
+pub struct Parsed<T> {
+    pub file: Arc<SourceFile>,
+    pub value: T,
+}
+
+#[derive(Debug)]
+pub struct RawCycle {
+    /// The folder name, which is the cycle id.
+    pub id: String,
+    pub display_dir: String,
+    pub cycle: Option<Parsed<CycleFile>>,
+    /// (file stem, parsed file), sorted by file name.
+    pub responses: Vec<(String, Parsed<ResponseFile>)>,
+    pub moderation: Option<Parsed<ModerationFile>>,
+}
+
+#[derive(Debug)]
+pub struct RawBriefing {
+    pub slug: String,
+    pub file: Arc<SourceFile>,
+    pub front: Option<BriefingFrontMatter>,
+    /// Byte offset where the Markdown body starts.
+    pub body_start: usize,
+}
+
+/// Everything found in one partnership folder, parsed but not yet cross-checked.
+#[derive(Debug)]
+pub struct RawAudit {
+    pub dir: PathBuf,
+    pub display_dir: String,
+    pub folder: String,
+    pub partnership: Option<Parsed<PartnershipFile>>,
+    pub bundled_frameworks: Vec<Parsed<FrameworkFile>>,
+    pub local_frameworks: Vec<Parsed<FrameworkFile>>,
+    pub library: Option<Parsed<MetricsFile>>,
+    pub metrics: Option<Parsed<MetricsFile>>,
+    pub metrics_csv: Option<Arc<SourceFile>>,
+    pub actions: Option<Parsed<ActionsFile>>,
+    pub cycles: Vec<RawCycle>,
+    pub briefings: Vec<RawBriefing>,
+    pub deny: Option<Arc<SourceFile>>,
+    pub templates: Option<PathBuf>,
+}
+
+/// What a DIR argument turned out to be.
+#[derive(Debug)]
+pub enum Target {
+    Partnership(PathBuf),
+    /// A folder of partnership folders, sorted by folder name.
+    Collection(Vec<PathBuf>),
+}
+
+/// Decides whether `dir` is a partnership folder or a collection of them.
+pub fn discover(dir: &Path) -> Result<Target, String> {
+    let shown = source::display_path(dir);
+    if !dir.exists() {
+        return Err(format!("{shown}: no such folder"));
+    }
+    if !dir.is_dir() {
+        return Err(format!(
+            "{shown}: not a folder; give a partnership folder or a collection"
+        ));
+    }
+    if dir.join("partnership.toml").is_file() {
+        return Ok(Target::Partnership(dir.to_path_buf()));
+    }
+    let members: Vec<PathBuf> = sorted_entries(dir)
+        .into_iter()
+        .filter(|p| p.is_dir() && p.join("partnership.toml").is_file())
+        .collect();
+    if members.is_empty() {
+        Err(format!(
+            "{shown}: not a partnership folder (it has no partnership.toml) nor a collection (no subfolder has one); `panelaudit init {shown} --name NAME --framework ID` starts one"
+        ))
+    } else {
+        Ok(Target::Collection(members))
+    }
+}
+
+/// Entries of a folder sorted by name, hidden ones (starting with '.') left out.
+pub fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                !p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'))
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    v.sort();
+    v
+}
+
+fn files_with_ext(dir: &Path, ext: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in sorted_entries(dir) {
+        if p.is_file() && p.extension().is_some_and(|e| e == ext) {
+            out.push(p);
+        } else if p.is_file() {
+            diags.path_warning(
+                source::display_path(&p),
+                format!("ignored: only .{ext} files are read in this folder"),
+            );
+        }
+    }
+    out
+}
+
+/// Reads a file into a SourceFile, reporting unreadable or non-UTF-8 files.
+pub fn read_source(path: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFile>> {
+    let shown = source::display_path(path);
+    match source::read_text(path) {
+        Ok(text) => Some(Arc::new(SourceFile::new(shown, text))),
+        Err(e) => {
+            diags.path_error(shown, e.to_string());
+            None
+        }
+    }
+}
+
+/// Parses TOML text into `T`, reporting a syntax or shape error at its place.
+pub fn parse_toml<T: DeserializeOwned>(
+    file: &Arc<SourceFile>,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    match toml::from_str::<T>(&file.text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let message = e.message().trim().to_string();
+            let d = diags.error(file, span, tidy_toml_message(&message));
+            if message.starts_with("missing field") {
+                d.with_help("see the file formats in the README");
+            }
+            None
+        }
+    }
+}
+
+/// The toml crate's messages name Rust types (`i64`, `f64`); say it in the user's terms.
+fn tidy_toml_message(message: &str) -> String {
+    message
+        .replace("expected f64", "expected a number")
+        .replace("expected i64", "expected a whole number")
+        .replace("expected u32", "expected a whole number")
+        .replace("expected a boolean", "expected true or false")
+        .replace("expected a sequence", "expected a list [ ... ]")
+        .replace(
+            "expected a TOML datetime",
+            "expected a date such as 2025-11-28 (no quotes)",
+        )
+}
+
+fn read_toml<T: DeserializeOwned>(path: &Path, diags: &mut Diagnostics) -> Option<Parsed<T>> {
+    let file = read_source(path, diags)?;
+    let value = parse_toml(&file, diags)?;
+    Some(Parsed { file, value })
+}
+
+fn read_optional<T: DeserializeOwned>(path: &Path, diags: &mut Diagnostics) -> Option<Parsed<T>> {
+    if path.is_file() {
+        read_toml(path, diags)
+    } else {
+        None
+    }
+}
+
+/// Parses the frameworks and the metric library shipped in the binary.
+pub fn bundled(
+    diags: &mut Diagnostics,
+) -> (Vec<Parsed<FrameworkFile>>, Option<Parsed<MetricsFile>>) {
+    let frameworks = bundled::FRAMEWORKS
+        .iter()
+        .filter_map(|(name, text)| {
+            let file = Arc::new(SourceFile::new(
+                format!("<bundled>/frameworks/{name}"),
+                text.to_string(),
+            ));
+            let value = parse_toml(&file, diags)?;
+            Some(Parsed { file, value })
+        })
+        .collect();
+    let file = Arc::new(SourceFile::new(
+        "<bundled>/metrics/library.toml",
+        bundled::METRIC_LIBRARY.to_string(),
+    ));
+    let library = parse_toml(&file, diags).map(|value| Parsed { file, value });
+    (frameworks, library)
+}
+
+/// Loads every file of one partnership folder.
+pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
+    let display_dir = source::display_path(dir);
+    let folder = dir
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| display_dir.clone());
+    let (bundled_frameworks, library) = bundled(diags);
+    let partnership_path = dir.join("partnership.toml");
+    let partnership = if partnership_path.is_file() {
+        read_toml(&partnership_path, diags)
+    } else {
+        diags.path_error(
+            source::display_path(&partnership_path),
+            "missing: every partnership folder needs a partnership.toml",
+        );
+        None
+    };
+
+    let frameworks_dir = dir.join("frameworks");
+    let local_frameworks = if frameworks_dir.is_dir() {
+        files_with_ext(&frameworks_dir, "toml", diags)
+            .iter()
+            .filter_map(|p| read_toml(p, diags))
+            .collect()
+    } else {
+        Vec::new()
+    };
+
+    let metrics = read_optional(&dir.join("metrics.toml"), diags);
+    let csv_path = dir.join("metrics.csv");
+    let metrics_csv = if csv_path.is_file() {
+        read_source(&csv_path, diags)
+    } else {
+        None
+    };
+    let actions = read_optional(&dir.join("actions.toml"), diags);
+
+    let mut cycles = Vec::new();
+    let cycles_dir = dir.join("cycles");
+    for cdir in sorted_entries(&cycles_dir) {
+        if !cdir.is_dir() {
+            diags.path_warning(
+                source::display_path(&cdir),
+                "ignored: only cycle folders belong in cycles/",
+            );
+            continue;
+        }
+        cycles.push(load_cycle(&cdir, diags));
+    }
+
+    let mut briefings = Vec::new();
+    let bdir = dir.join("briefings");
+    if bdir.is_dir() {
+        for p in files_with_ext(&bdir, "md", diags) {
+            if let Some(b) = load_briefing(&p, diags) {
+                briefings.push(b);
+            }
+        }
+    }
+
+    let deny_path = dir.join("publication").join("deny.txt");
+    let deny = if deny_path.is_file() {
+        read_source(&deny_path, diags)
+    } else {
+        None
+    };
+    let templates = Some(dir.join("templates")).filter(|p| p.is_dir());
+
+    RawAudit {
+        dir: dir.to_path_buf(),
+        display_dir,
+        folder,
+        partnership,
+        bundled_frameworks,
+        local_frameworks,
+        library,
+        metrics,
+        metrics_csv,
+        actions,
+        cycles,
+        briefings,
+        deny,
+        templates,
+    }
+}
+
+fn load_cycle(cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
+    let id = cdir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let display_dir = source::display_path(cdir);
+    let cycle_path = cdir.join("cycle.toml");
+    let cycle = if cycle_path.is_file() {
+        read_toml(&cycle_path, diags)
+    } else {
+        diags.path_error(
+            source::display_path(&cycle_path),
+            "missing: every cycle folder needs a cycle.toml",
+        );
+        None
+    };
+    let mut responses = Vec::new();
+    let rdir = cdir.join("responses");
+    if rdir.is_dir() {
+        for p in files_with_ext(&rdir, "toml", diags) {
+            let stem = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if let Some(parsed) = read_toml(&p, diags) {
+                responses.push((stem, parsed));
+            }
+        }
+    }
+    let moderation = read_optional(&cdir.join("moderation.toml"), diags);
+    RawCycle {
+        id,
+        display_dir,
+        cycle,
+        responses,
+        moderation,
+    }
+}
+
+/// Splits `+++`-fenced TOML front matter from a Markdown body: (front matter span, body start).
+pub fn split_front_matter(text: &str) -> Option<(std::ops::Range<usize>, usize)> {
+    let first_end = text.find('\n')?;
+    if text[..first_end].trim_end() != "+++" {
+        return None;
+    }
+    let start = first_end + 1;
+    let mut pos = start;
+    while pos <= text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        if text[pos..end].trim_end() == "+++" {
+            let body = (end + 1).min(text.len());
+            return Some((start..pos, body));
+        }
+        if end >= text.len() {
+            break;
+        }
+        pos = end + 1;
+    }
+    None
+}
+
+fn load_briefing(path: &Path, diags: &mut Diagnostics) -> Option<RawBriefing> {
+    let file = read_source(path, diags)?;
+    let slug = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let Some((front_span, body_start)) = split_front_matter(&file.text) else {
+        diags
+            .error(
+                &file,
+                0..0,
+                "a briefing starts with TOML front matter between `+++` lines",
+            )
+            .with_help("begin the file with +++, then title, date, audience and summary, then +++");
+        return None;
+    };
+    // Parse the front matter in place so error spans point into the whole file.
+    let front_text = &file.text[front_span.clone()];
+    let front = match toml::from_str::<BriefingFrontMatter>(front_text) {
+        Ok(f) => Some(shift_front(f, front_span.start)),
+        Err(e) => {
+            let span = e.span().map_or(front_span.start..front_span.start, |s| {
+                s.start + front_span.start..s.end + front_span.start
+            });
+            diags.error(&file, span, tidy_toml_message(e.message().trim()));
+            None
+        }
+    };
+    Some(RawBriefing {
+        slug,
+        file,
+        front,
+        body_start,
+    })
+}
+
+/// Moves spans from front-matter-relative to file-relative offsets.
+fn shift_front(f: BriefingFrontMatter, by: usize) -> BriefingFrontMatter {
+    fn shift<T>(s: S<T>, by: usize) -> S<T> {
+        let span = s.span();
+        S::new(span.start + by..span.end + by, s.into_inner())
+    }
+    BriefingFrontMatter {
+        title: shift(f.title, by),
+        date: shift(f.date, by),
+        audience: shift(f.audience, by),
+        summary: shift(f.summary, by),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_is_split_with_crlf_too() {
+        let t = "+++\ntitle = \"x\"\n+++\nBody\n";
+        let (fm, body) = split_front_matter(t).unwrap();
+        assert_eq!(&t[fm], "title = \"x\"\n");
+        assert_eq!(&t[body..], "Body\n");
+        let t = "+++\r\ntitle = \"x\"\r\n+++\r\nBody";
+        let (_, body) = split_front_matter(t).unwrap();
+        assert_eq!(&t[body..], "Body");
+        assert!(split_front_matter("no front matter\n").is_none());
+        assert!(split_front_matter("+++\nunclosed = 1\n").is_none());
+    }
+}

@@ -1,0 +1,252 @@
+//! The files as written, deserialised with their source spans. Unknown keys are rejected so a
+//! misspelt field is reported rather than silently ignored.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+pub type S<T> = Spanned<T>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnershipFile {
+    pub name: S<String>,
+    pub short_name: S<String>,
+    #[serde(default)]
+    pub area: Option<S<String>>,
+    pub frameworks: S<Vec<S<String>>>,
+    #[serde(default)]
+    pub agencies: Vec<S<AgencyEntry>>,
+    #[serde(default)]
+    pub priority: Option<PrioritySection>,
+    #[serde(default)]
+    pub publication: Option<PublicationSection>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyEntry {
+    pub id: S<String>,
+    pub name: S<String>,
+    pub sector: S<String>,
+    #[serde(default)]
+    pub statutory: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrioritySection {
+    #[serde(default)]
+    pub theme_weights: BTreeMap<S<String>, S<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicationSection {
+    #[serde(default)]
+    pub allow: Vec<S<String>>,
+    #[serde(default)]
+    pub contact: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameworkFile {
+    pub id: S<String>,
+    pub title: S<String>,
+    #[serde(default)]
+    pub summary: Option<S<String>>,
+    pub source: SourceSection,
+    pub scale: S<Vec<S<ScaleEntry>>>,
+    pub themes: S<Vec<S<ThemeEntry>>>,
+    pub questions: S<Vec<S<QuestionEntry>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSection {
+    pub publisher: S<String>,
+    pub publication: S<String>,
+    #[serde(default)]
+    pub year: Option<i64>,
+    pub url: S<String>,
+    pub licence: S<String>,
+    #[serde(default)]
+    pub note: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScaleEntry {
+    pub value: S<i64>,
+    pub label: S<String>,
+    pub rag: S<String>,
+    #[serde(default)]
+    pub descriptor: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeEntry {
+    pub id: S<String>,
+    pub title: S<String>,
+    #[serde(default)]
+    pub summary: Option<S<String>>,
+    #[serde(default)]
+    pub weight: Option<S<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionEntry {
+    pub id: S<String>,
+    pub theme: S<String>,
+    pub level: S<String>,
+    pub text: S<String>,
+    #[serde(default)]
+    pub prompts: Vec<S<String>>,
+    #[serde(default)]
+    pub metrics: Vec<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CycleFile {
+    pub title: S<String>,
+    pub period: S<String>,
+    pub method: S<String>,
+    pub framework: S<String>,
+    pub opened: S<toml::value::Datetime>,
+    pub closed: S<toml::value::Datetime>,
+    #[serde(default)]
+    pub scope: Option<ScopeSection>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeSection {
+    #[serde(default)]
+    pub themes: Vec<S<String>>,
+    #[serde(default)]
+    pub levels: Vec<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseFile {
+    pub agency: S<String>,
+    #[serde(default)]
+    pub completed_by: Option<S<String>>,
+    #[serde(default)]
+    pub submitted: Option<S<toml::value::Datetime>>,
+    #[serde(default)]
+    pub answers: BTreeMap<S<String>, S<AnswerEntry>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerEntry {
+    pub rating: S<toml::Value>,
+    #[serde(default)]
+    pub confidence: Option<S<String>>,
+    #[serde(default)]
+    pub evidence: Option<S<String>>,
+    #[serde(default)]
+    pub gaps: Option<S<String>>,
+    #[serde(default)]
+    pub internal: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModerationFile {
+    #[serde(default)]
+    pub moderated_on: Option<S<toml::value::Datetime>>,
+    #[serde(default)]
+    pub questions: BTreeMap<S<String>, S<ModeratedEntry>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModeratedEntry {
+    #[serde(default)]
+    pub rating: Option<S<toml::Value>>,
+    #[serde(default)]
+    pub note: Option<S<String>>,
+    #[serde(default)]
+    pub public_summary: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsFile {
+    #[serde(default)]
+    pub metrics: Vec<S<MetricEntry>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricEntry {
+    pub id: S<String>,
+    #[serde(default)]
+    pub title: Option<S<String>>,
+    #[serde(default)]
+    pub definition: Option<S<String>>,
+    #[serde(default)]
+    pub unit: Option<S<String>>,
+    #[serde(default)]
+    pub better: Option<S<String>>,
+    #[serde(default)]
+    pub target: Option<S<f64>>,
+    #[serde(default)]
+    pub comparator: Option<S<ComparatorEntry>>,
+    #[serde(default)]
+    pub themes: Vec<S<String>>,
+    #[serde(default)]
+    pub questions: Vec<S<String>>,
+    #[serde(default)]
+    pub values: BTreeMap<S<String>, S<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComparatorEntry {
+    pub label: S<String>,
+    pub value: S<f64>,
+    #[serde(default)]
+    pub source: Option<S<String>>,
+    #[serde(default)]
+    pub url: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionsFile {
+    #[serde(default)]
+    pub actions: Vec<S<ActionEntry>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionEntry {
+    pub id: S<String>,
+    pub title: S<String>,
+    pub owner: S<String>,
+    pub due: S<toml::value::Datetime>,
+    pub status: S<String>,
+    #[serde(default)]
+    pub addresses: Vec<S<String>>,
+    #[serde(default)]
+    pub effort: Option<S<String>>,
+    #[serde(default)]
+    pub progress: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BriefingFrontMatter {
+    pub title: S<String>,
+    pub date: S<toml::value::Datetime>,
+    pub audience: S<String>,
+    pub summary: S<String>,
+}

@@ -1,0 +1,547 @@
+//! The validated audit: what every stage after `validate` works on. Ids here are known to
+//! exist, ratings are on their scale, and dates are real dates.
+
+use crate::source::Loc;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+/// A calendar date (TOML local date). Ordering is chronological.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    pub fn parse(s: &str) -> Option<Date> {
+        let mut parts = s.trim().splitn(3, '-');
+        let year = parts.next()?.parse().ok()?;
+        let month = parts.next()?.parse().ok()?;
+        let day = parts.next()?.parse().ok()?;
+        let d = Date { year, month, day };
+        d.is_valid().then_some(d)
+    }
+
+    pub fn is_valid(&self) -> bool {
+        let leap = self.year % 4 == 0 && (self.year % 100 != 0 || self.year % 400 == 0);
+        let days = match self.month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return false,
+        };
+        self.day >= 1 && self.day <= days
+    }
+
+    /// "5 December 2025", as a board paper would write it.
+    pub fn long(&self) -> String {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        format!(
+            "{} {} {}",
+            self.day,
+            MONTHS[(self.month as usize).saturating_sub(1) % 12],
+            self.year
+        )
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// An enum spelt as fixed words in the files (`in-progress`, `strategic`).
+pub trait TextEnum: Sized {
+    fn parse_text(s: &str) -> Option<Self>;
+    fn expected_text() -> String;
+}
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+            /// The accepted spellings, for error messages.
+            pub fn expected() -> String {
+                [$($text),+].iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+        impl TextEnum for $name {
+            fn parse_text(s: &str) -> Option<Self> { $name::parse(s) }
+            fn expected_text() -> String { $name::expected() }
+        }
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_str(self.as_str()) }
+        }
+    };
+}
+
+string_enum!(Sector {
+    LocalAuthority = "local-authority",
+    Police = "police",
+    Health = "health",
+    Education = "education",
+    EarlyYears = "early-years",
+    Probation = "probation",
+    YouthJustice = "youth-justice",
+    Voluntary = "voluntary",
+    Other = "other",
+});
+string_enum!(Level { Strategic = "strategic", Practitioner = "practitioner" });
+string_enum!(Rag { Red = "red", Amber = "amber", Green = "green" });
+string_enum!(Method { SelfAssessment = "self-assessment", Tabletop = "tabletop", CaseAudit = "case-audit" });
+string_enum!(
+    /// Strength of the evidence behind a rating.
+    Confidence { Low = "low", Medium = "medium", High = "high" }
+);
+string_enum!(Better { Lower = "lower", Higher = "higher", Neither = "neither" });
+string_enum!(ActionStatus {
+    NotStarted = "not-started",
+    InProgress = "in-progress",
+    Complete = "complete",
+    Dropped = "dropped",
+});
+string_enum!(Effort { Small = "small", Medium = "medium", Large = "large" });
+string_enum!(Audience { Public = "public", Internal = "internal" });
+
+impl ActionStatus {
+    /// Complete and dropped actions no longer reduce risk in the plan.
+    pub fn is_open(self) -> bool {
+        matches!(self, ActionStatus::NotStarted | ActionStatus::InProgress)
+    }
+}
+
+/// One partnership's whole audit, validated.
+#[derive(Debug, Clone)]
+pub struct Audit {
+    pub dir: PathBuf,
+    /// The folder's name: used as its path segment inside a collection.
+    pub folder: String,
+    pub partnership: Partnership,
+    /// Every framework the partnership or its cycles use, by id.
+    pub frameworks: BTreeMap<String, Framework>,
+    pub metrics: Vec<Metric>,
+    pub actions: Vec<Action>,
+    /// Sorted by id, which is time order.
+    pub cycles: Vec<Cycle>,
+    pub briefings: Vec<Briefing>,
+    /// Terms the publication scan must never let through (from `publication/deny.txt`).
+    pub deny: Vec<String>,
+    /// The audit's own `templates/` folder, when it has one.
+    pub templates: Option<PathBuf>,
+}
+
+impl Audit {
+    pub fn cycle(&self, id: &str) -> Option<&Cycle> {
+        self.cycles.iter().find(|c| c.id == id)
+    }
+
+    pub fn latest_cycle(&self) -> Option<&Cycle> {
+        self.cycles.last()
+    }
+
+    /// The cycle before `cycle` that used the same framework: what "change since last cycle" compares with.
+    pub fn previous_cycle(&self, cycle: &Cycle) -> Option<&Cycle> {
+        self.cycles
+            .iter()
+            .filter(|c| c.id < cycle.id && c.framework == cycle.framework)
+            .next_back()
+    }
+
+    pub fn framework(&self, id: &str) -> &Framework {
+        &self.frameworks[id]
+    }
+
+    pub fn agency(&self, id: &str) -> Option<&Agency> {
+        self.partnership.agencies.iter().find(|a| a.id == id)
+    }
+
+    pub fn metric(&self, id: &str) -> Option<&Metric> {
+        self.metrics.iter().find(|m| m.id == id)
+    }
+
+    /// A theme's weight for this partnership: its own override, else the framework's.
+    pub fn theme_weight(&self, theme: &Theme) -> f64 {
+        self.partnership
+            .theme_weights
+            .get(&theme.id)
+            .copied()
+            .unwrap_or(theme.weight)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Partnership {
+    pub name: String,
+    pub short_name: String,
+    pub area: String,
+    pub frameworks: Vec<String>,
+    pub agencies: Vec<Agency>,
+    pub theme_weights: BTreeMap<String, f64>,
+    /// Strings the publication scan lets through (the partnership's own contact address).
+    pub allow: Vec<String>,
+    /// Contact for the accessibility statement and briefings, when given.
+    pub contact: Option<String>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Agency {
+    pub id: String,
+    pub name: String,
+    pub sector: Sector,
+    pub statutory: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Framework {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub source: FrameworkSource,
+    pub scale: Vec<ScaleLevel>,
+    pub themes: Vec<Theme>,
+    pub questions: Vec<Question>,
+    /// Shipped inside the binary rather than written by the partnership.
+    pub bundled: bool,
+}
+
+impl Framework {
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    pub fn theme(&self, id: &str) -> Option<&Theme> {
+        self.themes.iter().find(|t| t.id == id)
+    }
+
+    pub fn top(&self) -> u32 {
+        self.scale.last().map_or(0, |s| s.value)
+    }
+
+    pub fn bottom(&self) -> u32 {
+        self.scale.first().map_or(0, |s| s.value)
+    }
+
+    pub fn level(&self, value: u32) -> Option<&ScaleLevel> {
+        self.scale.iter().find(|s| s.value == value)
+    }
+
+    /// The scale level a (possibly fractional) aggregate rating falls in: the highest level at or below it.
+    pub fn level_at(&self, rating: f64) -> &ScaleLevel {
+        self.scale
+            .iter()
+            .rev()
+            .find(|s| f64::from(s.value) <= rating + 1e-9)
+            .unwrap_or(&self.scale[0])
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FrameworkSource {
+    pub publisher: String,
+    pub publication: String,
+    pub year: Option<i64>,
+    pub url: String,
+    pub licence: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScaleLevel {
+    pub value: u32,
+    pub label: String,
+    pub rag: Rag,
+    pub descriptor: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Theme {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    pub id: String,
+    pub theme: String,
+    pub level: Level,
+    pub text: String,
+    pub prompts: Vec<String>,
+    pub metrics: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cycle {
+    pub id: String,
+    pub title: String,
+    pub period: String,
+    pub method: Method,
+    pub framework: String,
+    pub opened: Date,
+    pub closed: Date,
+    /// Empty means every theme.
+    pub scope_themes: Vec<String>,
+    /// Empty means both levels.
+    pub scope_levels: Vec<Level>,
+    /// One per agency that returned, sorted by agency id.
+    pub responses: Vec<Response>,
+    pub moderation: Option<Moderation>,
+}
+
+impl Cycle {
+    pub fn in_scope(&self, q: &Question) -> bool {
+        (self.scope_themes.is_empty() || self.scope_themes.contains(&q.theme))
+            && (self.scope_levels.is_empty() || self.scope_levels.contains(&q.level))
+    }
+
+    /// The framework's questions this cycle asks, in framework order.
+    pub fn questions<'a>(
+        &'a self,
+        framework: &'a Framework,
+    ) -> impl Iterator<Item = &'a Question> + 'a {
+        framework.questions.iter().filter(|q| self.in_scope(q))
+    }
+
+    pub fn response(&self, agency: &str) -> Option<&Response> {
+        self.responses.iter().find(|r| r.agency == agency)
+    }
+
+    pub fn moderated(&self, question: &str) -> Option<&ModeratedQuestion> {
+        self.moderation
+            .as_ref()
+            .and_then(|m| m.questions.get(question))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub agency: String,
+    pub completed_by: String,
+    pub submitted: Option<Date>,
+    pub answers: BTreeMap<String, Answer>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rating {
+    Value(u32),
+    NotApplicable,
+}
+
+impl Rating {
+    pub fn value(self) -> Option<u32> {
+        match self {
+            Rating::Value(v) => Some(v),
+            Rating::NotApplicable => None,
+        }
+    }
+}
+
+impl fmt::Display for Rating {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rating::Value(v) => write!(f, "{v}"),
+            Rating::NotApplicable => f.write_str("n/a"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub rating: Rating,
+    pub confidence: Confidence,
+    pub evidence: String,
+    pub gaps: Option<String>,
+    /// Never published.
+    pub internal: Option<String>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct Moderation {
+    pub moderated_on: Option<Date>,
+    pub questions: BTreeMap<String, ModeratedQuestion>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ModeratedQuestion {
+    /// None: the panel wrote a summary but kept the agencies' aggregate.
+    pub rating: Option<Rating>,
+    /// Internal: never published.
+    pub note: Option<String>,
+    pub public_summary: Option<String>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparator {
+    pub label: String,
+    pub value: f64,
+    pub source: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Metric {
+    pub id: String,
+    pub title: String,
+    pub definition: Option<String>,
+    pub unit: String,
+    pub better: Better,
+    pub target: Option<f64>,
+    pub comparator: Option<Comparator>,
+    pub themes: Vec<String>,
+    pub questions: Vec<String>,
+    /// Period -> value; periods sort in time order as strings.
+    pub values: BTreeMap<String, f64>,
+    pub loc: Loc,
+}
+
+impl Metric {
+    /// The latest value for a period at or before `period`, with its period.
+    pub fn value_at(&self, period: &str) -> Option<(&str, f64)> {
+        self.values
+            .range::<str, _>((
+                std::ops::Bound::Unbounded,
+                std::ops::Bound::Included(period),
+            ))
+            .next_back()
+            .map(|(p, v)| (p.as_str(), *v))
+    }
+
+    /// The value for the period before `period`'s value, for trend.
+    pub fn previous_value(&self, period: &str) -> Option<(&str, f64)> {
+        let (p, _) = self.value_at(period)?;
+        self.values
+            .range::<str, _>((std::ops::Bound::Unbounded, std::ops::Bound::Excluded(p)))
+            .next_back()
+            .map(|(p, v)| (p.as_str(), *v))
+    }
+
+    /// True when `value` is worse than `reference` in this metric's direction.
+    pub fn worse(&self, value: f64, reference: f64) -> bool {
+        match self.better {
+            Better::Lower => value > reference,
+            Better::Higher => value < reference,
+            Better::Neither => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Action {
+    pub id: String,
+    pub title: String,
+    pub owner: String,
+    pub due: Date,
+    pub status: ActionStatus,
+    pub addresses: Vec<String>,
+    pub effort: Option<Effort>,
+    pub progress: Option<String>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct Briefing {
+    /// File name without `.md`.
+    pub slug: String,
+    pub title: String,
+    pub date: Date,
+    pub audience: Audience,
+    pub summary: String,
+    pub body: String,
+    pub loc: Loc,
+    /// Line in the file where the body starts (for the publication scan).
+    pub body_line: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_and_reject_impossible_days() {
+        assert_eq!(
+            Date::parse("2025-02-28").map(|d| d.to_string()).as_deref(),
+            Some("2025-02-28")
+        );
+        assert!(Date::parse("2025-02-29").is_none());
+        assert!(Date::parse("2024-02-29").is_some());
+        assert!(Date::parse("2025-13-01").is_none());
+        assert_eq!(Date::parse("2025-12-05").unwrap().long(), "5 December 2025");
+    }
+
+    fn metric(better: Better, values: &[(&str, f64)]) -> Metric {
+        Metric {
+            id: "m".into(),
+            title: "M".into(),
+            definition: None,
+            unit: "%".into(),
+            better,
+            target: None,
+            comparator: None,
+            themes: vec![],
+            questions: vec![],
+            values: values.iter().map(|(p, v)| (p.to_string(), *v)).collect(),
+            loc: Loc::default(),
+        }
+    }
+
+    #[test]
+    fn metric_value_is_latest_at_or_before_the_period() {
+        let m = metric(
+            Better::Lower,
+            &[("2023-24", 24.1), ("2024-25", 25.3), ("2026-27", 1.0)],
+        );
+        assert_eq!(m.value_at("2025-26"), Some(("2024-25", 25.3)));
+        assert_eq!(m.value_at("2024-25"), Some(("2024-25", 25.3)));
+        assert_eq!(m.previous_value("2025-26"), Some(("2023-24", 24.1)));
+        assert_eq!(m.value_at("2022-23"), None);
+    }
+
+    #[test]
+    fn context_metrics_are_never_worse() {
+        let m = metric(Better::Neither, &[]);
+        assert!(!m.worse(100.0, 1.0));
+        assert!(metric(Better::Higher, &[]).worse(70.0, 80.0));
+        assert!(metric(Better::Lower, &[]).worse(25.0, 20.0));
+    }
+}
