@@ -312,6 +312,8 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
 
     // Frameworks: bundled, then the partnership's own.
     let mut all_frameworks: BTreeMap<String, (Framework, F)> = BTreeMap::new();
+    // Ids of local banks that have errors of their own: not reported again as unknown.
+    let mut broken: BTreeSet<String> = BTreeSet::new();
     for p in &raw.bundled_frameworks {
         if let Some(fw) = framework(p, true, diags) {
             all_frameworks.insert(fw.id.clone(), (fw, p.file.clone()));
@@ -334,15 +336,20 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
                 .with_help("give your copy its own id, e.g. `northmoor-learning`");
             continue;
         }
-        if let Some(fw) = framework(p, false, diags) {
-            all_frameworks.insert(fw.id.clone(), (fw, p.file.clone()));
+        match framework(p, false, diags) {
+            Some(fw) => {
+                all_frameworks.insert(fw.id.clone(), (fw, p.file.clone()));
+            }
+            None => {
+                broken.insert(id.clone());
+            }
         }
     }
 
     let partnership = raw
         .partnership
         .as_ref()
-        .and_then(|p| partnership(p, &all_frameworks, diags));
+        .and_then(|p| partnership(p, &all_frameworks, &broken, diags));
     let Some(partnership) = partnership else {
         return None;
     };
@@ -450,6 +457,7 @@ pub fn parse_deny(text: &str) -> Vec<String> {
 fn partnership(
     p: &Parsed<PartnershipFile>,
     all: &BTreeMap<String, (Framework, F)>,
+    broken: &BTreeSet<String>,
     diags: &mut Diagnostics,
 ) -> Option<Partnership> {
     let file = &p.file;
@@ -471,6 +479,9 @@ fn partnership(
                 );
             }
             frameworks.push(f.get_ref().clone());
+        } else if broken.contains(f.get_ref()) {
+            // Its own errors are already reported; the partnership is invalid either way.
+            return None;
         } else {
             let d = diags.error(
                 file,

@@ -59,8 +59,12 @@ pub fn load_all(dir: &Path, diags: &mut Diagnostics) -> Result<Vec<Loaded>, Stri
     Ok(dirs
         .iter()
         .map(|d| {
+            // A file that failed to parse leaves a gap validation cannot see: any error makes
+            // the partnership invalid, wherever it was found.
+            let errors_before = diags.error_count();
             let raw = load::load_partnership(d, diags);
-            let audit = validate::validate(&raw, diags);
+            let audit =
+                validate::validate(&raw, diags).filter(|_| diags.error_count() == errors_before);
             Loaded {
                 display_dir: raw.display_dir.clone(),
                 audit,

@@ -158,12 +158,18 @@ pub fn parse_toml<T: DeserializeOwned>(
 
 /// The toml crate's messages name Rust types (`i64`, `f64`); say it in the user's terms.
 fn tidy_toml_message(message: &str) -> String {
+    if message.contains("as i128") {
+        return "this number is too large".to_string();
+    }
     message
         .replace("expected f64", "expected a number")
         .replace("expected i64", "expected a whole number")
         .replace("expected u32", "expected a whole number")
         .replace("expected a boolean", "expected true or false")
         .replace("expected a sequence", "expected a list [ ... ]")
+        .replace("invalid type: sequence", "invalid type: a list")
+        .replace("invalid type: map", "invalid type: a table")
+        .replace("expected a map", "expected a table")
         .replace(
             "expected a TOML datetime",
             "expected a date such as 2025-11-28 (no quotes)",

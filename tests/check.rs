@@ -1,0 +1,261 @@
+//! `panelaudit check` on the example, on a valid fixture, and on every case of the broken-input
+//! corpus in `tests/corpus/`: exit code, file, line, column and the words of the message.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+/// Each corpus case is a folder of files laid over a copy of `tests/fixtures/valid` (a file
+/// named `X.delete` removes X), with `expect.toml` saying what `check` must print.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    about: String,
+    exit: i32,
+    #[serde(default)]
+    stderr: Vec<String>,
+    #[serde(default)]
+    stdout: Vec<String>,
+}
+
+fn overlay(case: &Path, root: &Path, rel: &Path) {
+    for entry in std::fs::read_dir(case.join(rel)).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel_path = rel.join(&name);
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(root.join(&rel_path)).unwrap();
+            overlay(case, root, &rel_path);
+        } else if name == "expect.toml" && rel.as_os_str().is_empty() {
+            continue;
+        } else if let Some(target) = name.strip_suffix(".delete") {
+            std::fs::remove_file(root.join(rel).join(target)).unwrap();
+        } else {
+            std::fs::copy(entry.path(), root.join(&rel_path)).unwrap();
+        }
+    }
+}
+
+#[test]
+fn every_broken_input_gets_a_located_message_and_the_right_exit_code() {
+    let corpus = repo().join("tests/corpus");
+    let mut cases: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 40, "the corpus has {} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let expect: Expect =
+            toml::from_str(&std::fs::read_to_string(case.join("expect.toml")).unwrap())
+                .unwrap_or_else(|e| panic!("{name}/expect.toml: {e}"));
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("p");
+        copy_tree(&repo().join("tests/fixtures/valid"), &p);
+        overlay(case, &p, Path::new(""));
+        let out = run_in(tmp.path(), &["check", "p"]);
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        let mut problems = Vec::new();
+        if out.status.code() != Some(expect.exit) {
+            problems.push(format!(
+                "exit {:?}, expected {}",
+                out.status.code(),
+                expect.exit
+            ));
+        }
+        for s in &expect.stderr {
+            if !stderr.contains(s.as_str()) {
+                problems.push(format!("stderr lacks {s:?}"));
+            }
+        }
+        for s in &expect.stdout {
+            if !stdout.contains(s.as_str()) {
+                problems.push(format!("stdout lacks {s:?}"));
+            }
+        }
+        if stderr.contains("panicked") {
+            problems.push("the binary panicked".into());
+        }
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{name} ({}):\n  {}\n--- stderr ---\n{stderr}--- stdout ---\n{stdout}",
+                expect.about,
+                problems.join("\n  ")
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn the_valid_fixture_passes_and_says_what_was_returned() {
+    let out = run_in(&repo(), &["check", "tests/fixtures/valid"]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.contains("TSCP (Testvale Safeguarding Children Partnership)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("latest 2025-26: 2 of 2 agencies returned, 7 of 8 answers given (1 n/a)"),
+        "{stdout}"
+    );
+    // The one deliberately unanswered question is reported, never silently skipped.
+    assert!(
+        stderr.contains("warning: tests/fixtures/valid/cycles/2025-26/responses/police.toml:1:10: 1 question(s) in scope unanswered: oh-p-01"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("0 error(s), 1 warning(s)"), "{stdout}");
+}
+
+#[test]
+fn the_worked_example_passes_check() {
+    let out = run_in(&repo(), &["check", "audits/example"]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stderr}\n{stdout}");
+    assert!(
+        stdout.contains("NSCP (Northmoor Safeguarding Children Partnership)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("0 error(s)"), "{stdout}");
+}
+
+#[test]
+fn absolute_paths_inside_the_working_folder_print_relative() {
+    let abs = repo().join("tests/corpus/unknown-sector");
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&repo().join("tests/fixtures/valid"), &p);
+    std::fs::copy(abs.join("partnership.toml"), p.join("partnership.toml")).unwrap();
+    let out = run_in(tmp.path(), &["check", p.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("error: p/partnership.toml:16:10: unknown sector"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_folder_that_is_not_a_partnership_is_refused_clearly() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("notes")).unwrap();
+    std::fs::write(tmp.path().join("notes/readme.txt"), "hello").unwrap();
+    let out = run_in(tmp.path(), &["check", "notes"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("error: notes: not a partnership folder (it has no partnership.toml)"),
+        "{stderr}"
+    );
+    let out = run_in(tmp.path(), &["check", "missing"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("error: missing: no such folder"));
+    let out = run_in(tmp.path(), &["check", "notes/readme.txt"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("not a folder"));
+}
+
+#[test]
+fn a_huge_file_is_refused_without_reading_it_into_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&repo().join("tests/fixtures/valid"), &p);
+    let f = std::fs::File::create(p.join("cycles/2025-26/responses/police.toml")).unwrap();
+    f.set_len(9 * 1024 * 1024).unwrap();
+    let out = run_in(tmp.path(), &["check", "p"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("error: p/cycles/2025-26/responses/police.toml: the file is 9437184 bytes; files over 8388608 bytes are refused"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_large_but_legal_return_is_checked_quickly_and_fully() {
+    // 20,000 answers to unknown questions: every one reported, nothing skipped, no panic.
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&repo().join("tests/fixtures/valid"), &p);
+    let mut body = String::from("agency = \"police\"\n");
+    for i in 0..20_000 {
+        body.push_str(&format!(
+            "[answers.x-{i}]\nrating = 1\nconfidence = \"low\"\nevidence = \"e\"\n"
+        ));
+    }
+    std::fs::write(p.join("cycles/2025-26/responses/police.toml"), body).unwrap();
+    let out = run_in(tmp.path(), &["check", "p"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("20000 error(s)"), "{stdout}");
+}
+
+#[test]
+fn a_collection_checks_every_partnership_in_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(
+        &repo().join("tests/fixtures/valid"),
+        &tmp.path().join("region/testvale"),
+    );
+    copy_tree(
+        &repo().join("tests/fixtures/valid"),
+        &tmp.path().join("region/otherdale"),
+    );
+    std::fs::write(
+        tmp.path().join("region/otherdale/actions.toml"),
+        "[[actions]]\nid = \"A01\"\n",
+    )
+    .unwrap();
+    let out = run_in(tmp.path(), &["check", "region"]);
+    assert_eq!(out.status.code(), Some(1));
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(
+        stderr.contains("error: region/otherdale/actions.toml:1:1:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("missing field `title`"), "{stderr}");
+    assert!(stdout.contains("region/otherdale: not valid"), "{stdout}");
+    assert!(
+        stdout.contains("TSCP (Testvale Safeguarding Children Partnership)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_two() {
+    let out = run_in(&repo(), &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run_in(
+        &repo(),
+        &["rank", "tests/fixtures/valid", "--format", "xml"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn frameworks_lists_the_three_bundled_banks_with_counts() {
+    let out = run_in(&repo(), &["frameworks"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    for (id, themes, questions) in [
+        ("panel-2023-24", 4, 48),
+        ("panel-2022-23", 6, 36),
+        ("local-learning", 7, 28),
+    ] {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_else(|| panic!("{id} missing:\n{stdout}"));
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(fields[1], themes.to_string(), "{line}");
+        assert_eq!(fields[2], questions.to_string(), "{line}");
+    }
+    assert!(stdout.contains("Open Government Licence v3.0"));
+}
