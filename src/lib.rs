@@ -9,5 +9,6 @@ pub mod commands;
 pub mod diag;
 pub mod load;
 pub mod model;
+pub mod publish;
 pub mod source;
 pub mod validate;

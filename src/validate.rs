@@ -425,7 +425,7 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
     let deny = raw
         .deny
         .as_ref()
-        .map(|f| parse_deny(&f.text))
+        .map(|f| crate::publish::scan::parse_deny_list(&f.text))
         .unwrap_or_default();
 
     if diags.error_count() > errors_before {
@@ -443,15 +443,6 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
         deny,
         templates: raw.templates.clone(),
     })
-}
-
-/// One term a line; '#' starts a comment line.
-pub fn parse_deny(text: &str) -> Vec<String> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_string)
-        .collect()
 }
 
 fn partnership(
@@ -1316,13 +1307,5 @@ mod tests {
         assert!(!is_valid_id(""));
         assert!(is_valid_action_id("A01"));
         assert!(!is_valid_action_id("A 01"));
-    }
-
-    #[test]
-    fn deny_file_skips_comments_and_blank_lines() {
-        assert_eq!(
-            parse_deny("# names\n\n  Child Q \nRiverside Academy\n"),
-            vec!["Child Q", "Riverside Academy"]
-        );
     }
 }

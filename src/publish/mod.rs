@@ -1,0 +1,3 @@
+//! Publication safety: what may reach the public site, and the scan that proves it.
+
+pub mod scan;
