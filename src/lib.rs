@@ -3,12 +3,16 @@
 //! Each stage is a module with one job; data flows one way. The binary (`main.rs`) only parses
 //! arguments and maps outcomes to exit codes.
 
+pub mod analysis;
 pub mod bundled;
 pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod load;
 pub mod model;
+pub mod plan;
+pub mod prioritise;
 pub mod publish;
+pub mod score;
 pub mod source;
 pub mod validate;

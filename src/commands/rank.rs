@@ -1,7 +1,16 @@
-//! `panelaudit rank`: not built yet.
+//! `panelaudit rank`: the priority ranking and the action plan's coverage, as a table for a
+//! terminal, JSON (design.md's contract) or CSV.
 
+use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use crate::analysis::{self, Analysis, PriorityRow, RankReport};
 use crate::cli::Format;
+use crate::diag::Diagnostics;
+use crate::model::{Audit, Date};
+use std::fmt::Write as _;
 use std::path::Path;
+
+/// Terminal width the table is laid out for.
+const WIDTH: usize = 80;
 
 pub fn run(
     dir: &Path,
@@ -10,7 +19,489 @@ pub fn run(
     format: Format,
     as_of: Option<&str>,
 ) -> u8 {
-    let _ = (dir, cycle, top, format, as_of);
-    eprintln!("error: `panelaudit rank` is not built yet");
-    super::EXIT_INVALID
+    let as_of = match as_of.map(parse_date_arg) {
+        None => None,
+        Some(Some(d)) => Some(d),
+        Some(None) => {
+            eprintln!(
+                "error: invalid value '{}' for '--as-of <DATE>': expected a date as YYYY-MM-DD, e.g. 2026-03-31\n\nFor more information, try '--help'.",
+                as_of.unwrap_or_default()
+            );
+            return EXIT_USAGE;
+        }
+    };
+    let mut diags = Diagnostics::new();
+    let loaded = match super::load_all(dir, &mut diags) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_INVALID;
+        }
+    };
+    if diags.has_errors() || loaded.iter().any(|l| l.audit.is_none()) {
+        eprintln!("{}", diags.render());
+        eprintln!(
+            "{} error(s), {} warning(s): nothing ranked",
+            diags.error_count(),
+            diags.warning_count()
+        );
+        return EXIT_INVALID;
+    }
+    if diags.warning_count() > 0 {
+        eprintln!(
+            "note: {} warning(s); `panelaudit check {}` lists them",
+            diags.warning_count(),
+            dir.display()
+        );
+    }
+    let collection = !dir.join("partnership.toml").is_file();
+
+    // Resolve every partnership's cycle before printing anything, so an error leaves no
+    // half-written output.
+    let mut analyses = Vec::new();
+    let mut failed = false;
+    for l in &loaded {
+        let Some(audit) = &l.audit else { continue };
+        match pick_cycle(audit, cycle) {
+            Ok(c) => analyses.push(analysis::analyse(audit, c, as_of)),
+            Err(msg) if collection && cycle.is_none() => {
+                eprintln!("note: {}: {msg}; skipped", l.display_dir)
+            }
+            Err(msg) => {
+                eprintln!("error: {}: {msg}", l.display_dir);
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        return EXIT_INVALID;
+    }
+
+    let out = match format {
+        Format::Table => analyses
+            .iter()
+            .map(|a| table(a, top))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Format::Json => {
+            let reports: Vec<RankReport> =
+                analyses.iter().map(|a| RankReport::of(a, top)).collect();
+            let json = if collection {
+                serde_json::to_string_pretty(&reports)
+            } else {
+                serde_json::to_string_pretty(&reports.first())
+            };
+            match json {
+                Ok(s) => s + "\n",
+                Err(e) => {
+                    eprintln!("error: could not write JSON: {e}");
+                    return EXIT_INVALID;
+                }
+            }
+        }
+        Format::Csv => match csv(&analyses, top) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: could not write CSV: {e}");
+                return EXIT_INVALID;
+            }
+        },
+    };
+    print!("{out}");
+    EXIT_OK
+}
+
+/// A strict `YYYY-MM-DD`: `--as-of 2026-3-1` is refused rather than guessed at.
+fn parse_date_arg(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if shaped { Date::parse(s) } else { None }
+}
+
+fn pick_cycle<'a>(
+    audit: &'a Audit,
+    wanted: Option<&str>,
+) -> Result<&'a crate::model::Cycle, String> {
+    let known = || {
+        audit
+            .cycles
+            .iter()
+            .map(|c| format!("`{}`", c.id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match wanted {
+        Some(id) => audit.cycle(id).ok_or_else(|| {
+            if audit.cycles.is_empty() {
+                format!("no cycle `{id}`: this partnership has no audit cycles yet")
+            } else {
+                format!("no cycle `{id}`; known cycles: {}", known())
+            }
+        }),
+        None => audit
+            .latest_cycle()
+            .ok_or_else(|| "no audit cycles yet (add one under cycles/)".to_string()),
+    }
+}
+
+fn table(a: &Analysis, top: Option<usize>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({})", a.partnership, a.short_name);
+    let previous = a
+        .previous_cycle
+        .as_deref()
+        .map(|p| format!(", previous cycle {p}"))
+        .unwrap_or_default();
+    push_wrapped(
+        &mut out,
+        &format!(
+            "Cycle {}: {}, framework {}{previous}",
+            a.cycle, a.cycle_title, a.framework
+        ),
+        "  ",
+    );
+    let all = &a.ranking.priorities;
+    let shown: Vec<&crate::score::QuestionScore> =
+        all.iter().take(top.unwrap_or(usize::MAX)).collect();
+    let _ = writeln!(
+        out,
+        "\nPriorities: {} of {} ranked, highest risk first",
+        shown.len(),
+        all.len()
+    );
+
+    let qw = shown
+        .iter()
+        .map(|s| s.question.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("QUESTION".len());
+    // Flags sit on their own line, so the theme gets what the other columns leave of 80.
+    let room = WIDTH
+        .saturating_sub(4 + 2 + qw + 2 + 2 + 5 + 2 + 6 + 2 + 6)
+        .max(8);
+    let tw = shown
+        .iter()
+        .map(|s| s.theme.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp("THEME".len(), room);
+    let _ = writeln!(
+        out,
+        "{:>4}  {:<qw$}  {:<tw$}  {:<5}  {:>6}  {:>6}",
+        "RANK", "QUESTION", "THEME", "LEVEL", "RATING", "SCORE"
+    );
+    let _ = writeln!(out, "{:>4}  flags", "");
+    for s in &shown {
+        let _ = writeln!(
+            out,
+            "{:>4}  {:<qw$}  {:<tw$}  {:<5}  {:>6}  {:>6.1}",
+            s.rank,
+            s.question,
+            abbreviate(&s.theme, tw),
+            &s.level.as_str()[..5],
+            s.rating.map_or("none".to_string(), |r| format!("{r:.2}")),
+            s.score,
+        );
+        let flags: Vec<&str> = s.flags.iter().map(|f| f.as_str()).collect();
+        if !flags.is_empty() {
+            push_columns(&mut out, "      ", 6, &flags, "");
+        }
+    }
+    if !a.ranking.not_applicable.is_empty() {
+        push_wrapped(
+            &mut out,
+            &format!(
+                "Not ranked (rated n/a): {}",
+                a.ranking.not_applicable.join(", ")
+            ),
+            "  ",
+        );
+    }
+
+    push_wrapped(
+        &mut out,
+        &format!(
+            "\nAction plan: open actions, each taking the most risk not yet covered (overdue as of {})",
+            a.plan.as_of
+        ),
+        "  ",
+    );
+    if a.plan.actions.is_empty() {
+        let _ = writeln!(out, "  no open actions");
+    } else {
+        let aw = a
+            .plan
+            .actions
+            .iter()
+            .map(|p| p.action.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max("ACTION".len());
+        let head = format!(
+            "{:>4}  {:<aw$}  {:>7}  {:<18}  ",
+            "RANK", "ACTION", "RISK", "DUE"
+        );
+        let indent = head.chars().count();
+        let _ = writeln!(out, "{head}COVERS");
+        for p in &a.plan.actions {
+            let due = if p.overdue {
+                format!("{} OVERDUE", p.due)
+            } else {
+                p.due.to_string()
+            };
+            let lead = format!(
+                "{:>4}  {:<aw$}  {:>7.1}  {:<18}  ",
+                p.rank, p.action, p.risk_covered, due
+            );
+            let covers: Vec<&str> = p.covers.iter().map(String::as_str).collect();
+            push_columns(&mut out, &lead, indent, &covers, "(nothing new)");
+        }
+    }
+    if !a.plan.not_open.is_empty() {
+        let closed: Vec<String> = a
+            .plan
+            .not_open
+            .iter()
+            .map(|c| format!("{} ({})", c.action, c.status))
+            .collect();
+        push_wrapped(&mut out, &format!("Not open: {}", closed.join(", ")), "  ");
+    }
+    let uncovered = if a.plan.uncovered.is_empty() {
+        "none".to_string()
+    } else {
+        a.plan.uncovered.join(", ")
+    };
+    push_wrapped(
+        &mut out,
+        &format!("\nHigh-risk questions no open action addresses: {uncovered}"),
+        "  ",
+    );
+
+    if let Some(prev) = &a.previous_cycle {
+        let changed: Vec<&&crate::score::QuestionScore> =
+            shown.iter().filter(|s| s.previous.is_some()).collect();
+        let _ = writeln!(
+            out,
+            "\nChange since {prev} (ranked questions asked in both cycles)"
+        );
+        if changed.is_empty() {
+            let _ = writeln!(out, "  no question shown was asked in {prev}");
+        } else {
+            let _ = writeln!(
+                out,
+                "{:<qw$}  {:>11}  {:>6}  {:>10}  {:>6}  CHANGE",
+                "QUESTION", "RATING THEN", "NOW", "SCORE THEN", "NOW"
+            );
+            for s in changed {
+                let Some(p) = &s.previous else { continue };
+                let shown_rating = |r: Option<f64>| r.map_or("none".into(), |r| format!("{r:.2}"));
+                let change = match (p.rating, s.rating) {
+                    (Some(then), Some(now)) if now < then => "fell",
+                    (Some(then), Some(now)) if now > then => "rose",
+                    (Some(_), Some(_)) => "same",
+                    _ => "-",
+                };
+                let _ = writeln!(
+                    out,
+                    "{:<qw$}  {:>11}  {:>6}  {:>10.1}  {:>6.1}  {change}",
+                    s.question,
+                    shown_rating(p.rating),
+                    shown_rating(s.rating),
+                    p.score,
+                    s.score
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Shortens to `width` characters, marking the cut with '~'.
+fn abbreviate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut cut: String = s.chars().take(width - 1).collect();
+        cut.push('~');
+        cut
+    }
+}
+
+/// Writes `lead` then `items` joined by ", ", wrapping onto lines indented by `indent` so no
+/// line passes the terminal width (an item too long for that indent gets a line of its own,
+/// indented by 6).
+fn push_columns(out: &mut String, lead: &str, indent: usize, items: &[&str], empty: &str) {
+    let mut line = lead.to_string();
+    let mut bare = true; // nothing but indentation on `line` yet
+    if items.is_empty() {
+        line.push_str(empty);
+    }
+    for (i, item) in items.iter().enumerate() {
+        let piece = if i + 1 < items.len() {
+            format!("{item},")
+        } else {
+            item.to_string()
+        };
+        let sep = if bare { "" } else { " " };
+        if line.chars().count() + sep.len() + piece.chars().count() > WIDTH {
+            if !line.trim().is_empty() {
+                let _ = writeln!(out, "{}", line.trim_end());
+            }
+            let hang = if indent + piece.chars().count() > WIDTH {
+                6
+            } else {
+                indent
+            };
+            line = " ".repeat(hang);
+        } else {
+            line.push_str(sep);
+        }
+        line.push_str(&piece);
+        bare = false;
+    }
+    let _ = writeln!(out, "{}", line.trim_end());
+}
+
+/// Writes text wrapped at word boundaries to the terminal width; continuation lines start with
+/// `hang`. Leading newlines are kept.
+fn push_wrapped(out: &mut String, text: &str, hang: &str) {
+    let body = text.trim_start_matches('\n');
+    for _ in 0..text.len() - body.len() {
+        out.push('\n');
+    }
+    let mut line = String::new();
+    for word in body.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > WIDTH {
+            let _ = writeln!(out, "{line}");
+            line = hang.to_string();
+        } else if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    let _ = writeln!(out, "{line}");
+}
+
+fn csv(analyses: &[Analysis], top: Option<usize>) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "partnership",
+        "cycle",
+        "rank",
+        "question",
+        "theme",
+        "level",
+        "rating",
+        "score",
+        "gap",
+        "coverage",
+        "confidence",
+        "metrics",
+        "deterioration",
+        "theme_weight",
+        "answered",
+        "not_applicable",
+        "unanswered",
+        "moderated",
+        "flags",
+        "previous_cycle",
+        "previous_rating",
+        "previous_score",
+    ])?;
+    let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    for a in analyses {
+        for s in a.ranking.priorities.iter().take(top.unwrap_or(usize::MAX)) {
+            let r = PriorityRow::of(s);
+            let c = &r.components;
+            let flags: Vec<&str> = r.flags.iter().map(|f| f.as_str()).collect();
+            w.write_record([
+                a.partnership.clone(),
+                a.cycle.clone(),
+                r.rank.to_string(),
+                r.question.clone(),
+                r.theme.clone(),
+                r.level.to_string(),
+                opt(r.rating),
+                r.score.to_string(),
+                c.gap.to_string(),
+                c.coverage.to_string(),
+                c.confidence.to_string(),
+                c.metrics.to_string(),
+                c.deterioration.to_string(),
+                c.theme_weight.to_string(),
+                r.answered.to_string(),
+                r.not_applicable.to_string(),
+                r.unanswered.to_string(),
+                r.moderated.to_string(),
+                flags.join(";"),
+                r.previous
+                    .as_ref()
+                    .map(|p| p.cycle.clone())
+                    .unwrap_or_default(),
+                opt(r.previous.as_ref().and_then(|p| p.rating)),
+                opt(r.previous.as_ref().map(|p| p.score)),
+            ])?;
+        }
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testkit::*;
+    use crate::model::{ActionStatus, Confidence, Rating};
+
+    #[test]
+    fn long_ids_still_fit_80_columns() {
+        let theme = "a-theme-whose-id-is-far-longer-than-any-terminal-column-would-allow";
+        let question = "a-question-with-a-long-id-s-01";
+        let mut a = audit(
+            framework(&[0, 1, 2, 3], &[(theme, 1.0)], &[(question, theme)]),
+            &[("council", true), ("police", true)],
+        );
+        let mut c = cycle("2025-26");
+        answer(
+            &mut c,
+            "council",
+            question,
+            Rating::Value(3),
+            Confidence::Low,
+        );
+        answer(
+            &mut c,
+            "police",
+            question,
+            Rating::Value(0),
+            Confidence::Low,
+        );
+        a.actions = vec![action(
+            "ACTION-WITH-A-LONG-ID-01",
+            ActionStatus::InProgress,
+            "2025-01-01",
+            &[question],
+        )];
+        a.cycles = vec![c.clone()];
+        let out = table(&analysis::analyse(&a, &c, None), None);
+        for line in out.lines() {
+            assert!(line.chars().count() <= WIDTH, "too wide: {line:?}");
+        }
+        assert!(out.contains("  a-theme-whose-id-i~  "), "{out}");
+        assert!(out.contains("2025-01-01 OVERDUE"), "{out}");
+    }
+
+    #[test]
+    fn as_of_dates_must_be_written_in_full() {
+        assert_eq!(parse_date_arg("2026-01-15"), Date::parse("2026-01-15"));
+        for bad in ["2026-1-15", "2026-02-30", "20260115", "2026-01-15x", ""] {
+            assert_eq!(parse_date_arg(bad), None, "{bad}");
+        }
+    }
 }

@@ -1,0 +1,818 @@
+//! Stage 3: score the risk of each question a cycle asks.
+//!
+//! The formula (documented with a worked example in `docs/scoring.md`):
+//!
+//! ```text
+//! shortfall = 1 - coverage × (1 - gap)                    0..1
+//! score     = 100 × (0.1 + 0.9 × shortfall) × confidence × metrics × deterioration × theme_weight
+//! ```
+//!
+//! Every factor is kept in [`Components`], so the score can be reproduced (and explained) from
+//! them. Nothing here depends on the scale's numbers: ratings enter only as a share of the
+//! scale's range, so 0..3, 0..4 and 1..5 banks all score alike.
+
+use crate::model::{Audit, Better, Confidence, Cycle, Framework, Level, Metric, Question, Rating};
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+
+/// Even a question rated at the top of the scale by every agency keeps this share of the risk,
+/// so that weak evidence and adverse data still order the best-rated questions.
+pub const RESIDUAL: f64 = 0.1;
+/// Confidence factor per answer: weaker evidence raises risk.
+pub const CONFIDENCE_HIGH: f64 = 1.0;
+pub const CONFIDENCE_MEDIUM: f64 = 1.15;
+pub const CONFIDENCE_LOW: f64 = 1.3;
+/// Each adverse metric signal (off target, worse than the comparator, worsening) adds this.
+pub const METRIC_STEP: f64 = 0.1;
+/// The metrics factor never exceeds this, however many metrics bear on a question.
+pub const METRIC_CAP: f64 = 1.5;
+/// A fall of the whole scale's range since the previous cycle multiplies risk by 1 + this.
+pub const DETERIORATION_WEIGHT: f64 = 0.5;
+/// How far the agencies' mean is pulled towards the lowest rating of any agency.
+pub const PULL_LOWEST: f64 = 0.25;
+/// How far the agencies' mean is pulled towards the lowest rating of a statutory partner.
+pub const PULL_STATUTORY: f64 = 0.5;
+
+/// The risk score of one question in one cycle, with everything that went into it.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionScore {
+    /// Position in the ranking, from 1; 0 until `prioritise` has ranked it.
+    pub rank: usize,
+    /// The question's id.
+    pub question: String,
+    /// The question's theme id.
+    pub theme: String,
+    pub level: Level,
+    /// The partnership's effective rating on the framework's scale: moderated where moderated,
+    /// else the agencies' [`aggregate`](Self::aggregate). None: no agency answered (and no
+    /// moderated rating).
+    pub rating: Option<f64>,
+    /// The agencies' aggregate before moderation (see [`aggregate_ratings`]); None when no
+    /// agency gave a rating on the scale.
+    pub aggregate: Option<f64>,
+    /// The plain mean of the agencies' ratings (n/a left out).
+    pub mean: Option<f64>,
+    /// The moderation panel set the rating.
+    pub moderated: bool,
+    /// Agencies that gave a rating on the scale.
+    pub answered: usize,
+    /// Agencies that answered "n/a" (left out of the aggregate and of `coverage`).
+    pub not_applicable: usize,
+    /// Agencies with no answer: returned without it, or returned nothing at all.
+    pub unanswered: usize,
+    /// Lowest and highest agency rating, and the difference (in scale points).
+    pub min: Option<u32>,
+    pub max: Option<u32>,
+    pub spread: Option<u32>,
+    /// The lowest rating given by a statutory partner, when one answered.
+    pub lowest_statutory: Option<u32>,
+    /// Every agency of the partnership, in partnership order (internal pages only: never publish).
+    pub agencies: Vec<AgencyRating>,
+    /// The metrics that bear on this question, with their reading for the cycle's period.
+    pub metrics: Vec<MetricSignal>,
+    /// The factors of the score.
+    pub components: Components,
+    /// `Components::score()`, unrounded.
+    pub score: f64,
+    /// Why a board should look at it, in a fixed order.
+    pub flags: Vec<Flag>,
+    /// The same question in the previous cycle with the same framework, when it was asked there.
+    pub previous: Option<Change>,
+}
+
+/// One agency's answer to a question.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyRating {
+    pub agency: String,
+    pub statutory: bool,
+    /// A scale value, "n/a", or null when the agency gave no answer.
+    #[serde(serialize_with = "serialize_rating")]
+    pub rating: Option<Rating>,
+    /// None when the agency gave no answer.
+    pub confidence: Option<Confidence>,
+}
+
+/// How one metric reads for the cycle, and which way it points.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricSignal {
+    pub metric: String,
+    pub title: String,
+    pub unit: String,
+    pub better: Better,
+    /// The latest value for a period at or before the cycle's period; None when there is none.
+    pub value: Option<f64>,
+    /// The period that value is for.
+    pub period: Option<String>,
+    pub target: Option<f64>,
+    /// The comparator's value (e.g. England), and its label.
+    pub comparator: Option<f64>,
+    pub comparator_label: Option<String>,
+    /// The value for the period before `period`.
+    pub previous: Option<f64>,
+    pub previous_period: Option<String>,
+    /// Worse than the target in the metric's direction (never for `better = "neither"`).
+    pub off_target: bool,
+    pub worse_than_comparator: bool,
+    /// Worse than the previous period's value.
+    pub worsening: bool,
+}
+
+impl MetricSignal {
+    /// How many adverse signals this metric gives (0 to 3).
+    pub fn adverse(&self) -> usize {
+        usize::from(self.off_target)
+            + usize::from(self.worse_than_comparator)
+            + usize::from(self.worsening)
+    }
+}
+
+/// The factors of a score. `score = 100 × (RESIDUAL + (1 - RESIDUAL) × shortfall) ×
+/// confidence × metrics × deterioration × theme_weight`, with `shortfall = 1 - coverage ×
+/// (1 - gap)`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Components {
+    /// Distance from the effective rating to the top of the scale, as a share of the scale's
+    /// range: 0 (top) to 1 (bottom, or no rating).
+    pub gap: f64,
+    /// Share of the agencies expected to answer (all but those saying n/a) that gave a rating:
+    /// 0 to 1. 1 for a moderated question: the panel's rating stands for the partnership.
+    pub coverage: f64,
+    /// Mean confidence factor of the ratings given: 1.0 (all high) to 1.3 (all low, or none).
+    pub confidence: f64,
+    /// 1 + 0.1 per adverse metric signal, at most 1.5.
+    pub metrics: f64,
+    /// 1 + 0.5 × the fall in rating since the previous cycle as a share of the range: 1 to 1.5.
+    pub deterioration: f64,
+    /// The theme's weight for this partnership (above 0, at most 10).
+    pub theme_weight: f64,
+}
+
+impl Components {
+    /// The share of assurance not evidenced: unanswered agencies count as no assurance.
+    pub fn shortfall(&self) -> f64 {
+        1.0 - self.coverage * (1.0 - self.gap)
+    }
+
+    /// The score these components give.
+    pub fn score(&self) -> f64 {
+        100.0
+            * (RESIDUAL + (1.0 - RESIDUAL) * self.shortfall())
+            * self.confidence
+            * self.metrics
+            * self.deterioration
+            * self.theme_weight
+    }
+}
+
+/// A reason a board should look at a question. Serialised kebab-case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Flag {
+    /// At least one agency gave no answer, or no agency did.
+    Unanswered,
+    /// Agencies' ratings differ by half the scale's range or more.
+    AgenciesDisagree,
+    /// A statutory partner rated it below the middle of the scale.
+    StatutoryLow,
+    /// A metric bearing on it is worse than its target.
+    MetricOffTarget,
+    /// A metric bearing on it is worse than its comparator.
+    WorseThanComparator,
+    /// A metric bearing on it is worse than in the period before.
+    MetricWorsening,
+    /// The effective rating fell since the previous cycle.
+    Deteriorated,
+    /// The moderation panel set the rating.
+    Moderated,
+    /// At least half the ratings given rest on low-confidence evidence.
+    LowConfidence,
+}
+
+impl Flag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::Unanswered => "unanswered",
+            Flag::AgenciesDisagree => "agencies-disagree",
+            Flag::StatutoryLow => "statutory-low",
+            Flag::MetricOffTarget => "metric-off-target",
+            Flag::WorseThanComparator => "worse-than-comparator",
+            Flag::MetricWorsening => "metric-worsening",
+            Flag::Deteriorated => "deteriorated",
+            Flag::Moderated => "moderated",
+            Flag::LowConfidence => "low-confidence",
+        }
+    }
+}
+
+/// The same question in the previous cycle.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// The previous cycle's id.
+    pub cycle: String,
+    pub rating: Option<f64>,
+    pub score: f64,
+}
+
+fn serialize_rating<S: Serializer>(r: &Option<Rating>, s: S) -> Result<S::Ok, S::Error> {
+    match r {
+        Some(Rating::Value(v)) => s.serialize_u32(*v),
+        Some(Rating::NotApplicable) => s.serialize_str("n/a"),
+        None => s.serialize_none(),
+    }
+}
+
+/// The agencies' aggregate of their ratings: the plain mean pulled a quarter of the way towards
+/// the lowest rating of any agency, or half way towards the lowest rating of a statutory
+/// partner, whichever is lower. `ratings` pairs each rating with whether its agency is a
+/// statutory partner. None when there are no ratings.
+///
+/// Lowering any one rating never raises the result (each term is a non-decreasing function of
+/// every rating), which is what keeps "a lower rating never ranks lower" true.
+pub fn aggregate_ratings(ratings: &[(u32, bool)]) -> Option<f64> {
+    let lowest = ratings.iter().map(|&(v, _)| v).min()?;
+    let mean = ratings.iter().map(|&(v, _)| f64::from(v)).sum::<f64>() / ratings.len() as f64;
+    let towards_lowest = (1.0 - PULL_LOWEST) * mean + PULL_LOWEST * f64::from(lowest);
+    let lowest_statutory = ratings.iter().filter(|r| r.1).map(|&(v, _)| v).min();
+    Some(match lowest_statutory {
+        Some(s) => {
+            towards_lowest.min((1.0 - PULL_STATUTORY) * mean + PULL_STATUTORY * f64::from(s))
+        }
+        None => towards_lowest,
+    })
+}
+
+/// The confidence factor of one answer.
+pub fn confidence_factor(c: Confidence) -> f64 {
+    match c {
+        Confidence::High => CONFIDENCE_HIGH,
+        Confidence::Medium => CONFIDENCE_MEDIUM,
+        Confidence::Low => CONFIDENCE_LOW,
+    }
+}
+
+/// The scale's bottom, top and range (top - bottom, at least 1).
+#[derive(Debug, Clone, Copy)]
+struct Scale {
+    bottom: f64,
+    top: f64,
+    range: f64,
+}
+
+impl Scale {
+    fn of(fw: &Framework) -> Scale {
+        let bottom = f64::from(fw.bottom());
+        let top = f64::from(fw.top());
+        Scale {
+            bottom,
+            top,
+            range: (top - bottom).max(1.0),
+        }
+    }
+
+    /// Distance to the top as a share of the range; no rating counts as the bottom.
+    fn gap(self, rating: Option<f64>) -> f64 {
+        rating.map_or(1.0, |r| ((self.top - r) / self.range).clamp(0.0, 1.0))
+    }
+
+    fn middle(self) -> f64 {
+        self.bottom + self.range / 2.0
+    }
+}
+
+/// Scores every question the cycle asks, in framework order (not yet ranked), with the change
+/// since the previous cycle of the same framework. The second list holds the questions in
+/// scope left out of scoring because every agency that answered said "n/a" and none was
+/// silent, or moderation rated them "n/a".
+pub fn score_cycle(audit: &Audit, cycle: &Cycle) -> (Vec<QuestionScore>, Vec<String>) {
+    // The previous cycle's scores include its own deterioration, so look two cycles back.
+    let previous = audit.previous_cycle(cycle).map(|p| {
+        let mut scores = assess(audit, p).0;
+        if let Some(before) = audit.previous_cycle(p) {
+            compare_with_previous(audit, p, &mut scores, &assess(audit, before).0, &before.id);
+        }
+        (p, scores)
+    });
+    let (mut scores, not_applicable) = assess(audit, cycle);
+    if let Some((p, before)) = &previous {
+        compare_with_previous(audit, cycle, &mut scores, before, &p.id);
+    }
+    (scores, not_applicable)
+}
+
+/// Scores a cycle on its own: no deterioration factor, no previous.
+fn assess(audit: &Audit, cycle: &Cycle) -> (Vec<QuestionScore>, Vec<String>) {
+    let fw = audit.framework(&cycle.framework);
+    let scale = Scale::of(fw);
+    let mut scores = Vec::new();
+    let mut not_applicable = Vec::new();
+    for q in cycle.questions(fw) {
+        match assess_question(audit, cycle, fw, scale, q) {
+            Some(s) => scores.push(s),
+            None => not_applicable.push(q.id.clone()),
+        }
+    }
+    (scores, not_applicable)
+}
+
+fn assess_question(
+    audit: &Audit,
+    cycle: &Cycle,
+    fw: &Framework,
+    scale: Scale,
+    q: &Question,
+) -> Option<QuestionScore> {
+    let agencies: Vec<AgencyRating> = audit
+        .partnership
+        .agencies
+        .iter()
+        .map(|a| {
+            let answer = cycle.response(&a.id).and_then(|r| r.answers.get(&q.id));
+            AgencyRating {
+                agency: a.id.clone(),
+                statutory: a.statutory,
+                rating: answer.map(|x| x.rating),
+                confidence: answer.map(|x| x.confidence),
+            }
+        })
+        .collect();
+    let ratings: Vec<(u32, bool)> = agencies
+        .iter()
+        .filter_map(|a| a.rating.and_then(Rating::value).map(|v| (v, a.statutory)))
+        .collect();
+    let confidences: Vec<Confidence> = agencies
+        .iter()
+        .filter(|a| matches!(a.rating, Some(Rating::Value(_))))
+        .filter_map(|a| a.confidence)
+        .collect();
+    let answered = ratings.len();
+    let not_applicable = agencies
+        .iter()
+        .filter(|a| a.rating == Some(Rating::NotApplicable))
+        .count();
+    let unanswered = agencies.iter().filter(|a| a.rating.is_none()).count();
+
+    let moderated = cycle.moderated(&q.id).and_then(|m| m.rating);
+    let everyone_said_na = answered == 0 && unanswered == 0 && not_applicable > 0;
+    if moderated == Some(Rating::NotApplicable) || (moderated.is_none() && everyone_said_na) {
+        return None;
+    }
+    let moderated_value = moderated.and_then(Rating::value).map(f64::from);
+
+    let aggregate = aggregate_ratings(&ratings);
+    let rating = moderated_value.or(aggregate);
+    let min = ratings.iter().map(|r| r.0).min();
+    let max = ratings.iter().map(|r| r.0).max();
+    let expected = answered + unanswered;
+    let coverage = if moderated_value.is_some() {
+        1.0
+    } else if expected == 0 {
+        0.0
+    } else {
+        answered as f64 / expected as f64
+    };
+    let confidence = if confidences.is_empty() {
+        CONFIDENCE_LOW
+    } else {
+        confidences
+            .iter()
+            .map(|&c| confidence_factor(c))
+            .sum::<f64>()
+            / confidences.len() as f64
+    };
+    let metrics = metric_signals(audit, cycle, q);
+    let adverse: usize = metrics.iter().map(MetricSignal::adverse).sum();
+    let theme_weight = fw.theme(&q.theme).map_or(1.0, |t| audit.theme_weight(t));
+    let components = Components {
+        gap: scale.gap(rating),
+        coverage,
+        confidence,
+        metrics: (1.0 + METRIC_STEP * adverse as f64).min(METRIC_CAP),
+        deterioration: 1.0,
+        theme_weight,
+    };
+    let mut score = QuestionScore {
+        rank: 0,
+        question: q.id.clone(),
+        theme: q.theme.clone(),
+        level: q.level,
+        rating,
+        aggregate,
+        mean: (answered > 0)
+            .then(|| ratings.iter().map(|r| f64::from(r.0)).sum::<f64>() / answered as f64),
+        moderated: moderated_value.is_some(),
+        answered,
+        not_applicable,
+        unanswered,
+        min,
+        max,
+        spread: min.zip(max).map(|(lo, hi)| hi - lo),
+        lowest_statutory: ratings.iter().filter(|r| r.1).map(|r| r.0).min(),
+        agencies,
+        metrics,
+        score: components.score(),
+        components,
+        flags: Vec::new(),
+        previous: None,
+    };
+    score.flags = flags(&score, scale);
+    Some(score)
+}
+
+/// The metrics that bear on a question (it names them, or they name it or its theme), in the
+/// order the partnership lists its metrics, read at the cycle's period.
+fn metric_signals(audit: &Audit, cycle: &Cycle, q: &Question) -> Vec<MetricSignal> {
+    audit
+        .metrics
+        .iter()
+        .filter(|m| {
+            q.metrics.contains(&m.id) || m.questions.contains(&q.id) || m.themes.contains(&q.theme)
+        })
+        .map(|m| signal(m, &cycle.period))
+        .collect()
+}
+
+fn signal(m: &Metric, period: &str) -> MetricSignal {
+    let current = m.value_at(period);
+    let before = m.previous_value(period);
+    let value = current.map(|(_, v)| v);
+    let worse_than =
+        |reference: Option<f64>| value.zip(reference).is_some_and(|(v, r)| m.worse(v, r));
+    let comparator = m.comparator.as_ref().map(|c| c.value);
+    MetricSignal {
+        metric: m.id.clone(),
+        title: m.title.clone(),
+        unit: m.unit.clone(),
+        better: m.better,
+        value,
+        period: current.map(|(p, _)| p.to_string()),
+        target: m.target,
+        comparator,
+        comparator_label: m.comparator.as_ref().map(|c| c.label.clone()),
+        previous: before.map(|(_, v)| v),
+        previous_period: before.map(|(p, _)| p.to_string()),
+        off_target: worse_than(m.target),
+        worse_than_comparator: worse_than(comparator),
+        worsening: worse_than(before.map(|(_, v)| v)),
+    }
+}
+
+/// Sets each question's deterioration factor and `previous` from the previous cycle's scores.
+fn compare_with_previous(
+    audit: &Audit,
+    cycle: &Cycle,
+    scores: &mut [QuestionScore],
+    before: &[QuestionScore],
+    before_cycle: &str,
+) {
+    let scale = Scale::of(audit.framework(&cycle.framework));
+    let by_id: BTreeMap<&str, &QuestionScore> =
+        before.iter().map(|s| (s.question.as_str(), s)).collect();
+    for s in scores.iter_mut() {
+        let Some(prev) = by_id.get(s.question.as_str()) else {
+            continue;
+        };
+        if let (Some(now), Some(then)) = (s.rating, prev.rating) {
+            let fall = ((then - now) / scale.range).max(0.0);
+            s.components.deterioration = 1.0 + DETERIORATION_WEIGHT * fall;
+        }
+        s.score = s.components.score();
+        s.previous = Some(Change {
+            cycle: before_cycle.to_string(),
+            rating: prev.rating,
+            score: prev.score,
+        });
+        s.flags = flags(s, scale);
+    }
+}
+
+fn flags(s: &QuestionScore, scale: Scale) -> Vec<Flag> {
+    let low_confidence = s
+        .agencies
+        .iter()
+        .filter(|a| matches!(a.rating, Some(Rating::Value(_))))
+        .filter(|a| a.confidence == Some(Confidence::Low))
+        .count();
+    let fell = matches!(
+        (&s.previous, s.rating),
+        (Some(Change { rating: Some(then), .. }), Some(now)) if now < *then
+    );
+    let checks = [
+        (Flag::Unanswered, s.unanswered > 0 || s.rating.is_none()),
+        (
+            Flag::AgenciesDisagree,
+            s.spread
+                .is_some_and(|d| f64::from(d) >= scale.range / 2.0 && d > 0),
+        ),
+        (
+            Flag::StatutoryLow,
+            s.lowest_statutory
+                .is_some_and(|v| f64::from(v) < scale.middle()),
+        ),
+        (
+            Flag::MetricOffTarget,
+            s.metrics.iter().any(|m| m.off_target),
+        ),
+        (
+            Flag::WorseThanComparator,
+            s.metrics.iter().any(|m| m.worse_than_comparator),
+        ),
+        (Flag::MetricWorsening, s.metrics.iter().any(|m| m.worsening)),
+        (Flag::Deteriorated, fell),
+        (Flag::Moderated, s.moderated),
+        (
+            Flag::LowConfidence,
+            s.answered > 0 && 2 * low_confidence >= s.answered,
+        ),
+    ];
+    checks
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(f, _)| *f)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testkit::*;
+    use crate::model::{Better, Comparator};
+
+    const EPS: f64 = 1e-9;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-6
+    }
+
+    fn one_question(scale: &[u32], agencies: &[(&str, bool)]) -> Audit {
+        audit(
+            framework(scale, &[("t", 1.0)], &[("q-s-01", "t")]),
+            agencies,
+        )
+    }
+
+    fn scored(a: &Audit, c: &Cycle, q: &str) -> QuestionScore {
+        score_cycle(a, c)
+            .0
+            .into_iter()
+            .find(|s| s.question == q)
+            .expect("the question is scored")
+    }
+
+    #[test]
+    fn aggregate_is_the_mean_pulled_towards_the_lowest_and_the_lowest_statutory_partner() {
+        // Ratings 2 (statutory), 1 (statutory), 2 (statutory), 3: mean 8/4 = 2.0, lowest 1.
+        // Towards the lowest: 0.75 × 2.0 + 0.25 × 1 = 1.75.
+        // Towards the lowest statutory partner (1): 0.5 × 2.0 + 0.5 × 1 = 1.5. Lower: 1.5.
+        let agg = aggregate_ratings(&[(2, true), (1, true), (2, true), (3, false)]);
+        assert!(close(agg.unwrap(), 1.5));
+        // No statutory partner: 3 and 0, mean 1.5; 0.75 × 1.5 + 0.25 × 0 = 1.125.
+        assert!(close(
+            aggregate_ratings(&[(3, false), (0, false)]).unwrap(),
+            1.125
+        ));
+        // A low non-statutory agency with high statutory partners: mean 2, lowest 0 → 1.5;
+        // statutory lowest 3 → 0.5 × 2 + 0.5 × 3 = 2.5, not lower, so 1.5.
+        let agg = aggregate_ratings(&[(3, true), (0, false), (3, true)]);
+        assert!(close(agg.unwrap(), 1.5));
+        // One agency: its own rating. None: nothing to aggregate.
+        assert!(close(aggregate_ratings(&[(2, false)]).unwrap(), 2.0));
+        assert_eq!(aggregate_ratings(&[]), None);
+    }
+
+    #[test]
+    fn a_small_case_scores_as_worked_by_hand() {
+        // Scale 0..3. police (statutory) 1 low, council (statutory) 2 high, schools silent.
+        let a = one_question(
+            &[0, 1, 2, 3],
+            &[("council", true), ("police", true), ("schools", false)],
+        );
+        let mut c = cycle("2025-26");
+        answer(
+            &mut c,
+            "police",
+            "q-s-01",
+            Rating::Value(1),
+            Confidence::Low,
+        );
+        answer(
+            &mut c,
+            "council",
+            "q-s-01",
+            Rating::Value(2),
+            Confidence::High,
+        );
+        let s = scored(&a, &c, "q-s-01");
+        // mean 1.5, lowest 1: 0.75 × 1.5 + 0.25 × 1 = 1.375; statutory lowest 1:
+        // 0.5 × 1.5 + 0.5 × 1 = 1.25 → rating 1.25.
+        assert!(close(s.rating.unwrap(), 1.25));
+        // gap (3 - 1.25) / 3 = 0.583333; coverage 2 of 3 expected.
+        assert!(close(s.components.gap, 1.75 / 3.0));
+        assert!(close(s.components.coverage, 2.0 / 3.0));
+        // shortfall 1 - 2/3 × (1 - 0.583333) = 0.722222; 0.1 + 0.9 × 0.722222 = 0.75.
+        assert!(close(
+            s.components.shortfall(),
+            1.0 - (2.0 / 3.0) * (1.25 / 3.0)
+        ));
+        // confidence (1.3 + 1.0) / 2 = 1.15; no metrics, no previous, weight 1.
+        assert!(close(s.components.confidence, 1.15));
+        // score 100 × 0.75 × 1.15 = 86.25.
+        assert!(close(s.score, 86.25), "{}", s.score);
+        assert_eq!((s.answered, s.not_applicable, s.unanswered), (2, 0, 1));
+        assert_eq!(
+            s.flags,
+            vec![Flag::Unanswered, Flag::StatutoryLow, Flag::LowConfidence]
+        );
+    }
+
+    #[test]
+    fn nobody_answering_is_no_rating_at_the_bottom_with_low_confidence() {
+        let mut a = one_question(&[0, 1, 2, 3], &[("council", true), ("police", true)]);
+        a.partnership.theme_weights.insert("t".into(), 1.5);
+        let c = cycle("2025-26");
+        let s = scored(&a, &c, "q-s-01");
+        // gap 1, coverage 0 → shortfall 1 → 0.1 + 0.9 = 1; × 1.3 low confidence × 1.5 weight.
+        assert_eq!(s.rating, None);
+        assert!(close(s.score, 100.0 * 1.3 * 1.5));
+        assert_eq!(s.flags, vec![Flag::Unanswered]);
+    }
+
+    #[test]
+    fn moderation_sets_the_rating_and_counts_as_full_coverage() {
+        let a = one_question(&[0, 1, 2, 3], &[("council", true), ("police", true)]);
+        let mut c = cycle("2025-26");
+        answer(
+            &mut c,
+            "council",
+            "q-s-01",
+            Rating::Value(3),
+            Confidence::Medium,
+        );
+        moderate(&mut c, "q-s-01", Rating::Value(1));
+        let s = scored(&a, &c, "q-s-01");
+        assert_eq!(s.rating, Some(1.0));
+        assert_eq!(s.aggregate, Some(3.0));
+        // gap 2/3, coverage 1: 0.1 + 0.9 × 2/3 = 0.7; × medium 1.15 = 80.5.
+        assert!(close(s.score, 80.5), "{}", s.score);
+        assert!(s.flags.contains(&Flag::Moderated));
+    }
+
+    #[test]
+    fn questions_every_agency_or_the_panel_rates_na_are_set_apart() {
+        let a = audit(
+            framework(
+                &[0, 1, 2, 3],
+                &[("t", 1.0)],
+                &[("q-s-01", "t"), ("q-s-02", "t"), ("q-s-03", "t")],
+            ),
+            &[("council", true), ("police", true)],
+        );
+        let mut c = cycle("2025-26");
+        for agency in ["council", "police"] {
+            answer(
+                &mut c,
+                agency,
+                "q-s-01",
+                Rating::NotApplicable,
+                Confidence::Low,
+            );
+        }
+        // One n/a and one silent agency: still ranked (nobody evidences it).
+        answer(
+            &mut c,
+            "council",
+            "q-s-02",
+            Rating::NotApplicable,
+            Confidence::Low,
+        );
+        answer(
+            &mut c,
+            "council",
+            "q-s-03",
+            Rating::Value(2),
+            Confidence::High,
+        );
+        moderate(&mut c, "q-s-03", Rating::NotApplicable);
+        let (scores, na) = score_cycle(&a, &c);
+        assert_eq!(na, vec!["q-s-01".to_string(), "q-s-03".to_string()]);
+        let q2 = scores.iter().find(|s| s.question == "q-s-02").unwrap();
+        assert_eq!((q2.rating, q2.not_applicable, q2.unanswered), (None, 1, 1));
+        assert!(close(q2.components.coverage, 0.0));
+    }
+
+    #[test]
+    fn shifting_or_stretching_the_scale_leaves_scores_unchanged() {
+        let score_on = |scale: &[u32], ratings: [u32; 3]| {
+            let a = one_question(scale, &[("a", true), ("b", false), ("c", false)]);
+            let mut c = cycle("2025-26");
+            for (agency, r) in ["a", "b", "c"].iter().zip(ratings) {
+                answer(
+                    &mut c,
+                    agency,
+                    "q-s-01",
+                    Rating::Value(r),
+                    Confidence::Medium,
+                );
+            }
+            scored(&a, &c, "q-s-01").score
+        };
+        let base = score_on(&[0, 1, 2, 3], [1, 3, 2]);
+        assert!(close(base, score_on(&[1, 2, 3, 4], [2, 4, 3])));
+        assert!(close(base, score_on(&[0, 2, 4, 6], [2, 6, 4])));
+    }
+
+    #[test]
+    fn metric_signals_raise_the_factor_by_a_tenth_each_up_to_the_cap() {
+        let mut a = one_question(&[0, 1, 2, 3], &[("council", true)]);
+        let mut c = cycle("2025-26");
+        answer(
+            &mut c,
+            "council",
+            "q-s-01",
+            Rating::Value(2),
+            Confidence::High,
+        );
+        // Lower is better: 30 is above target 20, above England's 25 and above 28 last year.
+        let mut m = metric(
+            "m1",
+            Better::Lower,
+            &[("2024-25", 28.0), ("2025-26", 30.0), ("2026-27", 1.0)],
+        );
+        m.target = Some(20.0);
+        m.comparator = Some(Comparator {
+            label: "England".into(),
+            value: 25.0,
+            source: None,
+            url: None,
+        });
+        m.questions = vec!["q-s-01".into()];
+        a.metrics.push(m.clone());
+        let s = scored(&a, &c, "q-s-01");
+        // 3 signals: 1 + 3 × 0.1 = 1.3. The 2026-27 value is after the cycle: ignored.
+        assert!(close(s.components.metrics, 1.3));
+        assert_eq!(s.metrics[0].value, Some(30.0));
+        // gap 1/3 → 0.1 + 0.9/3 = 0.4; × 1.3 = 52.
+        assert!(close(s.score, 52.0), "{}", s.score);
+
+        // A second such metric bearing through the theme: 6 signals, capped at 1.5.
+        let mut by_theme = m.clone();
+        by_theme.id = "m2".into();
+        by_theme.questions = vec![];
+        by_theme.themes = vec!["t".into()];
+        a.metrics.push(by_theme);
+        assert!(close(scored(&a, &c, "q-s-01").components.metrics, 1.5));
+
+        // A context metric never raises risk, whatever its figures.
+        a.metrics = vec![m.clone()];
+        a.metrics[0].better = Better::Neither;
+        let s = scored(&a, &c, "q-s-01");
+        assert!(close(s.components.metrics, 1.0));
+        assert_eq!(s.metrics.len(), 1);
+        assert_eq!(s.metrics[0].adverse(), 0);
+    }
+
+    #[test]
+    fn a_fall_since_the_previous_cycle_raises_the_score() {
+        let mut a = one_question(&[0, 1, 2, 3], &[("council", true)]);
+        let mut before = cycle("2024-25");
+        answer(
+            &mut before,
+            "council",
+            "q-s-01",
+            Rating::Value(2),
+            Confidence::High,
+        );
+        let mut now = cycle("2025-26");
+        answer(
+            &mut now,
+            "council",
+            "q-s-01",
+            Rating::Value(1),
+            Confidence::High,
+        );
+        a.cycles = vec![before, now.clone()];
+        let s = scored(&a, &now, "q-s-01");
+        // Fell 1 of a range of 3: 1 + 0.5 × 1/3. Score: (0.1 + 0.9 × 2/3) × 1.16667 = 81.667.
+        assert!(close(s.components.deterioration, 1.0 + 0.5 / 3.0));
+        assert!(close(s.score, 70.0 * (1.0 + 0.5 / 3.0)));
+        let p = s.previous.expect("a previous");
+        assert_eq!((p.cycle.as_str(), p.rating), ("2024-25", Some(2.0)));
+        // Previous: gap 1/3 → 0.4 × 100 = 40.
+        assert!(close(p.score, 40.0));
+        assert!(s.flags.contains(&Flag::Deteriorated));
+    }
+
+    #[test]
+    fn components_reproduce_the_score() {
+        let c = Components {
+            gap: 0.5,
+            coverage: 0.8,
+            confidence: 1.15,
+            metrics: 1.3,
+            deterioration: 1.0 + 0.5 / 6.0,
+            theme_weight: 1.2,
+        };
+        // shortfall 1 - 0.8 × 0.5 = 0.6; 0.1 + 0.9 × 0.6 = 0.64;
+        // 100 × 0.64 × 1.15 × 1.3 × 1.083333 × 1.2 = 124.384 (docs/scoring.md, exp-s-01).
+        assert!((c.score() - 124.384).abs() < 1e-3 + EPS, "{}", c.score());
+    }
+}
