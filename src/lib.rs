@@ -16,3 +16,4 @@ pub mod publish;
 pub mod score;
 pub mod source;
 pub mod validate;
+pub mod xlsx;

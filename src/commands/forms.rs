@@ -1,9 +1,144 @@
-//! `panelaudit forms`: not built yet.
+//! `panelaudit forms`: one `.xlsx` return form per agency for a cycle, pre-filled with the
+//! agency's answers when it has already returned. A form already in the output folder is
+//! replaced only when it is identical (re-running is harmless); one that differs may hold an
+//! agency's answers, so it is never overwritten.
 
-use std::path::Path;
+use super::import::{load_partnership, pick_cycle, read_response_file};
+use super::{EXIT_INVALID, EXIT_OK};
+use crate::source::display_path;
+use crate::xlsx::form::{self, FormInput};
+use std::path::{Path, PathBuf};
 
 pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
-    let _ = (dir, cycle, out);
-    eprintln!("error: `panelaudit forms` is not built yet");
-    super::EXIT_INVALID
+    let Some(audit) = load_partnership(dir, "forms") else {
+        return EXIT_INVALID;
+    };
+    let Some(cycle) = pick_cycle(&audit, cycle) else {
+        return EXIT_INVALID;
+    };
+    let fw = audit.framework(&cycle.framework);
+    let asked = cycle.questions(fw).count();
+    if asked == 0 {
+        eprintln!(
+            "error: cycle {} asks no questions: its [scope] leaves none of framework `{}`",
+            cycle.id, fw.id
+        );
+        return EXIT_INVALID;
+    }
+
+    // Build every form in memory first: nothing is written unless all of them can be.
+    let mut forms: Vec<(PathBuf, Vec<u8>, bool)> = Vec::new();
+    for agency in &audit.partnership.agencies {
+        // Pre-fill from the response file as written (the validated model fills in defaults,
+        // such as low confidence, that the agency never gave).
+        let prefill = cycle
+            .response(&agency.id)
+            .and_then(|_| {
+                let path = audit
+                    .dir
+                    .join("cycles")
+                    .join(&cycle.id)
+                    .join("responses")
+                    .join(format!("{}.toml", agency.id));
+                std::fs::read_to_string(path).ok()
+            })
+            .and_then(|text| read_response_file(&text));
+        let input = FormInput {
+            partnership: &audit.partnership,
+            agency,
+            cycle,
+            framework: fw,
+            prefill: prefill.as_ref(),
+        };
+        match form::build(&input) {
+            Ok(bytes) => forms.push((
+                out.join(format!("{}.xlsx", agency.id)),
+                bytes,
+                prefill.is_some(),
+            )),
+            Err(e) => {
+                eprintln!("error: the form for `{}`: {e}", agency.id);
+                return EXIT_INVALID;
+            }
+        }
+    }
+
+    if out.exists() && !out.is_dir() {
+        eprintln!("error: {}: exists and is not a folder", display_path(out));
+        return EXIT_INVALID;
+    }
+    let mut conflicts = Vec::new();
+    let mut unchanged = vec![false; forms.len()];
+    for (i, (path, bytes, _)) in forms.iter().enumerate() {
+        match std::fs::read(path) {
+            Ok(old) if &old == bytes => unchanged[i] = true,
+            Ok(_) => conflicts.push(display_path(path)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                eprintln!("error: {}: {e}", display_path(path));
+                return EXIT_INVALID;
+            }
+        }
+    }
+    if !conflicts.is_empty() {
+        eprintln!(
+            "error: {}: already there and different from the new form (it may hold an agency's answers); nothing was written",
+            conflicts.join(", ")
+        );
+        eprintln!(
+            "  = help: import completed returns first (`panelaudit import`), then move the old files away or choose another --out folder"
+        );
+        return EXIT_INVALID;
+    }
+
+    if let Err(e) = std::fs::create_dir_all(out) {
+        eprintln!(
+            "error: {}: cannot create the folder: {e}",
+            display_path(out)
+        );
+        return EXIT_INVALID;
+    }
+    for (i, (path, bytes, _)) in forms.iter().enumerate() {
+        if unchanged[i] {
+            continue;
+        }
+        if let Err(e) = write_replacing(path, bytes) {
+            eprintln!("error: {}: cannot write the form: {e}", display_path(path));
+            return EXIT_INVALID;
+        }
+    }
+    for (i, (path, _, prefilled)) in forms.iter().enumerate() {
+        let state = if unchanged[i] { "unchanged" } else { "written" };
+        let note = if *prefilled {
+            ", pre-filled from its return"
+        } else {
+            ""
+        };
+        println!(
+            "{}: {state} ({asked} question(s){note})",
+            display_path(path)
+        );
+    }
+    println!(
+        "{} form(s) for cycle {} ({}); send each agency its own file, then `panelaudit import {}` the completed ones",
+        forms.len(),
+        cycle.id,
+        cycle.title,
+        display_path(dir)
+    );
+    EXIT_OK
+}
+
+/// Writes through a temporary file beside the target and a rename.
+fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
 }

@@ -1,9 +1,1210 @@
-//! `panelaudit import`: not built yet.
+//! `panelaudit import`: completed return workbooks into `cycles/<id>/responses/<agency>.toml`.
+//!
+//! All or nothing: every workbook is read and checked first (which agency, cycle and framework
+//! it is for, every rating and confidence against the scale), and only when none has an error
+//! is anything written, each file through a temporary file and a rename. Errors name the
+//! workbook, sheet and cell: `police.xlsx: Return!F14: rating "3 - good" is not on the scale`.
 
-use std::path::Path;
+use super::{EXIT_INVALID, EXIT_OK, load_all};
+use crate::diag::{Diagnostics, suggest};
+use crate::load::{self, Target, raw::ResponseFile};
+use crate::model::{Audit, Confidence, Cycle, Date, Framework, Rating};
+use crate::source::display_path;
+use crate::xlsx::read::{self, Sheet, describe, is_blank};
+use crate::xlsx::{
+    ABOUT_LABEL_COL, ABOUT_SHEET, ABOUT_VALUE_COL, AnswerData, COLUMNS, Col, FIRST_QUESTION_ROW,
+    FORM_VERSION, Field, HEADER_ROW, RETURN_SHEET, ReturnData, cell_ref, col_letters,
+};
+use calamine::Data;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
-pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[std::path::PathBuf]) -> u8 {
-    let _ = (dir, cycle, force, files);
-    eprintln!("error: `panelaudit import` is not built yet");
-    super::EXIT_INVALID
+pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u8 {
+    let Some(audit) = load_partnership(dir, "import") else {
+        return EXIT_INVALID;
+    };
+    let Some(cycle) = pick_cycle(&audit, cycle) else {
+        return EXIT_INVALID;
+    };
+    let fw = audit.framework(&cycle.framework);
+
+    let mut diags = Diagnostics::new();
+    let mut returns: Vec<Return> = Vec::new();
+    for path in files {
+        if let Some(r) = read_return(path, &audit, cycle, fw, &mut diags) {
+            returns.push(r);
+        }
+    }
+    let mut first: BTreeMap<&str, &str> = BTreeMap::new();
+    for r in &returns {
+        if let Some(other) = first.insert(&r.data.agency, &r.file) {
+            diags
+                .path_error(
+                    format!("{}: {}", r.file, about_cell(Field::AgencyId)),
+                    format!(
+                        "a second workbook for `{}` (the first is {other})",
+                        r.data.agency
+                    ),
+                )
+                .with_help("import one return per agency: choose the right workbook");
+            first.insert(&r.data.agency, other);
+        }
+    }
+    if diags.has_errors() {
+        print(&diags);
+        eprintln!(
+            "error: nothing was imported: fix the problems above, then import again (no response file was changed)"
+        );
+        return EXIT_INVALID;
+    }
+
+    let responses_dir = audit.dir.join("cycles").join(&cycle.id).join("responses");
+    let mut plans: Vec<Plan> = Vec::new();
+    for r in returns {
+        let target = responses_dir.join(format!("{}.toml", r.data.agency));
+        let text = render(&r, &audit, cycle, fw);
+        let status = match std::fs::read_to_string(&target) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Status::New,
+            Err(e) => {
+                diags.path_error(
+                    display_path(&target),
+                    format!("cannot read the existing return: {e}"),
+                );
+                Status::Changed
+            }
+            Ok(old) if read_response_file(&old).as_ref() == Some(&r.data) => Status::Unchanged,
+            Ok(_) if force => Status::Changed,
+            Ok(_) => {
+                diags
+                    .path_error(
+                        display_path(&target),
+                        format!(
+                            "already holds a different return for `{}` than {}",
+                            r.data.agency, r.file
+                        ),
+                    )
+                    .with_help("compare the two; to replace the file with the workbook's answers, import again with --force");
+                Status::Changed
+            }
+        };
+        plans.push(Plan {
+            r,
+            target,
+            text,
+            status,
+        });
+    }
+    if diags.has_errors() {
+        print(&diags);
+        eprintln!("error: nothing was imported (no response file was changed)");
+        return EXIT_INVALID;
+    }
+
+    if let Err(e) = write_all(&responses_dir, &plans) {
+        print(&diags);
+        eprintln!("error: {e}");
+        return EXIT_INVALID;
+    }
+    print(&diags);
+    let (mut written, mut replaced, mut unchanged) = (0, 0, 0);
+    for p in &plans {
+        let what = match p.status {
+            Status::New => {
+                written += 1;
+                "written"
+            }
+            Status::Changed => {
+                replaced += 1;
+                "replaced"
+            }
+            Status::Unchanged => {
+                unchanged += 1;
+                "unchanged"
+            }
+        };
+        println!(
+            "{} -> {}: {what} ({} answer(s), {} unanswered)",
+            p.r.file,
+            display_path(&p.target),
+            p.r.data.answers.len(),
+            p.r.unanswered
+        );
+    }
+    println!(
+        "cycle {}: {written} written, {replaced} replaced, {unchanged} unchanged",
+        cycle.id
+    );
+    EXIT_OK
+}
+
+/// Prints problems in the order they were found: workbook by workbook, top to bottom.
+fn print(diags: &Diagnostics) {
+    for d in diags.iter() {
+        eprint!("{}", d.render());
+    }
+}
+
+/// Loads DIR as one valid partnership, printing why not (and returning None) otherwise.
+pub(super) fn load_partnership(dir: &Path, command: &str) -> Option<Audit> {
+    let shown = display_path(dir);
+    match load::discover(dir) {
+        Err(e) => {
+            eprintln!("error: {e}");
+            return None;
+        }
+        Ok(Target::Collection(members)) => {
+            let example = members.first().map(|m| display_path(m)).unwrap_or_default();
+            eprintln!(
+                "error: {shown} is a collection of {} partnerships; `panelaudit {command}` works on one partnership folder, e.g. {example}",
+                members.len()
+            );
+            return None;
+        }
+        Ok(Target::Partnership(_)) => {}
+    }
+    let mut diags = Diagnostics::new();
+    let loaded = match load_all(dir, &mut diags) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return None;
+        }
+    };
+    let audit = loaded.into_iter().next().and_then(|l| l.audit);
+    if audit.is_none() || diags.has_errors() {
+        for d in diags.iter().filter(|d| d.is_error()) {
+            eprint!("{}", d.render());
+        }
+        eprintln!(
+            "error: {shown} has {} problem(s) to fix first (`panelaudit check {shown}` lists them with warnings)",
+            diags.error_count()
+        );
+        return None;
+    }
+    audit
+}
+
+/// The cycle `--cycle` names, or the latest.
+pub(super) fn pick_cycle<'a>(audit: &'a Audit, id: Option<&str>) -> Option<&'a Cycle> {
+    let ids = || {
+        audit
+            .cycles
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>()
+    };
+    match id {
+        Some(id) => {
+            let found = audit.cycle(id);
+            if found.is_none() {
+                let hint = suggest(id, ids())
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default();
+                let known = if audit.cycles.is_empty() {
+                    "there are no cycles yet".to_string()
+                } else {
+                    format!("the cycles are: {}", ids().join(", "))
+                };
+                eprintln!("error: no cycle `{id}`{hint}; {known}");
+            }
+            found
+        }
+        None => {
+            let found = audit.latest_cycle();
+            if found.is_none() {
+                eprintln!(
+                    "error: {} has no audit cycles yet: add cycles/<cycle-id>/cycle.toml (see `panelaudit init`)",
+                    display_path(&audit.dir)
+                );
+            }
+            found
+        }
+    }
+}
+
+/// One agency's return as read from a workbook.
+#[derive(Debug)]
+struct Return {
+    /// The workbook, as shown in messages.
+    file: String,
+    data: ReturnData,
+    /// Questions in scope without a rating (or without a row).
+    unanswered: usize,
+}
+
+/// Reads a response file as the data a return carries; None when it is not one.
+/// Text is cleaned as import cleans it, so the same return read either way compares equal.
+pub(super) fn read_response_file(text: &str) -> Option<ReturnData> {
+    let f: ResponseFile = toml::from_str(text).ok()?;
+    let opt = |s: &Option<toml::Spanned<String>>| s.as_ref().and_then(|s| clean_text(s.get_ref()));
+    let mut answers = BTreeMap::new();
+    for (q, a) in &f.answers {
+        let a = a.get_ref();
+        let rating = match a.rating.get_ref() {
+            toml::Value::Integer(i) => Rating::Value(u32::try_from(*i).ok()?),
+            toml::Value::String(s) if s.trim().eq_ignore_ascii_case("n/a") => Rating::NotApplicable,
+            _ => return None,
+        };
+        let confidence = match &a.confidence {
+            Some(c) => Some(Confidence::parse(&c.get_ref().trim().to_lowercase())?),
+            None => None,
+        };
+        answers.insert(
+            q.get_ref().clone(),
+            AnswerData {
+                rating,
+                confidence,
+                evidence: opt(&a.evidence),
+                gaps: opt(&a.gaps),
+                internal: opt(&a.internal),
+            },
+        );
+    }
+    let submitted = match &f.submitted {
+        Some(d) => Some(Date::parse(&d.get_ref().to_string())?),
+        None => None,
+    };
+    Some(ReturnData {
+        agency: f.agency.get_ref().clone(),
+        completed_by: opt(&f.completed_by),
+        submitted,
+        answers,
+    })
+}
+
+/// Text as imported: line endings made `\n`, outer whitespace trimmed, blank as None.
+fn clean_text(s: &str) -> Option<String> {
+    let t = s.replace("\r\n", "\n").replace('\r', "\n");
+    let t = t.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+fn about_cell(field: Field) -> String {
+    format!(
+        "{ABOUT_SHEET}!{}",
+        cell_ref(field.spec().row, ABOUT_VALUE_COL)
+    )
+}
+
+/// A cell's value as a short piece of text (an id, a role), if it is one.
+fn cell_text(d: &Data) -> Option<String> {
+    match d {
+        Data::String(s) => clean_text(s),
+        Data::Int(i) => Some(i.to_string()),
+        Data::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 => {
+            Some(format!("{}", *f as i64))
+        }
+        Data::Float(f) => Some(f.to_string()),
+        _ => None,
+    }
+}
+
+/// Reads and checks one workbook. Problems go to `diags`; None when it cannot be imported.
+fn read_return(
+    path: &Path,
+    audit: &Audit,
+    cycle: &Cycle,
+    fw: &Framework,
+    diags: &mut Diagnostics,
+) -> Option<Return> {
+    let file = display_path(path);
+    let book = match read::read(path, &[ABOUT_SHEET, RETURN_SHEET]) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.path_error(&file, e);
+            return None;
+        }
+    };
+    let errors_before = diags.error_count();
+    let Some(about) = book.sheet(ABOUT_SHEET) else {
+        diags
+            .path_error(
+                &file,
+                format!(
+                    "no {ABOUT_SHEET} sheet, so there is no telling which agency, cycle and framework this return is for (the workbook's sheets: {})",
+                    list_or_none(&book.sheet_names)
+                ),
+            )
+            .with_help("send the agency the form `panelaudit forms` makes, and import that form once it is filled in");
+        return None;
+    };
+    let about = read_about(&file, about, audit, cycle, diags)?;
+    let Some(sheet) = book.sheet(RETURN_SHEET) else {
+        diags.path_error(
+            &file,
+            format!(
+                "no {RETURN_SHEET} sheet with the answers (the workbook's sheets: {})",
+                list_or_none(&book.sheet_names)
+            ),
+        );
+        return None;
+    };
+    let (answers, unanswered) = read_answers(&file, sheet, cycle, fw, diags)?;
+    (diags.error_count() == errors_before).then_some(Return {
+        file,
+        data: ReturnData {
+            agency: about.agency,
+            completed_by: about.completed_by,
+            submitted: about.submitted,
+            answers,
+        },
+        unanswered,
+    })
+}
+
+fn list_or_none(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+struct About {
+    agency: String,
+    completed_by: Option<String>,
+    submitted: Option<Date>,
+}
+
+fn read_about(
+    file: &str,
+    sheet: &Sheet,
+    audit: &Audit,
+    cycle: &Cycle,
+    diags: &mut Diagnostics,
+) -> Option<About> {
+    // Find each field by its label in column A; the value is beside it in column B.
+    let mut found: BTreeMap<Field, (u32, Option<&Data>)> = BTreeMap::new();
+    for row in sheet.rows() {
+        let Some(Data::String(label)) = sheet.get(row, ABOUT_LABEL_COL) else {
+            continue;
+        };
+        if let Some(field) = Field::from_label(label) {
+            found
+                .entry(field)
+                .or_insert((row, sheet.get(row, ABOUT_VALUE_COL)));
+        }
+    }
+    let before = diags.error_count();
+    let at = |row: u32| format!("{file}: {ABOUT_SHEET}!{}", cell_ref(row, ABOUT_VALUE_COL));
+    let required = |field: Field, diags: &mut Diagnostics| -> Option<(u32, String)> {
+        let label = field.spec().label;
+        match found.get(&field) {
+            None => {
+                diags
+                    .path_error(
+                        format!("{file}: {ABOUT_SHEET}"),
+                        format!("no \"{label}\" row: the {ABOUT_SHEET} sheet must say which agency, cycle and framework the return is for"),
+                    )
+                    .with_help("import the form `panelaudit forms` made, without changing its About sheet");
+                None
+            }
+            Some((row, value)) => match value.and_then(cell_text) {
+                Some(t) => Some((*row, t)),
+                None => {
+                    diags.path_error(at(*row), format!("\"{label}\" is blank"));
+                    None
+                }
+            },
+        }
+    };
+    let agency = required(Field::AgencyId, diags);
+    let cycle_id = required(Field::CycleId, diags);
+    let framework = required(Field::FrameworkId, diags);
+    let version = required(Field::FormVersion, diags);
+
+    if let Some((row, v)) = &version {
+        match v.parse::<u32>() {
+            Ok(n) if (1..=FORM_VERSION).contains(&n) => {}
+            Ok(n) if n > FORM_VERSION => {
+                diags
+                    .path_error(
+                        at(*row),
+                        format!("form version {n} was made by a newer panelaudit; this one reads forms up to version {FORM_VERSION}"),
+                    )
+                    .with_help("update panelaudit, or make the forms again with this version");
+            }
+            _ => {
+                diags.path_error(
+                    at(*row),
+                    format!("form version \"{v}\" is not one panelaudit made"),
+                );
+            }
+        }
+    }
+    if let Some((row, id)) = &agency
+        && audit.agency(id).is_none()
+    {
+        let ids: Vec<&str> = audit
+            .partnership
+            .agencies
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect();
+        let d = diags.path_error(
+            at(*row),
+            format!(
+                "agency `{id}` is not an agency of {} (its agencies: {})",
+                audit.partnership.short_name,
+                ids.join(", ")
+            ),
+        );
+        match suggest(id, ids.iter().copied()) {
+            Some(s) => d.with_help(s),
+            None => d.with_help(
+                "add the agency to partnership.toml, or check this is the right workbook",
+            ),
+        };
+    }
+    if let Some((row, id)) = &cycle_id
+        && id != &cycle.id
+    {
+        let help = if audit.cycle(id).is_some() {
+            format!("to import it into cycle {id}, run import with --cycle {id}")
+        } else {
+            format!(
+                "send the agency the form for cycle {} (`panelaudit forms`)",
+                cycle.id
+            )
+        };
+        diags
+            .path_error(
+                at(*row),
+                format!(
+                    "this return is for cycle {id}, but it is being imported into cycle {}",
+                    cycle.id
+                ),
+            )
+            .with_help(help);
+    }
+    if let Some((row, id)) = &framework
+        && id != &cycle.framework
+    {
+        diags.path_error(
+            at(*row),
+            format!(
+                "this return asks the questions of framework `{id}`, but cycle {} uses `{}`",
+                cycle.id, cycle.framework
+            ),
+        );
+    }
+
+    let completed_by = match found.get(&Field::CompletedBy) {
+        Some((_, Some(d))) => cell_text(d),
+        _ => None,
+    };
+    let submitted = match found.get(&Field::Submitted) {
+        Some((row, Some(d))) if !is_blank(d) => match cell_date(d) {
+            Some(date) => Some(date),
+            None => {
+                diags
+                    .path_error(
+                        at(*row),
+                        format!("submitted: {} is not a date", describe(d)),
+                    )
+                    .with_help("type the date the return was sent, e.g. 14/10/2025 or 2025-10-14");
+                None
+            }
+        },
+        _ => None,
+    };
+    if diags.error_count() > before {
+        return None;
+    }
+    Some(About {
+        agency: agency?.1,
+        completed_by,
+        submitted,
+    })
+}
+
+/// A date cell, or text such as 2025-10-14 or 14/10/2025 (day first, as in England).
+fn cell_date(d: &Data) -> Option<Date> {
+    match d {
+        Data::DateTime(dt) if dt.is_datetime() => {
+            let (year, month, day, ..) = dt.to_ymd_hms_milli();
+            let date = Date { year, month, day };
+            date.is_valid().then_some(date)
+        }
+        Data::DateTimeIso(s) => Date::parse(s.get(..10)?),
+        Data::String(s) => {
+            let s = s.trim();
+            Date::parse(s).or_else(|| {
+                let parts: Vec<&str> = s.split(['/', '.']).collect();
+                let [d, m, y] = parts.as_slice() else {
+                    return None;
+                };
+                if y.len() != 4 {
+                    return None;
+                }
+                let date = Date {
+                    year: y.parse().ok()?,
+                    month: m.parse().ok()?,
+                    day: d.parse().ok()?,
+                };
+                date.is_valid().then_some(date)
+            })
+        }
+        _ => None,
+    }
+}
+
+type Answers = (BTreeMap<String, AnswerData>, usize);
+
+fn read_answers(
+    file: &str,
+    sheet: &Sheet,
+    cycle: &Cycle,
+    fw: &Framework,
+    diags: &mut Diagnostics,
+) -> Option<Answers> {
+    let at = |row: u32, col: u16| format!("{file}: {RETURN_SHEET}!{}", cell_ref(row, col));
+    let before = diags.error_count();
+
+    // The header row says which column holds what.
+    let mut cols: BTreeMap<Col, u16> = BTreeMap::new();
+    for (c, d) in sheet.row(HEADER_ROW) {
+        let text = cell_text(d).unwrap_or_else(|| describe(d));
+        match Col::from_header(&text) {
+            Some(col) => {
+                if let Some(first) = cols.get(&col) {
+                    diags.path_error(
+                        at(HEADER_ROW, c),
+                        format!(
+                            "a second \"{}\" column (the first is column {})",
+                            col.spec().header,
+                            col_letters(*first)
+                        ),
+                    );
+                } else {
+                    cols.insert(col, c);
+                }
+            }
+            None => {
+                diags.path_warning(
+                    at(HEADER_ROW, c),
+                    format!("column \"{text}\" is not part of the return form; it is ignored"),
+                );
+            }
+        }
+    }
+    let missing: Vec<String> = COLUMNS
+        .iter()
+        .filter(|s| s.required && !cols.contains_key(&s.col))
+        .map(|s| format!("\"{}\"", s.header))
+        .collect();
+    if !missing.is_empty() {
+        diags
+            .path_error(
+                at(HEADER_ROW, 0),
+                format!(
+                    "the header row (row {}) has no {} column",
+                    HEADER_ROW + 1,
+                    missing.join(", ")
+                ),
+            )
+            .with_help(
+                "row 1 of the Return sheet names the columns; keep the form's headers as they were",
+            );
+        return None;
+    }
+
+    // Merged cells hide which answer belongs to which question.
+    for m in &sheet.merged {
+        let (r0, c0) = m.start;
+        let (r1, c1) = m.end;
+        if r1 < FIRST_QUESTION_ROW || !cols.values().any(|&c| (c0..=c1).contains(&u32::from(c))) {
+            continue;
+        }
+        let (c0, c1) = (
+            u16::try_from(c0).unwrap_or(u16::MAX),
+            u16::try_from(c1).unwrap_or(u16::MAX),
+        );
+        diags
+            .path_error(
+                format!(
+                    "{file}: {RETURN_SHEET}!{}:{}",
+                    cell_ref(r0, c0),
+                    cell_ref(r1, c1)
+                ),
+                "merged cells: each question needs its own row and cells",
+            )
+            .with_help("unmerge these cells (Home > Merge & Center > Unmerge Cells) and give each question its own answer");
+    }
+
+    let col = |c: Col| cols.get(&c).copied();
+    let get = |row: u32, c: Col| col(c).and_then(|c| sheet.get(row, c));
+    let mut seen: BTreeMap<String, u32> = BTreeMap::new();
+    let mut answers: BTreeMap<String, AnswerData> = BTreeMap::new();
+    let mut unanswered: Vec<String> = Vec::new();
+    let id_col = col(Col::Id).unwrap_or(0);
+    for row in sheet.rows() {
+        if row < FIRST_QUESTION_ROW {
+            continue;
+        }
+        let answer_cols = [
+            Col::Rating,
+            Col::Confidence,
+            Col::Evidence,
+            Col::Gaps,
+            Col::Internal,
+        ];
+        let has_answer = answer_cols.iter().any(|&c| get(row, c).is_some());
+        let Some(id) = get(row, Col::Id).and_then(cell_text) else {
+            if has_answer {
+                diags.path_error(
+                    at(row, id_col),
+                    format!("row {} has answers but no question id", u64::from(row) + 1),
+                );
+            }
+            continue;
+        };
+        let Some(q) = fw.question(&id) else {
+            let d = diags.path_error(
+                at(row, id_col),
+                format!("framework `{}` has no question `{id}`", fw.id),
+            );
+            if let Some(s) = suggest(&id, fw.questions.iter().map(|q| q.id.as_str())) {
+                d.with_help(s);
+            }
+            continue;
+        };
+        if let Some(first) = seen.insert(id.clone(), row) {
+            diags.path_error(
+                at(row, id_col),
+                format!(
+                    "question `{id}` appears twice (first in row {})",
+                    u64::from(first) + 1
+                ),
+            );
+            seen.insert(id.clone(), first);
+            continue;
+        }
+        if !cycle.in_scope(q) {
+            diags.path_warning(
+                at(row, id_col),
+                format!(
+                    "question `{id}` is not in cycle {}'s scope; its row is ignored",
+                    cycle.id
+                ),
+            );
+            continue;
+        }
+
+        let rating_col = col(Col::Rating).unwrap_or(0);
+        let rating = match get(row, Col::Rating) {
+            None => {
+                if has_answer {
+                    diags.path_warning(
+                        at(row, rating_col),
+                        format!("`{id}` has no rating, so it is left unanswered and its other cells are not imported"),
+                    );
+                }
+                unanswered.push(id);
+                continue;
+            }
+            Some(d) => match parse_rating(d, fw) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    diags
+                        .path_error(at(row, rating_col), e)
+                        .with_help("choose the rating from the cell's drop-down list");
+                    None
+                }
+            },
+        };
+        let confidence_col = col(Col::Confidence).unwrap_or(0);
+        let confidence = match get(row, Col::Confidence) {
+            None => {
+                if rating.is_some_and(|r| r != Rating::NotApplicable) {
+                    diags.path_warning(
+                        at(row, confidence_col),
+                        format!("`{id}` has no confidence; it will count as low"),
+                    );
+                }
+                Some(None)
+            }
+            Some(d) => match parse_confidence(d) {
+                Ok(c) => Some(Some(c)),
+                Err(e) => {
+                    diags
+                        .path_error(at(row, confidence_col), e)
+                        .with_help("choose low, medium or high from the cell's drop-down list");
+                    None
+                }
+            },
+        };
+        let (Some(rating), Some(confidence)) = (rating, confidence) else {
+            continue;
+        };
+        let text = |c: Col, diags: &mut Diagnostics| -> Option<String> {
+            let d = get(row, c)?;
+            match d {
+                Data::Error(e) => {
+                    diags.path_error(
+                        at(row, col(c).unwrap_or(0)),
+                        format!("the cell holds the error {e}; replace it with text"),
+                    );
+                    None
+                }
+                Data::DateTime(_) | Data::DateTimeIso(_) => {
+                    cell_date(d).map(|d| d.to_string()).or_else(|| cell_text(d))
+                }
+                Data::Bool(b) => Some(if *b { "TRUE" } else { "FALSE" }.to_string()),
+                other => cell_text(other),
+            }
+        };
+        let evidence = text(Col::Evidence, diags);
+        let gaps = text(Col::Gaps, diags);
+        let internal = text(Col::Internal, diags);
+        answers.insert(
+            id,
+            AnswerData {
+                rating,
+                confidence,
+                evidence,
+                gaps,
+                internal,
+            },
+        );
+    }
+
+    let absent: Vec<&str> = cycle
+        .questions(fw)
+        .filter(|q| !seen.contains_key(&q.id))
+        .map(|q| q.id.as_str())
+        .collect();
+    if !absent.is_empty() {
+        diags
+            .path_warning(
+                format!("{file}: {RETURN_SHEET}"),
+                format!(
+                    "{} question(s) of cycle {} have no row: {} (they count as unanswered)",
+                    absent.len(),
+                    cycle.id,
+                    absent.join(", ")
+                ),
+            )
+            .with_help("was a row deleted? `panelaudit forms` writes one row per question");
+    }
+    if !unanswered.is_empty() {
+        diags.path_warning(
+            format!("{file}: {RETURN_SHEET}"),
+            format!(
+                "{} question(s) have no rating and are left unanswered: {}",
+                unanswered.len(),
+                unanswered.join(", ")
+            ),
+        );
+    }
+    if diags.error_count() > before {
+        return None;
+    }
+    Some((answers, unanswered.len() + absent.len()))
+}
+
+fn scale_list(fw: &Framework) -> String {
+    let levels: Vec<String> = fw
+        .scale
+        .iter()
+        .map(|s| format!("{} {}", s.value, s.label))
+        .collect();
+    format!("{}, or n/a", levels.join(", "))
+}
+
+/// A rating cell: 2, 2.0, "2", "2 - Reasonable assurance" or "n/a" (any case).
+fn parse_rating(d: &Data, fw: &Framework) -> Result<Rating, String> {
+    let on_scale = |v: f64, shown: String| -> Result<Rating, String> {
+        if v.is_finite() && v.fract() == 0.0 && v >= 0.0 && v <= f64::from(u32::MAX) {
+            let v = v as u32;
+            if fw.level(v).is_some() {
+                return Ok(Rating::Value(v));
+            }
+        }
+        Err(format!(
+            "rating {shown} is not on the scale ({})",
+            scale_list(fw)
+        ))
+    };
+    match d {
+        Data::Int(i) => on_scale(*i as f64, i.to_string()),
+        Data::Float(f) => on_scale(*f, f.to_string()),
+        Data::String(s) => {
+            let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            let shown = format!("{:?}", s.trim());
+            if t.eq_ignore_ascii_case("n/a") {
+                return Ok(Rating::NotApplicable);
+            }
+            if let Ok(v) = t.parse::<f64>() {
+                return on_scale(v, shown);
+            }
+            // "2 - Reasonable assurance": the number and its own label, as in the drop-down.
+            let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
+            let rest = t[digits.len()..].trim_start();
+            if let (Ok(v), Some(label)) = (
+                digits.parse::<u32>(),
+                rest.strip_prefix(['-', '–', '—', ':']).map(str::trim),
+            ) && fw.level(v).is_some_and(|l| {
+                l.label
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .eq_ignore_ascii_case(label)
+            }) {
+                return Ok(Rating::Value(v));
+            }
+            Err(format!(
+                "rating {shown} is not on the scale ({})",
+                scale_list(fw)
+            ))
+        }
+        other => Err(format!(
+            "rating must be a value on the scale ({}), found {}",
+            scale_list(fw),
+            describe(other)
+        )),
+    }
+}
+
+fn parse_confidence(d: &Data) -> Result<Confidence, String> {
+    match d {
+        Data::String(s) => Confidence::parse(&s.trim().to_lowercase())
+            .ok_or_else(|| format!("confidence {:?} is not one of low, medium, high", s.trim())),
+        other => Err(format!(
+            "confidence must be low, medium or high, found {}",
+            describe(other)
+        )),
+    }
+}
+
+/// The response file, formatted for people: header fields, then one table per answer.
+fn render(r: &Return, audit: &Audit, cycle: &Cycle, fw: &Framework) -> String {
+    let d = &r.data;
+    let mut s = String::new();
+    let agency = audit
+        .agency(&d.agency)
+        .map_or(d.agency.as_str(), |a| &a.name);
+    let source = Path::new(&r.file)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let _ = writeln!(
+        s,
+        "# {}'s return for cycle {}, imported from {} by `panelaudit import`.",
+        comment(agency),
+        cycle.id,
+        comment(&source)
+    );
+    let _ = writeln!(s, "agency = {}", toml_string(&d.agency));
+    if let Some(c) = &d.completed_by {
+        let _ = writeln!(s, "completed_by = {}", toml_string(c));
+    }
+    if let Some(date) = d.submitted {
+        let _ = writeln!(s, "submitted = {date}");
+    }
+    // Framework order, as the questions are asked.
+    for q in &fw.questions {
+        let Some(a) = d.answers.get(&q.id) else {
+            continue;
+        };
+        let _ = writeln!(s, "\n[answers.{}]", toml_key(&q.id));
+        match a.rating {
+            Rating::Value(v) => {
+                let _ = writeln!(s, "rating = {v}");
+            }
+            Rating::NotApplicable => {
+                let _ = writeln!(s, "rating = \"n/a\"");
+            }
+        }
+        if let Some(c) = a.confidence {
+            let _ = writeln!(s, "confidence = \"{c}\"");
+        }
+        for (key, value) in [
+            ("evidence", &a.evidence),
+            ("gaps", &a.gaps),
+            ("internal", &a.internal),
+        ] {
+            if let Some(v) = value {
+                let _ = writeln!(s, "{key} = {}", toml_string(v));
+            }
+        }
+    }
+    s
+}
+
+fn comment(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// A bare key when the id allows one (ids do), else a quoted key.
+fn toml_key(id: &str) -> String {
+    if !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        id.to_string()
+    } else {
+        toml_string(id)
+    }
+}
+
+/// A TOML string: `"..."` for one line, `"""` multi-line for text with line breaks, so
+/// Markdown evidence reads as it was written.
+pub fn toml_string(s: &str) -> String {
+    let multi = s.contains('\n');
+    let mut out = String::with_capacity(s.len() + 8);
+    out.push_str(if multi { "\"\"\"\n" } else { "\"" });
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            // In a multi-line string a lone quote may stand; one that would start `"""` or
+            // run into the closing delimiter is escaped.
+            '"' if multi && chars.get(i + 1).is_some_and(|&n| n != '"') => out.push('"'),
+            '"' => out.push_str("\\\""),
+            '\n' if multi => out.push('\n'),
+            '\t' => out.push('\t'),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() && (c < '\u{20}' || c == '\u{7f}') => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push_str(if multi { "\"\"\"" } else { "\"" });
+    out
+}
+
+enum Status {
+    New,
+    Changed,
+    Unchanged,
+}
+
+struct Plan {
+    r: Return,
+    target: PathBuf,
+    text: String,
+    status: Status,
+}
+
+/// Writes every new or changed response: all to temporary files first, then each renamed into
+/// place, so a failure part-way leaves the old files as they were.
+fn write_all(responses_dir: &Path, plans: &[Plan]) -> Result<(), String> {
+    let todo: Vec<&Plan> = plans
+        .iter()
+        .filter(|p| !matches!(p.status, Status::Unchanged))
+        .collect();
+    if todo.is_empty() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(responses_dir).map_err(|e| {
+        format!(
+            "{}: cannot create the folder: {e}",
+            display_path(responses_dir)
+        )
+    })?;
+    let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
+    let cleanup = |staged: &[(PathBuf, &Path)]| {
+        for (tmp, _) in staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+    };
+    for p in &todo {
+        let name = p
+            .target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // Hidden, so `check` never reads a temporary file left by a crash.
+        let tmp = responses_dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        if let Err(e) = std::fs::write(&tmp, &p.text) {
+            cleanup(&staged);
+            let _ = std::fs::remove_file(&tmp);
+            return Err(format!(
+                "{}: cannot write: {e}; nothing was imported",
+                display_path(&tmp)
+            ));
+        }
+        staged.push((tmp, &p.target));
+    }
+    for (i, (tmp, target)) in staged.iter().enumerate() {
+        if let Err(e) = std::fs::rename(tmp, target) {
+            cleanup(&staged[i..]);
+            let done: Vec<String> = staged[..i].iter().map(|(_, t)| display_path(t)).collect();
+            let state = if done.is_empty() {
+                "nothing was imported".to_string()
+            } else {
+                format!("only {} had been written", done.join(", "))
+            };
+            return Err(format!(
+                "{}: cannot write: {e}; {state}",
+                display_path(target)
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FrameworkSource, Rag, ScaleLevel};
+
+    fn fw() -> Framework {
+        let level = |value: u32, label: &str| ScaleLevel {
+            value,
+            label: label.to_string(),
+            rag: Rag::Amber,
+            descriptor: String::new(),
+        };
+        Framework {
+            id: "t".into(),
+            title: "T".into(),
+            summary: String::new(),
+            source: FrameworkSource {
+                publisher: String::new(),
+                publication: String::new(),
+                year: None,
+                url: String::new(),
+                licence: String::new(),
+                note: String::new(),
+            },
+            scale: vec![
+                level(0, "No assurance"),
+                level(1, "Limited assurance"),
+                level(2, "Reasonable assurance"),
+                level(3, "Substantial assurance"),
+            ],
+            themes: Vec::new(),
+            questions: Vec::new(),
+            bundled: false,
+        }
+    }
+
+    #[test]
+    fn ratings_are_accepted_as_number_text_or_drop_down_choice() {
+        let fw = fw();
+        let ok = |d: Data| parse_rating(&d, &fw).unwrap();
+        assert_eq!(ok(Data::Int(2)), Rating::Value(2));
+        assert_eq!(ok(Data::Float(2.0)), Rating::Value(2));
+        assert_eq!(ok(Data::String("2".into())), Rating::Value(2));
+        assert_eq!(ok(Data::String(" 2.0 ".into())), Rating::Value(2));
+        assert_eq!(
+            ok(Data::String("2 - Reasonable assurance".into())),
+            Rating::Value(2)
+        );
+        assert_eq!(
+            ok(Data::String("2 – reasonable  assurance".into())),
+            Rating::Value(2)
+        );
+        assert_eq!(ok(Data::String("N/A".into())), Rating::NotApplicable);
+        assert_eq!(ok(Data::String("n/a".into())), Rating::NotApplicable);
+    }
+
+    #[test]
+    fn ratings_off_the_scale_are_refused_with_the_scale() {
+        let fw = fw();
+        let err = |d: Data| parse_rating(&d, &fw).unwrap_err();
+        assert_eq!(
+            err(Data::String("3 - good".into())),
+            "rating \"3 - good\" is not on the scale (0 No assurance, 1 Limited assurance, 2 Reasonable assurance, 3 Substantial assurance, or n/a)"
+        );
+        assert!(err(Data::Int(7)).starts_with("rating 7 is not on the scale"));
+        assert!(err(Data::Float(2.5)).starts_with("rating 2.5 is not on the scale"));
+        assert!(err(Data::Int(-1)).starts_with("rating -1 is not on the scale"));
+        assert!(err(Data::String("2 - Substantial assurance".into())).contains("not on the scale"));
+        assert!(err(Data::String("NA".into())).contains("not on the scale"));
+        assert!(err(Data::Bool(true)).contains("found TRUE"));
+    }
+
+    #[test]
+    fn confidence_is_one_of_three_words() {
+        assert_eq!(
+            parse_confidence(&Data::String(" High ".into())),
+            Ok(Confidence::High)
+        );
+        assert_eq!(
+            parse_confidence(&Data::String("high-ish".into())).unwrap_err(),
+            "confidence \"high-ish\" is not one of low, medium, high"
+        );
+        assert!(parse_confidence(&Data::Int(3)).is_err());
+    }
+
+    #[test]
+    fn dates_are_read_from_text_day_first() {
+        let s = |t: &str| cell_date(&Data::String(t.into())).map(|d| d.to_string());
+        assert_eq!(s("2025-10-14").as_deref(), Some("2025-10-14"));
+        assert_eq!(s("14/10/2025").as_deref(), Some("2025-10-14"));
+        assert_eq!(s("4.3.2026").as_deref(), Some("2026-03-04"));
+        assert_eq!(s("31/02/2025"), None);
+        assert_eq!(s("next week"), None);
+        assert_eq!(s("14/10/25"), None);
+    }
+
+    #[test]
+    fn toml_strings_round_trip_tricky_text() {
+        let samples = [
+            "plain",
+            "He said \"yes\"",
+            "ends with a quote\"",
+            "back\\slash and \\n not a newline",
+            "three \"\"\" quotes and four \"\"\"\" and two \"\"",
+            "line one\nline two \"quoted\"\n\"\"\"\nend\"",
+            "unicode: café, 子供, 🙂, ‘curly’",
+            "tab\there, bell \u{7}, del \u{7f}, nul \u{0}",
+            "\"",
+            "\n",
+            "\"\n\"",
+            "trailing backslash\\",
+            "trailing backslash then newline\\\nx",
+            "cr\ronly",
+        ];
+        for text in samples {
+            let doc = format!("v = {}\n", toml_string(text));
+            let parsed: toml::Table = toml::from_str(&doc)
+                .unwrap_or_else(|e| panic!("{text:?} gave invalid TOML:\n{doc}\n{e}"));
+            assert_eq!(parsed["v"].as_str(), Some(text), "{doc}");
+        }
+        assert_eq!(toml_string("a\nb"), "\"\"\"\na\nb\"\"\"");
+        assert_eq!(toml_string("say \"hi\""), "\"say \\\"hi\\\"\"");
+    }
+
+    #[test]
+    fn text_cells_lose_windows_line_endings_and_outer_space() {
+        assert_eq!(
+            clean_text("  one\r\ntwo\rthree \n").as_deref(),
+            Some("one\ntwo\nthree")
+        );
+        assert_eq!(clean_text(" \r\n "), None);
+    }
+
+    #[test]
+    fn an_existing_file_with_the_same_meaning_is_unchanged() {
+        let data = ReturnData {
+            agency: "police".into(),
+            completed_by: Some("Head of Public Protection".into()),
+            submitted: Date::parse("2025-10-14"),
+            answers: BTreeMap::from([(
+                "q-1".to_string(),
+                AnswerData {
+                    rating: Rating::Value(2),
+                    confidence: Some(Confidence::Medium),
+                    evidence: Some("Audit \"A\"\nline two".into()),
+                    gaps: None,
+                    internal: None,
+                },
+            )]),
+        };
+        let hand_written = "agency = \"police\"\ncompleted_by = \"Head of Public Protection\"\nsubmitted = 2025-10-14\n[answers.q-1]\nrating = 2\nconfidence = \"Medium\"\nevidence = '''\nAudit \"A\"\r\nline two\n'''\ngaps = \"  \"\n";
+        assert_eq!(read_response_file(hand_written), Some(data.clone()));
+        let different = hand_written.replace("rating = 2", "rating = 1");
+        assert_ne!(read_response_file(&different), Some(data));
+        assert_eq!(read_response_file("not toml ["), None);
+    }
 }

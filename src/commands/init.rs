@@ -1,9 +1,483 @@
-//! `panelaudit init`: not built yet.
+//! `panelaudit init`: a new partnership folder that passes `panelaudit check` as it stands,
+//! with every file commented so a quality assurance team can fill it in without the manual.
+//! It never overwrites anything: if any file it would write exists, it writes nothing.
 
-use std::path::Path;
+use super::{EXIT_INVALID, EXIT_OK};
+use crate::diag::{Diagnostics, suggest};
+use crate::load;
+use crate::model::Date;
+use crate::source::display_path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 pub fn run(dir: &Path, name: &str, framework: &str) -> u8 {
-    let _ = (dir, name, framework);
-    eprintln!("error: `panelaudit init` is not built yet");
-    super::EXIT_INVALID
+    let today = today();
+    match scaffold(dir, name, framework, today) {
+        Ok(created) => {
+            let shown = display_path(dir);
+            println!("Started {} in {shown}:", name.trim());
+            for p in &created {
+                println!("  created {}", display_path(p));
+            }
+            println!("Next:");
+            println!("  1. Add your agencies to {shown}/partnership.toml.");
+            println!("  2. Check the folder:                  panelaudit check {shown}");
+            println!(
+                "  3. Make each agency's return form:    panelaudit forms {shown} --out forms"
+            );
+            println!(
+                "  4. Bring the completed returns back:  panelaudit import {shown} RETURNS.xlsx"
+            );
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_INVALID
+        }
+    }
+}
+
+/// What init needs to know about the chosen framework.
+struct FrameworkInfo {
+    id: String,
+    first_theme: Option<String>,
+    first_question: Option<String>,
+}
+
+/// The cycle a scaffold starts with: the English financial year `date` falls in.
+pub struct FirstCycle {
+    pub id: String,
+    pub opened: Date,
+    pub closed: Date,
+}
+
+/// Financial years run April to March: 2025-09-01 is in 2025-26, 2026-02-01 too.
+/// The return window opens on `today` and closes twelve weeks later.
+pub fn first_cycle(today: Date) -> FirstCycle {
+    let start = if today.month >= 4 {
+        today.year
+    } else {
+        today.year.saturating_sub(1)
+    };
+    let id = format!("{start}-{:02}", (start + 1) % 100);
+    let closed = date_from_days(days_from_date(today) + 84);
+    FirstCycle {
+        id,
+        opened: today,
+        closed,
+    }
+}
+
+/// Writes the scaffold; returns the files created.
+pub fn scaffold(
+    dir: &Path,
+    name: &str,
+    framework: &str,
+    today: Date,
+) -> Result<Vec<PathBuf>, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("--name is empty: give the partnership's full name, e.g. --name \"Northmoor Safeguarding Children Partnership\"".to_string());
+    }
+    if name.chars().any(char::is_control) {
+        return Err("--name must be a single line of text".to_string());
+    }
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!("{}: exists and is not a folder", display_path(dir)));
+    }
+    let fw = find_framework(dir, framework)?;
+    let cycle = first_cycle(today);
+    let files = contents(name, &fw, &cycle);
+
+    // Refuse before writing anything if a single file is already there.
+    // An empty placeholder (.gitkeep) already there is simply kept.
+    let files: Vec<(String, String)> = files
+        .into_iter()
+        .filter(|(rel, text)| !(text.is_empty() && dir.join(rel).is_file()))
+        .collect();
+    let existing: Vec<String> = files
+        .iter()
+        .map(|(rel, _)| dir.join(rel))
+        .filter(|p| p.symlink_metadata().is_ok())
+        .map(|p| display_path(&p))
+        .collect();
+    if !existing.is_empty() {
+        return Err(format!(
+            "{} already exist{}; init never overwrites a file, so nothing was written (move {} away, or choose another folder)",
+            existing.join(", "),
+            if existing.len() == 1 { "s" } else { "" },
+            if existing.len() == 1 { "it" } else { "them" },
+        ));
+    }
+    write_all(dir, &files)
+}
+
+/// Creates folders and files, undoing everything it made if one write fails.
+fn write_all(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>, String> {
+    let mut made_dirs: Vec<PathBuf> = Vec::new();
+    let mut made_files: Vec<PathBuf> = Vec::new();
+    let result = (|| -> Result<(), String> {
+        for (rel, text) in files {
+            let path = dir.join(rel);
+            if let Some(parent) = path.parent() {
+                let mut missing = Vec::new();
+                let mut p = Some(parent);
+                while let Some(d) = p.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+                    missing.push(d.to_path_buf());
+                    p = d.parent();
+                }
+                for d in missing.into_iter().rev() {
+                    std::fs::create_dir(&d).map_err(|e| {
+                        format!("{}: cannot create the folder: {e}", display_path(&d))
+                    })?;
+                    made_dirs.push(d);
+                }
+            }
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .map_err(|e| format!("{}: cannot create the file: {e}", display_path(&path)))?;
+            made_files.push(path.clone());
+            f.write_all(text.as_bytes())
+                .map_err(|e| format!("{}: cannot write the file: {e}", display_path(&path)))?;
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => Ok(made_files),
+        Err(e) => {
+            for f in made_files.iter().rev() {
+                let _ = std::fs::remove_file(f);
+            }
+            for d in made_dirs.iter().rev() {
+                let _ = std::fs::remove_dir(d);
+            }
+            Err(format!("{e}; nothing was left behind"))
+        }
+    }
+}
+
+/// The framework by id: a bundled one, or one already in DIR/frameworks/.
+fn find_framework(dir: &Path, id: &str) -> Result<FrameworkInfo, String> {
+    let mut diags = Diagnostics::new();
+    let (bundled, _) = load::bundled(&mut diags);
+    let mut known: Vec<(String, String)> = Vec::new();
+    let info = |f: &load::raw::FrameworkFile| FrameworkInfo {
+        id: f.id.get_ref().clone(),
+        first_theme: f
+            .themes
+            .get_ref()
+            .first()
+            .map(|t| t.get_ref().id.get_ref().clone()),
+        first_question: f
+            .questions
+            .get_ref()
+            .first()
+            .map(|q| q.get_ref().id.get_ref().clone()),
+    };
+    for p in &bundled {
+        if p.value.id.get_ref() == id {
+            return Ok(info(&p.value));
+        }
+        known.push((
+            p.value.id.get_ref().clone(),
+            p.value.title.get_ref().clone(),
+        ));
+    }
+    let local_dir = dir.join("frameworks");
+    for path in load::sorted_entries(&local_dir) {
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let mut local_diags = Diagnostics::new();
+        if let Some(file) = load::read_source(&path, &mut local_diags)
+            && let Some(f) = load::parse_toml::<load::raw::FrameworkFile>(&file, &mut local_diags)
+            && f.id.get_ref() == id
+        {
+            return Ok(info(&f));
+        }
+    }
+    let list = known
+        .iter()
+        .map(|(id, title)| format!("  {id}  {title}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let hint = suggest(id, known.iter().map(|(k, _)| k.as_str()))
+        .map(|s| format!(" ({s})"))
+        .unwrap_or_default();
+    Err(format!(
+        "unknown framework `{id}`{hint}; the bundled question banks are:\n{list}\n(a partnership's own bank can be used by putting it in {}/frameworks/ first)",
+        display_path(dir)
+    ))
+}
+
+/// "Northmoor Safeguarding Children Partnership" → "NSCP".
+pub fn initials(name: &str) -> String {
+    const SMALL: [&str; 6] = ["of", "and", "the", "for", "in", "&"];
+    let s: String = name
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !SMALL.contains(&w.to_lowercase().as_str()))
+        .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
+        .flat_map(char::to_uppercase)
+        .collect();
+    if s.is_empty() { "SCP".to_string() } else { s }
+}
+
+/// "Northmoor Safeguarding Children Partnership" → "Northmoor": the words before "Safeguarding".
+pub fn area(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    match words
+        .iter()
+        .position(|w| w.eq_ignore_ascii_case("safeguarding"))
+    {
+        Some(i) if i > 0 => words[..i].join(" "),
+        _ => name.to_string(),
+    }
+}
+
+fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// Text safe inside a `#` comment line.
+fn comment_text(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// (path relative to DIR, text) of every file the scaffold writes.
+fn contents(name: &str, fw: &FrameworkInfo, cycle: &FirstCycle) -> Vec<(String, String)> {
+    let area = area(name);
+    let short = initials(name);
+    let theme = comment_text(fw.first_theme.as_deref().unwrap_or("theme-id"));
+    let question = comment_text(fw.first_question.as_deref().unwrap_or("question-id"));
+    let area_c = comment_text(&area);
+    let mut diags = Diagnostics::new();
+    let metric = load::bundled(&mut diags)
+        .1
+        .and_then(|l| {
+            l.value
+                .metrics
+                .first()
+                .map(|m| m.get_ref().id.get_ref().clone())
+        })
+        .unwrap_or_else(|| "re-referrals-12m".to_string());
+    let metric = comment_text(&metric);
+
+    let partnership = format!(
+        r#"# {name_c}: who the partnership is, its agencies and its settings.
+# Started by `panelaudit init`. Edit it, then run `panelaudit check` on this folder.
+
+name = {name}
+short_name = {short}
+area = {area}
+# The question banks this partnership audits against: bundled ids (`panelaudit frameworks`
+# lists them) or the ids of the partnership's own banks in frameworks/.
+frameworks = [{fw}]
+
+# One [[agencies]] table for each agency that completes a return.
+#   id         lowercase letters, digits and '-'; it names the agency's return file
+#   sector     local-authority | police | health | education | early-years | probation
+#              | youth-justice | voluntary | other
+#   statutory  true for the three statutory safeguarding partners
+[[agencies]]
+id = "council"
+name = {council}
+sector = "local-authority"
+statutory = true
+
+# [[agencies]]
+# id = "police"
+# name = "{area_c} Police"
+# sector = "police"
+# statutory = true
+
+# [[agencies]]
+# id = "icb"
+# name = "NHS {area_c} Integrated Care Board"
+# sector = "health"
+# statutory = true
+
+# Optional: weigh a theme more (or less) when ranking risk; 1.0 leaves it as the framework has it.
+# [priority]
+# theme_weights = {{ "{theme}" = 1.2 }}
+
+# Optional: settings for the public site.
+# [publication]
+# contact = "safeguarding@example.org"       # shown on the site and the return forms
+# allow = ["safeguarding@example.org"]       # text the personal-data scan may let through
+"#,
+        name_c = comment_text(name),
+        name = toml_str(name),
+        short = toml_str(&short),
+        area = toml_str(&area),
+        fw = toml_str(&fw.id),
+        council = toml_str(&format!("{area} Council children's services")),
+    );
+
+    let metrics = format!(
+        r#"# Local metrics: the figures that bear on the questions.
+# A metric from panelaudit's library (such as `{metric}`) needs only its id and values;
+# any other metric also needs a title, unit and direction. Values may also go in metrics.csv
+# (columns metric,period,value).
+#
+# [[metrics]]
+# id = "{metric}"
+# values = {{ "2023-24" = 24.1, "2024-25" = 25.3 }}
+#
+# [[metrics]]
+# id = "audits-on-time"
+# title = "Multi-agency audits completed on time"
+# unit = "%"
+# better = "higher"                 # lower | higher | neither
+# target = 90.0
+# themes = ["{theme}"]
+# values = {{ "2024-25" = 78.0 }}
+"#
+    );
+
+    let actions = format!(
+        r#"# The action plan: what the partnership will do to close the gaps the audit finds.
+#
+# [[actions]]
+# id = "A01"
+# title = "Multi-agency training on professional curiosity"
+# owner = "Learning and Development Subgroup"   # a group or role, never a person's name
+# due = {due}
+# status = "not-started"            # not-started | in-progress | complete | dropped
+# addresses = ["{question}"]         # the question ids it improves
+# effort = "medium"                 # optional: small | medium | large
+# progress = "What has been done so far (Markdown)."
+"#,
+        due = cycle.closed,
+    );
+
+    let cycle_toml = format!(
+        r#"# One audit round. The folder's name, {id}, is the cycle's id: cycle ids sort in time order.
+title = {title}
+period = {period}                # the period whose metric values this cycle is read against
+method = "self-assessment"       # self-assessment | tabletop | case-audit
+framework = {fw}
+opened = {opened}              # when the return forms go out
+closed = {closed}              # when they are due back
+
+# Optional: ask only some of the framework's questions (default: every question).
+# [scope]
+# themes = ["{theme}"]
+# levels = ["strategic", "practitioner"]
+"#,
+        id = cycle.id,
+        title = toml_str(&format!("Annual self-audit {}", cycle.id)),
+        period = toml_str(&cycle.id),
+        fw = toml_str(&fw.id),
+        opened = cycle.opened,
+        closed = cycle.closed,
+    );
+
+    let cycle_dir = format!("cycles/{}", cycle.id);
+    vec![
+        ("partnership.toml".to_string(), partnership),
+        ("metrics.toml".to_string(), metrics),
+        ("actions.toml".to_string(), actions),
+        (format!("{cycle_dir}/cycle.toml"), cycle_toml),
+        (format!("{cycle_dir}/responses/.gitkeep"), String::new()),
+        ("briefings/.gitkeep".to_string(), String::new()),
+    ]
+}
+
+/// Today's date in UTC, from the system clock.
+fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    date_from_days((secs / 86_400) as i64)
+}
+
+/// Days since 1970-01-01 of a date (proleptic Gregorian).
+fn days_from_date(d: Date) -> i64 {
+    let (y, m, d) = (i64::from(d.year), i64::from(d.month), i64::from(d.day));
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date `days` days after 1970-01-01.
+fn date_from_days(days: i64) -> Date {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Date {
+        year: year.clamp(0, 9999) as u16,
+        month,
+        day,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn short_name_and_area_come_from_the_name() {
+        assert_eq!(
+            initials("Northmoor Safeguarding Children Partnership"),
+            "NSCP"
+        );
+        assert_eq!(
+            initials("City of York Safeguarding Children Partnership"),
+            "CYSCP"
+        );
+        assert_eq!(initials("Bath and North East Somerset"), "BNES");
+        assert_eq!(initials("---"), "SCP");
+        assert_eq!(
+            area("Northmoor Safeguarding Children Partnership"),
+            "Northmoor"
+        );
+        assert_eq!(
+            area("Safeguarding Partnership for Dale"),
+            "Safeguarding Partnership for Dale"
+        );
+    }
+
+    #[test]
+    fn first_cycle_is_the_financial_year() {
+        let c = first_cycle(d("2025-09-01"));
+        assert_eq!(c.id, "2025-26");
+        assert_eq!(c.closed.to_string(), "2025-11-24");
+        assert_eq!(first_cycle(d("2026-03-31")).id, "2025-26");
+        assert_eq!(first_cycle(d("2026-04-01")).id, "2026-27");
+        assert_eq!(first_cycle(d("2099-12-01")).id, "2099-00");
+        assert_eq!(
+            first_cycle(d("2025-12-20")).closed.to_string(),
+            "2026-03-14"
+        );
+    }
+
+    #[test]
+    fn day_arithmetic_round_trips() {
+        for s in [
+            "1970-01-01",
+            "2000-02-29",
+            "2024-02-29",
+            "2025-12-31",
+            "2100-03-01",
+        ] {
+            assert_eq!(date_from_days(days_from_date(d(s))).to_string(), s);
+        }
+        assert_eq!(days_from_date(d("1970-01-02")), 1);
+    }
 }

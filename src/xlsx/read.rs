@@ -1,0 +1,448 @@
+//! Reading a workbook someone sent back, defensively: whatever the file is (empty, a renamed
+//! text file, an old .xls, a zip bomb, a sheet with a million rows) the answer is a clear
+//! message, never a panic or a machine brought to its knees.
+
+use calamine::{Data, Dimensions, Reader, Xlsx, XlsxError};
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+/// A return form is a few hundred kilobytes; anything this large is not one.
+pub const MAX_WORKBOOK_BYTES: u64 = 16 * 1024 * 1024;
+/// The most the workbook may unpack to, summed over its parts (as the zip declares them).
+const MAX_UNPACKED_BYTES: u64 = 128 * 1024 * 1024;
+const MAX_ZIP_ENTRIES: usize = 5_000;
+const MAX_SHARED_STRINGS: u64 = 500_000;
+/// Filled cells read from one sheet.
+pub const MAX_CELLS: usize = 200_000;
+/// Cells (filled or only formatted) walked in one sheet before giving up.
+const MAX_CELLS_WALKED: usize = 5_000_000;
+const MAX_MERGED_REGIONS: usize = 10_000;
+
+/// One sheet's filled cells, by 0-based (row, column).
+#[derive(Debug, Default)]
+pub struct Sheet {
+    pub name: String,
+    pub cells: BTreeMap<(u32, u16), Data>,
+    /// Merged regions, as (first row, first col) to (last row, last col).
+    pub merged: Vec<Dimensions>,
+}
+
+impl Sheet {
+    pub fn get(&self, row: u32, col: u16) -> Option<&Data> {
+        self.cells.get(&(row, col))
+    }
+
+    /// The filled cells of one row, left to right.
+    pub fn row(&self, row: u32) -> impl Iterator<Item = (u16, &Data)> {
+        self.cells
+            .range((row, 0)..=(row, u16::MAX))
+            .map(|(&(_, c), d)| (c, d))
+    }
+
+    /// Every row with a filled cell, top to bottom.
+    pub fn rows(&self) -> Vec<u32> {
+        let mut rows: Vec<u32> = self.cells.keys().map(|&(r, _)| r).collect();
+        rows.dedup();
+        rows
+    }
+}
+
+/// A workbook's sheet names and the sheets that were asked for.
+#[derive(Debug, Default)]
+pub struct Book {
+    /// Every sheet, in workbook order.
+    pub sheet_names: Vec<String>,
+    pub sheets: Vec<Sheet>,
+}
+
+impl Book {
+    pub fn sheet(&self, name: &str) -> Option<&Sheet> {
+        self.sheets.iter().find(|s| s.name == name)
+    }
+}
+
+/// Reads the named sheets of an .xlsx file (those it has; the caller reports missing ones).
+pub fn read(path: &Path, wanted: &[&str]) -> Result<Book, String> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read the file: {e}"))?
+        .len();
+    if size > MAX_WORKBOOK_BYTES {
+        return Err(format!(
+            "the file is {size} bytes; a return form is far smaller, and files over {MAX_WORKBOOK_BYTES} bytes are refused"
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    read_bytes(bytes, wanted)
+}
+
+/// As `read`, from the file's bytes.
+pub fn read_bytes(bytes: Vec<u8>, wanted: &[&str]) -> Result<Book, String> {
+    sniff(&bytes)?;
+    check_zip(&bytes)?;
+    // A damaged file must never take the whole import down with it. calamine 0.38 has spots
+    // where crafted cell references overflow (a panic in builds with overflow checks), so the
+    // reading runs behind a net, with the panic message held back: the user gets one clear line.
+    quietly(move || read_sheets(bytes, wanted)).unwrap_or_else(|| {
+        Err(format!(
+            "the workbook is damaged and cannot be read; open it in Excel and {SAVE_AS}"
+        ))
+    })
+}
+
+/// Runs `f`, turning a panic into None without printing it.
+fn quietly<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> Option<T> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(f);
+    std::panic::set_hook(previous);
+    result.ok()
+}
+
+const SAVE_AS: &str = "save it from Excel as \"Excel Workbook (.xlsx)\"";
+
+/// Tells what the file is when it is plainly not an .xlsx workbook.
+fn sniff(bytes: &[u8]) -> Result<(), String> {
+    const CFB: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if bytes.is_empty() {
+        return Err("the file is empty (0 bytes): it is not a workbook".to_string());
+    }
+    if bytes.starts_with(&CFB) {
+        return Err(format!(
+            "this is an Excel 97-2003 workbook (.xls) or a password-protected one, which cannot be imported; {SAVE_AS} without a password"
+        ));
+    }
+    if !bytes.starts_with(b"PK") {
+        let kind = if bytes.starts_with(b"%PDF") {
+            "a PDF"
+        } else if looks_like_text(&bytes[..bytes.len().min(512)]) {
+            "a text file"
+        } else {
+            "some other kind of file"
+        };
+        return Err(format!(
+            "this is not an Excel workbook: it looks like {kind} with an .xlsx name; {SAVE_AS}"
+        ));
+    }
+    Ok(())
+}
+
+/// UTF-8 without NULs, allowing a character cut off at the end of the sample.
+fn looks_like_text(head: &[u8]) -> bool {
+    let valid = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    };
+    valid && !head.contains(&0)
+}
+
+/// Checks the zip's declared sizes before anything is unpacked.
+fn check_zip(bytes: &[u8]) -> Result<(), String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        format!("this is not a readable Excel workbook (the file is damaged or not an .xlsx: {e}); {SAVE_AS}")
+    })?;
+    if zip.len() > MAX_ZIP_ENTRIES {
+        return Err(format!(
+            "the workbook has {} parts; a return form has a few dozen, so it is refused",
+            zip.len()
+        ));
+    }
+    let mut total: u64 = 0;
+    let mut shared_strings = None;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|e| format!("the workbook is damaged ({e}); {SAVE_AS}"))?;
+        total = total.saturating_add(entry.size());
+        if entry
+            .name()
+            .is_ok_and(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        {
+            shared_strings = Some(i);
+        }
+    }
+    if total > MAX_UNPACKED_BYTES {
+        return Err(format!(
+            "the workbook unpacks to {total} bytes; a return form is far smaller, and workbooks over {MAX_UNPACKED_BYTES} bytes unpacked are refused"
+        ));
+    }
+    if let Some(i) = shared_strings {
+        let mut head = Vec::new();
+        let entry = zip
+            .by_index(i)
+            .map_err(|e| format!("the workbook is damaged ({e}); {SAVE_AS}"))?;
+        entry
+            .take(4096)
+            .read_to_end(&mut head)
+            .map_err(|e| format!("the workbook is damaged ({e}); {SAVE_AS}"))?;
+        if let Some(n) = attr_number(&String::from_utf8_lossy(&head), "uniqueCount")
+            && n > MAX_SHARED_STRINGS
+        {
+            return Err(format!(
+                "the workbook declares {n} different texts; a return form has a few hundred, so it is refused"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The number in `name="123"` within an XML start tag's text.
+fn attr_number(xml: &str, name: &str) -> Option<u64> {
+    let at = xml.find(&format!("{name}=\""))? + name.len() + 2;
+    let digits: String = xml[at..].chars().take_while(char::is_ascii_digit).collect();
+    // Too many digits to parse is as bad as a huge number.
+    Some(digits.parse().unwrap_or(u64::MAX))
+}
+
+fn read_sheets(bytes: Vec<u8>, wanted: &[&str]) -> Result<Book, String> {
+    let mut xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+        XlsxError::Password => format!(
+            "the workbook is protected with a password to open it; {SAVE_AS} without a password"
+        ),
+        other => format!("this is not a readable Excel workbook ({other}); {SAVE_AS}"),
+    })?;
+    let sheet_names = xlsx.sheet_names();
+    let mut sheets = Vec::new();
+    for &name in wanted {
+        if !sheet_names.iter().any(|n| n == name) {
+            continue;
+        }
+        let mut sheet = Sheet {
+            name: name.to_string(),
+            ..Sheet::default()
+        };
+        let damaged = |e: XlsxError| format!("the {name} sheet cannot be read ({e}); {SAVE_AS}");
+        {
+            let mut reader = match xlsx.worksheet_cells_reader(name) {
+                Ok(r) => r,
+                // A chart sheet or the like: no cells.
+                Err(XlsxError::NotAWorksheet(_)) => {
+                    sheets.push(sheet);
+                    continue;
+                }
+                Err(e) => return Err(damaged(e)),
+            };
+            let mut walked = 0usize;
+            while let Some(cell) = reader.next_cell().map_err(damaged)? {
+                walked += 1;
+                if walked > MAX_CELLS_WALKED {
+                    return Err(format!(
+                        "the {name} sheet has more than {MAX_CELLS_WALKED} cells; a return form has a few hundred, so it is refused"
+                    ));
+                }
+                let (row, col) = cell.get_position();
+                let value: Data = cell.get_value().clone().into();
+                if is_blank(&value) {
+                    continue;
+                }
+                let Ok(col) = u16::try_from(col) else {
+                    continue;
+                };
+                sheet.cells.insert((row, col), value);
+                if sheet.cells.len() > MAX_CELLS {
+                    return Err(format!(
+                        "the {name} sheet has more than {MAX_CELLS} filled cells; a return form has a few hundred, so it is refused"
+                    ));
+                }
+            }
+        }
+        sheet.merged = xlsx.merge_cells_by_sheet_name(name).map_err(damaged)?;
+        if sheet.merged.len() > MAX_MERGED_REGIONS {
+            return Err(format!(
+                "the {name} sheet has more than {MAX_MERGED_REGIONS} merged regions, so it is refused"
+            ));
+        }
+        sheets.push(sheet);
+    }
+    Ok(Book {
+        sheet_names,
+        sheets,
+    })
+}
+
+/// Empty, or text that is only whitespace.
+pub fn is_blank(d: &Data) -> bool {
+    match d {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// A cell's value as a person would see it, for messages: `"3 - good"`, `7`, `TRUE`.
+pub fn describe(d: &Data) -> String {
+    match d {
+        Data::String(s) => format!("{:?}", s.trim()),
+        Data::Float(f) => format!("{f}"),
+        Data::Int(i) => format!("{i}"),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(dt) => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            format!("the date {y:04}-{m:02}-{d:02}")
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => format!("the date {s}"),
+        Data::Error(e) => format!("the error {e}"),
+        Data::Empty => "a blank".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_non_workbooks_are_named() {
+        let e = read_bytes(Vec::new(), &["Return"]).unwrap_err();
+        assert!(e.contains("empty"), "{e}");
+        let e = read_bytes(b"agency,rating\npolice,2\n".to_vec(), &["Return"]).unwrap_err();
+        assert!(e.contains("text file"), "{e}");
+        let mut xls = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        xls.extend([0u8; 600]);
+        let e = read_bytes(xls, &["Return"]).unwrap_err();
+        assert!(e.contains(".xls"), "{e}");
+        let e = read_bytes(b"PK\x03\x04 truncated".to_vec(), &["Return"]).unwrap_err();
+        assert!(e.contains("not a readable Excel workbook"), "{e}");
+    }
+
+    #[test]
+    fn declared_counts_are_read_from_xml() {
+        assert_eq!(
+            attr_number(r#"<sst count="12" uniqueCount="7">"#, "uniqueCount"),
+            Some(7)
+        );
+        assert_eq!(
+            attr_number(
+                r#"<sst uniqueCount="99999999999999999999999">"#,
+                "uniqueCount"
+            ),
+            Some(u64::MAX)
+        );
+        assert_eq!(attr_number("<sst>", "uniqueCount"), None);
+    }
+
+    /// A small workbook with the sheets import reads, merged cells, a date and shared strings.
+    fn sample(compression: u8) -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        wb.set_zip_compression_level(compression);
+        let ws = wb.add_worksheet();
+        ws.set_name("About").unwrap();
+        ws.write_string(2, 0, "Agency id").unwrap();
+        ws.write_string(2, 1, "police").unwrap();
+        let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+        ws.write_datetime_with_format(
+            3,
+            1,
+            rust_xlsxwriter::ExcelDateTime::from_ymd(2025, 10, 14).unwrap(),
+            &date,
+        )
+        .unwrap();
+        let ws = wb.add_worksheet();
+        ws.set_name("Return").unwrap();
+        for (c, h) in ["Question id", "Rating", "Evidence"].iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        ws.write_string(1, 0, "q-1").unwrap();
+        ws.write_number(1, 1, 2.0).unwrap();
+        ws.merge_range(
+            1,
+            2,
+            2,
+            2,
+            "Evidence \"quoted\"\nline two",
+            &rust_xlsxwriter::Format::new(),
+        )
+        .unwrap();
+        wb.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_good_workbook_reads_its_cells_and_merges() {
+        let book = read_bytes(sample(6), &["About", "Return", "Missing"]).unwrap();
+        assert_eq!(book.sheet_names, vec!["About", "Return"]);
+        let about = book.sheet("About").unwrap();
+        assert_eq!(about.get(2, 1), Some(&Data::String("police".into())));
+        assert!(matches!(about.get(3, 1), Some(Data::DateTime(_))));
+        let ret = book.sheet("Return").unwrap();
+        assert_eq!(ret.rows(), vec![0, 1]);
+        assert_eq!(ret.row(1).count(), 3);
+        assert_eq!(ret.merged.len(), 1);
+        assert_eq!((ret.merged[0].start, ret.merged[0].end), ((1, 2), (2, 2)));
+        assert!(book.sheet("Missing").is_none());
+    }
+
+    /// Damaged copies of a workbook give an answer (the workbook or a message), never a crash.
+    /// The workbook is stored uncompressed so the damage reaches the XML readers.
+    #[test]
+    fn damaged_workbooks_give_an_answer_never_a_crash() {
+        let orig = sample(0);
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut read = 0;
+        for i in 0..3000 {
+            let mut b = orig.clone();
+            for _ in 0..1 + next() % 4 {
+                let at = (next() as usize) % b.len();
+                b[at] = next() as u8;
+            }
+            if i % 5 == 0 {
+                let keep = (next() as usize) % b.len();
+                b.truncate(keep);
+            }
+            if read_bytes(b, &["About", "Return"]).is_ok() {
+                read += 1;
+            }
+        }
+        assert!(read > 0, "some damage is harmless and still reads");
+    }
+
+    fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut buf = Cursor::new(Vec::new());
+        let mut w = zip::ZipWriter::new(&mut buf);
+        for (name, bytes) in parts {
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut w, bytes).unwrap();
+        }
+        w.finish().unwrap();
+        buf.into_inner()
+    }
+
+    #[test]
+    fn zip_bombs_are_refused_before_unpacking() {
+        let zeros = vec![0u8; (MAX_UNPACKED_BYTES + 1) as usize];
+        let bomb = zip_of(&[("xl/worksheets/sheet1.xml", &zeros)]);
+        assert!(bomb.len() < 1024 * 1024);
+        let e = read_bytes(bomb, &["Return"]).unwrap_err();
+        assert!(e.contains("unpacks to"), "{e}");
+
+        let strings = br#"<?xml version="1.0"?><sst xmlns="x" count="1" uniqueCount="4000000000"><si><t>a</t></si></sst>"#;
+        let e = read_bytes(zip_of(&[("xl/sharedStrings.xml", strings)]), &["Return"]).unwrap_err();
+        assert!(e.contains("declares 4000000000 different texts"), "{e}");
+    }
+
+    #[test]
+    fn a_sheet_with_too_many_cells_is_refused() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("Return").unwrap();
+        for i in 0..=MAX_CELLS as u32 {
+            ws.write_number(i / 10, (i % 10) as u16, 1.0).unwrap();
+        }
+        let e = read_bytes(wb.save_to_buffer().unwrap(), &["Return"]).unwrap_err();
+        assert!(
+            e.contains("the Return sheet has more than 200000 filled cells"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_zip_that_is_not_a_workbook_is_refused_cleanly() {
+        let e = read_bytes(zip_of(&[("hello.txt", b"hello")]), &["Return"]).unwrap_err();
+        assert!(e.contains("not a readable Excel workbook"), "{e}");
+    }
+}
