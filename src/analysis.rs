@@ -325,6 +325,7 @@ pub(crate) mod testkit {
             closed: date("2025-11-28"),
             scope_themes: vec![],
             scope_levels: vec![],
+            scope_agencies: vec![],
             responses: vec![],
             moderation: None,
         }

@@ -321,6 +321,8 @@ pub struct Cycle {
     pub scope_themes: Vec<String>,
     /// Empty means both levels.
     pub scope_levels: Vec<Level>,
+    /// Agencies asked to take part; empty means every agency of the partnership.
+    pub scope_agencies: Vec<String>,
     /// One per agency that returned, sorted by agency id.
     pub responses: Vec<Response>,
     pub moderation: Option<Moderation>,
@@ -338,6 +340,22 @@ impl Cycle {
         framework: &'a Framework,
     ) -> impl Iterator<Item = &'a Question> + 'a {
         framework.questions.iter().filter(|q| self.in_scope(q))
+    }
+
+    /// Whether this cycle asks `agency` for a return.
+    pub fn takes_part(&self, agency: &str) -> bool {
+        self.scope_agencies.is_empty() || self.scope_agencies.iter().any(|a| a == agency)
+    }
+
+    /// The partnership's agencies that this cycle asks for a return, in partnership order.
+    pub fn agencies<'a>(
+        &'a self,
+        partnership: &'a Partnership,
+    ) -> impl Iterator<Item = &'a Agency> + 'a {
+        partnership
+            .agencies
+            .iter()
+            .filter(|a| self.takes_part(&a.id))
     }
 
     pub fn response(&self, agency: &str) -> Option<&Response> {

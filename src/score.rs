@@ -321,10 +321,8 @@ fn assess_question(
     scale: Scale,
     q: &Question,
 ) -> Option<QuestionScore> {
-    let agencies: Vec<AgencyRating> = audit
-        .partnership
-        .agencies
-        .iter()
+    let agencies: Vec<AgencyRating> = cycle
+        .agencies(&audit.partnership)
         .map(|a| {
             let answer = cycle.response(&a.id).and_then(|r| r.answers.get(&q.id));
             AgencyRating {

@@ -1007,6 +1007,7 @@ fn cycle(
     }
     let mut scope_themes = Vec::new();
     let mut scope_levels = Vec::new();
+    let mut scope_agencies: Vec<String> = Vec::new();
     if let Some(scope) = &c.scope {
         for t in &scope.themes {
             if fw.theme(t.get_ref()).is_none() {
@@ -1020,6 +1021,19 @@ fn cycle(
                 }
             }
             scope_themes.push(t.get_ref().clone());
+        }
+        for a in &scope.agencies {
+            if partnership.agencies.iter().all(|x| &x.id != a.get_ref()) {
+                let d = diags.error(file, a.span(), format!("unknown agency `{}`", a.get_ref()));
+                match suggest(
+                    a.get_ref(),
+                    partnership.agencies.iter().map(|x| x.id.as_str()),
+                ) {
+                    Some(s) => d.with_help(s),
+                    None => d.with_help("agencies are listed in partnership.toml"),
+                };
+            }
+            scope_agencies.push(a.get_ref().clone());
         }
         for l in &scope.levels {
             if let Some(level) = text_enum::<Level>(file, l, "level", diags) {
@@ -1040,6 +1054,12 @@ fn cycle(
                 Some(s) => d.with_help(s),
                 None => d.with_help("agencies are listed in partnership.toml"),
             };
+            continue;
+        }
+        if !scope_agencies.is_empty() && !scope_agencies.contains(agency) {
+            diags
+                .warning(rfile, r.agency.span(), format!("`{agency}` is not among this cycle's agencies ([scope] agencies); its return is ignored"))
+                .with_help("add it to `agencies` under [scope] in cycle.toml, or remove the file");
             continue;
         }
         if stem != agency {
@@ -1175,7 +1195,11 @@ fn cycle(
     }
     responses.sort_by(|a, b| a.agency.cmp(&b.agency));
     for a in &partnership.agencies {
-        if !responses.iter().any(|r| r.agency == a.id) && !seen_agencies.contains_key(&a.id) {
+        let asked = scope_agencies.is_empty() || scope_agencies.contains(&a.id);
+        if asked
+            && !responses.iter().any(|r| r.agency == a.id)
+            && !seen_agencies.contains_key(&a.id)
+        {
             diags
                 .path_warning(
                     format!("{}/responses", rc.display_dir),
@@ -1202,6 +1226,7 @@ fn cycle(
         closed: closed?,
         scope_themes,
         scope_levels,
+        scope_agencies,
         responses,
         moderation,
     })

@@ -259,3 +259,39 @@ fn frameworks_lists_the_three_bundled_banks_with_counts() {
     }
     assert!(stdout.contains("Open Government Licence v3.0"));
 }
+
+#[test]
+fn a_cycle_can_ask_only_some_agencies_and_the_others_are_not_counted_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&repo().join("tests/fixtures/valid"), &p);
+    let cycle = p.join("cycles/2025-26/cycle.toml");
+    let mut text = std::fs::read_to_string(&cycle).unwrap();
+    text.push_str("[scope]\nagencies = [\"council\"]\n");
+    std::fs::write(&cycle, text).unwrap();
+    std::fs::remove_file(p.join("cycles/2025-26/responses/police.toml")).unwrap();
+    let out = run_in(tmp.path(), &["check", "p"]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.contains("latest 2025-26: 1 of 1 agencies returned, 4 of 4 answers given"),
+        "{stdout}"
+    );
+    assert!(!stderr.contains("no return from `police`"), "{stderr}");
+    // Ranking agrees: no question is unanswered, because police were not asked.
+    let out = run_in(tmp.path(), &["rank", "p", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let flags: Vec<String> = json["priorities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| {
+            p["flags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f.as_str().unwrap().to_string())
+        })
+        .collect();
+    assert!(!flags.iter().any(|f| f == "unanswered"), "{flags:?}");
+}

@@ -28,7 +28,7 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
 
     // Build every form in memory first: nothing is written unless all of them can be.
     let mut forms: Vec<(PathBuf, Vec<u8>, bool)> = Vec::new();
-    for agency in &audit.partnership.agencies {
+    for agency in cycle.agencies(&audit.partnership) {
         // Pre-fill from the response file as written (the validated model fills in defaults,
         // such as low confidence, that the agency never gave).
         let prefill = cycle

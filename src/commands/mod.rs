@@ -112,7 +112,7 @@ pub fn summary_line(a: &Audit) -> String {
         Some(c) => {
             let fw = a.framework(&c.framework);
             let asked = c.questions(fw).count();
-            let agencies = a.partnership.agencies.len();
+            let agencies = c.agencies(&a.partnership).count();
             let answered: usize = c.responses.iter().map(|r| r.answers.len()).sum();
             let na: usize = c
                 .responses

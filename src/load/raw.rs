@@ -129,6 +129,9 @@ pub struct ScopeSection {
     pub themes: Vec<S<String>>,
     #[serde(default)]
     pub levels: Vec<S<String>>,
+    /// Agencies taking part (a tabletop audit often asks only some); default: all.
+    #[serde(default)]
+    pub agencies: Vec<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
