@@ -2,9 +2,18 @@
 
 /// (file name, text) of each bundled question bank, in listing order.
 pub const FRAMEWORKS: &[(&str, &str)] = &[
-    ("panel-2023-24.toml", include_str!("../audits/frameworks/panel-2023-24.toml")),
-    ("panel-2022-23.toml", include_str!("../audits/frameworks/panel-2022-23.toml")),
-    ("local-learning.toml", include_str!("../audits/frameworks/local-learning.toml")),
+    (
+        "panel-2023-24.toml",
+        include_str!("../audits/frameworks/panel-2023-24.toml"),
+    ),
+    (
+        "panel-2022-23.toml",
+        include_str!("../audits/frameworks/panel-2022-23.toml"),
+    ),
+    (
+        "local-learning.toml",
+        include_str!("../audits/frameworks/local-learning.toml"),
+    ),
 ];
 
 pub const METRIC_LIBRARY: &str = include_str!("../audits/metrics/library.toml");

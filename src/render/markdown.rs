@@ -1,0 +1,196 @@
+//! Markdown from users' files (evidence, summaries, briefings, progress notes) turned into
+//! HTML that is safe to put on a page: raw HTML is shown as text, only `http`, `https` and
+//! `mailto` links survive, and images become their alt text so a page never fetches anything.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+/// Renders `source` as sanitised HTML. Markdown headings are moved down so that a `#` heading
+/// in the text becomes `<h{top}>`: the page keeps its single `<h1>` and its outline.
+pub fn to_html(source: &str, top: u8) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut events: Vec<Event<'_>> = Vec::new();
+    // Depth of links being dropped (unsafe or relative URL): their text stays, the anchor goes.
+    let mut dropped_links: Vec<bool> = Vec::new();
+    let mut in_image = 0usize;
+    for event in Parser::new_ext(source, options) {
+        match event {
+            Event::Html(text) | Event::InlineHtml(text) => events.push(Event::Text(text)),
+            Event::Start(Tag::HtmlBlock) => events.push(Event::Start(Tag::Paragraph)),
+            Event::End(TagEnd::HtmlBlock) => events.push(Event::End(TagEnd::Paragraph)),
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let keep = in_image == 0 && is_safe_url(&dest_url);
+                dropped_links.push(!keep);
+                if keep {
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if dropped_links.pop() == Some(false) {
+                    events.push(Event::End(TagEnd::Link));
+                }
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id: _,
+                classes: _,
+                attrs: _,
+            }) => events.push(Event::Start(Tag::Heading {
+                level: shift(level, top),
+                id: None,
+                classes: Vec::new(),
+                attrs: Vec::new(),
+            })),
+            Event::End(TagEnd::Heading(level)) => {
+                events.push(Event::End(TagEnd::Heading(shift(level, top))))
+            }
+            // Inside an image only its alt text is kept, as plain text.
+            other if in_image > 0 => match other {
+                Event::Text(t) | Event::Code(t) => events.push(Event::Text(t)),
+                Event::SoftBreak | Event::HardBreak => events.push(Event::Text(" ".into())),
+                _ => {}
+            },
+            other => events.push(other),
+        }
+    }
+    let mut out = String::with_capacity(source.len() * 5 / 4 + 16);
+    html::push_html(&mut out, events.into_iter());
+    out
+}
+
+/// Plain text of a Markdown string (for a chart's description or a table cell).
+pub fn to_text(source: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new(source) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn shift(level: HeadingLevel, top: u8) -> HeadingLevel {
+    let n = (level as u8)
+        .saturating_add(top.max(1))
+        .saturating_sub(1)
+        .min(6);
+    match n {
+        0 | 1 => HeadingLevel::H1,
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+/// Only absolute web links and email addresses are kept. Browsers ignore ASCII whitespace and
+/// control characters inside a scheme (`java\tscript:`), so those are removed before looking.
+fn is_safe_url(url: &str) -> bool {
+    let squeezed: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .flat_map(char::to_lowercase)
+        .collect();
+    ["https://", "http://", "mailto:"]
+        .iter()
+        .any(|scheme| squeezed.starts_with(scheme))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        let html = to_html(
+            "Hello <script>alert(1)</script> and <img src=x onerror=alert(1)>",
+            2,
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        let block = to_html("<div onclick=\"x()\">\n<b>bold</b>\n</div>\n", 2);
+        assert!(!block.contains("<div"), "{block}");
+        assert!(block.contains("&lt;div onclick="), "{block}");
+    }
+
+    #[test]
+    fn unsafe_and_relative_links_keep_only_their_text() {
+        for url in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "java\tscript:alert(1)",
+            "vbscript:msgbox(1)",
+            "data:text/html;base64,PHNjcmlwdD4=",
+            "../secret.html",
+        ] {
+            let md = format!("[click me](<{url}>)");
+            let html = to_html(&md, 2);
+            assert!(!html.contains("<a"), "{url}: {html}");
+            assert!(html.contains("click me"), "{url}: {html}");
+        }
+        let autolink = to_html("<javascript:alert(1)>", 2);
+        assert!(!autolink.contains("<a"), "{autolink}");
+        let ok = to_html(
+            "[guidance](https://www.gov.uk/x) or <mailto:a@b.example>",
+            2,
+        );
+        assert!(
+            ok.contains("<a href=\"https://www.gov.uk/x\">guidance</a>"),
+            "{ok}"
+        );
+        assert!(ok.contains("href=\"mailto:a@b.example\""), "{ok}");
+    }
+
+    #[test]
+    fn images_become_their_alt_text() {
+        let html = to_html(
+            "See ![a chart of *waits*](https://tracker.example/p.png) here",
+            2,
+        );
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("tracker.example"), "{html}");
+        assert!(html.contains("a chart of waits"), "{html}");
+        let linked = to_html("[![alt](https://x.example/i.png)](javascript:x)", 2);
+        assert!(!linked.contains("<a") && linked.contains("alt"), "{linked}");
+    }
+
+    #[test]
+    fn headings_move_below_the_page_heading() {
+        let html = to_html("# Top\n\n## Next\n\n###### Deep", 3);
+        assert!(html.contains("<h3>Top</h3>"), "{html}");
+        assert!(html.contains("<h4>Next</h4>"), "{html}");
+        assert!(html.contains("<h6>Deep</h6>"), "{html}");
+    }
+
+    #[test]
+    fn template_syntax_is_just_text() {
+        let html = to_html("{{ secret }} and {% include \"x\" %}", 2);
+        assert!(html.contains("{{ secret }}"), "{html}");
+    }
+
+    #[test]
+    fn plain_text_drops_markup() {
+        assert_eq!(
+            to_text("**Bold** and _it_\n\n- one\n- two"),
+            "Bold and it one two"
+        );
+    }
+}

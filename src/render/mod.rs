@@ -1,0 +1,550 @@
+//! Stage 6: turn finished views into the site's files, in memory. Nothing here scores or
+//! ranks; it lays out pages, works out each page's relative links, and fills the templates.
+//!
+//! Every link is relative (`../../priorities/index.html`), so the site works from `file://`,
+//! from a zip and from any sub-path of a web server.
+
+pub mod charts;
+pub mod markdown;
+pub mod templates;
+pub mod view;
+
+use crate::write::OutFile;
+use serde::Serialize;
+use std::fmt;
+use templates::Templates;
+use view::{CollectionView, PartnershipView, PublicView};
+
+#[derive(Debug)]
+pub struct RenderError(pub String);
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What every page's layout needs: the partnership's name, where the site's root is from this
+/// page, the navigation.
+#[derive(Debug, Serialize)]
+struct Chrome<'a> {
+    name: &'a str,
+    short_name: &'a str,
+    audience: &'static str,
+    internal: bool,
+    /// From this page to the partnership's root (`""`, `"../"`, `"../../"`).
+    root: String,
+    /// From this page to the folder holding `assets/`.
+    assets: String,
+    /// The header's home link.
+    home: String,
+    /// From this page to the folder whose accessibility and method pages the footer links.
+    footer_root: String,
+    /// Whether the footer links the method page and data files.
+    method: bool,
+    nav: Vec<Nav>,
+    as_at: Option<&'a str>,
+    contact: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct Nav {
+    label: &'static str,
+    href: String,
+    current: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Crumb {
+    label: String,
+    href: Option<String>,
+}
+
+/// The sections in the navigation bar: (label, path from the partnership's root, key).
+const SECTIONS: &[(&str, &str, &str)] = &[
+    ("Overview", "index.html", "overview"),
+    ("Priorities", "priorities/index.html", "priorities"),
+    ("Action plan", "actions/index.html", "actions"),
+    ("Metrics", "metrics/index.html", "metrics"),
+    ("Briefings", "briefings/index.html", "briefings"),
+    ("How we score", "method/index.html", "method"),
+];
+
+/// Where a partnership's pages sit in the site.
+#[derive(Debug, Clone)]
+pub struct Placement {
+    /// `""` for a single partnership, `"<folder>/"` inside a collection.
+    pub prefix: String,
+    /// The collection's name, when the partnership is one of several.
+    pub collection: Option<String>,
+}
+
+impl Placement {
+    pub fn alone() -> Placement {
+        Placement {
+            prefix: String::new(),
+            collection: None,
+        }
+    }
+}
+
+struct Page {
+    /// Path from the partnership's root, ending in `index.html`.
+    path: String,
+    template: &'static str,
+    title: String,
+    section: &'static str,
+    /// Breadcrumbs between "Overview" and the page itself: (label, path from the root).
+    trail: Vec<(String, String)>,
+    context: tera::Context,
+}
+
+impl Page {
+    fn new(
+        path: impl Into<String>,
+        template: &'static str,
+        title: impl Into<String>,
+        section: &'static str,
+    ) -> Page {
+        Page {
+            path: path.into(),
+            template,
+            title: title.into(),
+            section,
+            trail: Vec::new(),
+            context: tera::Context::new(),
+        }
+    }
+
+    fn with<T: Serialize + ?Sized>(mut self, key: &'static str, value: &T) -> Page {
+        self.context.insert(key, value);
+        self
+    }
+
+    fn trail(mut self, label: impl Into<String>, path: impl Into<String>) -> Page {
+        self.trail.push((label.into(), path.into()));
+        self
+    }
+}
+
+fn up(depth: usize) -> String {
+    "../".repeat(depth)
+}
+
+/// Renders one partnership's pages, data files and stylesheet.
+pub fn render_partnership(
+    t: &Templates,
+    view: &PartnershipView,
+    place: &Placement,
+) -> Result<Vec<OutFile>, RenderError> {
+    let public = &view.public;
+    let internal = view.internal.as_deref();
+    let audience = if internal.is_some() {
+        "internal"
+    } else {
+        "public"
+    };
+    let mut pages: Vec<Page> = Vec::new();
+
+    pages.push(
+        Page::new("index.html", "index.html", "Overview", "overview")
+            .with("cycle", &public.cycle)
+            .with("overview", &public.overview),
+    );
+    pages.push(
+        Page::new(
+            "priorities/index.html",
+            "priorities.html",
+            "Priorities",
+            "priorities",
+        )
+        .with("priorities", &public.priorities)
+        .with("not_applicable", &public.not_applicable),
+    );
+    for theme in &public.themes {
+        pages.push(
+            Page::new(
+                format!("themes/{}/index.html", theme.id),
+                "theme.html",
+                theme.title.clone(),
+                "",
+            )
+            .with("theme", theme),
+        );
+    }
+    for q in &public.questions {
+        let mut page = Page::new(
+            format!("questions/{}/index.html", q.id),
+            "question.html",
+            format!("Question {}", q.id),
+            "",
+        );
+        if let Some(href) = &q.theme.href {
+            page = page.trail(q.theme.text.clone(), href.clone());
+        }
+        let extra = internal.and_then(|i| i.questions.get(&q.id));
+        pages.push(page.with("question", q).with("internal", &extra));
+    }
+    if let Some(internal) = internal {
+        for a in &internal.agencies {
+            pages.push(
+                Page::new(
+                    format!("agencies/{}/index.html", a.id),
+                    "agency.html",
+                    a.name.clone(),
+                    "",
+                )
+                .with("agency", a),
+            );
+        }
+    }
+    pages.push(
+        Page::new(
+            "actions/index.html",
+            "actions.html",
+            "Action plan",
+            "actions",
+        )
+        .with("actions", &public.actions),
+    );
+    pages.push(
+        Page::new("metrics/index.html", "metrics.html", "Metrics", "metrics")
+            .with("metrics", &public.metrics),
+    );
+    let mut briefings: Vec<&view::BriefingPage> = public.briefings.iter().collect();
+    if let Some(internal) = internal {
+        briefings.extend(internal.briefings.iter());
+    }
+    // Newest first; the slug keeps the order fixed for briefings of the same day.
+    briefings.sort_by(|a, b| b.date_iso.cmp(&a.date_iso).then(a.slug.cmp(&b.slug)));
+    pages.push(
+        Page::new(
+            "briefings/index.html",
+            "briefings.html",
+            "Learning briefings",
+            "briefings",
+        )
+        .with("briefings", &briefings),
+    );
+    for b in &briefings {
+        pages.push(
+            Page::new(
+                format!("briefings/{}/index.html", b.slug),
+                "briefing.html",
+                b.title.clone(),
+                "briefings",
+            )
+            .trail("Learning briefings", "briefings/index.html")
+            .with("briefing", b),
+        );
+    }
+    pages.push(
+        Page::new(
+            "method/index.html",
+            "method.html",
+            "How we score and rank",
+            "method",
+        )
+        .with("method", &public.method)
+        .with("cycle", &public.cycle),
+    );
+    pages.push(Page::new(
+        "accessibility/index.html",
+        "accessibility.html",
+        "Accessibility statement",
+        "",
+    ));
+
+    let mut files = Vec::with_capacity(pages.len() + 4);
+    for page in pages {
+        let html = render_page(t, public, audience, place, page)?;
+        files.push(html);
+    }
+    files.push(OutFile::new(
+        format!("{}assets/style.css", place.prefix),
+        t.stylesheet.clone(),
+    ));
+    files.extend(data_files(public, internal, &place.prefix)?);
+    Ok(files)
+}
+
+fn render_page(
+    t: &Templates,
+    public: &PublicView,
+    audience: &'static str,
+    place: &Placement,
+    mut page: Page,
+) -> Result<OutFile, RenderError> {
+    let depth = page.path.matches('/').count();
+    let root = up(depth);
+    let in_collection = place.collection.is_some();
+    let nav = SECTIONS
+        .iter()
+        .map(|(label, path, key)| Nav {
+            label,
+            href: format!("{root}{path}"),
+            current: *key == page.section && (depth == 0 || *key != "overview"),
+        })
+        .collect();
+    let mut crumbs = Vec::new();
+    if depth > 0 || in_collection {
+        if let Some(name) = &place.collection {
+            crumbs.push(Crumb {
+                label: name.clone(),
+                href: Some(format!("{}index.html", up(depth + 1))),
+            });
+        }
+        if depth > 0 {
+            crumbs.push(Crumb {
+                label: "Overview".into(),
+                href: Some(format!("{root}index.html")),
+            });
+        }
+        for (label, path) in &page.trail {
+            crumbs.push(Crumb {
+                label: label.clone(),
+                href: Some(format!("{root}{path}")),
+            });
+        }
+        crumbs.push(Crumb {
+            label: page.title.clone(),
+            href: None,
+        });
+    }
+    let chrome = Chrome {
+        name: &public.partnership.name,
+        short_name: &public.partnership.short_name,
+        audience,
+        internal: audience == "internal",
+        root: root.clone(),
+        assets: root.clone(),
+        home: format!("{root}index.html"),
+        footer_root: root.clone(),
+        method: true,
+        nav,
+        as_at: public.partnership.as_at.as_deref(),
+        contact: public.partnership.contact.as_deref(),
+    };
+    page.context.insert("site", &chrome);
+    page.context.insert("crumbs", &crumbs);
+    page.context.insert("title", &page.title);
+    let path = format!("{}{}", place.prefix, page.path);
+    let html = t.tera.render(page.template, &page.context).map_err(|e| {
+        RenderError(format!(
+            "cannot render {path} (template {}):\n{e}",
+            page.template
+        ))
+    })?;
+    Ok(OutFile::new(path, html))
+}
+
+/// The comparison index of a collection, with its own stylesheet and accessibility statement.
+pub fn render_collection(
+    t: &Templates,
+    name: &str,
+    view: &CollectionView,
+    internal: bool,
+) -> Result<Vec<OutFile>, RenderError> {
+    let audience = if internal { "internal" } else { "public" };
+    let mut files = Vec::new();
+    for (path, template, title) in [
+        ("index.html", "collection.html", "Partnerships compared"),
+        (
+            "accessibility/index.html",
+            "accessibility.html",
+            "Accessibility statement",
+        ),
+    ] {
+        let depth = path.matches('/').count();
+        let root = up(depth);
+        let chrome = Chrome {
+            name,
+            short_name: name,
+            audience,
+            internal,
+            root: root.clone(),
+            assets: root.clone(),
+            home: format!("{root}index.html"),
+            footer_root: root.clone(),
+            method: false,
+            nav: Vec::new(),
+            as_at: None,
+            contact: None,
+        };
+        let crumbs: Vec<Crumb> = if depth == 0 {
+            Vec::new()
+        } else {
+            vec![
+                Crumb {
+                    label: name.to_string(),
+                    href: Some(format!("{root}index.html")),
+                },
+                Crumb {
+                    label: title.to_string(),
+                    href: None,
+                },
+            ]
+        };
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &chrome);
+        ctx.insert("crumbs", &crumbs);
+        ctx.insert("title", title);
+        ctx.insert("collection", view);
+        let html = t.tera.render(template, &ctx).map_err(|e| {
+            RenderError(format!("cannot render {path} (template {template}):\n{e}"))
+        })?;
+        files.push(OutFile::new(path, html));
+    }
+    files.push(OutFile::new("assets/style.css", t.stylesheet.clone()));
+    Ok(files)
+}
+
+/// `data/priorities.csv`, `data/priorities.json` and `data/ratings.csv`. The agency-level
+/// lines of the ratings come only from the internal view, so a public build cannot have them.
+fn data_files(
+    public: &PublicView,
+    internal: Option<&view::InternalView>,
+    prefix: &str,
+) -> Result<Vec<OutFile>, RenderError> {
+    let csv_err = |e: csv::Error| RenderError(format!("cannot write a data file: {e}"));
+    let mut files = Vec::new();
+
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "rank",
+        "question",
+        "theme",
+        "level",
+        "score",
+        "rating",
+        "label",
+        "moderated",
+        "gap",
+        "coverage",
+        "confidence",
+        "metrics",
+        "deterioration",
+        "theme_weight",
+        "answered",
+        "not_applicable",
+        "unanswered",
+        "flags",
+    ])
+    .map_err(csv_err)?;
+    if let Some(report) = &public.priorities_json {
+        for (p, row) in report.priorities.iter().zip(&public.priorities) {
+            let c = &p.components;
+            let f = |x: f64| view::num(x, 4);
+            w.write_record([
+                p.rank.to_string(),
+                p.question.clone(),
+                p.theme.clone(),
+                p.level.as_str().to_string(),
+                view::num(p.score, 2),
+                p.rating.map_or(String::new(), |r| view::num(r, 2)),
+                row.rating.text.clone(),
+                p.moderated.to_string(),
+                f(c.gap),
+                f(c.coverage),
+                f(c.confidence),
+                f(c.metrics),
+                f(c.deterioration),
+                f(c.theme_weight),
+                p.answered.to_string(),
+                p.not_applicable.to_string(),
+                p.unanswered.to_string(),
+                p.flags
+                    .iter()
+                    .map(|f| f.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ])
+            .map_err(csv_err)?;
+        }
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| RenderError(format!("cannot write a data file: {e}")))?;
+    files.push(OutFile::new(format!("{prefix}data/priorities.csv"), bytes));
+
+    let json = match &public.priorities_json {
+        Some(report) => serde_json::to_string_pretty(report),
+        None => serde_json::to_string_pretty(&serde_json::json!({
+            "partnership": public.partnership.name,
+            "folder": public.partnership.folder,
+            "cycle": null,
+            "priorities": [],
+            "actions": [],
+            "uncovered": [],
+        })),
+    }
+    .map_err(|e| RenderError(format!("cannot write data/priorities.json: {e}")))?;
+    files.push(OutFile::new(
+        format!("{prefix}data/priorities.json"),
+        format!("{json}\n"),
+    ));
+
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "cycle",
+        "question",
+        "theme",
+        "level",
+        "by",
+        "rating",
+        "label",
+        "confidence",
+        "moderated",
+        "rated",
+        "not_applicable",
+        "unanswered",
+        "score",
+        "rank",
+    ])
+    .map_err(csv_err)?;
+    for r in &public.ratings {
+        w.write_record([
+            r.cycle.clone(),
+            r.question.clone(),
+            r.theme.clone(),
+            r.level.as_str().to_string(),
+            "partnership".to_string(),
+            r.rating.map_or(String::new(), |x| view::num(x, 2)),
+            r.label.clone(),
+            String::new(),
+            r.moderated.to_string(),
+            r.rated.to_string(),
+            r.not_applicable.to_string(),
+            r.unanswered.to_string(),
+            r.score.map_or(String::new(), |x| view::num(x, 2)),
+            r.rank.map_or(String::new(), |x| x.to_string()),
+        ])
+        .map_err(csv_err)?;
+    }
+    if let Some(internal) = internal {
+        for r in &internal.agency_ratings {
+            w.write_record([
+                r.cycle.clone(),
+                r.question.clone(),
+                r.theme.clone(),
+                r.level.as_str().to_string(),
+                r.agency.clone(),
+                r.rating.clone(),
+                String::new(),
+                r.confidence.clone(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ])
+            .map_err(csv_err)?;
+        }
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| RenderError(format!("cannot write a data file: {e}")))?;
+    files.push(OutFile::new(format!("{prefix}data/ratings.csv"), bytes));
+    Ok(files)
+}

@@ -1,0 +1,329 @@
+//! The last stage: put a fully rendered site on disk so that readers only ever see a whole
+//! site. Everything is written into a temporary folder beside the output folder (same parent,
+//! so the final renames stay on one file system), and the old site is swapped out only once the
+//! new one is complete. A failure at any point leaves the previous site exactly as it was.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// The file a build leaves in its output folder, so a later build knows the folder is a site
+/// it may replace (and never mistakes someone's documents folder for one).
+pub const MARKER: &str = ".panelaudit-site";
+const MARKER_TEXT: &str = "This folder was written by `panelaudit build`. The next build replaces it as a whole:\nedit the audit files, not these.\n";
+
+/// One file of the site: a relative path with `/` separators, and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutFile {
+        OutFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum WriteError {
+    /// The output folder is one the build must not replace.
+    Refused(String),
+    /// A rendered path that would escape the output folder, or appears twice.
+    BadPath(String),
+    Io {
+        path: PathBuf,
+        error: io::Error,
+    },
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WriteError::Refused(why) => f.write_str(why),
+            WriteError::BadPath(p) => write!(
+                f,
+                "refusing to write `{p}`: not a plain relative path, or written twice"
+            ),
+            WriteError::Io { path, error } => write!(f, "{}: {error}", path.display()),
+        }
+    }
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |error| WriteError::Io {
+        path: path.to_path_buf(),
+        error,
+    }
+}
+
+/// Where the site will go, checked: absolute, its parent existing, and not a folder the build
+/// must never replace.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The output folder as absolute path (it may not exist yet).
+    pub out: PathBuf,
+    parent: PathBuf,
+    name: String,
+}
+
+/// Checks `out` against the inputs before anything is rendered: refuses the file-system root,
+/// an input folder itself or any folder containing one, a file, and a non-empty folder that is
+/// not a site panelaudit built (or the bare placeholder a repository keeps for it).
+pub fn check_target(out: &Path, inputs: &[&Path]) -> Result<Target, WriteError> {
+    let shown = out.display().to_string();
+    let abs = absolute(out).map_err(io_err(out))?;
+    let Some(name) = abs.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Err(WriteError::Refused(format!(
+            "refusing to write the site to `{shown}`: give a folder of its own, such as `site`"
+        )));
+    };
+    let parent = abs
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("/"));
+    // Compare real locations, so `./x/..` or a symlink cannot hide an input folder.
+    let real_out = real_path(&abs);
+    for input in inputs {
+        let real_in = real_path(&absolute(input).map_err(io_err(input))?);
+        if real_in.starts_with(&real_out) {
+            return Err(WriteError::Refused(format!(
+                "refusing to write the site to `{shown}`: it is, or contains, the audit folder `{}`, which the build would delete",
+                input.display()
+            )));
+        }
+    }
+    if abs.exists() {
+        if !abs.is_dir() {
+            return Err(WriteError::Refused(format!(
+                "refusing to write the site to `{shown}`: it is a file, not a folder"
+            )));
+        }
+        if !replaceable(&abs) {
+            return Err(WriteError::Refused(format!(
+                "refusing to replace `{shown}`: it holds files and is not a site panelaudit built (no {MARKER} file); empty it, or choose another --out"
+            )));
+        }
+    }
+    Ok(Target {
+        out: abs,
+        parent,
+        name,
+    })
+}
+
+/// An empty folder, a previous build, or a repository's placeholder (a README and nothing else).
+fn replaceable(dir: &Path) -> bool {
+    if dir.join(MARKER).is_file() {
+        return true;
+    }
+    match std::fs::read_dir(dir) {
+        Ok(entries) => entries.filter_map(Result::ok).all(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            (name == "README.md" || name == ".gitkeep") && e.path().is_file()
+        }),
+        Err(_) => false,
+    }
+}
+
+fn absolute(p: &Path) -> io::Result<PathBuf> {
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(p)
+    };
+    // Resolve `.` and `..` lexically; symlinks are dealt with by `real_path`.
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    Ok(out)
+}
+
+/// The canonical path of the longest existing ancestor, with the rest appended.
+fn real_path(abs: &Path) -> PathBuf {
+    let mut existing = abs.to_path_buf();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = existing.canonicalize() {
+            let mut out = c;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return out;
+        }
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => return abs.to_path_buf(),
+        }
+    }
+}
+
+/// Writes `files` as the new content of the target folder, replacing what was there only when
+/// every file was written.
+pub fn write_site(target: &Target, files: &[OutFile]) -> Result<(), WriteError> {
+    let mut seen = BTreeSet::new();
+    for f in files {
+        if !is_plain_relative(&f.path) || !seen.insert(f.path.as_str()) || f.path == MARKER {
+            return Err(WriteError::BadPath(f.path.clone()));
+        }
+    }
+    std::fs::create_dir_all(&target.parent).map_err(io_err(&target.parent))?;
+    let pid = std::process::id();
+    let staging = target
+        .parent
+        .join(format!(".{}.panelaudit-new-{pid}", target.name));
+    let retired = target
+        .parent
+        .join(format!(".{}.panelaudit-old-{pid}", target.name));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
+    }
+    if let Err(e) = fill(&staging, files) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if target.out.exists() {
+        if let Err(error) = std::fs::rename(&target.out, &retired) {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(WriteError::Io {
+                path: target.out.clone(),
+                error,
+            });
+        }
+        if let Err(error) = std::fs::rename(&staging, &target.out) {
+            // Put the old site back before reporting.
+            let _ = std::fs::rename(&retired, &target.out);
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(WriteError::Io {
+                path: target.out.clone(),
+                error,
+            });
+        }
+        // The new site is in place; failing to tidy the old one away is not a failed build.
+        if let Err(e) = std::fs::remove_dir_all(&retired) {
+            eprintln!(
+                "warning: the previous site was kept at {}: {e}",
+                retired.display()
+            );
+        }
+    } else if let Err(error) = std::fs::rename(&staging, &target.out) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(WriteError::Io {
+            path: target.out.clone(),
+            error,
+        });
+    }
+    Ok(())
+}
+
+fn fill(staging: &Path, files: &[OutFile]) -> Result<(), WriteError> {
+    std::fs::create_dir(staging).map_err(io_err(staging))?;
+    let marker = staging.join(MARKER);
+    std::fs::write(&marker, MARKER_TEXT).map_err(io_err(&marker))?;
+    for f in files {
+        let path = staging.join(&f.path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        std::fs::write(&path, &f.bytes).map_err(io_err(&path))?;
+    }
+    Ok(())
+}
+
+fn is_plain_relative(p: &str) -> bool {
+    !p.is_empty()
+        && !p.starts_with('/')
+        && !p.contains('\\')
+        && p.split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(n: &str) -> Vec<OutFile> {
+        vec![
+            OutFile::new("index.html", format!("home {n}")),
+            OutFile::new("themes/a/index.html", format!("theme {n}")),
+        ]
+    }
+
+    #[test]
+    fn writes_then_replaces_a_previous_build_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let t = check_target(&out, &[]).unwrap();
+        write_site(&t, &files("1")).unwrap();
+        std::fs::write(out.join("stale.html"), "old").unwrap();
+        let t = check_target(&out, &[]).unwrap();
+        write_site(&t, &files("2")).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "home 2"
+        );
+        assert!(
+            !out.join("stale.html").exists(),
+            "old files go with the old site"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary folders left behind");
+    }
+
+    #[test]
+    fn a_bad_path_leaves_the_old_site_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let t = check_target(&out, &[]).unwrap();
+        write_site(&t, &files("1")).unwrap();
+        let mut bad = files("2");
+        bad.push(OutFile::new("../escape.html", "x"));
+        assert!(matches!(write_site(&t, &bad), Err(WriteError::BadPath(_))));
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "home 1"
+        );
+        assert!(!tmp.path().join("escape.html").exists());
+    }
+
+    #[test]
+    fn refuses_root_inputs_files_and_foreign_folders() {
+        let tmp = tempfile::tempdir().unwrap();
+        let audit = tmp.path().join("audits").join("north");
+        std::fs::create_dir_all(&audit).unwrap();
+        assert!(check_target(Path::new("/"), &[&audit]).is_err());
+        assert!(check_target(&audit, &[&audit]).is_err());
+        assert!(check_target(&tmp.path().join("audits"), &[&audit]).is_err());
+        assert!(check_target(&audit.join("..").join("."), &[&audit]).is_err());
+        let file = tmp.path().join("f.txt");
+        std::fs::write(&file, "x").unwrap();
+        assert!(check_target(&file, &[&audit]).is_err());
+        let docs = tmp.path().join("docs");
+        std::fs::create_dir(&docs).unwrap();
+        std::fs::write(docs.join("letter.docx"), "x").unwrap();
+        assert!(check_target(&docs, &[&audit]).is_err());
+        let placeholder = tmp.path().join("site");
+        std::fs::create_dir(&placeholder).unwrap();
+        std::fs::write(placeholder.join("README.md"), "x").unwrap();
+        assert!(check_target(&placeholder, &[&audit]).is_ok());
+        assert!(check_target(&audit.join("site"), &[&audit]).is_ok());
+    }
+}
