@@ -254,6 +254,7 @@ pub(crate) mod testkit {
                     title: id.into(),
                     summary: String::new(),
                     weight,
+                    loc: Loc::default(),
                 })
                 .collect(),
             questions: questions
@@ -269,9 +270,11 @@ pub(crate) mod testkit {
                     text: id.into(),
                     prompts: vec![],
                     metrics: vec![],
+                    loc: Loc::default(),
                 })
                 .collect(),
             bundled: false,
+            loc: Loc::default(),
         }
     }
 
@@ -328,6 +331,7 @@ pub(crate) mod testkit {
             scope_agencies: vec![],
             responses: vec![],
             moderation: None,
+            loc: Loc::default(),
         }
     }
 

@@ -26,7 +26,8 @@ impl Date {
     }
 
     pub fn is_valid(&self) -> bool {
-        let leap = self.year % 4 == 0 && (self.year % 100 != 0 || self.year % 400 == 0);
+        let leap = self.year.is_multiple_of(4)
+            && (!self.year.is_multiple_of(100) || self.year.is_multiple_of(400));
         let days = match self.month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -179,8 +180,7 @@ impl Audit {
     pub fn previous_cycle(&self, cycle: &Cycle) -> Option<&Cycle> {
         self.cycles
             .iter()
-            .filter(|c| c.id < cycle.id && c.framework == cycle.framework)
-            .next_back()
+            .rfind(|c| c.id < cycle.id && c.framework == cycle.framework)
     }
 
     pub fn framework(&self, id: &str) -> &Framework {
@@ -239,6 +239,8 @@ pub struct Framework {
     pub questions: Vec<Question>,
     /// Shipped inside the binary rather than written by the partnership.
     pub bundled: bool,
+    /// Where its title is written: published texts name their source.
+    pub loc: Loc,
 }
 
 impl Framework {
@@ -296,6 +298,9 @@ pub struct Theme {
     pub title: String,
     pub summary: String,
     pub weight: f64,
+    /// Where the theme's summary (or, without one, its title) is written.
+    #[serde(skip)]
+    pub loc: Loc,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -306,6 +311,9 @@ pub struct Question {
     pub text: String,
     pub prompts: Vec<String>,
     pub metrics: Vec<String>,
+    /// Where the question's text is written.
+    #[serde(skip)]
+    pub loc: Loc,
 }
 
 #[derive(Debug, Clone)]
@@ -326,6 +334,8 @@ pub struct Cycle {
     /// One per agency that returned, sorted by agency id.
     pub responses: Vec<Response>,
     pub moderation: Option<Moderation>,
+    /// Where the cycle's title is written.
+    pub loc: Loc,
 }
 
 impl Cycle {

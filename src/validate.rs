@@ -192,6 +192,11 @@ fn framework(
             title: non_empty(file, &t.title, "theme title", diags),
             summary: text(&t.summary).unwrap_or_default(),
             weight,
+            loc: file.loc(
+                t.summary
+                    .as_ref()
+                    .map_or(t.title.span().start, |s| s.span().start),
+            ),
         });
     }
     if themes.is_empty() {
@@ -230,6 +235,7 @@ fn framework(
                 .map(|p| p.get_ref().trim().to_string())
                 .collect(),
             metrics: q.metrics.iter().map(|m| m.get_ref().clone()).collect(),
+            loc: file.loc(q.text.span().start),
         });
     }
     if questions.is_empty() {
@@ -256,6 +262,7 @@ fn framework(
         themes,
         questions,
         bundled,
+        loc: file.loc(raw.title.span().start),
     };
     (diags.error_count() == errors_before).then_some(fw)
 }
@@ -350,9 +357,7 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
         .partnership
         .as_ref()
         .and_then(|p| partnership(p, &all_frameworks, &broken, diags));
-    let Some(partnership) = partnership else {
-        return None;
-    };
+    let partnership = partnership?;
 
     // The frameworks this audit uses: those listed, and those its cycles name.
     let mut used: BTreeSet<String> = partnership.frameworks.iter().cloned().collect();
@@ -683,8 +688,7 @@ fn check_period(file: &F, period: &S<String>, diags: &mut Diagnostics) {
     let p = period.get_ref();
     let ok = p.len() >= 4
         && p[..4].bytes().all(|b| b.is_ascii_digit())
-        && p.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == '-' as u8);
+        && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
     if !ok {
         diags
             .error(
@@ -1229,6 +1233,7 @@ fn cycle(
         scope_agencies,
         responses,
         moderation,
+        loc: file.loc(c.title.span().start),
     })
 }
 

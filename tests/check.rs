@@ -266,9 +266,9 @@ fn a_cycle_can_ask_only_some_agencies_and_the_others_are_not_counted_missing() {
     let p = tmp.path().join("p");
     copy_tree(&repo().join("tests/fixtures/valid"), &p);
     let cycle = p.join("cycles/2025-26/cycle.toml");
-    let mut text = std::fs::read_to_string(&cycle).unwrap();
-    text.push_str("[scope]\nagencies = [\"council\"]\n");
-    std::fs::write(&cycle, text).unwrap();
+    let mut cycle_toml = std::fs::read_to_string(&cycle).unwrap();
+    cycle_toml.push_str("[scope]\nagencies = [\"council\"]\n");
+    std::fs::write(&cycle, cycle_toml).unwrap();
     std::fs::remove_file(p.join("cycles/2025-26/responses/police.toml")).unwrap();
     let out = run_in(tmp.path(), &["check", "p"]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));

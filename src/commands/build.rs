@@ -189,7 +189,10 @@ fn collection_name(dir: &Path) -> String {
 /// the partnership's files that the public build is about to publish, with its source location,
 /// and returns one `error: FILE:LINE:COL: …` message per hit. Any message fails the build before
 /// anything is written. Until the scan is wired in, nothing is reported.
+/// Every personal datum in what the public view publishes, rendered as located errors.
 fn publication_scan(audit: &Audit, texts: &[PublishedText]) -> Vec<String> {
-    let _ = (audit, texts);
-    Vec::new()
+    let hits = crate::publish::scan_published(audit, texts);
+    let mut diags = Diagnostics::new();
+    crate::publish::report(&hits, &mut diags);
+    diags.sorted().iter().map(|d| d.render()).collect()
 }

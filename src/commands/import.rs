@@ -1084,6 +1084,7 @@ mod tests {
             themes: Vec::new(),
             questions: Vec::new(),
             bundled: false,
+            loc: Default::default(),
         }
     }
 

@@ -82,7 +82,25 @@ fn check(dir: &Path, public: bool) -> u8 {
             return EXIT_INVALID;
         }
     };
-    let _ = public;
+    // The publication scan reads the public view, so it runs only on valid partnerships.
+    let mut scanned = Vec::new();
+    if public {
+        for l in &loaded {
+            if let Some(a) = &l.audit {
+                let hits = crate::publish::scan_audit(a);
+                crate::publish::report(&hits, &mut diags);
+                scanned.push(format!(
+                    "{}: publication scan: {}",
+                    a.partnership.short_name,
+                    match hits.len() {
+                        0 => "nothing personal found in what the public site would publish"
+                            .to_string(),
+                        n => format!("{n} item(s) of personal data would be published"),
+                    }
+                ));
+            }
+        }
+    }
     let rendered = diags.render();
     if !rendered.is_empty() {
         eprintln!("{rendered}");
@@ -92,6 +110,9 @@ fn check(dir: &Path, public: bool) -> u8 {
             Some(a) => println!("{}", summary_line(a)),
             None => println!("{}: not valid", l.display_dir),
         }
+    }
+    for line in &scanned {
+        println!("{line}");
     }
     println!(
         "{} error(s), {} warning(s)",

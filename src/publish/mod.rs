@@ -5,9 +5,13 @@
 
 pub mod scan;
 
+use crate::analysis;
 use crate::diag::Diagnostics;
-use crate::source::Loc;
+use crate::model::Audit;
+use crate::render::view::{PublicView, PublishedText};
+use crate::source::{self, Loc, SourceFile};
 use scan::{DataKind, Scanner, mask};
+use std::collections::BTreeMap;
 
 /// Personal data found in a text about to be published.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,25 +40,69 @@ fn loc_within(start: &Loc, text: &str, offset: usize) -> Loc {
     }
 }
 
+/// Pins a hit to the exact line and column of its value in the source file: a text's place is
+/// often that of its item (an action's table, a question's key), and TOML quoting shifts
+/// columns. Only runs when something was found, so re-reading the file costs nothing normally.
+fn pin(approximate: Loc, value: &str, files: &mut BTreeMap<String, Option<SourceFile>>) -> Loc {
+    let file = files.entry(approximate.file.clone()).or_insert_with(|| {
+        std::fs::read(&approximate.file)
+            .ok()
+            .and_then(|b| source::decode_text(b).ok())
+            .map(|t| SourceFile::new(approximate.file.clone(), t))
+    });
+    let Some(file) = file else {
+        return approximate;
+    };
+    // Search from the start of the item's line: the value follows it in the file.
+    let from: usize = file
+        .text
+        .split_inclusive('\n')
+        .take(approximate.line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    match file.text.get(from..).and_then(|rest| rest.find(value)) {
+        Some(at) => file.loc(from + at),
+        None => approximate,
+    }
+}
+
 /// Scans every (place, text) about to be published; hits come back in file order, each once.
 pub fn scan_texts<'a>(
     scanner: &Scanner,
     texts: impl IntoIterator<Item = (&'a Loc, &'a str)>,
 ) -> Vec<Hit> {
-    let mut hits: Vec<Hit> = texts
-        .into_iter()
-        .flat_map(|(loc, text)| {
-            scanner.scan(text).into_iter().map(move |f| Hit {
-                loc: loc_within(loc, text, f.start),
+    let mut files = BTreeMap::new();
+    let mut hits: Vec<Hit> = Vec::new();
+    for (loc, text) in texts {
+        for f in scanner.scan(text) {
+            let value = &text[f.start..f.end];
+            hits.push(Hit {
+                loc: pin(loc_within(loc, text, f.start), value, &mut files),
                 kind: f.kind,
-                masked: mask(&text[f.start..f.end]),
-            })
-        })
-        .collect();
+                masked: mask(value),
+            });
+        }
+    }
     hits.sort_by(|a, b| (&a.loc, a.kind).cmp(&(&b.loc, b.kind)));
     // The same text can feed several pages (a summary on the overview and its own page).
     hits.dedup();
     hits
+}
+
+/// Scans what a public build of `audit` publishes, with the partnership's allow and deny lists.
+pub fn scan_published(audit: &Audit, published: &[PublishedText]) -> Vec<Hit> {
+    let scanner = Scanner::new(&audit.partnership.allow, &audit.deny);
+    scan_texts(
+        &scanner,
+        published.iter().map(|t| (&t.loc, t.text.as_str())),
+    )
+}
+
+/// What `check --public` runs: the public view a build would make, scanned, nothing written.
+pub fn scan_audit(audit: &Audit) -> Vec<Hit> {
+    let analyses = analysis::analyse_all(audit, None);
+    let view = PublicView::build(audit, &analyses);
+    scan_published(audit, &view.published)
 }
 
 /// Reports each hit as an error naming file, line, column and the kind of data.

@@ -250,37 +250,6 @@ fn flag_words(f: Flag) -> &'static str {
     }
 }
 
-/// Where a framework's text came from. Frameworks carry no source location in the model, so
-/// this names the framework (bundled) or its folder (the partnership's own banks).
-fn framework_loc(audit: &Audit, fw: &Framework) -> Loc {
-    let file = if fw.bundled {
-        format!("<bundled>/frameworks/{}.toml", fw.id)
-    } else {
-        format!(
-            "{}/frameworks (framework `{}`)",
-            crate::source::display_path(&audit.dir),
-            fw.id
-        )
-    };
-    Loc {
-        file,
-        line: 0,
-        col: 0,
-    }
-}
-
-fn cycle_loc(audit: &Audit, cycle: &Cycle) -> Loc {
-    Loc {
-        file: format!(
-            "{}/cycles/{}/cycle.toml",
-            crate::source::display_path(&audit.dir),
-            cycle.id
-        ),
-        line: 0,
-        col: 0,
-    }
-}
-
 /// The effective rating of a question as a tag: the scale level's label (and the number when
 /// it is an aggregate between levels).
 fn rating_tag(fw: &Framework, rating: Option<f64>) -> Tag {
@@ -756,11 +725,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn question_loc(&self, _id: &str) -> Loc {
-        match self.latest {
-            Some((_, _, fw)) => framework_loc(self.audit, fw),
-            None => Loc::default(),
-        }
+    fn question_loc(&self, id: &str) -> Loc {
+        self.latest
+            .and_then(|(_, _, fw)| fw.question(id))
+            .map(|q| q.loc.clone())
+            .unwrap_or_default()
     }
 
     fn theme_ref(&self, id: &str, p: &mut Publisher) -> Ref {
@@ -770,20 +739,16 @@ impl<'a> Ctx<'a> {
             let has_page = a.ranking.themes.iter().any(|s| s.theme == id);
             return Ref {
                 id: id.to_string(),
-                text: p.text(&framework_loc(self.audit, fw), &t.title),
+                text: p.text(&t.loc, &t.title),
                 href: has_page.then(|| theme_href(id)),
             };
         }
         // A theme of another framework: name it if any framework knows it.
-        let title = self
-            .audit
-            .frameworks
-            .values()
-            .find_map(|fw| fw.theme(id).map(|t| (fw, t)));
+        let title = self.audit.frameworks.values().find_map(|fw| fw.theme(id));
         match title {
-            Some((fw, t)) => Ref {
+            Some(t) => Ref {
                 id: id.to_string(),
-                text: p.text(&framework_loc(self.audit, fw), &t.title),
+                text: p.text(&t.loc, &t.title),
                 href: None,
             },
             None => Ref {
@@ -872,8 +837,8 @@ impl PublicView {
 
 fn cycle_view(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, p: &mut Publisher) -> CycleView {
     let audit = ctx.audit;
-    let loc = cycle_loc(audit, c);
-    let fw_loc = framework_loc(audit, fw);
+    let loc = c.loc.clone();
+    let fw_loc = fw.loc.clone();
     let asked: Vec<&crate::model::Question> = c.questions(fw).collect();
     let scope_themes = if c.scope_themes.is_empty() {
         "All themes".to_string()
@@ -933,15 +898,13 @@ fn cycle_view(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, p: &mut Publisher) -> Cy
         .iter()
         .map(|h| CycleSummary {
             id: h.id.clone(),
-            title: p.text(&cycle_loc(audit, h), &h.title),
+            title: p.text(&h.loc, &h.title),
             period: h.period.clone(),
             method: method_word(h.method),
             framework: audit
                 .frameworks
                 .get(&h.framework)
-                .map_or(h.framework.clone(), |f| {
-                    p.text(&framework_loc(audit, f), &f.title)
-                }),
+                .map_or(h.framework.clone(), |f| p.text(&f.loc, &f.title)),
             closed: h.closed.long(),
             returns: h.responses.len(),
         })
@@ -1172,7 +1135,7 @@ fn assurance_by_theme(
     if a.ranking.themes.is_empty() {
         return None;
     }
-    let fw_loc = framework_loc(ctx.audit, fw);
+    let fw_loc = fw.loc.clone();
     let mut levels: Vec<String> = fw.scale.iter().map(|l| p.text(&fw_loc, &l.label)).collect();
     levels.push("No rating".into());
     let mut segments: Vec<Segment> = fw
@@ -1307,7 +1270,7 @@ fn change_view(
     improvements.sort_by(|x, y| y.0.total_cmp(&x.0));
     Some(ChangeView {
         previous: prev_id.clone(),
-        previous_title: p.text(&cycle_loc(ctx.audit, prev_cycle), &prev_cycle.title),
+        previous_title: p.text(&prev_cycle.loc, &prev_cycle.title),
         themes,
         improved: improvements.len(),
         declined: declines.len(),
@@ -1420,7 +1383,7 @@ fn theme_pages(ctx: &Ctx<'_>, priorities: &[PriorityRow], p: &mut Publisher) -> 
     let Some((_, a, fw)) = ctx.latest else {
         return Vec::new();
     };
-    let fw_loc = framework_loc(ctx.audit, fw);
+    let fw_loc = fw.loc.clone();
     a.ranking
         .themes
         .iter()
@@ -1464,8 +1427,8 @@ fn theme_pages(ctx: &Ctx<'_>, priorities: &[PriorityRow], p: &mut Publisher) -> 
             });
             Some(ThemePage {
                 id: t.theme.clone(),
-                title: p.text(&fw_loc, &theme.title),
-                summary_html: p.markdown(&fw_loc, &theme.summary, 2),
+                title: p.text(&theme.loc, &theme.title),
+                summary_html: p.markdown(&theme.loc, &theme.summary, 2),
                 weight: num(t.weight, 2),
                 weighted: (t.weight - 1.0).abs() > 1e-9,
                 mean: rating_tag(fw, t.mean_rating),
@@ -1491,7 +1454,6 @@ fn question_pages(
     let Some((c, a, fw)) = ctx.latest else {
         return Vec::new();
     };
-    let fw_loc = framework_loc(ctx.audit, fw);
     c.questions(fw)
         .map(|q| {
             let score = a.ranking.priorities.iter().find(|s| s.question == q.id);
@@ -1506,10 +1468,10 @@ fn question_pages(
             };
             QuestionPage {
                 id: q.id.clone(),
-                text: p.text(&fw_loc, &q.text),
+                text: p.text(&q.loc, &q.text),
                 theme: ctx.theme_ref(&q.theme, p),
                 level: level_word(q.level),
-                prompts: q.prompts.iter().map(|s| p.text(&fw_loc, s)).collect(),
+                prompts: q.prompts.iter().map(|s| p.text(&q.loc, s)).collect(),
                 priority: priorities.iter().find(|r| r.question.id == q.id).cloned(),
                 rating: match score {
                     Some(s) => rating_tag(fw, s.rating),
@@ -1916,7 +1878,7 @@ fn method_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MethodPage {
         .frameworks
         .values()
         .map(|fw| {
-            let loc = framework_loc(audit, fw);
+            let loc = fw.loc.clone();
             let url = fw.source.url.trim();
             FrameworkView {
                 id: fw.id.clone(),
@@ -1935,7 +1897,7 @@ fn method_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MethodPage {
         .collect();
     let (scale, weights) = match ctx.latest {
         Some((_, a, fw)) => {
-            let loc = framework_loc(audit, fw);
+            let loc = fw.loc.clone();
             (
                 fw.scale
                     .iter()
