@@ -264,13 +264,21 @@ impl Framework {
         self.scale.iter().find(|s| s.value == value)
     }
 
-    /// The scale level a (possibly fractional) aggregate rating falls in: the highest level at or below it.
+    /// The scale level an aggregate rating is reported at: the nearest level, and the lower of
+    /// two at a tie. The aggregate already leans towards the weakest agency, so rounding it down
+    /// again would count that weakness twice; a tie still goes to the more cautious level.
     pub fn level_at(&self, rating: f64) -> &ScaleLevel {
-        self.scale
-            .iter()
-            .rev()
-            .find(|s| f64::from(s.value) <= rating + 1e-9)
-            .unwrap_or(&self.scale[0])
+        let mut best = &self.scale[0];
+        for level in &self.scale {
+            let (d, best_d) = (
+                (f64::from(level.value) - rating).abs(),
+                (f64::from(best.value) - rating).abs(),
+            );
+            if d < best_d - 1e-9 {
+                best = level;
+            }
+        }
+        best
     }
 }
 
@@ -563,6 +571,38 @@ mod tests {
         assert_eq!(m.value_at("2024-25"), Some(("2024-25", 25.3)));
         assert_eq!(m.previous_value("2025-26"), Some(("2023-24", 24.1)));
         assert_eq!(m.value_at("2022-23"), None);
+    }
+
+    #[test]
+    fn an_aggregate_is_reported_at_the_nearest_level_and_ties_go_down() {
+        let level = |value: u32| ScaleLevel {
+            value,
+            label: value.to_string(),
+            rag: Rag::Amber,
+            descriptor: String::new(),
+        };
+        let fw = Framework {
+            id: "f".into(),
+            title: "F".into(),
+            summary: String::new(),
+            source: FrameworkSource {
+                publisher: String::new(),
+                publication: String::new(),
+                year: None,
+                url: String::new(),
+                licence: String::new(),
+                note: String::new(),
+            },
+            scale: vec![level(0), level(1), level(2), level(3)],
+            themes: vec![],
+            questions: vec![],
+            bundled: false,
+            loc: Loc::default(),
+        };
+        let at = |r: f64| fw.level_at(r).value;
+        assert_eq!((at(0.0), at(0.49), at(0.5), at(0.51)), (0, 0, 0, 1));
+        assert_eq!((at(1.74), at(2.5), at(2.9), at(3.0)), (2, 2, 3, 3));
+        assert_eq!((at(-1.0), at(9.0)), (0, 3));
     }
 
     #[test]
