@@ -1,6 +1,6 @@
 //! Stage 3: score the risk of each question a cycle asks.
 //!
-//! The formula (documented with a worked example in `docs/scoring.md`):
+//! The formula (documented with a worked example in the README, "How the ranking works"):
 //!
 //! ```text
 //! shortfall = 1 - coverage × (1 - gap)                    0..1
@@ -810,7 +810,7 @@ mod tests {
             theme_weight: 1.2,
         };
         // shortfall 1 - 0.8 × 0.5 = 0.6; 0.1 + 0.9 × 0.6 = 0.64;
-        // 100 × 0.64 × 1.15 × 1.3 × 1.083333 × 1.2 = 124.384 (docs/scoring.md, exp-s-01).
+        // 100 × 0.64 × 1.15 × 1.3 × 1.083333 × 1.2 = 124.384 (the README's worked example, exp-s-01).
         assert!((c.score() - 124.384).abs() < 1e-3 + EPS, "{}", c.score());
     }
 }

@@ -1,7 +1,7 @@
 //! `panelaudit rank` end to end: the real binary on tests/fixtures/rank.
 //!
 //! The fixture is a collection `region/` of two partnerships: `fenmoor` (0..3 scale, two
-//! cycles, metrics, moderation, actions; docs/scoring.md works its `exp-s-01` by hand) and
+//! cycles, metrics, moderation, actions; the README works its `exp-s-01` by hand) and
 //! `lowdale` (its own 1..5 scale, one cycle, no actions).
 
 mod common;
@@ -101,7 +101,7 @@ fn json_has_the_contract_shape_and_the_documented_ranking() {
     // Moderation rated inf-p-02 "n/a": listed apart, never silently dropped.
     assert_eq!(strings(&r["not_applicable"]), ["inf-p-02"]);
 
-    // docs/scoring.md's worked example.
+    // The README's worked example.
     let p = &r["priorities"][2];
     assert_eq!(p["question"], "exp-s-01");
     assert_eq!(p["rating"], 1.5);
