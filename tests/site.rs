@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{copy_tree, repo, run_in, text};
+use common::{copy_tree, files, repo, run_in, text};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -53,27 +53,6 @@ fn build_fixture(audience: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 /// Every file under `root`, by path relative to it (with `/`), with its bytes.
-fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let p = entry.unwrap().path();
-            if p.is_dir() {
-                walk(root, &p, out);
-            } else {
-                let rel = p
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(root, root, &mut out);
-    out
-}
-
 fn pages(root: &Path) -> BTreeMap<String, String> {
     files(root)
         .into_iter()

@@ -2,6 +2,9 @@
 //! fixture partnership in tests/fixtures/xlsx/testshire (its own framework, two cycles, one
 //! hand-written return from the council).
 
+mod common;
+use common::{assert_ok, copy_tree, files, stderr, stdout};
+
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use panelaudit::xlsx::{
     ABOUT_FIELDS, ABOUT_LABEL_COL, ABOUT_SHEET, ABOUT_VALUE_COL, COLUMNS, Col, FIRST_QUESTION_ROW,
@@ -47,10 +50,8 @@ impl Scratch {
     }
 
     /// Every file under the cycles folder, byte for byte.
-    fn responses_snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
-        let mut out = BTreeMap::new();
-        snapshot(&self.path("testshire/cycles"), &mut out);
-        out
+    fn responses_snapshot(&self) -> BTreeMap<String, Vec<u8>> {
+        files(&self.path("testshire/cycles"))
     }
 
     /// Makes the forms into `forms/` and returns the output.
@@ -59,48 +60,6 @@ impl Scratch {
         assert_ok(&out);
         out
     }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-fn snapshot(dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let p = entry.unwrap().path();
-        if p.is_dir() {
-            snapshot(&p, out);
-        } else {
-            out.insert(p.clone(), std::fs::read(&p).unwrap());
-        }
-    }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn assert_ok(o: &Output) {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "expected success\nstdout:\n{}\nstderr:\n{}",
-        stdout(o),
-        stderr(o)
-    );
 }
 
 /// Exit 1, with every `words` in the error output.
