@@ -4,7 +4,6 @@ mod common;
 use common::{assert_ok, run_in as run, stderr, stdout};
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 /// Every file under `dir`, relative, sorted.
 fn files(dir: &Path) -> Vec<String> {
