@@ -26,7 +26,7 @@ if [ ! -d node_modules/axe-core ] || [ ! -d node_modules/playwright-core ] \
 fi
 
 cargo build --release --quiet
-bin=target/release/panelaudit
+bin="${CARGO_TARGET_DIR:-target}/release/panelaudit"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

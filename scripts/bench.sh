@@ -16,7 +16,7 @@ example=audits/example
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time (/usr/bin/time): apt-get install time" >&2; exit 2; }
 
 cargo build --release --quiet
-bin="$PWD/target/release/panelaudit"
+bin="$(realpath "${CARGO_TARGET_DIR:-target}")/release/panelaudit"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
