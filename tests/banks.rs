@@ -1,0 +1,306 @@
+//! The bundled question banks and metric library: their shape, their sources, and that every
+//! reference between them holds. These are what partnerships audit against, so a missing level,
+//! a dangling metric id or a copied question would mislead every user.
+
+mod common;
+use common::*;
+use panelaudit::diag::Diagnostics;
+use panelaudit::load::{self, raw::FrameworkFile};
+use std::collections::BTreeSet;
+
+fn banks() -> Vec<FrameworkFile> {
+    let mut diags = Diagnostics::new();
+    let (frameworks, _) = load::bundled(&mut diags);
+    assert!(!diags.has_errors(), "{}", diags.render());
+    frameworks.into_iter().map(|p| p.value).collect()
+}
+
+fn library_ids() -> BTreeSet<String> {
+    let mut diags = Diagnostics::new();
+    let (_, library) = load::bundled(&mut diags);
+    library
+        .expect("the metric library parses")
+        .value
+        .metrics
+        .iter()
+        .map(|m| m.get_ref().id.get_ref().clone())
+        .collect()
+}
+
+#[test]
+fn the_three_banks_have_the_promised_themes_and_both_levels_in_each() {
+    let banks = banks();
+    let ids: Vec<&str> = banks.iter().map(|b| b.id.get_ref().as_str()).collect();
+    assert_eq!(ids, ["panel-2023-24", "panel-2022-23", "local-learning"]);
+    // (bank, themes, at least this many questions per level per theme, at least this many in all)
+    for (bank, themes, per_level, total) in [
+        ("panel-2023-24", 4, 5, 45),
+        ("panel-2022-23", 6, 3, 36),
+        ("local-learning", 7, 2, 28),
+    ] {
+        let b = banks.iter().find(|b| b.id.get_ref() == bank).unwrap();
+        assert_eq!(b.themes.get_ref().len(), themes, "{bank}");
+        let questions = b.questions.get_ref();
+        assert!(
+            questions.len() >= total,
+            "{bank}: {} questions",
+            questions.len()
+        );
+        for t in b.themes.get_ref() {
+            let t = t.get_ref();
+            assert!(
+                !t.summary
+                    .as_ref()
+                    .map_or("", |s| s.get_ref().trim())
+                    .is_empty(),
+                "{bank}: theme {} has no summary",
+                t.id.get_ref()
+            );
+            for level in ["strategic", "practitioner"] {
+                let n = questions
+                    .iter()
+                    .filter(|q| {
+                        q.get_ref().theme.get_ref() == t.id.get_ref()
+                            && q.get_ref().level.get_ref() == level
+                    })
+                    .count();
+                assert!(
+                    n >= per_level,
+                    "{bank}: theme {} has {n} {level} questions",
+                    t.id.get_ref()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_2023_24_bank_carries_the_reports_national_figures() {
+    let b = banks()
+        .into_iter()
+        .find(|b| b.id.get_ref() == "panel-2023-24")
+        .unwrap();
+    let summaries: String = b
+        .themes
+        .get_ref()
+        .iter()
+        .filter_map(|t| t.get_ref().summary.as_ref().map(|s| s.get_ref().clone()))
+        .collect();
+    for figure in ["330", "485", "92%"] {
+        assert!(
+            summaries.contains(figure),
+            "no {figure} in the theme summaries"
+        );
+    }
+}
+
+#[test]
+fn every_question_has_distinct_prompts_library_metrics_and_text_found_nowhere_else() {
+    let library = library_ids();
+    let mut texts = BTreeSet::new();
+    for b in banks() {
+        let bank = b.id.get_ref().clone();
+        for q in b.questions.get_ref() {
+            let q = q.get_ref();
+            let id = q.id.get_ref();
+            let text = q.text.get_ref().trim();
+            assert!(
+                text.ends_with('?'),
+                "{bank}/{id}: a question should read as one: {text}"
+            );
+            assert!(
+                texts.insert(text.to_lowercase()),
+                "{bank}/{id}: the same text appears twice: {text}"
+            );
+            let prompts: Vec<&str> = q.prompts.iter().map(|p| p.get_ref().trim()).collect();
+            assert!(
+                (2..=4).contains(&prompts.len()),
+                "{bank}/{id}: {} prompts",
+                prompts.len()
+            );
+            assert!(
+                prompts.iter().all(|p| !p.is_empty()),
+                "{bank}/{id}: an empty prompt"
+            );
+            let distinct: BTreeSet<&str> = prompts.iter().copied().collect();
+            assert_eq!(
+                distinct.len(),
+                prompts.len(),
+                "{bank}/{id}: a repeated prompt"
+            );
+            for m in &q.metrics {
+                assert!(
+                    library.contains(m.get_ref()),
+                    "{bank}/{id}: metric {} is not in the library",
+                    m.get_ref()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_bank_cites_its_source_and_says_the_questions_are_our_own_words() {
+    for b in banks() {
+        let bank = b.id.get_ref();
+        let s = &b.source;
+        assert_eq!(
+            s.publisher.get_ref(),
+            "Child Safeguarding Practice Review Panel",
+            "{bank}"
+        );
+        assert!(
+            s.year.is_some_and(|y| (2020..=2026).contains(&y)),
+            "{bank}: year"
+        );
+        assert!(
+            s.url.get_ref().starts_with("https://www.gov.uk/"),
+            "{bank}: {}",
+            s.url.get_ref()
+        );
+        assert_eq!(
+            s.licence.get_ref(),
+            "Open Government Licence v3.0",
+            "{bank}"
+        );
+        let said = format!(
+            "{} {}",
+            s.note.as_ref().map_or("", |n| n.get_ref()),
+            b.summary.as_ref().map_or("", |n| n.get_ref())
+        )
+        .to_lowercase();
+        assert!(
+            said.contains("paraphrase"),
+            "{bank}: does not say its questions are paraphrased"
+        );
+        assert!(
+            said.contains("our own words") || said.contains("our own paraphrase"),
+            "{bank}: does not say 'our own words'"
+        );
+    }
+}
+
+#[test]
+fn every_bank_uses_the_four_assurance_levels_with_a_descriptor_each() {
+    for b in banks() {
+        let scale: Vec<(i64, String, String)> = b
+            .scale
+            .get_ref()
+            .iter()
+            .map(|l| {
+                let l = l.get_ref();
+                (
+                    *l.value.get_ref(),
+                    l.label.get_ref().clone(),
+                    l.descriptor
+                        .as_ref()
+                        .map_or(String::new(), |d| d.get_ref().clone()),
+                )
+            })
+            .collect();
+        let labels: Vec<&str> = scale.iter().map(|(_, l, _)| l.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "No assurance",
+                "Limited assurance",
+                "Reasonable assurance",
+                "Substantial assurance"
+            ],
+            "{}",
+            b.id.get_ref()
+        );
+        assert_eq!(
+            scale.iter().map(|(v, _, _)| *v).collect::<Vec<_>>(),
+            [0, 1, 2, 3]
+        );
+        assert!(
+            scale.iter().all(|(_, _, d)| d.len() > 20),
+            "{}: a level lacks a descriptor",
+            b.id.get_ref()
+        );
+    }
+}
+
+#[test]
+fn the_metric_library_defines_direction_and_never_judges_context_counts() {
+    let mut diags = Diagnostics::new();
+    let (_, library) = load::bundled(&mut diags);
+    let library = library.unwrap().value;
+    let wanted = [
+        "re-referrals-12m",
+        "repeat-cp-plans",
+        "cp-plans-2-years",
+        "icpc-15-days",
+        "assessments-45-days",
+        "hv-new-birth-14-days",
+        "camhs-wait-weeks",
+        "missing-episodes",
+        "ehe-children",
+        "strategy-health-police",
+        "gp-conference-contribution",
+        "training-reach",
+    ];
+    let ids = library_ids();
+    for w in wanted {
+        assert!(ids.contains(w), "the library lacks {w}");
+    }
+    for m in &library.metrics {
+        let m = m.get_ref();
+        let id = m.id.get_ref();
+        for (field, value) in [
+            ("title", &m.title),
+            ("definition", &m.definition),
+            ("unit", &m.unit),
+            ("better", &m.better),
+        ] {
+            assert!(
+                value
+                    .as_ref()
+                    .is_some_and(|v| !v.get_ref().trim().is_empty()),
+                "{id}: no {field}"
+            );
+        }
+        if let Some(c) = &m.comparator {
+            let c = c.get_ref();
+            assert!(c.source.is_some(), "{id}: a comparator without its source");
+            assert!(
+                c.label.get_ref().contains("England"),
+                "{id}: comparator {}",
+                c.label.get_ref()
+            );
+        }
+    }
+    for context in ["ehe-children", "serious-incident-notifications"] {
+        let m = library
+            .metrics
+            .iter()
+            .map(|m| m.get_ref())
+            .find(|m| m.id.get_ref() == context)
+            .unwrap();
+        assert_eq!(
+            m.better.as_ref().unwrap().get_ref(),
+            "neither",
+            "{context} must never be coloured good or bad"
+        );
+    }
+}
+
+#[test]
+fn a_partnership_using_all_three_banks_passes_check_with_no_problem_in_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    std::fs::create_dir(&p).unwrap();
+    std::fs::write(
+        p.join("partnership.toml"),
+        "name = \"Bank Check Partnership\"\nshort_name = \"BCP\"\nframeworks = [\"panel-2023-24\", \"panel-2022-23\", \"local-learning\"]\n\n[[agencies]]\nid = \"council\"\nname = \"Council\"\nsector = \"local-authority\"\nstatutory = true\n",
+    )
+    .unwrap();
+    let out = run_in(tmp.path(), &["check", "p"]);
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("0 error(s), 0 warning(s)"),
+        "{}",
+        stdout(&out)
+    );
+}
