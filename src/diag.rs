@@ -20,6 +20,9 @@ pub struct Diagnostic {
     /// A path to name when there is no loaded text (an unreadable file, a missing one).
     pub path: Option<String>,
     pub span: Option<Range<usize>>,
+    /// Line and column for a problem in a file without loaded text (not UTF-8, say) or
+    /// found in derived text (the publication scan).
+    pub pos: Option<(usize, usize)>,
     pub message: String,
     pub help: Option<String>,
 }
@@ -37,20 +40,27 @@ impl Diagnostic {
                 format!("{}:{l}:{c}", f.display)
             }
             (Some(f), None) => f.display.clone(),
-            (None, _) => self.path.clone().unwrap_or_default(),
+            (None, _) => {
+                let path = self.path.clone().unwrap_or_default();
+                match self.pos {
+                    Some((l, c)) => format!("{path}:{l}:{c}"),
+                    None => path,
+                }
+            }
         }
     }
 
-    fn sort_key(&self) -> (String, usize, Severity) {
-        let name = match &self.file {
-            Some(f) => f.display.clone(),
-            None => self.path.clone().unwrap_or_default(),
+    /// File, then line and column as numbers (so line 9 comes before line 10), then severity.
+    fn sort_key(&self) -> (String, usize, usize, Severity) {
+        let (name, (line, col)) = match (&self.file, &self.span) {
+            (Some(f), Some(span)) => (f.display.clone(), f.line_col(span.start)),
+            (Some(f), None) => (f.display.clone(), (0, 0)),
+            (None, _) => (
+                self.path.clone().unwrap_or_default(),
+                self.pos.unwrap_or((0, 0)),
+            ),
         };
-        (
-            name,
-            self.span.as_ref().map_or(0, |s| s.start),
-            self.severity,
-        )
+        (name, line, col, self.severity)
     }
 
     /// The human form: a header line, then the source line with a caret.
@@ -59,11 +69,12 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let loc = self.location();
+        let loc = printable(&self.location());
+        let message = printable(&self.message);
         let mut out = if loc.is_empty() {
-            format!("{label}: {}\n", self.message)
+            format!("{label}: {message}\n")
         } else {
-            format!("{label}: {loc}: {}\n", self.message)
+            format!("{label}: {loc}: {message}\n")
         };
         if let (Some(file), Some(span)) = (&self.file, &self.span) {
             let (line, col) = file.line_col(span.start);
@@ -75,13 +86,32 @@ impl Diagnostic {
                 s.lines().next().map_or(1, |first| first.chars().count())
             });
             let carets = span_chars.clamp(1, line_chars.saturating_sub(col - 1).max(1));
+            // Show at most a window of a long line (a minified file, a pasted document) around
+            // the place, so one error never prints megabytes.
+            let skip = (col - 1).saturating_sub(SNIPPET_CONTEXT);
+            let shown: String = text.chars().skip(skip).take(SNIPPET_WIDTH).collect();
+            let lead = if skip > 0 { "…" } else { "" };
+            let tail = if line_chars > skip + SNIPPET_WIDTH {
+                "…"
+            } else {
+                ""
+            };
+            // Escaped control characters widen the line: measure the printed prefix.
+            let before: String = shown.chars().take(col - 1 - skip).collect();
+            let indent =
+                printable(&before.replace('\t', " ")).chars().count() + lead.chars().count();
+            let carets = carets.min(SNIPPET_WIDTH.saturating_sub(indent).max(1));
             let _ = writeln!(out, "{:width$} |", "");
-            let _ = writeln!(out, "{line} | {}", text.replace('\t', " "));
+            let _ = writeln!(
+                out,
+                "{line} | {lead}{}{tail}",
+                printable(&shown.replace('\t', " "))
+            );
             let _ = writeln!(
                 out,
                 "{:width$} | {}{}",
                 "",
-                " ".repeat(col - 1),
+                " ".repeat(indent),
                 "^".repeat(carets)
             );
         }
@@ -90,6 +120,27 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// Characters of a long source line shown before the place, and in all.
+const SNIPPET_CONTEXT: usize = 60;
+const SNIPPET_WIDTH: usize = 160;
+
+/// Text safe to print to a terminal: control characters (an escape sequence in a file could
+/// clear the screen or retitle the window) are shown as `\u{1b}`-style escapes.
+pub fn printable(s: &str) -> String {
+    if !s.chars().any(|c| c.is_control() && c != '\n') {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The collector every stage writes its problems into.
@@ -137,6 +188,7 @@ impl Diagnostics {
             file: None,
             path: Some(path.into()),
             span: None,
+            pos: None,
             message: message.into(),
             help: None,
         });
@@ -165,6 +217,7 @@ impl Diagnostics {
             file: file.cloned(),
             path: None,
             span,
+            pos: None,
             message: message.into(),
             help: None,
         });
@@ -210,7 +263,13 @@ impl Diagnostics {
 
 impl Diagnostic {
     pub fn with_help(&mut self, help: impl Into<String>) -> &mut Diagnostic {
-        self.help = Some(help.into());
+        self.help = Some(printable(&help.into()));
+        self
+    }
+
+    /// Sets the line and column of a path-only problem.
+    pub fn at(&mut self, line: usize, col: usize) -> &mut Diagnostic {
+        self.pos = Some((line, col));
         self
     }
 }
@@ -251,6 +310,41 @@ mod tests {
         );
         assert!(out.contains("3 | rating = 7\n  |          ^\n"), "{out}");
         assert!(out.contains("= help: use a value"), "{out}");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal_and_long_lines_are_clipped() {
+        let mut long = "x".repeat(5000);
+        long.push_str("rating = \u{1b}[2J7");
+        long.push_str(&"y".repeat(5000));
+        let file = Arc::new(SourceFile::new("r.toml", long));
+        let at = file.text.find('7').unwrap();
+        let mut d = Diagnostics::new();
+        d.error(&file, at..at + 1, "agency `pol\u{1b}[2J` is unknown");
+        let out = d.render();
+        assert!(!out.contains('\u{1b}'), "{out:?}");
+        assert!(out.contains("agency `pol\\u{1b}[2J` is unknown"), "{out}");
+        assert!(out.len() < 600, "{} bytes", out.len());
+        assert!(out.contains("…"), "{out}");
+        let caret_line = out.lines().find(|l| l.contains('^')).unwrap();
+        let source_line = out.lines().find(|l| l.contains("rating")).unwrap();
+        // The caret still sits under the 7.
+        let caret_at = caret_line.chars().position(|c| c == '^').unwrap();
+        assert_eq!(
+            source_line.chars().nth(caret_at),
+            Some('7'),
+            "{source_line}\n{caret_line}"
+        );
+    }
+
+    #[test]
+    fn problems_sort_by_line_number_not_by_text() {
+        let mut d = Diagnostics::new();
+        d.path_error("m.toml", "b").at(10, 1);
+        d.path_error("m.toml", "a").at(9, 27);
+        d.path_error("m.toml", "c").at(9, 135);
+        let order: Vec<String> = d.sorted().iter().map(|x| x.location()).collect();
+        assert_eq!(order, ["m.toml:9:27", "m.toml:9:135", "m.toml:10:1"]);
     }
 
     #[test]

@@ -2,6 +2,13 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Like other Unix tools, stop quietly when the reader of the output goes away
+    // (`panelaudit rank DIR | head`): Rust ignores SIGPIPE, and printing would then panic.
+    #[cfg(unix)]
+    // SAFETY: called before any other thread exists; SIG_DFL is always a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = panelaudit::cli::Cli::parse();
     ExitCode::from(panelaudit::commands::run(cli))
 }

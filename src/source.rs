@@ -95,9 +95,9 @@ impl fmt::Display for ReadError {
                 f,
                 "the file is {n} bytes; files over {MAX_FILE_BYTES} bytes are refused"
             ),
-            ReadError::NotUtf8 { line, col } => write!(
+            ReadError::NotUtf8 { .. } => write!(
                 f,
-                "the file is not UTF-8 text (first bad byte at line {line}, column {col}); save it as UTF-8"
+                "the file is not UTF-8 text (this is the first byte that is not); save it as UTF-8"
             ),
         }
     }

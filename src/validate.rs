@@ -1200,6 +1200,8 @@ fn cycle(
     responses.sort_by(|a, b| a.agency.cmp(&b.agency));
     for a in &partnership.agencies {
         let asked = scope_agencies.is_empty() || scope_agencies.contains(&a.id);
+        // A return that exists but could not be read has its own error already.
+        let asked = asked && !rc.unreadable.contains(&a.id);
         if asked
             && !responses.iter().any(|r| r.agency == a.id)
             && !seen_agencies.contains_key(&a.id)

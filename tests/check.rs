@@ -295,3 +295,107 @@ fn a_cycle_can_ask_only_some_agencies_and_the_others_are_not_counted_missing() {
         .collect();
     assert!(!flags.iter().any(|f| f == "unanswered"), "{flags:?}");
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_program_quietly_not_with_a_panic() {
+    // `panelaudit rank DIR | head -1`: the pipe closes while the program is still writing.
+    for args in [
+        &["rank", "audits/example"][..],
+        &["check", "audits/example"][..],
+        &["frameworks"][..],
+    ] {
+        let mut child = std::process::Command::new(bin())
+            .current_dir(repo())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = text(&out.stderr);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("failed printing"),
+            "{args:?}: {stderr}"
+        );
+        assert_ne!(out.status.code(), Some(101), "{args:?}");
+    }
+}
+
+#[test]
+fn a_folder_or_broken_link_where_a_file_belongs_is_an_error_never_skipped() {
+    // (file to replace, how, the words expected after its path)
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "cycles/2025-26/moderation.toml",
+            "dir",
+            "this is a folder, but a file belongs here",
+        ),
+        (
+            "actions.toml",
+            "dir",
+            "this is a folder, but a file belongs here",
+        ),
+        ("metrics.csv", "dangling", "this is a link to nothing"),
+        (
+            "cycles/2025-26/responses/police.toml",
+            "dir",
+            "this is a folder, but a file belongs here",
+        ),
+        (
+            "briefings/panel-notes.md",
+            "loop",
+            "this is a link to nothing (or to itself)",
+        ),
+        (
+            "publication/deny.txt",
+            "dir",
+            "this is a folder, but a file belongs here",
+        ),
+        (
+            "partnership.toml",
+            "dir",
+            "this is a folder, but a file belongs here",
+        ),
+    ];
+    for (file, how, words) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("p");
+        copy_tree(&repo().join("tests/fixtures/valid"), &p);
+        let target = p.join(file);
+        std::fs::remove_file(&target).unwrap();
+        match *how {
+            "dir" => std::fs::create_dir(&target).unwrap(),
+            "dangling" => std::os::unix::fs::symlink("nowhere.csv", &target).unwrap(),
+            _ => std::os::unix::fs::symlink(target.file_name().unwrap(), &target).unwrap(),
+        }
+        let out = run_in(tmp.path(), &["check", "p"]);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{file} as {how}:\n{stderr}");
+        assert!(
+            stderr.contains(&format!("error: p/{file}: {words}")),
+            "{file} as {how}:\n{stderr}"
+        );
+        // The unreadable return is not also reported as missing.
+        assert!(!stderr.contains("no return from `police`"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_misnamed_deny_list_is_an_error_because_its_names_would_be_published() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&repo().join("tests/fixtures/valid"), &p);
+    std::fs::rename(
+        p.join("publication/deny.txt"),
+        p.join("publication/Deny.txt"),
+    )
+    .unwrap();
+    let out = run_in(tmp.path(), &["check", "p", "--public"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: p/publication/Deny.txt: not read: the only file read in publication/ is deny.txt"),
+        "{stderr}"
+    );
+}

@@ -26,6 +26,8 @@ pub struct RawCycle {
     pub cycle: Option<Parsed<CycleFile>>,
     /// (file stem, parsed file), sorted by file name.
     pub responses: Vec<(String, Parsed<ResponseFile>)>,
+    /// File stems of returns that exist but could not be read or parsed (already reported).
+    pub unreadable: Vec<String>,
     pub moderation: Option<Parsed<ModerationFile>>,
 }
 
@@ -76,12 +78,14 @@ pub fn discover(dir: &Path) -> Result<Target, String> {
             "{shown}: not a folder; give a partnership folder or a collection"
         ));
     }
-    if dir.join("partnership.toml").is_file() {
+    // Anything named partnership.toml (even a folder or a broken link) makes this a
+    // partnership folder, so the problem with it is reported rather than "not found".
+    if present(&dir.join("partnership.toml")) {
         return Ok(Target::Partnership(dir.to_path_buf()));
     }
     let members: Vec<PathBuf> = sorted_entries(dir)
         .into_iter()
-        .filter(|p| p.is_dir() && p.join("partnership.toml").is_file())
+        .filter(|p| p.is_dir() && present(&p.join("partnership.toml")))
         .collect();
     if members.is_empty() {
         Err(format!(
@@ -113,9 +117,10 @@ pub fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
 fn files_with_ext(dir: &Path, ext: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in sorted_entries(dir) {
-        if p.is_file() && p.extension().is_some_and(|e| e == ext) {
+        if p.extension().is_some_and(|e| e == ext) {
+            // A folder or broken link with the right name is an error, not something to skip.
             out.push(p);
-        } else if p.is_file() {
+        } else if !p.is_dir() {
             diags.path_warning(
                 source::display_path(&p),
                 format!("ignored: only .{ext} files are read in this folder"),
@@ -128,13 +133,43 @@ fn files_with_ext(dir: &Path, ext: &str, diags: &mut Diagnostics) -> Vec<PathBuf
 /// Reads a file into a SourceFile, reporting unreadable or non-UTF-8 files.
 pub fn read_source(path: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFile>> {
     let shown = source::display_path(path);
+    if let Some(problem) = not_a_file(path) {
+        diags.path_error(shown, problem);
+        return None;
+    }
     match source::read_text(path) {
         Ok(text) => Some(Arc::new(SourceFile::new(shown, text))),
         Err(e) => {
-            diags.path_error(shown, e.to_string());
+            let d = diags.path_error(shown, e.to_string());
+            if let source::ReadError::NotUtf8 { line, col } = e {
+                d.at(line, col);
+            }
             None
         }
     }
+}
+
+/// Why something at `path` cannot be read as a file, when it exists in some form: a folder
+/// where a file belongs, a link to nowhere or to itself, a device. None for a regular file
+/// (through links) and for nothing at all.
+pub fn not_a_file(path: &Path) -> Option<&'static str> {
+    let link = std::fs::symlink_metadata(path).ok()?;
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => None,
+        Ok(m) if m.is_dir() => Some("this is a folder, but a file belongs here"),
+        Ok(_) => {
+            Some("this is not a regular file (a device or pipe?); only ordinary files are read")
+        }
+        Err(_) if link.file_type().is_symlink() => {
+            Some("this is a link to nothing (or to itself); point it at a file or remove it")
+        }
+        Err(_) => Some("cannot read what is here"),
+    }
+}
+
+/// Whether anything at all is at `path` (a file, a folder, a broken link).
+fn present(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
 }
 
 /// Parses TOML text into `T`, reporting a syntax or shape error at its place.
@@ -183,7 +218,7 @@ fn read_toml<T: DeserializeOwned>(path: &Path, diags: &mut Diagnostics) -> Optio
 }
 
 fn read_optional<T: DeserializeOwned>(path: &Path, diags: &mut Diagnostics) -> Option<Parsed<T>> {
-    if path.is_file() {
+    if present(path) {
         read_toml(path, diags)
     } else {
         None
@@ -223,7 +258,7 @@ pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
         .unwrap_or_else(|| display_dir.clone());
     let (bundled_frameworks, library) = bundled(diags);
     let partnership_path = dir.join("partnership.toml");
-    let partnership = if partnership_path.is_file() {
+    let partnership = if present(&partnership_path) {
         read_toml(&partnership_path, diags)
     } else {
         diags.path_error(
@@ -245,7 +280,7 @@ pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
 
     let metrics = read_optional(&dir.join("metrics.toml"), diags);
     let csv_path = dir.join("metrics.csv");
-    let metrics_csv = if csv_path.is_file() {
+    let metrics_csv = if present(&csv_path) {
         read_source(&csv_path, diags)
     } else {
         None
@@ -275,12 +310,7 @@ pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
         }
     }
 
-    let deny_path = dir.join("publication").join("deny.txt");
-    let deny = if deny_path.is_file() {
-        read_source(&deny_path, diags)
-    } else {
-        None
-    };
+    let deny = load_deny_list(&dir.join("publication"), diags);
     let templates = Some(dir.join("templates")).filter(|p| p.is_dir());
 
     RawAudit {
@@ -308,7 +338,7 @@ fn load_cycle(cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
         .unwrap_or_default();
     let display_dir = source::display_path(cdir);
     let cycle_path = cdir.join("cycle.toml");
-    let cycle = if cycle_path.is_file() {
+    let cycle = if present(&cycle_path) {
         read_toml(&cycle_path, diags)
     } else {
         diags.path_error(
@@ -318,6 +348,7 @@ fn load_cycle(cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
         None
     };
     let mut responses = Vec::new();
+    let mut unreadable = Vec::new();
     let rdir = cdir.join("responses");
     if rdir.is_dir() {
         for p in files_with_ext(&rdir, "toml", diags) {
@@ -325,8 +356,9 @@ fn load_cycle(cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if let Some(parsed) = read_toml(&p, diags) {
-                responses.push((stem, parsed));
+            match read_toml(&p, diags) {
+                Some(parsed) => responses.push((stem, parsed)),
+                None => unreadable.push(stem),
             }
         }
     }
@@ -336,7 +368,34 @@ fn load_cycle(cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
         display_dir,
         cycle,
         responses,
+        unreadable,
         moderation,
+    }
+}
+
+/// Reads `publication/deny.txt`. The deny list keeps names out of the public site, so a list
+/// that silently fails to load would publish them: anything else in the folder (`Deny.txt`,
+/// `deny.txt.txt`, `names.txt`) is an error, as is a deny.txt that cannot be read.
+fn load_deny_list(folder: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFile>> {
+    if !present(folder) {
+        return None;
+    }
+    if let Some(problem) = not_a_file(folder).filter(|_| !folder.is_dir()) {
+        diags.path_error(source::display_path(folder), problem);
+        return None;
+    }
+    for p in sorted_entries(folder) {
+        if p.file_name().is_some_and(|n| n != "deny.txt") {
+            diags
+                .path_error(source::display_path(&p), "not read: the only file read in publication/ is deny.txt")
+                .with_help("put every name the public site must never carry in publication/deny.txt, one a line");
+        }
+    }
+    let path = folder.join("deny.txt");
+    if present(&path) {
+        read_source(&path, diags)
+    } else {
+        None
     }
 }
 

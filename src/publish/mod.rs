@@ -110,9 +110,10 @@ pub fn report(hits: &[Hit], diags: &mut Diagnostics) {
     for h in hits {
         diags
             .path_error(
-                h.loc.to_string(),
+                h.loc.file.clone(),
                 format!("{} ({}) would be published on the public site", h.kind.describe(), h.masked),
             )
+            .at(h.loc.line, h.loc.col)
             .with_help(
                 "remove it from the text, or, if it is safe to publish (the partnership's own contact), add it to `allow` under [publication] in partnership.toml",
             );
