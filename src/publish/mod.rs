@@ -8,10 +8,11 @@ pub mod scan;
 use crate::analysis;
 use crate::diag::Diagnostics;
 use crate::model::Audit;
+use crate::render::markdown;
 use crate::render::view::{PublicView, PublishedText};
 use crate::source::{self, Loc, SourceFile};
 use scan::{DataKind, Scanner, mask};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Personal data found in a text about to be published.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,51 +41,97 @@ fn loc_within(start: &Loc, text: &str, offset: usize) -> Loc {
     }
 }
 
-/// Pins a hit to the exact line and column of its value in the source file: a text's place is
-/// often that of its item (an action's table, a question's key), and TOML quoting shifts
-/// columns. Only runs when something was found, so re-reading the file costs nothing normally.
-fn pin(approximate: Loc, value: &str, files: &mut BTreeMap<String, Option<SourceFile>>) -> Loc {
-    let file = files.entry(approximate.file.clone()).or_insert_with(|| {
-        std::fs::read(&approximate.file)
-            .ok()
-            .and_then(|b| source::decode_text(b).ok())
-            .map(|t| SourceFile::new(approximate.file.clone(), t))
-    });
-    let Some(file) = file else {
-        return approximate;
-    };
-    // Search from the start of the item's line: the value follows it in the file.
-    let from: usize = file
-        .text
-        .split_inclusive('\n')
-        .take(approximate.line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    match file.text.get(from..).and_then(|rest| rest.find(value)) {
-        Some(at) => file.loc(from + at),
-        None => approximate,
+/// Source files re-read to place hits, and the places already given to a hit.
+#[derive(Default)]
+struct Pinner {
+    files: BTreeMap<String, Option<SourceFile>>,
+    claimed: BTreeSet<(String, usize)>,
+}
+
+impl Pinner {
+    /// Pins a hit to the exact line and column of its value in the source file: a text's place
+    /// is often that of its item (an action's table, a question's key), and TOML quoting shifts
+    /// columns. Each occurrence in the file is given to one hit only, so the same value written
+    /// twice is reported twice. Runs only when something was found.
+    fn pin(&mut self, approximate: Loc, value: &str) -> Loc {
+        let file = self
+            .files
+            .entry(approximate.file.clone())
+            .or_insert_with(|| {
+                std::fs::read(&approximate.file)
+                    .ok()
+                    .and_then(|b| source::decode_text(b).ok())
+                    .map(|t| SourceFile::new(approximate.file.clone(), t))
+            });
+        let Some(file) = file else {
+            return approximate;
+        };
+        // Search from the start of the item's line: the value follows it in the file.
+        let mut from: usize = file
+            .text
+            .split_inclusive('\n')
+            .take(approximate.line.saturating_sub(1))
+            .map(str::len)
+            .sum();
+        while let Some(at) = file.text.get(from..).and_then(|rest| rest.find(value)) {
+            let offset = from + at;
+            if self.claimed.insert((file.display.clone(), offset)) {
+                return file.loc(offset);
+            }
+            from = offset + value.len().max(1);
+        }
+        approximate
     }
 }
 
+/// Characters that show nothing on a page but would split a name or number for the scanner.
+fn without_invisibles(s: &str) -> String {
+    s.chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
+            )
+        })
+        .collect()
+}
+
 /// Scans every (place, text) about to be published; hits come back in file order, each once.
+///
+/// Each text is scanned as written and as a reader sees it: Markdown emphasis, HTML entities
+/// (`&#64;`, `&nbsp;`) and invisible characters cannot hide a datum from the scan.
 pub fn scan_texts<'a>(
     scanner: &Scanner,
     texts: impl IntoIterator<Item = (&'a Loc, &'a str)>,
 ) -> Vec<Hit> {
-    let mut files = BTreeMap::new();
+    // The same text can feed several pages (a summary on the overview and its own page).
+    let unique: BTreeSet<(&Loc, &str)> = texts.into_iter().collect();
+    let mut pinner = Pinner::default();
     let mut hits: Vec<Hit> = Vec::new();
-    for (loc, text) in texts {
+    for (loc, text) in unique {
+        let mut seen: BTreeSet<(DataKind, String)> = BTreeSet::new();
         for f in scanner.scan(text) {
             let value = &text[f.start..f.end];
+            seen.insert((f.kind, without_invisibles(value)));
             hits.push(Hit {
-                loc: pin(loc_within(loc, text, f.start), value, &mut files),
+                loc: pinner.pin(loc_within(loc, text, f.start), value),
                 kind: f.kind,
                 masked: mask(value),
             });
         }
+        let shown = without_invisibles(&markdown::to_text(text));
+        for f in scanner.scan(&shown) {
+            let value = &shown[f.start..f.end];
+            if seen.insert((f.kind, value.to_string())) {
+                hits.push(Hit {
+                    loc: pinner.pin(loc.clone(), value),
+                    kind: f.kind,
+                    masked: mask(value),
+                });
+            }
+        }
     }
     hits.sort_by(|a, b| (&a.loc, a.kind).cmp(&(&b.loc, b.kind)));
-    // The same text can feed several pages (a summary on the overview and its own page).
     hits.dedup();
     hits
 }
@@ -159,6 +206,43 @@ mod tests {
         let scanner = Scanner::new(&[], &[]);
         let hits = scan_texts(&scanner, [(&at(3, 20), "write to kai@example.org")]);
         assert_eq!((hits[0].loc.line, hits[0].loc.col), (3, 29));
+    }
+
+    #[test]
+    fn markdown_entities_and_invisible_characters_cannot_hide_data() {
+        let scanner = Scanner::new(&[], &["Kestrel Amberley".to_string()]);
+        for text in [
+            "write to j&#46;doe&#64;nhs&#46;net",
+            "NHS 943&#32;476&#32;5919",
+            "the case of Kestrel **Amberley**",
+            "the case of Kestrel&nbsp;Amberley",
+            "the case of K&#101;strel Amberley",
+            "the case of Kes\u{200B}trel Amberley",
+        ] {
+            let hits = scan_texts(&scanner, [(&at(1, 1), text)]);
+            assert_eq!(hits.len(), 1, "{text}: {hits:?}");
+        }
+    }
+
+    #[test]
+    fn the_same_value_written_twice_is_reported_at_both_places() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        std::fs::write(
+            &path,
+            "name = \"Kai Doe\"\n\n[[agencies]]\nname = \"Kai Doe's team\"\n",
+        )
+        .unwrap();
+        let file = path.to_string_lossy().into_owned();
+        let scanner = Scanner::new(&[], &["Kai Doe".to_string()]);
+        let start = Loc {
+            file: file.clone(),
+            line: 1,
+            col: 1,
+        };
+        let hits = scan_texts(&scanner, [(&start, "Kai Doe"), (&start, "Kai Doe's team")]);
+        let lines: Vec<usize> = hits.iter().map(|h| h.loc.line).collect();
+        assert_eq!(lines, [1, 4], "{hits:?}");
     }
 
     #[test]
