@@ -69,12 +69,24 @@ pub struct Target {
     pub out: PathBuf,
     parent: PathBuf,
     name: String,
+    /// Recorded in the marker, so a later build for the other audience will not replace it.
+    audience: String,
 }
+
+/// Folders of a partnership that the loader reads: a site written inside one would be read
+/// back as audit files (a site in `cycles/` becomes a cycle without a cycle.toml).
+const AUDIT_FOLDERS: &[&str] = &[
+    "cycles",
+    "frameworks",
+    "briefings",
+    "publication",
+    "templates",
+];
 
 /// Checks `out` against the inputs before anything is rendered: refuses the file-system root,
 /// an input folder itself or any folder containing one, a file, and a non-empty folder that is
 /// not a site panelaudit built (or the bare placeholder a repository keeps for it).
-pub fn check_target(out: &Path, inputs: &[&Path]) -> Result<Target, WriteError> {
+pub fn check_target(out: &Path, inputs: &[&Path], audience: &str) -> Result<Target, WriteError> {
     let shown = out.display().to_string();
     let abs = absolute(out).map_err(io_err(out))?;
     let Some(name) = abs.file_name().map(|n| n.to_string_lossy().into_owned()) else {
@@ -96,6 +108,15 @@ pub fn check_target(out: &Path, inputs: &[&Path]) -> Result<Target, WriteError> 
                 input.display()
             )));
         }
+        if let Ok(inside) = real_out.strip_prefix(&real_in)
+            && let Some(first) = inside.components().next()
+            && AUDIT_FOLDERS.contains(&first.as_os_str().to_string_lossy().as_ref())
+        {
+            return Err(WriteError::Refused(format!(
+                "refusing to write the site to `{shown}`: it is inside the audit's own `{}` folder, where it would be read back as audit files",
+                first.as_os_str().to_string_lossy()
+            )));
+        }
     }
     if abs.exists() {
         if !abs.is_dir() {
@@ -108,12 +129,28 @@ pub fn check_target(out: &Path, inputs: &[&Path]) -> Result<Target, WriteError> 
                 "refusing to replace `{shown}`: it holds files and is not a site panelaudit built (no {MARKER} file); empty it, or choose another --out"
             )));
         }
+        if let Some(previous) = recorded_audience(&abs)
+            && previous != audience
+        {
+            return Err(WriteError::Refused(format!(
+                "refusing to replace `{shown}`: it holds the {previous} site and this is the {audience} one; writing one over the other could publish an internal report or replace a board's copy by mistake. Delete the folder first, or choose another --out"
+            )));
+        }
     }
     Ok(Target {
         out: abs,
         parent,
         name,
+        audience: audience.to_string(),
     })
+}
+
+/// The audience a previous build recorded in its marker, if it recorded one.
+fn recorded_audience(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("audience: "))
+        .map(|a| a.trim().to_string())
 }
 
 /// An empty folder, a previous build, or a repository's placeholder (a README and nothing else).
@@ -196,7 +233,7 @@ pub fn write_site(target: &Target, files: &[OutFile]) -> Result<(), WriteError> 
     if staging.exists() {
         std::fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
     }
-    if let Err(e) = fill(&staging, files) {
+    if let Err(e) = fill(&staging, files, &target.audience) {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(e);
     }
@@ -234,10 +271,11 @@ pub fn write_site(target: &Target, files: &[OutFile]) -> Result<(), WriteError> 
     Ok(())
 }
 
-fn fill(staging: &Path, files: &[OutFile]) -> Result<(), WriteError> {
+fn fill(staging: &Path, files: &[OutFile], audience: &str) -> Result<(), WriteError> {
     std::fs::create_dir(staging).map_err(io_err(staging))?;
     let marker = staging.join(MARKER);
-    std::fs::write(&marker, MARKER_TEXT).map_err(io_err(&marker))?;
+    std::fs::write(&marker, format!("{MARKER_TEXT}audience: {audience}\n"))
+        .map_err(io_err(&marker))?;
     for f in files {
         let path = staging.join(&f.path);
         if let Some(dir) = path.parent() {
@@ -271,10 +309,10 @@ mod tests {
     fn writes_then_replaces_a_previous_build_whole() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("site");
-        let t = check_target(&out, &[]).unwrap();
+        let t = check_target(&out, &[], "internal").unwrap();
         write_site(&t, &files("1")).unwrap();
         std::fs::write(out.join("stale.html"), "old").unwrap();
-        let t = check_target(&out, &[]).unwrap();
+        let t = check_target(&out, &[], "internal").unwrap();
         write_site(&t, &files("2")).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
@@ -292,7 +330,7 @@ mod tests {
     fn a_bad_path_leaves_the_old_site_alone() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("site");
-        let t = check_target(&out, &[]).unwrap();
+        let t = check_target(&out, &[], "internal").unwrap();
         write_site(&t, &files("1")).unwrap();
         let mut bad = files("2");
         bad.push(OutFile::new("../escape.html", "x"));
@@ -309,21 +347,44 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let audit = tmp.path().join("audits").join("north");
         std::fs::create_dir_all(&audit).unwrap();
-        assert!(check_target(Path::new("/"), &[&audit]).is_err());
-        assert!(check_target(&audit, &[&audit]).is_err());
-        assert!(check_target(&tmp.path().join("audits"), &[&audit]).is_err());
-        assert!(check_target(&audit.join("..").join("."), &[&audit]).is_err());
+        assert!(check_target(Path::new("/"), &[&audit], "internal").is_err());
+        assert!(check_target(&audit, &[&audit], "internal").is_err());
+        assert!(check_target(&tmp.path().join("audits"), &[&audit], "internal").is_err());
+        assert!(check_target(&audit.join("..").join("."), &[&audit], "internal").is_err());
         let file = tmp.path().join("f.txt");
         std::fs::write(&file, "x").unwrap();
-        assert!(check_target(&file, &[&audit]).is_err());
+        assert!(check_target(&file, &[&audit], "internal").is_err());
         let docs = tmp.path().join("docs");
         std::fs::create_dir(&docs).unwrap();
         std::fs::write(docs.join("letter.docx"), "x").unwrap();
-        assert!(check_target(&docs, &[&audit]).is_err());
+        assert!(check_target(&docs, &[&audit], "internal").is_err());
         let placeholder = tmp.path().join("site");
         std::fs::create_dir(&placeholder).unwrap();
         std::fs::write(placeholder.join("README.md"), "x").unwrap();
-        assert!(check_target(&placeholder, &[&audit]).is_ok());
-        assert!(check_target(&audit.join("site"), &[&audit]).is_ok());
+        assert!(check_target(&placeholder, &[&audit], "internal").is_ok());
+        assert!(check_target(&audit.join("site"), &[&audit], "internal").is_ok());
+        // Inside a folder the loader reads, a site would come back as audit files.
+        assert!(
+            check_target(&audit.join("cycles").join("2099-zz"), &[&audit], "internal").is_err()
+        );
+        assert!(
+            check_target(&audit.join("briefings").join("site"), &[&audit], "internal").is_err()
+        );
+    }
+
+    #[test]
+    fn a_site_for_one_audience_is_never_replaced_by_the_other() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let t = check_target(&out, &[], "public").unwrap();
+        write_site(&t, &files("1")).unwrap();
+        let refused = check_target(&out, &[], "internal").err().expect("refused");
+        assert!(
+            refused
+                .to_string()
+                .contains("it holds the public site and this is the internal one"),
+            "{refused}"
+        );
+        assert!(check_target(&out, &[], "public").is_ok());
     }
 }

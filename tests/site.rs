@@ -482,7 +482,7 @@ fn a_failed_build_leaves_the_previous_site_exactly_as_it_was() {
                 "--out",
                 "site",
                 "--audience",
-                "public",
+                "internal",
             ],
         );
         assert_eq!(o.status.code(), Some(1), "{why}: exit 1");
@@ -524,12 +524,28 @@ fn a_failed_build_leaves_the_previous_site_exactly_as_it_was() {
     fail("a template naming an unknown value");
     std::fs::remove_dir_all(audit.join("templates")).unwrap();
 
-    // And a good build still replaces it.
-    build(&audit, &out, "public");
-    assert!(
-        !out.join("agencies").exists(),
-        "the public build replaced the internal one"
+    // A public build is never written over the internal report (nor the other way round).
+    let o = run_in(
+        tmp.path(),
+        &[
+            "build",
+            "northdale",
+            "--out",
+            "site",
+            "--audience",
+            "public",
+        ],
     );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("it holds the internal site and this is the public one"));
+    assert!(
+        files(&out) == before,
+        "the refused public build changed the site"
+    );
+
+    // And a good build still replaces it.
+    build(&audit, &out, "internal");
+    assert!(out.join("agencies").is_dir());
 }
 
 #[test]

@@ -68,7 +68,11 @@ fn build(dir: &Path, out: &Path, audience: Audience) -> Result<String, String> {
     let mut inputs: Vec<PathBuf> = vec![dir.to_path_buf()];
     inputs.extend(audits.iter().map(|a| a.dir.clone()));
     let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    let target = write::check_target(out, &input_refs).map_err(|e| format!("error: {e}"))?;
+    let label = match audience {
+        Audience::Internal => "internal",
+        Audience::Public => "public",
+    };
+    let target = write::check_target(out, &input_refs, label).map_err(|e| format!("error: {e}"))?;
     if is_collection {
         for a in &audits {
             if RESERVED.contains(&a.folder.as_str()) {
