@@ -378,7 +378,9 @@ mod tests {
         let out = tmp.path().join("site");
         let t = check_target(&out, &[], "public").unwrap();
         write_site(&t, &files("1")).unwrap();
-        let refused = check_target(&out, &[], "internal").err().expect("refused");
+        let Err(refused) = check_target(&out, &[], "internal") else {
+            panic!("an internal build over a public site was allowed")
+        };
         assert!(
             refused
                 .to_string()
