@@ -357,7 +357,16 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
         .partnership
         .as_ref()
         .and_then(|p| partnership(p, &all_frameworks, &broken, diags));
-    let partnership = partnership?;
+    let Some(partnership) = partnership else {
+        // Every other file names agencies and banks that partnership.toml defines.
+        if !raw.cycles.is_empty() || raw.actions.is_some() || raw.metrics.is_some() {
+            diags.path_warning(
+                format!("{}/partnership.toml", raw.display_dir),
+                "the other files were read but not cross-checked: they are checked against partnership.toml once it can be read",
+            );
+        }
+        return None;
+    };
 
     // The frameworks this audit uses: those listed, and those its cycles name.
     let mut used: BTreeSet<String> = partnership.frameworks.iter().cloned().collect();
@@ -425,7 +434,14 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
     }
 
     let actions = actions(raw, &known, diags);
-    let cycles = cycles(raw, &partnership, &frameworks, &all_frameworks, diags);
+    let cycles = cycles(
+        raw,
+        &partnership,
+        &frameworks,
+        &all_frameworks,
+        &broken,
+        diags,
+    );
     let briefings = briefings(&raw.briefings, diags);
     let deny = raw
         .deny
@@ -458,7 +474,6 @@ fn partnership(
 ) -> Option<Partnership> {
     let file = &p.file;
     let raw = &p.value;
-    let before = diags.error_count();
     let mut frameworks = Vec::new();
     if raw.frameworks.get_ref().is_empty() {
         diags
@@ -476,8 +491,8 @@ fn partnership(
             }
             frameworks.push(f.get_ref().clone());
         } else if broken.contains(f.get_ref()) {
-            // Its own errors are already reported; the partnership is invalid either way.
-            return None;
+            // Its own errors are already reported; the rest is still checked against the
+            // other banks, so every problem shows at once.
         } else {
             let d = diags.error(
                 file,
@@ -542,7 +557,9 @@ fn partnership(
         contact: publication.and_then(|s| text(&s.contact)),
         loc: file.loc(0),
     };
-    (diags.error_count() == before).then_some(p)
+    // Even with errors here, the other files are checked against what could be read (the
+    // audit as a whole is refused at the end): one mistake must not hide the rest.
+    Some(p)
 }
 
 fn library_entry<'a>(
@@ -920,6 +937,7 @@ fn cycles(
     partnership: &Partnership,
     frameworks: &BTreeMap<String, Framework>,
     all: &BTreeMap<String, (Framework, F)>,
+    broken: &BTreeSet<String>,
     diags: &mut Diagnostics,
 ) -> Vec<Cycle> {
     let mut out: Vec<Cycle> = Vec::new();
@@ -935,7 +953,7 @@ fn cycles(
                 );
             continue;
         }
-        if let Some(c) = cycle(rc, partnership, frameworks, all, diags) {
+        if let Some(c) = cycle(rc, partnership, frameworks, all, broken, diags) {
             out.push(c);
         }
     }
@@ -966,6 +984,7 @@ fn cycle(
     partnership: &Partnership,
     frameworks: &BTreeMap<String, Framework>,
     all: &BTreeMap<String, (Framework, F)>,
+    broken: &BTreeSet<String>,
     diags: &mut Diagnostics,
 ) -> Option<Cycle> {
     let cf = rc.cycle.as_ref()?;
@@ -987,6 +1006,10 @@ fn cycle(
     check_period(file, &c.period, diags);
     let fw_id = c.framework.get_ref();
     let Some(fw) = frameworks.get(fw_id) else {
+        if broken.contains(fw_id) {
+            // The bank's own errors are reported; its cycles cannot be checked until it is fixed.
+            return None;
+        }
         let d = diags.error(
             file,
             c.framework.span(),

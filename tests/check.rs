@@ -399,3 +399,41 @@ fn a_misnamed_deny_list_is_an_error_because_its_names_would_be_published() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_mistake_in_partnership_toml_does_not_hide_mistakes_elsewhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&repo().join("tests/fixtures/valid"), &p);
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = p.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        "partnership.toml",
+        "sector = \"police\"",
+        "sector = \"constabulary\"",
+    );
+    edit(
+        "cycles/2025-26/responses/council.toml",
+        "rating = 3",
+        "rating = 4",
+    );
+    edit("actions.toml", "id = \"A02\"", "id = \"A01\"");
+    edit("metrics.csv", "missing-episodes,", "missing-episode,");
+    let out = run_in(tmp.path(), &["check", "p"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    for expected in [
+        "error: p/partnership.toml:16:10: unknown sector `constabulary`",
+        "error: p/cycles/2025-26/responses/council.toml:18:10: rating 4 is not on the scale",
+        "error: p/actions.toml:12:6: duplicate action id `A01`",
+        "error: p/metrics.csv:2:1: unknown metric `missing-episode`",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+}
