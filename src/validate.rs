@@ -1035,6 +1035,7 @@ fn cycle(
     let mut scope_themes = Vec::new();
     let mut scope_levels = Vec::new();
     let mut scope_agencies: Vec<String> = Vec::new();
+    let before_scope = diags.error_count();
     if let Some(scope) = &c.scope {
         for t in &scope.themes {
             if fw.theme(t.get_ref()).is_none() {
@@ -1068,6 +1069,7 @@ fn cycle(
             }
         }
     }
+    let scope_ok = diags.error_count() == before_scope;
 
     let mut responses: Vec<Response> = Vec::new();
     let mut seen_agencies: BTreeMap<String, String> = BTreeMap::new();
@@ -1119,6 +1121,8 @@ fn cycle(
             );
         }
         let mut answers = BTreeMap::new();
+        // Answers to questions outside the scope: one warning a file, not one an answer.
+        let mut outside: Vec<&S<String>> = Vec::new();
         for (qid, entry) in &r.answers {
             let Some(q) = fw.question(qid.get_ref()) else {
                 let d = diags.error(
@@ -1135,14 +1139,7 @@ fn cycle(
             if !(scope_themes.is_empty() || scope_themes.contains(&q.theme))
                 || !(scope_levels.is_empty() || scope_levels.contains(&q.level))
             {
-                diags.warning(
-                    rfile,
-                    qid.span(),
-                    format!(
-                        "question `{}` is outside this cycle's scope; the answer is ignored",
-                        q.id
-                    ),
-                );
+                outside.push(qid);
                 continue;
             }
             let a = entry.get_ref();
@@ -1186,6 +1183,25 @@ fn cycle(
                     },
                 );
             }
+        }
+        // Skipped when the scope itself is wrong: its own error says what to fix.
+        if let Some(first) = outside.first()
+            && scope_ok
+        {
+            let ids: Vec<&str> = outside.iter().map(|q| q.get_ref().as_str()).collect();
+            let shown = if ids.len() > 8 {
+                format!("{} and {} more", ids[..8].join(", "), ids.len() - 8)
+            } else {
+                ids.join(", ")
+            };
+            diags.warning(
+                rfile,
+                first.span(),
+                format!(
+                    "{} answer(s) to questions outside this cycle's scope are ignored: {shown}",
+                    ids.len()
+                ),
+            );
         }
         // Unanswered questions in scope are reported, never silently skipped.
         let missing: Vec<&str> = fw
@@ -1241,7 +1257,7 @@ fn cycle(
     let moderation = rc
         .moderation
         .as_ref()
-        .map(|m| moderation(m, fw, &scope_themes, &scope_levels, diags));
+        .map(|m| moderation(m, fw, &scope_themes, &scope_levels, scope_ok, diags));
     if diags.error_count() > before {
         return None;
     }
@@ -1267,6 +1283,7 @@ fn moderation(
     fw: &Framework,
     themes: &[String],
     levels: &[Level],
+    scope_ok: bool,
     diags: &mut Diagnostics,
 ) -> Moderation {
     let file = &m.file;
@@ -1286,14 +1303,16 @@ fn moderation(
         if !(themes.is_empty() || themes.contains(&q.theme))
             || !(levels.is_empty() || levels.contains(&q.level))
         {
-            diags.warning(
-                file,
-                qid.span(),
-                format!(
-                    "question `{}` is outside this cycle's scope; its moderation is ignored",
-                    q.id
-                ),
-            );
+            if scope_ok {
+                diags.warning(
+                    file,
+                    qid.span(),
+                    format!(
+                        "question `{}` is outside this cycle's scope; its moderation is ignored",
+                        q.id
+                    ),
+                );
+            }
             continue;
         }
         let e = entry.get_ref();

@@ -16,6 +16,9 @@ struct Expect {
     stderr: Vec<String>,
     #[serde(default)]
     stdout: Vec<String>,
+    /// Words that must not appear in the output (a cascade of follow-on messages, say).
+    #[serde(default)]
+    absent: Vec<String>,
 }
 
 fn overlay(case: &Path, root: &Path, rel: &Path) {
@@ -73,6 +76,11 @@ fn every_broken_input_gets_a_located_message_and_the_right_exit_code() {
         for s in &expect.stdout {
             if !stdout.contains(s.as_str()) {
                 problems.push(format!("stdout lacks {s:?}"));
+            }
+        }
+        for s in &expect.absent {
+            if stderr.contains(s.as_str()) || stdout.contains(s.as_str()) {
+                problems.push(format!("output has {s:?}"));
             }
         }
         if stderr.contains("panicked") {

@@ -158,10 +158,7 @@ pub fn summary_line(a: &Audit) -> String {
 fn frameworks() -> u8 {
     let mut diags = Diagnostics::new();
     let (parsed, _) = load::bundled(&mut diags);
-    println!(
-        "{:<16} {:>6} {:>9}  TITLE / SOURCE",
-        "ID", "THEMES", "QUESTIONS"
-    );
+    println!("{:<16} {:>6} {:>9}", "ID", "THEMES", "QUESTIONS");
     for p in &parsed {
         let f = &p.value;
         let strategic = f
@@ -172,23 +169,25 @@ fn frameworks() -> u8 {
             .count();
         let total = f.questions.get_ref().len();
         println!(
-            "{:<16} {:>6} {:>9}  {}",
+            "{:<16} {:>6} {:>9}",
             f.id.get_ref(),
             f.themes.get_ref().len(),
-            total,
-            f.title.get_ref()
+            total
         );
-        println!(
-            "{:<16} {:>6} {:>9}  {} strategic, {} practitioner; source: {}, {} ({})",
-            "",
-            "",
-            "",
-            strategic,
-            total - strategic,
-            f.source.publisher.get_ref(),
-            f.source.publication.get_ref(),
-            f.source.licence.get_ref()
-        );
+        // Details on indented lines, each short enough for an 80-column terminal.
+        let source = &f.source;
+        for line in [
+            f.title.get_ref().clone(),
+            format!(
+                "{strategic} strategic and {} practitioner questions",
+                total - strategic
+            ),
+            format!("from: {}", source.publication.get_ref()),
+            format!("by: {}", source.publisher.get_ref()),
+            format!("licence: {}", source.licence.get_ref()),
+        ] {
+            println!("{:18}{line}", "");
+        }
     }
     if diags.has_errors() {
         eprintln!("{}", diags.render());

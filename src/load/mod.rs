@@ -138,7 +138,11 @@ pub fn read_source(path: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFil
         return None;
     }
     match source::read_text(path) {
-        Ok(text) => Some(Arc::new(SourceFile::new(shown, text))),
+        Ok(text) => {
+            let file = Arc::new(SourceFile::new(shown, text));
+            control_characters(&file, diags);
+            Some(file)
+        }
         Err(e) => {
             let d = diags.path_error(shown, e.to_string());
             if let source::ReadError::NotUtf8 { line, col } = e {
@@ -146,6 +150,35 @@ pub fn read_source(path: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFil
             }
             None
         }
+    }
+}
+
+/// Reports control characters (other than tab and line endings), written raw or as a TOML
+/// `\u` escape: they show as nothing or garble a page, and in a terminal an escape sequence
+/// can clear the screen. One report per file is enough to find them.
+fn control_characters(file: &Arc<SourceFile>, diags: &mut Diagnostics) {
+    let text = &file.text;
+    let raw = text
+        .char_indices()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        .map(|(i, c)| (i, c.len_utf8(), c as u32));
+    let escaped = text.match_indices("\\u00").find_map(|(i, _)| {
+        let code = u32::from_str_radix(text.get(i + 2..i + 6)?, 16).ok()?;
+        let control = code < 0x20 && !matches!(code, 0x09 | 0x0a | 0x0d) || code == 0x7f;
+        (control && !text[..i].ends_with('\\')).then_some((i, 6, code))
+    });
+    let first = match (raw, escaped) {
+        (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
+        (a, b) => a.or(b),
+    };
+    if let Some((at, len, code)) = first {
+        diags
+            .error(
+                file,
+                at..at + len,
+                format!("control character U+{code:04X} is not allowed in text"),
+            )
+            .with_help("remove it; it may have come from copying out of another program");
     }
 }
 
