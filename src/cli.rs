@@ -19,7 +19,7 @@ pub struct Cli {
 pub enum Command {
     /// Load and validate a partnership folder (or a collection of them) and report every problem.
     Check {
-        /// A partnership folder or a collection of partnership folders.
+        /// A partnership folder, or a collection of them.
         dir: PathBuf,
         /// Also run the publication scan that a public build runs, without building.
         #[arg(long)]
@@ -27,13 +27,15 @@ pub enum Command {
     },
     /// Rank questions by risk and order the action plan by the risk each action covers.
     Rank {
+        /// A partnership folder, or a collection of them.
         dir: PathBuf,
         /// Cycle id (default: the latest cycle).
         #[arg(long)]
         cycle: Option<String>,
-        /// Show only the top N priorities.
+        /// Show only this many of the highest priorities (the action plan is always shown in full).
         #[arg(long)]
         top: Option<usize>,
+        /// How to print the ranking: a table, JSON or CSV.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
         /// Judge overdue actions against this date (YYYY-MM-DD) instead of the cycle's close.
@@ -42,10 +44,12 @@ pub enum Command {
     },
     /// Render the static site.
     Build {
+        /// A partnership folder, or a collection of them.
         dir: PathBuf,
-        /// Output folder (replaced only when the whole build succeeds).
+        /// The folder to write the site to (replaced only when the whole build succeeds).
         #[arg(long, default_value = "site")]
         out: PathBuf,
+        /// Who the site is for: the partnership's own people, or the public (aggregates only).
         #[arg(long, value_enum, default_value_t = AudienceArg::Internal)]
         audience: AudienceArg,
     },
@@ -53,28 +57,37 @@ pub enum Command {
     Frameworks,
     /// Start a new partnership folder (never overwrites an existing file).
     Init {
+        /// The new partnership folder (created if it does not exist).
         dir: PathBuf,
+        /// The partnership's full name, e.g. "Northmoor Safeguarding Children Partnership".
         #[arg(long)]
         name: String,
+        /// The question bank to audit against (`panelaudit frameworks` lists them).
         #[arg(long)]
         framework: String,
     },
     /// Write one .xlsx return form per agency for a cycle.
     Forms {
+        /// A partnership folder.
         dir: PathBuf,
+        /// Cycle id (default: the latest cycle).
         #[arg(long)]
         cycle: Option<String>,
+        /// The folder to write the forms to, outside the partnership folder.
         #[arg(long)]
         out: PathBuf,
     },
     /// Import completed .xlsx returns into responses/*.toml (all or nothing).
     Import {
+        /// A partnership folder.
         dir: PathBuf,
+        /// Cycle id (default: the latest cycle).
         #[arg(long)]
         cycle: Option<String>,
         /// Overwrite a response file that differs from the workbook.
         #[arg(long)]
         force: bool,
+        /// Completed .xlsx return forms, one per agency.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -82,13 +95,62 @@ pub enum Command {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// A table for the terminal, 80 columns wide.
     Table,
+    /// The ranking as data, with each score's components.
     Json,
+    /// One row per question, for a spreadsheet.
     Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AudienceArg {
+    /// For the board and quality assurance team: agency returns, notes and internal briefings.
     Internal,
+    /// For anyone: aggregates, moderated summaries and public briefings only.
     Public,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// `--help` explains every argument of every command in one line.
+    #[test]
+    fn every_argument_has_a_one_line_description() {
+        let cli = Cli::command();
+        let mut checked = 0;
+        for sub in cli.get_subcommands() {
+            assert!(
+                sub.get_about().is_some(),
+                "{} has no description",
+                sub.get_name()
+            );
+            for arg in sub.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" {
+                    continue;
+                }
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                assert!(
+                    !help.trim().is_empty() && !help.contains('\n'),
+                    "`panelaudit {} --help` has no one-line description for {id}",
+                    sub.get_name()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 20, "only {checked} arguments checked");
+        let help = Cli::command()
+            .find_subcommand_mut("rank")
+            .unwrap()
+            .render_long_help()
+            .to_string();
+        assert!(
+            help.contains("A partnership folder, or a collection of them"),
+            "{help}"
+        );
+        assert!(help.contains("[default: table]"), "{help}");
+    }
 }

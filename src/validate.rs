@@ -647,8 +647,8 @@ fn metrics(
             let mut values = BTreeMap::new();
             for (period, v) in &m.values {
                 check_period(file, period, diags);
-                if !v.get_ref().is_finite() {
-                    diags.error(file, v.span(), "a metric value must be a finite number");
+                if !plausible(*v.get_ref()) {
+                    diags.error(file, v.span(), IMPLAUSIBLE);
                 }
                 values.insert(period.get_ref().clone(), *v.get_ref());
             }
@@ -699,6 +699,15 @@ fn metrics(
     }
     out
 }
+
+/// No local metric (a rate, a count of children, weeks waited) comes near a trillion: a larger
+/// value is a typing or export mistake, and would print as a wall of digits.
+fn plausible(v: f64) -> bool {
+    v.is_finite() && v.abs() < 1e12
+}
+
+const IMPLAUSIBLE: &str =
+    "a metric value must be a number below a trillion in size (a typing or export mistake?)";
 
 /// Periods are `2024-25`, `2025-26` or `2025-q3`-like labels that sort in time order.
 fn check_period(file: &F, period: &S<String>, diags: &mut Diagnostics) {
@@ -788,14 +797,14 @@ fn metrics_csv(file: &F, metrics: &mut [Metric], diags: &mut Diagnostics) {
             continue;
         };
         check_period(file, &S::new(field_span(1), period.to_string()), diags);
-        let Ok(v) = value
-            .parse::<f64>()
-            .map_err(|_| ())
-            .and_then(|v| if v.is_finite() { Ok(v) } else { Err(()) })
-        else {
+        let Ok(v) = value.parse::<f64>().map_err(|_| ()) else {
             diags.error(file, field_span(2), format!("`{value}` is not a number"));
             continue;
         };
+        if !plausible(v) {
+            diags.error(file, field_span(2), IMPLAUSIBLE);
+            continue;
+        }
         let key = (id.to_string(), period.to_string());
         if let Some(line) = seen.get(&key) {
             diags.error(

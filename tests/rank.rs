@@ -278,9 +278,158 @@ fn the_table_fits_80_columns_and_shows_plan_uncovered_and_change() {
         .lines()
         .find(|l| l.starts_with("exp-s-01 "))
         .expect("a change row for exp-s-01");
-    for cell in ["2.00", "1.50", "68.0", "124.4", "fell"] {
-        assert!(change.contains(cell), "{change}");
+    // The change is said to be the rating's, beside the ratings, not left beside the scores.
+    assert!(
+        table.contains("QUESTION  RATING THEN     NOW  CHANGE       SCORE THEN     NOW"),
+        "{table}"
+    );
+    assert!(
+        change.contains("2.00    1.50  rating fell        68.0   124.4"),
+        "{change}"
+    );
+}
+
+/// A copy of fenmoor in which `inf-s-01` rates exactly 1.125: council 1, ICB 2, police 1 and
+/// schools 1 give a mean of 1.25, pulled half way to the lowest statutory rating (1).
+fn fenmoor_on_a_half(root: &Path) -> PathBuf {
+    let dir = root.join("fenmoor");
+    copy_tree(&fenmoor(), &dir);
+    let responses = dir.join("cycles/2025-26/responses");
+    for (agency, from, to) in [
+        ("council", "rating = 2", "rating = 1"),
+        ("icb", "rating = 3", "rating = 2"),
+        ("police", "rating = 2", "rating = 1"),
+        (
+            "schools",
+            "rating = \"n/a\"",
+            "rating = 1\nconfidence = \"high\"",
+        ),
+    ] {
+        let path = responses.join(format!("{agency}.toml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let at = text.find("[answers.inf-s-01]").expect("an inf-s-01 answer");
+        let (head, tail) = text.split_at(at);
+        assert!(tail.contains(from), "{agency}: {tail}");
+        std::fs::write(&path, format!("{head}{}", tail.replacen(from, to, 1))).unwrap();
     }
+    dir
+}
+
+#[test]
+fn a_rating_on_a_half_reads_the_same_in_the_table_json_csv_and_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = fenmoor_on_a_half(tmp.path());
+
+    let r = json(&dir, &[]);
+    let p = r["priorities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["question"] == "inf-s-01")
+        .unwrap();
+    assert_eq!(p["rating"], 1.13, "1.125 rounds half away from zero");
+
+    let table = text(&rank(&dir, &[]).stdout);
+    let row = table
+        .lines()
+        .find(|l| l.contains(" inf-s-01 "))
+        .expect("a row for inf-s-01");
+    assert!(row.contains("strat    1.13"), "{row}");
+    let change = table
+        .lines()
+        .find(|l| l.starts_with("inf-s-01 "))
+        .expect("a change row for inf-s-01");
+    assert!(change.contains("1.13  rating fell"), "{change}");
+    assert!(!table.contains("1.12"), "{table}");
+
+    let out = rank(&dir, &["--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let rating = reader.headers().unwrap().iter().position(|h| h == "rating");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let csv_row = rows.iter().find(|r| &r[3] == "inf-s-01").unwrap();
+    assert_eq!(&csv_row[rating.unwrap()], "1.13");
+
+    let site = tmp.path().join("site");
+    let out = run_in(
+        tmp.path(),
+        &["build", "fenmoor", "--out", site.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for page in [
+        "index.html",
+        "priorities/index.html",
+        "questions/inf-s-01/index.html",
+    ] {
+        let html = std::fs::read_to_string(site.join(page)).unwrap();
+        assert!(
+            html.contains("1.13"),
+            "{page} shows the rating as the data does"
+        );
+        assert!(!html.contains("1.12"), "{page} rounds 1.125 down");
+    }
+}
+
+/// Every field of a CSV that starts as a spreadsheet formula would must be a plain number.
+fn assert_no_formula_cells(csv_bytes: &[u8], what: &str) {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv_bytes);
+    for record in reader.records() {
+        for field in record.unwrap().iter() {
+            if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                assert!(field.parse::<f64>().is_ok(), "{what}: {field:?} would run");
+            }
+        }
+    }
+}
+
+#[test]
+fn csv_text_a_spreadsheet_would_run_as_a_formula_is_quoted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = fenmoor_on_a_half(tmp.path());
+    let name = "=HYPERLINK(\"http://evil.example\",\"Fenmoor\")";
+    let partnership = dir.join("partnership.toml");
+    let text_before = std::fs::read_to_string(&partnership).unwrap();
+    std::fs::write(
+        &partnership,
+        text_before.replace(
+            "name = \"Fenmoor Safeguarding Children Partnership\"",
+            &format!("name = {}", toml::Value::from(name)),
+        ),
+    )
+    .unwrap();
+    let bank = dir.join("frameworks/fen-learning.toml");
+    let text_before = std::fs::read_to_string(&bank).unwrap();
+    std::fs::write(
+        &bank,
+        text_before
+            .replace("\"Limited assurance\"", "\"@Limited assurance\"")
+            .replace("\"No assurance\"", "\"-No assurance\""),
+    )
+    .unwrap();
+
+    let out = rank(&dir, &["--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_no_formula_cells(&out.stdout, "rank --format csv");
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let first = reader.records().next().unwrap().unwrap();
+    assert_eq!(&first[0], format!("'{name}"), "shown as text, not run");
+
+    let site = tmp.path().join("site");
+    let out = run_in(
+        tmp.path(),
+        &["build", "fenmoor", "--out", site.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut quoted = 0;
+    for file in ["data/priorities.csv", "data/ratings.csv"] {
+        let bytes = std::fs::read(site.join(file)).unwrap();
+        assert_no_formula_cells(&bytes, file);
+        quoted += String::from_utf8_lossy(&bytes)
+            .matches("'@Limited assurance")
+            .count();
+    }
+    assert!(quoted > 0, "the label beginning with @ reached a data file");
 }
 
 #[test]

@@ -79,6 +79,8 @@ enum V {
     T(String),
     N(f64),
     D(u16, u8, u8),
+    /// A formula and the value Excel would have saved with it.
+    F(&'static str, &'static str),
 }
 
 /// A return workbook written cell by cell with rust_xlsxwriter, in the form's layout.
@@ -190,6 +192,13 @@ fn write(ws: &mut rust_xlsxwriter::Worksheet, row: u32, col: u16, v: &V, date: &
                 col,
                 ExcelDateTime::from_ymd(*y, *m, *d).unwrap(),
                 date,
+            )
+            .map(|_| ()),
+        V::F(formula, result) => ws
+            .write_formula(
+                row,
+                col,
+                rust_xlsxwriter::Formula::new(*formula).set_result(*result),
             )
             .map(|_| ()),
     }
@@ -479,6 +488,101 @@ fn typed_over_drop_downs_are_refused_cell_by_cell_and_nothing_is_written() {
         ],
     );
     assert_eq!(before, s.responses_snapshot());
+}
+
+#[test]
+fn formulas_are_refused_cell_by_cell_even_with_a_saved_value() {
+    let s = Scratch::new();
+    let before = s.responses_snapshot();
+    let mut book = Book::new("police", "2025-26");
+    book.answer(0, V::S("2"), "high", "Typed.");
+    // A rating worked out by a formula, saved with its value (2, on the scale).
+    book.answer(1, V::F("=1+1", "2"), "medium", "Typed.");
+    book.answer(2, V::S("1"), "low", "Typed.");
+    // Evidence pointing at another cell: its saved value is text that looks like an answer.
+    book.answer(3, V::S("2"), "low", "").set(
+        FIRST_QUESTION_ROW + 3,
+        Col::Evidence,
+        V::F("=A1", "Question id"),
+    );
+    book.about("Submitted (date)", V::F("=TODAY()", "46000"));
+    book.save(&s.path("police.xlsx"));
+    let out = s.run(&["import", "testshire", "police.xlsx"]);
+    assert_fails_with(
+        &out,
+        &[
+            "police.xlsx: About!B8: a formula; type the value itself",
+            "police.xlsx: Return!F3: a formula; type the answer itself",
+            "police.xlsx: Return!H5: a formula; type the answer itself",
+            "the cell holds =A1",
+            "Paste Special > Values",
+            "nothing was imported",
+        ],
+    );
+    let err = stderr(&out);
+    assert!(
+        !err.contains("Return!F2") && !err.contains("Return!H2"),
+        "typed answers are fine: {err}"
+    );
+    assert_eq!(before, s.responses_snapshot());
+}
+
+#[test]
+fn the_imported_file_names_the_agency_without_adding_a_possessive() {
+    let s = Scratch::new();
+    let mut book = Book::new("council", "2025-26");
+    book.answer(0, V::S("3"), "high", "Much better now.");
+    book.save(&s.path("council.xlsx"));
+    assert_ok(&s.run(&["import", "testshire", "--force", "council.xlsx"]));
+    let text = std::fs::read_to_string(s.response("2025-26", "council")).unwrap();
+    assert_eq!(
+        text.lines().next(),
+        Some(
+            "# Return from Testshire Council children's services for cycle 2025-26, imported from council.xlsx by `panelaudit import`."
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("'s's") && !text.contains("services's"),
+        "{text}"
+    );
+}
+
+#[test]
+fn forms_refuse_an_out_folder_inside_the_partnership() {
+    let s = Scratch::new();
+    let before = files(&s.path("testshire"));
+    for out in [
+        "testshire",
+        "testshire/forms",
+        "testshire/cycles/2025-26/forms",
+        "forms/../testshire/./new/forms",
+    ] {
+        let o = s.run(&["forms", "testshire", "--out", out]);
+        assert_fails_with(
+            &o,
+            &[
+                &format!("error: --out {out}"),
+                "partnership folder testshire",
+                "choose a folder outside it",
+                "--out testshire-forms",
+            ],
+        );
+        assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    }
+    assert_eq!(before, files(&s.path("testshire")), "nothing was written");
+    #[cfg(unix)]
+    {
+        // A link elsewhere that leads back into the partnership folder is inside it too.
+        std::os::unix::fs::symlink(s.path("testshire/cycles"), s.path("link")).unwrap();
+        let o = s.run(&["forms", "testshire", "--out", "link/forms"]);
+        assert_fails_with(&o, &["is inside the partnership folder testshire"]);
+        assert_eq!(before, files(&s.path("testshire")));
+    }
+    // Beside it is fine, and a name that merely starts the same is not inside.
+    assert_ok(&s.run(&["forms", "testshire", "--out", "testshire-forms"]));
+    assert!(s.path("testshire-forms/police.xlsx").is_file());
+    assert_ok(&s.run(&["check", "testshire"]));
 }
 
 #[test]
@@ -816,6 +920,32 @@ fn a_workbook_written_by_openpyxl_imports_correctly() {
     assert_ok(&s.run(&["check", "testshire"]));
     let out = s.run(&["import", "testshire", "police.xlsx"]);
     assert!(stdout(&out).contains("unchanged"), "{}", stdout(&out));
+
+    // openpyxl writes text beginning with "=" as a formula and saves no value with it, so the
+    // cell reads as blank: it must be refused, not dropped as if nothing were there.
+    let mut spec = spec;
+    let rows = spec["sheets"][2]["rows"].as_array_mut().unwrap();
+    rows[1][1] = serde_json::json!("=A1");
+    rows[2][2] = serde_json::json!("=1+1");
+    std::fs::write(&spec_path, serde_json::to_string_pretty(&spec).unwrap()).unwrap();
+    let made = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(s.path("formulas.xlsx"))
+        .arg(&spec_path)
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let before = s.responses_snapshot();
+    let out = s.run(&["import", "testshire", "--force", "formulas.xlsx"]);
+    assert_fails_with(
+        &out,
+        &[
+            "formulas.xlsx: Return!B2: a formula; type the answer itself",
+            "formulas.xlsx: Return!C3: a formula; type the answer itself",
+            "the cell holds =1+1",
+        ],
+    );
+    assert_eq!(before, s.responses_snapshot());
 }
 
 #[test]

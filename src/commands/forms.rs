@@ -7,7 +7,7 @@ use super::import::{load_partnership, pick_cycle, read_response_file};
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::source::display_path;
 use crate::xlsx::form::{self, FormInput};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
     let Some(audit) = load_partnership(dir, "forms") else {
@@ -16,6 +16,10 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
     let Some(cycle) = pick_cycle(&audit, cycle) else {
         return EXIT_INVALID;
     };
+    if let Err(e) = check_out(dir, out) {
+        eprintln!("error: {e}");
+        return EXIT_INVALID;
+    }
     let fw = audit.framework(&cycle.framework);
     let asked = cycle.questions(fw).count();
     if asked == 0 {
@@ -141,4 +145,64 @@ fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .inspect_err(|_| {
             let _ = std::fs::remove_file(&tmp);
         })
+}
+
+/// Refuses an output folder that is the partnership folder or lies inside it: the forms would
+/// become part of the audit, and `panelaudit check` would warn about every one of them.
+fn check_out(dir: &Path, out: &Path) -> Result<(), String> {
+    let (Some(real_dir), Some(real_out)) = (real_path(dir), real_path(out)) else {
+        // Without a working folder nothing can be compared; writing will report the problem.
+        return Ok(());
+    };
+    if !real_out.starts_with(&real_dir) {
+        return Ok(());
+    }
+    let shown_dir = display_path(dir);
+    let what = if real_out == real_dir {
+        format!("is the partnership folder {shown_dir}")
+    } else {
+        format!("is inside the partnership folder {shown_dir}")
+    };
+    let example = real_dir
+        .parent()
+        .zip(real_dir.file_name())
+        .map(|(parent, name)| {
+            let sibling = parent.join(format!("{}-forms", name.to_string_lossy()));
+            format!(", such as --out {}", display_path(&sibling))
+        })
+        .unwrap_or_default();
+    Err(format!(
+        "--out {}: {what}; the forms would be read as part of the audit (and `panelaudit check` would warn about each one), so choose a folder outside it{example}",
+        display_path(out)
+    ))
+}
+
+/// Where a path really is: made absolute, `.` and `..` resolved, and the longest part that
+/// exists resolved through any symbolic links, so `dir/../dir/forms` or a link cannot hide
+/// that a folder is inside another.
+fn real_path(path: &Path) -> Option<PathBuf> {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(path)
+    };
+    let mut abs = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                abs.pop();
+            }
+            Component::CurDir => {}
+            other => abs.push(other),
+        }
+    }
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return Some(rest.iter().rev().fold(real, |p, part| p.join(part)));
+        }
+        rest.push(existing.file_name()?);
+        existing = existing.parent()?;
+    }
 }

@@ -16,7 +16,7 @@ use crate::xlsx::{
     FORM_VERSION, Field, HEADER_ROW, RETURN_SHEET, ReturnData, cell_ref, col_letters,
 };
 use calamine::Data;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -388,8 +388,29 @@ fn read_about(
     }
     let before = diags.error_count();
     let at = |row: u32| format!("{file}: {ABOUT_SHEET}!{}", cell_ref(row, ABOUT_VALUE_COL));
+    // A formula's value is worked out, not typed, and may change when the workbook is next
+    // opened (=TODAY()); a return records the value itself. Only the fields import reads count.
+    let formula_at = |field: Field| {
+        let &(row, _) = found.get(&field)?;
+        sheet.formula(row, ABOUT_VALUE_COL).map(|f| (row, f))
+    };
+    let mut refused: BTreeSet<Field> = BTreeSet::new();
+    for field in [
+        Field::AgencyId,
+        Field::CycleId,
+        Field::FrameworkId,
+        Field::FormVersion,
+    ] {
+        if let Some((row, f)) = formula_at(field) {
+            refuse_formula(diags, at(row), f, "type the value itself");
+            refused.insert(field);
+        }
+    }
     let required = |field: Field, diags: &mut Diagnostics| -> Option<(u32, String)> {
         let label = field.spec().label;
+        if refused.contains(&field) {
+            return None;
+        }
         match found.get(&field) {
             None => {
                 diags
@@ -490,11 +511,23 @@ fn read_about(
         );
     }
 
+    // A formula in these fails the workbook too, but says nothing about whose return it is,
+    // so the answers are still read and checked.
+    let optional_before = diags.error_count();
+    for field in [Field::CompletedBy, Field::Submitted] {
+        if let Some((row, f)) = formula_at(field) {
+            refuse_formula(diags, at(row), f, "type the value itself");
+            refused.insert(field);
+        }
+    }
+    let optional_errors = diags.error_count() - optional_before;
     let completed_by = match found.get(&Field::CompletedBy) {
+        _ if refused.contains(&Field::CompletedBy) => None,
         Some((_, Some(d))) => cell_text(d),
         _ => None,
     };
     let submitted = match found.get(&Field::Submitted) {
+        _ if refused.contains(&Field::Submitted) => None,
         Some((row, Some(d))) if !is_blank(d) => match cell_date(d) {
             Some(date) => Some(date),
             None => {
@@ -509,7 +542,7 @@ fn read_about(
         },
         _ => None,
     };
-    if diags.error_count() > before {
+    if diags.error_count() > before + optional_errors {
         return None;
     }
     Some(About {
@@ -563,6 +596,17 @@ fn read_answers(
     let before = diags.error_count();
 
     // The header row says which column holds what.
+    for (&(_, c), f) in sheet
+        .formulas
+        .range((HEADER_ROW, 0)..=(HEADER_ROW, u16::MAX))
+    {
+        refuse_formula(
+            diags,
+            at(HEADER_ROW, c),
+            f,
+            "type the column's header itself",
+        );
+    }
     let mut cols: BTreeMap<Col, u16> = BTreeMap::new();
     for (c, d) in sheet.row(HEADER_ROW) {
         let text = cell_text(d).unwrap_or_else(|| describe(d));
@@ -639,8 +683,23 @@ fn read_answers(
     let mut answers: BTreeMap<String, AnswerData> = BTreeMap::new();
     let mut unanswered: Vec<String> = Vec::new();
     let id_col = col(Col::Id).unwrap_or(0);
-    for row in sheet.rows() {
+    for row in sheet.rows_with_formulas() {
         if row < FIRST_QUESTION_ROW {
+            continue;
+        }
+        // A formula is not an answer: its value is worked out (or, from some programs, never
+        // was), so the row is refused rather than imported from a value nobody typed.
+        let formulas: Vec<(u16, &str)> = cols
+            .values()
+            .filter_map(|&c| sheet.formula(row, c).map(|f| (c, f)))
+            .collect();
+        if !formulas.is_empty() {
+            for (c, f) in formulas {
+                refuse_formula(diags, at(row, c), f, "type the answer itself");
+            }
+            if let Some(id) = get(row, Col::Id).and_then(cell_text) {
+                seen.entry(id).or_insert(row);
+            }
             continue;
         }
         let answer_cols = [
@@ -804,6 +863,20 @@ fn read_answers(
     Some((answers, unanswered.len() + absent.len()))
 }
 
+/// Refuses a cell holding a formula, showing the formula when the file spells it out.
+fn refuse_formula(diags: &mut Diagnostics, place: String, formula: &str, instead: &str) {
+    let shown = if formula.is_empty() {
+        "the cell holds a formula".to_string()
+    } else {
+        format!("the cell holds ={formula}")
+    };
+    diags
+        .path_error(place, format!("a formula; {instead}"))
+        .with_help(format!(
+            "{shown}, and a formula's result is not an answer: copy the cell and paste it back with Paste Special > Values, or type the answer over it"
+        ));
+}
+
 fn scale_list(fw: &Framework) -> String {
     let levels: Vec<String> = fw
         .scale
@@ -889,9 +962,11 @@ fn render(r: &Return, audit: &Audit, cycle: &Cycle, fw: &Framework) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // The agency's name as written: a possessive mangles names that end in "s" ("children's
+    // services's").
     let _ = writeln!(
         s,
-        "# {}'s return for cycle {}, imported from {} by `panelaudit import`.",
+        "# Return from {} for cycle {}, imported from {} by `panelaudit import`.",
         comment(agency),
         cycle.id,
         comment(&source)

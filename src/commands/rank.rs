@@ -6,6 +6,7 @@ use crate::analysis::{self, Analysis, PriorityRow, RankReport};
 use crate::cli::Format;
 use crate::diag::Diagnostics;
 use crate::model::{Audit, Date};
+use crate::render::csv_cell;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -200,13 +201,13 @@ fn table(a: &Analysis, top: Option<usize>) -> String {
     for s in &shown {
         let _ = writeln!(
             out,
-            "{:>4}  {:<qw$}  {:<tw$}  {:<5}  {:>6}  {:>6.1}",
+            "{:>4}  {:<qw$}  {:<tw$}  {:<5}  {:>6}  {:>6}",
             s.rank,
             s.question,
             abbreviate(&s.theme, tw),
             &s.level.as_str()[..5],
-            s.rating.map_or("none".to_string(), |r| format!("{r:.2}")),
-            s.score,
+            s.rating.map_or("none".to_string(), |r| fixed(r, 2)),
+            fixed(s.score, 1),
         );
         let flags: Vec<&str> = s.flags.iter().map(|f| f.as_str()).collect();
         if !flags.is_empty() {
@@ -256,8 +257,11 @@ fn table(a: &Analysis, top: Option<usize>) -> String {
                 p.due.to_string()
             };
             let lead = format!(
-                "{:>4}  {:<aw$}  {:>7.1}  {:<18}  ",
-                p.rank, p.action, p.risk_covered, due
+                "{:>4}  {:<aw$}  {:>7}  {:<18}  ",
+                p.rank,
+                p.action,
+                fixed(p.risk_covered, 1),
+                due
             );
             let covers: Vec<&str> = p.covers.iter().map(String::as_str).collect();
             push_columns(&mut out, &lead, indent, &covers, "(nothing new)");
@@ -293,33 +297,52 @@ fn table(a: &Analysis, top: Option<usize>) -> String {
         if changed.is_empty() {
             let _ = writeln!(out, "  no question shown was asked in {prev}");
         } else {
+            // The change sits beside the ratings it describes and says so, apart from the
+            // scores (which move the other way: a falling rating raises the score).
+            let fixed_part = 2 + 11 + 2 + 6 + 2 + 11 + 2 + 10 + 2 + 6;
+            let cw = qw.min(WIDTH - fixed_part);
             let _ = writeln!(
                 out,
-                "{:<qw$}  {:>11}  {:>6}  {:>10}  {:>6}  CHANGE",
-                "QUESTION", "RATING THEN", "NOW", "SCORE THEN", "NOW"
+                "{:<cw$}  {:>11}  {:>6}  {:<11}  {:>10}  {:>6}",
+                "QUESTION", "RATING THEN", "NOW", "CHANGE", "SCORE THEN", "NOW"
             );
             for s in changed {
                 let Some(p) = &s.previous else { continue };
-                let shown_rating = |r: Option<f64>| r.map_or("none".into(), |r| format!("{r:.2}"));
+                // Compared as shown, so two ratings printed alike never read as a change.
+                let then_shown = p.rating.map(|r| fixed(r, 2));
+                let now_shown = s.rating.map(|r| fixed(r, 2));
                 let change = match (p.rating, s.rating) {
-                    (Some(then), Some(now)) if now < then => "fell",
-                    (Some(then), Some(now)) if now > then => "rose",
-                    (Some(_), Some(_)) => "same",
+                    _ if then_shown.is_some() && then_shown == now_shown => "rating held",
+                    (Some(then), Some(now)) if now < then => "rating fell",
+                    (Some(_), Some(_)) => "rating rose",
                     _ => "-",
+                };
+                // An id too long for the column gets a line of its own.
+                let question = if s.question.chars().count() > cw {
+                    let _ = writeln!(out, "{}", s.question);
+                    ""
+                } else {
+                    s.question.as_str()
                 };
                 let _ = writeln!(
                     out,
-                    "{:<qw$}  {:>11}  {:>6}  {:>10.1}  {:>6.1}  {change}",
-                    s.question,
-                    shown_rating(p.rating),
-                    shown_rating(s.rating),
-                    p.score,
-                    s.score
+                    "{question:<cw$}  {:>11}  {:>6}  {change:<11}  {:>10}  {:>6}",
+                    then_shown.as_deref().unwrap_or("none"),
+                    now_shown.as_deref().unwrap_or("none"),
+                    fixed(p.score, 1),
+                    fixed(s.score, 1),
                 );
             }
         }
     }
     out
+}
+
+/// A figure to `places` decimals, rounded as the JSON and CSV round it (half away from zero,
+/// `analysis::round`) rather than as `{:.2}` would round the float (1.125 to 1.12).
+fn fixed(v: f64, places: usize) -> String {
+    let rounded = analysis::round(v, i32::try_from(places).unwrap_or(i32::MAX));
+    format!("{rounded:.places$}")
 }
 
 /// Shortens to `width` characters, marking the cut with '~'.
@@ -420,33 +443,36 @@ fn csv(analyses: &[Analysis], top: Option<usize>) -> Result<String, csv::Error> 
             let r = PriorityRow::of(s);
             let c = &r.components;
             let flags: Vec<&str> = r.flags.iter().map(|f| f.as_str()).collect();
-            w.write_record([
-                a.partnership.clone(),
-                a.cycle.clone(),
-                r.rank.to_string(),
-                r.question.clone(),
-                r.theme.clone(),
-                r.level.to_string(),
-                opt(r.rating),
-                r.score.to_string(),
-                c.gap.to_string(),
-                c.coverage.to_string(),
-                c.confidence.to_string(),
-                c.metrics.to_string(),
-                c.deterioration.to_string(),
-                c.theme_weight.to_string(),
-                r.answered.to_string(),
-                r.not_applicable.to_string(),
-                r.unanswered.to_string(),
-                r.moderated.to_string(),
-                flags.join(";"),
-                r.previous
-                    .as_ref()
-                    .map(|p| p.cycle.clone())
-                    .unwrap_or_default(),
-                opt(r.previous.as_ref().and_then(|p| p.rating)),
-                opt(r.previous.as_ref().map(|p| p.score)),
-            ])?;
+            w.write_record(
+                [
+                    a.partnership.clone(),
+                    a.cycle.clone(),
+                    r.rank.to_string(),
+                    r.question.clone(),
+                    r.theme.clone(),
+                    r.level.to_string(),
+                    opt(r.rating),
+                    r.score.to_string(),
+                    c.gap.to_string(),
+                    c.coverage.to_string(),
+                    c.confidence.to_string(),
+                    c.metrics.to_string(),
+                    c.deterioration.to_string(),
+                    c.theme_weight.to_string(),
+                    r.answered.to_string(),
+                    r.not_applicable.to_string(),
+                    r.unanswered.to_string(),
+                    r.moderated.to_string(),
+                    flags.join(";"),
+                    r.previous
+                        .as_ref()
+                        .map(|p| p.cycle.clone())
+                        .unwrap_or_default(),
+                    opt(r.previous.as_ref().and_then(|p| p.rating)),
+                    opt(r.previous.as_ref().map(|p| p.score)),
+                ]
+                .map(csv_cell),
+            )?;
         }
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
@@ -495,6 +521,67 @@ mod tests {
         }
         assert!(out.contains("  a-theme-whose-id-i~  "), "{out}");
         assert!(out.contains("2025-01-01 OVERDUE"), "{out}");
+    }
+
+    /// The change since last cycle says what changed, beside the ratings, within 80 columns
+    /// even for an id too long for its column.
+    #[test]
+    fn the_change_section_names_the_rating_and_fits_80_columns() {
+        let long = "a-question-with-a-very-long-id-indeed-s-01";
+        let mut a = audit(
+            framework(
+                &[0, 1, 2, 3],
+                &[("theme", 1.0)],
+                &[("q-s-01", "theme"), ("q-s-02", "theme"), (long, "theme")],
+            ),
+            &[("council", true)],
+        );
+        let mut then = cycle("2024-25");
+        let mut now = cycle("2025-26");
+        for (q, before, after) in [("q-s-01", 3, 1), ("q-s-02", 1, 2), (long, 2, 2)] {
+            for (c, r) in [(&mut then, before), (&mut now, after)] {
+                answer(c, "council", q, Rating::Value(r), Confidence::High);
+            }
+        }
+        a.cycles = vec![then, now.clone()];
+        let out = table(&analysis::analyse(&a, &now, None), None);
+        for line in out.lines() {
+            assert!(line.chars().count() <= WIDTH, "too wide: {line:?}");
+        }
+        let section = &out[out.find("Change since 2024-25").expect("a change section")..];
+        let row = |q: &str| {
+            section
+                .lines()
+                .find(|l| l.starts_with(&format!("{q} ")))
+                .unwrap_or_else(|| panic!("no row for {q}:\n{section}"))
+                .to_string()
+        };
+        assert!(section.contains("RATING THEN     NOW  CHANGE"), "{section}");
+        assert!(
+            row("q-s-01").contains("3.00    1.00  rating fell"),
+            "{section}"
+        );
+        assert!(
+            row("q-s-02").contains("1.00    2.00  rating rose"),
+            "{section}"
+        );
+        // The long id on a line of its own, its figures below it.
+        let at = section
+            .find(&format!("{long}\n"))
+            .expect("the long id alone");
+        let figures = section[at..].lines().nth(1).unwrap();
+        assert!(figures.contains("2.00    2.00  rating held"), "{section}");
+    }
+
+    /// A rating exactly on a half shows as the JSON and CSV round it (1.125 to 1.13), where
+    /// `{:.2}` on the float would print 1.12.
+    #[test]
+    fn figures_on_a_half_round_away_from_zero_as_in_the_data() {
+        assert_eq!(fixed(1.125, 2), "1.13");
+        assert_eq!(fixed(0.25, 1), "0.3");
+        assert_eq!(fixed(97.25, 1), "97.3");
+        assert_eq!(fixed(2.0, 2), "2.00");
+        assert_eq!(format!("{:.2}", 1.125), "1.12", "why this matters");
     }
 
     #[test]

@@ -562,8 +562,11 @@ fn marker(
     }
 }
 
-/// A number without trailing zeros: 2, 2.5, 25.3.
+/// A number without trailing zeros: 2, 2.5, 25.3; rounded half away from zero, as the data
+/// files round it.
 pub fn trim_number(v: f64) -> String {
+    let rounded = crate::analysis::round(v, 2);
+    let v = if rounded.is_finite() { rounded } else { v };
     let s = format!("{v:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" {
@@ -744,5 +747,6 @@ mod tests {
         assert_eq!(trim_number(25.30), "25.3");
         assert_eq!(trim_number(13.999999999999998), "14");
         assert_eq!(trim_number(-0.001), "0");
+        assert_eq!(trim_number(1.125), "1.13");
     }
 }

@@ -399,6 +399,29 @@ pub fn render_collection(
     Ok(files)
 }
 
+/// A cell for a CSV file someone may open in a spreadsheet. Text a spreadsheet would take for
+/// a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return: a partnership's
+/// name, a label) gets a leading `'`, as OWASP advises, so it shows as text and never runs.
+/// Numbers, negative ones included, are left as they are.
+pub fn csv_cell(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_plain_number(&cell) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+/// A number as panelaudit writes one: an optional sign, digits, a point, an exponent
+/// (`-0.25`, `1e-5`), and nothing a spreadsheet could read as a formula or a name (`-inf`).
+fn is_plain_number(s: &str) -> bool {
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    body.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
+        && s.parse::<f64>().is_ok()
+}
+
 /// `data/priorities.csv`, `data/priorities.json` and `data/ratings.csv`. The agency-level
 /// lines of the ratings come only from the internal view, so a public build cannot have them.
 fn data_files(
@@ -435,30 +458,33 @@ fn data_files(
         for (p, row) in report.priorities.iter().zip(&public.priorities) {
             let c = &p.components;
             let f = |x: f64| view::num(x, 4);
-            w.write_record([
-                p.rank.to_string(),
-                p.question.clone(),
-                p.theme.clone(),
-                p.level.as_str().to_string(),
-                view::num(p.score, 2),
-                p.rating.map_or(String::new(), |r| view::num(r, 2)),
-                row.rating.text.clone(),
-                p.moderated.to_string(),
-                f(c.gap),
-                f(c.coverage),
-                f(c.confidence),
-                f(c.metrics),
-                f(c.deterioration),
-                f(c.theme_weight),
-                p.answered.to_string(),
-                p.not_applicable.to_string(),
-                p.unanswered.to_string(),
-                p.flags
-                    .iter()
-                    .map(|f| f.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ])
+            w.write_record(
+                [
+                    p.rank.to_string(),
+                    p.question.clone(),
+                    p.theme.clone(),
+                    p.level.as_str().to_string(),
+                    view::num(p.score, 2),
+                    p.rating.map_or(String::new(), |r| view::num(r, 2)),
+                    row.rating.text.clone(),
+                    p.moderated.to_string(),
+                    f(c.gap),
+                    f(c.coverage),
+                    f(c.confidence),
+                    f(c.metrics),
+                    f(c.deterioration),
+                    f(c.theme_weight),
+                    p.answered.to_string(),
+                    p.not_applicable.to_string(),
+                    p.unanswered.to_string(),
+                    p.flags
+                        .iter()
+                        .map(|f| f.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ]
+                .map(csv_cell),
+            )
             .map_err(csv_err)?;
         }
     }
@@ -503,42 +529,48 @@ fn data_files(
     ])
     .map_err(csv_err)?;
     for r in &public.ratings {
-        w.write_record([
-            r.cycle.clone(),
-            r.question.clone(),
-            r.theme.clone(),
-            r.level.as_str().to_string(),
-            "partnership".to_string(),
-            r.rating.map_or(String::new(), |x| view::num(x, 2)),
-            r.label.clone(),
-            String::new(),
-            r.moderated.to_string(),
-            r.rated.to_string(),
-            r.not_applicable.to_string(),
-            r.unanswered.to_string(),
-            r.score.map_or(String::new(), |x| view::num(x, 2)),
-            r.rank.map_or(String::new(), |x| x.to_string()),
-        ])
-        .map_err(csv_err)?;
-    }
-    if let Some(internal) = internal {
-        for r in &internal.agency_ratings {
-            w.write_record([
+        w.write_record(
+            [
                 r.cycle.clone(),
                 r.question.clone(),
                 r.theme.clone(),
                 r.level.as_str().to_string(),
-                r.agency.clone(),
-                r.rating.clone(),
+                "partnership".to_string(),
+                r.rating.map_or(String::new(), |x| view::num(x, 2)),
+                r.label.clone(),
                 String::new(),
-                r.confidence.clone(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ])
+                r.moderated.to_string(),
+                r.rated.to_string(),
+                r.not_applicable.to_string(),
+                r.unanswered.to_string(),
+                r.score.map_or(String::new(), |x| view::num(x, 2)),
+                r.rank.map_or(String::new(), |x| x.to_string()),
+            ]
+            .map(csv_cell),
+        )
+        .map_err(csv_err)?;
+    }
+    if let Some(internal) = internal {
+        for r in &internal.agency_ratings {
+            w.write_record(
+                [
+                    r.cycle.clone(),
+                    r.question.clone(),
+                    r.theme.clone(),
+                    r.level.as_str().to_string(),
+                    r.agency.clone(),
+                    r.rating.clone(),
+                    String::new(),
+                    r.confidence.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]
+                .map(csv_cell),
+            )
             .map_err(csv_err)?;
         }
     }
@@ -547,4 +579,32 @@ fn data_files(
         .map_err(|e| RenderError(format!("cannot write a data file: {e}")))?;
     files.push(OutFile::new(format!("{prefix}data/ratings.csv"), bytes));
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_a_spreadsheet_would_run_are_made_text_and_numbers_left_alone() {
+        let cell = |s: &str| csv_cell(s.to_string());
+        for risky in [
+            "=HYPERLINK(\"http://x.example\",\"open\")",
+            "+1+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1:A2)",
+            "\tindented",
+            "\rreturn",
+            "-",
+            "-inf",
+            "+NaN",
+        ] {
+            assert_eq!(cell(risky), format!("'{risky}"), "{risky:?}");
+        }
+        for plain in [
+            "-1", "-0.25", "+3", "-1.5e-3", "124.38", "0", "", "n/a", "a-b", "Fenmoor",
+        ] {
+            assert_eq!(cell(plain), plain, "{plain:?}");
+        }
+    }
 }

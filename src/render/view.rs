@@ -149,11 +149,16 @@ fn agency_href(id: &str) -> String {
     format!("agencies/{id}/index.html")
 }
 
-/// A number with at most `places` decimals and no trailing zeros.
+/// A number with at most `places` decimals and no trailing zeros, rounded half away from zero
+/// as the data files round it (`analysis::round`): 1.125 shows as 1.13 on the page and in the
+/// JSON alike, where `{:.2}` on the float would give 1.12.
 pub fn num(v: f64, places: usize) -> String {
     if !v.is_finite() {
         return "–".to_string();
     }
+    let rounded = crate::analysis::round(v, i32::try_from(places).unwrap_or(i32::MAX));
+    // Beyond about 1e306 the rounding overflows; such a figure has no decimals to round.
+    let v = if rounded.is_finite() { rounded } else { v };
     let s = format!("{v:.places$}");
     let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -1031,7 +1036,7 @@ fn priority_row(
         level: level_word(s.level),
         rating: rating_tag(fw, s.rating),
         moderated: s.moderated,
-        score: format!("{:.1}", s.score),
+        score: format!("{:.1}", crate::analysis::round(s.score, 1)),
         score_value: crate::analysis::round(s.score, 2),
         flags: s
             .flags
@@ -2393,6 +2398,11 @@ mod tests {
         assert_eq!(num(2.0, 2), "2");
         assert_eq!(num(-0.0001, 2), "0");
         assert_eq!(num(f64::NAN, 2), "–");
+        // Exactly on a half: rounded away from zero, as the JSON and CSV round it.
+        assert_eq!(num(1.125, 2), "1.13");
+        assert_eq!(num(-1.125, 2), "-1.13");
+        assert_eq!(num(0.25, 1), "0.3");
+        assert_eq!(num(2.5, 0), "3");
         assert_eq!(with_unit(25.3, "%"), "25.3%");
         assert_eq!(with_unit(12.0, "weeks"), "12 weeks");
         assert_eq!(with_unit(518.0, "count"), "518");

@@ -2,8 +2,8 @@
 //! text file, an old .xls, a zip bomb, a sheet with a million rows) the answer is a clear
 //! message, never a panic or a machine brought to its knees.
 
-use calamine::{Data, Dimensions, Reader, Xlsx, XlsxError};
-use std::collections::BTreeMap;
+use calamine::{Data, Dimensions, Reader, Xlsx, XlsxError, XlsxFormulaMetadata};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 use std::path::Path;
 
@@ -18,6 +18,8 @@ pub const MAX_CELLS: usize = 200_000;
 /// Cells (filled or only formatted) walked in one sheet before giving up.
 const MAX_CELLS_WALKED: usize = 5_000_000;
 const MAX_MERGED_REGIONS: usize = 10_000;
+/// Characters of a formula kept for messages.
+const MAX_FORMULA_SHOWN: usize = 60;
 
 /// One sheet's filled cells, by 0-based (row, column).
 #[derive(Debug, Default)]
@@ -26,6 +28,10 @@ pub struct Sheet {
     pub cells: BTreeMap<(u32, u16), Data>,
     /// Merged regions, as (first row, first col) to (last row, last col).
     pub merged: Vec<Dimensions>,
+    /// Cells holding a formula, with its text where the file gives it (a cell sharing another
+    /// cell's formula has none). A formula cell is here even when its value is blank or was
+    /// never calculated, as in files written by programs other than Excel.
+    pub formulas: BTreeMap<(u32, u16), String>,
 }
 
 impl Sheet {
@@ -45,6 +51,22 @@ impl Sheet {
         let mut rows: Vec<u32> = self.cells.keys().map(|&(r, _)| r).collect();
         rows.dedup();
         rows
+    }
+
+    /// The formula in a cell, if it holds one ("" when the file does not spell it out).
+    pub fn formula(&self, row: u32, col: u16) -> Option<&str> {
+        self.formulas.get(&(row, col)).map(String::as_str)
+    }
+
+    /// Every row with a filled cell or a formula, top to bottom.
+    pub fn rows_with_formulas(&self) -> Vec<u32> {
+        let rows: BTreeSet<u32> = self
+            .cells
+            .keys()
+            .chain(self.formulas.keys())
+            .map(|&(r, _)| r)
+            .collect();
+        rows.into_iter().collect()
     }
 }
 
@@ -223,23 +245,35 @@ fn read_sheets(bytes: Vec<u8>, wanted: &[&str]) -> Result<Book, String> {
                 Err(e) => return Err(damaged(e)),
             };
             let mut walked = 0usize;
-            while let Some(cell) = reader.next_cell().map_err(damaged)? {
+            // Formulas are read with the values, in the same pass: a formula's cached value is
+            // not an answer someone typed (and openpyxl and others leave it blank), so import
+            // has to know which cells hold one.
+            while let Some(cell) = reader.next_cell_with_formula_metadata().map_err(damaged)? {
                 walked += 1;
                 if walked > MAX_CELLS_WALKED {
                     return Err(format!(
                         "the {name} sheet has more than {MAX_CELLS_WALKED} cells; a return form has a few hundred, so it is refused"
                     ));
                 }
-                let (row, col) = cell.get_position();
-                let value: Data = cell.get_value().clone().into();
-                if is_blank(&value) {
-                    continue;
-                }
+                let (row, col) = cell.pos;
                 let Ok(col) = u16::try_from(col) else {
                     continue;
                 };
-                sheet.cells.insert((row, col), value);
-                if sheet.cells.len() > MAX_CELLS {
+                if let Some(formula) = &cell.formula {
+                    let text = match formula {
+                        XlsxFormulaMetadata::Normal { formula }
+                        | XlsxFormulaMetadata::Shared { formula, .. } => formula.trim(),
+                        _ => "",
+                    };
+                    // Long enough to recognise in a message, never the whole of a huge one.
+                    let text: String = text.chars().take(MAX_FORMULA_SHOWN).collect();
+                    sheet.formulas.insert((row, col), text);
+                }
+                let value: Data = cell.value.into();
+                if !is_blank(&value) {
+                    sheet.cells.insert((row, col), value);
+                }
+                if sheet.cells.len() > MAX_CELLS || sheet.formulas.len() > MAX_CELLS {
                     return Err(format!(
                         "the {name} sheet has more than {MAX_CELLS} filled cells; a return form has a few hundred, so it is refused"
                     ));
@@ -368,6 +402,29 @@ mod tests {
         assert_eq!(ret.merged.len(), 1);
         assert_eq!((ret.merged[0].start, ret.merged[0].end), ((1, 2), (2, 2)));
         assert!(book.sheet("Missing").is_none());
+    }
+
+    #[test]
+    fn formula_cells_are_known_whatever_value_they_saved() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("Return").unwrap();
+        ws.write_string(0, 0, "typed").unwrap();
+        ws.write_formula(
+            1,
+            7,
+            rust_xlsxwriter::Formula::new("=A1").set_result("typed"),
+        )
+        .unwrap();
+        // Saved with a value that is a fine rating (openpyxl saves none: tests/xlsx.rs).
+        ws.write_formula(4, 5, "=1+1").unwrap();
+        let book = read_bytes(wb.save_to_buffer().unwrap(), &["Return"]).unwrap();
+        let ret = book.sheet("Return").unwrap();
+        assert_eq!(ret.formula(1, 7), Some("A1"));
+        assert_eq!(ret.get(1, 7), Some(&Data::String("typed".into())));
+        assert_eq!(ret.formula(4, 5), Some("1+1"));
+        assert_eq!(ret.formula(0, 0), None);
+        assert_eq!(ret.rows_with_formulas(), vec![0, 1, 4]);
     }
 
     /// Damaged copies of a workbook give an answer (the workbook or a message), never a crash.
