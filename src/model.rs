@@ -546,19 +546,7 @@ mod tests {
     }
 
     fn metric(better: Better, values: &[(&str, f64)]) -> Metric {
-        Metric {
-            id: "m".into(),
-            title: "M".into(),
-            definition: None,
-            unit: "%".into(),
-            better,
-            target: None,
-            comparator: None,
-            themes: vec![],
-            questions: vec![],
-            values: values.iter().map(|(p, v)| (p.to_string(), *v)).collect(),
-            loc: Loc::default(),
-        }
+        crate::analysis::testkit::metric("m", better, values)
     }
 
     #[test]
@@ -575,30 +563,7 @@ mod tests {
 
     #[test]
     fn an_aggregate_is_reported_at_the_nearest_level_and_ties_go_down() {
-        let level = |value: u32| ScaleLevel {
-            value,
-            label: value.to_string(),
-            rag: Rag::Amber,
-            descriptor: String::new(),
-        };
-        let fw = Framework {
-            id: "f".into(),
-            title: "F".into(),
-            summary: String::new(),
-            source: FrameworkSource {
-                publisher: String::new(),
-                publication: String::new(),
-                year: None,
-                url: String::new(),
-                licence: String::new(),
-                note: String::new(),
-            },
-            scale: vec![level(0), level(1), level(2), level(3)],
-            themes: vec![],
-            questions: vec![],
-            bundled: false,
-            loc: Loc::default(),
-        };
+        let fw = crate::analysis::testkit::framework(&[0, 1, 2, 3], &[], &[]);
         let at = |r: f64| fw.level_at(r).value;
         assert_eq!((at(0.0), at(0.49), at(0.5), at(0.51)), (0, 0, 0, 1));
         assert_eq!((at(1.74), at(2.5), at(2.9), at(3.0)), (2, 2, 3, 3));
