@@ -12,4 +12,14 @@ if ! python3 -c 'import openpyxl' 2>/dev/null; then
     || echo "test.sh: could not install openpyxl; the foreign-workbook import test will be skipped" >&2
 fi
 
-cargo test --locked "$@"
+# Every unit, integration and property test (the crate has no doc tests). The totals over all
+# test binaries close the output, so the summary is the last thing a reader (or CI) sees.
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+[ $# -gt 0 ] || set -- --all-targets
+cargo test --locked "$@" 2>&1 | tee "$log" || status=$?
+totals=$(awk '/^test result: / { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;/) p += $(i - 1); if ($i ~ /^failed;/) f += $(i - 1) } } END { printf "%d passed, %d failed", p, f }' "$log")
+echo
+echo "$totals"
+exit "$status"
