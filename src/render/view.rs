@@ -1014,7 +1014,7 @@ fn priority_row(
     }
     if (c.theme_weight - 1.0).abs() > 1e-9 {
         reasons.push(format!(
-            "The partnership weights this theme ×{}.",
+            "Its theme carries a weight of ×{}.",
             num(c.theme_weight, 2)
         ));
     }
