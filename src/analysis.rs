@@ -212,6 +212,97 @@ impl RankReport {
 }
 
 /// Builds small audits in code for the unit and property tests of the scoring stages.
+/// A cell for a CSV file someone may open in a spreadsheet. Text a spreadsheet would take for
+/// a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return: a partnership's
+/// name, a label) gets a leading `'`, as OWASP advises, so it shows as text and never runs.
+/// Numbers, negative ones included, are left as they are.
+pub fn csv_cell(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_plain_number(&cell) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+/// A number as panelaudit writes one: an optional sign, digits, a point, an exponent
+/// (`-0.25`, `1e-5`), and nothing a spreadsheet could read as a formula or a name (`-inf`).
+fn is_plain_number(s: &str) -> bool {
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    body.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
+        && s.parse::<f64>().is_ok()
+}
+
+/// The priorities as CSV, one row per ranked question: what `rank --format csv` prints and
+/// what the site publishes as `data/priorities.csv`, written in one place so they never drift.
+pub fn priorities_csv(reports: &[RankReport]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "partnership",
+        "cycle",
+        "rank",
+        "question",
+        "theme",
+        "level",
+        "rating",
+        "score",
+        "gap",
+        "coverage",
+        "confidence",
+        "metrics",
+        "deterioration",
+        "theme_weight",
+        "answered",
+        "not_applicable",
+        "unanswered",
+        "moderated",
+        "flags",
+        "previous_cycle",
+        "previous_rating",
+        "previous_score",
+    ])?;
+    let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    for report in reports {
+        for r in &report.priorities {
+            let c = &r.components;
+            let flags: Vec<&str> = r.flags.iter().map(|f| f.as_str()).collect();
+            w.write_record(
+                [
+                    report.partnership.clone(),
+                    report.cycle.clone(),
+                    r.rank.to_string(),
+                    r.question.clone(),
+                    r.theme.clone(),
+                    r.level.to_string(),
+                    opt(r.rating),
+                    r.score.to_string(),
+                    c.gap.to_string(),
+                    c.coverage.to_string(),
+                    c.confidence.to_string(),
+                    c.metrics.to_string(),
+                    c.deterioration.to_string(),
+                    c.theme_weight.to_string(),
+                    r.answered.to_string(),
+                    r.not_applicable.to_string(),
+                    r.unanswered.to_string(),
+                    r.moderated.to_string(),
+                    flags.join(";"),
+                    r.previous
+                        .as_ref()
+                        .map(|p| p.cycle.clone())
+                        .unwrap_or_default(),
+                    opt(r.previous.as_ref().and_then(|p| p.rating)),
+                    opt(r.previous.as_ref().map(|p| p.score)),
+                ]
+                .map(csv_cell),
+            )?;
+        }
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
 #[cfg(test)]
 pub(crate) mod testkit {
     use crate::model::*;
@@ -839,6 +930,34 @@ mod properties {
             for q in &a.plan.uncovered {
                 prop_assert!(!seen.contains(q));
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_a_spreadsheet_would_run_are_made_text_and_numbers_left_alone() {
+        let cell = |s: &str| csv_cell(s.to_string());
+        for risky in [
+            "=HYPERLINK(\"http://x.example\",\"open\")",
+            "+1+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1:A2)",
+            "\tindented",
+            "\rreturn",
+            "-",
+            "-inf",
+            "+NaN",
+        ] {
+            assert_eq!(cell(risky), format!("'{risky}"), "{risky:?}");
+        }
+        for plain in [
+            "-1", "-0.25", "+3", "-1.5e-3", "124.38", "0", "", "n/a", "a-b", "Fenmoor",
+        ] {
+            assert_eq!(cell(plain), plain, "{plain:?}");
         }
     }
 }

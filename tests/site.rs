@@ -52,7 +52,7 @@ fn build_fixture(audience: &str) -> (tempfile::TempDir, PathBuf) {
     (tmp, out)
 }
 
-/// Every file under `root`, by path relative to it (with `/`), with its bytes.
+/// Every HTML page under `root`, by path relative to it (with `/`), as text.
 fn pages(root: &Path) -> BTreeMap<String, String> {
     files(root)
         .into_iter()
@@ -241,7 +241,7 @@ fn public_data_files_hold_aggregates_only() {
     );
     let csv = std::fs::read_to_string(public.join("data/priorities.csv")).unwrap();
     assert!(
-        csv.starts_with("rank,question,theme,level,score,rating"),
+        csv.starts_with("partnership,cycle,rank,question,theme,level,rating,score"),
         "{csv}"
     );
     assert_eq!(csv.lines().count(), 7, "a header and six ranked questions");
@@ -693,4 +693,13 @@ fn the_public_view_lists_every_user_text_it_publishes_with_its_source() {
             assert!(!t.text.contains(marker), "{marker} listed for publication");
         }
     }
+}
+
+#[test]
+fn the_published_priorities_csv_is_exactly_what_rank_prints() {
+    let (_tmp, public) = build_fixture("public");
+    let out = run_in(&repo(), &["rank", FIXTURE, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let published = std::fs::read(public.join("data/priorities.csv")).unwrap();
+    assert_eq!(text(&published), text(&out.stdout));
 }

@@ -2,11 +2,10 @@
 //! terminal, JSON (design.md's contract) or CSV.
 
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
-use crate::analysis::{self, Analysis, PriorityRow, RankReport};
+use crate::analysis::{self, Analysis, RankReport};
 use crate::cli::Format;
 use crate::diag::Diagnostics;
 use crate::model::{Audit, Date};
-use crate::render::csv_cell;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -100,13 +99,17 @@ pub fn run(
                 }
             }
         }
-        Format::Csv => match csv(&analyses, top) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: could not write CSV: {e}");
-                return EXIT_INVALID;
+        Format::Csv => {
+            let reports: Vec<RankReport> =
+                analyses.iter().map(|a| RankReport::of(a, top)).collect();
+            match crate::analysis::priorities_csv(&reports) {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(e) => {
+                    eprintln!("error: could not write CSV: {e}");
+                    return EXIT_INVALID;
+                }
             }
-        },
+        }
     };
     print!("{out}");
     EXIT_OK
@@ -409,74 +412,6 @@ fn push_wrapped(out: &mut String, text: &str, hang: &str) {
         line.push_str(word);
     }
     let _ = writeln!(out, "{line}");
-}
-
-fn csv(analyses: &[Analysis], top: Option<usize>) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "partnership",
-        "cycle",
-        "rank",
-        "question",
-        "theme",
-        "level",
-        "rating",
-        "score",
-        "gap",
-        "coverage",
-        "confidence",
-        "metrics",
-        "deterioration",
-        "theme_weight",
-        "answered",
-        "not_applicable",
-        "unanswered",
-        "moderated",
-        "flags",
-        "previous_cycle",
-        "previous_rating",
-        "previous_score",
-    ])?;
-    let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
-    for a in analyses {
-        for s in a.ranking.priorities.iter().take(top.unwrap_or(usize::MAX)) {
-            let r = PriorityRow::of(s);
-            let c = &r.components;
-            let flags: Vec<&str> = r.flags.iter().map(|f| f.as_str()).collect();
-            w.write_record(
-                [
-                    a.partnership.clone(),
-                    a.cycle.clone(),
-                    r.rank.to_string(),
-                    r.question.clone(),
-                    r.theme.clone(),
-                    r.level.to_string(),
-                    opt(r.rating),
-                    r.score.to_string(),
-                    c.gap.to_string(),
-                    c.coverage.to_string(),
-                    c.confidence.to_string(),
-                    c.metrics.to_string(),
-                    c.deterioration.to_string(),
-                    c.theme_weight.to_string(),
-                    r.answered.to_string(),
-                    r.not_applicable.to_string(),
-                    r.unanswered.to_string(),
-                    r.moderated.to_string(),
-                    flags.join(";"),
-                    r.previous
-                        .as_ref()
-                        .map(|p| p.cycle.clone())
-                        .unwrap_or_default(),
-                    opt(r.previous.as_ref().and_then(|p| p.rating)),
-                    opt(r.previous.as_ref().map(|p| p.score)),
-                ]
-                .map(csv_cell),
-            )?;
-        }
-    }
-    let bytes = w.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 #[cfg(test)]

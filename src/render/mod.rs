@@ -399,29 +399,6 @@ pub fn render_collection(
     Ok(files)
 }
 
-/// A cell for a CSV file someone may open in a spreadsheet. Text a spreadsheet would take for
-/// a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return: a partnership's
-/// name, a label) gets a leading `'`, as OWASP advises, so it shows as text and never runs.
-/// Numbers, negative ones included, are left as they are.
-pub fn csv_cell(cell: String) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_plain_number(&cell) {
-        format!("'{cell}")
-    } else {
-        cell
-    }
-}
-
-/// A number as panelaudit writes one: an optional sign, digits, a point, an exponent
-/// (`-0.25`, `1e-5`), and nothing a spreadsheet could read as a formula or a name (`-inf`).
-fn is_plain_number(s: &str) -> bool {
-    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
-    body.starts_with(|c: char| c.is_ascii_digit() || c == '.')
-        && body
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
-        && s.parse::<f64>().is_ok()
-}
-
 /// `data/priorities.csv`, `data/priorities.json` and `data/ratings.csv`. The agency-level
 /// lines of the ratings come only from the internal view, so a public build cannot have them.
 fn data_files(
@@ -432,66 +409,11 @@ fn data_files(
     let csv_err = |e: csv::Error| RenderError(format!("cannot write a data file: {e}"));
     let mut files = Vec::new();
 
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "rank",
-        "question",
-        "theme",
-        "level",
-        "score",
-        "rating",
-        "label",
-        "moderated",
-        "gap",
-        "coverage",
-        "confidence",
-        "metrics",
-        "deterioration",
-        "theme_weight",
-        "answered",
-        "not_applicable",
-        "unanswered",
-        "flags",
-    ])
-    .map_err(csv_err)?;
     if let Some(report) = &public.priorities_json {
-        for (p, row) in report.priorities.iter().zip(&public.priorities) {
-            let c = &p.components;
-            let f = |x: f64| view::num(x, 4);
-            w.write_record(
-                [
-                    p.rank.to_string(),
-                    p.question.clone(),
-                    p.theme.clone(),
-                    p.level.as_str().to_string(),
-                    view::num(p.score, 2),
-                    p.rating.map_or(String::new(), |r| view::num(r, 2)),
-                    row.rating.text.clone(),
-                    p.moderated.to_string(),
-                    f(c.gap),
-                    f(c.coverage),
-                    f(c.confidence),
-                    f(c.metrics),
-                    f(c.deterioration),
-                    f(c.theme_weight),
-                    p.answered.to_string(),
-                    p.not_applicable.to_string(),
-                    p.unanswered.to_string(),
-                    p.flags
-                        .iter()
-                        .map(|f| f.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                ]
-                .map(csv_cell),
-            )
-            .map_err(csv_err)?;
-        }
+        let bytes =
+            crate::analysis::priorities_csv(std::slice::from_ref(report)).map_err(csv_err)?;
+        files.push(OutFile::new(format!("{prefix}data/priorities.csv"), bytes));
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| RenderError(format!("cannot write a data file: {e}")))?;
-    files.push(OutFile::new(format!("{prefix}data/priorities.csv"), bytes));
 
     let json = match &public.priorities_json {
         Some(report) => serde_json::to_string_pretty(report),
@@ -546,7 +468,7 @@ fn data_files(
                 r.score.map_or(String::new(), |x| view::num(x, 2)),
                 r.rank.map_or(String::new(), |x| x.to_string()),
             ]
-            .map(csv_cell),
+            .map(crate::analysis::csv_cell),
         )
         .map_err(csv_err)?;
     }
@@ -569,7 +491,7 @@ fn data_files(
                     String::new(),
                     String::new(),
                 ]
-                .map(csv_cell),
+                .map(crate::analysis::csv_cell),
             )
             .map_err(csv_err)?;
         }
@@ -579,32 +501,4 @@ fn data_files(
         .map_err(|e| RenderError(format!("cannot write a data file: {e}")))?;
     files.push(OutFile::new(format!("{prefix}data/ratings.csv"), bytes));
     Ok(files)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_cells_a_spreadsheet_would_run_are_made_text_and_numbers_left_alone() {
-        let cell = |s: &str| csv_cell(s.to_string());
-        for risky in [
-            "=HYPERLINK(\"http://x.example\",\"open\")",
-            "+1+cmd|' /C calc'!A0",
-            "-2+3",
-            "@SUM(A1:A2)",
-            "\tindented",
-            "\rreturn",
-            "-",
-            "-inf",
-            "+NaN",
-        ] {
-            assert_eq!(cell(risky), format!("'{risky}"), "{risky:?}");
-        }
-        for plain in [
-            "-1", "-0.25", "+3", "-1.5e-3", "124.38", "0", "", "n/a", "a-b", "Fenmoor",
-        ] {
-            assert_eq!(cell(plain), plain, "{plain:?}");
-        }
-    }
 }
