@@ -330,22 +330,30 @@ fn instructions(
         row += 1;
     }
 
-    heading(ws, &mut row, "What counts as evidence")?;
-    for text in [
-        "Say what shows it: case file audits (with their date and sample size), performance data, inspection or peer review findings, how many staff were trained and what changed in practice, feedback from children, families and staff, and anonymised case examples. A policy or procedure shows intent; on its own it is weak evidence of practice.",
-        "The column \"What good evidence looks like\" on each row gives prompts for that question.",
-        "In Gaps and plans, say what is missing or not yet good enough, and what you are doing about it, by when.",
-    ] {
-        para(ws, &mut row, text, &f.text)?;
-    }
-
-    heading(ws, &mut row, "Who sees what you write")?;
-    for text in [
-        "Your return goes to the partnership's quality assurance team and is brought together with the other agencies' returns. The partnership may publish summaries and overall ratings, but never publishes your Evidence, Gaps or Internal note text as written.",
-        "The Internal note column is for the quality assurance team only: internal notes are never published.",
-        "Never write a child's, family member's or practitioner's name, date of birth, address or any other detail that could identify someone.",
-    ] {
-        para(ws, &mut row, text, &f.text)?;
+    // Guidance as headed paragraphs, in the order an agency needs it.
+    let guidance: [(&str, &[&str]); 2] = [
+        (
+            "What counts as evidence",
+            &[
+                "Say what shows it: case file audits (with their date and sample size), performance data, inspection or peer review findings, how many staff were trained and what changed in practice, feedback from children, families and staff, and anonymised case examples. A policy or procedure shows intent; on its own it is weak evidence of practice.",
+                "The column \"What good evidence looks like\" on each row gives prompts for that question.",
+                "In Gaps and plans, say what is missing or not yet good enough, and what you are doing about it, by when.",
+            ],
+        ),
+        (
+            "Who sees what you write",
+            &[
+                "Your return goes to the partnership's quality assurance team and is brought together with the other agencies' returns. The partnership may publish summaries and overall ratings, but never publishes your Evidence, Gaps or Internal note text as written.",
+                "The Internal note column is for the quality assurance team only: internal notes are never published.",
+                "Never write a child's, family member's or practitioner's name, date of birth, address or any other detail that could identify someone.",
+            ],
+        ),
+    ];
+    for (title, paragraphs) in guidance {
+        heading(ws, &mut row, title)?;
+        for text in paragraphs {
+            para(ws, &mut row, text, &f.text)?;
+        }
     }
 
     print_setup(ws, input, false);
