@@ -386,6 +386,7 @@ pub(crate) mod testkit {
                         name: id.into(),
                         sector: Sector::Other,
                         statutory,
+                        role: None,
                     })
                     .collect(),
                 theme_weights: BTreeMap::new(),

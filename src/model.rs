@@ -123,6 +123,10 @@ string_enum!(Sector {
     Voluntary = "voluntary",
     Other = "other",
 });
+string_enum!(
+    /// An agency's part in the arrangements under Working Together 2023.
+    AgencyRole { Lead = "lead", Delegated = "delegated", Relevant = "relevant" }
+);
 string_enum!(Level { Strategic = "strategic", Practitioner = "practitioner" });
 string_enum!(Rag { Red = "red", Amber = "amber", Green = "green" });
 string_enum!(Method { SelfAssessment = "self-assessment", Tabletop = "tabletop", CaseAudit = "case-audit" });
@@ -226,6 +230,7 @@ pub struct Agency {
     pub name: String,
     pub sector: Sector,
     pub statutory: bool,
+    pub role: Option<AgencyRole>,
 }
 
 #[derive(Debug, Clone)]

@@ -523,6 +523,10 @@ fn partnership(
             name: non_empty(file, &a.name, "agency name", diags),
             sector: sector.unwrap_or(Sector::Other),
             statutory: a.statutory,
+            role: a
+                .role
+                .as_ref()
+                .and_then(|r| text_enum::<AgencyRole>(file, r, "agency role", diags)),
         });
     }
     if agencies.is_empty() {

@@ -31,6 +31,8 @@ pub struct AgencyEntry {
     pub sector: S<String>,
     #[serde(default)]
     pub statutory: bool,
+    #[serde(default)]
+    pub role: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
