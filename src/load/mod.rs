@@ -1,6 +1,7 @@
 //! Stage 1: find the files of a partnership folder (or a collection of them) and parse each
 //! one, keeping its text so every later problem can point at a line and column.
 
+pub mod deny;
 pub mod raw;
 
 use crate::bundled;

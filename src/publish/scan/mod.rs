@@ -1,0 +1,759 @@
+//! The personal-data scan run on public builds.
+//!
+//! A public page that carries one NHS number, or one child's date of birth, is a data
+//! breach. Before a public build is written, every page's text goes through
+//! [`Scanner::scan`], which looks for the UK shapes of personal data listed in
+//! [`DataKind`] and for the terms of the partnership's own deny file (the names of the
+//! children in its reviews, their schools, their streets).
+//!
+//! The scan leans towards recall: a false alarm costs the author a minute (reword the
+//! text, or add the string to the allow list), a miss costs a child's privacy. It still
+//! keeps the ordinary furniture of an audit report quiet: action ids (`A07`), periods
+//! (`2024-25`), meeting dates with no birth cue, percentages, money, times, references.
+//!
+//! Every pattern is compiled once, in [`Scanner::new`], and every pattern is bounded or
+//! automaton-friendly, so a scan is linear in the length of the text.
+
+use regex::{Regex, RegexBuilder};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A kind of personal data the scan looks for.
+///
+/// The order of the variants is also the order of preference when two findings
+/// overlap: the earlier (more specific) kind wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DataKind {
+    NhsNumber,
+    NiNumber,
+    DateOfBirth,
+    Email,
+    Phone,
+    Postcode,
+    DenyListed,
+}
+
+impl DataKind {
+    /// The kind as a noun phrase for messages ("found an NHS number in ...").
+    pub fn describe(self) -> &'static str {
+        match self {
+            DataKind::NhsNumber => "an NHS number",
+            DataKind::NiNumber => "a National Insurance number",
+            DataKind::DateOfBirth => "a date of birth",
+            DataKind::Email => "an email address",
+            DataKind::Phone => "a phone number",
+            DataKind::Postcode => "a postcode",
+            DataKind::DenyListed => "a name on the deny list",
+        }
+    }
+}
+
+impl fmt::Display for DataKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// One piece of personal data found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: DataKind,
+    /// Byte offset of the first byte of the hit (always on a char boundary).
+    pub start: usize,
+    /// Byte offset just past the hit (always on a char boundary).
+    pub end: usize,
+}
+
+/// How far (in characters) a date may follow a birth cue and still be taken as a date of birth.
+const DOB_AFTER_CUE: usize = 40;
+/// How far (in characters) a date may precede a birth cue ("12/03/2019 (DOB)").
+const DOB_BEFORE_CUE: usize = 20;
+/// Deny terms are compiled in chunks so that no single automaton grows too large.
+const DENY_CHUNK: usize = 200;
+/// Generous compile limit for the user-supplied (deny and allow) patterns.
+const USER_PATTERN_LIMIT: usize = 256 << 20;
+/// Table header lines longer than this are not treated as markdown table headers.
+const MAX_TABLE_HEADER: usize = 4096;
+
+// Every built-in pattern puts the hit in capture group 1. Most are wrapped in a leading
+// and trailing context (`(?:^|[^…])` … `(?:$|[^…])`) instead of `\b`: the context is
+// consumed, so the search restarts at the end of group 1 (see `for_each_hit`), which
+// lets a context character serve both a hit and the next one.
+
+/// 10 digits, or 3-3-4 with one consistent separator (space, hyphen or dot); not inside
+/// a longer digit run.
+const NHS_PATTERN: &str = r"(?:^|[^0-9])([0-9]{10}|[0-9]{3}[ \u{a0}\u{202f}][0-9]{3}[ \u{a0}\u{202f}][0-9]{4}|[0-9]{3}-[0-9]{3}-[0-9]{4}|[0-9]{3}\.[0-9]{3}\.[0-9]{4})(?:$|[^0-9])";
+
+/// Prefix letters (no D F I Q U V; no O second), six digits, suffix A-D.
+/// Unspaced needs the suffix; digits in spaced pairs may drop it. Here and in the NHS,
+/// phone and postcode patterns a space may also be a no-break space (text pasted from
+/// Word or Excel).
+const NI_PATTERN: &str = r"(?i)(?:^|[^\w])([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z](?:[0-9]{6}[ \u{a0}\u{202f}]?[A-D]|[ \u{a0}\u{202f}]?[0-9]{2}[ \u{a0}\u{202f}][0-9]{2}[ \u{a0}\u{202f}][0-9]{2}(?:[ \u{a0}\u{202f}]?[A-D])?|[ \u{a0}\u{202f}][0-9]{6}[ \u{a0}\u{202f}]?[A-D]))(?:$|[^\w])";
+
+const EMAIL_PATTERN: &str = r"(?i)([\w%+\-][\w.%+\-]*@(?:[\w\-]+\.)+[a-z]{2,})";
+
+/// Anything that starts like a UK number (`+44`, `0044`, `(0…)`, `0`) and goes on in
+/// digit groups; `phone_hit_len` then decides whether the groups make a UK number.
+const PHONE_PATTERN: &str = r"(?:^|[^\w+])((?:\+|00)44[ \-\u{a0}\u{202f}]?(?:\(0\)[ \-\u{a0}\u{202f}]?)?[0-9]{1,10}(?:[ \-\u{a0}\u{202f}][0-9]{1,10}){0,3}|\(0[0-9]{2,5}\)[ \-\u{a0}\u{202f}]?[0-9]{1,10}(?:[ \-\u{a0}\u{202f}][0-9]{1,10}){0,2}|0[0-9]{1,10}(?:[ \-\u{a0}\u{202f}][0-9]{1,10}){0,3})(?:$|[^\w])";
+
+/// The outward code of a UK postcode (A9, A99, A9A, AA9, AA99, AA9A).
+const POSTCODE_OUTWARD: &str =
+    "[A-PR-UWYZ](?:[0-9][0-9A-HJKPSTUW]?|[A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)";
+/// The inward code: a digit and two letters (never C I K M O V).
+const POSTCODE_INWARD: &str = "[0-9][ABD-HJLNP-UW-Z]{2}";
+
+const MONTHS: &str = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
+
+/// Words that mark a nearby date as a date of birth. "b." is deliberately absent.
+const DOB_CUE_PATTERN: &str = r"(?i)(?:^|[^\p{L}])(date\s+of\s+birth|birth\s*date|birthday|born|d\.?o\.?b\.?|d/o/b)(?:$|[^\p{L}])";
+
+/// A compiled personal-data scanner. Build it once per build and reuse it for every page.
+#[derive(Debug, Clone)]
+pub struct Scanner {
+    nhs: Regex,
+    ni: Regex,
+    email: Regex,
+    phone: Regex,
+    postcode_spaced: Regex,
+    postcode_tight: Regex,
+    date: Regex,
+    dob_cue: Regex,
+    deny: Vec<Regex>,
+    allow: Vec<AllowEntry>,
+}
+
+#[derive(Debug, Clone)]
+struct AllowEntry {
+    /// The entry, trimmed and lower-cased, for the whole-hit comparison.
+    folded: String,
+    /// The entry as a case-insensitive literal, for finding its occurrences in a text.
+    pattern: Regex,
+}
+
+fn builtin(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("built-in scan pattern compiles")
+}
+
+fn user_pattern(pattern: &str) -> Regex {
+    RegexBuilder::new(pattern)
+        .size_limit(USER_PATTERN_LIMIT)
+        .build()
+        .expect("an escaped literal pattern compiles")
+}
+
+/// A regex fragment matching `term` literally, except that any run of whitespace matches
+/// any run of whitespace (a name broken across a line) and straight and curly
+/// apostrophes match each other.
+fn literal_pattern(term: &str) -> String {
+    let mut out = String::with_capacity(term.len() * 2);
+    let mut in_space = false;
+    for c in term.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                out.push_str(r"\s+");
+            }
+            in_space = true;
+            continue;
+        }
+        in_space = false;
+        match c {
+            '\'' | '\u{2019}' | '\u{2018}' => out.push_str("['\u{2018}\u{2019}]"),
+            _ => out.push_str(&regex::escape(c.encode_utf8(&mut [0; 4]))),
+        }
+    }
+    out
+}
+
+impl Scanner {
+    /// `allow`: strings that may appear (e.g. the partnership's contact address), matched
+    /// case-insensitively against the whole hit; a hit lying wholly inside an occurrence
+    /// of an allowed string is dropped too.
+    /// `deny`: terms from the partnership's deny file (names of children in its reviews,
+    /// schools, streets), matched case-insensitively on word boundaries.
+    pub fn new(allow: &[String], deny: &[String]) -> Scanner {
+        let postcode_spaced = format!(
+            r"(?i)(?:^|[^\w])({POSTCODE_OUTWARD}[ \u{{a0}}\u{{202f}}]{POSTCODE_INWARD})(?:$|[^\w])"
+        );
+        let postcode_tight =
+            format!(r"(?:^|[^\w])({POSTCODE_OUTWARD}{POSTCODE_INWARD})(?:$|[^\w])");
+        let date = format!(
+            r"(?i)(?:^|[^0-9])([0-9]{{4}}[\-/.][0-9]{{1,2}}[\-/.][0-9]{{1,2}}|[0-9]{{1,2}}[\-/.][0-9]{{1,2}}[\-/.](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{1,2}}(?:st|nd|rd|th)?(?:\s{{1,3}}of)?(?:\s{{1,3}}|-)(?:{MONTHS})\.?,?(?:\s{{1,3}}|-)(?:[0-9]{{4}}|[0-9]{{2}})|(?:{MONTHS})\.?\s{{1,3}}[0-9]{{1,2}}(?:st|nd|rd|th)?,?\s{{1,3}}[0-9]{{4}})(?:$|[^0-9])"
+        );
+
+        let mut terms: Vec<&str> = deny
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        // Longest first, so that "Kai Smith" is preferred to "Kai" at the same place.
+        terms.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        terms.dedup();
+        let deny = terms
+            .chunks(DENY_CHUNK)
+            .map(|chunk| {
+                let alternatives: Vec<String> = chunk.iter().map(|t| literal_pattern(t)).collect();
+                user_pattern(&format!(
+                    r"(?i)(?:^|[^\w])({})(?:$|[^\w])",
+                    alternatives.join("|")
+                ))
+            })
+            .collect();
+
+        let allow = allow
+            .iter()
+            .map(|a| a.trim())
+            .filter(|a| !a.is_empty())
+            .map(|a| AllowEntry {
+                folded: a.to_lowercase(),
+                pattern: user_pattern(&format!("(?i){}", literal_pattern(a))),
+            })
+            .collect();
+
+        Scanner {
+            nhs: builtin(NHS_PATTERN),
+            ni: builtin(NI_PATTERN),
+            email: builtin(EMAIL_PATTERN),
+            phone: builtin(PHONE_PATTERN),
+            postcode_spaced: builtin(&postcode_spaced),
+            postcode_tight: builtin(&postcode_tight),
+            date: builtin(&date),
+            dob_cue: builtin(DOB_CUE_PATTERN),
+            deny,
+            allow,
+        }
+    }
+
+    /// All findings in `text`, sorted by start, not overlapping (when two overlap, the
+    /// more specific kind, earlier in [`DataKind`], is kept).
+    pub fn scan(&self, text: &str) -> Vec<Finding> {
+        let mut found = Vec::new();
+        let mut push = |kind: DataKind, (start, end): (usize, usize)| {
+            found.push(Finding { kind, start, end });
+        };
+
+        for_each_hit(
+            &self.nhs,
+            text,
+            |s, e| nhs_checksum_ok(&text[s..e]).then_some((s, e)),
+            |r| push(DataKind::NhsNumber, r),
+        );
+
+        for_each_hit(
+            &self.ni,
+            text,
+            |s, e| ni_prefix_ok(&text[s..e]).then_some((s, e)),
+            |r| push(DataKind::NiNumber, r),
+        );
+
+        for r in self.dates_of_birth(text) {
+            push(DataKind::DateOfBirth, r);
+        }
+
+        for m in self.email.find_iter(text) {
+            push(DataKind::Email, (m.start(), m.end()));
+        }
+
+        for_each_hit(
+            &self.phone,
+            text,
+            |s, e| {
+                if !phone_prefix_ok(text, s) {
+                    return None;
+                }
+                phone_hit_len(&text[s..e]).map(|len| (s, s + len))
+            },
+            |r| push(DataKind::Phone, r),
+        );
+
+        for_each_hit(
+            &self.postcode_spaced,
+            text,
+            |s, e| (!is_lowercase_ordinal_tail(&text[s..e])).then_some((s, e)),
+            |r| push(DataKind::Postcode, r),
+        );
+        for_each_hit(
+            &self.postcode_tight,
+            text,
+            |s, e| Some((s, e)),
+            |r| push(DataKind::Postcode, r),
+        );
+
+        for re in &self.deny {
+            for_each_hit(
+                re,
+                text,
+                |s, e| Some((s, e)),
+                |r| push(DataKind::DenyListed, r),
+            );
+        }
+
+        if !self.allow.is_empty() && !found.is_empty() {
+            found = self.drop_allowed(text, found);
+        }
+        resolve_overlaps(found)
+    }
+
+    /// Drop findings equal to an allow entry, or lying inside an occurrence of one.
+    fn drop_allowed(&self, text: &str, found: Vec<Finding>) -> Vec<Finding> {
+        let mut spans: Vec<(usize, usize)> = self
+            .allow
+            .iter()
+            .flat_map(|a| a.pattern.find_iter(text).map(|m| (m.start(), m.end())))
+            .collect();
+        spans.sort_unstable();
+        // reach[i]: the furthest end among spans[..=i].
+        let reach: Vec<usize> = spans
+            .iter()
+            .scan(0, |far, &(_, e)| {
+                *far = (*far).max(e);
+                Some(*far)
+            })
+            .collect();
+        found
+            .into_iter()
+            .filter(|f| {
+                let hit = text[f.start..f.end].to_lowercase();
+                if self.allow.iter().any(|a| a.folded == hit) {
+                    return false;
+                }
+                let n = spans.partition_point(|&(s, _)| s <= f.start);
+                !(n > 0 && reach[n - 1] >= f.end)
+            })
+            .collect()
+    }
+
+    /// Dates that a birth cue points at: the nearest date after a cue (within
+    /// `DOB_AFTER_CUE` characters, same paragraph and sentence) or before it (within
+    /// `DOB_BEFORE_CUE`, nothing but spaces and brackets between), whichever is closer;
+    /// and every date in a markdown table column whose header is a cue.
+    fn dates_of_birth(&self, text: &str) -> Vec<(usize, usize)> {
+        let mut dates = Vec::new();
+        for_each_hit(
+            &self.date,
+            text,
+            |s, e| date_ok(text, s, e).then_some((s, e)),
+            |r| dates.push(r),
+        );
+        if dates.is_empty() {
+            return dates;
+        }
+        let mut cues = Vec::new();
+        for_each_hit(&self.dob_cue, text, |s, e| Some((s, e)), |r| cues.push(r));
+        if cues.is_empty() {
+            return Vec::new();
+        }
+
+        let mut flagged = vec![false; dates.len()];
+        for &(cue_start, cue_end) in &cues {
+            // Dates never overlap one another, so they are sorted by end as well as start.
+            let i = dates.partition_point(|&(s, _)| s < cue_end);
+            let after = dates
+                .get(i)
+                .and_then(|&(s, _)| gap_after_cue(&text[cue_end..s]))
+                .map(|gap| (gap, i));
+            let j = dates.partition_point(|&(_, e)| e <= cue_start);
+            let before = j
+                .checked_sub(1)
+                .and_then(|j| gap_before_cue(&text[dates[j].1..cue_start]).map(|gap| (gap, j)));
+            let pick = match (after, before) {
+                (Some((ga, ia)), Some((gb, ib))) => Some(if gb < ga { ib } else { ia }),
+                (Some((_, i)), None) | (None, Some((_, i))) => Some(i),
+                (None, None) => None,
+            };
+            if let Some(k) = pick {
+                flagged[k] = true;
+            }
+        }
+        flag_table_columns(text, &cues, &dates, &mut flagged);
+
+        dates
+            .into_iter()
+            .zip(flagged)
+            .filter_map(|(d, f)| f.then_some(d))
+            .collect()
+    }
+}
+
+/// Run `re` over `text`; for each match hand group 1 to `check`, and each range it
+/// accepts to `emit`. The next search starts where group 1 ended, so a consumed context
+/// character can also open the next hit.
+fn for_each_hit(
+    re: &Regex,
+    text: &str,
+    mut check: impl FnMut(usize, usize) -> Option<(usize, usize)>,
+    mut emit: impl FnMut((usize, usize)),
+) {
+    let mut locs = re.capture_locations();
+    let mut pos = 0;
+    while pos <= text.len() {
+        let Some(whole) = re.captures_read_at(&mut locs, text, pos) else {
+            break;
+        };
+        let (s, e) = locs.get(1).unwrap_or((whole.start(), whole.end()));
+        let mut next = e;
+        if let Some((hs, he)) = check(s, e)
+            && he > hs
+        {
+            emit((hs, he));
+            next = he;
+        }
+        if next <= pos {
+            // An empty hit at `pos`: step over one char to make progress.
+            next = pos + text[pos..].chars().next().map_or(1, char::len_utf8);
+        }
+        pos = next;
+    }
+}
+
+/// Keep the most specific finding where findings overlap; return them sorted by start.
+fn resolve_overlaps(mut found: Vec<Finding>) -> Vec<Finding> {
+    found.sort_by(|a, b| {
+        a.kind
+            .cmp(&b.kind)
+            .then(a.start.cmp(&b.start))
+            .then(b.end.cmp(&a.end))
+    });
+    // Accepted ranges, start -> end; they never overlap, so they are sorted by end too.
+    let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut kept = Vec::with_capacity(found.len());
+    for f in found {
+        let clash = taken
+            .range(..f.end)
+            .next_back()
+            .is_some_and(|(_, &end)| end > f.start);
+        if !clash {
+            taken.insert(f.start, f.end);
+            kept.push(f);
+        }
+    }
+    kept.sort_by_key(|f| (f.start, f.end));
+    kept
+}
+
+/// The NHS modulus-11 check: weights 10..2 on the first nine digits, check digit
+/// 11 - (sum mod 11), where 11 means 0 and 10 means the number is invalid.
+fn nhs_checksum_ok(hit: &str) -> bool {
+    let digits: Vec<u32> = hit.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() != 10 {
+        return false;
+    }
+    let sum: u32 = digits[..9]
+        .iter()
+        .zip((2..=10).rev())
+        .map(|(d, w)| d * w)
+        .sum();
+    match 11 - sum % 11 {
+        11 => digits[9] == 0,
+        10 => false,
+        check => digits[9] == check,
+    }
+}
+
+/// Prefixes never issued as National Insurance numbers (beyond the letter rules the
+/// pattern already applies).
+fn ni_prefix_ok(hit: &str) -> bool {
+    let prefix = hit.get(..2).unwrap_or("").to_ascii_uppercase();
+    !matches!(
+        prefix.as_str(),
+        "BG" | "GB" | "KN" | "NK" | "NT" | "TN" | "ZZ"
+    )
+}
+
+fn char_before(text: &str, i: usize) -> Option<char> {
+    text[..i].chars().next_back()
+}
+
+/// A phone number does not continue an identifier: `REF-0161…`, `v1.0…`, `2024/0…`.
+fn phone_prefix_ok(text: &str, start: usize) -> bool {
+    match char_before(text, start) {
+        Some(c @ ('-' | '/' | '.')) => {
+            !char_before(text, start - c.len_utf8()).is_some_and(char::is_alphanumeric)
+        }
+        _ => true,
+    }
+}
+
+/// If `hit` (digit groups after a UK prefix) begins with a UK phone number, the byte
+/// length of that number. The national form (0 + 9 or 10 digits) must start 01, 02, 03,
+/// 05, 07, 08 or 09 (10 digits only for 01, 05, 08), and be written as one run or as
+/// at most three groups: an area code of 3 to 6 digits, then groups of 3 or more.
+fn phone_hit_len(hit: &str) -> Option<usize> {
+    let b = hit.as_bytes();
+    let mut i = 0;
+    let international = if hit.starts_with("+44") {
+        i = 3;
+        true
+    } else if hit.starts_with("0044") {
+        i = 4;
+        true
+    } else {
+        false
+    };
+    if international {
+        i += separator_len(&hit[i..]);
+        if hit[i..].starts_with("(0)") {
+            i += 3;
+            i += separator_len(&hit[i..]);
+        }
+    }
+    // (digits of the group, byte offset in `hit` just past the group)
+    let mut groups: Vec<(&str, usize)> = Vec::new();
+    loop {
+        let bracketed = b.get(i) == Some(&b'(');
+        if bracketed {
+            i += 1;
+        }
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            break;
+        }
+        groups.push((&hit[start..i], i));
+        if bracketed {
+            if b.get(i) != Some(&b')') {
+                break;
+            }
+            i += 1;
+            groups.last_mut().expect("just pushed").1 = i;
+        }
+        let sep = separator_len(&hit[i..]);
+        if sep > 0
+            && b.get(i + sep)
+                .is_some_and(|c| c.is_ascii_digit() || *c == b'(')
+        {
+            i += sep;
+        } else if b.get(i).is_some_and(u8::is_ascii_digit) {
+            // ")0161"-style joins: treat as the same number, next group.
+            continue;
+        } else {
+            break;
+        }
+    }
+    let first = groups.first()?.0;
+    let trunk = international && !first.starts_with('0');
+    let mut national = String::with_capacity(12);
+    if trunk {
+        national.push('0');
+    }
+    let mut lens = Vec::with_capacity(groups.len());
+    for (k, (digits, _)) in groups.iter().enumerate() {
+        national.push_str(digits);
+        lens.push(digits.len() + usize::from(k == 0 && trunk));
+    }
+    let nb = national.as_bytes();
+    for k in (1..=groups.len().min(3)).rev() {
+        let total: usize = lens[..k].iter().sum();
+        if total > nb.len() || nb[0] != b'0' {
+            continue;
+        }
+        let second = nb.get(1).copied().unwrap_or(b'0');
+        let length_ok = total == 11 || (total == 10 && matches!(second, b'1' | b'5' | b'8'));
+        let range_ok = matches!(second, b'1' | b'2' | b'3' | b'5' | b'7' | b'8' | b'9');
+        let grouping_ok =
+            k == 1 || ((3..=6).contains(&lens[0]) && lens[1..k].iter().all(|&l| l >= 3));
+        if length_ok && range_ok && grouping_ok {
+            return Some(groups[k - 1].1);
+        }
+    }
+    None
+}
+
+/// The byte length of the digit-group separator (space, hyphen, no-break space or
+/// narrow no-break space) at the start of `rest`, or 0.
+fn separator_len(rest: &str) -> usize {
+    match rest.chars().next() {
+        Some(c @ (' ' | '-' | '\u{a0}' | '\u{202f}')) => c.len_utf8(),
+        _ => 0,
+    }
+}
+
+/// "y6 1st", "e1 2nd": a lower-case inward code that is an ordinal is prose, not a postcode.
+fn is_lowercase_ordinal_tail(hit: &str) -> bool {
+    let tail = hit.get(hit.len().saturating_sub(3)..).unwrap_or("");
+    let b = tail.as_bytes();
+    if b.len() != 3 || !b[1].is_ascii_lowercase() || !b[2].is_ascii_lowercase() {
+        return false;
+    }
+    let suffix = &tail[1..];
+    match b[0] {
+        b'1' => suffix == "st",
+        b'2' => suffix == "nd",
+        b'3' => suffix == "rd",
+        _ => suffix == "th",
+    }
+}
+
+/// Whether a date hit is a plausible calendar date (and a month name is a word).
+fn date_ok(text: &str, s: usize, e: usize) -> bool {
+    let hit = &text[s..e];
+    let numbers: Vec<u32> = hit
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    let first = hit.as_bytes()[0];
+    if first.is_ascii_alphabetic() {
+        // "March 12, 2019": the month must start a word.
+        if char_before(text, s).is_some_and(char::is_alphanumeric) {
+            return false;
+        }
+        return numbers.first().is_some_and(|d| (1..=31).contains(d));
+    }
+    match numbers.as_slice() {
+        [y, m, d] if hit.as_bytes().get(4).is_some_and(|c| !c.is_ascii_digit()) && *y >= 1000 => {
+            (1..=12).contains(m) && (1..=31).contains(d)
+        }
+        [a, b, _] => {
+            let day_month = (1..=31).contains(a) && (1..=12).contains(b);
+            let month_day = (1..=12).contains(a) && (1..=31).contains(b);
+            day_month || month_day
+        }
+        // "12 March 2019": only the day and the year are digits.
+        [d, _] => (1..=31).contains(d),
+        _ => false,
+    }
+}
+
+/// The length in chars of the text between a cue and a date after it, if the date is
+/// close enough and in the same sentence and paragraph.
+fn gap_after_cue(gap: &str) -> Option<usize> {
+    if gap.len() > DOB_AFTER_CUE * 4 {
+        return None;
+    }
+    let n = gap.chars().count();
+    (n <= DOB_AFTER_CUE && !has_blank_line(gap) && !ends_sentence(gap)).then_some(n)
+}
+
+/// The length in chars of the text between a date and a cue after it, if only a short
+/// run of spaces, brackets, dashes or commas separates them.
+fn gap_before_cue(gap: &str) -> Option<usize> {
+    if gap.len() > DOB_BEFORE_CUE * 4 {
+        return None;
+    }
+    let n = gap.chars().count();
+    let broken = gap.contains(['.', ';', '!', '?', '\n']);
+    (n <= DOB_BEFORE_CUE && !broken).then_some(n)
+}
+
+fn has_blank_line(gap: &str) -> bool {
+    let lines: Vec<&str> = gap.split('\n').collect();
+    lines.len() > 2
+        && lines[1..lines.len() - 1]
+            .iter()
+            .any(|l| l.trim().is_empty())
+}
+
+/// A sentence ends inside `gap`: '!' or '?', or a '.' after a word of 4 or more
+/// characters ("Leeds.", not "St." or "Mrs."), followed by whitespace and a capital.
+fn ends_sentence(gap: &str) -> bool {
+    let chars: Vec<char> = gap.chars().collect();
+    chars.iter().enumerate().any(|(i, &c)| {
+        if !matches!(c, '.' | '!' | '?') {
+            return false;
+        }
+        let word = chars[..i]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_alphanumeric())
+            .count();
+        let rest = &chars[i + 1..];
+        let spaces = rest.iter().take_while(|c| c.is_whitespace()).count();
+        spaces > 0 && rest.get(spaces).is_some_and(|c| c.is_uppercase()) && (c != '.' || word >= 4)
+    })
+}
+
+fn is_table_separator(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with('|')
+        && t.contains('-')
+        && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+}
+
+/// Markdown tables: a cue in a header cell marks every date in that column of the body.
+fn flag_table_columns(
+    text: &str,
+    cues: &[(usize, usize)],
+    dates: &[(usize, usize)],
+    flagged: &mut [bool],
+) {
+    let newlines: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
+    let line_of = |pos: usize| -> (usize, usize) {
+        let k = newlines.partition_point(|&n| n < pos);
+        let start = if k == 0 { 0 } else { newlines[k - 1] + 1 };
+        let end = newlines.get(k).copied().unwrap_or(text.len());
+        (start, end)
+    };
+    // header line start -> (end of the separator line, columns whose header is a cue)
+    let mut headers: BTreeMap<usize, (usize, Vec<usize>)> = BTreeMap::new();
+    for &(cue_start, _) in cues {
+        let (ls, le) = line_of(cue_start);
+        if le - ls > MAX_TABLE_HEADER
+            || le >= text.len()
+            || !text[ls..le].trim_start().starts_with('|')
+        {
+            continue;
+        }
+        let (ss, se) = line_of(le + 1);
+        if !is_table_separator(&text[ss..se]) {
+            continue;
+        }
+        let col = text[ls..cue_start].matches('|').count();
+        headers
+            .entry(ls)
+            .or_insert_with(|| (se, Vec::new()))
+            .1
+            .push(col);
+    }
+    let headers: Vec<(usize, usize, Vec<usize>)> = headers
+        .into_iter()
+        .map(|(ls, (sep_end, cols))| (ls, sep_end, cols))
+        .collect();
+    for (h, (_, sep_end, cols)) in headers.iter().enumerate() {
+        // A body ends at the first line that is not a table row, or at the next header,
+        // so every line is looked at for one header at most.
+        let limit = headers.get(h + 1).map_or(text.len(), |next| next.0);
+        let mut pos = sep_end + 1;
+        while pos < limit {
+            let (ls, le) = line_of(pos);
+            if !text[ls..le].trim_start().starts_with('|') {
+                break;
+            }
+            let mut counted_to = ls;
+            let mut col = 0;
+            let first = dates.partition_point(|&(s, _)| s < ls);
+            for (k, &(ds, de)) in dates.iter().enumerate().skip(first) {
+                if de > le {
+                    break;
+                }
+                col += text[counted_to..ds].matches('|').count();
+                counted_to = ds;
+                if cols.contains(&col) {
+                    flagged[k] = true;
+                }
+            }
+            pos = le + 1;
+        }
+    }
+}
+
+/// Mask a value for messages: keep the first 2 and last 1 visible chars at most, and
+/// never more than a third of the value, e.g. "94•••••••9"; the rest become '•'. The
+/// result always hides at least one char, so it never echoes the whole value.
+pub fn mask(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let n = chars.len();
+    let visible = (n / 3).min(3);
+    let head = visible.min(2);
+    let tail = visible - head;
+    let hidden = (n - head - tail).max(1);
+    let mut out = String::with_capacity(head + hidden * 3 + tail);
+    out.extend(&chars[..head]);
+    out.extend(std::iter::repeat_n('•', hidden));
+    out.extend(&chars[n - tail..]);
+    out
+}
+
+#[cfg(test)]
+mod tests;

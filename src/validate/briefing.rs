@@ -1,0 +1,35 @@
+//! briefings/*.md: front matter of learning briefings.
+
+use super::common::*;
+use crate::diag::Diagnostics;
+use crate::load::RawBriefing;
+use crate::model::*;
+
+pub(super) fn briefings(raw: &[RawBriefing], diags: &mut Diagnostics) -> Vec<Briefing> {
+    let mut out = Vec::new();
+    for b in raw {
+        let file = &b.file;
+        if !is_valid_id(&b.slug) {
+            diags
+                .path_error(&file.display, format!("briefing file name `{}` cannot be used in a web address", b.slug))
+                .with_help("name briefings with lowercase letters, digits and hyphens, e.g. `learning-from-2025-26.md`");
+            continue;
+        }
+        let Some(front) = &b.front else { continue };
+        let date = date(file, &front.date, diags);
+        let audience = text_enum::<Audience>(file, &front.audience, "audience", diags);
+        if let (Some(date), Some(audience)) = (date, audience) {
+            out.push(Briefing {
+                slug: b.slug.clone(),
+                title: non_empty(file, &front.title, "title", diags),
+                date,
+                audience,
+                summary: front.summary.get_ref().trim().to_string(),
+                body: file.text[b.body_start..].to_string(),
+                loc: file.loc(0),
+                body_line: file.line_col(b.body_start).0,
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,143 @@
+//! Checks every input kind shares: ids, fixed words, dates, empty text, duplicates.
+
+use crate::diag::Diagnostics;
+use crate::load::raw::S;
+use crate::model::*;
+use crate::source::SourceFile;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+pub(super) type F = Arc<SourceFile>;
+
+/// Lowercase letters, digits and single hyphens: safe as a file name and a URL segment.
+pub fn is_valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// Action ids may use capitals (`A01`) but are otherwise as safe as other ids.
+pub(super) fn is_valid_action_id(s: &str) -> bool {
+    is_valid_id(&s.to_ascii_lowercase())
+}
+
+pub(super) fn check_id(file: &F, id: &S<String>, what: &str, diags: &mut Diagnostics) -> bool {
+    let ok = is_valid_id(id.get_ref());
+    if !ok {
+        diags
+            .error(
+                file,
+                id.span(),
+                format!("{what} id `{}` is not valid", id.get_ref()),
+            )
+            .with_help(
+                "ids use lowercase letters, digits and single hyphens, e.g. `extra-familial-harm`",
+            );
+    }
+    ok
+}
+
+pub(super) fn text_enum<E: TextEnum>(
+    file: &F,
+    value: &S<String>,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<E> {
+    let parsed = E::parse_text(value.get_ref());
+    if parsed.is_none() {
+        diags
+            .error(
+                file,
+                value.span(),
+                format!("unknown {what} `{}`", value.get_ref()),
+            )
+            .with_help(format!("expected one of {}", E::expected_text()));
+    }
+    parsed
+}
+
+pub(super) fn date(
+    file: &F,
+    value: &S<toml::value::Datetime>,
+    diags: &mut Diagnostics,
+) -> Option<Date> {
+    let dt = value.get_ref();
+    match (dt.date, dt.time, dt.offset) {
+        (Some(d), None, None) => Some(Date {
+            year: d.year,
+            month: d.month,
+            day: d.day,
+        }),
+        _ => {
+            diags
+                .error(
+                    file,
+                    value.span(),
+                    format!("expected a date without a time, found `{dt}`"),
+                )
+                .with_help("write dates as 2025-11-28");
+            None
+        }
+    }
+}
+
+pub(super) fn non_empty(
+    file: &F,
+    value: &S<String>,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> String {
+    if value.get_ref().trim().is_empty() {
+        diags.error(file, value.span(), format!("{what} is empty"));
+    }
+    value.get_ref().trim().to_string()
+}
+
+pub(super) fn text(value: &Option<S<String>>) -> Option<String> {
+    value
+        .as_ref()
+        .map(|v| v.get_ref().trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// Reports repeated ids among `items`, pointing at the second and later uses.
+pub(super) fn duplicates<'a>(
+    file: &F,
+    items: impl IntoIterator<Item = &'a S<String>>,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> BTreeSet<String> {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut dups = BTreeSet::new();
+    for id in items {
+        if let Some(first) = seen.get(id.get_ref().as_str()) {
+            let (line, _) = file.line_col(*first);
+            diags
+                .error(
+                    file,
+                    id.span(),
+                    format!("duplicate {what} id `{}`", id.get_ref()),
+                )
+                .with_help(format!("it is first used on line {line}"));
+            dups.insert(id.get_ref().clone());
+        } else {
+            seen.insert(id.get_ref(), id.span().start);
+        }
+    }
+    dups
+}
+
+/// A framework, checked on its own (ids, scale, themes, questions).
+
+pub(super) fn describe(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => format!("the text \"{s}\""),
+        toml::Value::Float(f) => format!("the number {f}"),
+        other => format!("a {}", other.type_str()),
+    }
+}

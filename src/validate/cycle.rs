@@ -1,0 +1,288 @@
+//! cycles/<id>/: the cycle, its scope, the agencies' returns and moderation.
+
+use super::common::*;
+use super::metrics::check_period;
+use crate::diag::{Diagnostics, suggest};
+use crate::load::raw::*;
+use crate::load::{RawAudit, RawCycle};
+use crate::model::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub(super) fn rating(
+    file: &F,
+    value: &S<toml::Value>,
+    fw: &Framework,
+    diags: &mut Diagnostics,
+) -> Option<Rating> {
+    let scale = || {
+        format!(
+            "use a value from the scale ({}) or \"n/a\"",
+            fw.scale
+                .iter()
+                .map(|s| format!("{} {}", s.value, s.label))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    match value.get_ref() {
+        toml::Value::Integer(v) => {
+            if fw.scale.iter().any(|s| i64::from(s.value) == *v) {
+                Some(Rating::Value(*v as u32))
+            } else {
+                diags
+                    .error(
+                        file,
+                        value.span(),
+                        format!(
+                            "rating {v} is not on the scale of `{}` ({} to {})",
+                            fw.id,
+                            fw.bottom(),
+                            fw.top()
+                        ),
+                    )
+                    .with_help(scale());
+                None
+            }
+        }
+        toml::Value::String(s) if s.trim().eq_ignore_ascii_case("n/a") => {
+            Some(Rating::NotApplicable)
+        }
+        other => {
+            diags
+                .error(
+                    file,
+                    value.span(),
+                    format!(
+                        "rating must be a whole number on the scale or \"n/a\", found {}",
+                        describe(other)
+                    ),
+                )
+                .with_help(scale());
+            None
+        }
+    }
+}
+
+/// What a cycle asks: empty lists mean every theme, level or agency.
+pub(super) struct Scope {
+    pub(super) themes: Vec<String>,
+    pub(super) levels: Vec<Level>,
+    pub(super) agencies: Vec<String>,
+    /// False when the scope itself has errors: then out-of-scope warnings would mislead.
+    pub(super) valid: bool,
+}
+
+impl Scope {
+    /// Whether the cycle asks this question.
+    pub(super) fn asks(&self, q: &Question) -> bool {
+        (self.themes.is_empty() || self.themes.contains(&q.theme))
+            && (self.levels.is_empty() || self.levels.contains(&q.level))
+    }
+
+    /// Whether the agency takes part in the cycle.
+    pub(super) fn includes(&self, agency: &str) -> bool {
+        self.agencies.is_empty() || self.agencies.iter().any(|a| a == agency)
+    }
+}
+
+pub(super) fn cycles(
+    raw: &RawAudit,
+    partnership: &Partnership,
+    frameworks: &BTreeMap<String, Framework>,
+    all: &BTreeMap<String, (Framework, F)>,
+    broken: &BTreeSet<String>,
+    diags: &mut Diagnostics,
+) -> Vec<Cycle> {
+    let mut out: Vec<Cycle> = Vec::new();
+    for rc in &raw.cycles {
+        if !is_valid_id(&rc.id) {
+            diags
+                .path_error(
+                    &rc.display_dir,
+                    format!("cycle folder name `{}` is not a valid id", rc.id),
+                )
+                .with_help(
+                    "name cycle folders so they sort in time order, e.g. `2025-26` or `2025-q3`",
+                );
+            continue;
+        }
+        if let Some(c) = cycle(rc, partnership, frameworks, all, broken, diags) {
+            out.push(c);
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    // Cycle ids must sort in time order: the latest cycle is the default everywhere.
+    for pair in out.windows(2) {
+        if pair[1].opened < pair[0].opened
+            && let Some(rc) = raw.cycles.iter().find(|c| c.id == pair[1].id)
+            && let Some(cf) = &rc.cycle
+        {
+            diags
+                .error(
+                    &cf.file,
+                    cf.value.opened.span(),
+                    format!(
+                        "cycle `{}` sorts after `{}` but opened before it ({} < {})",
+                        pair[1].id, pair[0].id, pair[1].opened, pair[0].opened
+                    ),
+                )
+                .with_help("cycle folder names must sort in time order, e.g. `2024-25`, `2025-26`");
+        }
+    }
+    out
+}
+
+pub(super) fn cycle(
+    rc: &RawCycle,
+    partnership: &Partnership,
+    frameworks: &BTreeMap<String, Framework>,
+    all: &BTreeMap<String, (Framework, F)>,
+    broken: &BTreeSet<String>,
+    diags: &mut Diagnostics,
+) -> Option<Cycle> {
+    let cf = rc.cycle.as_ref()?;
+    let file = &cf.file;
+    let c = &cf.value;
+    let before = diags.error_count();
+    let method = text_enum::<Method>(file, &c.method, "method", diags);
+    let opened = date(file, &c.opened, diags);
+    let closed = date(file, &c.closed, diags);
+    if let (Some(o), Some(cl)) = (opened, closed)
+        && cl < o
+    {
+        diags.error(
+            file,
+            c.closed.span(),
+            format!("the cycle closes ({cl}) before it opens ({o})"),
+        );
+    }
+    check_period(file, &c.period, diags);
+    let fw_id = c.framework.get_ref();
+    let Some(fw) = frameworks.get(fw_id) else {
+        if broken.contains(fw_id) {
+            // The bank's own errors are reported; its cycles cannot be checked until it is fixed.
+            return None;
+        }
+        let d = diags.error(
+            file,
+            c.framework.span(),
+            format!("unknown framework `{fw_id}`"),
+        );
+        match suggest(fw_id, all.keys().map(String::as_str)) {
+            Some(s) => d.with_help(s),
+            None => d.with_help(
+                "use a bundled id (`panelaudit frameworks`) or the id of a file in frameworks/",
+            ),
+        };
+        return None;
+    };
+    if !partnership.frameworks.contains(fw_id) {
+        diags
+            .warning(
+                file,
+                c.framework.span(),
+                format!("framework `{fw_id}` is not listed in partnership.toml `frameworks`"),
+            )
+            .with_help("add it there so ranking and the site know the partnership uses it");
+    }
+    let mut scope_themes = Vec::new();
+    let mut scope_levels = Vec::new();
+    let mut scope_agencies: Vec<String> = Vec::new();
+    let before_scope = diags.error_count();
+    if let Some(scope) = &c.scope {
+        for t in &scope.themes {
+            if fw.theme(t.get_ref()).is_none() {
+                let d = diags.error(
+                    file,
+                    t.span(),
+                    format!("framework `{fw_id}` has no theme `{}`", t.get_ref()),
+                );
+                if let Some(s) = suggest(t.get_ref(), fw.themes.iter().map(|t| t.id.as_str())) {
+                    d.with_help(s);
+                }
+            }
+            scope_themes.push(t.get_ref().clone());
+        }
+        for a in &scope.agencies {
+            if partnership.agencies.iter().all(|x| &x.id != a.get_ref()) {
+                let d = diags.error(file, a.span(), format!("unknown agency `{}`", a.get_ref()));
+                match suggest(
+                    a.get_ref(),
+                    partnership.agencies.iter().map(|x| x.id.as_str()),
+                ) {
+                    Some(s) => d.with_help(s),
+                    None => d.with_help("agencies are listed in partnership.toml"),
+                };
+            }
+            scope_agencies.push(a.get_ref().clone());
+        }
+        for l in &scope.levels {
+            if let Some(level) = text_enum::<Level>(file, l, "level", diags) {
+                scope_levels.push(level);
+            }
+        }
+    }
+    let scope = Scope {
+        themes: scope_themes,
+        levels: scope_levels,
+        agencies: scope_agencies,
+        valid: diags.error_count() == before_scope,
+    };
+
+    let mut responses: Vec<Response> = Vec::new();
+    let mut seen_agencies: BTreeMap<String, String> = BTreeMap::new();
+    for (stem, rf) in &rc.responses {
+        if let Some(r) = super::response::response(
+            stem,
+            rf,
+            partnership,
+            fw,
+            &scope,
+            (opened, closed),
+            &mut seen_agencies,
+            diags,
+        ) {
+            responses.push(r);
+        }
+    }
+    responses.sort_by(|a, b| a.agency.cmp(&b.agency));
+    for a in &partnership.agencies {
+        let asked = scope.includes(&a.id);
+        // A return that exists but could not be read has its own error already.
+        let asked = asked && !rc.unreadable.contains(&a.id);
+        if asked
+            && !responses.iter().any(|r| r.agency == a.id)
+            && !seen_agencies.contains_key(&a.id)
+        {
+            diags
+                .path_warning(
+                    format!("{}/responses", rc.display_dir),
+                    format!("no return from `{}` ({})", a.id, a.name),
+                )
+                .with_help("its questions count as unanswered");
+        }
+    }
+
+    let moderation = rc
+        .moderation
+        .as_ref()
+        .map(|m| super::moderation::moderation(m, fw, &scope, diags));
+    if diags.error_count() > before {
+        return None;
+    }
+    Some(Cycle {
+        id: rc.id.clone(),
+        title: non_empty(file, &c.title, "title", diags),
+        period: c.period.get_ref().clone(),
+        method: method?,
+        framework: fw_id.clone(),
+        opened: opened?,
+        closed: closed?,
+        scope_themes: scope.themes,
+        scope_levels: scope.levels,
+        scope_agencies: scope.agencies,
+        responses,
+        moderation,
+        loc: file.loc(c.title.span().start),
+    })
+}

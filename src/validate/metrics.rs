@@ -1,0 +1,276 @@
+//! metrics.toml, metrics.csv and the bundled metric library.
+
+use super::Known;
+use super::common::*;
+use crate::diag::{Diagnostics, suggest};
+use crate::load::raw::*;
+use crate::load::{Parsed, RawAudit};
+use crate::model::*;
+use std::collections::BTreeMap;
+
+pub(super) fn library_entry<'a>(
+    library: Option<&'a Parsed<MetricsFile>>,
+    id: &str,
+) -> Option<&'a MetricEntry> {
+    library?
+        .value
+        .metrics
+        .iter()
+        .map(|m| m.get_ref())
+        .find(|m| m.id.get_ref() == id)
+}
+
+/// Metrics from metrics.toml (inheriting from the library) plus values from metrics.csv.
+pub(super) fn metrics(
+    raw: &RawAudit,
+    library: Option<&Parsed<MetricsFile>>,
+    known: &Known<'_>,
+    diags: &mut Diagnostics,
+) -> Vec<Metric> {
+    let mut out: Vec<Metric> = Vec::new();
+    if let Some(p) = &raw.metrics {
+        let file = &p.file;
+        duplicates(
+            file,
+            p.value.metrics.iter().map(|m| &m.get_ref().id),
+            "metric",
+            diags,
+        );
+        for entry in &p.value.metrics {
+            let span = entry.span();
+            let m = entry.get_ref();
+            if !check_id(file, &m.id, "metric", diags) {
+                continue;
+            }
+            let lib = library_entry(library, m.id.get_ref());
+            let pick = |own: &Option<S<String>>, inherited: Option<&Option<S<String>>>| {
+                text(own).or_else(|| inherited.and_then(text))
+            };
+            let title = pick(&m.title, lib.map(|l| &l.title));
+            let unit = pick(&m.unit, lib.map(|l| &l.unit));
+            let better_text = m.better.as_ref().or(lib.and_then(|l| l.better.as_ref()));
+            let missing: Vec<&str> = [
+                ("title", title.is_none()),
+                ("unit", unit.is_none()),
+                ("better", better_text.is_none()),
+            ]
+            .iter()
+            .filter(|(_, miss)| *miss)
+            .map(|(n, _)| *n)
+            .collect();
+            if !missing.is_empty() {
+                let d = diags.error(
+                    file,
+                    m.id.span(),
+                    format!(
+                        "metric `{}` is not in the metric library, so it needs {}",
+                        m.id.get_ref(),
+                        missing.join(", ")
+                    ),
+                );
+                let lib_ids = library.iter().flat_map(|l| {
+                    l.value
+                        .metrics
+                        .iter()
+                        .map(|x| x.get_ref().id.get_ref().as_str())
+                });
+                if let Some(s) = suggest(m.id.get_ref(), lib_ids) {
+                    d.with_help(s);
+                }
+                continue;
+            }
+            // `better` from the partnership is checked in its file; the library's in its own.
+            let better = match &m.better {
+                Some(b) => text_enum::<Better>(file, b, "direction `better`", diags),
+                None => better_text.and_then(|b| Better::parse(b.get_ref())),
+            };
+            for t in &m.themes {
+                known.check_theme(file, t, diags);
+            }
+            for q in &m.questions {
+                known.check_question(file, q, diags);
+            }
+            let mut values = BTreeMap::new();
+            for (period, v) in &m.values {
+                check_period(file, period, diags);
+                if !plausible(*v.get_ref()) {
+                    diags.error(file, v.span(), IMPLAUSIBLE);
+                }
+                values.insert(period.get_ref().clone(), *v.get_ref());
+            }
+            if let Some(t) = &m.target
+                && !t.get_ref().is_finite()
+            {
+                diags.error(file, t.span(), "a target must be a finite number");
+            }
+            let comparator = m
+                .comparator
+                .as_ref()
+                .map(|c| c.get_ref())
+                .or_else(|| lib.and_then(|l| l.comparator.as_ref().map(|c| c.get_ref())))
+                .map(|c| Comparator {
+                    label: c.label.get_ref().clone(),
+                    value: *c.value.get_ref(),
+                    source: text(&c.source),
+                    url: text(&c.url),
+                });
+            let target = m
+                .target
+                .as_ref()
+                .map(|t| *t.get_ref())
+                .or_else(|| lib.and_then(|l| l.target.as_ref().map(|t| *t.get_ref())));
+            let themes: Vec<String> = if m.themes.is_empty() {
+                lib.map(|l| l.themes.iter().map(|t| t.get_ref().clone()).collect())
+                    .unwrap_or_default()
+            } else {
+                m.themes.iter().map(|t| t.get_ref().clone()).collect()
+            };
+            out.push(Metric {
+                id: m.id.get_ref().clone(),
+                title: title.unwrap_or_default(),
+                definition: text(&m.definition).or_else(|| lib.and_then(|l| text(&l.definition))),
+                unit: unit.unwrap_or_default(),
+                better: better.unwrap_or(Better::Neither),
+                target,
+                comparator,
+                themes,
+                questions: m.questions.iter().map(|q| q.get_ref().clone()).collect(),
+                values,
+                loc: file.loc(span.start),
+            });
+        }
+    }
+    if let Some(file) = &raw.metrics_csv {
+        metrics_csv(file, &mut out, diags);
+    }
+    out
+}
+
+/// No local metric (a rate, a count of children, weeks waited) comes near a trillion: a larger
+/// value is a typing or export mistake, and would print as a wall of digits.
+pub(super) fn plausible(v: f64) -> bool {
+    v.is_finite() && v.abs() < 1e12
+}
+
+pub(super) const IMPLAUSIBLE: &str =
+    "a metric value must be a number below a trillion in size (a typing or export mistake?)";
+
+/// Periods are `2024-25`, `2025-26` or `2025-q3`-like labels that sort in time order.
+pub(super) fn check_period(file: &F, period: &S<String>, diags: &mut Diagnostics) {
+    let p = period.get_ref();
+    let ok = p.len() >= 4
+        && p[..4].bytes().all(|b| b.is_ascii_digit())
+        && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if !ok {
+        diags
+            .error(
+                file,
+                period.span(),
+                format!("period `{p}` should start with a four-digit year, e.g. `2024-25`"),
+            )
+            .with_help("periods sort as text, so they must start with the year");
+    }
+}
+
+pub(super) fn metrics_csv(file: &F, metrics: &mut [Metric], diags: &mut Diagnostics) {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(file.text.as_bytes());
+    let header_ok = reader
+        .headers()
+        .map(|h| h.iter().map(str::trim).collect::<Vec<_>>() == ["metric", "period", "value"])
+        .unwrap_or(false);
+    if !header_ok {
+        diags.error(
+            file,
+            0..file.line_text(1).len(),
+            "metrics.csv must start with the header `metric,period,value`",
+        );
+        return;
+    }
+    let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let at = e.position().map_or(0, |p| p.byte() as usize);
+                diags.error(file, at..at, format!("this row cannot be read as CSV: {e}"));
+                continue;
+            }
+        };
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let row_span = start
+            ..start
+                + file.text[start..]
+                    .find(['\r', '\n'])
+                    .unwrap_or(file.text.len() - start);
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if record.len() != 3 {
+            diags.error(
+                file,
+                row_span,
+                format!(
+                    "expected 3 fields (metric,period,value), found {}",
+                    record.len()
+                ),
+            );
+            continue;
+        }
+        let (id, period, value) = (record[0].trim(), record[1].trim(), record[2].trim());
+        let field_span = |n: usize| {
+            let mut off = start;
+            for (i, f) in record.iter().enumerate() {
+                let pos = file.text[off..].find(f).map_or(off, |p| off + p);
+                if i == n {
+                    return pos..pos + f.len().max(1);
+                }
+                off = pos + f.len();
+            }
+            row_span.clone()
+        };
+        let Some(metric) = metrics.iter_mut().find(|m| m.id == id) else {
+            let d = diags.error(
+                file,
+                field_span(0),
+                format!("unknown metric `{id}`: declare it in metrics.toml first"),
+            );
+            if let Some(s) = suggest(id, metrics.iter().map(|m| m.id.as_str())) {
+                d.with_help(s);
+            }
+            continue;
+        };
+        check_period(file, &S::new(field_span(1), period.to_string()), diags);
+        let Ok(v) = value.parse::<f64>().map_err(|_| ()) else {
+            diags.error(file, field_span(2), format!("`{value}` is not a number"));
+            continue;
+        };
+        if !plausible(v) {
+            diags.error(file, field_span(2), IMPLAUSIBLE);
+            continue;
+        }
+        let key = (id.to_string(), period.to_string());
+        if let Some(line) = seen.get(&key) {
+            diags.error(
+                file,
+                row_span,
+                format!("metric `{id}` has a second value for {period} (first on line {line})"),
+            );
+            continue;
+        }
+        seen.insert(key, file.line_col(start).0);
+        if metric.values.contains_key(period) {
+            diags
+                .error(
+                    file,
+                    row_span,
+                    format!("metric `{id}` already has a value for {period} in metrics.toml"),
+                )
+                .with_help("keep each value in one place");
+            continue;
+        }
+        metric.values.insert(period.to_string(), v);
+    }
+}

@@ -1,0 +1,240 @@
+//! Stage 2: cross-check everything loaded and build the validated `Audit`. Every problem is
+//! collected with its place; nothing stops at the first. One file per input kind; they share
+//! the checks in `common` and the banks in use through [`Known`].
+
+mod actions;
+mod briefing;
+mod common;
+mod cycle;
+mod framework;
+mod metrics;
+mod moderation;
+mod partnership;
+mod response;
+
+use crate::diag::{Diagnostics, suggest};
+use crate::load::RawAudit;
+use crate::load::raw::S;
+use crate::model::*;
+use common::F;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use common::is_valid_id;
+
+/// Checks a metric's question and theme ids against the frameworks in use.
+struct Known<'a> {
+    frameworks: &'a BTreeMap<String, Framework>,
+}
+
+impl Known<'_> {
+    fn question_ids(&self) -> impl Iterator<Item = &str> {
+        self.frameworks
+            .values()
+            .flat_map(|f| f.questions.iter().map(|q| q.id.as_str()))
+    }
+    fn theme_ids(&self) -> impl Iterator<Item = &str> {
+        self.frameworks
+            .values()
+            .flat_map(|f| f.themes.iter().map(|t| t.id.as_str()))
+    }
+    fn has_question(&self, id: &str) -> bool {
+        self.question_ids().any(|q| q == id)
+    }
+    fn has_theme(&self, id: &str) -> bool {
+        self.theme_ids().any(|t| t == id)
+    }
+    fn check_question(&self, file: &F, id: &S<String>, diags: &mut Diagnostics) {
+        if !self.has_question(id.get_ref()) {
+            let d = diags.error(
+                file,
+                id.span(),
+                format!("unknown question `{}`", id.get_ref()),
+            );
+            if let Some(s) = suggest(id.get_ref(), self.question_ids()) {
+                d.with_help(s);
+            } else {
+                d.with_help("questions come from the frameworks listed in partnership.toml");
+            }
+        }
+    }
+    fn check_theme(&self, file: &F, id: &S<String>, diags: &mut Diagnostics) {
+        if !self.has_theme(id.get_ref()) {
+            let d = diags.error(file, id.span(), format!("unknown theme `{}`", id.get_ref()));
+            if let Some(s) = suggest(id.get_ref(), self.theme_ids()) {
+                d.with_help(s);
+            }
+        }
+    }
+}
+
+/// Validates a loaded partnership folder. Returns the audit only when there were no errors.
+pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
+    let errors_before = diags.error_count();
+
+    // Frameworks: bundled, then the partnership's own.
+    let mut all_frameworks: BTreeMap<String, (Framework, F)> = BTreeMap::new();
+    // Ids of local banks that have errors of their own: not reported again as unknown.
+    let mut broken: BTreeSet<String> = BTreeSet::new();
+    for p in &raw.bundled_frameworks {
+        if let Some(fw) = framework::framework(p, true, diags) {
+            all_frameworks.insert(fw.id.clone(), (fw, p.file.clone()));
+        }
+    }
+    for p in &raw.local_frameworks {
+        let id = p.value.id.get_ref();
+        if let Some((existing, _)) = all_frameworks.get(id) {
+            let whose = if existing.bundled {
+                "a bundled question bank"
+            } else {
+                "another file in frameworks/"
+            };
+            diags
+                .error(
+                    &p.file,
+                    p.value.id.span(),
+                    format!("framework id `{id}` is already used by {whose}"),
+                )
+                .with_help("give your copy its own id, e.g. `northmoor-learning`");
+            continue;
+        }
+        match framework::framework(p, false, diags) {
+            Some(fw) => {
+                all_frameworks.insert(fw.id.clone(), (fw, p.file.clone()));
+            }
+            None => {
+                broken.insert(id.clone());
+            }
+        }
+    }
+
+    let partnership = raw
+        .partnership
+        .as_ref()
+        .and_then(|p| partnership::partnership(p, &all_frameworks, &broken, diags));
+    let Some(partnership) = partnership else {
+        // Every other file names agencies and banks that partnership.toml defines.
+        if !raw.cycles.is_empty() || raw.actions.is_some() || raw.metrics.is_some() {
+            diags.path_warning(
+                format!("{}/partnership.toml", raw.display_dir),
+                "the other files were read but not cross-checked: they are checked against partnership.toml once it can be read",
+            );
+        }
+        return None;
+    };
+
+    // The frameworks this audit uses: those listed, and those its cycles name.
+    let mut used: BTreeSet<String> = partnership.frameworks.iter().cloned().collect();
+    for c in &raw.cycles {
+        if let Some(cf) = &c.cycle {
+            let id = cf.value.framework.get_ref();
+            if all_frameworks.contains_key(id) {
+                used.insert(id.clone());
+            }
+        }
+    }
+    let frameworks: BTreeMap<String, Framework> = used
+        .iter()
+        .filter_map(|id| all_frameworks.get(id).map(|(f, _)| (id.clone(), f.clone())))
+        .collect();
+    let known = Known {
+        frameworks: &frameworks,
+    };
+
+    if let Some(p) = &raw.partnership {
+        for (theme, w) in p.value.priority.iter().flat_map(|s| s.theme_weights.iter()) {
+            known.check_theme(&p.file, theme, diags);
+            if !(w.get_ref().is_finite() && *w.get_ref() > 0.0 && *w.get_ref() <= 10.0) {
+                diags.error(
+                    &p.file,
+                    w.span(),
+                    "a theme weight must be a number above 0 and at most 10",
+                );
+            }
+        }
+    }
+
+    // Question banks may name metrics the partnership does not track: a warning, not an error.
+    let library = raw.library.as_ref();
+    let metrics = metrics::metrics(raw, library, &known, diags);
+    for (id, (fw, file)) in &all_frameworks {
+        if !used.contains(id) {
+            continue;
+        }
+        for q in &fw.questions {
+            for m in &q.metrics {
+                let in_library = library.is_some_and(|l| {
+                    l.value
+                        .metrics
+                        .iter()
+                        .any(|e| e.get_ref().id.get_ref() == m)
+                });
+                if !metrics.iter().any(|x| &x.id == m) && !fw.bundled {
+                    let at = file.text.find(&format!("\"{m}\"")).unwrap_or(0);
+                    let msg = if in_library {
+                        format!(
+                            "question `{}` names metric `{m}`, which this partnership does not track in metrics.toml",
+                            q.id
+                        )
+                    } else {
+                        format!(
+                            "question `{}` names metric `{m}`, which is neither in the metric library nor in metrics.toml",
+                            q.id
+                        )
+                    };
+                    diags.warning(file, at..at + m.len() + 2, msg);
+                }
+            }
+        }
+    }
+
+    let actions = actions::actions(raw, &known, diags);
+    let cycles = cycle::cycles(
+        raw,
+        &partnership,
+        &frameworks,
+        &all_frameworks,
+        &broken,
+        diags,
+    );
+    let briefings = briefing::briefings(&raw.briefings, diags);
+    let deny = raw
+        .deny
+        .as_ref()
+        .map(|f| crate::load::deny::parse_deny_list(&f.text))
+        .unwrap_or_default();
+
+    if diags.error_count() > errors_before {
+        return None;
+    }
+    Some(Audit {
+        dir: raw.dir.clone(),
+        folder: raw.folder.clone(),
+        partnership,
+        frameworks,
+        metrics,
+        actions,
+        cycles,
+        briefings,
+        deny,
+        templates: raw.templates.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use common::is_valid_action_id;
+
+    #[test]
+    fn ids_are_lowercase_words_joined_by_single_hyphens() {
+        assert!(is_valid_id("extra-familial-harm"));
+        assert!(is_valid_id("cmh-s-01"));
+        assert!(!is_valid_id("Police"));
+        assert!(!is_valid_id("a--b"));
+        assert!(!is_valid_id("-a"));
+        assert!(!is_valid_id("a b"));
+        assert!(!is_valid_id(""));
+        assert!(is_valid_action_id("A01"));
+        assert!(!is_valid_action_id("A 01"));
+    }
+}

@@ -1,0 +1,64 @@
+//! cycles/<id>/moderation.toml: the moderation panel's ratings and public summaries.
+
+use super::common::*;
+use super::cycle::{Scope, rating};
+use crate::diag::{Diagnostics, suggest};
+use crate::load::Parsed;
+use crate::load::raw::*;
+use crate::model::*;
+use std::collections::BTreeMap;
+
+pub(super) fn moderation(
+    m: &Parsed<ModerationFile>,
+    fw: &Framework,
+    scope: &Scope,
+    diags: &mut Diagnostics,
+) -> Moderation {
+    let file = &m.file;
+    let mut questions = BTreeMap::new();
+    for (qid, entry) in &m.value.questions {
+        let Some(q) = fw.question(qid.get_ref()) else {
+            let d = diags.error(
+                file,
+                qid.span(),
+                format!("framework `{}` has no question `{}`", fw.id, qid.get_ref()),
+            );
+            if let Some(s) = suggest(qid.get_ref(), fw.questions.iter().map(|q| q.id.as_str())) {
+                d.with_help(s);
+            }
+            continue;
+        };
+        if !scope.asks(q) {
+            if scope.valid {
+                diags.warning(
+                    file,
+                    qid.span(),
+                    format!(
+                        "question `{}` is outside this cycle's scope; its moderation is ignored",
+                        q.id
+                    ),
+                );
+            }
+            continue;
+        }
+        let e = entry.get_ref();
+        let rating = e.rating.as_ref().and_then(|r| rating(file, r, fw, diags));
+        questions.insert(
+            q.id.clone(),
+            ModeratedQuestion {
+                rating,
+                note: text(&e.note),
+                public_summary: text(&e.public_summary),
+                loc: file.loc(qid.span().start),
+            },
+        );
+    }
+    Moderation {
+        moderated_on: m
+            .value
+            .moderated_on
+            .as_ref()
+            .and_then(|d| date(file, d, diags)),
+        questions,
+    }
+}

@@ -1,0 +1,108 @@
+//! partnership.toml: the partnership, its agencies, banks and settings.
+
+use super::common::*;
+use crate::diag::{Diagnostics, suggest};
+use crate::load::Parsed;
+use crate::load::raw::*;
+use crate::model::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub(super) fn partnership(
+    p: &Parsed<PartnershipFile>,
+    all: &BTreeMap<String, (Framework, F)>,
+    broken: &BTreeSet<String>,
+    diags: &mut Diagnostics,
+) -> Option<Partnership> {
+    let file = &p.file;
+    let raw = &p.value;
+    let mut frameworks = Vec::new();
+    if raw.frameworks.get_ref().is_empty() {
+        diags
+            .error(file, raw.frameworks.span(), "list at least one framework")
+            .with_help("`panelaudit frameworks` lists the bundled question banks");
+    }
+    for f in raw.frameworks.get_ref() {
+        if all.contains_key(f.get_ref()) {
+            if frameworks.contains(f.get_ref()) {
+                diags.error(
+                    file,
+                    f.span(),
+                    format!("framework `{}` is listed twice", f.get_ref()),
+                );
+            }
+            frameworks.push(f.get_ref().clone());
+        } else if broken.contains(f.get_ref()) {
+            // Its own errors are already reported; the rest is still checked against the
+            // other banks, so every problem shows at once.
+        } else {
+            let d = diags.error(
+                file,
+                f.span(),
+                format!("unknown framework `{}`", f.get_ref()),
+            );
+            match suggest(f.get_ref(), all.keys().map(String::as_str)) {
+                Some(s) => d.with_help(s),
+                None => d.with_help(
+                    "use a bundled id (`panelaudit frameworks`) or the id of a file in frameworks/",
+                ),
+            };
+        }
+    }
+    duplicates(
+        file,
+        raw.agencies.iter().map(|a| &a.get_ref().id),
+        "agency",
+        diags,
+    );
+    let mut agencies = Vec::new();
+    for a in &raw.agencies {
+        let a = a.get_ref();
+        check_id(file, &a.id, "agency", diags);
+        let sector = text_enum::<Sector>(file, &a.sector, "sector", diags);
+        agencies.push(Agency {
+            id: a.id.get_ref().clone(),
+            name: non_empty(file, &a.name, "agency name", diags),
+            sector: sector.unwrap_or(Sector::Other),
+            statutory: a.statutory,
+            role: a
+                .role
+                .as_ref()
+                .and_then(|r| text_enum::<AgencyRole>(file, r, "agency role", diags)),
+        });
+    }
+    if agencies.is_empty() {
+        diags
+            .error(
+                file,
+                0..0,
+                "no agencies: add at least one [[agencies]] table",
+            )
+            .with_help("each agency has an id, name, sector and statutory = true|false");
+    }
+    let publication = raw.publication.as_ref();
+    let p = Partnership {
+        name: non_empty(file, &raw.name, "name", diags),
+        short_name: non_empty(file, &raw.short_name, "short_name", diags),
+        area: raw
+            .area
+            .as_ref()
+            .map(|a| a.get_ref().trim().to_string())
+            .unwrap_or_default(),
+        frameworks,
+        agencies,
+        theme_weights: raw
+            .priority
+            .iter()
+            .flat_map(|s| s.theme_weights.iter())
+            .map(|(k, v)| (k.get_ref().clone(), *v.get_ref()))
+            .collect(),
+        allow: publication
+            .map(|s| s.allow.iter().map(|a| a.get_ref().clone()).collect())
+            .unwrap_or_default(),
+        contact: publication.and_then(|s| text(&s.contact)),
+        loc: file.loc(0),
+    };
+    // Even with errors here, the other files are checked against what could be read (the
+    // audit as a whole is refused at the end): one mistake must not hide the rest.
+    Some(p)
+}

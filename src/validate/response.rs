@@ -1,0 +1,181 @@
+//! cycles/<id>/responses/<agency>.toml: one agency's return.
+
+use super::common::*;
+use super::cycle::{Scope, rating};
+use crate::diag::{Diagnostics, suggest};
+use crate::load::Parsed;
+use crate::load::raw::*;
+use crate::model::*;
+use std::collections::BTreeMap;
+
+/// Checks one return against the partnership, the cycle's bank and scope. `seen` maps each
+/// agency to the file of its first return, so a second one is caught.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn response(
+    stem: &str,
+    rf: &Parsed<ResponseFile>,
+    partnership: &Partnership,
+    fw: &Framework,
+    scope: &Scope,
+    window: (Option<Date>, Option<Date>),
+    seen: &mut BTreeMap<String, String>,
+    diags: &mut Diagnostics,
+) -> Option<Response> {
+    let (opened, closed) = window;
+    let fw_id = &fw.id;
+    let seen_agencies = seen;
+    let rfile = &rf.file;
+    let r = &rf.value;
+    let agency = r.agency.get_ref();
+    if partnership.agencies.iter().all(|a| &a.id != agency) {
+        let d = diags.error(rfile, r.agency.span(), format!("unknown agency `{agency}`"));
+        match suggest(agency, partnership.agencies.iter().map(|a| a.id.as_str())) {
+            Some(s) => d.with_help(s),
+            None => d.with_help("agencies are listed in partnership.toml"),
+        };
+        return None;
+    }
+    if !scope.includes(agency) {
+        diags
+            .warning(rfile, r.agency.span(), format!("`{agency}` is not among this cycle's agencies ([scope] agencies); its return is ignored"))
+            .with_help("add it to `agencies` under [scope] in cycle.toml, or remove the file");
+        return None;
+    }
+    if stem != agency {
+        diags
+            .error(
+                rfile,
+                r.agency.span(),
+                format!("this return is for `{agency}` but the file is named `{stem}.toml`"),
+            )
+            .with_help(format!(
+                "name the file `{agency}.toml`, or correct the agency"
+            ));
+    }
+    if let Some(other) = seen_agencies.insert(agency.clone(), rfile.display.clone()) {
+        diags.error(
+            rfile,
+            r.agency.span(),
+            format!("a second return for `{agency}` (the first is {other})"),
+        );
+        return None;
+    }
+    let submitted = r.submitted.as_ref().and_then(|s| date(rfile, s, diags));
+    if let (Some(s), Some(o), Some(cl), Some(raw_s)) = (submitted, opened, closed, &r.submitted)
+        && (s < o || s > cl)
+    {
+        diags.warning(
+            rfile,
+            raw_s.span(),
+            format!("submitted {s}, outside the cycle's window ({o} to {cl})"),
+        );
+    }
+    let mut answers = BTreeMap::new();
+    // Answers to questions outside the scope: one warning a file, not one an answer.
+    let mut outside: Vec<&S<String>> = Vec::new();
+    for (qid, entry) in &r.answers {
+        let Some(q) = fw.question(qid.get_ref()) else {
+            let d = diags.error(
+                rfile,
+                qid.span(),
+                format!("framework `{fw_id}` has no question `{}`", qid.get_ref()),
+            );
+            if let Some(s) = suggest(qid.get_ref(), fw.questions.iter().map(|q| q.id.as_str())) {
+                d.with_help(s);
+            }
+            continue;
+        };
+        if !scope.asks(q) {
+            outside.push(qid);
+            continue;
+        }
+        let a = entry.get_ref();
+        let rating = rating(rfile, &a.rating, fw, diags);
+        let confidence = match &a.confidence {
+            Some(c) => text_enum::<Confidence>(rfile, c, "confidence", diags),
+            None => {
+                if matches!(rating, Some(Rating::Value(_))) {
+                    diags
+                        .warning(
+                            rfile,
+                            entry.span().start..entry.span().start,
+                            format!("answer to `{}` gives no confidence; counted as low", q.id),
+                        )
+                        .with_help("add confidence = \"low\" | \"medium\" | \"high\"");
+                }
+                Some(Confidence::Low)
+            }
+        };
+        let evidence = text(&a.evidence).unwrap_or_default();
+        if evidence.is_empty() && matches!(rating, Some(Rating::Value(v)) if v > fw.bottom()) {
+            diags.warning(
+                rfile,
+                a.rating.span(),
+                format!(
+                    "`{}` is rated above the lowest level with no evidence",
+                    q.id
+                ),
+            );
+        }
+        if let (Some(rating), Some(confidence)) = (rating, confidence) {
+            answers.insert(
+                q.id.clone(),
+                Answer {
+                    rating,
+                    confidence,
+                    evidence,
+                    gaps: text(&a.gaps),
+                    internal: text(&a.internal),
+                    loc: rfile.loc(qid.span().start),
+                },
+            );
+        }
+    }
+    // Skipped when the scope itself is wrong: its own error says what to fix.
+    if let Some(first) = outside.first()
+        && scope.valid
+    {
+        let ids: Vec<&str> = outside.iter().map(|q| q.get_ref().as_str()).collect();
+        let shown = if ids.len() > 8 {
+            format!("{} and {} more", ids[..8].join(", "), ids.len() - 8)
+        } else {
+            ids.join(", ")
+        };
+        diags.warning(
+            rfile,
+            first.span(),
+            format!(
+                "{} answer(s) to questions outside this cycle's scope are ignored: {shown}",
+                ids.len()
+            ),
+        );
+    }
+    // Unanswered questions in scope are reported, never silently skipped.
+    let missing: Vec<&str> = fw
+        .questions
+        .iter()
+        .filter(|q| scope.asks(q) && !r.answers.keys().any(|k| k.get_ref() == &q.id))
+        .map(|q| q.id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        let shown = if missing.len() > 8 {
+            format!("{} and {} more", missing[..8].join(", "), missing.len() - 8)
+        } else {
+            missing.join(", ")
+        };
+        diags
+            .warning(rfile, r.agency.span(), format!("{} question(s) in scope unanswered: {shown}", missing.len()))
+            .with_help("unanswered questions count as no evidence of assurance; answer them or rate them \"n/a\"");
+    }
+    Some(Response {
+        agency: agency.clone(),
+        completed_by: r
+            .completed_by
+            .as_ref()
+            .map(|c| c.get_ref().trim().to_string())
+            .unwrap_or_default(),
+        submitted,
+        answers,
+        loc: rfile.loc(0),
+    })
+}
