@@ -24,6 +24,12 @@ pub enum Command {
         /// Also run the publication scan that a public build runs, without building.
         #[arg(long)]
         public: bool,
+        /// The cycle the summary reports on (default: the latest); every cycle is checked.
+        #[arg(long)]
+        cycle: Option<String>,
+        /// How to print problems: text for people, or one JSON object a line for editors and CI.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
     },
     /// Rank questions by risk and order the action plan by the risk each action covers.
     Rank {
@@ -153,4 +159,10 @@ mod tests {
         );
         assert!(help.contains("[default: table]"), "{help}");
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
 }

@@ -17,5 +17,6 @@ pub mod render;
 pub mod score;
 pub mod source;
 pub mod validate;
+pub mod workspace;
 pub mod write;
 pub mod xlsx;

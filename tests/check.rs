@@ -39,6 +39,38 @@ fn overlay(case: &Path, root: &Path, rel: &Path) {
     }
 }
 
+/// `error[PA0202]: p/actions.toml:12:6: duplicate...` taken apart.
+struct Located {
+    severity: String,
+    code: String,
+    file: String,
+    line: Option<u64>,
+    column: Option<u64>,
+    message: String,
+}
+
+fn located_code(s: &str) -> Option<Located> {
+    let (severity, rest) = s.split_once('[')?;
+    let (code, rest) = rest.split_once("]: ")?;
+    let mut parts = rest.splitn(4, ':');
+    let file = parts.next()?.to_string();
+    let line = parts.next().and_then(|l| l.trim().parse().ok());
+    let column = parts.next().and_then(|c| c.trim().parse().ok());
+    let message = match (line, column) {
+        (Some(_), Some(_)) => parts.next().unwrap_or("").trim().to_string(),
+        // No line and column: the message follows the file name.
+        _ => rest.split_once(": ").map_or("", |(_, m)| m).to_string(),
+    };
+    Some(Located {
+        severity: severity.to_string(),
+        code: code.to_string(),
+        file,
+        line,
+        column,
+        message,
+    })
+}
+
 #[test]
 fn every_broken_input_gets_a_located_message_and_the_right_exit_code() {
     let corpus = repo().join("tests/corpus");
@@ -86,6 +118,30 @@ fn every_broken_input_gets_a_located_message_and_the_right_exit_code() {
         if stderr.contains("panicked") {
             problems.push("the binary panicked".into());
         }
+        // The same problems as JSON lines: each expected `severity[CODE]: FILE:LINE:COL` is an
+        // object with that code and place, and the exit code is the same.
+        let json = run_in(tmp.path(), &["check", "p", "--format", "json"]);
+        if json.status.code() != Some(expect.exit) {
+            problems.push(format!("--format json exits {:?}", json.status.code()));
+        }
+        let objects: Vec<serde_json::Value> = text(&json.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{name}: {e}: {l}")))
+            .collect();
+        for s in &expect.stderr {
+            let Some(c) = located_code(s) else { continue };
+            let found = objects.iter().any(|o| {
+                o["severity"] == c.severity
+                    && o["code"] == c.code
+                    && o["file"] == c.file
+                    && c.line.is_none_or(|l| o["line"] == l)
+                    && c.column.is_none_or(|col| o["column"] == col)
+                    && o["message"].as_str().is_some_and(|m| m.starts_with(&c.message))
+            });
+            if !found {
+                problems.push(format!("--format json has no object for {s:?}"));
+            }
+        }
         if !problems.is_empty() {
             failures.push(format!(
                 "{name} ({}):\n  {}\n--- stderr ---\n{stderr}--- stdout ---\n{stdout}",
@@ -117,7 +173,7 @@ fn the_valid_fixture_passes_and_says_what_was_returned() {
     );
     // The one deliberately unanswered question is reported, never silently skipped.
     assert!(
-        stderr.contains("warning: tests/fixtures/valid/cycles/2025-26/responses/police.toml:1:10: 1 question(s) in scope unanswered: oh-p-01"),
+        stderr.contains("warning[PA0401]: tests/fixtures/valid/cycles/2025-26/responses/police.toml:1:10: 1 question(s) in scope unanswered: oh-p-01"),
         "{stderr}"
     );
     assert!(stdout.contains("0 error(s), 1 warning(s)"), "{stdout}");
@@ -145,7 +201,7 @@ fn absolute_paths_inside_the_working_folder_print_relative() {
     let out = run_in(tmp.path(), &["check", p.to_str().unwrap()]);
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("error: p/partnership.toml:16:10: unknown sector"),
+        stderr.contains("error[PA0204]: p/partnership.toml:16:10: unknown sector"),
         "{stderr}"
     );
 }
@@ -181,7 +237,7 @@ fn a_huge_file_is_refused_without_reading_it_into_memory() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("error: p/cycles/2025-26/responses/police.toml: the file is 9437184 bytes; files over 8388608 bytes are refused"),
+        stderr.contains("error[PA0101]: p/cycles/2025-26/responses/police.toml: the file is 9437184 bytes; files over 8388608 bytes are refused"),
         "{stderr}"
     );
 }
@@ -225,7 +281,7 @@ fn a_collection_checks_every_partnership_in_it() {
     assert_eq!(out.status.code(), Some(1));
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(
-        stderr.contains("error: region/otherdale/actions.toml:1:1:"),
+        stderr.contains("]: region/otherdale/actions.toml:1:1:"),
         "{stderr}"
     );
     assert!(stderr.contains("missing field `title`"), "{stderr}");
@@ -381,7 +437,7 @@ fn a_folder_or_broken_link_where_a_file_belongs_is_an_error_never_skipped() {
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{file} as {how}:\n{stderr}");
         assert!(
-            stderr.contains(&format!("error: p/{file}: {words}")),
+            stderr.contains(&format!("error[PA0101]: p/{file}: {words}")),
             "{file} as {how}:\n{stderr}"
         );
         // The unreadable return is not also reported as missing.
@@ -403,7 +459,7 @@ fn a_misnamed_deny_list_is_an_error_because_its_names_would_be_published() {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("error: p/publication/Deny.txt: not read: the only file read in publication/ is deny.txt"),
+        stderr.contains("error[PA0107]: p/publication/Deny.txt: not read: the only file read in publication/ is deny.txt"),
         "{stderr}"
     );
 }
@@ -434,10 +490,10 @@ fn a_mistake_in_partnership_toml_does_not_hide_mistakes_elsewhere() {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
     for expected in [
-        "error: p/partnership.toml:16:10: unknown sector `constabulary`",
-        "error: p/cycles/2025-26/responses/council.toml:18:10: rating 4 is not on the scale",
-        "error: p/actions.toml:12:6: duplicate action id `A01`",
-        "error: p/metrics.csv:2:1: unknown metric `missing-episode`",
+        "error[PA0204]: p/partnership.toml:16:10: unknown sector `constabulary`",
+        "error[PA0303]: p/cycles/2025-26/responses/council.toml:18:10: rating 4 is not on the scale",
+        "error[PA0202]: p/actions.toml:12:6: duplicate action id `A01`",
+        "error[PA0203]: p/metrics.csv:2:1: unknown metric `missing-episode`",
     ] {
         assert!(
             stderr.contains(expected),

@@ -107,7 +107,7 @@ fn every_planted_personal_datum_in_published_text_fails_the_public_build_by_file
         for (file, _, to, kind, value) in PLANTS {
             let needle = to.lines().last().unwrap().split(value).next().unwrap();
             let line = line_of(&p.join(file), &format!("{needle}{value}"));
-            let at = format!("error: p/{file}:{line}:");
+            let at = format!("error[PA0601]: p/{file}:{line}:");
             assert!(
                 stderr
                     .lines()

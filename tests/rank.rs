@@ -245,7 +245,7 @@ fn cycle_picks_an_earlier_cycle_and_an_unknown_one_names_the_known() {
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(
-        err.contains("2023-24") && err.contains("`2024-25`, `2025-26`"),
+        err.contains("no cycle `2023-24`") && err.contains("the cycles are: 2024-25, 2025-26"),
         "{err}"
     );
     assert!(out.stdout.is_empty());
@@ -514,7 +514,7 @@ fn invalid_input_prints_the_diagnostics_and_ranks_nothing() {
     let err = text(&out.stderr);
     assert!(
         err.contains(
-            "error: lowdale/cycles/2025-26/responses/police.toml:5:10: rating 9 is not on the scale"
+            "error[PA0303]: lowdale/cycles/2025-26/responses/police.toml:5:10: rating 9 is not on the scale"
         ),
         "{err}"
     );

@@ -606,7 +606,7 @@ fn blank_rows_in_the_middle_are_skipped_and_extra_columns_ignored_with_a_warning
     let out = s.run(&["import", "testshire", "police.xlsx"]);
     assert_ok(&out);
     assert!(
-        stderr(&out).contains("warning: police.xlsx: Return!K1: column \"Notes for the QA team\" is not part of the return form; it is ignored"),
+        stderr(&out).contains("warning[PA0702]: police.xlsx: Return!K1: column \"Notes for the QA team\" is not part of the return form; it is ignored"),
         "{}",
         stderr(&out)
     );

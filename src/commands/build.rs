@@ -3,7 +3,7 @@
 //! Any failure (invalid input, a template error, a publication-scan hit, a disk error) leaves
 //! the previous site exactly as it was and exits 1.
 
-use super::{EXIT_INVALID, EXIT_OK, load_all};
+use super::{EXIT_INVALID, EXIT_OK};
 use crate::analysis::{self, Analysis};
 use crate::cli::AudienceArg;
 use crate::diag::Diagnostics;
@@ -12,6 +12,7 @@ use crate::render::templates::{self, Templates};
 use crate::render::view::{Audience, CollectionView, PartnershipView, PublishedText};
 use crate::render::{self, Placement};
 use crate::source::display_path;
+use crate::workspace;
 use crate::write::{self, OutFile};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -49,20 +50,20 @@ struct Member {
 
 fn build(dir: &Path, out: &Path, audience: Audience) -> Result<String, String> {
     let mut diags = Diagnostics::new();
-    let loaded = load_all(dir, &mut diags).map_err(|e| format!("error: {e}"))?;
+    let ws = workspace::load(dir, &mut diags).map_err(|e| format!("error: {e}"))?;
     let rendered = diags.render();
     if !rendered.is_empty() {
         eprintln!("{rendered}");
     }
-    if diags.has_errors() || loaded.iter().any(|l| l.audit.is_none()) {
+    if diags.has_errors() || ws.any_invalid() {
         return Err(format!(
             "error: {} problem(s) in the audit files; `panelaudit check {}` lists them",
             diags.error_count().max(1),
             display_path(dir)
         ));
     }
-    let is_collection = !dir.join("partnership.toml").is_file();
-    let audits: Vec<Audit> = loaded.into_iter().filter_map(|l| l.audit).collect();
+    let is_collection = ws.collection;
+    let audits: Vec<Audit> = ws.into_audits();
 
     // Check the output folder before any work, so a refused --out costs nothing.
     let mut inputs: Vec<PathBuf> = vec![dir.to_path_buf()];

@@ -3,17 +3,17 @@
 //! replaced only when it is identical (re-running is harmless); one that differs may hold an
 //! agency's answers, so it is never overwritten.
 
-use super::import::{load_partnership, pick_cycle, read_response_file};
+use super::import::{partnership_and_cycle, read_response_file};
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::source::display_path;
 use crate::xlsx::form::{self, FormInput};
 use std::path::{Component, Path, PathBuf};
 
 pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
-    let Some(audit) = load_partnership(dir, "forms") else {
+    let Some((audit, cycle_id)) = partnership_and_cycle(dir, "forms", cycle) else {
         return EXIT_INVALID;
     };
-    let Some(cycle) = pick_cycle(&audit, cycle) else {
+    let Some(cycle) = audit.cycle(&cycle_id) else {
         return EXIT_INVALID;
     };
     if let Err(e) = check_out(dir, out) {

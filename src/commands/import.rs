@@ -5,11 +5,12 @@
 //! is anything written, each file through a temporary file and a rename. Errors name the
 //! workbook, sheet and cell: `police.xlsx: Return!F14: rating "3 - good" is not on the scale`.
 
-use super::{EXIT_INVALID, EXIT_OK, load_all};
-use crate::diag::{Diagnostics, suggest};
-use crate::load::{self, Target, raw::ResponseFile};
+use super::{EXIT_INVALID, EXIT_OK};
+use crate::diag::{Code, Diagnostics, suggest};
+use crate::load::raw::ResponseFile;
 use crate::model::{Audit, Confidence, Cycle, Date, Framework, Rating};
 use crate::source::display_path;
+use crate::workspace;
 use crate::xlsx::read::{self, Sheet, describe, is_blank};
 use crate::xlsx::{
     ABOUT_LABEL_COL, ABOUT_SHEET, ABOUT_VALUE_COL, AnswerData, COLUMNS, Col, FIRST_QUESTION_ROW,
@@ -21,10 +22,10 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u8 {
-    let Some(audit) = load_partnership(dir, "import") else {
+    let Some((audit, cycle_id)) = partnership_and_cycle(dir, "import", cycle) else {
         return EXIT_INVALID;
     };
-    let Some(cycle) = pick_cycle(&audit, cycle) else {
+    let Some(cycle) = audit.cycle(&cycle_id) else {
         return EXIT_INVALID;
     };
     let fw = audit.framework(&cycle.framework);
@@ -41,6 +42,7 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
         if let Some(other) = first.insert(&r.data.agency, &r.file) {
             diags
                 .path_error(
+                    Code::DuplicateId,
                     format!("{}: {}", r.file, about_cell(Field::AgencyId)),
                     format!(
                         "a second workbook for `{}` (the first is {other})",
@@ -68,6 +70,7 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Status::New,
             Err(e) => {
                 diags.path_error(
+                    Code::Unreadable,
                     display_path(&target),
                     format!("cannot read the existing return: {e}"),
                 );
@@ -77,7 +80,7 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
             Ok(_) if force => Status::Changed,
             Ok(_) => {
                 diags
-                    .path_error(
+                    .path_error(Code::DuplicateId,
                         display_path(&target),
                         format!(
                             "already holds a different return for `{}` than {}",
@@ -145,82 +148,21 @@ fn print(diags: &Diagnostics) {
     }
 }
 
-/// Loads DIR as one valid partnership, printing why not (and returning None) otherwise.
-pub(super) fn load_partnership(dir: &Path, command: &str) -> Option<Audit> {
-    let shown = display_path(dir);
-    match load::discover(dir) {
-        Err(e) => {
-            eprintln!("error: {e}");
-            return None;
-        }
-        Ok(Target::Collection(members)) => {
-            let example = members.first().map(|m| display_path(m)).unwrap_or_default();
-            eprintln!(
-                "error: {shown} is a collection of {} partnerships; `panelaudit {command}` works on one partnership folder, e.g. {example}",
-                members.len()
-            );
-            return None;
-        }
-        Ok(Target::Partnership(_)) => {}
-    }
-    let mut diags = Diagnostics::new();
-    let loaded = match load_all(dir, &mut diags) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return None;
-        }
-    };
-    let audit = loaded.into_iter().next().and_then(|l| l.audit);
-    if audit.is_none() || diags.has_errors() {
-        for d in diags.iter().filter(|d| d.is_error()) {
-            eprint!("{}", d.render());
-        }
-        eprintln!(
-            "error: {shown} has {} problem(s) to fix first (`panelaudit check {shown}` lists them with warnings)",
-            diags.error_count()
-        );
-        return None;
-    }
-    audit
-}
-
-/// The cycle `--cycle` names, or the latest.
-pub(super) fn pick_cycle<'a>(audit: &'a Audit, id: Option<&str>) -> Option<&'a Cycle> {
-    let ids = || {
-        audit
-            .cycles
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect::<Vec<_>>()
-    };
-    match id {
-        Some(id) => {
-            let found = audit.cycle(id);
-            if found.is_none() {
-                let hint = suggest(id, ids())
-                    .map(|s| format!(" ({s})"))
-                    .unwrap_or_default();
-                let known = if audit.cycles.is_empty() {
-                    "there are no cycles yet".to_string()
-                } else {
-                    format!("the cycles are: {}", ids().join(", "))
-                };
-                eprintln!("error: no cycle `{id}`{hint}; {known}");
-            }
-            found
-        }
-        None => {
-            let found = audit.latest_cycle();
-            if found.is_none() {
-                eprintln!(
-                    "error: {} has no audit cycles yet: add cycles/<cycle-id>/cycle.toml (see `panelaudit init`)",
-                    display_path(&audit.dir)
-                );
-            }
-            found
-        }
-    }
+/// DIR as one valid partnership and the cycle meant, printing why not.
+pub(super) fn partnership_and_cycle(
+    dir: &Path,
+    command: &str,
+    cycle: Option<&str>,
+) -> Option<(Audit, String)> {
+    let audit = workspace::load_one(dir, command)
+        .map_err(|e| eprintln!("{e}"))
+        .ok()?;
+    let id = workspace::pick_cycle(&audit, cycle)
+        .map_err(|e| eprintln!("error: {e}"))
+        .ok()?
+        .id
+        .clone();
+    Some((audit, id))
 }
 
 /// One agency's return as read from a workbook.
@@ -312,14 +254,14 @@ fn read_return(
     let book = match read::read(path, &[ABOUT_SHEET, RETURN_SHEET]) {
         Ok(b) => b,
         Err(e) => {
-            diags.path_error(&file, e);
+            diags.path_error(Code::Unreadable, &file, e);
             return None;
         }
     };
     let errors_before = diags.error_count();
     let Some(about) = book.sheet(ABOUT_SHEET) else {
         diags
-            .path_error(
+            .path_error(Code::WorkbookShape,
                 &file,
                 format!(
                     "no {ABOUT_SHEET} sheet, so there is no telling which agency, cycle and framework this return is for (the workbook's sheets: {})",
@@ -332,6 +274,7 @@ fn read_return(
     let about = read_about(&file, about, audit, cycle, diags)?;
     let Some(sheet) = book.sheet(RETURN_SHEET) else {
         diags.path_error(
+            Code::WorkbookShape,
             &file,
             format!(
                 "no {RETURN_SHEET} sheet with the answers (the workbook's sheets: {})",
@@ -414,7 +357,7 @@ fn read_about(
         match found.get(&field) {
             None => {
                 diags
-                    .path_error(
+                    .path_error(Code::WorkbookShape,
                         format!("{file}: {ABOUT_SHEET}"),
                         format!("no \"{label}\" row: the {ABOUT_SHEET} sheet must say which agency, cycle and framework the return is for"),
                     )
@@ -424,7 +367,7 @@ fn read_about(
             Some((row, value)) => match value.and_then(cell_text) {
                 Some(t) => Some((*row, t)),
                 None => {
-                    diags.path_error(at(*row), format!("\"{label}\" is blank"));
+                    diags.path_error(Code::EmptyText, at(*row), format!("\"{label}\" is blank"));
                     None
                 }
             },
@@ -440,7 +383,7 @@ fn read_about(
             Ok(n) if (1..=FORM_VERSION).contains(&n) => {}
             Ok(n) if n > FORM_VERSION => {
                 diags
-                    .path_error(
+                    .path_error(Code::WorkbookShape,
                         at(*row),
                         format!("form version {n} was made by a newer panelaudit; this one reads forms up to version {FORM_VERSION}"),
                     )
@@ -448,6 +391,7 @@ fn read_about(
             }
             _ => {
                 diags.path_error(
+                    Code::WorkbookShape,
                     at(*row),
                     format!("form version \"{v}\" is not one panelaudit made"),
                 );
@@ -464,6 +408,7 @@ fn read_about(
             .map(|a| a.id.as_str())
             .collect();
         let d = diags.path_error(
+            Code::WorkbookMismatch,
             at(*row),
             format!(
                 "agency `{id}` is not an agency of {} (its agencies: {})",
@@ -491,6 +436,7 @@ fn read_about(
         };
         diags
             .path_error(
+                Code::WorkbookMismatch,
                 at(*row),
                 format!(
                     "this return is for cycle {id}, but it is being imported into cycle {}",
@@ -503,6 +449,7 @@ fn read_about(
         && id != &cycle.framework
     {
         diags.path_error(
+            Code::WorkbookMismatch,
             at(*row),
             format!(
                 "this return asks the questions of framework `{id}`, but cycle {} uses `{}`",
@@ -533,6 +480,7 @@ fn read_about(
             None => {
                 diags
                     .path_error(
+                        Code::BadDate,
                         at(*row),
                         format!("submitted: {} is not a date", describe(d)),
                     )
@@ -614,6 +562,7 @@ fn read_answers(
             Some(col) => {
                 if let Some(first) = cols.get(&col) {
                     diags.path_error(
+                        Code::DuplicateId,
                         at(HEADER_ROW, c),
                         format!(
                             "a second \"{}\" column (the first is column {})",
@@ -627,6 +576,7 @@ fn read_answers(
             }
             None => {
                 diags.path_warning(
+                    Code::WorkbookValue,
                     at(HEADER_ROW, c),
                     format!("column \"{text}\" is not part of the return form; it is ignored"),
                 );
@@ -641,6 +591,7 @@ fn read_answers(
     if !missing.is_empty() {
         diags
             .path_error(
+                Code::WorkbookShape,
                 at(HEADER_ROW, 0),
                 format!(
                     "the header row (row {}) has no {} column",
@@ -667,6 +618,7 @@ fn read_answers(
         );
         diags
             .path_error(
+                Code::WorkbookShape,
                 format!(
                     "{file}: {RETURN_SHEET}!{}:{}",
                     cell_ref(r0, c0),
@@ -713,6 +665,7 @@ fn read_answers(
         let Some(id) = get(row, Col::Id).and_then(cell_text) else {
             if has_answer {
                 diags.path_error(
+                    Code::WorkbookShape,
                     at(row, id_col),
                     format!("row {} has answers but no question id", u64::from(row) + 1),
                 );
@@ -721,6 +674,7 @@ fn read_answers(
         };
         let Some(q) = fw.question(&id) else {
             let d = diags.path_error(
+                Code::UnknownReference,
                 at(row, id_col),
                 format!("framework `{}` has no question `{id}`", fw.id),
             );
@@ -731,6 +685,7 @@ fn read_answers(
         };
         if let Some(first) = seen.insert(id.clone(), row) {
             diags.path_error(
+                Code::DuplicateId,
                 at(row, id_col),
                 format!(
                     "question `{id}` appears twice (first in row {})",
@@ -742,6 +697,7 @@ fn read_answers(
         }
         if !cycle.in_scope(q) {
             diags.path_warning(
+                Code::NotInScope,
                 at(row, id_col),
                 format!(
                     "question `{id}` is not in cycle {}'s scope; its row is ignored",
@@ -755,7 +711,7 @@ fn read_answers(
         let rating = match get(row, Col::Rating) {
             None => {
                 if has_answer {
-                    diags.path_warning(
+                    diags.path_warning(Code::Unanswered,
                         at(row, rating_col),
                         format!("`{id}` has no rating, so it is left unanswered and its other cells are not imported"),
                     );
@@ -767,7 +723,7 @@ fn read_answers(
                 Ok(r) => Some(r),
                 Err(e) => {
                     diags
-                        .path_error(at(row, rating_col), e)
+                        .path_error(Code::OffScale, at(row, rating_col), e)
                         .with_help("choose the rating from the cell's drop-down list");
                     None
                 }
@@ -778,6 +734,7 @@ fn read_answers(
             None => {
                 if rating.is_some_and(|r| r != Rating::NotApplicable) {
                     diags.path_warning(
+                        Code::WeakAnswer,
                         at(row, confidence_col),
                         format!("`{id}` has no confidence; it will count as low"),
                     );
@@ -788,7 +745,7 @@ fn read_answers(
                 Ok(c) => Some(Some(c)),
                 Err(e) => {
                     diags
-                        .path_error(at(row, confidence_col), e)
+                        .path_error(Code::UnknownWord, at(row, confidence_col), e)
                         .with_help("choose low, medium or high from the cell's drop-down list");
                     None
                 }
@@ -802,6 +759,7 @@ fn read_answers(
             match d {
                 Data::Error(e) => {
                     diags.path_error(
+                        Code::WorkbookValue,
                         at(row, col(c).unwrap_or(0)),
                         format!("the cell holds the error {e}; replace it with text"),
                     );
@@ -837,6 +795,7 @@ fn read_answers(
     if !absent.is_empty() {
         diags
             .path_warning(
+                Code::Unanswered,
                 format!("{file}: {RETURN_SHEET}"),
                 format!(
                     "{} question(s) of cycle {} have no row: {} (they count as unanswered)",
@@ -849,6 +808,7 @@ fn read_answers(
     }
     if !unanswered.is_empty() {
         diags.path_warning(
+            Code::Unanswered,
             format!("{file}: {RETURN_SHEET}"),
             format!(
                 "{} question(s) have no rating and are left unanswered: {}",
@@ -871,7 +831,7 @@ fn refuse_formula(diags: &mut Diagnostics, place: String, formula: &str, instead
         format!("the cell holds ={formula}")
     };
     diags
-        .path_error(place, format!("a formula; {instead}"))
+        .path_error(Code::WorkbookFormula, place, format!("a formula; {instead}"))
         .with_help(format!(
             "{shown}, and a formula's result is not an answer: copy the cell and paste it back with Paste Special > Values, or type the answer over it"
         ));

@@ -5,7 +5,8 @@ use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use crate::analysis::{self, Analysis, RankReport};
 use crate::cli::Format;
 use crate::diag::Diagnostics;
-use crate::model::{Audit, Date};
+use crate::model::Date;
+use crate::workspace;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -31,14 +32,14 @@ pub fn run(
         }
     };
     let mut diags = Diagnostics::new();
-    let loaded = match super::load_all(dir, &mut diags) {
-        Ok(l) => l,
+    let ws = match workspace::load(dir, &mut diags) {
+        Ok(ws) => ws,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_INVALID;
         }
     };
-    if diags.has_errors() || loaded.iter().any(|l| l.audit.is_none()) {
+    if diags.has_errors() || ws.any_invalid() {
         eprintln!("{}", diags.render());
         eprintln!(
             "{} error(s), {} warning(s): nothing ranked",
@@ -54,15 +55,15 @@ pub fn run(
             dir.display()
         );
     }
-    let collection = !dir.join("partnership.toml").is_file();
+    let collection = ws.collection;
 
     // Resolve every partnership's cycle before printing anything, so an error leaves no
     // half-written output.
     let mut analyses = Vec::new();
     let mut failed = false;
-    for l in &loaded {
+    for l in &ws.members {
         let Some(audit) = &l.audit else { continue };
-        match pick_cycle(audit, cycle) {
+        match workspace::pick_cycle(audit, cycle) {
             Ok(c) => analyses.push(analysis::analyse(audit, c, as_of)),
             Err(msg) if collection && cycle.is_none() => {
                 eprintln!("note: {}: {msg}; skipped", l.display_dir)
@@ -125,32 +126,6 @@ fn parse_date_arg(s: &str) -> Option<Date> {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if shaped { Date::parse(s) } else { None }
-}
-
-fn pick_cycle<'a>(
-    audit: &'a Audit,
-    wanted: Option<&str>,
-) -> Result<&'a crate::model::Cycle, String> {
-    let known = || {
-        audit
-            .cycles
-            .iter()
-            .map(|c| format!("`{}`", c.id))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match wanted {
-        Some(id) => audit.cycle(id).ok_or_else(|| {
-            if audit.cycles.is_empty() {
-                format!("no cycle `{id}`: this partnership has no audit cycles yet")
-            } else {
-                format!("no cycle `{id}`; known cycles: {}", known())
-            }
-        }),
-        None => audit
-            .latest_cycle()
-            .ok_or_else(|| "no audit cycles yet (add one under cycles/)".to_string()),
-    }
 }
 
 fn table(a: &Analysis, top: Option<usize>) -> String {

@@ -5,7 +5,7 @@ pub mod deny;
 pub mod raw;
 
 use crate::bundled;
-use crate::diag::Diagnostics;
+use crate::diag::{Code, Diagnostics};
 use crate::source::{self, SourceFile};
 use raw::*;
 use serde::de::DeserializeOwned;
@@ -60,43 +60,6 @@ pub struct RawAudit {
     pub templates: Option<PathBuf>,
 }
 
-/// What a DIR argument turned out to be.
-#[derive(Debug)]
-pub enum Target {
-    Partnership(PathBuf),
-    /// A folder of partnership folders, sorted by folder name.
-    Collection(Vec<PathBuf>),
-}
-
-/// Decides whether `dir` is a partnership folder or a collection of them.
-pub fn discover(dir: &Path) -> Result<Target, String> {
-    let shown = source::display_path(dir);
-    if !dir.exists() {
-        return Err(format!("{shown}: no such folder"));
-    }
-    if !dir.is_dir() {
-        return Err(format!(
-            "{shown}: not a folder; give a partnership folder or a collection"
-        ));
-    }
-    // Anything named partnership.toml (even a folder or a broken link) makes this a
-    // partnership folder, so the problem with it is reported rather than "not found".
-    if present(&dir.join("partnership.toml")) {
-        return Ok(Target::Partnership(dir.to_path_buf()));
-    }
-    let members: Vec<PathBuf> = sorted_entries(dir)
-        .into_iter()
-        .filter(|p| p.is_dir() && present(&p.join("partnership.toml")))
-        .collect();
-    if members.is_empty() {
-        Err(format!(
-            "{shown}: not a partnership folder (it has no partnership.toml) nor a collection (no subfolder has one); `panelaudit init {shown} --name NAME --framework ID` starts one"
-        ))
-    } else {
-        Ok(Target::Collection(members))
-    }
-}
-
 /// Entries of a folder sorted by name, hidden ones (starting with '.') left out.
 pub fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = match std::fs::read_dir(dir) {
@@ -123,6 +86,7 @@ fn files_with_ext(dir: &Path, ext: &str, diags: &mut Diagnostics) -> Vec<PathBuf
             out.push(p);
         } else if !p.is_dir() {
             diags.path_warning(
+                Code::IgnoredEntry,
                 source::display_path(&p),
                 format!("ignored: only .{ext} files are read in this folder"),
             );
@@ -135,7 +99,7 @@ fn files_with_ext(dir: &Path, ext: &str, diags: &mut Diagnostics) -> Vec<PathBuf
 pub fn read_source(path: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFile>> {
     let shown = source::display_path(path);
     if let Some(problem) = not_a_file(path) {
-        diags.path_error(shown, problem);
+        diags.path_error(Code::Unreadable, shown, problem);
         return None;
     }
     match source::read_text(path) {
@@ -145,7 +109,7 @@ pub fn read_source(path: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFil
             Some(file)
         }
         Err(e) => {
-            let d = diags.path_error(shown, e.to_string());
+            let d = diags.path_error(Code::Unreadable, shown, e.to_string());
             if let source::ReadError::NotUtf8 { line, col } = e {
                 d.at(line, col);
             }
@@ -175,6 +139,7 @@ fn control_characters(file: &Arc<SourceFile>, diags: &mut Diagnostics) {
     if let Some((at, len, code)) = first {
         diags
             .error(
+                Code::ControlCharacter,
                 file,
                 at..at + len,
                 format!("control character U+{code:04X} is not allowed in text"),
@@ -202,7 +167,7 @@ pub fn not_a_file(path: &Path) -> Option<&'static str> {
 }
 
 /// Whether anything at all is at `path` (a file, a folder, a broken link).
-fn present(path: &Path) -> bool {
+pub fn present(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok()
 }
 
@@ -216,12 +181,30 @@ pub fn parse_toml<T: DeserializeOwned>(
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             let message = e.message().trim().to_string();
-            let d = diags.error(file, span, tidy_toml_message(&message));
+            let d = diags.error(toml_code(&message), file, span, tidy_toml_message(&message));
             if message.starts_with("missing field") {
                 d.with_help("see the file formats in the README");
             }
             None
         }
+    }
+}
+
+/// The code of a TOML decoding problem, from the decoder's message.
+fn toml_code(message: &str) -> Code {
+    let message = message.trim();
+    if message.starts_with("missing field") {
+        Code::MissingField
+    } else if message.starts_with("unknown field") {
+        Code::UnknownField
+    } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
+        Code::WrongType
+    } else if message.contains("date") || message.contains("time") {
+        Code::BadDate
+    } else if message.starts_with("duplicate key") {
+        Code::DuplicateId
+    } else {
+        Code::TomlSyntax
     }
 }
 
@@ -296,6 +279,7 @@ pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
         read_toml(&partnership_path, diags)
     } else {
         diags.path_error(
+            Code::MissingFile,
             source::display_path(&partnership_path),
             "missing: every partnership folder needs a partnership.toml",
         );
@@ -326,6 +310,7 @@ pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
     for cdir in sorted_entries(&cycles_dir) {
         if !cdir.is_dir() {
             diags.path_warning(
+                Code::IgnoredEntry,
                 source::display_path(&cdir),
                 "ignored: only cycle folders belong in cycles/",
             );
@@ -376,6 +361,7 @@ fn load_cycle(cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
         read_toml(&cycle_path, diags)
     } else {
         diags.path_error(
+            Code::MissingFile,
             source::display_path(&cycle_path),
             "missing: every cycle folder needs a cycle.toml",
         );
@@ -415,13 +401,13 @@ fn load_deny_list(folder: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFi
         return None;
     }
     if let Some(problem) = not_a_file(folder).filter(|_| !folder.is_dir()) {
-        diags.path_error(source::display_path(folder), problem);
+        diags.path_error(Code::Unreadable, source::display_path(folder), problem);
         return None;
     }
     for p in sorted_entries(folder) {
         if p.file_name().is_some_and(|n| n != "deny.txt") {
             diags
-                .path_error(source::display_path(&p), "not read: the only file read in publication/ is deny.txt")
+                .path_error(Code::IgnoredEntry, source::display_path(&p), "not read: the only file read in publication/ is deny.txt")
                 .with_help("put every name the public site must never carry in publication/deny.txt, one a line");
         }
     }
@@ -464,6 +450,7 @@ fn load_briefing(path: &Path, diags: &mut Diagnostics) -> Option<RawBriefing> {
     let Some((front_span, body_start)) = split_front_matter(&file.text) else {
         diags
             .error(
+                Code::NoFrontMatter,
                 &file,
                 0..0,
                 "a briefing starts with TOML front matter between `+++` lines",
@@ -479,7 +466,12 @@ fn load_briefing(path: &Path, diags: &mut Diagnostics) -> Option<RawBriefing> {
             let span = e.span().map_or(front_span.start..front_span.start, |s| {
                 s.start + front_span.start..s.end + front_span.start
             });
-            diags.error(&file, span, tidy_toml_message(e.message().trim()));
+            diags.error(
+                toml_code(e.message()),
+                &file,
+                span,
+                tidy_toml_message(e.message().trim()),
+            );
             None
         }
     };

@@ -6,7 +6,7 @@
 pub mod scan;
 
 use crate::analysis;
-use crate::diag::Diagnostics;
+use crate::diag::{Code, Diagnostics};
 use crate::model::Audit;
 use crate::render::markdown;
 use crate::render::view::{PublicView, PublishedText};
@@ -156,7 +156,7 @@ pub fn scan_audit(audit: &Audit) -> Vec<Hit> {
 pub fn report(hits: &[Hit], diags: &mut Diagnostics) {
     for h in hits {
         diags
-            .path_error(
+            .path_error(Code::PersonalData,
                 h.loc.file.clone(),
                 format!("{} ({}) would be published on the public site", h.kind.describe(), h.masked),
             )
@@ -197,7 +197,7 @@ mod tests {
         let mut d = Diagnostics::new();
         report(&hits, &mut d);
         let out = d.render();
-        assert!(out.contains("error: b.md:12:6: a phone number ("), "{out}");
+        assert!(out.contains("error[PA0601]: b.md:12:6: a phone number ("), "{out}");
         assert!(!out.contains("07700 900123"), "{out}");
     }
 

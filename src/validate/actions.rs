@@ -2,7 +2,7 @@
 
 use super::Known;
 use super::common::*;
-use crate::diag::Diagnostics;
+use crate::diag::{Code, Diagnostics};
 use crate::load::RawAudit;
 use crate::model::*;
 
@@ -23,6 +23,7 @@ pub(super) fn actions(raw: &RawAudit, known: &Known<'_>, diags: &mut Diagnostics
         if !is_valid_action_id(a.id.get_ref()) {
             diags
                 .error(
+                    Code::InvalidId,
                     file,
                     a.id.span(),
                     format!("action id `{}` is not valid", a.id.get_ref()),

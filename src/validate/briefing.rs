@@ -1,7 +1,7 @@
 //! briefings/*.md: front matter of learning briefings.
 
 use super::common::*;
-use crate::diag::Diagnostics;
+use crate::diag::{Code, Diagnostics};
 use crate::load::RawBriefing;
 use crate::model::*;
 
@@ -11,7 +11,7 @@ pub(super) fn briefings(raw: &[RawBriefing], diags: &mut Diagnostics) -> Vec<Bri
         let file = &b.file;
         if !is_valid_id(&b.slug) {
             diags
-                .path_error(&file.display, format!("briefing file name `{}` cannot be used in a web address", b.slug))
+                .path_error(Code::InvalidId, &file.display, format!("briefing file name `{}` cannot be used in a web address", b.slug))
                 .with_help("name briefings with lowercase letters, digits and hyphens, e.g. `learning-from-2025-26.md`");
             continue;
         }

@@ -1,6 +1,6 @@
 //! Checks every input kind shares: ids, fixed words, dates, empty text, duplicates.
 
-use crate::diag::Diagnostics;
+use crate::diag::{Code, Diagnostics};
 use crate::load::raw::S;
 use crate::model::*;
 use crate::source::SourceFile;
@@ -31,6 +31,7 @@ pub(super) fn check_id(file: &F, id: &S<String>, what: &str, diags: &mut Diagnos
     if !ok {
         diags
             .error(
+                Code::InvalidId,
                 file,
                 id.span(),
                 format!("{what} id `{}` is not valid", id.get_ref()),
@@ -52,6 +53,7 @@ pub(super) fn text_enum<E: TextEnum>(
     if parsed.is_none() {
         diags
             .error(
+                Code::UnknownWord,
                 file,
                 value.span(),
                 format!("unknown {what} `{}`", value.get_ref()),
@@ -76,6 +78,7 @@ pub(super) fn date(
         _ => {
             diags
                 .error(
+                    Code::BadDate,
                     file,
                     value.span(),
                     format!("expected a date without a time, found `{dt}`"),
@@ -93,7 +96,12 @@ pub(super) fn non_empty(
     diags: &mut Diagnostics,
 ) -> String {
     if value.get_ref().trim().is_empty() {
-        diags.error(file, value.span(), format!("{what} is empty"));
+        diags.error(
+            Code::EmptyText,
+            file,
+            value.span(),
+            format!("{what} is empty"),
+        );
     }
     value.get_ref().trim().to_string()
 }
@@ -112,27 +120,29 @@ pub(super) fn duplicates<'a>(
     what: &str,
     diags: &mut Diagnostics,
 ) -> BTreeSet<String> {
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut seen: BTreeMap<&str, std::ops::Range<usize>> = BTreeMap::new();
     let mut dups = BTreeSet::new();
     for id in items {
         if let Some(first) = seen.get(id.get_ref().as_str()) {
-            let (line, _) = file.line_col(*first);
+            let (line, _) = file.line_col(first.start);
             diags
                 .error(
+                    Code::DuplicateId,
                     file,
                     id.span(),
                     format!("duplicate {what} id `{}`", id.get_ref()),
                 )
-                .with_help(format!("it is first used on line {line}"));
+                .with_related(file, first.clone(), "first defined here")
+                .with_help(format!(
+                    "it is first used on line {line}; give each its own id"
+                ));
             dups.insert(id.get_ref().clone());
         } else {
-            seen.insert(id.get_ref(), id.span().start);
+            seen.insert(id.get_ref(), id.span());
         }
     }
     dups
 }
-
-/// A framework, checked on its own (ids, scale, themes, questions).
 
 pub(super) fn describe(v: &toml::Value) -> String {
     match v {

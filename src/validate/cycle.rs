@@ -2,7 +2,7 @@
 
 use super::common::*;
 use super::metrics::check_period;
-use crate::diag::{Diagnostics, suggest};
+use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::raw::*;
 use crate::load::{RawAudit, RawCycle};
 use crate::model::*;
@@ -31,6 +31,7 @@ pub(super) fn rating(
             } else {
                 diags
                     .error(
+                        Code::OffScale,
                         file,
                         value.span(),
                         format!(
@@ -50,6 +51,7 @@ pub(super) fn rating(
         other => {
             diags
                 .error(
+                    Code::OffScale,
                     file,
                     value.span(),
                     format!(
@@ -98,6 +100,7 @@ pub(super) fn cycles(
         if !is_valid_id(&rc.id) {
             diags
                 .path_error(
+                    Code::InvalidId,
                     &rc.display_dir,
                     format!("cycle folder name `{}` is not a valid id", rc.id),
                 )
@@ -119,6 +122,7 @@ pub(super) fn cycles(
         {
             diags
                 .error(
+                    Code::DateOrder,
                     &cf.file,
                     cf.value.opened.span(),
                     format!(
@@ -151,6 +155,7 @@ pub(super) fn cycle(
         && cl < o
     {
         diags.error(
+            Code::DateOrder,
             file,
             c.closed.span(),
             format!("the cycle closes ({cl}) before it opens ({o})"),
@@ -164,6 +169,7 @@ pub(super) fn cycle(
             return None;
         }
         let d = diags.error(
+            Code::UnknownReference,
             file,
             c.framework.span(),
             format!("unknown framework `{fw_id}`"),
@@ -179,6 +185,7 @@ pub(super) fn cycle(
     if !partnership.frameworks.contains(fw_id) {
         diags
             .warning(
+                Code::UnknownReference,
                 file,
                 c.framework.span(),
                 format!("framework `{fw_id}` is not listed in partnership.toml `frameworks`"),
@@ -193,6 +200,7 @@ pub(super) fn cycle(
         for t in &scope.themes {
             if fw.theme(t.get_ref()).is_none() {
                 let d = diags.error(
+                    Code::UnknownReference,
                     file,
                     t.span(),
                     format!("framework `{fw_id}` has no theme `{}`", t.get_ref()),
@@ -205,7 +213,12 @@ pub(super) fn cycle(
         }
         for a in &scope.agencies {
             if partnership.agencies.iter().all(|x| &x.id != a.get_ref()) {
-                let d = diags.error(file, a.span(), format!("unknown agency `{}`", a.get_ref()));
+                let d = diags.error(
+                    Code::UnknownReference,
+                    file,
+                    a.span(),
+                    format!("unknown agency `{}`", a.get_ref()),
+                );
                 match suggest(
                     a.get_ref(),
                     partnership.agencies.iter().map(|x| x.id.as_str()),
@@ -256,6 +269,7 @@ pub(super) fn cycle(
         {
             diags
                 .path_warning(
+                    Code::MissingReturn,
                     format!("{}/responses", rc.display_dir),
                     format!("no return from `{}` ({})", a.id, a.name),
                 )

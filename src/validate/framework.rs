@@ -1,11 +1,12 @@
 //! Question banks: scale, themes, questions, and their sources.
 
 use super::common::*;
-use crate::diag::{Diagnostics, suggest};
+use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::Parsed;
 use crate::load::raw::*;
 use crate::model::*;
 
+/// A framework, checked on its own (ids, scale, themes, questions).
 pub(super) fn framework(
     parsed: &Parsed<FrameworkFile>,
     bundled: bool,
@@ -22,13 +23,14 @@ pub(super) fn framework(
         let v = *l.value.get_ref();
         if !(0..=100).contains(&v) {
             diags.error(
+                Code::OffScale,
                 file,
                 l.value.span(),
                 format!("scale value {v} is out of range: use whole numbers from 0 to 100"),
             );
         } else if last.is_some_and(|p| v <= p) {
             diags
-                .error(file, l.value.span(), format!("scale value {v} does not rise: list levels lowest first, each higher than the last"));
+                .error(Code::OffScale, file, l.value.span(), format!("scale value {v} does not rise: list levels lowest first, each higher than the last"));
         }
         last = Some(v);
         let rag = text_enum::<Rag>(file, &l.rag, "rag colour", diags);
@@ -41,6 +43,7 @@ pub(super) fn framework(
     }
     if scale.len() < 2 {
         diags.error(
+            Code::OffScale,
             file,
             raw.scale.span(),
             "a rating scale needs at least two levels",
@@ -62,6 +65,7 @@ pub(super) fn framework(
             && !(w.get_ref().is_finite() && *w.get_ref() > 0.0 && *w.get_ref() <= 10.0)
         {
             diags.error(
+                Code::OutOfRange,
                 file,
                 w.span(),
                 "a theme weight must be a number above 0 and at most 10",
@@ -81,6 +85,7 @@ pub(super) fn framework(
     }
     if themes.is_empty() {
         diags.error(
+            Code::BadStructure,
             file,
             raw.themes.span(),
             "a framework needs at least one theme",
@@ -95,6 +100,7 @@ pub(super) fn framework(
         check_id(file, &q.id, "question", diags);
         if !theme_ids.contains(&q.theme.get_ref().as_str()) {
             let d = diags.error(
+                Code::UnknownReference,
                 file,
                 q.theme.span(),
                 format!("unknown theme `{}`", q.theme.get_ref()),
@@ -120,6 +126,7 @@ pub(super) fn framework(
     }
     if questions.is_empty() {
         diags.error(
+            Code::BadStructure,
             file,
             raw.questions.span(),
             "a framework needs at least one question",

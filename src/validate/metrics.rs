@@ -2,7 +2,7 @@
 
 use super::Known;
 use super::common::*;
-use crate::diag::{Diagnostics, suggest};
+use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::raw::*;
 use crate::load::{Parsed, RawAudit};
 use crate::model::*;
@@ -60,6 +60,7 @@ pub(super) fn metrics(
             .collect();
             if !missing.is_empty() {
                 let d = diags.error(
+                    Code::UnknownReference,
                     file,
                     m.id.span(),
                     format!(
@@ -94,14 +95,19 @@ pub(super) fn metrics(
             for (period, v) in &m.values {
                 check_period(file, period, diags);
                 if !plausible(*v.get_ref()) {
-                    diags.error(file, v.span(), IMPLAUSIBLE);
+                    diags.error(Code::OutOfRange, file, v.span(), IMPLAUSIBLE);
                 }
                 values.insert(period.get_ref().clone(), *v.get_ref());
             }
             if let Some(t) = &m.target
                 && !t.get_ref().is_finite()
             {
-                diags.error(file, t.span(), "a target must be a finite number");
+                diags.error(
+                    Code::OutOfRange,
+                    file,
+                    t.span(),
+                    "a target must be a finite number",
+                );
             }
             let comparator = m
                 .comparator
@@ -164,6 +170,7 @@ pub(super) fn check_period(file: &F, period: &S<String>, diags: &mut Diagnostics
     if !ok {
         diags
             .error(
+                Code::BadPeriod,
                 file,
                 period.span(),
                 format!("period `{p}` should start with a four-digit year, e.g. `2024-25`"),
@@ -183,6 +190,7 @@ pub(super) fn metrics_csv(file: &F, metrics: &mut [Metric], diags: &mut Diagnost
         .unwrap_or(false);
     if !header_ok {
         diags.error(
+            Code::CsvShape,
             file,
             0..file.line_text(1).len(),
             "metrics.csv must start with the header `metric,period,value`",
@@ -195,7 +203,12 @@ pub(super) fn metrics_csv(file: &F, metrics: &mut [Metric], diags: &mut Diagnost
             Ok(r) => r,
             Err(e) => {
                 let at = e.position().map_or(0, |p| p.byte() as usize);
-                diags.error(file, at..at, format!("this row cannot be read as CSV: {e}"));
+                diags.error(
+                    Code::CsvShape,
+                    file,
+                    at..at,
+                    format!("this row cannot be read as CSV: {e}"),
+                );
                 continue;
             }
         };
@@ -210,6 +223,7 @@ pub(super) fn metrics_csv(file: &F, metrics: &mut [Metric], diags: &mut Diagnost
         }
         if record.len() != 3 {
             diags.error(
+                Code::CsvShape,
                 file,
                 row_span,
                 format!(
@@ -233,6 +247,7 @@ pub(super) fn metrics_csv(file: &F, metrics: &mut [Metric], diags: &mut Diagnost
         };
         let Some(metric) = metrics.iter_mut().find(|m| m.id == id) else {
             let d = diags.error(
+                Code::UnknownReference,
                 file,
                 field_span(0),
                 format!("unknown metric `{id}`: declare it in metrics.toml first"),
@@ -244,16 +259,22 @@ pub(super) fn metrics_csv(file: &F, metrics: &mut [Metric], diags: &mut Diagnost
         };
         check_period(file, &S::new(field_span(1), period.to_string()), diags);
         let Ok(v) = value.parse::<f64>().map_err(|_| ()) else {
-            diags.error(file, field_span(2), format!("`{value}` is not a number"));
+            diags.error(
+                Code::CsvShape,
+                file,
+                field_span(2),
+                format!("`{value}` is not a number"),
+            );
             continue;
         };
         if !plausible(v) {
-            diags.error(file, field_span(2), IMPLAUSIBLE);
+            diags.error(Code::OutOfRange, file, field_span(2), IMPLAUSIBLE);
             continue;
         }
         let key = (id.to_string(), period.to_string());
         if let Some(line) = seen.get(&key) {
             diags.error(
+                Code::DuplicateId,
                 file,
                 row_span,
                 format!("metric `{id}` has a second value for {period} (first on line {line})"),
@@ -264,6 +285,7 @@ pub(super) fn metrics_csv(file: &F, metrics: &mut [Metric], diags: &mut Diagnost
         if metric.values.contains_key(period) {
             diags
                 .error(
+                    Code::DuplicateId,
                     file,
                     row_span,
                     format!("metric `{id}` already has a value for {period} in metrics.toml"),

@@ -12,7 +12,7 @@ mod moderation;
 mod partnership;
 mod response;
 
-use crate::diag::{Diagnostics, suggest};
+use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::RawAudit;
 use crate::load::raw::S;
 use crate::model::*;
@@ -46,6 +46,7 @@ impl Known<'_> {
     fn check_question(&self, file: &F, id: &S<String>, diags: &mut Diagnostics) {
         if !self.has_question(id.get_ref()) {
             let d = diags.error(
+                Code::UnknownReference,
                 file,
                 id.span(),
                 format!("unknown question `{}`", id.get_ref()),
@@ -59,7 +60,12 @@ impl Known<'_> {
     }
     fn check_theme(&self, file: &F, id: &S<String>, diags: &mut Diagnostics) {
         if !self.has_theme(id.get_ref()) {
-            let d = diags.error(file, id.span(), format!("unknown theme `{}`", id.get_ref()));
+            let d = diags.error(
+                Code::UnknownReference,
+                file,
+                id.span(),
+                format!("unknown theme `{}`", id.get_ref()),
+            );
             if let Some(s) = suggest(id.get_ref(), self.theme_ids()) {
                 d.with_help(s);
             }
@@ -90,6 +96,7 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
             };
             diags
                 .error(
+                    Code::DuplicateId,
                     &p.file,
                     p.value.id.span(),
                     format!("framework id `{id}` is already used by {whose}"),
@@ -114,7 +121,7 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
     let Some(partnership) = partnership else {
         // Every other file names agencies and banks that partnership.toml defines.
         if !raw.cycles.is_empty() || raw.actions.is_some() || raw.metrics.is_some() {
-            diags.path_warning(
+            diags.path_warning(Code::NotCrossChecked,
                 format!("{}/partnership.toml", raw.display_dir),
                 "the other files were read but not cross-checked: they are checked against partnership.toml once it can be read",
             );
@@ -145,6 +152,7 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
             known.check_theme(&p.file, theme, diags);
             if !(w.get_ref().is_finite() && *w.get_ref() > 0.0 && *w.get_ref() <= 10.0) {
                 diags.error(
+                    Code::OutOfRange,
                     &p.file,
                     w.span(),
                     "a theme weight must be a number above 0 and at most 10",
@@ -181,7 +189,7 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
                             q.id
                         )
                     };
-                    diags.warning(file, at..at + m.len() + 2, msg);
+                    diags.warning(Code::UntrackedMetric, file, at..at + m.len() + 2, msg);
                 }
             }
         }

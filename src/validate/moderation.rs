@@ -2,7 +2,7 @@
 
 use super::common::*;
 use super::cycle::{Scope, rating};
-use crate::diag::{Diagnostics, suggest};
+use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::Parsed;
 use crate::load::raw::*;
 use crate::model::*;
@@ -19,6 +19,7 @@ pub(super) fn moderation(
     for (qid, entry) in &m.value.questions {
         let Some(q) = fw.question(qid.get_ref()) else {
             let d = diags.error(
+                Code::UnknownReference,
                 file,
                 qid.span(),
                 format!("framework `{}` has no question `{}`", fw.id, qid.get_ref()),
@@ -31,6 +32,7 @@ pub(super) fn moderation(
         if !scope.asks(q) {
             if scope.valid {
                 diags.warning(
+                    Code::NotInScope,
                     file,
                     qid.span(),
                     format!(

@@ -1,7 +1,7 @@
 //! partnership.toml: the partnership, its agencies, banks and settings.
 
 use super::common::*;
-use crate::diag::{Diagnostics, suggest};
+use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::Parsed;
 use crate::load::raw::*;
 use crate::model::*;
@@ -18,13 +18,19 @@ pub(super) fn partnership(
     let mut frameworks = Vec::new();
     if raw.frameworks.get_ref().is_empty() {
         diags
-            .error(file, raw.frameworks.span(), "list at least one framework")
+            .error(
+                Code::BadStructure,
+                file,
+                raw.frameworks.span(),
+                "list at least one framework",
+            )
             .with_help("`panelaudit frameworks` lists the bundled question banks");
     }
     for f in raw.frameworks.get_ref() {
         if all.contains_key(f.get_ref()) {
             if frameworks.contains(f.get_ref()) {
                 diags.error(
+                    Code::DuplicateId,
                     file,
                     f.span(),
                     format!("framework `{}` is listed twice", f.get_ref()),
@@ -36,6 +42,7 @@ pub(super) fn partnership(
             // other banks, so every problem shows at once.
         } else {
             let d = diags.error(
+                Code::UnknownReference,
                 file,
                 f.span(),
                 format!("unknown framework `{}`", f.get_ref()),
@@ -73,6 +80,7 @@ pub(super) fn partnership(
     if agencies.is_empty() {
         diags
             .error(
+                Code::BadStructure,
                 file,
                 0..0,
                 "no agencies: add at least one [[agencies]] table",

@@ -2,7 +2,7 @@
 
 use super::common::*;
 use super::cycle::{Scope, rating};
-use crate::diag::{Diagnostics, suggest};
+use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::Parsed;
 use crate::load::raw::*;
 use crate::model::*;
@@ -28,7 +28,12 @@ pub(super) fn response(
     let r = &rf.value;
     let agency = r.agency.get_ref();
     if partnership.agencies.iter().all(|a| &a.id != agency) {
-        let d = diags.error(rfile, r.agency.span(), format!("unknown agency `{agency}`"));
+        let d = diags.error(
+            Code::UnknownReference,
+            rfile,
+            r.agency.span(),
+            format!("unknown agency `{agency}`"),
+        );
         match suggest(agency, partnership.agencies.iter().map(|a| a.id.as_str())) {
             Some(s) => d.with_help(s),
             None => d.with_help("agencies are listed in partnership.toml"),
@@ -37,13 +42,14 @@ pub(super) fn response(
     }
     if !scope.includes(agency) {
         diags
-            .warning(rfile, r.agency.span(), format!("`{agency}` is not among this cycle's agencies ([scope] agencies); its return is ignored"))
+            .warning(Code::NotInScope, rfile, r.agency.span(), format!("`{agency}` is not among this cycle's agencies ([scope] agencies); its return is ignored"))
             .with_help("add it to `agencies` under [scope] in cycle.toml, or remove the file");
         return None;
     }
     if stem != agency {
         diags
             .error(
+                Code::NameMismatch,
                 rfile,
                 r.agency.span(),
                 format!("this return is for `{agency}` but the file is named `{stem}.toml`"),
@@ -54,6 +60,7 @@ pub(super) fn response(
     }
     if let Some(other) = seen_agencies.insert(agency.clone(), rfile.display.clone()) {
         diags.error(
+            Code::DuplicateId,
             rfile,
             r.agency.span(),
             format!("a second return for `{agency}` (the first is {other})"),
@@ -65,6 +72,7 @@ pub(super) fn response(
         && (s < o || s > cl)
     {
         diags.warning(
+            Code::DateOrder,
             rfile,
             raw_s.span(),
             format!("submitted {s}, outside the cycle's window ({o} to {cl})"),
@@ -76,6 +84,7 @@ pub(super) fn response(
     for (qid, entry) in &r.answers {
         let Some(q) = fw.question(qid.get_ref()) else {
             let d = diags.error(
+                Code::UnknownReference,
                 rfile,
                 qid.span(),
                 format!("framework `{fw_id}` has no question `{}`", qid.get_ref()),
@@ -97,6 +106,7 @@ pub(super) fn response(
                 if matches!(rating, Some(Rating::Value(_))) {
                     diags
                         .warning(
+                            Code::WeakAnswer,
                             rfile,
                             entry.span().start..entry.span().start,
                             format!("answer to `{}` gives no confidence; counted as low", q.id),
@@ -109,6 +119,7 @@ pub(super) fn response(
         let evidence = text(&a.evidence).unwrap_or_default();
         if evidence.is_empty() && matches!(rating, Some(Rating::Value(v)) if v > fw.bottom()) {
             diags.warning(
+                Code::WeakAnswer,
                 rfile,
                 a.rating.span(),
                 format!(
@@ -142,6 +153,7 @@ pub(super) fn response(
             ids.join(", ")
         };
         diags.warning(
+            Code::NotInScope,
             rfile,
             first.span(),
             format!(
@@ -164,7 +176,7 @@ pub(super) fn response(
             missing.join(", ")
         };
         diags
-            .warning(rfile, r.agency.span(), format!("{} question(s) in scope unanswered: {shown}", missing.len()))
+            .warning(Code::Unanswered, rfile, r.agency.span(), format!("{} question(s) in scope unanswered: {shown}", missing.len()))
             .with_help("unanswered questions count as no evidence of assurance; answer them or rate them \"n/a\"");
     }
     Some(Response {

@@ -1,5 +1,12 @@
 //! Problems found in a user's files, collected (never stopping at the first) and printed
-//! as `error: FILE:LINE:COL: message` with the source line and a caret under the place.
+//! as `error[PA0202]: FILE:LINE:COL: message` with the source line and a caret under the
+//! place, a second place where a problem has one ("first defined here"), or as JSON lines
+//! for editors and CI (`check --format json`).
+
+mod codes;
+mod json;
+
+pub use codes::Code;
 
 use crate::source::SourceFile;
 use std::fmt::Write as _;
@@ -12,8 +19,17 @@ pub enum Severity {
     Warning,
 }
 
+/// A second place a problem involves, such as where a duplicated id was first defined.
+#[derive(Debug, Clone)]
+pub struct Related {
+    pub file: Arc<SourceFile>,
+    pub span: Range<usize>,
+    pub label: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
+    pub code: Code,
     pub severity: Severity,
     /// The file, or None for problems with the folder as a whole.
     pub file: Option<Arc<SourceFile>>,
@@ -25,11 +41,29 @@ pub struct Diagnostic {
     pub pos: Option<(usize, usize)>,
     pub message: String,
     pub help: Option<String>,
+    pub related: Vec<Related>,
 }
 
 impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// Line and column, when the problem has a place inside its file.
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        match (&self.file, &self.span) {
+            (Some(f), Some(span)) => Some(f.line_col(span.start)),
+            (Some(_), None) => None,
+            (None, _) => self.pos,
+        }
+    }
+
+    /// The file (or folder, or workbook place) the problem is in.
+    pub fn file_name(&self) -> String {
+        match &self.file {
+            Some(f) => f.display.clone(),
+            None => self.path.clone().unwrap_or_default(),
+        }
     }
 
     /// `FILE:LINE:COL` (or just `FILE`) for sorting and printing.
@@ -65,10 +99,14 @@ impl Diagnostic {
 
     /// The human form: a header line, then the source line with a caret.
     pub fn render(&self) -> String {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        let label = format!(
+            "{}[{}]",
+            match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            self.code.id()
+        );
         let loc = printable(&self.location());
         let message = printable(&self.message);
         let mut out = if loc.is_empty() {
@@ -77,49 +115,64 @@ impl Diagnostic {
             format!("{label}: {loc}: {message}\n")
         };
         if let (Some(file), Some(span)) = (&self.file, &self.span) {
-            let (line, col) = file.line_col(span.start);
-            let text = file.line_text(line);
-            let width = line.to_string().len();
-            // Underline the span on its first line, at least one caret.
-            let line_chars = text.chars().count();
-            let span_chars = file.text.get(span.clone()).map_or(1, |s| {
-                s.lines().next().map_or(1, |first| first.chars().count())
-            });
-            let carets = span_chars.clamp(1, line_chars.saturating_sub(col - 1).max(1));
-            // Show at most a window of a long line (a minified file, a pasted document) around
-            // the place, so one error never prints megabytes.
-            let skip = (col - 1).saturating_sub(SNIPPET_CONTEXT);
-            let shown: String = text.chars().skip(skip).take(SNIPPET_WIDTH).collect();
-            let lead = if skip > 0 { "…" } else { "" };
-            let tail = if line_chars > skip + SNIPPET_WIDTH {
-                "…"
-            } else {
-                ""
-            };
-            // Escaped control characters widen the line: measure the printed prefix.
-            let before: String = shown.chars().take(col - 1 - skip).collect();
-            let indent =
-                printable(&before.replace('\t', " ")).chars().count() + lead.chars().count();
-            let carets = carets.min(SNIPPET_WIDTH.saturating_sub(indent).max(1));
-            let _ = writeln!(out, "{:width$} |", "");
+            snippet(&mut out, file, span, None);
+        }
+        for r in &self.related {
+            let (l, c) = r.file.line_col(r.span.start);
             let _ = writeln!(
                 out,
-                "{line} | {lead}{}{tail}",
-                printable(&shown.replace('\t', " "))
+                "  = note: {}:{l}:{c}: {}",
+                printable(&r.file.display),
+                printable(&r.label)
             );
-            let _ = writeln!(
-                out,
-                "{:width$} | {}{}",
-                "",
-                " ".repeat(indent),
-                "^".repeat(carets)
-            );
+            snippet(&mut out, &r.file, &r.span, Some(&r.label));
         }
         if let Some(help) = &self.help {
             let _ = writeln!(out, "  = help: {help}");
         }
         out
     }
+}
+
+/// The source line of `span` with carets under it (and a label after them, for a second place).
+fn snippet(out: &mut String, file: &SourceFile, span: &Range<usize>, label: Option<&str>) {
+    let (line, col) = file.line_col(span.start);
+    let text = file.line_text(line);
+    let width = line.to_string().len();
+    // Underline the span on its first line, at least one caret.
+    let line_chars = text.chars().count();
+    let span_chars = file.text.get(span.clone()).map_or(1, |s| {
+        s.lines().next().map_or(1, |first| first.chars().count())
+    });
+    let carets = span_chars.clamp(1, line_chars.saturating_sub(col - 1).max(1));
+    // Show at most a window of a long line (a minified file, a pasted document) around
+    // the place, so one error never prints megabytes.
+    let skip = (col - 1).saturating_sub(SNIPPET_CONTEXT);
+    let shown: String = text.chars().skip(skip).take(SNIPPET_WIDTH).collect();
+    let lead = if skip > 0 { "…" } else { "" };
+    let tail = if line_chars > skip + SNIPPET_WIDTH {
+        "…"
+    } else {
+        ""
+    };
+    // Escaped control characters widen the line: measure the printed prefix.
+    let before: String = shown.chars().take(col - 1 - skip).collect();
+    let indent = printable(&before.replace('\t', " ")).chars().count() + lead.chars().count();
+    let carets = carets.min(SNIPPET_WIDTH.saturating_sub(indent).max(1));
+    let _ = writeln!(out, "{:width$} |", "");
+    let _ = writeln!(
+        out,
+        "{line} | {lead}{}{tail}",
+        printable(&shown.replace('\t', " "))
+    );
+    let _ = writeln!(
+        out,
+        "{:width$} | {}{}{}",
+        "",
+        " ".repeat(indent),
+        "^".repeat(carets),
+        label.map_or(String::new(), |l| format!(" {}", printable(l)))
+    );
 }
 
 /// Characters of a long source line shown before the place, and in all.
@@ -161,29 +214,33 @@ impl Diagnostics {
     /// An error at a place in a loaded file.
     pub fn error(
         &mut self,
+        code: Code,
         file: &Arc<SourceFile>,
         span: Range<usize>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.add(Severity::Error, Some(file), Some(span), message)
+        self.add(code, Severity::Error, Some(file), Some(span), message)
     }
 
     pub fn warning(
         &mut self,
+        code: Code,
         file: &Arc<SourceFile>,
         span: Range<usize>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.add(Severity::Warning, Some(file), Some(span), message)
+        self.add(code, Severity::Warning, Some(file), Some(span), message)
     }
 
     /// An error about a path that has no usable text (unreadable, missing, a folder problem).
     pub fn path_error(
         &mut self,
+        code: Code,
         path: impl Into<String>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
         self.items.push(Diagnostic {
+            code,
             severity: Severity::Error,
             file: None,
             path: Some(path.into()),
@@ -191,28 +248,32 @@ impl Diagnostics {
             pos: None,
             message: message.into(),
             help: None,
+            related: Vec::new(),
         });
         self.items.last_mut().expect("just pushed")
     }
 
     pub fn path_warning(
         &mut self,
+        code: Code,
         path: impl Into<String>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        let d = self.path_error(path, message);
+        let d = self.path_error(code, path, message);
         d.severity = Severity::Warning;
         d
     }
 
     fn add(
         &mut self,
+        code: Code,
         severity: Severity,
         file: Option<&Arc<SourceFile>>,
         span: Option<Range<usize>>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
         self.items.push(Diagnostic {
+            code,
             severity,
             file: file.cloned(),
             path: None,
@@ -220,6 +281,7 @@ impl Diagnostics {
             pos: None,
             message: message.into(),
             help: None,
+            related: Vec::new(),
         });
         self.items.last_mut().expect("just pushed")
     }
@@ -267,6 +329,21 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a second place the problem involves, e.g. "first defined here".
+    pub fn with_related(
+        &mut self,
+        file: &Arc<SourceFile>,
+        span: Range<usize>,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.related.push(Related {
+            file: file.clone(),
+            span,
+            label: label.into(),
+        });
+        self
+    }
+
     /// Sets the line and column of a path-only problem.
     pub fn at(&mut self, line: usize, col: usize) -> &mut Diagnostic {
         self.pos = Some((line, col));
@@ -299,12 +376,17 @@ mod tests {
         ));
         let mut d = Diagnostics::new();
         let at = file.text.find('7').unwrap();
-        d.error(&file, at..at + 1, "rating 7 is not on the scale (0 to 3)")
-            .with_help("use a value from 0 to 3, or \"n/a\"");
+        d.error(
+            Code::OffScale,
+            &file,
+            at..at + 1,
+            "rating 7 is not on the scale (0 to 3)",
+        )
+        .with_help("use a value from 0 to 3, or \"n/a\"");
         let out = d.render();
         assert!(
             out.starts_with(
-                "error: p/responses/police.toml:3:10: rating 7 is not on the scale (0 to 3)\n"
+                "error[PA0303]: p/responses/police.toml:3:10: rating 7 is not on the scale (0 to 3)\n"
             ),
             "{out}"
         );
@@ -320,7 +402,12 @@ mod tests {
         let file = Arc::new(SourceFile::new("r.toml", long));
         let at = file.text.find('7').unwrap();
         let mut d = Diagnostics::new();
-        d.error(&file, at..at + 1, "agency `pol\u{1b}[2J` is unknown");
+        d.error(
+            Code::UnknownReference,
+            &file,
+            at..at + 1,
+            "agency `pol\u{1b}[2J` is unknown",
+        );
         let out = d.render();
         assert!(!out.contains('\u{1b}'), "{out:?}");
         assert!(out.contains("agency `pol\\u{1b}[2J` is unknown"), "{out}");
@@ -340,9 +427,9 @@ mod tests {
     #[test]
     fn problems_sort_by_line_number_not_by_text() {
         let mut d = Diagnostics::new();
-        d.path_error("m.toml", "b").at(10, 1);
-        d.path_error("m.toml", "a").at(9, 27);
-        d.path_error("m.toml", "c").at(9, 135);
+        d.path_error(Code::CsvShape, "m.toml", "b").at(10, 1);
+        d.path_error(Code::CsvShape, "m.toml", "a").at(9, 27);
+        d.path_error(Code::CsvShape, "m.toml", "c").at(9, 135);
         let order: Vec<String> = d.sorted().iter().map(|x| x.location()).collect();
         assert_eq!(order, ["m.toml:9:27", "m.toml:9:135", "m.toml:10:1"]);
     }

@@ -1,0 +1,120 @@
+//! `--format json`: one JSON object a line per problem, for editors and CI.
+//!
+//! Fields: `code`, `severity` (`error` | `warning`), `file`, `line`, `column` (1-based; null
+//! when the problem concerns a whole file or folder), `message`, `help` (or null), and
+//! `related`: the second places (file, line, column, label).
+
+use super::{Diagnostic, Diagnostics, Severity, printable};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct JsonRelated {
+    file: String,
+    line: usize,
+    column: usize,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic {
+    code: &'static str,
+    severity: &'static str,
+    file: String,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: String,
+    help: Option<String>,
+    related: Vec<JsonRelated>,
+}
+
+impl Diagnostic {
+    /// This problem as one line of JSON.
+    pub fn to_json(&self) -> String {
+        let (line, column) = self.line_col().unzip();
+        let value = JsonDiagnostic {
+            code: self.code.id(),
+            severity: match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            file: self.file_name(),
+            line,
+            column,
+            // JSON escapes control characters itself; `printable` keeps the text the same as
+            // the terminal shows it.
+            message: printable(&self.message),
+            help: self.help.clone(),
+            related: self
+                .related
+                .iter()
+                .map(|r| {
+                    let (line, column) = r.file.line_col(r.span.start);
+                    JsonRelated {
+                        file: r.file.display.clone(),
+                        line,
+                        column,
+                        label: r.label.clone(),
+                    }
+                })
+                .collect(),
+        };
+        serde_json::to_string(&value).expect("plain strings and numbers always serialise")
+    }
+}
+
+impl Diagnostics {
+    /// Every problem as JSON lines, in file order.
+    pub fn render_json(&self) -> String {
+        self.sorted().iter().map(|d| d.to_json() + "\n").collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Code;
+    use super::*;
+    use crate::source::SourceFile;
+    use std::sync::Arc;
+
+    #[test]
+    fn one_object_a_line_with_code_place_and_help() {
+        let file = Arc::new(SourceFile::new(
+            "p/actions.toml",
+            "[[actions]]\nid = \"A01\"\n[[actions]]\nid = \"A01\"\n".to_string(),
+        ));
+        let second = file.text.rfind("\"A01\"").unwrap();
+        let first = file.text.find("\"A01\"").unwrap();
+        let mut d = Diagnostics::new();
+        d.error(
+            Code::DuplicateId,
+            &file,
+            second..second + 5,
+            "duplicate action id `A01`",
+        )
+        .with_related(&file, first..first + 5, "first defined here")
+        .with_help("give each action its own id");
+        d.path_warning(
+            Code::MissingReturn,
+            "p/cycles/2025-26/responses",
+            "no return",
+        );
+        let out = d.render_json();
+        let lines: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2, "{out}");
+        assert_eq!(lines[0]["code"], "PA0202");
+        assert_eq!(lines[0]["severity"], "error");
+        assert_eq!(lines[0]["file"], "p/actions.toml");
+        assert_eq!(
+            (lines[0]["line"].as_u64(), lines[0]["column"].as_u64()),
+            (Some(4), Some(6))
+        );
+        assert_eq!(lines[0]["help"], "give each action its own id");
+        assert_eq!(lines[0]["related"][0]["line"], 2);
+        assert_eq!(lines[0]["related"][0]["label"], "first defined here");
+        assert_eq!(lines[1]["severity"], "warning");
+        assert!(lines[1]["line"].is_null());
+    }
+}

@@ -1,0 +1,155 @@
+//! What DIR is (one partnership folder, or a collection of them), loading and validating it
+//! whole, and which cycle a command means. Every command asks here, so the answers agree.
+
+use crate::diag::{Diagnostics, suggest};
+use crate::load::{self, present, sorted_entries};
+use crate::model::{Audit, Cycle};
+use crate::source::{self, display_path};
+use crate::validate;
+use std::path::{Path, PathBuf};
+
+/// What a DIR argument turned out to be.
+#[derive(Debug)]
+pub enum Target {
+    Partnership(PathBuf),
+    /// A folder of partnership folders, sorted by folder name.
+    Collection(Vec<PathBuf>),
+}
+
+/// Decides whether `dir` is a partnership folder or a collection of them.
+pub fn discover(dir: &Path) -> Result<Target, String> {
+    let shown = source::display_path(dir);
+    if !dir.exists() {
+        return Err(format!("{shown}: no such folder"));
+    }
+    if !dir.is_dir() {
+        return Err(format!(
+            "{shown}: not a folder; give a partnership folder or a collection"
+        ));
+    }
+    // Anything named partnership.toml (even a folder or a broken link) makes this a
+    // partnership folder, so the problem with it is reported rather than "not found".
+    if present(&dir.join("partnership.toml")) {
+        return Ok(Target::Partnership(dir.to_path_buf()));
+    }
+    let members: Vec<PathBuf> = sorted_entries(dir)
+        .into_iter()
+        .filter(|p| p.is_dir() && present(&p.join("partnership.toml")))
+        .collect();
+    if members.is_empty() {
+        Err(format!(
+            "{shown}: not a partnership folder (it has no partnership.toml) nor a collection (no subfolder has one); `panelaudit init {shown} --name NAME --framework ID` starts one"
+        ))
+    } else {
+        Ok(Target::Collection(members))
+    }
+}
+
+/// One loaded partnership: its folder and, when valid, the audit.
+pub struct Loaded {
+    pub display_dir: String,
+    pub audit: Option<Audit>,
+}
+
+/// Everything DIR holds, loaded and validated.
+pub struct Workspace {
+    pub collection: bool,
+    pub members: Vec<Loaded>,
+}
+
+impl Workspace {
+    /// The valid audits, in folder order.
+    pub fn audits(&self) -> impl Iterator<Item = &Audit> {
+        self.members.iter().filter_map(|l| l.audit.as_ref())
+    }
+
+    pub fn into_audits(self) -> Vec<Audit> {
+        self.members.into_iter().filter_map(|l| l.audit).collect()
+    }
+
+    /// Whether any partnership failed to load or validate.
+    pub fn any_invalid(&self) -> bool {
+        self.members.iter().any(|l| l.audit.is_none())
+    }
+}
+
+/// Loads and validates DIR (a partnership or a collection), collecting every problem.
+pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Workspace, String> {
+    let (collection, dirs) = match discover(dir)? {
+        Target::Partnership(p) => (false, vec![p]),
+        Target::Collection(v) => (true, v),
+    };
+    let members = dirs
+        .iter()
+        .map(|d| {
+            // A file that failed to parse leaves a gap validation cannot see: any error makes
+            // the partnership invalid, wherever it was found.
+            let errors_before = diags.error_count();
+            let raw = load::load_partnership(d, diags);
+            let audit =
+                validate::validate(&raw, diags).filter(|_| diags.error_count() == errors_before);
+            Loaded {
+                display_dir: raw.display_dir.clone(),
+                audit,
+            }
+        })
+        .collect();
+    Ok(Workspace {
+        collection,
+        members,
+    })
+}
+
+/// Loads DIR as one valid partnership, for commands that work on one (forms, import, pack).
+/// The error, ready to print, says why not, with the problems to fix first.
+pub fn load_one(dir: &Path, command: &str) -> Result<Audit, String> {
+    let shown = display_path(dir);
+    let target = discover(dir).map_err(|e| format!("error: {e}"))?;
+    if let Target::Collection(members) = target {
+        let example = members.first().map(|m| display_path(m)).unwrap_or_default();
+        return Err(format!(
+            "error: {shown} is a collection of {} partnerships; `panelaudit {command}` works on one partnership folder, e.g. {example}",
+            members.len()
+        ));
+    }
+    let mut diags = Diagnostics::new();
+    let ws = load(dir, &mut diags).map_err(|e| format!("error: {e}"))?;
+    let audit = ws.into_audits().into_iter().next();
+    match audit {
+        Some(a) if !diags.has_errors() => Ok(a),
+        _ => {
+            let mut out = String::new();
+            for d in diags.iter().filter(|d| d.is_error()) {
+                out.push_str(&d.render());
+            }
+            out.push_str(&format!(
+                "error: {shown} has {} problem(s) to fix first (`panelaudit check {shown}` lists them with warnings)",
+                diags.error_count()
+            ));
+            Err(out)
+        }
+    }
+}
+
+/// The cycle `--cycle` names, or by default the latest; the error names the cycles there are.
+pub fn pick_cycle<'a>(audit: &'a Audit, wanted: Option<&str>) -> Result<&'a Cycle, String> {
+    let ids: Vec<&str> = audit.cycles.iter().map(|c| c.id.as_str()).collect();
+    match wanted {
+        Some(id) => audit.cycle(id).ok_or_else(|| {
+            let hint = suggest(id, ids.iter().copied())
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
+            if ids.is_empty() {
+                format!("no cycle `{id}`: this partnership has no audit cycles yet")
+            } else {
+                format!("no cycle `{id}`{hint}; the cycles are: {}", ids.join(", "))
+            }
+        }),
+        None => audit.latest_cycle().ok_or_else(|| {
+            format!(
+                "{} has no audit cycles yet: add cycles/<cycle-id>/cycle.toml (see `panelaudit init`)",
+                source::display_path(&audit.dir)
+            )
+        }),
+    }
+}
