@@ -14,6 +14,26 @@ pub const FRAMEWORKS: &[(&str, &str)] = &[
         "local-learning.toml",
         include_str!("../audits/frameworks/local-learning.toml"),
     ),
+    (
+        "csa-family-2024.toml",
+        include_str!("../audits/frameworks/csa-family-2024.toml"),
+    ),
+    (
+        "race-racism-2025.toml",
+        include_str!("../audits/frameworks/race-racism-2025.toml"),
+    ),
+    (
+        "disabled-residential-2023.toml",
+        include_str!("../audits/frameworks/disabled-residential-2023.toml"),
+    ),
+    (
+        "cce-2020.toml",
+        include_str!("../audits/frameworks/cce-2020.toml"),
+    ),
+    (
+        "section-11.toml",
+        include_str!("../audits/frameworks/section-11.toml"),
+    ),
 ];
 
 pub const METRIC_LIBRARY: &str = include_str!("../audits/metrics/library.toml");

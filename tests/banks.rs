@@ -27,25 +27,43 @@ fn library_ids() -> BTreeSet<String> {
         .collect()
 }
 
+/// Every bundled bank, in listing order, with (themes, at least this many questions per level per
+/// theme, at least this many questions in all).
+const BANKS: [(&str, usize, usize, usize); 8] = [
+    ("panel-2023-24", 4, 5, 45),
+    ("panel-2022-23", 6, 3, 36),
+    ("local-learning", 7, 2, 28),
+    ("csa-family-2024", 3, 2, 12),
+    ("race-racism-2025", 3, 2, 12),
+    ("disabled-residential-2023", 3, 2, 12),
+    ("cce-2020", 3, 2, 12),
+    ("section-11", 4, 2, 16),
+];
+
 #[test]
-fn the_three_banks_have_the_promised_themes_and_both_levels_in_each() {
+fn every_bundled_bank_has_its_promised_themes_and_both_levels_in_each() {
     let banks = banks();
     let ids: Vec<&str> = banks.iter().map(|b| b.id.get_ref().as_str()).collect();
-    assert_eq!(ids, ["panel-2023-24", "panel-2022-23", "local-learning"]);
-    // (bank, themes, at least this many questions per level per theme, at least this many in all)
-    for (bank, themes, per_level, total) in [
-        ("panel-2023-24", 4, 5, 45),
-        ("panel-2022-23", 6, 3, 36),
-        ("local-learning", 7, 2, 28),
-    ] {
+    let expected: Vec<&str> = BANKS.iter().map(|(id, ..)| *id).collect();
+    assert_eq!(ids, expected, "the bundled banks, in listing order");
+    for (bank, themes, per_level, total) in BANKS {
         let b = banks.iter().find(|b| b.id.get_ref() == bank).unwrap();
+        assert!(!b.title.get_ref().trim().is_empty(), "{bank}: no title");
         assert_eq!(b.themes.get_ref().len(), themes, "{bank}");
         let questions = b.questions.get_ref();
         assert!(
-            questions.len() >= total,
+            questions.len() >= total.max(12),
             "{bank}: {} questions",
             questions.len()
         );
+        for level in ["strategic", "practitioner"] {
+            assert!(
+                questions
+                    .iter()
+                    .any(|q| q.get_ref().level.get_ref() == level),
+                "{bank}: no {level} questions"
+            );
+        }
         for t in b.themes.get_ref() {
             let t = t.get_ref();
             assert!(
@@ -54,6 +72,11 @@ fn the_three_banks_have_the_promised_themes_and_both_levels_in_each() {
                     .map_or("", |s| s.get_ref().trim())
                     .is_empty(),
                 "{bank}: theme {} has no summary",
+                t.id.get_ref()
+            );
+            assert!(
+                !t.title.get_ref().trim().is_empty(),
+                "{bank}: theme {} has no title",
                 t.id.get_ref()
             );
             for level in ["strategic", "practitioner"] {
@@ -70,6 +93,42 @@ fn the_three_banks_have_the_promised_themes_and_both_levels_in_each() {
                     t.id.get_ref()
                 );
             }
+        }
+    }
+}
+
+/// Lowercase letters and digits in words joined by single hyphens.
+fn is_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+#[test]
+fn question_and_theme_ids_are_well_formed_and_unique_across_every_bank() {
+    let mut questions = BTreeSet::new();
+    let mut themes = BTreeSet::new();
+    for b in banks() {
+        let bank = b.id.get_ref().clone();
+        assert!(is_id(&bank), "bank id {bank}");
+        for t in b.themes.get_ref() {
+            let id = t.get_ref().id.get_ref().clone();
+            assert!(is_id(&id), "{bank}: theme id {id}");
+            assert!(
+                themes.insert(id.clone()),
+                "{bank}: theme {id} is used twice"
+            );
+        }
+        for q in b.questions.get_ref() {
+            let id = q.get_ref().id.get_ref().clone();
+            assert!(is_id(&id), "{bank}: question id {id}");
+            assert!(
+                questions.insert(id.clone()),
+                "{bank}: question {id} is used in more than one place"
+            );
         }
     }
 }
@@ -144,10 +203,19 @@ fn every_bank_cites_its_source_and_says_the_questions_are_our_own_words() {
     for b in banks() {
         let bank = b.id.get_ref();
         let s = &b.source;
-        assert_eq!(
-            s.publisher.get_ref(),
-            "Child Safeguarding Practice Review Panel",
-            "{bank}"
+        // The Panel's reviews, or the statutory guidance itself for the section 11 standards.
+        assert!(
+            [
+                "Child Safeguarding Practice Review Panel",
+                "Department for Education"
+            ]
+            .contains(&s.publisher.get_ref().as_str()),
+            "{bank}: publisher {}",
+            s.publisher.get_ref()
+        );
+        assert!(
+            !s.publication.get_ref().trim().is_empty(),
+            "{bank}: no publication"
         );
         assert!(
             s.year.is_some_and(|y| (2020..=2026).contains(&y)),
@@ -265,13 +333,17 @@ fn the_metric_library_defines_direction_and_never_judges_context_counts() {
             let c = c.get_ref();
             assert!(c.source.is_some(), "{id}: a comparator without its source");
             assert!(
-                c.label.get_ref().contains("England"),
-                "{id}: comparator {}",
+                c.label.get_ref().contains("England 20"),
+                "{id}: comparator {} should say England and its year",
                 c.label.get_ref()
             );
         }
     }
-    for context in ["ehe-children", "serious-incident-notifications"] {
+    for context in [
+        "ehe-children",
+        "serious-incident-notifications",
+        "missing-episodes",
+    ] {
         let m = library
             .metrics
             .iter()
@@ -287,13 +359,21 @@ fn the_metric_library_defines_direction_and_never_judges_context_counts() {
 }
 
 #[test]
-fn a_partnership_using_all_three_banks_passes_check_with_no_problem_in_them() {
+fn a_partnership_using_every_bundled_bank_passes_check_with_no_problem_in_them() {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("p");
     std::fs::create_dir(&p).unwrap();
+    let frameworks: Vec<String> = banks()
+        .iter()
+        .map(|b| format!("\"{}\"", b.id.get_ref()))
+        .collect();
+    assert_eq!(frameworks.len(), BANKS.len());
     std::fs::write(
         p.join("partnership.toml"),
-        "name = \"Bank Check Partnership\"\nshort_name = \"BCP\"\nframeworks = [\"panel-2023-24\", \"panel-2022-23\", \"local-learning\"]\n\n[[agencies]]\nid = \"council\"\nname = \"Council\"\nsector = \"local-authority\"\nstatutory = true\n",
+        format!(
+            "name = \"Bank Check Partnership\"\nshort_name = \"BCP\"\nframeworks = [{}]\n\n[[agencies]]\nid = \"council\"\nname = \"Council\"\nsector = \"local-authority\"\nstatutory = true\n",
+            frameworks.join(", ")
+        ),
     )
     .unwrap();
     let out = run_in(tmp.path(), &["check", "p"]);
