@@ -1,12 +1,13 @@
 //! The last stage: put a fully rendered site on disk so that readers only ever see a whole
-//! site. Everything is written into a temporary folder beside the output folder (same parent,
-//! so the final renames stay on one file system), and the old site is swapped out only once the
-//! new one is complete. A failure at any point leaves the previous site exactly as it was.
+//! site. This module decides where a site may go (never over the audit's own folders or
+//! someone's documents) and marks it as a site; `fsx::replace_dir` swaps it into place in one
+//! atomic step. A failure at any point leaves the previous site exactly as it was.
 
+use crate::fsx::{self, ReplaceError};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// The file a build leaves in its output folder, so a later build knows the folder is a site
 /// it may replace (and never mistakes someone's documents folder for one).
@@ -67,8 +68,6 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 pub struct Target {
     /// The output folder as absolute path (it may not exist yet).
     pub out: PathBuf,
-    parent: PathBuf,
-    name: String,
     /// Recorded in the marker, so a later build for the other audience will not replace it.
     audience: String,
 }
@@ -88,20 +87,16 @@ const AUDIT_FOLDERS: &[&str] = &[
 /// not a site panelaudit built (or the bare placeholder a repository keeps for it).
 pub fn check_target(out: &Path, inputs: &[&Path], audience: &str) -> Result<Target, WriteError> {
     let shown = out.display().to_string();
-    let abs = absolute(out).map_err(io_err(out))?;
-    let Some(name) = abs.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+    let abs = fsx::absolute(out).map_err(io_err(out))?;
+    if abs.file_name().is_none() {
         return Err(WriteError::Refused(format!(
             "refusing to write the site to `{shown}`: give a folder of its own, such as `site`"
         )));
-    };
-    let parent = abs
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("/"));
+    }
     // Compare real locations, so `./x/..` or a symlink cannot hide an input folder.
-    let real_out = real_path(&abs);
+    let real_out = fsx::real_path(&abs).map_err(io_err(out))?;
     for input in inputs {
-        let real_in = real_path(&absolute(input).map_err(io_err(input))?);
+        let real_in = fsx::real_path(input).map_err(io_err(input))?;
         if real_in.starts_with(&real_out) {
             return Err(WriteError::Refused(format!(
                 "refusing to write the site to `{shown}`: it is, or contains, the audit folder `{}`, which the build would delete",
@@ -139,8 +134,6 @@ pub fn check_target(out: &Path, inputs: &[&Path], audience: &str) -> Result<Targ
     }
     Ok(Target {
         out: abs,
-        parent,
-        name,
         audience: audience.to_string(),
     })
 }
@@ -168,51 +161,6 @@ fn replaceable(dir: &Path) -> bool {
     }
 }
 
-fn absolute(p: &Path) -> io::Result<PathBuf> {
-    let joined = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir()?.join(p)
-    };
-    // Resolve `.` and `..` lexically; symlinks are dealt with by `real_path`.
-    let mut out = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    Ok(out)
-}
-
-/// The canonical path of the longest existing ancestor, with the rest appended.
-fn real_path(abs: &Path) -> PathBuf {
-    let mut existing = abs.to_path_buf();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(c) = existing.canonicalize() {
-            let mut out = c;
-            for part in rest.iter().rev() {
-                out.push(part);
-            }
-            return out;
-        }
-        match (
-            existing.file_name().map(|n| n.to_os_string()),
-            existing.parent(),
-        ) {
-            (Some(name), Some(parent)) => {
-                rest.push(name);
-                existing = parent.to_path_buf();
-            }
-            _ => return abs.to_path_buf(),
-        }
-    }
-}
-
 /// Writes `files` as the new content of the target folder, replacing what was there only when
 /// every file was written.
 pub fn write_site(target: &Target, files: &[OutFile]) -> Result<(), WriteError> {
@@ -222,57 +170,22 @@ pub fn write_site(target: &Target, files: &[OutFile]) -> Result<(), WriteError> 
             return Err(WriteError::BadPath(f.path.clone()));
         }
     }
-    std::fs::create_dir_all(&target.parent).map_err(io_err(&target.parent))?;
-    let pid = std::process::id();
-    let staging = target
-        .parent
-        .join(format!(".{}.panelaudit-new-{pid}", target.name));
-    let retired = target
-        .parent
-        .join(format!(".{}.panelaudit-old-{pid}", target.name));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
-    }
-    if let Err(e) = fill(&staging, files, &target.audience) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if target.out.exists() {
-        if let Err(error) = std::fs::rename(&target.out, &retired) {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(WriteError::Io {
-                path: target.out.clone(),
-                error,
-            });
-        }
-        if let Err(error) = std::fs::rename(&staging, &target.out) {
-            // Put the old site back before reporting.
-            let _ = std::fs::rename(&retired, &target.out);
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(WriteError::Io {
-                path: target.out.clone(),
-                error,
-            });
-        }
-        // The new site is in place; failing to tidy the old one away is not a failed build.
-        if let Err(e) = std::fs::remove_dir_all(&retired) {
-            eprintln!(
-                "warning: the previous site was kept at {}: {e}",
-                retired.display()
-            );
-        }
-    } else if let Err(error) = std::fs::rename(&staging, &target.out) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(WriteError::Io {
-            path: target.out.clone(),
-            error,
-        });
-    }
-    Ok(())
+    fsx::replace_dir(&target.out, |staging| fill(staging, files, &target.audience)).map_err(
+        |e| match e {
+            ReplaceError::Busy(p) => WriteError::Refused(format!(
+                "another panelaudit build is writing to `{}` right now; nothing was written: run this one again when it has finished",
+                p.display()
+            )),
+            ReplaceError::Io(e) => WriteError::Io {
+                path: e.path,
+                error: e.error,
+            },
+            ReplaceError::Fill(e) => e,
+        },
+    )
 }
 
 fn fill(staging: &Path, files: &[OutFile], audience: &str) -> Result<(), WriteError> {
-    std::fs::create_dir(staging).map_err(io_err(staging))?;
     let marker = staging.join(MARKER);
     std::fs::write(&marker, format!("{MARKER_TEXT}audience: {audience}\n"))
         .map_err(io_err(&marker))?;
@@ -322,8 +235,13 @@ mod tests {
             !out.join("stale.html").exists(),
             "old files go with the old site"
         );
-        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "no temporary folders left behind");
+        // The site and the hidden lock file that keeps two builds from racing; nothing else.
+        let mut left: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".site.panelaudit-lock", "site"], "no temporary folders left behind");
     }
 
     #[test]

@@ -136,7 +136,9 @@ fn every_broken_input_gets_a_located_message_and_the_right_exit_code() {
                     && o["file"] == c.file
                     && c.line.is_none_or(|l| o["line"] == l)
                     && c.column.is_none_or(|col| o["column"] == col)
-                    && o["message"].as_str().is_some_and(|m| m.starts_with(&c.message))
+                    && o["message"]
+                        .as_str()
+                        .is_some_and(|m| m.starts_with(&c.message))
             });
             if !found {
                 problems.push(format!("--format json has no object for {s:?}"));

@@ -5,9 +5,10 @@
 
 use super::import::{partnership_and_cycle, read_response_file};
 use super::{EXIT_INVALID, EXIT_OK};
+use crate::fsx;
 use crate::source::display_path;
 use crate::xlsx::form::{self, FormInput};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
     let Some((audit, cycle_id)) = partnership_and_cycle(dir, "forms", cycle) else {
@@ -106,8 +107,8 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
         if unchanged[i] {
             continue;
         }
-        if let Err(e) = write_replacing(path, bytes) {
-            eprintln!("error: {}: cannot write the form: {e}", display_path(path));
+        if let Err(e) = fsx::write_atomic(path, bytes) {
+            eprintln!("error: cannot write the form: {e}");
             return EXIT_INVALID;
         }
     }
@@ -133,24 +134,10 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
     EXIT_OK
 }
 
-/// Writes through a temporary file beside the target and a rename.
-fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
-}
-
 /// Refuses an output folder that is the partnership folder or lies inside it: the forms would
 /// become part of the audit, and `panelaudit check` would warn about every one of them.
 fn check_out(dir: &Path, out: &Path) -> Result<(), String> {
-    let (Some(real_dir), Some(real_out)) = (real_path(dir), real_path(out)) else {
+    let (Ok(real_dir), Ok(real_out)) = (fsx::real_path(dir), fsx::real_path(out)) else {
         // Without a working folder nothing can be compared; writing will report the problem.
         return Ok(());
     };
@@ -175,34 +162,4 @@ fn check_out(dir: &Path, out: &Path) -> Result<(), String> {
         "--out {}: {what}; the forms would be read as part of the audit (and `panelaudit check` would warn about each one), so choose a folder outside it{example}",
         display_path(out)
     ))
-}
-
-/// Where a path really is: made absolute, `.` and `..` resolved, and the longest part that
-/// exists resolved through any symbolic links, so `dir/../dir/forms` or a link cannot hide
-/// that a folder is inside another.
-fn real_path(path: &Path) -> Option<PathBuf> {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().ok()?.join(path)
-    };
-    let mut abs = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            Component::ParentDir => {
-                abs.pop();
-            }
-            Component::CurDir => {}
-            other => abs.push(other),
-        }
-    }
-    let mut existing = abs.as_path();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(real) = existing.canonicalize() {
-            return Some(rest.iter().rev().fold(real, |p, part| p.join(part)));
-        }
-        rest.push(existing.file_name()?);
-        existing = existing.parent()?;
-    }
 }

@@ -7,6 +7,7 @@
 
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::diag::{Code, Diagnostics, suggest};
+use crate::fsx;
 use crate::load::raw::ResponseFile;
 use crate::model::{Audit, Confidence, Cycle, Date, Framework, Rating};
 use crate::source::display_path;
@@ -1031,9 +1032,10 @@ struct Plan {
 /// Writes every new or changed response: all to temporary files first, then each renamed into
 /// place, so a failure part-way leaves the old files as they were.
 fn write_all(responses_dir: &Path, plans: &[Plan]) -> Result<(), String> {
-    let todo: Vec<&Plan> = plans
+    let todo: Vec<(PathBuf, Vec<u8>)> = plans
         .iter()
         .filter(|p| !matches!(p.status, Status::Unchanged))
+        .map(|p| (p.target.clone(), p.text.clone().into_bytes()))
         .collect();
     if todo.is_empty() {
         return Ok(());
@@ -1044,46 +1046,7 @@ fn write_all(responses_dir: &Path, plans: &[Plan]) -> Result<(), String> {
             display_path(responses_dir)
         )
     })?;
-    let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
-    let cleanup = |staged: &[(PathBuf, &Path)]| {
-        for (tmp, _) in staged {
-            let _ = std::fs::remove_file(tmp);
-        }
-    };
-    for p in &todo {
-        let name = p
-            .target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        // Hidden, so `check` never reads a temporary file left by a crash.
-        let tmp = responses_dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        if let Err(e) = std::fs::write(&tmp, &p.text) {
-            cleanup(&staged);
-            let _ = std::fs::remove_file(&tmp);
-            return Err(format!(
-                "{}: cannot write: {e}; nothing was imported",
-                display_path(&tmp)
-            ));
-        }
-        staged.push((tmp, &p.target));
-    }
-    for (i, (tmp, target)) in staged.iter().enumerate() {
-        if let Err(e) = std::fs::rename(tmp, target) {
-            cleanup(&staged[i..]);
-            let done: Vec<String> = staged[..i].iter().map(|(_, t)| display_path(t)).collect();
-            let state = if done.is_empty() {
-                "nothing was imported".to_string()
-            } else {
-                format!("only {} had been written", done.join(", "))
-            };
-            return Err(format!(
-                "{}: cannot write: {e}; {state}",
-                display_path(target)
-            ));
-        }
-    }
-    Ok(())
+    fsx::write_all_or_nothing(&todo).map_err(|e| format!("cannot write {e}; nothing was imported"))
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@ use crate::diag::{Diagnostics, suggest};
 use crate::load;
 use crate::model::Date;
 use crate::source::display_path;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub fn run(dir: &Path, name: &str, framework: &str) -> u8 {
@@ -114,51 +113,14 @@ pub fn scaffold(
 
 /// Creates folders and files, undoing everything it made if one write fails.
 fn write_all(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>, String> {
-    let mut made_dirs: Vec<PathBuf> = Vec::new();
-    let mut made_files: Vec<PathBuf> = Vec::new();
-    let result = (|| -> Result<(), String> {
-        for (rel, text) in files {
-            let path = dir.join(rel);
-            if let Some(parent) = path.parent() {
-                let mut missing = Vec::new();
-                let mut p = Some(parent);
-                while let Some(d) = p.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
-                    missing.push(d.to_path_buf());
-                    p = d.parent();
-                }
-                for d in missing.into_iter().rev() {
-                    std::fs::create_dir(&d).map_err(|e| {
-                        format!("{}: cannot create the folder: {e}", display_path(&d))
-                    })?;
-                    made_dirs.push(d);
-                }
-            }
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-                .map_err(|e| format!("{}: cannot create the file: {e}", display_path(&path)))?;
-            made_files.push(path.clone());
-            f.write_all(text.as_bytes())
-                .map_err(|e| format!("{}: cannot write the file: {e}", display_path(&path)))?;
-        }
-        Ok(())
-    })();
-    match result {
-        Ok(()) => Ok(made_files),
-        Err(e) => {
-            for f in made_files.iter().rev() {
-                let _ = std::fs::remove_file(f);
-            }
-            for d in made_dirs.iter().rev() {
-                let _ = std::fs::remove_dir(d);
-            }
-            Err(format!("{e}; nothing was left behind"))
-        }
-    }
+    let files: Vec<(PathBuf, Vec<u8>)> = files
+        .iter()
+        .map(|(rel, text)| (dir.join(rel), text.clone().into_bytes()))
+        .collect();
+    crate::fsx::create_new_files(&files)
+        .map_err(|e| format!("cannot create {e}; nothing was left behind"))
 }
 
-/// The framework by id: a bundled one, or one already in DIR/frameworks/.
 fn find_framework(dir: &Path, id: &str) -> Result<FrameworkInfo, String> {
     let mut diags = Diagnostics::new();
     let (bundled, _) = load::bundled(&mut diags);

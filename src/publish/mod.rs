@@ -197,7 +197,10 @@ mod tests {
         let mut d = Diagnostics::new();
         report(&hits, &mut d);
         let out = d.render();
-        assert!(out.contains("error[PA0601]: b.md:12:6: a phone number ("), "{out}");
+        assert!(
+            out.contains("error[PA0601]: b.md:12:6: a phone number ("),
+            "{out}"
+        );
         assert!(!out.contains("07700 900123"), "{out}");
     }
 
