@@ -9,7 +9,7 @@ use crate::cli::AudienceArg;
 use crate::diag::Diagnostics;
 use crate::model::Audit;
 use crate::site::templates::{self, Templates};
-use crate::site::view::{Audience, CollectionView, PartnershipView, PublishedText};
+use crate::site::views::{Audience, CollectionView, PartnershipView, PublishedText};
 use crate::site::{self, Placement};
 use crate::source::display_path;
 use crate::write::{self, OutFile};
@@ -145,7 +145,7 @@ fn build(dir: &Path, out: &Path, audience: Audience) -> Result<String, String> {
         );
     }
     if is_collection {
-        let rows: Vec<(&Audit, Option<&Analysis>, &crate::site::view::PublicView)> = members
+        let rows: Vec<(&Audit, Option<&Analysis>, &crate::site::views::PublicView)> = members
             .iter()
             .map(|m| (&m.audit, m.analyses.last(), &m.view.public))
             .collect();
