@@ -3,6 +3,7 @@
 
 use super::{Chart, Ctx, Publisher, Ref, Tag};
 use crate::model::{Better, Metric};
+use crate::score::{self, TargetStatus};
 use crate::site::charts::{self, Label, Line, Reference, nice_ticks};
 use crate::site::format::{grouped, num, with_unit};
 use serde::Serialize;
@@ -23,6 +24,9 @@ pub struct MetricView {
     /// False for `better = "neither"`: shown for context, never judged good or bad.
     pub judged: bool,
     pub status: Tag,
+    /// The latest value is worse than the target (the overview lists these).
+    #[serde(skip)]
+    pub off_target: bool,
     pub latest: Option<String>,
     pub target: Option<String>,
     pub comparator: Option<String>,
@@ -57,15 +61,13 @@ fn metric_view(ctx: &Ctx<'_>, m: &Metric, period: Option<&str>, p: &mut Publishe
         Some(per) => m.value_at(per),
         None => m.values.iter().next_back().map(|(k, v)| (k.as_str(), *v)),
     };
-    let status = if !judged {
-        Tag::new("Context only", "grey")
-    } else {
-        match (latest, m.target) {
-            (None, _) => Tag::new("No data", "grey"),
-            (Some((_, v)), Some(t)) if m.worse(v, t) => Tag::new("Worse than target", "red"),
-            (Some(_), Some(_)) => Tag::new("On target", "green"),
-            (Some(_), None) => Tag::new("No target", "grey"),
-        }
+    let target = score::target_status(m, latest.map(|(_, v)| v));
+    let status = match target {
+        TargetStatus::ContextOnly => Tag::new("Context only", "grey"),
+        TargetStatus::NoData => Tag::new("No data", "grey"),
+        TargetStatus::WorseThanTarget => Tag::new("Worse than target", "red"),
+        TargetStatus::OnTarget => Tag::new("On target", "green"),
+        TargetStatus::NoTarget => Tag::new("No target", "grey"),
     };
     let rows: Vec<MetricRow> = m
         .values
@@ -74,11 +76,11 @@ fn metric_view(ctx: &Ctx<'_>, m: &Metric, period: Option<&str>, p: &mut Publishe
         .map(|(per, v)| MetricRow {
             period: per.clone(),
             value: with_unit(*v, &m.unit),
-            against_target: match (judged, m.target) {
-                (false, _) => "Context only".into(),
-                (true, None) => "–".into(),
-                (true, Some(t)) if m.worse(*v, t) => "Worse than target".into(),
-                (true, Some(_)) => "Meets target".into(),
+            against_target: match score::target_status(m, Some(*v)) {
+                TargetStatus::ContextOnly => "Context only".into(),
+                TargetStatus::NoData | TargetStatus::NoTarget => "–".into(),
+                TargetStatus::WorseThanTarget => "Worse than target".into(),
+                TargetStatus::OnTarget => "Meets target".into(),
             },
         })
         .collect();
@@ -99,6 +101,7 @@ fn metric_view(ctx: &Ctx<'_>, m: &Metric, period: Option<&str>, p: &mut Publishe
         },
         judged,
         status,
+        off_target: target == TargetStatus::WorseThanTarget,
         latest: latest.map(|(per, v)| format!("{} ({per})", with_unit(v, &m.unit))),
         target: m.target.map(|t| with_unit(t, &m.unit)),
         comparator: m

@@ -95,7 +95,7 @@ pub(super) fn overview(
     let metrics_off_target = metrics
         .metrics
         .iter()
-        .filter(|m| m.judged && m.status.class == "red")
+        .filter(|m| m.off_target)
         .map(|m| MetricBrief {
             metric: Ref {
                 id: m.id.clone(),
