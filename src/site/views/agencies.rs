@@ -3,8 +3,8 @@
 
 use super::briefings::BriefingPage;
 use super::{Ctx, Publisher, Ref, StatusCount, Tag, confidence_word, rag_class, rating_value_tag};
-use crate::analysis::Analysis;
-use crate::model::{Audit, Level, Rating};
+use crate::analysis::{self, Analysis};
+use crate::model::{Audit, Level};
 use crate::site::markdown;
 use crate::site::routes;
 use serde::Serialize;
@@ -215,29 +215,20 @@ impl InternalView {
                         None => unanswered.push(ctx.question_ref(&q.id, &mut p)),
                     }
                 }
+                let given = response
+                    .map(|r| analysis::return_answers(r, &asked))
+                    .unwrap_or_default();
                 let mut counts: Vec<StatusCount> = fw
                     .scale
                     .iter()
                     .map(|l| StatusCount {
                         status: Tag::new(l.label.clone(), rag_class(l.rag)),
-                        count: response.map_or(0, |r| {
-                            asked
-                                .iter()
-                                .filter_map(|q| r.answers.get(&q.id))
-                                .filter(|x| x.rating == Rating::Value(l.value))
-                                .count()
-                        }),
+                        count: given.at(l.value),
                     })
                     .collect();
                 counts.push(StatusCount {
                     status: Tag::new("Not applicable", "grey"),
-                    count: response.map_or(0, |r| {
-                        asked
-                            .iter()
-                            .filter_map(|q| r.answers.get(&q.id))
-                            .filter(|x| x.rating == Rating::NotApplicable)
-                            .count()
-                    }),
+                    count: given.not_applicable,
                 });
                 counts.push(StatusCount {
                     status: Tag::new("Not answered", "grey"),

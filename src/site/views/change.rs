@@ -67,12 +67,7 @@ pub(super) fn change_view(
         .themes
         .iter()
         .map(|t| {
-            let before = prev
-                .ranking
-                .themes
-                .iter()
-                .find(|b| b.theme == t.theme)
-                .and_then(|b| b.mean_rating);
+            let before = prev.theme_mean(&t.theme);
             let direction = match (before, t.mean_rating) {
                 (Some(b), Some(n)) if n > b + 0.005 => Tag::new("Improved", "green"),
                 (Some(b), Some(n)) if n < b - 0.005 => Tag::new("Declined", "red"),
@@ -149,16 +144,7 @@ pub(super) fn trend_view(
         .themes
         .iter()
         .map(|t| {
-            let values: Vec<Option<f64>> = same
-                .iter()
-                .map(|x| {
-                    x.ranking
-                        .themes
-                        .iter()
-                        .find(|s| s.theme == t.theme)
-                        .and_then(|s| s.mean_rating)
-                })
-                .collect();
+            let values: Vec<Option<f64>> = same.iter().map(|x| x.theme_mean(&t.theme)).collect();
             (
                 TrendRow {
                     theme: ctx.theme_ref(&t.theme, p),

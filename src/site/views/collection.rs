@@ -1,7 +1,7 @@
 //! A collection: several partnerships side by side.
 
 use super::{PublicView, Ref, Tag, rating_tag};
-use crate::analysis::Analysis;
+use crate::analysis::{self, Analysis};
 use crate::model::Audit;
 use crate::site::format::num;
 use crate::site::routes;
@@ -47,17 +47,7 @@ impl CollectionView {
             .iter()
             .map(|(audit, analysis, view)| {
                 let fw = analysis.and_then(|a| audit.frameworks.get(&a.framework));
-                let rated: Vec<f64> = analysis
-                    .map(|a| {
-                        a.ranking
-                            .priorities
-                            .iter()
-                            .filter_map(|s| s.rating)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let mean =
-                    (!rated.is_empty()).then(|| rated.iter().sum::<f64>() / rated.len() as f64);
+                let mean = analysis.and_then(Analysis::mean_rating);
                 CollectionRow {
                     name: view.partnership.name.clone(),
                     short_name: view.partnership.short_name.clone(),
@@ -87,14 +77,8 @@ impl CollectionView {
                 }
             })
             .collect();
-        let frameworks: Vec<Option<&str>> = members
-            .iter()
-            .map(|(_, a, _)| a.map(|a| a.framework.as_str()))
-            .collect();
-        let shared = match frameworks.first() {
-            Some(Some(first)) if frameworks.iter().all(|f| f == &Some(*first)) => Some(*first),
-            _ => None,
-        };
+        let latest: Vec<Option<&Analysis>> = members.iter().map(|(_, a, _)| *a).collect();
+        let shared = analysis::shared_framework(&latest);
         let (themes, scale) = match shared.and_then(|id| {
             members
                 .first()
@@ -106,15 +90,7 @@ impl CollectionView {
                     .filter_map(|t| {
                         let values: Vec<Option<f64>> = members
                             .iter()
-                            .map(|(_, a, _)| {
-                                a.and_then(|a| {
-                                    a.ranking
-                                        .themes
-                                        .iter()
-                                        .find(|s| s.theme == t.id)
-                                        .and_then(|s| s.mean_rating)
-                                })
-                            })
+                            .map(|(_, a, _)| a.and_then(|a| a.theme_mean(&t.id)))
                             .collect();
                         values.iter().any(Option::is_some).then(|| CollectionTheme {
                             title: members

@@ -1,7 +1,8 @@
 //! The latest cycle in brief: its scope, who was asked, who returned, and the cycles before it.
 
 use super::{Ctx, Publisher, Ref, Tag, level_word, method_word};
-use crate::model::{Cycle, Framework, Level, Rating};
+use crate::analysis;
+use crate::model::{Cycle, Framework, Level};
 use crate::site::routes;
 use serde::Serialize;
 
@@ -75,22 +76,7 @@ pub(super) fn cycle_view(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, p: &mut Publi
             .collect::<Vec<_>>()
             .join(" and ")
     };
-    let answers_given: usize = c
-        .responses
-        .iter()
-        .map(|r| {
-            r.answers
-                .keys()
-                .filter(|q| asked.iter().any(|a| &a.id == *q))
-                .count()
-        })
-        .sum();
-    let answers_na: usize = c
-        .responses
-        .iter()
-        .flat_map(|r| r.answers.iter())
-        .filter(|(q, a)| a.rating == Rating::NotApplicable && asked.iter().any(|x| &x.id == *q))
-        .count();
+    let answers = analysis::scope_answers(c, fw);
     let taking_part = c.agencies(&audit.partnership).count();
     let returns = c
         .agencies(&audit.partnership)
@@ -151,8 +137,8 @@ pub(super) fn cycle_view(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, p: &mut Publi
         }),
         returns_received: c.responses.len(),
         answers_expected: asked.len() * taking_part,
-        answers_given,
-        answers_not_applicable: answers_na,
+        answers_given: answers.total(),
+        answers_not_applicable: answers.not_applicable,
         returns,
         history,
     }

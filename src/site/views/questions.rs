@@ -6,7 +6,8 @@ use super::priorities::PriorityRow;
 use super::{
     Ctx, Publisher, Ref, StatusCount, Tag, confidence_word, level_word, rag_class, rating_tag,
 };
-use crate::model::{Better, Confidence, Cycle, Framework, Rating};
+use crate::analysis::AnswerTally;
+use crate::model::{Better, Confidence, Cycle, Framework};
 use crate::score::MetricSignal;
 use crate::site::format::{num, with_unit};
 use serde::Serialize;
@@ -122,22 +123,13 @@ pub(super) fn question_pages(
 
 /// Counts of the agencies' answers to one question: no agency named.
 fn aggregate(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, question: &str) -> Aggregate {
-    let taking_part = c.agencies(&ctx.audit.partnership).count();
-    let answers: Vec<&crate::model::Answer> = c
-        .agencies(&ctx.audit.partnership)
-        .filter_map(|a| c.response(&a.id).and_then(|r| r.answers.get(question)))
-        .collect();
-    let values: Vec<u32> = answers.iter().filter_map(|a| a.rating.value()).collect();
-    let rated: Vec<&&crate::model::Answer> = answers
-        .iter()
-        .filter(|a| a.rating.value().is_some())
-        .collect();
+    let tally = AnswerTally::of(ctx.audit, c, question);
     let levels = fw
         .scale
         .iter()
         .map(|l| StatusCount {
             status: Tag::new(l.label.clone(), rag_class(l.rag)),
-            count: values.iter().filter(|&&v| v == l.value).count(),
+            count: tally.at(l.value),
         })
         .collect();
     let confidence = Confidence::ALL
@@ -146,35 +138,25 @@ fn aggregate(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, question: &str) -> Aggreg
         .map(|conf| {
             (
                 confidence_word(*conf).to_string(),
-                rated.iter().filter(|a| a.confidence == *conf).count(),
+                tally.with_confidence(*conf),
             )
         })
         .collect();
-    let lo = values.iter().min();
-    let hi = values.iter().max();
     Aggregate {
-        agencies: taking_part,
-        rated: values.len(),
-        not_applicable: answers
-            .iter()
-            .filter(|a| a.rating == Rating::NotApplicable)
-            .count(),
-        unanswered: taking_part.saturating_sub(answers.len()),
+        agencies: tally.agencies,
+        rated: tally.ratings.len(),
+        not_applicable: tally.not_applicable,
+        unanswered: tally.unanswered,
         levels,
         confidence,
-        range: lo.zip(hi).map(|(lo, hi)| {
+        range: tally.range().map(|(lo, hi)| {
             if lo == hi {
                 format!("All ratings were {lo}")
             } else {
                 format!("From {lo} to {hi}")
             }
         }),
-        agencies_mean: (!values.is_empty()).then(|| {
-            num(
-                values.iter().map(|&v| f64::from(v)).sum::<f64>() / values.len() as f64,
-                2,
-            )
-        }),
+        agencies_mean: tally.mean().map(|m| num(m, 2)),
     }
 }
 
