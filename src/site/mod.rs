@@ -8,7 +8,7 @@ pub(crate) mod charts;
 pub(crate) mod format;
 pub mod markdown;
 pub(crate) mod routes;
-pub mod templates;
+pub(crate) mod templates;
 pub mod views;
 
 use crate::write::OutFile;
@@ -18,7 +18,7 @@ use templates::Templates;
 use views::{CollectionView, PartnershipView, PublicView};
 
 #[derive(Debug)]
-pub struct RenderError(pub String);
+pub(crate) struct RenderError(pub String);
 
 impl fmt::Display for RenderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -74,7 +74,7 @@ const SECTIONS: &[(&str, &str, &str)] = &[
 
 /// Where a partnership's pages sit in the site.
 #[derive(Debug, Clone)]
-pub struct Placement {
+pub(crate) struct Placement {
     /// `""` for a single partnership, `"<folder>/"` inside a collection.
     pub prefix: String,
     /// The collection's name, when the partnership is one of several.
@@ -134,7 +134,7 @@ fn up(depth: usize) -> String {
 }
 
 /// Renders one partnership's pages, data files and stylesheet.
-pub fn render_partnership(
+pub(crate) fn render_partnership(
     t: &Templates,
     view: &PartnershipView,
     place: &Placement,
@@ -336,7 +336,7 @@ fn render_page(
 }
 
 /// The comparison index of a collection, with its own stylesheet and accessibility statement.
-pub fn render_collection(
+pub(crate) fn render_collection(
     t: &Templates,
     name: &str,
     view: &CollectionView,
