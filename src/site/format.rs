@@ -20,6 +20,13 @@ pub(crate) fn num(v: f64, places: usize) -> String {
     if s == "-0" { "0".to_string() } else { s }
 }
 
+/// A figure to exactly `places` decimals (trailing zeros kept: a score of 70 shows as `70.0`),
+/// rounded half away from zero as the data files round it.
+pub(crate) fn fixed(v: f64, places: usize) -> String {
+    let rounded = crate::analysis::round(v, i32::try_from(places).unwrap_or(i32::MAX));
+    format!("{rounded:.places$}")
+}
+
 /// A value with its unit: `25.3%`, `12 weeks`, `1,250 children`. A unit of `count` or
 /// `number` adds nothing a reader needs, so it is left off.
 pub(crate) fn with_unit(v: f64, unit: &str) -> String {
@@ -68,6 +75,8 @@ mod tests {
         assert_eq!(num(-1.125, 2), "-1.13");
         assert_eq!(num(0.25, 1), "0.3");
         assert_eq!(num(2.5, 0), "3");
+        assert_eq!(fixed(70.0, 1), "70.0");
+        assert_eq!(fixed(71.25, 1), "71.3");
         assert_eq!(with_unit(25.3, "%"), "25.3%");
         assert_eq!(with_unit(12.0, "weeks"), "12 weeks");
         assert_eq!(with_unit(518.0, "count"), "518");

@@ -3,7 +3,7 @@
 use super::{Ctx, Publisher, Ref, Tag, flag_words, level_word, rating_tag};
 use crate::model::Framework;
 use crate::score::{self, Flag, QuestionScore};
-use crate::site::format::num;
+use crate::site::format::{fixed, num};
 use serde::Serialize;
 
 /// One ranked question, with its score explained in words.
@@ -113,7 +113,7 @@ pub(super) fn priority_row(
         level: level_word(s.level),
         rating: rating_tag(fw, s.rating),
         moderated: s.moderated,
-        score: format!("{:.1}", crate::analysis::round(s.score, 1)),
+        score: fixed(s.score, 1),
         score_value: crate::analysis::round(s.score, 2),
         flags: s
             .flags
