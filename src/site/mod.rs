@@ -3,6 +3,11 @@
 //!
 //! Every link is relative (`../../priorities/index.html`), so the site works from `file://`,
 //! from a zip and from any sub-path of a web server.
+//!
+//! `views/` builds each page kind's view model (one module a page kind), `routes` is the one
+//! table of page paths the views link with and this module writes files at, `format` is where a
+//! figure becomes text, `charts` draws the SVGs with their axis maths, `markdown` renders
+//! user-written text, and `templates` loads the Tera templates.
 
 pub(crate) mod charts;
 pub(crate) mod format;
