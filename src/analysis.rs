@@ -82,6 +82,46 @@ impl Analysis {
     }
 }
 
+/// Which way a theme's average rating moved between two cycles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Improved,
+    Declined,
+    /// Moved by less than 0.005, which shows as the same figure to two decimals.
+    Unchanged,
+    /// One of the two cycles has no average for the theme.
+    NotComparable,
+}
+
+pub fn theme_direction(before: Option<f64>, now: Option<f64>) -> Direction {
+    match (before, now) {
+        (Some(b), Some(n)) if n > b + 0.005 => Direction::Improved,
+        (Some(b), Some(n)) if n < b - 0.005 => Direction::Declined,
+        (Some(_), Some(_)) => Direction::Unchanged,
+        _ => Direction::NotComparable,
+    }
+}
+
+/// How a question's rating moved between cycles, counted in levels of the scale: a shift of an
+/// aggregate within one level is no move. A move carries its size on the rating scale.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LevelMove {
+    Same,
+    Down(f64),
+    Up(f64),
+}
+
+pub fn level_move(fw: &Framework, then: f64, now: f64) -> LevelMove {
+    let (level_now, level_then) = (fw.level_at(now).value, fw.level_at(then).value);
+    if level_now == level_then {
+        LevelMove::Same
+    } else if level_now < level_then {
+        LevelMove::Down(then - now)
+    } else {
+        LevelMove::Up(now - then)
+    }
+}
+
 /// The framework every partnership's latest cycle used, when they all used the same one: only
 /// then are their themes comparable. None when any partnership has no cycle.
 pub fn shared_framework<'a>(latest: &[Option<&'a Analysis>]) -> Option<&'a str> {
@@ -1191,5 +1231,21 @@ mod counts {
         assert_eq!(shared_framework(&[Some(&x), Some(&x)]), Some("fw"));
         assert_eq!(shared_framework(&[Some(&x), None]), None);
         assert_eq!(shared_framework(&[]), None);
+    }
+
+    #[test]
+    fn a_change_counts_when_it_shows_or_crosses_a_level() {
+        assert_eq!(
+            theme_direction(Some(2.0), Some(2.004)),
+            Direction::Unchanged
+        );
+        assert_eq!(theme_direction(Some(2.0), Some(2.01)), Direction::Improved);
+        assert_eq!(theme_direction(Some(2.0), Some(1.99)), Direction::Declined);
+        assert_eq!(theme_direction(None, Some(2.0)), Direction::NotComparable);
+        let (a, _) = world();
+        let fw = a.framework("fw");
+        assert_eq!(level_move(fw, 2.0, 2.2), LevelMove::Same);
+        assert_eq!(level_move(fw, 3.0, 2.0), LevelMove::Down(1.0));
+        assert_eq!(level_move(fw, 1.0, 4.0), LevelMove::Up(3.0));
     }
 }

@@ -2,7 +2,7 @@
 //! trend of each theme's average rating across cycles of the same framework.
 
 use super::{Chart, Ctx, Publisher, Ref, Tag, rating_tag};
-use crate::analysis::Analysis;
+use crate::analysis::{self, Analysis, Direction, LevelMove};
 use crate::model::{Cycle, Framework};
 use crate::site::charts::{self, Label, Line};
 use crate::site::format::num;
@@ -68,11 +68,11 @@ pub(super) fn change_view(
         .iter()
         .map(|t| {
             let before = prev.theme_mean(&t.theme);
-            let direction = match (before, t.mean_rating) {
-                (Some(b), Some(n)) if n > b + 0.005 => Tag::new("Improved", "green"),
-                (Some(b), Some(n)) if n < b - 0.005 => Tag::new("Declined", "red"),
-                (Some(_), Some(_)) => Tag::new("No change", "grey"),
-                _ => Tag::new("Not comparable", "grey"),
+            let direction = match analysis::theme_direction(before, t.mean_rating) {
+                Direction::Improved => Tag::new("Improved", "green"),
+                Direction::Declined => Tag::new("Declined", "red"),
+                Direction::Unchanged => Tag::new("No change", "grey"),
+                Direction::NotComparable => Tag::new("Not comparable", "grey"),
             };
             ThemeChange {
                 theme: ctx.theme_ref(&t.theme, p),
@@ -92,8 +92,8 @@ pub(super) fn change_view(
         let (Some(now), Some(then)) = (s.rating, pr.rating) else {
             continue;
         };
-        let (level_now, level_then) = (fw.level_at(now).value, fw.level_at(then).value);
-        if level_now == level_then {
+        let moved = analysis::level_move(fw, then, now);
+        if moved == LevelMove::Same {
             unchanged += 1;
             continue;
         }
@@ -102,10 +102,10 @@ pub(super) fn change_view(
             before: rating_tag(fw, Some(then)),
             now: rating_tag(fw, Some(now)),
         };
-        if level_now < level_then {
-            declines.push((then - now, change));
-        } else {
-            improvements.push((now - then, change));
+        match moved {
+            LevelMove::Down(by) => declines.push((by, change)),
+            LevelMove::Up(by) => improvements.push((by, change)),
+            LevelMove::Same => {}
         }
     }
     // Biggest change first; the ranking order (already by id on ties) breaks ties.
