@@ -429,6 +429,31 @@ fn metric_signals(audit: &Audit, cycle: &Cycle, q: &Question) -> Vec<MetricSigna
         .collect()
 }
 
+/// How one value of a metric stands against its target: what the metrics page shows for the
+/// latest value and for each period. [`MetricSignal::off_target`] is this at the cycle's period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetStatus {
+    /// `better = "neither"`: the metric is shown for context and never judged.
+    ContextOnly,
+    NoData,
+    WorseThanTarget,
+    OnTarget,
+    NoTarget,
+}
+
+/// Judges `value` (None when the metric has no value for the period) against `m`'s target.
+pub fn target_status(m: &Metric, value: Option<f64>) -> TargetStatus {
+    if m.better == Better::Neither {
+        return TargetStatus::ContextOnly;
+    }
+    match (value, m.target) {
+        (None, _) => TargetStatus::NoData,
+        (Some(v), Some(t)) if m.worse(v, t) => TargetStatus::WorseThanTarget,
+        (Some(_), Some(_)) => TargetStatus::OnTarget,
+        (Some(_), None) => TargetStatus::NoTarget,
+    }
+}
+
 fn signal(m: &Metric, period: &str) -> MetricSignal {
     let current = m.value_at(period);
     let before = m.previous_value(period);
@@ -448,7 +473,7 @@ fn signal(m: &Metric, period: &str) -> MetricSignal {
         comparator_label: m.comparator.as_ref().map(|c| c.label.clone()),
         previous: before.map(|(_, v)| v),
         previous_period: before.map(|(p, _)| p.to_string()),
-        off_target: worse_than(m.target),
+        off_target: target_status(m, value) == TargetStatus::WorseThanTarget,
         worse_than_comparator: worse_than(comparator),
         worsening: worse_than(before.map(|(_, v)| v)),
     }
@@ -812,5 +837,20 @@ mod tests {
         // shortfall 1 - 0.8 × 0.5 = 0.6; 0.1 + 0.9 × 0.6 = 0.64;
         // 100 × 0.64 × 1.15 × 1.3 × 1.083333 × 1.2 = 124.384 (the README's worked example, exp-s-01).
         assert!((c.score() - 124.384).abs() < 1e-3 + EPS, "{}", c.score());
+    }
+
+    #[test]
+    fn a_value_is_judged_against_the_target_in_the_metrics_direction() {
+        let mut m = metric("m", Better::Lower, &[("2025-26", 12.0)]);
+        assert_eq!(target_status(&m, Some(12.0)), TargetStatus::NoTarget);
+        m.target = Some(10.0);
+        assert_eq!(target_status(&m, Some(12.0)), TargetStatus::WorseThanTarget);
+        assert_eq!(target_status(&m, Some(10.0)), TargetStatus::OnTarget);
+        assert_eq!(target_status(&m, None), TargetStatus::NoData);
+        m.better = Better::Higher;
+        assert_eq!(target_status(&m, Some(12.0)), TargetStatus::OnTarget);
+        m.better = Better::Neither;
+        assert_eq!(target_status(&m, Some(12.0)), TargetStatus::ContextOnly);
+        assert!(!signal(&m, "2025-26").off_target);
     }
 }

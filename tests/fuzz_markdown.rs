@@ -1,7 +1,7 @@
 //! Property test: whatever Markdown a return or briefing holds, the rendered HTML carries no
 //! element, attribute or link that could run script, and rendering never panics.
 
-use panelaudit::render::markdown::{to_html, to_text};
+use panelaudit::site::markdown::{to_html, to_text};
 use proptest::prelude::*;
 
 /// Pieces that attack an HTML sanitiser, mixed with ordinary Markdown structure.

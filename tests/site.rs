@@ -649,7 +649,7 @@ fn a_collection_gets_a_comparison_index_and_a_folder_per_partnership() {
 
 #[test]
 fn the_public_view_lists_every_user_text_it_publishes_with_its_source() {
-    use panelaudit::render::view::Audience;
+    use panelaudit::site::views::Audience;
     let mut diags = panelaudit::diag::Diagnostics::new();
     let ws = panelaudit::workspace::load(&repo().join(FIXTURE), &mut diags).unwrap();
     let audit = ws.audits().next().expect("the fixture is valid");

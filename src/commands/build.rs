@@ -8,9 +8,9 @@ use crate::analysis::{self, Analysis};
 use crate::cli::AudienceArg;
 use crate::diag::Diagnostics;
 use crate::model::Audit;
-use crate::render::templates::{self, Templates};
-use crate::render::view::{Audience, CollectionView, PartnershipView, PublishedText};
-use crate::render::{self, Placement};
+use crate::site::templates::{self, Templates};
+use crate::site::views::{Audience, CollectionView, PartnershipView, PublishedText};
+use crate::site::{self, Placement};
 use crate::source::display_path;
 use crate::workspace;
 use crate::write::{self, OutFile};
@@ -141,12 +141,12 @@ fn build(dir: &Path, out: &Path, audience: Audience) -> Result<String, String> {
             Placement::alone()
         };
         files.extend(
-            render::render_partnership(template_for(m)?, &m.view, &place)
+            site::render_partnership(template_for(m)?, &m.view, &place)
                 .map_err(|e| format!("error: {e}"))?,
         );
     }
     if is_collection {
-        let rows: Vec<(&Audit, Option<&Analysis>, &crate::render::view::PublicView)> = members
+        let rows: Vec<(&Audit, Option<&Analysis>, &crate::site::views::PublicView)> = members
             .iter()
             .map(|m| (&m.audit, m.analyses.last(), &m.view.public))
             .collect();
@@ -155,7 +155,7 @@ fn build(dir: &Path, out: &Path, audience: Audience) -> Result<String, String> {
             .get(&None)
             .ok_or_else(|| "error: templates were not loaded".to_string())?;
         files.extend(
-            render::render_collection(
+            site::render_collection(
                 builtin,
                 &collection_name,
                 &view,

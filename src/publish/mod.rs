@@ -1,6 +1,6 @@
 //! Publication safety: what may reach the public site, and the scan that proves it.
 //!
-//! The public view (see `render::view`) is built from types with no place for internal text;
+//! The public view (see `site::views`) is built from types with no place for internal text;
 //! this module checks what *is* published for personal data before anything is written.
 
 pub mod scan;
@@ -8,8 +8,8 @@ pub mod scan;
 use crate::analysis;
 use crate::diag::{Code, Diagnostics};
 use crate::model::Audit;
-use crate::render::markdown;
-use crate::render::view::{PublicView, PublishedText};
+use crate::site::markdown;
+use crate::site::views::{PublicView, PublishedText};
 use crate::source::{self, Loc, SourceFile};
 use scan::{DataKind, Scanner, mask};
 use std::collections::{BTreeMap, BTreeSet};

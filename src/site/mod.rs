@@ -3,20 +3,27 @@
 //!
 //! Every link is relative (`../../priorities/index.html`), so the site works from `file://`,
 //! from a zip and from any sub-path of a web server.
+//!
+//! `views/` builds each page kind's view model (one module a page kind), `routes` is the one
+//! table of page paths the views link with and this module writes files at, `format` is where a
+//! figure becomes text, `charts` draws the SVGs with their axis maths, `markdown` renders
+//! user-written text, and `templates` loads the Tera templates.
 
-pub mod charts;
+pub(crate) mod charts;
+pub(crate) mod format;
 pub mod markdown;
-pub mod templates;
-pub mod view;
+pub(crate) mod routes;
+pub(crate) mod templates;
+pub mod views;
 
 use crate::write::OutFile;
 use serde::Serialize;
 use std::fmt;
 use templates::Templates;
-use view::{CollectionView, PartnershipView, PublicView};
+use views::{CollectionView, PartnershipView, PublicView};
 
 #[derive(Debug)]
-pub struct RenderError(pub String);
+pub(crate) struct RenderError(pub String);
 
 impl fmt::Display for RenderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -62,17 +69,17 @@ struct Crumb {
 
 /// The sections in the navigation bar: (label, path from the partnership's root, key).
 const SECTIONS: &[(&str, &str, &str)] = &[
-    ("Overview", "index.html", "overview"),
-    ("Priorities", "priorities/index.html", "priorities"),
-    ("Action plan", "actions/index.html", "actions"),
-    ("Metrics", "metrics/index.html", "metrics"),
-    ("Briefings", "briefings/index.html", "briefings"),
-    ("How we score", "method/index.html", "method"),
+    ("Overview", routes::OVERVIEW, "overview"),
+    ("Priorities", routes::PRIORITIES, "priorities"),
+    ("Action plan", routes::ACTIONS, "actions"),
+    ("Metrics", routes::METRICS, "metrics"),
+    ("Briefings", routes::BRIEFINGS, "briefings"),
+    ("How we score", routes::METHOD, "method"),
 ];
 
 /// Where a partnership's pages sit in the site.
 #[derive(Debug, Clone)]
-pub struct Placement {
+pub(crate) struct Placement {
     /// `""` for a single partnership, `"<folder>/"` inside a collection.
     pub prefix: String,
     /// The collection's name, when the partnership is one of several.
@@ -132,7 +139,7 @@ fn up(depth: usize) -> String {
 }
 
 /// Renders one partnership's pages, data files and stylesheet.
-pub fn render_partnership(
+pub(crate) fn render_partnership(
     t: &Templates,
     view: &PartnershipView,
     place: &Placement,
@@ -147,13 +154,13 @@ pub fn render_partnership(
     let mut pages: Vec<Page> = Vec::new();
 
     pages.push(
-        Page::new("index.html", "index.html", "Overview", "overview")
+        Page::new(routes::OVERVIEW, "index.html", "Overview", "overview")
             .with("cycle", &public.cycle)
             .with("overview", &public.overview),
     );
     pages.push(
         Page::new(
-            "priorities/index.html",
+            routes::PRIORITIES,
             "priorities.html",
             "Priorities",
             "priorities",
@@ -164,7 +171,7 @@ pub fn render_partnership(
     for theme in &public.themes {
         pages.push(
             Page::new(
-                format!("themes/{}/index.html", theme.id),
+                routes::theme_href(&theme.id),
                 "theme.html",
                 theme.title.clone(),
                 "",
@@ -174,7 +181,7 @@ pub fn render_partnership(
     }
     for q in &public.questions {
         let mut page = Page::new(
-            format!("questions/{}/index.html", q.id),
+            routes::question_href(&q.id),
             "question.html",
             format!("Question {}", q.id),
             "",
@@ -189,7 +196,7 @@ pub fn render_partnership(
         for a in &internal.agencies {
             pages.push(
                 Page::new(
-                    format!("agencies/{}/index.html", a.id),
+                    routes::agency_href(&a.id),
                     "agency.html",
                     a.name.clone(),
                     "",
@@ -199,19 +206,14 @@ pub fn render_partnership(
         }
     }
     pages.push(
-        Page::new(
-            "actions/index.html",
-            "actions.html",
-            "Action plan",
-            "actions",
-        )
-        .with("actions", &public.actions),
+        Page::new(routes::ACTIONS, "actions.html", "Action plan", "actions")
+            .with("actions", &public.actions),
     );
     pages.push(
-        Page::new("metrics/index.html", "metrics.html", "Metrics", "metrics")
+        Page::new(routes::METRICS, "metrics.html", "Metrics", "metrics")
             .with("metrics", &public.metrics),
     );
-    let mut briefings: Vec<&view::BriefingPage> = public.briefings.iter().collect();
+    let mut briefings: Vec<&views::BriefingPage> = public.briefings.iter().collect();
     if let Some(internal) = internal {
         briefings.extend(internal.briefings.iter());
     }
@@ -219,7 +221,7 @@ pub fn render_partnership(
     briefings.sort_by(|a, b| b.date_iso.cmp(&a.date_iso).then(a.slug.cmp(&b.slug)));
     pages.push(
         Page::new(
-            "briefings/index.html",
+            routes::BRIEFINGS,
             "briefings.html",
             "Learning briefings",
             "briefings",
@@ -229,18 +231,18 @@ pub fn render_partnership(
     for b in &briefings {
         pages.push(
             Page::new(
-                format!("briefings/{}/index.html", b.slug),
+                routes::briefing_path(&b.slug),
                 "briefing.html",
                 b.title.clone(),
                 "briefings",
             )
-            .trail("Learning briefings", "briefings/index.html")
+            .trail("Learning briefings", routes::BRIEFINGS)
             .with("briefing", b),
         );
     }
     pages.push(
         Page::new(
-            "method/index.html",
+            routes::METHOD,
             "method.html",
             "How we score and rank",
             "method",
@@ -249,7 +251,7 @@ pub fn render_partnership(
         .with("cycle", &public.cycle),
     );
     pages.push(Page::new(
-        "accessibility/index.html",
+        routes::ACCESSIBILITY,
         "accessibility.html",
         "Accessibility statement",
         "",
@@ -261,7 +263,7 @@ pub fn render_partnership(
         files.push(html);
     }
     files.push(OutFile::new(
-        format!("{}assets/style.css", place.prefix),
+        format!("{}{}", place.prefix, routes::STYLESHEET),
         t.stylesheet.clone(),
     ));
     files.extend(data_files(public, internal, &place.prefix)?);
@@ -291,13 +293,13 @@ fn render_page(
         if let Some(name) = &place.collection {
             crumbs.push(Crumb {
                 label: name.clone(),
-                href: Some(format!("{}index.html", up(depth + 1))),
+                href: Some(format!("{}{}", up(depth + 1), routes::OVERVIEW)),
             });
         }
         if depth > 0 {
             crumbs.push(Crumb {
                 label: "Overview".into(),
-                href: Some(format!("{root}index.html")),
+                href: Some(format!("{root}{}", routes::OVERVIEW)),
             });
         }
         for (label, path) in &page.trail {
@@ -318,7 +320,7 @@ fn render_page(
         internal: audience == "internal",
         root: root.clone(),
         assets: root.clone(),
-        home: format!("{root}index.html"),
+        home: format!("{root}{}", routes::OVERVIEW),
         footer_root: root.clone(),
         method: true,
         nav,
@@ -339,7 +341,7 @@ fn render_page(
 }
 
 /// The comparison index of a collection, with its own stylesheet and accessibility statement.
-pub fn render_collection(
+pub(crate) fn render_collection(
     t: &Templates,
     name: &str,
     view: &CollectionView,
@@ -348,9 +350,9 @@ pub fn render_collection(
     let audience = if internal { "internal" } else { "public" };
     let mut files = Vec::new();
     for (path, template, title) in [
-        ("index.html", "collection.html", "Partnerships compared"),
+        (routes::OVERVIEW, "collection.html", "Partnerships compared"),
         (
-            "accessibility/index.html",
+            routes::ACCESSIBILITY,
             "accessibility.html",
             "Accessibility statement",
         ),
@@ -364,7 +366,7 @@ pub fn render_collection(
             internal,
             root: root.clone(),
             assets: root.clone(),
-            home: format!("{root}index.html"),
+            home: format!("{root}{}", routes::OVERVIEW),
             footer_root: root.clone(),
             method: false,
             nav: Vec::new(),
@@ -377,7 +379,7 @@ pub fn render_collection(
             vec![
                 Crumb {
                     label: name.to_string(),
-                    href: Some(format!("{root}index.html")),
+                    href: Some(format!("{root}{}", routes::OVERVIEW)),
                 },
                 Crumb {
                     label: title.to_string(),
@@ -395,7 +397,7 @@ pub fn render_collection(
         })?;
         files.push(OutFile::new(path, html));
     }
-    files.push(OutFile::new("assets/style.css", t.stylesheet.clone()));
+    files.push(OutFile::new(routes::STYLESHEET, t.stylesheet.clone()));
     Ok(files)
 }
 
@@ -403,7 +405,7 @@ pub fn render_collection(
 /// lines of the ratings come only from the internal view, so a public build cannot have them.
 fn data_files(
     public: &PublicView,
-    internal: Option<&view::InternalView>,
+    internal: Option<&views::InternalView>,
     prefix: &str,
 ) -> Result<Vec<OutFile>, RenderError> {
     let csv_err = |e: csv::Error| RenderError(format!("cannot write a data file: {e}"));
@@ -412,7 +414,10 @@ fn data_files(
     if let Some(report) = &public.priorities_json {
         let bytes =
             crate::analysis::priorities_csv(std::slice::from_ref(report)).map_err(csv_err)?;
-        files.push(OutFile::new(format!("{prefix}data/priorities.csv"), bytes));
+        files.push(OutFile::new(
+            format!("{prefix}{}", routes::PRIORITIES_CSV),
+            bytes,
+        ));
     }
 
     let json = match &public.priorities_json {
@@ -428,7 +433,7 @@ fn data_files(
     }
     .map_err(|e| RenderError(format!("cannot write data/priorities.json: {e}")))?;
     files.push(OutFile::new(
-        format!("{prefix}data/priorities.json"),
+        format!("{prefix}{}", routes::PRIORITIES_JSON),
         format!("{json}\n"),
     ));
 
@@ -458,14 +463,14 @@ fn data_files(
                 r.theme.clone(),
                 r.level.as_str().to_string(),
                 "partnership".to_string(),
-                r.rating.map_or(String::new(), |x| view::num(x, 2)),
+                r.rating.map_or(String::new(), |x| format::num(x, 2)),
                 r.label.clone(),
                 String::new(),
                 r.moderated.to_string(),
                 r.rated.to_string(),
                 r.not_applicable.to_string(),
                 r.unanswered.to_string(),
-                r.score.map_or(String::new(), |x| view::num(x, 2)),
+                r.score.map_or(String::new(), |x| format::num(x, 2)),
                 r.rank.map_or(String::new(), |x| x.to_string()),
             ]
             .map(crate::analysis::csv_cell),
@@ -499,6 +504,9 @@ fn data_files(
     let bytes = w
         .into_inner()
         .map_err(|e| RenderError(format!("cannot write a data file: {e}")))?;
-    files.push(OutFile::new(format!("{prefix}data/ratings.csv"), bytes));
+    files.push(OutFile::new(
+        format!("{prefix}{}", routes::RATINGS_CSV),
+        bytes,
+    ));
     Ok(files)
 }

@@ -562,17 +562,39 @@ fn marker(
     }
 }
 
+/// Round axis bounds and up to six evenly spaced ticks covering `lo..hi`.
+pub(crate) fn nice_ticks(lo: f64, hi: f64) -> (f64, f64, Vec<f64>) {
+    let span = (hi - lo).abs().max(1e-9);
+    if !span.is_finite() || !lo.is_finite() || !hi.is_finite() {
+        // Values near the limits of f64: an axis without ticks rather than arithmetic on inf.
+        return (0.0, 1.0, Vec::new());
+    }
+    let raw = span / 5.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| span / s <= 5.0 + 1e-9)
+        .unwrap_or(mag * 10.0);
+    let start = (lo / step).floor() * step;
+    let end = (hi / step).ceil() * step;
+    let mut ticks = Vec::new();
+    let mut t = start;
+    while t <= end + step * 1e-6 && ticks.len() < 12 {
+        ticks.push((t / step).round() * step);
+        t += step;
+    }
+    (start, end.max(start + step), ticks)
+}
+
 /// A number without trailing zeros: 2, 2.5, 25.3; rounded half away from zero, as the data
-/// files round it.
+/// files round it. Written by [`format::num`](crate::site::format::num) like every figure on a
+/// page; only a value that is not finite keeps Rust's spelling (`NaN`, `inf`) here.
 pub fn trim_number(v: f64) -> String {
-    let rounded = crate::analysis::round(v, 2);
-    let v = if rounded.is_finite() { rounded } else { v };
-    let s = format!("{v:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
+    if v.is_finite() {
+        crate::site::format::num(v, 2)
     } else {
-        s.to_string()
+        format!("{v:.2}")
     }
 }
 
@@ -748,5 +770,23 @@ mod tests {
         assert_eq!(trim_number(13.999999999999998), "14");
         assert_eq!(trim_number(-0.001), "0");
         assert_eq!(trim_number(1.125), "1.13");
+    }
+
+    #[test]
+    fn axis_ticks_cover_the_data_with_round_steps() {
+        let (lo, hi, ticks) = nice_ticks(0.0, 25.3);
+        assert_eq!(lo, 0.0);
+        assert!(hi >= 25.3);
+        assert!(ticks.len() >= 3 && ticks.len() <= 7, "{ticks:?}");
+        let (_, _, t) = nice_ticks(0.0, 1.0);
+        assert!(t.iter().all(|x| x.is_finite()));
+        for (lo, hi) in [(-1e308, 1e308), (0.0, 1e308), (5.0, 5.0), (1e-300, 2e-300)] {
+            let (a, b, t) = nice_ticks(lo, hi);
+            assert!(a.is_finite() && b.is_finite() && b > a, "{lo}..{hi}");
+            assert!(
+                t.len() <= 12 && t.iter().all(|x| x.is_finite()),
+                "{lo}..{hi}"
+            );
+        }
     }
 }

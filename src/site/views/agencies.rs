@@ -1,0 +1,255 @@
+//! The internal view: each agency's return, every answer to each question, moderation notes and
+//! internal briefings. Only an internal build constructs it.
+
+use super::briefings::BriefingPage;
+use super::{Ctx, Publisher, Ref, StatusCount, Tag, confidence_word, rag_class, rating_value_tag};
+use crate::analysis::{self, Analysis};
+use crate::model::{Audit, Level};
+use crate::site::markdown;
+use crate::site::routes;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What only the partnership's own people see: each agency's return, moderation notes and
+/// internal briefings.
+#[derive(Debug, Serialize)]
+pub struct InternalView {
+    pub agencies: Vec<AgencyPage>,
+    /// By question id: every agency's answer and the moderation note.
+    pub questions: BTreeMap<String, InternalQuestion>,
+    /// Briefings with `audience = "internal"`.
+    pub briefings: Vec<BriefingPage>,
+    /// Agency-level lines of `data/ratings.csv`.
+    #[serde(skip)]
+    pub agency_ratings: Vec<AgencyRatingRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AgencyPage {
+    pub id: String,
+    pub name: String,
+    pub sector: String,
+    pub statutory: bool,
+    /// Whether the latest cycle asked this agency for a return.
+    pub asked: bool,
+    pub cycle: Option<String>,
+    pub returned: bool,
+    pub completed_by: Option<String>,
+    pub submitted: Option<String>,
+    pub answers: Vec<AgencyAnswer>,
+    pub unanswered: Vec<Ref>,
+    pub counts: Vec<StatusCount>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AgencyAnswer {
+    pub question: Ref,
+    pub theme: Ref,
+    pub rating: Tag,
+    pub confidence: String,
+    pub evidence_html: String,
+    pub gaps_html: Option<String>,
+    pub internal_html: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InternalQuestion {
+    pub answers: Vec<QuestionAnswer>,
+    pub moderation_note_html: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuestionAnswer {
+    pub agency: Ref,
+    pub statutory: bool,
+    pub rating: Tag,
+    pub confidence: String,
+    pub answered: bool,
+    pub evidence_html: String,
+    pub gaps_html: Option<String>,
+    pub internal_html: Option<String>,
+}
+
+/// One agency's rating of one question in one cycle.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyRatingRow {
+    pub cycle: String,
+    pub question: String,
+    pub theme: String,
+    pub level: Level,
+    pub agency: String,
+    pub rating: String,
+    pub confidence: String,
+}
+
+impl InternalView {
+    pub fn build(audit: &Audit, analyses: &[Analysis]) -> InternalView {
+        // Internal text is never scanned; the publisher only supplies the same references.
+        let mut p = Publisher::default();
+        let ctx = Ctx::new(audit, analyses);
+        let mut view = InternalView {
+            agencies: Vec::new(),
+            questions: BTreeMap::new(),
+            briefings: audit
+                .briefings
+                .iter()
+                .filter(|b| b.audience == crate::model::Audience::Internal)
+                .map(|b| BriefingPage {
+                    slug: b.slug.clone(),
+                    href: routes::briefing_href(&b.slug),
+                    title: b.title.clone(),
+                    date: b.date.long(),
+                    date_iso: b.date.to_string(),
+                    audience: "internal",
+                    summary: b.summary.clone(),
+                    body_html: markdown::to_html(&b.body, 2),
+                })
+                .collect(),
+            agency_ratings: Vec::new(),
+        };
+        for a in analyses {
+            let Some(cycle) = audit.cycle(&a.cycle) else {
+                continue;
+            };
+            let Some(fw) = audit.frameworks.get(&cycle.framework) else {
+                continue;
+            };
+            for q in cycle.questions(fw) {
+                for ag in cycle.agencies(&audit.partnership) {
+                    let answer = cycle.response(&ag.id).and_then(|r| r.answers.get(&q.id));
+                    view.agency_ratings.push(AgencyRatingRow {
+                        cycle: cycle.id.clone(),
+                        question: q.id.clone(),
+                        theme: q.theme.clone(),
+                        level: q.level,
+                        agency: ag.id.clone(),
+                        rating: answer.map_or(String::new(), |x| x.rating.to_string()),
+                        confidence: answer
+                            .map_or(String::new(), |x| x.confidence.as_str().to_string()),
+                    });
+                }
+            }
+        }
+        let Some((c, _, fw)) = ctx.latest else {
+            view.agencies = audit
+                .partnership
+                .agencies
+                .iter()
+                .map(|ag| AgencyPage {
+                    id: ag.id.clone(),
+                    name: ag.name.clone(),
+                    sector: ag.sector.as_str().replace('-', " "),
+                    statutory: ag.statutory,
+                    asked: false,
+                    cycle: None,
+                    returned: false,
+                    completed_by: None,
+                    submitted: None,
+                    answers: Vec::new(),
+                    unanswered: Vec::new(),
+                    counts: Vec::new(),
+                })
+                .collect();
+            return view;
+        };
+        let asked: Vec<&crate::model::Question> = c.questions(fw).collect();
+        for q in &asked {
+            let answers = c
+                .agencies(&audit.partnership)
+                .map(|ag| {
+                    let answer = c.response(&ag.id).and_then(|r| r.answers.get(&q.id));
+                    QuestionAnswer {
+                        agency: Ref {
+                            id: ag.id.clone(),
+                            text: ag.name.clone(),
+                            href: Some(routes::agency_href(&ag.id)),
+                        },
+                        statutory: ag.statutory,
+                        rating: rating_value_tag(fw, answer.map(|x| x.rating)),
+                        confidence: answer
+                            .map_or("–".into(), |x| confidence_word(x.confidence).into()),
+                        answered: answer.is_some(),
+                        evidence_html: answer
+                            .map_or(String::new(), |x| markdown::to_html(&x.evidence, 4)),
+                        gaps_html: answer
+                            .and_then(|x| x.gaps.as_ref())
+                            .map(|g| markdown::to_html(g, 4)),
+                        internal_html: answer
+                            .and_then(|x| x.internal.as_ref())
+                            .map(|g| markdown::to_html(g, 4)),
+                    }
+                })
+                .collect();
+            let note = c
+                .moderated(&q.id)
+                .and_then(|m| m.note.as_ref())
+                .map(|n| markdown::to_html(n, 4));
+            view.questions.insert(
+                q.id.clone(),
+                InternalQuestion {
+                    answers,
+                    moderation_note_html: note,
+                },
+            );
+        }
+        view.agencies = audit
+            .partnership
+            .agencies
+            .iter()
+            .map(|ag| {
+                let takes_part = c.takes_part(&ag.id);
+                let response = c.response(&ag.id);
+                let mut answers = Vec::new();
+                let mut unanswered = Vec::new();
+                for q in asked.iter().filter(|_| takes_part) {
+                    match response.and_then(|r| r.answers.get(&q.id)) {
+                        Some(x) => answers.push(AgencyAnswer {
+                            question: ctx.question_ref(&q.id, &mut p),
+                            theme: ctx.theme_ref(&q.theme, &mut p),
+                            rating: rating_value_tag(fw, Some(x.rating)),
+                            confidence: confidence_word(x.confidence).into(),
+                            evidence_html: markdown::to_html(&x.evidence, 3),
+                            gaps_html: x.gaps.as_ref().map(|g| markdown::to_html(g, 3)),
+                            internal_html: x.internal.as_ref().map(|g| markdown::to_html(g, 3)),
+                        }),
+                        None => unanswered.push(ctx.question_ref(&q.id, &mut p)),
+                    }
+                }
+                let given = response
+                    .map(|r| analysis::return_answers(r, &asked))
+                    .unwrap_or_default();
+                let mut counts: Vec<StatusCount> = fw
+                    .scale
+                    .iter()
+                    .map(|l| StatusCount {
+                        status: Tag::new(l.label.clone(), rag_class(l.rag)),
+                        count: given.at(l.value),
+                    })
+                    .collect();
+                counts.push(StatusCount {
+                    status: Tag::new("Not applicable", "grey"),
+                    count: given.not_applicable,
+                });
+                counts.push(StatusCount {
+                    status: Tag::new("Not answered", "grey"),
+                    count: unanswered.len(),
+                });
+                AgencyPage {
+                    id: ag.id.clone(),
+                    name: ag.name.clone(),
+                    sector: ag.sector.as_str().replace('-', " "),
+                    statutory: ag.statutory,
+                    asked: takes_part,
+                    cycle: Some(format!("{} ({})", c.title, c.id)),
+                    returned: response.is_some(),
+                    completed_by: response.map(|r| r.completed_by.clone()),
+                    submitted: response.and_then(|r| r.submitted).map(|d| d.long()),
+                    answers,
+                    unanswered,
+                    counts,
+                }
+            })
+            .collect();
+        view
+    }
+}

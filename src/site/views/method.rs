@@ -1,0 +1,126 @@
+//! The method page: the frameworks, the rating scale, the theme weights and the scoring
+//! constants, so a reader can check any score by hand.
+
+use super::{Ctx, Publisher, Ref, Tag, flag_words, rag_class};
+use crate::score::{self, Flag};
+use crate::site::format::num;
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct MethodPage {
+    pub frameworks: Vec<FrameworkView>,
+    pub scale: Vec<ScaleRow>,
+    pub weights: Vec<(Ref, String)>,
+    pub constants: Constants,
+    pub flags: Vec<(String, &'static str)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FrameworkView {
+    pub id: String,
+    pub title: String,
+    pub summary_html: String,
+    pub publisher: String,
+    pub publication: String,
+    pub year: Option<i64>,
+    pub url: Option<String>,
+    pub licence: String,
+    pub note: String,
+    pub bundled: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScaleRow {
+    pub value: u32,
+    pub label: Tag,
+    pub descriptor: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Constants {
+    pub residual: String,
+    pub confidence_high: String,
+    pub confidence_medium: String,
+    pub confidence_low: String,
+    pub metric_step: String,
+    pub metric_cap: String,
+    pub deterioration: String,
+    pub pull_lowest: String,
+    pub pull_statutory: String,
+}
+
+pub(super) fn method_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MethodPage {
+    let audit = ctx.audit;
+    let frameworks = audit
+        .frameworks
+        .values()
+        .map(|fw| {
+            let loc = fw.loc.clone();
+            let url = fw.source.url.trim();
+            FrameworkView {
+                id: fw.id.clone(),
+                title: p.text(&loc, &fw.title),
+                summary_html: p.markdown(&loc, &fw.summary, 3),
+                publisher: p.text(&loc, &fw.source.publisher),
+                publication: p.text(&loc, &fw.source.publication),
+                year: fw.source.year,
+                url: (url.starts_with("https://") || url.starts_with("http://"))
+                    .then(|| p.text(&loc, url)),
+                licence: p.text(&loc, &fw.source.licence),
+                note: p.text(&loc, &fw.source.note),
+                bundled: fw.bundled,
+            }
+        })
+        .collect();
+    let (scale, weights) = match ctx.latest {
+        Some((_, a, fw)) => {
+            let loc = fw.loc.clone();
+            (
+                fw.scale
+                    .iter()
+                    .map(|l| ScaleRow {
+                        value: l.value,
+                        label: Tag::new(p.text(&loc, &l.label), rag_class(l.rag)),
+                        descriptor: p.text(&loc, &l.descriptor),
+                    })
+                    .collect(),
+                a.ranking
+                    .themes
+                    .iter()
+                    .map(|t| (ctx.theme_ref(&t.theme, p), num(t.weight, 2)))
+                    .collect(),
+            )
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    MethodPage {
+        frameworks,
+        scale,
+        weights,
+        constants: Constants {
+            residual: num(score::RESIDUAL, 2),
+            confidence_high: num(score::CONFIDENCE_HIGH, 2),
+            confidence_medium: num(score::CONFIDENCE_MEDIUM, 2),
+            confidence_low: num(score::CONFIDENCE_LOW, 2),
+            metric_step: num(score::METRIC_STEP, 2),
+            metric_cap: num(score::METRIC_CAP, 2),
+            deterioration: num(score::DETERIORATION_WEIGHT, 2),
+            pull_lowest: num(score::PULL_LOWEST * 100.0, 0),
+            pull_statutory: num(score::PULL_STATUTORY * 100.0, 0),
+        },
+        flags: [
+            Flag::Unanswered,
+            Flag::AgenciesDisagree,
+            Flag::StatutoryLow,
+            Flag::MetricOffTarget,
+            Flag::WorseThanComparator,
+            Flag::MetricWorsening,
+            Flag::Deteriorated,
+            Flag::Moderated,
+            Flag::LowConfidence,
+        ]
+        .iter()
+        .map(|f| (flag_words(*f).to_string(), f.as_str()))
+        .collect(),
+    }
+}

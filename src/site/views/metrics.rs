@@ -1,0 +1,192 @@
+//! The metrics page: each metric's values up to the latest cycle's period, against its target
+//! and comparator, with a chart.
+
+use super::{Chart, Ctx, Publisher, Ref, Tag};
+use crate::model::{Better, Metric};
+use crate::score::{self, TargetStatus};
+use crate::site::charts::{self, Label, Line, Reference, nice_ticks};
+use crate::site::format::{grouped, num, with_unit};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct MetricsPage {
+    pub period: Option<String>,
+    pub metrics: Vec<MetricView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MetricView {
+    pub id: String,
+    pub title: String,
+    pub definition_html: Option<String>,
+    pub unit: String,
+    pub direction: &'static str,
+    /// False for `better = "neither"`: shown for context, never judged good or bad.
+    pub judged: bool,
+    pub status: Tag,
+    /// The latest value is worse than the target (the overview lists these).
+    #[serde(skip)]
+    pub off_target: bool,
+    pub latest: Option<String>,
+    pub target: Option<String>,
+    pub comparator: Option<String>,
+    pub comparator_source: Option<String>,
+    pub rows: Vec<MetricRow>,
+    pub chart: Option<Chart>,
+    pub themes: Vec<Ref>,
+    pub questions: Vec<Ref>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricRow {
+    pub period: String,
+    pub value: String,
+    pub against_target: String,
+}
+
+pub(super) fn metrics_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MetricsPage {
+    let period = ctx.latest.map(|(c, _, _)| c.period.clone());
+    let metrics = ctx
+        .audit
+        .metrics
+        .iter()
+        .map(|m| metric_view(ctx, m, period.as_deref(), p))
+        .collect();
+    MetricsPage { period, metrics }
+}
+
+fn metric_view(ctx: &Ctx<'_>, m: &Metric, period: Option<&str>, p: &mut Publisher) -> MetricView {
+    let judged = m.better != Better::Neither;
+    let latest = match period {
+        Some(per) => m.value_at(per),
+        None => m.values.iter().next_back().map(|(k, v)| (k.as_str(), *v)),
+    };
+    let target = score::target_status(m, latest.map(|(_, v)| v));
+    let status = match target {
+        TargetStatus::ContextOnly => Tag::new("Context only", "grey"),
+        TargetStatus::NoData => Tag::new("No data", "grey"),
+        TargetStatus::WorseThanTarget => Tag::new("Worse than target", "red"),
+        TargetStatus::OnTarget => Tag::new("On target", "green"),
+        TargetStatus::NoTarget => Tag::new("No target", "grey"),
+    };
+    let rows: Vec<MetricRow> = m
+        .values
+        .iter()
+        .filter(|(per, _)| period.is_none_or(|limit| per.as_str() <= limit))
+        .map(|(per, v)| MetricRow {
+            period: per.clone(),
+            value: with_unit(*v, &m.unit),
+            against_target: match score::target_status(m, Some(*v)) {
+                TargetStatus::ContextOnly => "Context only".into(),
+                TargetStatus::NoData | TargetStatus::NoTarget => "–".into(),
+                TargetStatus::WorseThanTarget => "Worse than target".into(),
+                TargetStatus::OnTarget => "Meets target".into(),
+            },
+        })
+        .collect();
+    let comparator_label = m.comparator.as_ref().map(|c| p.text(&m.loc, &c.label));
+    let title = p.text(&m.loc, &m.title);
+    let chart = (!rows.is_empty())
+        .then(|| metric_chart(m, &title, comparator_label.as_deref(), period))
+        .flatten();
+    MetricView {
+        id: m.id.clone(),
+        title,
+        definition_html: m.definition.as_ref().map(|d| p.markdown(&m.loc, d, 4)),
+        unit: p.text(&m.loc, &m.unit),
+        direction: match m.better {
+            Better::Lower => "Lower is better",
+            Better::Higher => "Higher is better",
+            Better::Neither => "Neither higher nor lower is better: shown for context",
+        },
+        judged,
+        status,
+        off_target: target == TargetStatus::WorseThanTarget,
+        latest: latest.map(|(per, v)| format!("{} ({per})", with_unit(v, &m.unit))),
+        target: m.target.map(|t| with_unit(t, &m.unit)),
+        comparator: m
+            .comparator
+            .as_ref()
+            .zip(comparator_label.as_ref())
+            .map(|(c, l)| format!("{}: {}", l, with_unit(c.value, &m.unit))),
+        comparator_source: m
+            .comparator
+            .as_ref()
+            .and_then(|c| c.source.as_ref())
+            .map(|s| p.text(&m.loc, s)),
+        rows,
+        chart,
+        themes: m.themes.iter().map(|t| ctx.theme_ref(t, p)).collect(),
+        questions: m.questions.iter().map(|q| ctx.question_ref(q, p)).collect(),
+    }
+}
+
+fn metric_chart(
+    m: &Metric,
+    title: &str,
+    comparator_label: Option<&str>,
+    period: Option<&str>,
+) -> Option<Chart> {
+    let points: Vec<(&String, f64)> = m
+        .values
+        .iter()
+        .filter(|(per, _)| period.is_none_or(|limit| per.as_str() <= limit))
+        .map(|(k, v)| (k, *v))
+        .collect();
+    let periods: Vec<String> = points.iter().map(|(k, _)| (*k).clone()).collect();
+    let mut refs = Vec::new();
+    if let Some(t) = m.target {
+        refs.push(Reference {
+            label: format!("Target: {}", with_unit(t, &m.unit)),
+            value: t,
+        });
+    }
+    if let (Some(c), Some(l)) = (&m.comparator, comparator_label) {
+        refs.push(Reference {
+            label: format!("{l}: {}", with_unit(c.value, &m.unit)),
+            value: c.value,
+        });
+    }
+    let all: Vec<f64> = points
+        .iter()
+        .map(|p| p.1)
+        .chain(refs.iter().map(|r| r.value))
+        .filter(|v| v.is_finite())
+        .collect();
+    let hi = all.iter().copied().fold(f64::MIN, f64::max);
+    let lo = all.iter().copied().fold(f64::MAX, f64::min);
+    let lo = if lo >= 0.0 { 0.0 } else { lo };
+    let (lo, hi, ticks) = nice_ticks(lo, if hi > lo { hi } else { lo + 1.0 });
+    let ticks: Vec<(f64, String)> = ticks
+        .into_iter()
+        .map(|t| (t, grouped(&num(t, 2))))
+        .collect();
+    let line = Line {
+        label: title.to_string(),
+        values: points.iter().map(|p| Some(p.1)).collect(),
+    };
+    let id = format!("chart-metric-{}", m.id);
+    let desc = format!(
+        "Line over {} periods: {}.{}",
+        periods.len(),
+        points
+            .iter()
+            .map(|(k, v)| format!("{k} {}", with_unit(*v, &m.unit)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        refs.iter()
+            .map(|r| format!(" Dashed line: {}.", r.label))
+            .collect::<String>()
+    );
+    let label = Label {
+        id: id.clone(),
+        title: format!("{title} over time"),
+        desc,
+    };
+    let svg = charts::lines(&label, &periods, (lo, hi), &ticks, &[line], &refs, true).ok()?;
+    Some(Chart {
+        id,
+        caption: format!("{title}, by period"),
+        svg,
+    })
+}

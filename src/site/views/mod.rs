@@ -1,0 +1,456 @@
+//! The view model: every figure and sentence a page shows, finished before any template runs.
+//!
+//! Publication safety is a property of these types, not of the templates. [`PublicView`] holds
+//! what both audiences see and has no field that could carry an agency's return text
+//! (`evidence`, `gaps`, `internal`), an agency's own rating, a moderation `note` or an internal
+//! briefing. Those live only in [`InternalView`], which a public build never constructs (see
+//! [`Audience::build`]). Every user-written string that enters a `PublicView` goes through a
+//! [`Publisher`], which records it with its source location in [`PublicView::published`]: the
+//! list the personal-data scan reads before anything is written.
+//!
+//! One module per page kind builds that page's view (`overview`, `priorities`, `themes`,
+//! `questions`, `actions`, `metrics`, `method`, `briefings`, the internal `agencies`, and a
+//! collection's index in `collection`); `cycle` and `change` hold the latest cycle's summary and
+//! its comparison with earlier cycles, `ratings` the lines of `data/ratings.csv`. This module
+//! holds what they share: the [`Publisher`], the context of a build and the small view types.
+
+mod actions;
+mod agencies;
+mod briefings;
+mod change;
+mod collection;
+mod cycle;
+mod method;
+mod metrics;
+mod overview;
+mod priorities;
+mod questions;
+mod ratings;
+mod themes;
+
+pub use agencies::InternalView;
+pub use briefings::BriefingPage;
+use briefings::public_briefing;
+pub use collection::CollectionView;
+
+use super::charts::Swatch;
+use super::format::num;
+use super::markdown;
+use super::routes;
+use crate::analysis::{Analysis, RankReport};
+use crate::model::{
+    ActionStatus, Audit, Confidence, Cycle, Framework, Level, Method, Metric, Rag, Rating,
+    ScaleLevel,
+};
+use crate::score::Flag;
+use crate::source::Loc;
+use actions::{ActionsPage, actions_page};
+use cycle::{CycleView, cycle_view};
+use method::{MethodPage, method_page};
+use metrics::{MetricsPage, metrics_page};
+use overview::{Overview, overview};
+use priorities::{PriorityRow, priority_row};
+use questions::{QuestionPage, question_pages};
+use ratings::{RatingRow, rating_rows};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use themes::{ThemePage, theme_pages};
+
+/// A string from a user's file on its way to a public page, and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedText {
+    pub loc: Loc,
+    pub text: String,
+}
+
+/// Records every user-written text put into a public view. Building the public view through
+/// it is what makes [`PublicView::published`] complete.
+#[derive(Debug, Default)]
+struct Publisher {
+    texts: Vec<PublishedText>,
+}
+
+impl Publisher {
+    fn text(&mut self, loc: &Loc, s: &str) -> String {
+        if !s.trim().is_empty() {
+            self.texts.push(PublishedText {
+                loc: loc.clone(),
+                text: s.to_string(),
+            });
+        }
+        s.to_string()
+    }
+
+    /// Markdown rendered to sanitised HTML, with headings starting at `<h{top}>`.
+    fn markdown(&mut self, loc: &Loc, s: &str, top: u8) -> String {
+        self.text(loc, s);
+        markdown::to_html(s, top)
+    }
+}
+
+/// Which audience a build is for, and so which views it makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Internal,
+    Public,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Internal => "internal",
+            Audience::Public => "public",
+        }
+    }
+
+    /// The views of one partnership for this audience. Only `Internal` ever builds an
+    /// [`InternalView`].
+    pub fn build(self, audit: &Audit, analyses: &[Analysis]) -> PartnershipView {
+        let public = PublicView::build(audit, analyses);
+        let internal = match self {
+            Audience::Internal => Some(Box::new(InternalView::build(audit, analyses))),
+            Audience::Public => None,
+        };
+        PartnershipView { public, internal }
+    }
+}
+
+/// One partnership's site content for one audience.
+#[derive(Debug)]
+pub struct PartnershipView {
+    pub public: PublicView,
+    /// None in a public build.
+    pub internal: Option<Box<InternalView>>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small shared pieces
+// ---------------------------------------------------------------------------------------------
+
+/// A status shown as words on a coloured tag: the words carry the meaning.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Tag {
+    pub text: String,
+    /// `red`, `orange`, `green`, `blue`, `grey`, `purple` or `turquoise`.
+    pub class: &'static str,
+}
+
+impl Tag {
+    fn new(text: impl Into<String>, class: &'static str) -> Tag {
+        Tag {
+            text: text.into(),
+            class,
+        }
+    }
+}
+
+/// A link to a page of the site; `href` is relative to the partnership's root, and None when
+/// the thing has no page of its own (then the text is shown plain).
+#[derive(Debug, Clone, Serialize)]
+pub struct Ref {
+    pub id: String,
+    pub text: String,
+    pub href: Option<String>,
+}
+
+/// An inline SVG chart with its caption (the SVG already names itself for screen readers).
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    pub id: String,
+    pub caption: String,
+    pub svg: String,
+}
+
+fn level_word(l: Level) -> &'static str {
+    match l {
+        Level::Strategic => "Strategic",
+        Level::Practitioner => "Practitioner",
+    }
+}
+
+fn method_word(m: Method) -> &'static str {
+    match m {
+        Method::SelfAssessment => "Self-assessment",
+        Method::Tabletop => "Multi-agency tabletop audit",
+        Method::CaseAudit => "Case audit",
+    }
+}
+
+fn confidence_word(c: Confidence) -> &'static str {
+    match c {
+        Confidence::High => "High",
+        Confidence::Medium => "Medium",
+        Confidence::Low => "Low",
+    }
+}
+
+fn rag_class(rag: Rag) -> &'static str {
+    match rag {
+        Rag::Red => "red",
+        Rag::Amber => "orange",
+        Rag::Green => "green",
+    }
+}
+
+fn status_tag(s: ActionStatus) -> Tag {
+    match s {
+        ActionStatus::NotStarted => Tag::new("Not started", "grey"),
+        ActionStatus::InProgress => Tag::new("In progress", "blue"),
+        ActionStatus::Complete => Tag::new("Complete", "green"),
+        ActionStatus::Dropped => Tag::new("Dropped", "purple"),
+    }
+}
+
+fn flag_words(f: Flag) -> &'static str {
+    match f {
+        Flag::Unanswered => "Not every agency answered",
+        Flag::AgenciesDisagree => "Agencies disagree",
+        Flag::StatutoryLow => "A statutory partner rated it low",
+        Flag::MetricOffTarget => "A metric is worse than target",
+        Flag::WorseThanComparator => "A metric is worse than the comparator",
+        Flag::MetricWorsening => "A metric is getting worse",
+        Flag::Deteriorated => "Rating fell since the last cycle",
+        Flag::Moderated => "Rating set by moderation",
+        Flag::LowConfidence => "Mostly low-confidence evidence",
+    }
+}
+
+/// The effective rating of a question as a tag: the scale level's label (and the number when
+/// it is an aggregate between levels).
+fn rating_tag(fw: &Framework, rating: Option<f64>) -> Tag {
+    match rating {
+        None => Tag::new("No rating", "grey"),
+        Some(r) => {
+            let level = fw.level_at(r);
+            let text = if (r - f64::from(level.value)).abs() < 1e-9 {
+                level.label.clone()
+            } else {
+                format!("{} ({})", level.label, num(r, 2))
+            };
+            Tag::new(text, rag_class(level.rag))
+        }
+    }
+}
+
+fn rating_value_tag(fw: &Framework, rating: Option<Rating>) -> Tag {
+    match rating {
+        None => Tag::new("Not answered", "grey"),
+        Some(Rating::NotApplicable) => Tag::new("Not applicable", "grey"),
+        Some(Rating::Value(v)) => match fw.level(v) {
+            Some(level) => Tag::new(format!("{v} – {}", level.label), rag_class(level.rag)),
+            None => Tag::new(v.to_string(), "grey"),
+        },
+    }
+}
+
+/// The swatches of a scale, lowest level first.
+fn swatches(scale: &[ScaleLevel]) -> Vec<Swatch> {
+    let top_green = scale.iter().rposition(|l| l.rag == Rag::Green);
+    scale
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Swatch::for_level(l.rag, Some(i) == top_green))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The public view
+// ---------------------------------------------------------------------------------------------
+
+/// Everything both audiences see. It has no field for any agency's return text or rating,
+/// moderation notes or internal briefings.
+#[derive(Debug, Serialize)]
+pub struct PublicView {
+    pub partnership: PartnershipInfo,
+    /// None before the first audit cycle.
+    pub cycle: Option<CycleView>,
+    pub overview: Overview,
+    pub priorities: Vec<PriorityRow>,
+    /// Questions in scope that were not ranked because every answer was "not applicable".
+    pub not_applicable: Vec<Ref>,
+    pub themes: Vec<ThemePage>,
+    pub questions: Vec<QuestionPage>,
+    pub actions: ActionsPage,
+    pub metrics: MetricsPage,
+    /// Briefings with `audience = "public"` only.
+    pub briefings: Vec<BriefingPage>,
+    pub method: MethodPage,
+    /// `data/priorities.json`: the `rank --format json` report (aggregates only).
+    #[serde(skip)]
+    pub priorities_json: Option<RankReport>,
+    /// `data/ratings.csv` rows: the partnership's effective rating per question and cycle.
+    #[serde(skip)]
+    pub ratings: Vec<RatingRow>,
+    /// Every user-written text in this view with its source: what the publication scan reads.
+    #[serde(skip)]
+    pub published: Vec<PublishedText>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartnershipInfo {
+    pub name: String,
+    pub short_name: String,
+    pub area: String,
+    pub folder: String,
+    pub contact: Option<String>,
+    /// "Figures as at" date: the latest cycle's close or moderation, never the clock.
+    pub as_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusCount {
+    pub status: Tag,
+    pub count: usize,
+}
+
+struct Ctx<'a> {
+    audit: &'a Audit,
+    latest: Option<(&'a Cycle, &'a Analysis, &'a Framework)>,
+    /// Questions that have a page: those in the latest cycle's scope.
+    pages: BTreeMap<&'a str, &'a crate::model::Question>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(audit: &'a Audit, analyses: &'a [Analysis]) -> Ctx<'a> {
+        let latest = analyses.last().and_then(|a| {
+            let cycle = audit.cycle(&a.cycle)?;
+            let fw = audit.frameworks.get(&cycle.framework)?;
+            Some((cycle, a, fw))
+        });
+        let pages = latest
+            .map(|(c, _, fw)| c.questions(fw).map(|q| (q.id.as_str(), q)).collect())
+            .unwrap_or_default();
+        Ctx {
+            audit,
+            latest,
+            pages,
+        }
+    }
+
+    fn question_ref(&self, id: &str, p: &mut Publisher) -> Ref {
+        match self.pages.get(id) {
+            Some(q) => {
+                let loc = self.question_loc(id);
+                Ref {
+                    id: id.to_string(),
+                    text: p.text(&loc, &q.text),
+                    href: Some(routes::question_href(id)),
+                }
+            }
+            None => Ref {
+                id: id.to_string(),
+                text: id.to_string(),
+                href: None,
+            },
+        }
+    }
+
+    fn question_loc(&self, id: &str) -> Loc {
+        self.latest
+            .and_then(|(_, _, fw)| fw.question(id))
+            .map(|q| q.loc.clone())
+            .unwrap_or_default()
+    }
+
+    fn theme_ref(&self, id: &str, p: &mut Publisher) -> Ref {
+        if let Some((_, a, fw)) = self.latest
+            && let Some(t) = fw.theme(id)
+        {
+            let has_page = a.ranking.themes.iter().any(|s| s.theme == id);
+            return Ref {
+                id: id.to_string(),
+                text: p.text(&t.loc, &t.title),
+                href: has_page.then(|| routes::theme_href(id)),
+            };
+        }
+        // A theme of another framework: name it if any framework knows it.
+        let title = self.audit.frameworks.values().find_map(|fw| fw.theme(id));
+        match title {
+            Some(t) => Ref {
+                id: id.to_string(),
+                text: p.text(&t.loc, &t.title),
+                href: None,
+            },
+            None => Ref {
+                id: id.to_string(),
+                text: id.to_string(),
+                href: None,
+            },
+        }
+    }
+
+    fn metric_ref(&self, m: &Metric, p: &mut Publisher) -> Ref {
+        Ref {
+            id: m.id.clone(),
+            text: p.text(&m.loc, &m.title),
+            href: Some(routes::metric_href(&m.id)),
+        }
+    }
+}
+
+impl PublicView {
+    pub fn build(audit: &Audit, analyses: &[Analysis]) -> PublicView {
+        let mut p = Publisher::default();
+        let ctx = Ctx::new(audit, analyses);
+        let ploc = &audit.partnership.loc;
+        let as_at = ctx.latest.map(|(c, _, _)| {
+            let moderated = c.moderation.as_ref().and_then(|m| m.moderated_on);
+            moderated.map_or(c.closed, |m| m.max(c.closed)).long()
+        });
+        let partnership = PartnershipInfo {
+            name: p.text(ploc, &audit.partnership.name),
+            short_name: p.text(ploc, &audit.partnership.short_name),
+            area: p.text(ploc, &audit.partnership.area),
+            folder: audit.folder.clone(),
+            contact: audit.partnership.contact.as_ref().map(|c| p.text(ploc, c)),
+            as_at,
+        };
+        let cycle = ctx.latest.map(|(c, _, fw)| cycle_view(&ctx, c, fw, &mut p));
+        let priorities: Vec<PriorityRow> = match ctx.latest {
+            Some((_, a, fw)) => a
+                .ranking
+                .priorities
+                .iter()
+                .map(|s| priority_row(&ctx, fw, s, &mut p))
+                .collect(),
+            None => Vec::new(),
+        };
+        let not_applicable = match ctx.latest {
+            Some((_, a, _)) => a
+                .ranking
+                .not_applicable
+                .iter()
+                .map(|q| ctx.question_ref(q, &mut p))
+                .collect(),
+            None => Vec::new(),
+        };
+        let actions = actions_page(&ctx, &priorities, &mut p);
+        let metrics = metrics_page(&ctx, &mut p);
+        let overview = overview(&ctx, analyses, &priorities, &actions, &metrics, &mut p);
+        let themes = theme_pages(&ctx, &priorities, &mut p);
+        let questions = question_pages(&ctx, &priorities, &actions, &mut p);
+        let briefings = audit
+            .briefings
+            .iter()
+            .filter_map(|b| public_briefing(b, &mut p))
+            .collect();
+        let method = method_page(&ctx, &mut p);
+        let ratings = rating_rows(audit, analyses);
+        PublicView {
+            partnership,
+            cycle,
+            overview,
+            priorities,
+            not_applicable,
+            themes,
+            questions,
+            actions,
+            metrics,
+            briefings,
+            method,
+            priorities_json: ctx.latest.map(|(_, a, _)| RankReport::of(a, None)),
+            ratings,
+            published: p.texts,
+        }
+    }
+}

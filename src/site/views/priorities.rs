@@ -1,0 +1,132 @@
+//! The priorities page: each ranked question with its score explained in words.
+
+use super::{Ctx, Publisher, Ref, Tag, flag_words, level_word, rating_tag};
+use crate::model::Framework;
+use crate::score::{self, Flag, QuestionScore};
+use crate::site::format::{fixed, num};
+use serde::Serialize;
+
+/// One ranked question, with its score explained in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct PriorityRow {
+    pub rank: usize,
+    pub question: Ref,
+    pub theme: Ref,
+    pub level: &'static str,
+    pub rating: Tag,
+    pub moderated: bool,
+    pub score: String,
+    pub score_value: f64,
+    pub flags: Vec<Tag>,
+    /// Plain-language reasons, one sentence per factor that moved the score.
+    pub reasons: Vec<String>,
+    /// The arithmetic: `100 × (0.1 + 0.9 × 0.67) × 1.15 × … = 71.5`.
+    pub sum: String,
+}
+
+pub(super) fn priority_row(
+    ctx: &Ctx<'_>,
+    fw: &Framework,
+    s: &QuestionScore,
+    p: &mut Publisher,
+) -> PriorityRow {
+    let c = &s.components;
+    let mut reasons = Vec::new();
+    let top = fw.scale.last().map_or(String::new(), |l| l.label.clone());
+    match s.rating {
+        Some(r) => reasons.push(format!(
+            "{} {} on a scale of {} to {}: {}% of the way down from {}.",
+            if s.moderated {
+                "Moderation rated it"
+            } else {
+                "The agencies' ratings combine to"
+            },
+            num(r, 2),
+            fw.bottom(),
+            fw.top(),
+            num(c.gap * 100.0, 0),
+            top
+        )),
+        None => reasons.push("No agency gave a rating, which counts as no assurance.".into()),
+    }
+    if c.coverage < 1.0 - 1e-9 {
+        reasons.push(format!(
+            "{} of {} agencies expected to answer gave a rating; the missing answers count as no assurance.",
+            s.answered,
+            s.answered + s.unanswered
+        ));
+    }
+    if c.confidence > 1.0 + 1e-9 {
+        reasons.push(format!(
+            "The evidence behind the ratings is not all strong (confidence factor ×{}).",
+            num(c.confidence, 2)
+        ));
+    }
+    if c.metrics > 1.0 + 1e-9 {
+        let adverse: Vec<String> = s
+            .metrics
+            .iter()
+            .filter(|m| m.adverse() > 0)
+            .map(|m| {
+                ctx.audit
+                    .metric(&m.metric)
+                    .map_or(m.title.clone(), |met| p.text(&met.loc, &met.title))
+            })
+            .collect();
+        reasons.push(format!(
+            "Data bearing on it points the wrong way ({}; metrics factor ×{}).",
+            adverse.join("; "),
+            num(c.metrics, 2)
+        ));
+    }
+    if c.deterioration > 1.0 + 1e-9 {
+        let since = s
+            .previous
+            .as_ref()
+            .map_or(String::new(), |pr| format!(" since {}", pr.cycle));
+        reasons.push(format!(
+            "The rating fell{since} (deterioration factor ×{}).",
+            num(c.deterioration, 2)
+        ));
+    }
+    if (c.theme_weight - 1.0).abs() > 1e-9 {
+        reasons.push(format!(
+            "Its theme carries a weight of ×{}.",
+            num(c.theme_weight, 2)
+        ));
+    }
+    let sum = format!(
+        "100 × ({} + {} × {}) × {} × {} × {} × {} = {}",
+        num(score::RESIDUAL, 2),
+        num(1.0 - score::RESIDUAL, 2),
+        num(c.shortfall(), 2),
+        num(c.confidence, 2),
+        num(c.metrics, 2),
+        num(c.deterioration, 2),
+        num(c.theme_weight, 2),
+        num(s.score, 1)
+    );
+    PriorityRow {
+        rank: s.rank,
+        question: ctx.question_ref(&s.question, p),
+        theme: ctx.theme_ref(&s.theme, p),
+        level: level_word(s.level),
+        rating: rating_tag(fw, s.rating),
+        moderated: s.moderated,
+        score: fixed(s.score, 1),
+        score_value: crate::analysis::round(s.score, 2),
+        flags: s
+            .flags
+            .iter()
+            .map(|f| {
+                let class = match f {
+                    Flag::Moderated => "blue",
+                    _ => "orange",
+                };
+                Tag::new(flag_words(*f), class)
+            })
+            .collect(),
+        reasons,
+        sum,
+    }
+}

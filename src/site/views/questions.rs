@@ -1,0 +1,213 @@
+//! A page per question in scope: the partnership's rating, the agencies' answers counted (never
+//! who said what), the metrics bearing on it and the actions addressing it.
+
+use super::actions::ActionsPage;
+use super::priorities::PriorityRow;
+use super::{
+    Ctx, Publisher, Ref, StatusCount, Tag, confidence_word, level_word, rag_class, rating_tag,
+};
+use crate::analysis::AnswerTally;
+use crate::model::{Better, Confidence, Cycle, Framework};
+use crate::score::MetricSignal;
+use crate::site::format::{num, with_unit};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct QuestionPage {
+    pub id: String,
+    pub text: String,
+    pub theme: Ref,
+    pub level: &'static str,
+    pub prompts: Vec<String>,
+    /// None when every answer was "not applicable" (not ranked).
+    pub priority: Option<PriorityRow>,
+    pub rating: Tag,
+    pub moderated: bool,
+    pub public_summary_html: Option<String>,
+    pub aggregate: Aggregate,
+    pub previous: Option<String>,
+    pub metrics: Vec<SignalView>,
+    pub actions: Vec<ActionRef>,
+}
+
+/// How the agencies answered, counted: never who said what.
+#[derive(Debug, Clone, Serialize)]
+pub struct Aggregate {
+    pub agencies: usize,
+    pub rated: usize,
+    pub not_applicable: usize,
+    pub unanswered: usize,
+    /// Ratings per level of the scale, lowest first.
+    pub levels: Vec<StatusCount>,
+    pub confidence: Vec<(String, usize)>,
+    pub range: Option<String>,
+    pub agencies_mean: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SignalView {
+    pub metric: Ref,
+    pub latest: String,
+    pub reading: Vec<String>,
+    pub status: Tag,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionRef {
+    pub id: String,
+    pub title: String,
+    pub status: Tag,
+    pub due: String,
+    pub overdue: bool,
+}
+
+pub(super) fn question_pages(
+    ctx: &Ctx<'_>,
+    priorities: &[PriorityRow],
+    actions: &ActionsPage,
+    p: &mut Publisher,
+) -> Vec<QuestionPage> {
+    let Some((c, a, fw)) = ctx.latest else {
+        return Vec::new();
+    };
+    c.questions(fw)
+        .map(|q| {
+            let score = a.ranking.priorities.iter().find(|s| s.question == q.id);
+            let moderation = c.moderated(&q.id);
+            let public_summary_html = moderation
+                .and_then(|m| m.public_summary.as_ref().map(|s| (m, s)))
+                .map(|(m, s)| p.markdown(&m.loc, s, 3));
+            let aggregate = aggregate(ctx, c, fw, &q.id);
+            let signals = match score {
+                Some(s) => s.metrics.iter().map(|m| signal_view(ctx, m, p)).collect(),
+                None => Vec::new(),
+            };
+            QuestionPage {
+                id: q.id.clone(),
+                text: p.text(&q.loc, &q.text),
+                theme: ctx.theme_ref(&q.theme, p),
+                level: level_word(q.level),
+                prompts: q.prompts.iter().map(|s| p.text(&q.loc, s)).collect(),
+                priority: priorities.iter().find(|r| r.question.id == q.id).cloned(),
+                rating: match score {
+                    Some(s) => rating_tag(fw, s.rating),
+                    None => Tag::new("Not applicable", "grey"),
+                },
+                moderated: score.is_some_and(|s| s.moderated),
+                public_summary_html,
+                aggregate,
+                previous: score.and_then(|s| s.previous.as_ref()).map(|pr| {
+                    format!(
+                        "In {} it was rated {}.",
+                        pr.cycle,
+                        rating_tag(fw, pr.rating).text
+                    )
+                }),
+                metrics: signals,
+                actions: actions
+                    .actions
+                    .iter()
+                    .filter(|x| x.addresses.iter().any(|r| r.id == q.id))
+                    .map(|x| ActionRef {
+                        id: x.id.clone(),
+                        title: x.title.clone(),
+                        status: x.status.clone(),
+                        due: x.due.clone(),
+                        overdue: x.overdue,
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// Counts of the agencies' answers to one question: no agency named.
+fn aggregate(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, question: &str) -> Aggregate {
+    let tally = AnswerTally::of(ctx.audit, c, question);
+    let levels = fw
+        .scale
+        .iter()
+        .map(|l| StatusCount {
+            status: Tag::new(l.label.clone(), rag_class(l.rag)),
+            count: tally.at(l.value),
+        })
+        .collect();
+    let confidence = Confidence::ALL
+        .iter()
+        .rev()
+        .map(|conf| {
+            (
+                confidence_word(*conf).to_string(),
+                tally.with_confidence(*conf),
+            )
+        })
+        .collect();
+    Aggregate {
+        agencies: tally.agencies,
+        rated: tally.ratings.len(),
+        not_applicable: tally.not_applicable,
+        unanswered: tally.unanswered,
+        levels,
+        confidence,
+        range: tally.range().map(|(lo, hi)| {
+            if lo == hi {
+                format!("All ratings were {lo}")
+            } else {
+                format!("From {lo} to {hi}")
+            }
+        }),
+        agencies_mean: tally.mean().map(|m| num(m, 2)),
+    }
+}
+
+fn signal_view(ctx: &Ctx<'_>, m: &MetricSignal, p: &mut Publisher) -> SignalView {
+    let metric = match ctx.audit.metric(&m.metric) {
+        Some(met) => ctx.metric_ref(met, p),
+        None => Ref {
+            id: m.metric.clone(),
+            text: m.title.clone(),
+            href: None,
+        },
+    };
+    let mut reading = Vec::new();
+    if let Some(t) = m.target {
+        reading.push(format!("Target {}", with_unit(t, &m.unit)));
+    }
+    if let (Some(v), Some(l)) = (m.comparator, &m.comparator_label) {
+        let label = ctx
+            .audit
+            .metric(&m.metric)
+            .map_or(l.clone(), |met| p.text(&met.loc, l));
+        reading.push(format!("{label}: {}", with_unit(v, &m.unit)));
+    }
+    if let (Some(v), Some(per)) = (m.previous, &m.previous_period) {
+        reading.push(format!("{per}: {}", with_unit(v, &m.unit)));
+    }
+    SignalView {
+        metric,
+        latest: match (m.value, &m.period) {
+            (Some(v), Some(per)) => format!("{} ({per})", with_unit(v, &m.unit)),
+            _ => "No value yet".into(),
+        },
+        reading,
+        status: signal_tag(m),
+    }
+}
+
+fn signal_tag(m: &MetricSignal) -> Tag {
+    if m.better == Better::Neither {
+        Tag::new("Context only", "grey")
+    } else if m.value.is_none() {
+        Tag::new("No data", "grey")
+    } else if m.off_target {
+        Tag::new("Worse than target", "red")
+    } else if m.worse_than_comparator {
+        Tag::new("Worse than comparator", "orange")
+    } else if m.worsening {
+        Tag::new("Getting worse", "orange")
+    } else if m.target.is_some() {
+        Tag::new("On target", "green")
+    } else {
+        Tag::new("No target", "grey")
+    }
+}
