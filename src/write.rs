@@ -241,7 +241,11 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         left.sort();
-        assert_eq!(left, [".site.panelaudit-lock", "site"], "no temporary folders left behind");
+        assert_eq!(
+            left,
+            [".site.panelaudit-lock", "site"],
+            "no temporary folders left behind"
+        );
     }
 
     #[test]

@@ -145,7 +145,7 @@ fn table(a: &Analysis, top: Option<usize>) -> String {
         "  ",
     );
     let all = &a.ranking.priorities;
-    let shown: Vec<&crate::score::QuestionScore> =
+    let shown: Vec<&crate::analysis::score::QuestionScore> =
         all.iter().take(top.unwrap_or(usize::MAX)).collect();
     let _ = writeln!(
         out,
@@ -266,7 +266,7 @@ fn table(a: &Analysis, top: Option<usize>) -> String {
     );
 
     if let Some(prev) = &a.previous_cycle {
-        let changed: Vec<&&crate::score::QuestionScore> =
+        let changed: Vec<&&crate::analysis::score::QuestionScore> =
             shown.iter().filter(|s| s.previous.is_some()).collect();
         let _ = writeln!(
             out,

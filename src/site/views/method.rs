@@ -2,7 +2,7 @@
 //! constants, so a reader can check any score by hand.
 
 use super::{Ctx, Publisher, Ref, Tag, flag_words, rag_class};
-use crate::score::{self, Flag};
+use crate::analysis::score::{self, Flag};
 use crate::site::format::num;
 use serde::Serialize;
 

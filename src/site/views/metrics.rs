@@ -2,8 +2,8 @@
 //! and comparator, with a chart.
 
 use super::{Chart, Ctx, Publisher, Ref, Tag};
+use crate::analysis::score::{self, TargetStatus};
 use crate::model::{Better, Metric};
-use crate::score::{self, TargetStatus};
 use crate::site::charts::{self, Label, Line, Reference, nice_ticks};
 use crate::site::format::{grouped, num, with_unit};
 use serde::Serialize;

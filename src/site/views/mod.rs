@@ -37,12 +37,12 @@ use super::charts::Swatch;
 use super::format::num;
 use super::markdown;
 use super::routes;
+use crate::analysis::score::Flag;
 use crate::analysis::{Analysis, RankReport};
 use crate::model::{
     ActionStatus, Audit, Confidence, Cycle, Framework, Level, Method, Metric, Rag, Rating,
     ScaleLevel,
 };
-use crate::score::Flag;
 use crate::source::Loc;
 use actions::{ActionsPage, actions_page};
 use cycle::{CycleView, cycle_view};

@@ -1,8 +1,8 @@
 //! The priorities page: each ranked question with its score explained in words.
 
 use super::{Ctx, Publisher, Ref, Tag, flag_words, level_word, rating_tag};
+use crate::analysis::score::{self, Flag, QuestionScore};
 use crate::model::Framework;
-use crate::score::{self, Flag, QuestionScore};
 use crate::site::format::{fixed, num};
 use serde::Serialize;
 

@@ -7,8 +7,8 @@ use super::{
     Ctx, Publisher, Ref, StatusCount, Tag, confidence_word, level_word, rag_class, rating_tag,
 };
 use crate::analysis::AnswerTally;
+use crate::analysis::score::MetricSignal;
 use crate::model::{Better, Confidence, Cycle, Framework};
-use crate::score::MetricSignal;
 use crate::site::format::{num, with_unit};
 use serde::Serialize;
 

@@ -1,8 +1,8 @@
 //! The partnership's lines of `data/ratings.csv`.
 
 use crate::analysis::Analysis;
+use crate::analysis::score::QuestionScore;
 use crate::model::{Audit, Level};
-use crate::score::QuestionScore;
 use serde::Serialize;
 
 /// One line of `data/ratings.csv`: the partnership's rating for a question in a cycle.

@@ -1,9 +1,9 @@
 //! Stage 5: order the open actions by the risk each newly covers, and find the high-risk
 //! questions no open action addresses.
 
+use crate::analysis::prioritise::Ranking;
+use crate::analysis::score::QuestionScore;
 use crate::model::{Action, ActionStatus, Date};
-use crate::prioritise::Ranking;
-use crate::score::QuestionScore;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,7 +1,7 @@
 //! Stage 4: rank the scored questions and summarise them by theme.
 
+use crate::analysis::score::QuestionScore;
 use crate::model::{Audit, Cycle, Rag};
-use crate::score::QuestionScore;
 use serde::Serialize;
 
 /// A cycle's questions ordered by risk.

@@ -1,0 +1,282 @@
+//! `rank --format json` and the priorities CSV: one shape for `rank` and the site's data files.
+
+use super::Analysis;
+use super::score::{Flag, QuestionScore};
+use crate::model::{ActionStatus, Date, Level};
+use serde::Serialize;
+
+/// Rounds for output: scores, ratings and risk to 2 decimal places, components to 4 so the
+/// score can be reproduced from them to within 0.01.
+pub fn round(x: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    let r = (x * f).round() / f;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+/// How far a score recomputed from the 4-place components may stray from the 2-place score.
+/// Rounding gap and coverage moves the `0.1 + 0.9 × shortfall` term by at most 0.9 × 1e-4,
+/// at most 0.09% of a term that is never below 0.1; the other four factors are at least 1,
+/// so each moves by at most 0.005%; the score itself is rounded by up to 0.005.
+pub fn reproduction_tolerance(score: f64) -> f64 {
+    0.0012 * score.abs() + 0.006
+}
+
+/// `rank --format json` for one partnership: the contract's shape (design.md), aggregates only
+/// (no agency's rating or text), so it is safe for `data/priorities.json` too.
+#[derive(Debug, Clone, Serialize)]
+pub struct RankReport {
+    pub partnership: String,
+    pub folder: String,
+    pub cycle: String,
+    pub framework: String,
+    pub previous_cycle: Option<String>,
+    pub as_of: Date,
+    pub priorities: Vec<PriorityRow>,
+    pub actions: Vec<ActionRow>,
+    pub uncovered: Vec<String>,
+    pub not_applicable: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PriorityRow {
+    pub rank: usize,
+    pub question: String,
+    pub theme: String,
+    pub level: Level,
+    pub score: f64,
+    pub rating: Option<f64>,
+    pub components: RoundedComponents,
+    pub flags: Vec<Flag>,
+    pub moderated: bool,
+    pub answered: usize,
+    pub not_applicable: usize,
+    pub unanswered: usize,
+    pub spread: Option<u32>,
+    pub previous: Option<PreviousRow>,
+}
+
+/// The score's factors, rounded to 4 places. `score = 100 × (0.1 + 0.9 × (1 - coverage × (1 -
+/// gap))) × confidence × metrics × deterioration × theme_weight`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoundedComponents {
+    pub gap: f64,
+    pub confidence: f64,
+    pub metrics: f64,
+    pub theme_weight: f64,
+    pub coverage: f64,
+    pub deterioration: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviousRow {
+    pub cycle: String,
+    pub rating: Option<f64>,
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionRow {
+    pub rank: usize,
+    pub action: String,
+    pub title: String,
+    /// The ranked questions this action newly covers; `risk_covered` is their scores' sum.
+    pub covers: Vec<String>,
+    pub risk_covered: f64,
+    /// Every ranked question it addresses, including those an earlier action covers.
+    pub addresses: Vec<String>,
+    pub due: Date,
+    pub status: ActionStatus,
+    pub overdue: bool,
+}
+
+impl PriorityRow {
+    pub fn of(s: &QuestionScore) -> PriorityRow {
+        let c = &s.components;
+        PriorityRow {
+            rank: s.rank,
+            question: s.question.clone(),
+            theme: s.theme.clone(),
+            level: s.level,
+            score: round(s.score, 2),
+            rating: s.rating.map(|r| round(r, 2)),
+            components: RoundedComponents {
+                gap: round(c.gap, 4),
+                confidence: round(c.confidence, 4),
+                metrics: round(c.metrics, 4),
+                theme_weight: round(c.theme_weight, 4),
+                coverage: round(c.coverage, 4),
+                deterioration: round(c.deterioration, 4),
+            },
+            flags: s.flags.clone(),
+            moderated: s.moderated,
+            answered: s.answered,
+            not_applicable: s.not_applicable,
+            unanswered: s.unanswered,
+            spread: s.spread,
+            previous: s.previous.as_ref().map(|p| PreviousRow {
+                cycle: p.cycle.clone(),
+                rating: p.rating.map(|r| round(r, 2)),
+                score: round(p.score, 2),
+            }),
+        }
+    }
+}
+
+impl RankReport {
+    /// The report, with only the first `top` priorities when given (the plan always covers all).
+    pub fn of(a: &Analysis, top: Option<usize>) -> RankReport {
+        let shown = top.unwrap_or(usize::MAX);
+        RankReport {
+            partnership: a.partnership.clone(),
+            folder: a.folder.clone(),
+            cycle: a.cycle.clone(),
+            framework: a.framework.clone(),
+            previous_cycle: a.previous_cycle.clone(),
+            as_of: a.plan.as_of,
+            priorities: a
+                .ranking
+                .priorities
+                .iter()
+                .take(shown)
+                .map(PriorityRow::of)
+                .collect(),
+            actions: a
+                .plan
+                .actions
+                .iter()
+                .map(|p| ActionRow {
+                    rank: p.rank,
+                    action: p.action.clone(),
+                    title: p.title.clone(),
+                    covers: p.covers.clone(),
+                    risk_covered: round(p.risk_covered, 2),
+                    addresses: p.addresses.clone(),
+                    due: p.due,
+                    status: p.status,
+                    overdue: p.overdue,
+                })
+                .collect(),
+            uncovered: a.plan.uncovered.clone(),
+            not_applicable: a.ranking.not_applicable.clone(),
+        }
+    }
+}
+
+/// A cell for a CSV file someone may open in a spreadsheet. Text a spreadsheet would take for
+/// a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return: a partnership's
+/// name, a label) gets a leading `'`, as OWASP advises, so it shows as text and never runs.
+/// Numbers, negative ones included, are left as they are.
+pub fn csv_cell(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_plain_number(&cell) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+/// A number as panelaudit writes one: an optional sign, digits, a point, an exponent
+/// (`-0.25`, `1e-5`), and nothing a spreadsheet could read as a formula or a name (`-inf`).
+fn is_plain_number(s: &str) -> bool {
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    body.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
+        && s.parse::<f64>().is_ok()
+}
+
+/// The priorities as CSV, one row per ranked question: what `rank --format csv` prints and
+/// what the site publishes as `data/priorities.csv`, written in one place so they never drift.
+pub fn priorities_csv(reports: &[RankReport]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "partnership",
+        "cycle",
+        "rank",
+        "question",
+        "theme",
+        "level",
+        "rating",
+        "score",
+        "gap",
+        "coverage",
+        "confidence",
+        "metrics",
+        "deterioration",
+        "theme_weight",
+        "answered",
+        "not_applicable",
+        "unanswered",
+        "moderated",
+        "flags",
+        "previous_cycle",
+        "previous_rating",
+        "previous_score",
+    ])?;
+    let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    for report in reports {
+        for r in &report.priorities {
+            let c = &r.components;
+            let flags: Vec<&str> = r.flags.iter().map(|f| f.as_str()).collect();
+            w.write_record(
+                [
+                    report.partnership.clone(),
+                    report.cycle.clone(),
+                    r.rank.to_string(),
+                    r.question.clone(),
+                    r.theme.clone(),
+                    r.level.to_string(),
+                    opt(r.rating),
+                    r.score.to_string(),
+                    c.gap.to_string(),
+                    c.coverage.to_string(),
+                    c.confidence.to_string(),
+                    c.metrics.to_string(),
+                    c.deterioration.to_string(),
+                    c.theme_weight.to_string(),
+                    r.answered.to_string(),
+                    r.not_applicable.to_string(),
+                    r.unanswered.to_string(),
+                    r.moderated.to_string(),
+                    flags.join(";"),
+                    r.previous
+                        .as_ref()
+                        .map(|p| p.cycle.clone())
+                        .unwrap_or_default(),
+                    opt(r.previous.as_ref().and_then(|p| p.rating)),
+                    opt(r.previous.as_ref().map(|p| p.score)),
+                ]
+                .map(csv_cell),
+            )?;
+        }
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_a_spreadsheet_would_run_are_made_text_and_numbers_left_alone() {
+        let cell = |s: &str| csv_cell(s.to_string());
+        for risky in [
+            "=HYPERLINK(\"http://x.example\",\"open\")",
+            "+1+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1:A2)",
+            "\tindented",
+            "\rreturn",
+            "-",
+            "-inf",
+            "+NaN",
+        ] {
+            assert_eq!(cell(risky), format!("'{risky}"), "{risky:?}");
+        }
+        for plain in [
+            "-1", "-0.25", "+3", "-1.5e-3", "124.38", "0", "", "n/a", "a-b", "Fenmoor",
+        ] {
+            assert_eq!(cell(plain), plain, "{plain:?}");
+        }
+    }
+}
