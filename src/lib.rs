@@ -12,6 +12,7 @@ pub mod fsx;
 pub mod load;
 pub mod model;
 pub mod publish;
+pub mod response_file;
 pub mod site;
 pub mod source;
 pub mod validate;

@@ -408,6 +408,18 @@ pub enum Rating {
 }
 
 impl Rating {
+    /// How every input writes "not applicable": `n/a` in any case, with any outer spaces.
+    pub fn is_not_applicable_text(s: &str) -> bool {
+        s.trim().eq_ignore_ascii_case("n/a")
+    }
+
+    /// A number read from a file or a cell as a rating on `fw`'s scale: a whole number that is
+    /// one of the scale's values (`2.0` counts as 2), or None.
+    pub fn on_scale(v: f64, fw: &Framework) -> Option<Rating> {
+        let whole = v.is_finite() && v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v);
+        (whole && fw.level(v as u32).is_some()).then_some(Rating::Value(v as u32))
+    }
+
     pub fn value(self) -> Option<u32> {
         match self {
             Rating::Value(v) => Some(v),

@@ -3,9 +3,10 @@
 //! replaced only when it is identical (re-running is harmless); one that differs may hold an
 //! agency's answers, so it is never overwritten.
 
-use super::import::{partnership_and_cycle, read_response_file};
+use super::import::partnership_and_cycle;
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::fsx;
+use crate::response_file::read_response_file;
 use crate::source::display_path;
 use crate::xlsx::form::{self, FormInput};
 use std::path::{Path, PathBuf};

@@ -26,8 +26,8 @@ pub(super) fn rating(
     };
     match value.get_ref() {
         toml::Value::Integer(v) => {
-            if fw.scale.iter().any(|s| i64::from(s.value) == *v) {
-                Some(Rating::Value(*v as u32))
+            if let Some(r) = Rating::on_scale(*v as f64, fw) {
+                Some(r)
             } else {
                 diags
                     .error(
@@ -45,9 +45,7 @@ pub(super) fn rating(
                 None
             }
         }
-        toml::Value::String(s) if s.trim().eq_ignore_ascii_case("n/a") => {
-            Some(Rating::NotApplicable)
-        }
+        toml::Value::String(s) if Rating::is_not_applicable_text(s) => Some(Rating::NotApplicable),
         other => {
             diags
                 .error(

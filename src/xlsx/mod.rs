@@ -15,6 +15,7 @@
 
 pub mod form;
 pub mod read;
+pub mod returns;
 
 use crate::model::{Confidence, Date, Rating};
 use std::collections::BTreeMap;

@@ -1,0 +1,805 @@
+//! A return workbook read back: which agency, cycle and framework it is for (the About sheet),
+//! and every answer (the Return sheet), each cell checked, with problems named by workbook,
+//! sheet and cell. Nothing is written here; `import` decides what to do with the result.
+
+use crate::diag::{Code, Diagnostics, suggest};
+use crate::model::{Audit, Confidence, Cycle, Date, Framework, Rating};
+use crate::response_file::clean_text;
+use crate::source::display_path;
+use crate::xlsx::read::{self, Sheet, describe, is_blank};
+use crate::xlsx::{
+    ABOUT_LABEL_COL, ABOUT_SHEET, ABOUT_VALUE_COL, AnswerData, COLUMNS, Col, FIRST_QUESTION_ROW,
+    FORM_VERSION, Field, HEADER_ROW, RETURN_SHEET, ReturnData, cell_ref, col_letters,
+};
+use calamine::Data;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// One agency's return as read from a workbook.
+#[derive(Debug)]
+pub(crate) struct Return {
+    /// The workbook, as shown in messages.
+    pub(crate) file: String,
+    pub(crate) data: ReturnData,
+    /// Questions in scope without a rating (or without a row).
+    pub(crate) unanswered: usize,
+}
+
+pub(crate) fn about_cell(field: Field) -> String {
+    format!(
+        "{ABOUT_SHEET}!{}",
+        cell_ref(field.spec().row, ABOUT_VALUE_COL)
+    )
+}
+
+/// A cell's value as a short piece of text (an id, a role), if it is one.
+fn cell_text(d: &Data) -> Option<String> {
+    match d {
+        Data::String(s) => clean_text(s),
+        Data::Int(i) => Some(i.to_string()),
+        Data::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 => {
+            Some(format!("{}", *f as i64))
+        }
+        Data::Float(f) => Some(f.to_string()),
+        _ => None,
+    }
+}
+
+/// Reads and checks one workbook. Problems go to `diags`; None when it cannot be imported.
+pub(crate) fn read_return(
+    path: &Path,
+    audit: &Audit,
+    cycle: &Cycle,
+    fw: &Framework,
+    diags: &mut Diagnostics,
+) -> Option<Return> {
+    let file = display_path(path);
+    let book = match read::read(path, &[ABOUT_SHEET, RETURN_SHEET]) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.path_error(Code::Unreadable, &file, e);
+            return None;
+        }
+    };
+    let errors_before = diags.error_count();
+    let Some(about) = book.sheet(ABOUT_SHEET) else {
+        diags
+            .path_error(Code::WorkbookShape,
+                &file,
+                format!(
+                    "no {ABOUT_SHEET} sheet, so there is no telling which agency, cycle and framework this return is for (the workbook's sheets: {})",
+                    list_or_none(&book.sheet_names)
+                ),
+            )
+            .with_help("send the agency the form `panelaudit forms` makes, and import that form once it is filled in");
+        return None;
+    };
+    let about = read_about(&file, about, audit, cycle, diags)?;
+    let Some(sheet) = book.sheet(RETURN_SHEET) else {
+        diags.path_error(
+            Code::WorkbookShape,
+            &file,
+            format!(
+                "no {RETURN_SHEET} sheet with the answers (the workbook's sheets: {})",
+                list_or_none(&book.sheet_names)
+            ),
+        );
+        return None;
+    };
+    let (answers, unanswered) = read_answers(&file, sheet, cycle, fw, diags)?;
+    (diags.error_count() == errors_before).then_some(Return {
+        file,
+        data: ReturnData {
+            agency: about.agency,
+            completed_by: about.completed_by,
+            submitted: about.submitted,
+            answers,
+        },
+        unanswered,
+    })
+}
+
+fn list_or_none(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+struct About {
+    agency: String,
+    completed_by: Option<String>,
+    submitted: Option<Date>,
+}
+
+fn read_about(
+    file: &str,
+    sheet: &Sheet,
+    audit: &Audit,
+    cycle: &Cycle,
+    diags: &mut Diagnostics,
+) -> Option<About> {
+    // Find each field by its label in column A; the value is beside it in column B.
+    let mut found: BTreeMap<Field, (u32, Option<&Data>)> = BTreeMap::new();
+    for row in sheet.rows() {
+        let Some(Data::String(label)) = sheet.get(row, ABOUT_LABEL_COL) else {
+            continue;
+        };
+        if let Some(field) = Field::from_label(label) {
+            found
+                .entry(field)
+                .or_insert((row, sheet.get(row, ABOUT_VALUE_COL)));
+        }
+    }
+    let before = diags.error_count();
+    let at = |row: u32| format!("{file}: {ABOUT_SHEET}!{}", cell_ref(row, ABOUT_VALUE_COL));
+    // A formula's value is worked out, not typed, and may change when the workbook is next
+    // opened (=TODAY()); a return records the value itself. Only the fields import reads count.
+    let formula_at = |field: Field| {
+        let &(row, _) = found.get(&field)?;
+        sheet.formula(row, ABOUT_VALUE_COL).map(|f| (row, f))
+    };
+    let mut refused: BTreeSet<Field> = BTreeSet::new();
+    for field in [
+        Field::AgencyId,
+        Field::CycleId,
+        Field::FrameworkId,
+        Field::FormVersion,
+    ] {
+        if let Some((row, f)) = formula_at(field) {
+            refuse_formula(diags, at(row), f, "type the value itself");
+            refused.insert(field);
+        }
+    }
+    let required = |field: Field, diags: &mut Diagnostics| -> Option<(u32, String)> {
+        let label = field.spec().label;
+        if refused.contains(&field) {
+            return None;
+        }
+        match found.get(&field) {
+            None => {
+                diags
+                    .path_error(Code::WorkbookShape,
+                        format!("{file}: {ABOUT_SHEET}"),
+                        format!("no \"{label}\" row: the {ABOUT_SHEET} sheet must say which agency, cycle and framework the return is for"),
+                    )
+                    .with_help("import the form `panelaudit forms` made, without changing its About sheet");
+                None
+            }
+            Some((row, value)) => match value.and_then(cell_text) {
+                Some(t) => Some((*row, t)),
+                None => {
+                    diags.path_error(Code::EmptyText, at(*row), format!("\"{label}\" is blank"));
+                    None
+                }
+            },
+        }
+    };
+    let agency = required(Field::AgencyId, diags);
+    let cycle_id = required(Field::CycleId, diags);
+    let framework = required(Field::FrameworkId, diags);
+    let version = required(Field::FormVersion, diags);
+
+    if let Some((row, v)) = &version {
+        match v.parse::<u32>() {
+            Ok(n) if (1..=FORM_VERSION).contains(&n) => {}
+            Ok(n) if n > FORM_VERSION => {
+                diags
+                    .path_error(Code::WorkbookShape,
+                        at(*row),
+                        format!("form version {n} was made by a newer panelaudit; this one reads forms up to version {FORM_VERSION}"),
+                    )
+                    .with_help("update panelaudit, or make the forms again with this version");
+            }
+            _ => {
+                diags.path_error(
+                    Code::WorkbookShape,
+                    at(*row),
+                    format!("form version \"{v}\" is not one panelaudit made"),
+                );
+            }
+        }
+    }
+    if let Some((row, id)) = &agency
+        && audit.agency(id).is_none()
+    {
+        let ids: Vec<&str> = audit
+            .partnership
+            .agencies
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect();
+        let d = diags.path_error(
+            Code::WorkbookMismatch,
+            at(*row),
+            format!(
+                "agency `{id}` is not an agency of {} (its agencies: {})",
+                audit.partnership.short_name,
+                ids.join(", ")
+            ),
+        );
+        match suggest(id, ids.iter().copied()) {
+            Some(s) => d.with_help(s),
+            None => d.with_help(
+                "add the agency to partnership.toml, or check this is the right workbook",
+            ),
+        };
+    }
+    if let Some((row, id)) = &cycle_id
+        && id != &cycle.id
+    {
+        let help = if audit.cycle(id).is_some() {
+            format!("to import it into cycle {id}, run import with --cycle {id}")
+        } else {
+            format!(
+                "send the agency the form for cycle {} (`panelaudit forms`)",
+                cycle.id
+            )
+        };
+        diags
+            .path_error(
+                Code::WorkbookMismatch,
+                at(*row),
+                format!(
+                    "this return is for cycle {id}, but it is being imported into cycle {}",
+                    cycle.id
+                ),
+            )
+            .with_help(help);
+    }
+    if let Some((row, id)) = &framework
+        && id != &cycle.framework
+    {
+        diags.path_error(
+            Code::WorkbookMismatch,
+            at(*row),
+            format!(
+                "this return asks the questions of framework `{id}`, but cycle {} uses `{}`",
+                cycle.id, cycle.framework
+            ),
+        );
+    }
+
+    // A formula in these fails the workbook too, but says nothing about whose return it is,
+    // so the answers are still read and checked.
+    let optional_before = diags.error_count();
+    for field in [Field::CompletedBy, Field::Submitted] {
+        if let Some((row, f)) = formula_at(field) {
+            refuse_formula(diags, at(row), f, "type the value itself");
+            refused.insert(field);
+        }
+    }
+    let optional_errors = diags.error_count() - optional_before;
+    let completed_by = match found.get(&Field::CompletedBy) {
+        _ if refused.contains(&Field::CompletedBy) => None,
+        Some((_, Some(d))) => cell_text(d),
+        _ => None,
+    };
+    let submitted = match found.get(&Field::Submitted) {
+        _ if refused.contains(&Field::Submitted) => None,
+        Some((row, Some(d))) if !is_blank(d) => match cell_date(d) {
+            Some(date) => Some(date),
+            None => {
+                diags
+                    .path_error(
+                        Code::BadDate,
+                        at(*row),
+                        format!("submitted: {} is not a date", describe(d)),
+                    )
+                    .with_help("type the date the return was sent, e.g. 14/10/2025 or 2025-10-14");
+                None
+            }
+        },
+        _ => None,
+    };
+    if diags.error_count() > before + optional_errors {
+        return None;
+    }
+    Some(About {
+        agency: agency?.1,
+        completed_by,
+        submitted,
+    })
+}
+
+/// A date cell, or text such as 2025-10-14 or 14/10/2025 (day first, as in England).
+fn cell_date(d: &Data) -> Option<Date> {
+    match d {
+        Data::DateTime(dt) if dt.is_datetime() => {
+            let (year, month, day, ..) = dt.to_ymd_hms_milli();
+            let date = Date { year, month, day };
+            date.is_valid().then_some(date)
+        }
+        Data::DateTimeIso(s) => Date::parse(s.get(..10)?),
+        Data::String(s) => {
+            let s = s.trim();
+            Date::parse(s).or_else(|| {
+                let parts: Vec<&str> = s.split(['/', '.']).collect();
+                let [d, m, y] = parts.as_slice() else {
+                    return None;
+                };
+                if y.len() != 4 {
+                    return None;
+                }
+                let date = Date {
+                    year: y.parse().ok()?,
+                    month: m.parse().ok()?,
+                    day: d.parse().ok()?,
+                };
+                date.is_valid().then_some(date)
+            })
+        }
+        _ => None,
+    }
+}
+
+type Answers = (BTreeMap<String, AnswerData>, usize);
+
+fn read_answers(
+    file: &str,
+    sheet: &Sheet,
+    cycle: &Cycle,
+    fw: &Framework,
+    diags: &mut Diagnostics,
+) -> Option<Answers> {
+    let at = |row: u32, col: u16| format!("{file}: {RETURN_SHEET}!{}", cell_ref(row, col));
+    let before = diags.error_count();
+
+    // The header row says which column holds what.
+    for (&(_, c), f) in sheet
+        .formulas
+        .range((HEADER_ROW, 0)..=(HEADER_ROW, u16::MAX))
+    {
+        refuse_formula(
+            diags,
+            at(HEADER_ROW, c),
+            f,
+            "type the column's header itself",
+        );
+    }
+    let mut cols: BTreeMap<Col, u16> = BTreeMap::new();
+    for (c, d) in sheet.row(HEADER_ROW) {
+        let text = cell_text(d).unwrap_or_else(|| describe(d));
+        match Col::from_header(&text) {
+            Some(col) => {
+                if let Some(first) = cols.get(&col) {
+                    diags.path_error(
+                        Code::DuplicateId,
+                        at(HEADER_ROW, c),
+                        format!(
+                            "a second \"{}\" column (the first is column {})",
+                            col.spec().header,
+                            col_letters(*first)
+                        ),
+                    );
+                } else {
+                    cols.insert(col, c);
+                }
+            }
+            None => {
+                diags.path_warning(
+                    Code::WorkbookValue,
+                    at(HEADER_ROW, c),
+                    format!("column \"{text}\" is not part of the return form; it is ignored"),
+                );
+            }
+        }
+    }
+    let missing: Vec<String> = COLUMNS
+        .iter()
+        .filter(|s| s.required && !cols.contains_key(&s.col))
+        .map(|s| format!("\"{}\"", s.header))
+        .collect();
+    if !missing.is_empty() {
+        diags
+            .path_error(
+                Code::WorkbookShape,
+                at(HEADER_ROW, 0),
+                format!(
+                    "the header row (row {}) has no {} column",
+                    HEADER_ROW + 1,
+                    missing.join(", ")
+                ),
+            )
+            .with_help(
+                "row 1 of the Return sheet names the columns; keep the form's headers as they were",
+            );
+        return None;
+    }
+
+    // Merged cells hide which answer belongs to which question.
+    for m in &sheet.merged {
+        let (r0, c0) = m.start;
+        let (r1, c1) = m.end;
+        if r1 < FIRST_QUESTION_ROW || !cols.values().any(|&c| (c0..=c1).contains(&u32::from(c))) {
+            continue;
+        }
+        let (c0, c1) = (
+            u16::try_from(c0).unwrap_or(u16::MAX),
+            u16::try_from(c1).unwrap_or(u16::MAX),
+        );
+        diags
+            .path_error(
+                Code::WorkbookShape,
+                format!(
+                    "{file}: {RETURN_SHEET}!{}:{}",
+                    cell_ref(r0, c0),
+                    cell_ref(r1, c1)
+                ),
+                "merged cells: each question needs its own row and cells",
+            )
+            .with_help("unmerge these cells (Home > Merge & Center > Unmerge Cells) and give each question its own answer");
+    }
+
+    let col = |c: Col| cols.get(&c).copied();
+    let get = |row: u32, c: Col| col(c).and_then(|c| sheet.get(row, c));
+    let mut seen: BTreeMap<String, u32> = BTreeMap::new();
+    let mut answers: BTreeMap<String, AnswerData> = BTreeMap::new();
+    let mut unanswered: Vec<String> = Vec::new();
+    let id_col = col(Col::Id).unwrap_or(0);
+    for row in sheet.rows_with_formulas() {
+        if row < FIRST_QUESTION_ROW {
+            continue;
+        }
+        // A formula is not an answer: its value is worked out (or, from some programs, never
+        // was), so the row is refused rather than imported from a value nobody typed.
+        let formulas: Vec<(u16, &str)> = cols
+            .values()
+            .filter_map(|&c| sheet.formula(row, c).map(|f| (c, f)))
+            .collect();
+        if !formulas.is_empty() {
+            for (c, f) in formulas {
+                refuse_formula(diags, at(row, c), f, "type the answer itself");
+            }
+            if let Some(id) = get(row, Col::Id).and_then(cell_text) {
+                seen.entry(id).or_insert(row);
+            }
+            continue;
+        }
+        let answer_cols = [
+            Col::Rating,
+            Col::Confidence,
+            Col::Evidence,
+            Col::Gaps,
+            Col::Internal,
+        ];
+        let has_answer = answer_cols.iter().any(|&c| get(row, c).is_some());
+        let Some(id) = get(row, Col::Id).and_then(cell_text) else {
+            if has_answer {
+                diags.path_error(
+                    Code::WorkbookShape,
+                    at(row, id_col),
+                    format!("row {} has answers but no question id", u64::from(row) + 1),
+                );
+            }
+            continue;
+        };
+        let Some(q) = fw.question(&id) else {
+            let d = diags.path_error(
+                Code::UnknownReference,
+                at(row, id_col),
+                format!("framework `{}` has no question `{id}`", fw.id),
+            );
+            if let Some(s) = suggest(&id, fw.questions.iter().map(|q| q.id.as_str())) {
+                d.with_help(s);
+            }
+            continue;
+        };
+        if let Some(first) = seen.insert(id.clone(), row) {
+            diags.path_error(
+                Code::DuplicateId,
+                at(row, id_col),
+                format!(
+                    "question `{id}` appears twice (first in row {})",
+                    u64::from(first) + 1
+                ),
+            );
+            seen.insert(id.clone(), first);
+            continue;
+        }
+        if !cycle.in_scope(q) {
+            diags.path_warning(
+                Code::NotInScope,
+                at(row, id_col),
+                format!(
+                    "question `{id}` is not in cycle {}'s scope; its row is ignored",
+                    cycle.id
+                ),
+            );
+            continue;
+        }
+
+        let rating_col = col(Col::Rating).unwrap_or(0);
+        let rating = match get(row, Col::Rating) {
+            None => {
+                if has_answer {
+                    diags.path_warning(Code::Unanswered,
+                        at(row, rating_col),
+                        format!("`{id}` has no rating, so it is left unanswered and its other cells are not imported"),
+                    );
+                }
+                unanswered.push(id);
+                continue;
+            }
+            Some(d) => match parse_rating(d, fw) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    diags
+                        .path_error(Code::OffScale, at(row, rating_col), e)
+                        .with_help("choose the rating from the cell's drop-down list");
+                    None
+                }
+            },
+        };
+        let confidence_col = col(Col::Confidence).unwrap_or(0);
+        let confidence = match get(row, Col::Confidence) {
+            None => {
+                if rating.is_some_and(|r| r != Rating::NotApplicable) {
+                    diags.path_warning(
+                        Code::WeakAnswer,
+                        at(row, confidence_col),
+                        format!("`{id}` has no confidence; it will count as low"),
+                    );
+                }
+                Some(None)
+            }
+            Some(d) => match parse_confidence(d) {
+                Ok(c) => Some(Some(c)),
+                Err(e) => {
+                    diags
+                        .path_error(Code::UnknownWord, at(row, confidence_col), e)
+                        .with_help("choose low, medium or high from the cell's drop-down list");
+                    None
+                }
+            },
+        };
+        let (Some(rating), Some(confidence)) = (rating, confidence) else {
+            continue;
+        };
+        let text = |c: Col, diags: &mut Diagnostics| -> Option<String> {
+            let d = get(row, c)?;
+            match d {
+                Data::Error(e) => {
+                    diags.path_error(
+                        Code::WorkbookValue,
+                        at(row, col(c).unwrap_or(0)),
+                        format!("the cell holds the error {e}; replace it with text"),
+                    );
+                    None
+                }
+                Data::DateTime(_) | Data::DateTimeIso(_) => {
+                    cell_date(d).map(|d| d.to_string()).or_else(|| cell_text(d))
+                }
+                Data::Bool(b) => Some(if *b { "TRUE" } else { "FALSE" }.to_string()),
+                other => cell_text(other),
+            }
+        };
+        let evidence = text(Col::Evidence, diags);
+        let gaps = text(Col::Gaps, diags);
+        let internal = text(Col::Internal, diags);
+        answers.insert(
+            id,
+            AnswerData {
+                rating,
+                confidence,
+                evidence,
+                gaps,
+                internal,
+            },
+        );
+    }
+
+    let absent: Vec<&str> = cycle
+        .questions(fw)
+        .filter(|q| !seen.contains_key(&q.id))
+        .map(|q| q.id.as_str())
+        .collect();
+    if !absent.is_empty() {
+        diags
+            .path_warning(
+                Code::Unanswered,
+                format!("{file}: {RETURN_SHEET}"),
+                format!(
+                    "{} question(s) of cycle {} have no row: {} (they count as unanswered)",
+                    absent.len(),
+                    cycle.id,
+                    absent.join(", ")
+                ),
+            )
+            .with_help("was a row deleted? `panelaudit forms` writes one row per question");
+    }
+    if !unanswered.is_empty() {
+        diags.path_warning(
+            Code::Unanswered,
+            format!("{file}: {RETURN_SHEET}"),
+            format!(
+                "{} question(s) have no rating and are left unanswered: {}",
+                unanswered.len(),
+                unanswered.join(", ")
+            ),
+        );
+    }
+    if diags.error_count() > before {
+        return None;
+    }
+    Some((answers, unanswered.len() + absent.len()))
+}
+
+/// Refuses a cell holding a formula, showing the formula when the file spells it out.
+fn refuse_formula(diags: &mut Diagnostics, place: String, formula: &str, instead: &str) {
+    let shown = if formula.is_empty() {
+        "the cell holds a formula".to_string()
+    } else {
+        format!("the cell holds ={formula}")
+    };
+    diags
+        .path_error(Code::WorkbookFormula, place, format!("a formula; {instead}"))
+        .with_help(format!(
+            "{shown}, and a formula's result is not an answer: copy the cell and paste it back with Paste Special > Values, or type the answer over it"
+        ));
+}
+
+fn scale_list(fw: &Framework) -> String {
+    let levels: Vec<String> = fw
+        .scale
+        .iter()
+        .map(|s| format!("{} {}", s.value, s.label))
+        .collect();
+    format!("{}, or n/a", levels.join(", "))
+}
+
+/// A rating cell: 2, 2.0, "2", "2 - Reasonable assurance" or "n/a" (any case).
+fn parse_rating(d: &Data, fw: &Framework) -> Result<Rating, String> {
+    let on_scale = |v: f64, shown: String| -> Result<Rating, String> {
+        Rating::on_scale(v, fw)
+            .ok_or_else(|| format!("rating {shown} is not on the scale ({})", scale_list(fw)))
+    };
+    match d {
+        Data::Int(i) => on_scale(*i as f64, i.to_string()),
+        Data::Float(f) => on_scale(*f, f.to_string()),
+        Data::String(s) => {
+            let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            let shown = format!("{:?}", s.trim());
+            if Rating::is_not_applicable_text(&t) {
+                return Ok(Rating::NotApplicable);
+            }
+            if let Ok(v) = t.parse::<f64>() {
+                return on_scale(v, shown);
+            }
+            // "2 - Reasonable assurance": the number and its own label, as in the drop-down.
+            let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
+            let rest = t[digits.len()..].trim_start();
+            if let (Ok(v), Some(label)) = (
+                digits.parse::<u32>(),
+                rest.strip_prefix(['-', '–', '—', ':']).map(str::trim),
+            ) && fw.level(v).is_some_and(|l| {
+                l.label
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .eq_ignore_ascii_case(label)
+            }) {
+                return Ok(Rating::Value(v));
+            }
+            Err(format!(
+                "rating {shown} is not on the scale ({})",
+                scale_list(fw)
+            ))
+        }
+        other => Err(format!(
+            "rating must be a value on the scale ({}), found {}",
+            scale_list(fw),
+            describe(other)
+        )),
+    }
+}
+
+fn parse_confidence(d: &Data) -> Result<Confidence, String> {
+    match d {
+        Data::String(s) => Confidence::parse(&s.trim().to_lowercase())
+            .ok_or_else(|| format!("confidence {:?} is not one of low, medium, high", s.trim())),
+        other => Err(format!(
+            "confidence must be low, medium or high, found {}",
+            describe(other)
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FrameworkSource, Rag, ScaleLevel};
+
+    fn fw() -> Framework {
+        let level = |value: u32, label: &str| ScaleLevel {
+            value,
+            label: label.to_string(),
+            rag: Rag::Amber,
+            descriptor: String::new(),
+        };
+        Framework {
+            id: "t".into(),
+            title: "T".into(),
+            summary: String::new(),
+            source: FrameworkSource {
+                publisher: String::new(),
+                publication: String::new(),
+                year: None,
+                url: String::new(),
+                licence: String::new(),
+                note: String::new(),
+            },
+            scale: vec![
+                level(0, "No assurance"),
+                level(1, "Limited assurance"),
+                level(2, "Reasonable assurance"),
+                level(3, "Substantial assurance"),
+            ],
+            themes: Vec::new(),
+            questions: Vec::new(),
+            bundled: false,
+            loc: Default::default(),
+        }
+    }
+
+    #[test]
+    fn ratings_are_accepted_as_number_text_or_drop_down_choice() {
+        let fw = fw();
+        let ok = |d: Data| parse_rating(&d, &fw).unwrap();
+        assert_eq!(ok(Data::Int(2)), Rating::Value(2));
+        assert_eq!(ok(Data::Float(2.0)), Rating::Value(2));
+        assert_eq!(ok(Data::String("2".into())), Rating::Value(2));
+        assert_eq!(ok(Data::String(" 2.0 ".into())), Rating::Value(2));
+        assert_eq!(
+            ok(Data::String("2 - Reasonable assurance".into())),
+            Rating::Value(2)
+        );
+        assert_eq!(
+            ok(Data::String("2 – reasonable  assurance".into())),
+            Rating::Value(2)
+        );
+        assert_eq!(ok(Data::String("N/A".into())), Rating::NotApplicable);
+        assert_eq!(ok(Data::String("n/a".into())), Rating::NotApplicable);
+    }
+
+    #[test]
+    fn ratings_off_the_scale_are_refused_with_the_scale() {
+        let fw = fw();
+        let err = |d: Data| parse_rating(&d, &fw).unwrap_err();
+        assert_eq!(
+            err(Data::String("3 - good".into())),
+            "rating \"3 - good\" is not on the scale (0 No assurance, 1 Limited assurance, 2 Reasonable assurance, 3 Substantial assurance, or n/a)"
+        );
+        assert!(err(Data::Int(7)).starts_with("rating 7 is not on the scale"));
+        assert!(err(Data::Float(2.5)).starts_with("rating 2.5 is not on the scale"));
+        assert!(err(Data::Int(-1)).starts_with("rating -1 is not on the scale"));
+        assert!(err(Data::String("2 - Substantial assurance".into())).contains("not on the scale"));
+        assert!(err(Data::String("NA".into())).contains("not on the scale"));
+        assert!(err(Data::Bool(true)).contains("found TRUE"));
+    }
+
+    #[test]
+    fn confidence_is_one_of_three_words() {
+        assert_eq!(
+            parse_confidence(&Data::String(" High ".into())),
+            Ok(Confidence::High)
+        );
+        assert_eq!(
+            parse_confidence(&Data::String("high-ish".into())).unwrap_err(),
+            "confidence \"high-ish\" is not one of low, medium, high"
+        );
+        assert!(parse_confidence(&Data::Int(3)).is_err());
+    }
+
+    #[test]
+    fn dates_are_read_from_text_day_first() {
+        let s = |t: &str| cell_date(&Data::String(t.into())).map(|d| d.to_string());
+        assert_eq!(s("2025-10-14").as_deref(), Some("2025-10-14"));
+        assert_eq!(s("14/10/2025").as_deref(), Some("2025-10-14"));
+        assert_eq!(s("4.3.2026").as_deref(), Some("2026-03-04"));
+        assert_eq!(s("31/02/2025"), None);
+        assert_eq!(s("next week"), None);
+        assert_eq!(s("14/10/25"), None);
+    }
+}
