@@ -2,8 +2,7 @@
 //! reference between them holds. These are what partnerships audit against, so a missing level,
 //! a dangling metric id or a copied question would mislead every user.
 
-mod common;
-use common::*;
+use crate::common::*;
 use panelaudit::diag::Diagnostics;
 use panelaudit::load::{self, raw::FrameworkFile};
 use std::collections::BTreeSet;

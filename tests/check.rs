@@ -1,8 +1,7 @@
 //! `panelaudit check` on the example, on a valid fixture, and on every case of the broken-input
 //! corpus in `tests/corpus/`: exit code, file, line, column and the words of the message.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// Each corpus case is a folder of files laid over a copy of `tests/fixtures/valid` (a file

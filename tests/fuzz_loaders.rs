@@ -2,8 +2,7 @@
 //! Each case mutates one file of the valid fixture (random edits, or wholly arbitrary text)
 //! and runs load + validate through the library. Bounded: a fixed number of cases per file.
 
-mod common;
-use common::*;
+use crate::common::*;
 use panelaudit::diag::Diagnostics;
 use proptest::prelude::*;
 use std::path::Path;

@@ -1,7 +1,6 @@
 //! `panelaudit init`, run as the real binary in a scratch folder.
 
-mod common;
-use common::{assert_ok, run_in as run, stderr, stdout};
+use crate::common::{assert_ok, run_in as run, stderr, stdout};
 
 use std::path::{Path, PathBuf};
 

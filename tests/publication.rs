@@ -2,8 +2,7 @@
 //! build (and `check --public`) with file and line, never echoing the value, and leaves the
 //! previous site as it was; the same data in internal-only fields does not reach the scan.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// Appends `extra` to a fixture file (or replaces `from` with `to` in it).

@@ -4,9 +4,8 @@
 //! cycles, metrics, moderation, actions; the README works its `exp-s-01` by hand) and
 //! `lowdale` (its own 1..5 scale, one cycle, no actions).
 
-mod common;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

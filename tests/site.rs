@@ -3,9 +3,8 @@
 //! into markup, links that resolve, identical bytes from identical input, and a failed build
 //! that leaves the previous site alone.
 
-mod common;
 
-use common::{copy_tree, files, repo, run_in, text};
+use crate::common::{copy_tree, files, repo, run_in, text};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

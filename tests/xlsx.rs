@@ -2,8 +2,7 @@
 //! fixture partnership in tests/fixtures/xlsx/testshire (its own framework, two cycles, one
 //! hand-written return from the council).
 
-mod common;
-use common::{assert_ok, copy_tree, files, stderr, stdout};
+use crate::common::{assert_ok, copy_tree, files, stderr, stdout};
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use panelaudit::xlsx::{

@@ -1,5 +1,4 @@
 //! Helpers shared by the integration tests: copying fixtures and running the real binary.
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

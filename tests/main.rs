@@ -1,0 +1,14 @@
+//! The integration tests: one binary (one link step on a two-core machine, not nine), each
+//! file a module that runs the real `panelaudit` binary on fixture audits.
+
+mod common;
+
+mod banks;
+mod check;
+mod fuzz_loaders;
+mod fuzz_markdown;
+mod init;
+mod publication;
+mod rank;
+mod site;
+mod xlsx;
