@@ -59,8 +59,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = AudienceArg::Internal)]
         audience: AudienceArg,
     },
-    /// List the bundled question banks.
-    Frameworks,
+    /// List the bundled question banks, or show one bank's themes and questions.
+    Frameworks {
+        /// A bank's id, to show its scale, themes and questions.
+        id: Option<String>,
+    },
+    /// List the bundled metric library: ids, titles, units, direction and England comparators.
+    Metrics,
     /// Start a new partnership folder (never overwrites an existing file).
     Init {
         /// The new partnership folder (created if it does not exist).

@@ -8,6 +8,7 @@ pub mod bundled;
 pub mod cli;
 pub mod commands;
 pub mod diag;
+pub mod format;
 pub mod fsx;
 pub mod load;
 pub mod model;

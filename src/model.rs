@@ -26,16 +26,43 @@ impl Date {
     }
 
     pub fn is_valid(&self) -> bool {
-        let leap = self.year.is_multiple_of(4)
-            && (!self.year.is_multiple_of(100) || self.year.is_multiple_of(400));
-        let days = match self.month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return false,
-        };
-        self.day >= 1 && self.day <= days
+        self.civil().is_some()
+    }
+
+    fn civil(self) -> Option<jiff::civil::Date> {
+        let year = i16::try_from(self.year).ok()?;
+        jiff::civil::Date::new(
+            year,
+            i8::try_from(self.month).ok()?,
+            i8::try_from(self.day).ok()?,
+        )
+        .ok()
+    }
+
+    fn from_civil(d: jiff::civil::Date) -> Date {
+        Date {
+            year: u16::try_from(d.year()).unwrap_or(0),
+            month: d.month().unsigned_abs(),
+            day: d.day().unsigned_abs(),
+        }
+    }
+
+    /// The date `days` later (earlier when negative); the same date if that leaves the calendar.
+    pub fn add_days(self, days: i64) -> Date {
+        self.civil()
+            .and_then(|d| d.checked_add(jiff::Span::new().days(days)).ok())
+            .map_or(self, Date::from_civil)
+    }
+
+    /// Today in UTC, or, when the environment sets `SOURCE_DATE_EPOCH` (the reproducible-builds
+    /// convention: seconds since 1970), that day, so that builds are byte-for-byte repeatable.
+    pub fn today() -> Date {
+        let epoch = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .and_then(|s| jiff::Timestamp::from_second(s).ok());
+        let now = epoch.unwrap_or_else(jiff::Timestamp::now);
+        Date::from_civil(jiff::tz::Offset::UTC.to_datetime(now).date())
     }
 
     /// "5 December 2025", as a board paper would write it.

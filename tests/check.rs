@@ -305,7 +305,7 @@ fn usage_errors_exit_with_two() {
 }
 
 #[test]
-fn frameworks_lists_the_three_bundled_banks_with_counts() {
+fn frameworks_lists_every_bundled_bank_with_counts_in_80_columns() {
     let out = run_in(&repo(), &["frameworks"]);
     assert_eq!(out.status.code(), Some(0));
     let stdout = text(&out.stdout);
@@ -313,6 +313,11 @@ fn frameworks_lists_the_three_bundled_banks_with_counts() {
         ("panel-2023-24", 4, 48),
         ("panel-2022-23", 6, 36),
         ("local-learning", 7, 28),
+        ("csa-family-2024", 3, 12),
+        ("race-racism-2025", 3, 13),
+        ("disabled-residential-2023", 3, 12),
+        ("cce-2020", 3, 12),
+        ("section-11", 4, 18),
     ] {
         let line = stdout
             .lines()
@@ -323,6 +328,53 @@ fn frameworks_lists_the_three_bundled_banks_with_counts() {
         assert_eq!(fields[2], questions.to_string(), "{line}");
     }
     assert!(stdout.contains("Open Government Licence v3.0"));
+    let long: Vec<&str> = stdout.lines().filter(|l| l.chars().count() > 80).collect();
+    assert!(long.is_empty(), "wider than 80 columns: {long:?}");
+}
+
+#[test]
+fn frameworks_id_shows_the_scale_and_every_question_under_its_theme() {
+    let out = run_in(&repo(), &["frameworks", "panel-2023-24"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("0 No assurance (red)"), "{stdout}");
+    assert!(stdout.contains("Theme children-mental-health:"), "{stdout}");
+    // Every question id of the bank appears once, at the start of its entry.
+    let ids = stdout
+        .lines()
+        .filter(|l| {
+            l.starts_with("  ") && (l.contains(" (strategic) ") || l.contains(" (practitioner) "))
+        })
+        .count();
+    assert_eq!(ids, 48, "{stdout}");
+
+    let out = run_in(&repo(), &["frameworks", "panel-2023"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("did you mean `panel-2023-24`?"));
+}
+
+#[test]
+fn metrics_lists_the_library_with_direction_and_comparator() {
+    let out = run_in(&repo(), &["metrics"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    let block = stdout
+        .split("\nre-referrals-12m\n")
+        .nth(1)
+        .or_else(|| stdout.strip_prefix("re-referrals-12m\n"))
+        .expect("re-referrals-12m is listed");
+    let block: Vec<&str> = block.lines().take_while(|l| l.starts_with(' ')).collect();
+    assert!(block.iter().any(|l| l.contains("[%]")), "{block:?}");
+    assert!(
+        block.iter().any(|l| l.contains("lower is better")),
+        "{block:?}"
+    );
+    assert!(
+        block.iter().any(|l| l.contains("comparator: England")),
+        "{block:?}"
+    );
+    assert!(stdout.contains("missing-episodes\n"), "{stdout}");
+    assert!(stdout.contains("context only"), "{stdout}");
 }
 
 #[test]

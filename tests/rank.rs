@@ -4,7 +4,6 @@
 //! cycles, metrics, moderation, actions; the README works its `exp-s-01` by hand) and
 //! `lowdale` (its own 1..5 scale, one cycle, no actions).
 
-
 use crate::common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,6 @@
 //! into markup, links that resolve, identical bytes from identical input, and a failed build
 //! that leaves the previous site alone.
 
-
 use crate::common::{copy_tree, files, repo, run_in, text};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -10,7 +10,7 @@ use crate::source::display_path;
 use std::path::{Path, PathBuf};
 
 pub fn run(dir: &Path, name: &str, framework: &str) -> u8 {
-    let today = today();
+    let today = Date::today();
     match scaffold(dir, name, framework, today) {
         Ok(created) => {
             let shown = display_path(dir);
@@ -59,7 +59,7 @@ pub fn first_cycle(today: Date) -> FirstCycle {
         today.year.saturating_sub(1)
     };
     let id = format!("{start}-{:02}", (start + 1) % 100);
-    let closed = date_from_days(days_from_date(today) + 84);
+    let closed = today.add_days(84);
     FirstCycle {
         id,
         opened: today,
@@ -123,8 +123,18 @@ fn write_all(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>, Str
 
 fn find_framework(dir: &Path, id: &str) -> Result<FrameworkInfo, String> {
     let mut diags = Diagnostics::new();
-    let (bundled, _) = load::bundled(&mut diags);
     let mut known: Vec<(String, String)> = Vec::new();
+    // The bundled banks, validated; a partnership's own bank is checked by `check` later.
+    for f in crate::validate::bundled_frameworks(&mut diags) {
+        if f.id == id {
+            return Ok(FrameworkInfo {
+                first_theme: f.themes.first().map(|t| t.id.clone()),
+                first_question: f.questions.first().map(|q| q.id.clone()),
+                id: f.id,
+            });
+        }
+        known.push((f.id, f.title));
+    }
     let info = |f: &load::raw::FrameworkFile| FrameworkInfo {
         id: f.id.get_ref().clone(),
         first_theme: f
@@ -138,15 +148,6 @@ fn find_framework(dir: &Path, id: &str) -> Result<FrameworkInfo, String> {
             .first()
             .map(|q| q.get_ref().id.get_ref().clone()),
     };
-    for p in &bundled {
-        if p.value.id.get_ref() == id {
-            return Ok(info(&p.value));
-        }
-        known.push((
-            p.value.id.get_ref().clone(),
-            p.value.title.get_ref().clone(),
-        ));
-    }
     let local_dir = dir.join("frameworks");
     for path in load::sorted_entries(&local_dir) {
         if path.extension().is_none_or(|e| e != "toml") {
@@ -347,44 +348,6 @@ closed = {closed}              # when they are due back
     ]
 }
 
-/// Today's date in UTC, from the system clock.
-fn today() -> Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    date_from_days((secs / 86_400) as i64)
-}
-
-/// Days since 1970-01-01 of a date (proleptic Gregorian).
-fn days_from_date(d: Date) -> i64 {
-    let (y, m, d) = (i64::from(d.year), i64::from(d.month), i64::from(d.day));
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date `days` days after 1970-01-01.
-fn date_from_days(days: i64) -> Date {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Date {
-        year: year.clamp(0, 9999) as u16,
-        month,
-        day,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -430,16 +393,9 @@ mod tests {
     }
 
     #[test]
-    fn day_arithmetic_round_trips() {
-        for s in [
-            "1970-01-01",
-            "2000-02-29",
-            "2024-02-29",
-            "2025-12-31",
-            "2100-03-01",
-        ] {
-            assert_eq!(date_from_days(days_from_date(d(s))).to_string(), s);
-        }
-        assert_eq!(days_from_date(d("1970-01-02")), 1);
+    fn a_cycle_closes_twelve_weeks_after_it_opens_across_month_and_year_ends() {
+        assert_eq!(d("2025-12-01").add_days(84).to_string(), "2026-02-23");
+        assert_eq!(d("2024-02-01").add_days(84).to_string(), "2024-04-25");
+        assert_eq!(d("2024-03-01").add_days(-1).to_string(), "2024-02-29");
     }
 }

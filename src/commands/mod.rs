@@ -8,6 +8,7 @@ mod forms;
 mod frameworks;
 mod import;
 mod init;
+mod metrics;
 mod rank;
 
 pub const EXIT_OK: u8 = 0;
@@ -22,7 +23,8 @@ pub fn run(cli: Cli) -> u8 {
             cycle,
             format,
         } => check::run(&dir, public, cycle.as_deref(), format),
-        Command::Frameworks => frameworks::run(),
+        Command::Frameworks { id } => frameworks::run(id.as_deref()),
+        Command::Metrics => metrics::run(),
         Command::Rank {
             dir,
             cycle,

@@ -5,6 +5,7 @@ use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use crate::analysis::{self, Analysis, RankReport};
 use crate::cli::Format;
 use crate::diag::Diagnostics;
+use crate::format::fixed;
 use crate::model::Date;
 use crate::workspace;
 use std::fmt::Write as _;
@@ -316,13 +317,6 @@ fn table(a: &Analysis, top: Option<usize>) -> String {
     out
 }
 
-/// A figure to `places` decimals, rounded as the JSON and CSV round it (half away from zero,
-/// `analysis::round`) rather than as `{:.2}` would round the float (1.125 to 1.12).
-fn fixed(v: f64, places: usize) -> String {
-    let rounded = analysis::round(v, i32::try_from(places).unwrap_or(i32::MAX));
-    format!("{rounded:.places$}")
-}
-
 /// Shortens to `width` characters, marking the cut with '~'.
 fn abbreviate(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
@@ -376,17 +370,14 @@ fn push_wrapped(out: &mut String, text: &str, hang: &str) {
     for _ in 0..text.len() - body.len() {
         out.push('\n');
     }
-    let mut line = String::new();
-    for word in body.split(' ') {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > WIDTH {
-            let _ = writeln!(out, "{line}");
-            line = hang.to_string();
-        } else if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
+    // Long ids stay whole: a broken id could not be copied from the terminal.
+    let options = textwrap::Options::new(WIDTH)
+        .subsequent_indent(hang)
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    for line in textwrap::wrap(body, options) {
+        let _ = writeln!(out, "{line}");
     }
-    let _ = writeln!(out, "{line}");
 }
 
 #[cfg(test)]

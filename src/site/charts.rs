@@ -588,11 +588,11 @@ pub(crate) fn nice_ticks(lo: f64, hi: f64) -> (f64, f64, Vec<f64>) {
 }
 
 /// A number without trailing zeros: 2, 2.5, 25.3; rounded half away from zero, as the data
-/// files round it. Written by [`format::num`](crate::site::format::num) like every figure on a
+/// files round it. Written by [`format::num`](crate::format::num) like every figure on a
 /// page; only a value that is not finite keeps Rust's spelling (`NaN`, `inf`) here.
 pub fn trim_number(v: f64) -> String {
     if v.is_finite() {
-        crate::site::format::num(v, 2)
+        crate::format::num(v, 2)
     } else {
         format!("{v:.2}")
     }

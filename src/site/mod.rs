@@ -10,7 +10,6 @@
 //! user-written text, and `templates` loads the Tera templates.
 
 pub(crate) mod charts;
-pub(crate) mod format;
 pub mod markdown;
 pub(crate) mod routes;
 pub(crate) mod templates;
@@ -463,14 +462,14 @@ fn data_files(
                 r.theme.clone(),
                 r.level.as_str().to_string(),
                 "partnership".to_string(),
-                r.rating.map_or(String::new(), |x| format::num(x, 2)),
+                r.rating.map_or(String::new(), |x| crate::format::num(x, 2)),
                 r.label.clone(),
                 String::new(),
                 r.moderated.to_string(),
                 r.rated.to_string(),
                 r.not_applicable.to_string(),
                 r.unanswered.to_string(),
-                r.score.map_or(String::new(), |x| format::num(x, 2)),
+                r.score.map_or(String::new(), |x| crate::format::num(x, 2)),
                 r.rank.map_or(String::new(), |x| x.to_string()),
             ]
             .map(crate::analysis::csv_cell),

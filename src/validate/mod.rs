@@ -21,6 +21,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use common::is_valid_id;
 
+/// The question banks shipped in the binary, validated as a partnership's own would be (in
+/// listing order). Problems in them go to `diags`: a test keeps them at none.
+pub fn bundled_frameworks(diags: &mut Diagnostics) -> Vec<Framework> {
+    let (parsed, _) = crate::load::bundled(diags);
+    parsed
+        .iter()
+        .filter_map(|p| framework::framework(p, true, diags))
+        .collect()
+}
+
 /// Checks a metric's question and theme ids against the frameworks in use.
 struct Known<'a> {
     frameworks: &'a BTreeMap<String, Framework>,

@@ -2,8 +2,8 @@
 
 use super::priorities::PriorityRow;
 use super::{Ctx, Publisher, Ref, StatusCount, Tag, status_tag};
+use crate::format::num;
 use crate::model::ActionStatus;
-use crate::site::format::num;
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]

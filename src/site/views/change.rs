@@ -3,9 +3,9 @@
 
 use super::{Chart, Ctx, Publisher, Ref, Tag, rating_tag};
 use crate::analysis::{self, Analysis, Direction, LevelMove};
+use crate::format::num;
 use crate::model::{Cycle, Framework};
 use crate::site::charts::{self, Label, Line};
-use crate::site::format::num;
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]

@@ -2,8 +2,8 @@
 
 use super::{PublicView, Ref, Tag, rating_tag};
 use crate::analysis::{self, Analysis};
+use crate::format::num;
 use crate::model::Audit;
-use crate::site::format::num;
 use crate::site::routes;
 use serde::Serialize;
 

@@ -3,7 +3,7 @@
 
 use super::{Ctx, Publisher, Ref, Tag, flag_words, rag_class};
 use crate::analysis::score::{self, Flag};
-use crate::site::format::num;
+use crate::format::num;
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]

@@ -3,9 +3,9 @@
 
 use super::{Chart, Ctx, Publisher, Ref, Tag};
 use crate::analysis::score::{self, TargetStatus};
+use crate::format::{grouped, num, with_unit};
 use crate::model::{Better, Metric};
 use crate::site::charts::{self, Label, Line, Reference, nice_ticks};
-use crate::site::format::{grouped, num, with_unit};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]

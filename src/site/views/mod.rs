@@ -34,11 +34,11 @@ use briefings::public_briefing;
 pub use collection::CollectionView;
 
 use super::charts::Swatch;
-use super::format::num;
 use super::markdown;
 use super::routes;
 use crate::analysis::score::Flag;
 use crate::analysis::{Analysis, RankReport};
+use crate::format::num;
 use crate::model::{
     ActionStatus, Audit, Confidence, Cycle, Framework, Level, Method, Metric, Rag, Rating,
     ScaleLevel,

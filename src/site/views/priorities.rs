@@ -2,8 +2,8 @@
 
 use super::{Ctx, Publisher, Ref, Tag, flag_words, level_word, rating_tag};
 use crate::analysis::score::{self, Flag, QuestionScore};
+use crate::format::{fixed, num};
 use crate::model::Framework;
-use crate::site::format::{fixed, num};
 use serde::Serialize;
 
 /// One ranked question, with its score explained in words.

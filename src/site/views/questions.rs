@@ -8,8 +8,8 @@ use super::{
 };
 use crate::analysis::AnswerTally;
 use crate::analysis::score::MetricSignal;
+use crate::format::{num, with_unit};
 use crate::model::{Better, Confidence, Cycle, Framework};
-use crate::site::format::{num, with_unit};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]

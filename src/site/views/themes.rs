@@ -2,7 +2,7 @@
 
 use super::priorities::PriorityRow;
 use super::{Ctx, Publisher, Ref, StatusCount, Tag, rag_class, rating_tag};
-use crate::site::format::num;
+use crate::format::num;
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]

@@ -1,10 +1,10 @@
-//! How numbers are written on the site's pages and in its data files: the one place a figure
-//! becomes text.
+//! How numbers are written on the site's pages, in its data files and in the terminal: the
+//! one place a figure becomes text.
 
 /// A number with at most `places` decimals and no trailing zeros, rounded half away from zero
 /// as the data files round it (`analysis::round`): 1.125 shows as 1.13 on the page and in the
 /// JSON alike, where `{:.2}` on the float would give 1.12.
-pub(crate) fn num(v: f64, places: usize) -> String {
+pub fn num(v: f64, places: usize) -> String {
     if !v.is_finite() {
         return "–".to_string();
     }
@@ -22,14 +22,14 @@ pub(crate) fn num(v: f64, places: usize) -> String {
 
 /// A figure to exactly `places` decimals (trailing zeros kept: a score of 70 shows as `70.0`),
 /// rounded half away from zero as the data files round it.
-pub(crate) fn fixed(v: f64, places: usize) -> String {
+pub fn fixed(v: f64, places: usize) -> String {
     let rounded = crate::analysis::round(v, i32::try_from(places).unwrap_or(i32::MAX));
     format!("{rounded:.places$}")
 }
 
 /// A value with its unit: `25.3%`, `12 weeks`, `1,250 children`. A unit of `count` or
 /// `number` adds nothing a reader needs, so it is left off.
-pub(crate) fn with_unit(v: f64, unit: &str) -> String {
+pub fn with_unit(v: f64, unit: &str) -> String {
     let n = grouped(&num(v, 2));
     match unit.trim() {
         "" | "count" | "number" => n,
@@ -39,7 +39,7 @@ pub(crate) fn with_unit(v: f64, unit: &str) -> String {
 }
 
 /// Thousands separated by commas, as the GOV.UK style guide writes numbers over 999.
-pub(crate) fn grouped(n: &str) -> String {
+pub fn grouped(n: &str) -> String {
     let (sign, rest) = n.strip_prefix('-').map_or(("", n), |r| ("-", r));
     let (int, frac) = rest
         .split_once('.')
