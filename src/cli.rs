@@ -1,5 +1,6 @@
 //! The command line: argument definitions only; each command lives in `commands`.
 
+use crate::model::Date;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -44,9 +45,9 @@ pub enum Command {
         /// How to print the ranking: a table, JSON or CSV.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
-        /// Judge overdue actions against this date (YYYY-MM-DD) instead of the cycle's close.
-        #[arg(long, value_name = "DATE")]
-        as_of: Option<String>,
+        /// The day "overdue" is judged on (YYYY-MM-DD); default today, or SOURCE_DATE_EPOCH's day.
+        #[arg(long, value_name = "DATE", value_parser = as_of_date)]
+        as_of: Option<Date>,
     },
     /// Render the static site.
     Build {
@@ -58,6 +59,10 @@ pub enum Command {
         /// Who the site is for: the partnership's own people, or the public (aggregates only).
         #[arg(long, value_enum, default_value_t = AudienceArg::Internal)]
         audience: AudienceArg,
+        /// The day "overdue" and "as at" are judged on (YYYY-MM-DD); default today, or
+        /// SOURCE_DATE_EPOCH's day when that is set (reproducible builds).
+        #[arg(long, value_name = "DATE", value_parser = as_of_date)]
+        as_of: Option<Date>,
     },
     /// List the bundled question banks, or show one bank's themes and questions.
     Frameworks {
@@ -122,10 +127,33 @@ pub enum AudienceArg {
     Public,
 }
 
+/// `--as-of`: a strict `YYYY-MM-DD` (`2026-3-1` is refused rather than guessed at).
+fn as_of_date(s: &str) -> Result<Date, String> {
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    shaped
+        .then(|| Date::parse(s))
+        .flatten()
+        .ok_or_else(|| "expected a date as YYYY-MM-DD, e.g. 2026-03-31".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn as_of_dates_must_be_written_in_full() {
+        assert_eq!(as_of_date("2026-01-15").ok(), Date::parse("2026-01-15"));
+        for bad in ["2026-1-15", "2026-02-30", "20260115", "2026-01-15x", ""] {
+            assert!(as_of_date(bad).is_err(), "{bad}");
+        }
+    }
 
     /// `--help` explains every argument of every command in one line.
     #[test]

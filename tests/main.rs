@@ -10,5 +10,7 @@ mod fuzz_markdown;
 mod init;
 mod publication;
 mod rank;
+mod programme;
 mod site;
+mod snapshots;
 mod xlsx;

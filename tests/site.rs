@@ -651,7 +651,7 @@ fn the_public_view_lists_every_user_text_it_publishes_with_its_source() {
     let mut diags = panelaudit::diag::Diagnostics::new();
     let ws = panelaudit::workspace::load(&repo().join(FIXTURE), &mut diags).unwrap();
     let audit = ws.audits().next().expect("the fixture is valid");
-    let analyses = panelaudit::analysis::analyse_all(audit, None);
+    let analyses = panelaudit::analysis::analyse_all(audit, panelaudit::model::Date::today());
     let view = Audience::Public.build(audit, &analyses);
     assert!(
         view.internal.is_none(),

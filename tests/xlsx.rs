@@ -34,6 +34,7 @@ impl Scratch {
 
     fn run(&self, args: &[&str]) -> Output {
         std::process::Command::new(env!("CARGO_BIN_EXE_panelaudit"))
+            .env("SOURCE_DATE_EPOCH", crate::common::TODAY_EPOCH)
             .current_dir(&self.root)
             .args(args)
             .output()

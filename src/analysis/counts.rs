@@ -175,7 +175,7 @@ mod tests {
     #[test]
     fn means_come_from_the_ranked_questions_and_frameworks_must_all_match() {
         let (a, c) = world();
-        let x = analyse(&a, &c, None);
+        let x = analyse(&a, &c, c.closed);
         let rated: Vec<f64> = x
             .ranking
             .priorities

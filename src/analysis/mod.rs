@@ -47,12 +47,12 @@ pub struct Analysis {
     pub plan: Plan,
 }
 
-/// Scores, ranks and plans one cycle. `as_of` judges overdue actions (default: the cycle's
-/// `closed` date).
-pub fn analyse(audit: &Audit, cycle: &Cycle, as_of: Option<Date>) -> Analysis {
+/// Scores, ranks and plans one cycle. `as_of` is the day "overdue" is judged on: today, or
+/// the date a user gives (`--as-of`), never a cycle's closing date.
+pub fn analyse(audit: &Audit, cycle: &Cycle, as_of: Date) -> Analysis {
     let (scores, not_applicable) = score::score_cycle(audit, cycle);
     let ranking = prioritise::prioritise(audit, cycle, scores, not_applicable);
-    let plan = plan::plan(&audit.actions, &ranking, as_of.unwrap_or(cycle.closed));
+    let plan = plan::plan(&audit.actions, &ranking, as_of);
     Analysis {
         partnership: audit.partnership.name.clone(),
         short_name: audit.partnership.short_name.clone(),
@@ -68,7 +68,7 @@ pub fn analyse(audit: &Audit, cycle: &Cycle, as_of: Option<Date>) -> Analysis {
 }
 
 /// Every cycle of the audit, oldest first (for trends across cycles).
-pub fn analyse_all(audit: &Audit, as_of: Option<Date>) -> Vec<Analysis> {
+pub fn analyse_all(audit: &Audit, as_of: Date) -> Vec<Analysis> {
     audit
         .cycles
         .iter()

@@ -182,7 +182,7 @@ mod tests {
     }
 
     fn planned(a: &Audit, c: &Cycle, as_of: Option<&str>) -> Plan {
-        crate::analysis::analyse(a, c, as_of.map(date)).plan
+        crate::analysis::analyse(a, c, as_of.map_or(c.closed, date)).plan
     }
 
     #[test]

@@ -160,7 +160,7 @@ mod tests {
             Confidence::High,
         );
         a.cycles = vec![c.clone()];
-        let r = crate::analysis::analyse(&a, &c, None).ranking;
+        let r = crate::analysis::analyse(&a, &c, c.closed).ranking;
         let order: Vec<(&str, usize)> = r
             .priorities
             .iter()

@@ -187,7 +187,7 @@ fn build(w: &World) -> (Audit, crate::model::Cycle) {
 
 fn run(w: &World) -> Analysis {
     let (a, c) = build(w);
-    analyse(&a, &c, None)
+    analyse(&a, &c, c.closed)
 }
 
 /// (score, rank) of a question, or None when it is not ranked.
@@ -283,8 +283,8 @@ proptest! {
         let (a, c) = build(&w);
         let mut heavy = a.clone();
         heavy.partnership.theme_weights.insert("t".into(), k);
-        let before = analyse(&a, &c, None);
-        let after = analyse(&heavy, &c, None);
+        let before = analyse(&a, &c, c.closed);
+        let after = analyse(&heavy, &c, c.closed);
         for s in before.ranking.priorities.iter().filter(|s| s.theme == "t") {
             let (s1, r1) = standing(&after, &s.question).unwrap();
             prop_assert!(s1 >= s.score && r1 <= s.rank);
@@ -360,16 +360,16 @@ proptest! {
     #[test]
     fn the_same_input_gives_the_same_output(w in world()) {
         let (a, c) = build(&w);
-        let first = serde_json::to_string(&analyse(&a, &c, None)).unwrap();
+        let first = serde_json::to_string(&analyse(&a, &c, c.closed)).unwrap();
         // Input order of actions and metrics must not matter to the ranking or the plan.
         let mut shuffled = a.clone();
         shuffled.actions.reverse();
         shuffled.metrics.reverse();
-        let again = analyse(&shuffled, &c, None);
-        prop_assert_eq!(&first, &serde_json::to_string(&analyse(&a, &c, None)).unwrap());
+        let again = analyse(&shuffled, &c, c.closed);
+        prop_assert_eq!(&first, &serde_json::to_string(&analyse(&a, &c, c.closed)).unwrap());
         let scores = |x: &Analysis| x.ranking.priorities.iter().map(|s| (s.question.clone(), s.score)).collect::<Vec<_>>();
         let plan = |x: &Analysis| serde_json::to_string(&x.plan).unwrap();
-        let original = analyse(&a, &c, None);
+        let original = analyse(&a, &c, c.closed);
         prop_assert_eq!(scores(&original), scores(&again));
         prop_assert_eq!(plan(&original), plan(&again));
     }

@@ -7,7 +7,7 @@ use super::{EXIT_INVALID, EXIT_OK};
 use crate::analysis::{self, Analysis};
 use crate::cli::AudienceArg;
 use crate::diag::Diagnostics;
-use crate::model::Audit;
+use crate::model::{Audit, Date};
 use crate::site::templates::{self, Templates};
 use crate::site::views::{Audience, CollectionView, PartnershipView, PublishedText};
 use crate::site::{self, Placement};
@@ -20,12 +20,12 @@ use std::path::{Path, PathBuf};
 /// Folder names a collection's partnerships may not use: the collection's own pages sit there.
 const RESERVED: &[&str] = &["assets", "accessibility", "index.html"];
 
-pub fn run(dir: &Path, out: &Path, audience: AudienceArg) -> u8 {
+pub fn run(dir: &Path, out: &Path, audience: AudienceArg, as_of: Date) -> u8 {
     let audience = match audience {
         AudienceArg::Internal => Audience::Internal,
         AudienceArg::Public => Audience::Public,
     };
-    match build(dir, out, audience) {
+    match build(dir, out, audience, as_of) {
         Ok(summary) => {
             println!("{summary}");
             EXIT_OK
@@ -48,7 +48,7 @@ struct Member {
     view: PartnershipView,
 }
 
-fn build(dir: &Path, out: &Path, audience: Audience) -> Result<String, String> {
+fn build(dir: &Path, out: &Path, audience: Audience, as_of: Date) -> Result<String, String> {
     let mut diags = Diagnostics::new();
     let ws = workspace::load(dir, &mut diags).map_err(|e| format!("error: {e}"))?;
     let rendered = diags.render();
@@ -90,7 +90,7 @@ fn build(dir: &Path, out: &Path, audience: Audience) -> Result<String, String> {
     let members: Vec<Member> = audits
         .into_iter()
         .map(|audit| {
-            let analyses = analysis::analyse_all(&audit, None);
+            let analyses = analysis::analyse_all(&audit, as_of);
             let view = audience.build(&audit, &analyses);
             Member {
                 audit,

@@ -1,6 +1,7 @@
 //! What each command does, from loaded input to printed output and exit code.
 
 use crate::cli::{Cli, Command};
+use crate::model::Date;
 
 mod build;
 mod check;
@@ -31,8 +32,13 @@ pub fn run(cli: Cli) -> u8 {
             top,
             format,
             as_of,
-        } => rank::run(&dir, cycle.as_deref(), top, format, as_of.as_deref()),
-        Command::Build { dir, out, audience } => build::run(&dir, &out, audience),
+        } => rank::run(&dir, cycle.as_deref(), top, format, as_of),
+        Command::Build {
+            dir,
+            out,
+            audience,
+            as_of,
+        } => build::run(&dir, &out, audience, as_of.unwrap_or_else(Date::today)),
         Command::Init {
             dir,
             name,

@@ -147,7 +147,7 @@ pub fn scan_published(audit: &Audit, published: &[PublishedText]) -> Vec<Hit> {
 
 /// What `check --public` runs: the public view a build would make, scanned, nothing written.
 pub fn scan_audit(audit: &Audit) -> Vec<Hit> {
-    let analyses = analysis::analyse_all(audit, None);
+    let analyses = analysis::analyse_all(audit, crate::model::Date::today());
     let view = PublicView::build(audit, &analyses);
     scan_published(audit, &view.published)
 }

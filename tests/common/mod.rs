@@ -26,9 +26,14 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Runs the binary with `args` in `cwd`.
+/// "Today" for every run of the binary in the tests (28 November 2025, the day the example's
+/// main cycle closed), so that "overdue" and "as at" never depend on when the tests run.
+pub const TODAY_EPOCH: &str = "1764288000";
+
+/// Runs the binary with `args` in `cwd`, with "today" fixed by `SOURCE_DATE_EPOCH`.
 pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
     std::process::Command::new(bin())
+        .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
         .current_dir(cwd)
         .args(args)
         .output()
