@@ -1,6 +1,6 @@
 //! The command line: argument definitions only; each command lives in `commands`.
 
-use crate::model::Date;
+use crate::model::{Audience, Date};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -57,8 +57,8 @@ pub enum Command {
         #[arg(long, default_value = "site")]
         out: PathBuf,
         /// Who the site is for: the partnership's own people, or the public (aggregates only).
-        #[arg(long, value_enum, default_value_t = AudienceArg::Internal)]
-        audience: AudienceArg,
+        #[arg(long, value_enum, default_value_t = Audience::Internal)]
+        audience: Audience,
         /// The day "overdue" and "as at" are judged on (YYYY-MM-DD); default today, or
         /// SOURCE_DATE_EPOCH's day when that is set (reproducible builds).
         #[arg(long, value_name = "DATE", value_parser = as_of_date)]
@@ -119,12 +119,23 @@ pub enum Format {
     Csv,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AudienceArg {
-    /// For the board and quality assurance team: agency returns, notes and internal briefings.
-    Internal,
-    /// For anyone: aggregates, moderated summaries and public briefings only.
-    Public,
+/// `--audience` takes the model's one `Audience` (briefings have the same two).
+impl ValueEnum for Audience {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Audience::Internal, Audience::Public]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self {
+            Audience::Internal => {
+                "For the board and quality assurance team: agency returns, notes and internal briefings."
+            }
+            Audience::Public => {
+                "For anyone: aggregates, moderated summaries and public briefings only."
+            }
+        };
+        Some(clap::builder::PossibleValue::new(self.as_str()).help(help))
+    }
 }
 
 /// `--as-of`: a strict `YYYY-MM-DD` (`2026-3-1` is refused rather than guessed at).

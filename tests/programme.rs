@@ -33,7 +33,10 @@ fn overdue_is_judged_on_source_date_epoch_or_as_of_never_the_cycle_close() {
     // 1 July 2026: those, and the ones due by 30 June 2026 that are still open.
     let summer = overdue_actions(&[("SOURCE_DATE_EPOCH", "1782864000")], &[]);
     for id in &autumn {
-        assert!(summer.contains(id), "{id} is still overdue later: {summer:?}");
+        assert!(
+            summer.contains(id),
+            "{id} is still overdue later: {summer:?}"
+        );
     }
     assert!(summer.len() > autumn.len(), "{summer:?}");
     // --as-of wins over the environment.
@@ -58,9 +61,26 @@ fn the_site_states_the_date_it_judged_overdue_on() {
         .unwrap();
     assert!(o.status.success(), "{}", text(&o.stderr));
     let actions = std::fs::read_to_string(out.join("actions/index.html")).unwrap();
-    assert!(actions.contains("1 July 2026"), "the actions page names its date");
+    assert!(
+        actions.contains("1 July 2026"),
+        "the actions page names its date"
+    );
 
-    let o = run_in(&repo(), &["build", "audits/example", "--as-of", "2026-2-1", "--out", "x"]);
-    assert_eq!(o.status.code(), Some(2), "a loosely written date is a usage error");
+    let o = run_in(
+        &repo(),
+        &[
+            "build",
+            "audits/example",
+            "--as-of",
+            "2026-2-1",
+            "--out",
+            "x",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a loosely written date is a usage error"
+    );
     assert!(text(&o.stderr).contains("YYYY-MM-DD"));
 }

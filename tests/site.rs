@@ -647,12 +647,13 @@ fn a_collection_gets_a_comparison_index_and_a_folder_per_partnership() {
 
 #[test]
 fn the_public_view_lists_every_user_text_it_publishes_with_its_source() {
-    use panelaudit::site::views::Audience;
+    use panelaudit::model::Audience;
+    use panelaudit::site::views::build_views;
     let mut diags = panelaudit::diag::Diagnostics::new();
     let ws = panelaudit::workspace::load(&repo().join(FIXTURE), &mut diags).unwrap();
     let audit = ws.audits().next().expect("the fixture is valid");
     let analyses = panelaudit::analysis::analyse_all(audit, panelaudit::model::Date::today());
-    let view = Audience::Public.build(audit, &analyses);
+    let view = build_views(Audience::Public, audit, &analyses);
     assert!(
         view.internal.is_none(),
         "a public build has no internal view"

@@ -5,11 +5,10 @@
 
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::analysis::{self, Analysis};
-use crate::cli::AudienceArg;
 use crate::diag::Diagnostics;
-use crate::model::{Audit, Date};
+use crate::model::{Audience, Audit, Date};
 use crate::site::templates::{self, Templates};
-use crate::site::views::{Audience, CollectionView, PartnershipView, PublishedText};
+use crate::site::views::{CollectionView, PartnershipView, PublishedText, build_views};
 use crate::site::{self, Placement};
 use crate::source::display_path;
 use crate::workspace;
@@ -20,11 +19,7 @@ use std::path::{Path, PathBuf};
 /// Folder names a collection's partnerships may not use: the collection's own pages sit there.
 const RESERVED: &[&str] = &["assets", "accessibility", "index.html"];
 
-pub fn run(dir: &Path, out: &Path, audience: AudienceArg, as_of: Date) -> u8 {
-    let audience = match audience {
-        AudienceArg::Internal => Audience::Internal,
-        AudienceArg::Public => Audience::Public,
-    };
+pub fn run(dir: &Path, out: &Path, audience: Audience, as_of: Date) -> u8 {
     match build(dir, out, audience, as_of) {
         Ok(summary) => {
             println!("{summary}");
@@ -69,10 +64,7 @@ fn build(dir: &Path, out: &Path, audience: Audience, as_of: Date) -> Result<Stri
     let mut inputs: Vec<PathBuf> = vec![dir.to_path_buf()];
     inputs.extend(audits.iter().map(|a| a.dir.clone()));
     let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    let label = match audience {
-        Audience::Internal => "internal",
-        Audience::Public => "public",
-    };
+    let label = audience.as_str();
     let target = write::check_target(out, &input_refs, label).map_err(|e| format!("error: {e}"))?;
     if is_collection {
         for a in &audits {
@@ -91,7 +83,7 @@ fn build(dir: &Path, out: &Path, audience: Audience, as_of: Date) -> Result<Stri
         .into_iter()
         .map(|audit| {
             let analyses = analysis::analyse_all(&audit, as_of);
-            let view = audience.build(&audit, &analyses);
+            let view = build_views(audience, &audit, &analyses);
             Member {
                 audit,
                 analyses,

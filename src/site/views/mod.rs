@@ -40,8 +40,8 @@ use crate::analysis::score::Flag;
 use crate::analysis::{Analysis, RankReport};
 use crate::format::num;
 use crate::model::{
-    ActionStatus, Audit, Confidence, Cycle, Framework, Level, Method, Metric, Rag, Rating,
-    ScaleLevel,
+    ActionStatus, Audience, Audit, Confidence, Cycle, Framework, Level, Method, Metric, Rag,
+    Rating, ScaleLevel,
 };
 use crate::source::Loc;
 use actions::{ActionsPage, actions_page};
@@ -88,31 +88,15 @@ impl Publisher {
     }
 }
 
-/// Which audience a build is for, and so which views it makes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Audience {
-    Internal,
-    Public,
-}
-
-impl Audience {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Audience::Internal => "internal",
-            Audience::Public => "public",
-        }
-    }
-
-    /// The views of one partnership for this audience. Only `Internal` ever builds an
-    /// [`InternalView`].
-    pub fn build(self, audit: &Audit, analyses: &[Analysis]) -> PartnershipView {
-        let public = PublicView::build(audit, analyses);
-        let internal = match self {
-            Audience::Internal => Some(Box::new(InternalView::build(audit, analyses))),
-            Audience::Public => None,
-        };
-        PartnershipView { public, internal }
-    }
+/// The views of one partnership for an audience. Only `Internal` ever builds an
+/// [`InternalView`]: a public build has no internal text in memory to leak.
+pub fn build_views(audience: Audience, audit: &Audit, analyses: &[Analysis]) -> PartnershipView {
+    let public = PublicView::build(audit, analyses);
+    let internal = match audience {
+        Audience::Internal => Some(Box::new(InternalView::build(audit, analyses))),
+        Audience::Public => None,
+    };
+    PartnershipView { public, internal }
 }
 
 /// One partnership's site content for one audience.
