@@ -637,19 +637,13 @@ fn tidy_font_sizes(svg: &str) -> String {
     out
 }
 
+/// Text escaped for SVG, by the template engine's own escaper (the same characters its
+/// templates escape), so a chart label and a page agree.
 fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    let mut out = Vec::with_capacity(s.len());
+    // Writing to a Vec cannot fail, and escaping keeps valid UTF-8 valid.
+    let _ = tera::escape_html(s, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
