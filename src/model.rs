@@ -196,6 +196,9 @@ pub struct Audit {
     pub deny: Vec<String>,
     /// The audit's own `templates/` folder, when it has one.
     pub templates: Option<PathBuf>,
+    /// Every file of the partnership's that was read, as read: the publication scan places a
+    /// value it finds in a page back in its file from these, never by reading the disk again.
+    pub sources: Vec<std::sync::Arc<crate::source::SourceFile>>,
 }
 
 impl Audit {

@@ -54,6 +54,14 @@ impl SourceFile {
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
+    /// The byte offset where a 1-based line starts (the start of the text for line 0 or 1).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
     pub fn loc(&self, offset: usize) -> Loc {
         let (line, col) = self.line_col(offset);
         Loc {

@@ -92,6 +92,7 @@ pub fn audit(fw: Framework, agencies: &[(&str, bool)]) -> Audit {
         briefings: vec![],
         deny: vec![],
         templates: None,
+        sources: Vec::new(),
     }
 }
 

@@ -7,8 +7,9 @@ use super::{EXIT_INVALID, EXIT_OK};
 use crate::analysis::{self, Analysis};
 use crate::diag::Diagnostics;
 use crate::model::{Audience, Audit, Date};
+use crate::publish;
 use crate::site::templates::{self, Templates};
-use crate::site::views::{CollectionView, PartnershipView, PublishedText, build_views};
+use crate::site::views::{CollectionView, PartnershipView, build_views};
 use crate::site::{self, Placement};
 use crate::source::display_path;
 use crate::workspace;
@@ -57,16 +58,62 @@ fn build(dir: &Path, out: &Path, audience: Audience, as_of: Date) -> Result<Stri
             display_path(dir)
         ));
     }
-    let is_collection = ws.collection;
+    let collection = ws.collection;
     let audits: Vec<Audit> = ws.into_audits();
 
     // Check the output folder before any work, so a refused --out costs nothing.
     let mut inputs: Vec<PathBuf> = vec![dir.to_path_buf()];
     inputs.extend(audits.iter().map(|a| a.dir.clone()));
     let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    let label = audience.as_str();
-    let target = write::check_target(out, &input_refs, label).map_err(|e| format!("error: {e}"))?;
-    if is_collection {
+    let target = write::check_target(out, &input_refs, audience.as_str())
+        .map_err(|e| format!("error: {e}"))?;
+
+    let built = render(dir, audits, collection, audience, as_of)?;
+    if audience == Audience::Public {
+        let problems = publication_problems(&built, &display_path(out));
+        if problems.has_errors() {
+            return Err(problems.render());
+        }
+    }
+    let files = &built.files;
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    write::write_site(&target, files).map_err(|e| format!("error: {e}"))?;
+    let shown = display_path(out);
+    let who = if built.members.len() == 1 {
+        built.members[0].audit.partnership.short_name.clone()
+    } else {
+        format!("{} partnerships", built.members.len())
+    };
+    Ok(format!(
+        "built the {} site of {who}: {pages} pages and {} other files in {shown}/; open {shown}/index.html",
+        audience.as_str(),
+        files.len() - pages
+    ))
+}
+
+/// A site rendered in memory, with the partnerships it was made from.
+pub(super) struct Built {
+    members: Vec<Member>,
+    pub(super) files: Vec<OutFile>,
+    collection: bool,
+}
+
+impl Built {
+    pub(super) fn audits(&self) -> impl Iterator<Item = &Audit> {
+        self.members.iter().map(|m| &m.audit)
+    }
+}
+
+/// Scores every cycle once, builds each partnership's views for the audience, and renders
+/// every page in memory. Nothing is written.
+pub(super) fn render(
+    dir: &Path,
+    audits: Vec<Audit>,
+    collection: bool,
+    audience: Audience,
+    as_of: Date,
+) -> Result<Built, String> {
+    if collection {
         for a in &audits {
             if RESERVED.contains(&a.folder.as_str()) {
                 return Err(format!(
@@ -77,8 +124,6 @@ fn build(dir: &Path, out: &Path, audience: Audience, as_of: Date) -> Result<Stri
             }
         }
     }
-
-    // Parse and score once; build each partnership's views for the audience.
     let members: Vec<Member> = audits
         .into_iter()
         .map(|audit| {
@@ -92,16 +137,6 @@ fn build(dir: &Path, out: &Path, audience: Audience, as_of: Date) -> Result<Stri
         })
         .collect();
 
-    if audience == Audience::Public {
-        let mut hits = Vec::new();
-        for m in &members {
-            hits.extend(publication_scan(&m.audit, &m.view.public.published));
-        }
-        if !hits.is_empty() {
-            return Err(hits.join("\n"));
-        }
-    }
-
     // Compile templates once per distinct override folder.
     let mut compiled: BTreeMap<Option<PathBuf>, Templates> = BTreeMap::new();
     for m in &members {
@@ -111,8 +146,7 @@ fn build(dir: &Path, out: &Path, audience: Audience, as_of: Date) -> Result<Stri
             slot.insert(t);
         }
     }
-    if is_collection && let std::collections::btree_map::Entry::Vacant(slot) = compiled.entry(None)
-    {
+    if collection && let std::collections::btree_map::Entry::Vacant(slot) = compiled.entry(None) {
         slot.insert(templates::load(None).map_err(|e| format!("error: {e}"))?);
     }
     let template_for = |m: &Member| -> Result<&Templates, String> {
@@ -124,7 +158,7 @@ fn build(dir: &Path, out: &Path, audience: Audience, as_of: Date) -> Result<Stri
     let mut files: Vec<OutFile> = Vec::new();
     let collection_name = collection_name(dir);
     for m in &members {
-        let place = if is_collection {
+        let place = if collection {
             Placement {
                 prefix: format!("{}/", m.audit.folder),
                 collection: Some(collection_name.clone()),
@@ -137,7 +171,7 @@ fn build(dir: &Path, out: &Path, audience: Audience, as_of: Date) -> Result<Stri
                 .map_err(|e| format!("error: {e}"))?,
         );
     }
-    if is_collection {
+    if collection {
         let rows: Vec<(&Audit, Option<&Analysis>, &crate::site::views::PublicView)> = members
             .iter()
             .map(|m| (&m.audit, m.analyses.last(), &m.view.public))
@@ -156,20 +190,44 @@ fn build(dir: &Path, out: &Path, audience: Audience, as_of: Date) -> Result<Stri
             .map_err(|e| format!("error: {e}"))?,
         );
     }
+    Ok(Built {
+        members,
+        files,
+        collection,
+    })
+}
 
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    write::write_site(&target, &files).map_err(|e| format!("error: {e}"))?;
-    let shown = display_path(out);
-    let who = if members.len() == 1 {
-        members[0].audit.partnership.short_name.clone()
-    } else {
-        format!("{} partnerships", members.len())
-    };
-    Ok(format!(
-        "built the {} site of {who}: {pages} pages and {} other files in {shown}/; open {shown}/index.html",
-        audience.as_str(),
-        files.len() - pages
-    ))
+/// The publication scans of a public site rendered in memory: first every text the public
+/// views took from the audit files (precise places), and only when those are clean, every
+/// file about to be written, whole (the last gate: ids, names, links, template output).
+/// `site` names the output folder in messages about a built file.
+pub(super) fn publication_problems(built: &Built, site: &str) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let mut hits = Vec::new();
+    for m in &built.members {
+        hits.extend(publish::scan_published(&m.audit, &m.view.public.published));
+    }
+    if hits.is_empty() {
+        let prefixes: Vec<String> = built
+            .members
+            .iter()
+            .map(|m| {
+                if built.collection {
+                    format!("{}/", m.audit.folder)
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
+        let members: Vec<(&str, &Audit)> = prefixes
+            .iter()
+            .map(String::as_str)
+            .zip(built.audits())
+            .collect();
+        hits = publish::scan_site(site, &members, &built.files);
+    }
+    publish::report(&hits, &mut diags);
+    diags
 }
 
 fn collection_name(dir: &Path) -> String {
@@ -180,16 +238,4 @@ fn collection_name(dir: &Path) -> String {
             || "Partnerships".to_string(),
             |n| format!("Partnerships in {n}"),
         )
-}
-
-/// The seam for the personal-data scan (`src/publish/scan.rs`): it receives every text from
-/// the partnership's files that the public build is about to publish, with its source location,
-/// and returns one `error: FILE:LINE:COL: …` message per hit. Any message fails the build before
-/// anything is written. Until the scan is wired in, nothing is reported.
-/// Every personal datum in what the public view publishes, rendered as located errors.
-fn publication_scan(audit: &Audit, texts: &[PublishedText]) -> Vec<String> {
-    let hits = crate::publish::scan_published(audit, texts);
-    let mut diags = Diagnostics::new();
-    crate::publish::report(&hits, &mut diags);
-    diags.sorted().iter().map(|d| d.render()).collect()
 }

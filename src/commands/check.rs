@@ -3,7 +3,7 @@
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::cli::CheckFormat;
 use crate::diag::Diagnostics;
-use crate::model::{Audit, Cycle, Rating};
+use crate::model::{Audience, Audit, Cycle, Date, Rating};
 use crate::workspace;
 use std::path::Path;
 
@@ -16,24 +16,38 @@ pub fn run(dir: &Path, public: bool, cycle: Option<&str>, format: CheckFormat) -
             return EXIT_INVALID;
         }
     };
-    // The publication scan reads the public view, so it runs only on valid partnerships.
+    // The publication scans read the public site a build would make, so they run only when
+    // every partnership is valid: the site is rendered in memory and nothing is written.
     let mut scanned = Vec::new();
-    if public {
-        for l in &ws.members {
-            if let Some(a) = &l.audit {
-                let hits = crate::publish::scan_audit(a);
-                crate::publish::report(&hits, &mut diags);
+    if public && !ws.any_invalid() && !diags.has_errors() {
+        let collection = ws.collection;
+        let audits: Vec<Audit> = ws.audits().cloned().collect();
+        let names: Vec<String> = audits
+            .iter()
+            .map(|a| a.partnership.short_name.clone())
+            .collect();
+        match super::build::render(dir, audits, collection, Audience::Public, Date::today()) {
+            Ok(built) => {
+                let problems = super::build::publication_problems(&built, "(public site)");
+                let found = problems.error_count();
                 scanned.push(format!(
                     "{}: publication scan: {}",
-                    a.partnership.short_name,
-                    match hits.len() {
+                    names.join(", "),
+                    match found {
                         0 => "nothing personal found in what the public site would publish"
                             .to_string(),
                         n => format!("{n} item(s) of personal data would be published"),
                     }
                 ));
+                diags.extend(problems);
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                return EXIT_INVALID;
             }
         }
+    } else if public {
+        scanned.push("publication scan: not run, the audit files have errors".to_string());
     }
     // The summary names the cycle asked for; an unknown one is an error of its own.
     let mut summaries = Vec::new();

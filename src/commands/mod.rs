@@ -3,7 +3,7 @@
 use crate::cli::{Cli, Command};
 use crate::model::Date;
 
-mod build;
+pub(crate) mod build;
 mod check;
 mod forms;
 mod frameworks;

@@ -60,6 +60,27 @@ pub struct RawAudit {
     pub templates: Option<PathBuf>,
 }
 
+impl RawAudit {
+    /// Every file of the partnership's own that was read (not the bundled banks), so later
+    /// stages can place a value in its file without reading it again.
+    pub fn sources(&self) -> Vec<Arc<SourceFile>> {
+        let mut out: Vec<Arc<SourceFile>> = Vec::new();
+        out.extend(self.partnership.iter().map(|p| p.file.clone()));
+        out.extend(self.local_frameworks.iter().map(|p| p.file.clone()));
+        out.extend(self.metrics.iter().map(|p| p.file.clone()));
+        out.extend(self.metrics_csv.iter().cloned());
+        out.extend(self.actions.iter().map(|p| p.file.clone()));
+        for c in &self.cycles {
+            out.extend(c.cycle.iter().map(|p| p.file.clone()));
+            out.extend(c.responses.iter().map(|(_, p)| p.file.clone()));
+            out.extend(c.moderation.iter().map(|p| p.file.clone()));
+        }
+        out.extend(self.briefings.iter().map(|b| b.file.clone()));
+        out.extend(self.deny.iter().cloned());
+        out
+    }
+}
+
 /// Entries of a folder sorted by name, hidden ones (starting with '.') left out.
 pub fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = match std::fs::read_dir(dir) {

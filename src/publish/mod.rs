@@ -1,24 +1,45 @@
-//! Publication safety: what may reach the public site, and the scan that proves it.
+//! Publication safety: what may reach the public site, and the scans that prove it.
 //!
-//! The public view (see `site::views`) is built from types with no place for internal text;
-//! this module checks what *is* published for personal data before anything is written.
+//! The public view (`site::views::PublicView`) is built from types with no place for internal
+//! text, and records every user-written text it takes ([`PublishedText`]). Two scans then read
+//! what a public build would publish, each text folded as a reader sees it
+//! ([`reader::fold`]: entities and percent-escapes decoded, Unicode folded, invisible
+//! characters dropped):
+//!
+//! - [`scan_published`], the field-level scan: every recorded text, placed precisely in its
+//!   file. `check --public` and the public build run it first.
+//! - [`scan_site`], the last gate: every file the public build is about to write, whole (HTML
+//!   text and attribute values, SVG, CSV, JSON, file and folder names, link destinations and
+//!   titles, whatever a template printed), so that nothing reaches the public because nobody
+//!   expected it to hold text. Each hit is placed in the audit file it came from when it can
+//!   be found there, else in the built file.
+//!
+//! Placing a hit never reads a file again: the audit carries the files it was read from
+//! (`Audit::sources`). Messages never echo a value: they show it masked.
 
+pub mod reader;
 pub mod scan;
+mod site_text;
 
-use crate::analysis;
 use crate::diag::{Code, Diagnostics};
 use crate::model::Audit;
 use crate::site::markdown;
-use crate::site::views::{PublicView, PublishedText};
-use crate::source::{self, Loc, SourceFile};
+use crate::site::views::PublishedText;
+use crate::source::{Loc, SourceFile};
+use crate::write::OutFile;
+use reader::{Folded, fold};
 use scan::{DataKind, Scanner, mask};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
-/// Personal data found in a text about to be published.
+/// Personal data found in something about to be published.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
-    /// Where the datum is in the user's file (line and column counted into the text).
+    /// Where the datum is: a place in the user's file, or in the built file when it came from
+    /// no audit file (a template, say).
     pub loc: Loc,
+    /// The datum is in a file's or folder's name, not in its text.
+    pub in_name: bool,
     pub kind: DataKind,
     /// The datum with most characters hidden: messages never echo the whole value.
     pub masked: String,
@@ -26,7 +47,7 @@ pub struct Hit {
 
 /// The place of byte `offset` within a text that starts at `start` in its file.
 fn loc_within(start: &Loc, text: &str, offset: usize) -> Loc {
-    let before = &text[..offset];
+    let before = &text[..offset.min(text.len())];
     match before.rfind('\n') {
         Some(nl) => Loc {
             file: start.file.clone(),
@@ -41,90 +62,124 @@ fn loc_within(start: &Loc, text: &str, offset: usize) -> Loc {
     }
 }
 
-/// Source files re-read to place hits, and the places already given to a hit.
-#[derive(Default)]
-struct Pinner {
-    files: BTreeMap<String, Option<SourceFile>>,
-    claimed: BTreeSet<(String, usize)>,
+/// The audit's own files, folded on first use, for placing a value found in a page back in
+/// the file it was written in. Each occurrence is given to one hit only, so the same value
+/// written twice is reported twice.
+struct SourceIndex<'a> {
+    files: &'a [Arc<SourceFile>],
+    folded: Vec<Option<Folded>>,
+    claimed: BTreeSet<(usize, usize)>,
 }
 
-impl Pinner {
-    /// Pins a hit to the exact line and column of its value in the source file: a text's place
-    /// is often that of its item (an action's table, a question's key), and TOML quoting shifts
-    /// columns. Each occurrence in the file is given to one hit only, so the same value written
-    /// twice is reported twice. Runs only when something was found.
-    fn pin(&mut self, approximate: Loc, value: &str) -> Loc {
-        let file = self
-            .files
-            .entry(approximate.file.clone())
-            .or_insert_with(|| {
-                std::fs::read(&approximate.file)
-                    .ok()
-                    .and_then(|b| source::decode_text(b).ok())
-                    .map(|t| SourceFile::new(approximate.file.clone(), t))
-            });
-        let Some(file) = file else {
-            return approximate;
-        };
-        // Search from the start of the item's line: the value follows it in the file.
-        let mut from: usize = file
-            .text
-            .split_inclusive('\n')
-            .take(approximate.line.saturating_sub(1))
-            .map(str::len)
-            .sum();
-        while let Some(at) = file.text.get(from..).and_then(|rest| rest.find(value)) {
-            let offset = from + at;
-            if self.claimed.insert((file.display.clone(), offset)) {
-                return file.loc(offset);
-            }
-            from = offset + value.len().max(1);
+impl<'a> SourceIndex<'a> {
+    fn new(files: &'a [Arc<SourceFile>]) -> SourceIndex<'a> {
+        SourceIndex {
+            files,
+            folded: vec![None; files.len()],
+            claimed: BTreeSet::new(),
         }
-        approximate
+    }
+
+    /// The first unclaimed place of `value` (folded) in the audit's files: in the file of
+    /// `near` from its line on when given, else in any file; then in the files' names.
+    fn locate(&mut self, value: &str, near: Option<&Loc>) -> Option<(Loc, bool)> {
+        if value.is_empty() {
+            return None;
+        }
+        // Ids are lower-cased on their way to a page (`AB123456C` becomes `a-ab123456c`):
+        // compare without case (ASCII only, so byte offsets stay put).
+        let value = &value.to_ascii_lowercase();
+        let mut order: Vec<usize> = (0..self.files.len()).collect();
+        if let Some(n) = near {
+            order.sort_by_key(|&i| self.files[i].display != n.file);
+        }
+        for i in order {
+            let from_line = near
+                .filter(|n| n.file == self.files[i].display)
+                .map_or(1, |n| n.line);
+            let file = &self.files[i];
+            let folded = self.folded[i].get_or_insert_with(|| {
+                let mut f = fold(&file.text);
+                f.text.make_ascii_lowercase();
+                f
+            });
+            let start_byte = file.line_start(from_line);
+            let mut at = 0;
+            while let Some(found) = folded.text[at..].find(value) {
+                let s = at + found;
+                let (os, _) = folded.original_range(s, s + value.len());
+                if os >= start_byte && self.claimed.insert((i, os)) {
+                    return Some((file.loc(os), false));
+                }
+                at = s + value.len().max(1);
+            }
+        }
+        // A file or folder name (a briefing called after a child's NHS number).
+        self.files
+            .iter()
+            .find(|f| fold(&f.display).text.to_ascii_lowercase().contains(value))
+            .map(|f| {
+                (
+                    Loc {
+                        file: f.display.clone(),
+                        line: 0,
+                        col: 0,
+                    },
+                    true,
+                )
+            })
     }
 }
 
-/// Characters that show nothing on a page but would split a name or number for the scanner.
-fn without_invisibles(s: &str) -> String {
-    s.chars()
-        .filter(|c| {
-            !matches!(
-                c,
-                '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
-            )
-        })
-        .collect()
+/// Scans every recorded text (as written, and as Markdown shows it) with the partnership's
+/// allow and deny lists; hits come back in file order, each once.
+pub fn scan_published(audit: &Audit, published: &[PublishedText]) -> Vec<Hit> {
+    let scanner = Scanner::new(&audit.partnership.allow, &audit.deny);
+    scan_texts(
+        &scanner,
+        &audit.sources,
+        published.iter().map(|t| (&t.loc, t.text.as_str())),
+    )
 }
 
-/// Scans every (place, text) about to be published; hits come back in file order, each once.
-///
-/// Each text is scanned as written and as a reader sees it: Markdown emphasis, HTML entities
-/// (`&#64;`, `&nbsp;`) and invisible characters cannot hide a datum from the scan.
+/// The field-level scan over (place, text) pairs.
 pub fn scan_texts<'a>(
     scanner: &Scanner,
+    sources: &[Arc<SourceFile>],
     texts: impl IntoIterator<Item = (&'a Loc, &'a str)>,
 ) -> Vec<Hit> {
     // The same text can feed several pages (a summary on the overview and its own page).
     let unique: BTreeSet<(&Loc, &str)> = texts.into_iter().collect();
-    let mut pinner = Pinner::default();
+    let mut index = SourceIndex::new(sources);
     let mut hits: Vec<Hit> = Vec::new();
     for (loc, text) in unique {
         let mut seen: BTreeSet<(DataKind, String)> = BTreeSet::new();
-        for f in scanner.scan(text) {
-            let value = &text[f.start..f.end];
-            seen.insert((f.kind, without_invisibles(value)));
+        let folded = fold(text);
+        for f in scanner.scan(&folded.text) {
+            let value = &folded.text[f.start..f.end];
+            seen.insert((f.kind, value.to_string()));
+            let (os, _) = folded.original_range(f.start, f.end);
+            let approximate = loc_within(loc, text, os);
+            let (place, in_name) = index
+                .locate(value, Some(&approximate))
+                .unwrap_or((approximate, false));
             hits.push(Hit {
-                loc: pinner.pin(loc_within(loc, text, f.start), value),
+                loc: place,
+                in_name,
                 kind: f.kind,
                 masked: mask(value),
             });
         }
-        let shown = without_invisibles(&markdown::to_text(text));
-        for f in scanner.scan(&shown) {
-            let value = &shown[f.start..f.end];
+        let shown = fold(&markdown::to_text(text));
+        for f in scanner.scan(&shown.text) {
+            let value = &shown.text[f.start..f.end];
             if seen.insert((f.kind, value.to_string())) {
+                let (place, in_name) = index
+                    .locate(value, Some(loc))
+                    .unwrap_or((loc.clone(), false));
                 hits.push(Hit {
-                    loc: pinner.pin(loc.clone(), value),
+                    loc: place,
+                    in_name,
                     kind: f.kind,
                     masked: mask(value),
                 });
@@ -136,34 +191,101 @@ pub fn scan_texts<'a>(
     hits
 }
 
-/// Scans what a public build of `audit` publishes, with the partnership's allow and deny lists.
-pub fn scan_published(audit: &Audit, published: &[PublishedText]) -> Vec<Hit> {
-    let scanner = Scanner::new(&audit.partnership.allow, &audit.deny);
-    scan_texts(
-        &scanner,
-        published.iter().map(|t| (&t.loc, t.text.as_str())),
-    )
-}
-
-/// What `check --public` runs: the public view a build would make, scanned, nothing written.
-pub fn scan_audit(audit: &Audit) -> Vec<Hit> {
-    let analyses = analysis::analyse_all(audit, crate::model::Date::today());
-    let view = PublicView::build(audit, &analyses);
-    scan_published(audit, &view.published)
+/// The last gate: every file a public build is about to write, read whole as a reader (and a
+/// browser) would see it. `site` names the output folder in messages; `members` pairs each
+/// partnership with the path prefix of its pages (empty for a single partnership), whose
+/// allow and deny lists apply there; the collection's own pages answer to all of them.
+pub fn scan_site(site: &str, members: &[(&str, &Audit)], files: &[OutFile]) -> Vec<Hit> {
+    let scanner_of = |audits: &[&Audit]| {
+        let allow: Vec<String> = audits
+            .iter()
+            .flat_map(|a| a.partnership.allow.iter().cloned())
+            .collect();
+        let deny: Vec<String> = audits.iter().flat_map(|a| a.deny.iter().cloned()).collect();
+        Scanner::new(&allow, &deny)
+    };
+    let own: Vec<Scanner> = members.iter().map(|(_, a)| scanner_of(&[a])).collect();
+    let all_audits: Vec<&Audit> = members.iter().map(|(_, a)| *a).collect();
+    let everyone = scanner_of(&all_audits);
+    let sources: Vec<Arc<SourceFile>> = members
+        .iter()
+        .flat_map(|(_, a)| a.sources.iter().cloned())
+        .collect();
+    let mut index = SourceIndex::new(&sources);
+    let mut hits = Vec::new();
+    let mut seen: BTreeSet<(String, DataKind, String)> = BTreeSet::new();
+    for file in files {
+        let member = members
+            .iter()
+            .position(|(prefix, _)| !prefix.is_empty() && file.path.starts_with(prefix))
+            .or_else(|| (members.len() == 1).then_some(0));
+        let scanner = member.map_or(&everyone, |i| &own[i]);
+        let built = format!("{site}/{}", file.path);
+        for piece in site_text::readable(&file.path, &file.bytes) {
+            for f in scanner.scan(&piece.folded.text) {
+                let value = &piece.folded.text[f.start..f.end];
+                // One report per value and kind in a file: a name in a page's every heading
+                // is one thing to fix.
+                if !seen.insert((file.path.clone(), f.kind, value.to_string())) {
+                    continue;
+                }
+                let (os, _) = piece.folded.original_range(f.start, f.end);
+                let (loc, in_name) = index.locate(value, None).unwrap_or_else(|| {
+                    let place = piece.place(os);
+                    (
+                        Loc {
+                            file: built.clone(),
+                            line: place.0,
+                            col: place.1,
+                        },
+                        piece.is_name,
+                    )
+                });
+                hits.push(Hit {
+                    loc,
+                    in_name,
+                    kind: f.kind,
+                    masked: mask(value),
+                });
+            }
+        }
+    }
+    hits.sort_by(|a, b| (&a.loc, a.kind).cmp(&(&b.loc, b.kind)));
+    hits.dedup();
+    hits
 }
 
 /// Reports each hit as an error naming file, line, column and the kind of data.
 pub fn report(hits: &[Hit], diags: &mut Diagnostics) {
     for h in hits {
-        diags
-            .path_error(Code::PersonalData,
+        let d = if h.in_name {
+            diags.path_error(
+                Code::PersonalData,
                 h.loc.file.clone(),
-                format!("{} ({}) would be published on the public site", h.kind.describe(), h.masked),
+                format!(
+                    "{} ({}) in this file's name would be published on the public site",
+                    h.kind.describe(),
+                    h.masked
+                ),
             )
-            .at(h.loc.line, h.loc.col)
-            .with_help(
-                "remove it from the text, or, if it is safe to publish (the partnership's own contact), add it to `allow` under [publication] in partnership.toml",
-            );
+        } else {
+            diags
+                .path_error(
+                    Code::PersonalData,
+                    h.loc.file.clone(),
+                    format!(
+                        "{} ({}) would be published on the public site",
+                        h.kind.describe(),
+                        h.masked
+                    ),
+                )
+                .at(h.loc.line, h.loc.col)
+        };
+        d.with_help(if h.in_name {
+            "rename the file: its name becomes part of a web address on the public site"
+        } else {
+            "remove it from the text, or, if it is safe to publish (the partnership's own contact), add it to `allow` under [publication] in partnership.toml"
+        });
     }
 }
 
@@ -183,7 +305,7 @@ mod tests {
     fn hits_are_located_inside_multi_line_text_and_masked() {
         let scanner = Scanner::new(&[], &["Child Zed".to_string()]);
         let text = "First line.\nWe met Child Zed and mum.\nCall 07700 900123.";
-        let hits = scan_texts(&scanner, [(&at(10, 1), text)]);
+        let hits = scan_texts(&scanner, &[], [(&at(10, 1), text)]);
         assert_eq!(hits.len(), 2, "{hits:?}");
         assert_eq!(
             (hits[0].loc.line, hits[0].loc.col, hits[0].kind),
@@ -207,7 +329,7 @@ mod tests {
     #[test]
     fn a_single_line_text_counts_columns_from_where_it_starts() {
         let scanner = Scanner::new(&[], &[]);
-        let hits = scan_texts(&scanner, [(&at(3, 20), "write to kai@example.org")]);
+        let hits = scan_texts(&scanner, &[], [(&at(3, 20), "write to kai@example.org")]);
         assert_eq!((hits[0].loc.line, hits[0].loc.col), (3, 29));
     }
 
@@ -222,30 +344,82 @@ mod tests {
             "the case of K&#101;strel Amberley",
             "the case of Kes\u{200B}trel Amberley",
         ] {
-            let hits = scan_texts(&scanner, [(&at(1, 1), text)]);
+            let hits = scan_texts(&scanner, &[], [(&at(1, 1), text)]);
             assert_eq!(hits.len(), 1, "{text}: {hits:?}");
         }
     }
 
     #[test]
-    fn the_same_value_written_twice_is_reported_at_both_places() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("p.toml");
-        std::fs::write(
-            &path,
-            "name = \"Kai Doe\"\n\n[[agencies]]\nname = \"Kai Doe's team\"\n",
-        )
-        .unwrap();
-        let file = path.to_string_lossy().into_owned();
+    fn the_same_value_written_twice_is_reported_at_both_places_from_the_files_in_memory() {
+        let file = Arc::new(SourceFile::new(
+            "p/partnership.toml",
+            "name = \"Kai Doe\"\n\n[[agencies]]\nname = \"Kai Doe's team\"\n".to_string(),
+        ));
         let scanner = Scanner::new(&[], &["Kai Doe".to_string()]);
         let start = Loc {
-            file: file.clone(),
+            file: file.display.clone(),
             line: 1,
             col: 1,
         };
-        let hits = scan_texts(&scanner, [(&start, "Kai Doe"), (&start, "Kai Doe's team")]);
-        let lines: Vec<usize> = hits.iter().map(|h| h.loc.line).collect();
-        assert_eq!(lines, [1, 4], "{hits:?}");
+        let sources = [file];
+        let hits = scan_texts(
+            &scanner,
+            &sources,
+            [(&start, "Kai Doe"), (&start, "Kai Doe's team")],
+        );
+        let places: Vec<(usize, usize)> = hits.iter().map(|h| (h.loc.line, h.loc.col)).collect();
+        assert_eq!(places, [(1, 9), (4, 9)], "{hits:?}");
+    }
+
+    #[test]
+    fn the_last_gate_reads_links_attributes_and_file_names_and_places_hits_in_their_files() {
+        let file = Arc::new(SourceFile::new(
+            "p/actions.toml",
+            "[[actions]]\nid = \"AB123456C\"\ntitle = \"Call\"\n".to_string(),
+        ));
+        let mut audit = crate::analysis::testkit::audit(
+            crate::analysis::testkit::framework(&[0, 1, 2, 3], &[("t", 1.0)], &[("q", "t")]),
+            &[("police", true)],
+        );
+        audit.sources = vec![file];
+        let files = [
+            OutFile::new(
+                "actions/index.html",
+                "<p id=\"a-ab123456c\">x</p><a href=\"mailto:kai&#64;example.org\" title=\"NHS &#57;43 476 5919\">y</a>",
+            ),
+            OutFile::new("briefings/943-476-5919/index.html", "<p>ok</p>"),
+        ];
+        let hits = scan_site("site", &[("", &audit)], &files);
+        let found: Vec<(DataKind, &str, bool)> = hits
+            .iter()
+            .map(|h| (h.kind, h.loc.file.as_str(), h.in_name))
+            .collect();
+        assert!(
+            found.contains(&(DataKind::NiNumber, "p/actions.toml", false)),
+            "{hits:?}"
+        );
+        assert!(
+            found.contains(&(DataKind::Email, "site/actions/index.html", false)),
+            "{hits:?}"
+        );
+        assert!(
+            found.contains(&(DataKind::NhsNumber, "site/actions/index.html", false)),
+            "{hits:?}"
+        );
+        assert!(
+            found.contains(&(
+                DataKind::NhsNumber,
+                "site/briefings/943-476-5919/index.html",
+                true
+            )),
+            "{hits:?}"
+        );
+        let ni = hits.iter().find(|h| h.kind == DataKind::NiNumber).unwrap();
+        assert_eq!((ni.loc.line, ni.loc.col), (2, 7));
+        assert!(
+            hits.iter()
+                .all(|h| !h.masked.contains("5919") && !h.masked.contains("kai@"))
+        );
     }
 
     #[test]
@@ -254,6 +428,7 @@ mod tests {
         let loc = at(1, 1);
         let hits = scan_texts(
             &scanner,
+            &[],
             [(&loc, "kai@example.org"), (&loc, "kai@example.org")],
         );
         assert_eq!(hits.len(), 1);

@@ -235,6 +235,7 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
         briefings,
         deny,
         templates: raw.templates.clone(),
+        sources: raw.sources(),
     })
 }
 

@@ -80,9 +80,10 @@ const MAX_TABLE_HEADER: usize = 4096;
 // consumed, so the search restarts at the end of group 1 (see `for_each_hit`), which
 // lets a context character serve both a hit and the next one.
 
-/// 10 digits, or 3-3-4 with one consistent separator (space, hyphen or dot); not inside
-/// a longer digit run.
-const NHS_PATTERN: &str = r"(?:^|[^0-9])([0-9]{10}|[0-9]{3}[ \u{a0}\u{202f}][0-9]{3}[ \u{a0}\u{202f}][0-9]{4}|[0-9]{3}-[0-9]{3}-[0-9]{4}|[0-9]{3}\.[0-9]{3}\.[0-9]{4})(?:$|[^0-9])";
+/// 10 digits grouped 3-3-4, each gap empty, spaces, or a hyphen, dot or slash with up to two
+/// spaces around it (mixed gaps too: `943 476-5919`); not inside a longer digit run. Texts are
+/// folded first (`reader::fold`), so every dash is a hyphen and every digit ASCII.
+const NHS_PATTERN: &str = r"(?:^|[^0-9])([0-9]{3}(?:[ \u{a0}\u{202f}]{0,2}[\-./][ \u{a0}\u{202f}]{0,2}|[ \u{a0}\u{202f}]{1,2})?[0-9]{3}(?:[ \u{a0}\u{202f}]{0,2}[\-./][ \u{a0}\u{202f}]{0,2}|[ \u{a0}\u{202f}]{1,2})?[0-9]{4})(?:$|[^0-9])";
 
 /// Prefix letters (no D F I Q U V; no O second), six digits, suffix A-D.
 /// Unspaced needs the suffix; digits in spaced pairs may drop it. Here and in the NHS,
@@ -92,9 +93,14 @@ const NI_PATTERN: &str = r"(?i)(?:^|[^\w])([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z](?
 
 const EMAIL_PATTERN: &str = r"(?i)([\w%+\-][\w.%+\-]*@(?:[\w\-]+\.)+[a-z]{2,})";
 
+/// An address with "at" and "dot" spelt out, as people write to dodge spam filters:
+/// `kai at example dot org`, `kai [at] example [dot] org`, `kai(at)example.org`. The domain
+/// needs at least one dot, and its last part letters only, so "met at home. Then" is prose.
+const SPELT_EMAIL_PATTERN: &str = r"(?i)(?:^|[^\w.%+\-])([\w%+\-][\w.%+\-]*(?:\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+)[\w\-]+(?:(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)[\w\-]+)*(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)[a-z]{2,})(?:$|[^\w])";
+
 /// Anything that starts like a UK number (`+44`, `0044`, `(0…)`, `0`) and goes on in
 /// digit groups; `phone_hit_len` then decides whether the groups make a UK number.
-const PHONE_PATTERN: &str = r"(?:^|[^\w+])((?:\+|00)44[ \-\u{a0}\u{202f}]?(?:\(0\)[ \-\u{a0}\u{202f}]?)?[0-9]{1,10}(?:[ \-\u{a0}\u{202f}][0-9]{1,10}){0,3}|\(0[0-9]{2,5}\)[ \-\u{a0}\u{202f}]?[0-9]{1,10}(?:[ \-\u{a0}\u{202f}][0-9]{1,10}){0,2}|0[0-9]{1,10}(?:[ \-\u{a0}\u{202f}][0-9]{1,10}){0,3})(?:$|[^\w])";
+const PHONE_PATTERN: &str = r"(?:^|[^\w+])((?:\+|00)44[ \-.\u{a0}\u{202f}]?(?:\(0\)[ \-.\u{a0}\u{202f}]?)?[0-9]{1,10}(?:[ \-.\u{a0}\u{202f}][0-9]{1,10}){0,4}|\(0[0-9]{2,5}\)[ \-.\u{a0}\u{202f}]?[0-9]{1,10}(?:[ \-.\u{a0}\u{202f}][0-9]{1,10}){0,3}|0[0-9]{1,10}(?:[ \-.\u{a0}\u{202f}][0-9]{1,10}){0,4})(?:$|[^\w])";
 
 /// The outward code of a UK postcode (A9, A99, A9A, AA9, AA99, AA9A).
 const POSTCODE_OUTWARD: &str =
@@ -113,6 +119,7 @@ pub struct Scanner {
     nhs: Regex,
     ni: Regex,
     email: Regex,
+    spelt_email: Regex,
     phone: Regex,
     postcode_spaced: Regex,
     postcode_tight: Regex,
@@ -171,11 +178,12 @@ impl Scanner {
     /// `deny`: terms from the partnership's deny file (names of children in its reviews,
     /// schools, streets), matched case-insensitively on word boundaries.
     pub fn new(allow: &[String], deny: &[String]) -> Scanner {
+        // Any case, any spacing: `SW1A 1AA`, `sw1a1aa`, `Sw1a   1aA`.
         let postcode_spaced = format!(
-            r"(?i)(?:^|[^\w])({POSTCODE_OUTWARD}[ \u{{a0}}\u{{202f}}]{POSTCODE_INWARD})(?:$|[^\w])"
+            r"(?i)(?:^|[^\w])({POSTCODE_OUTWARD}[ \u{{a0}}\u{{202f}}]{{1,3}}{POSTCODE_INWARD})(?:$|[^\w])"
         );
         let postcode_tight =
-            format!(r"(?:^|[^\w])({POSTCODE_OUTWARD}{POSTCODE_INWARD})(?:$|[^\w])");
+            format!(r"(?i)(?:^|[^\w])({POSTCODE_OUTWARD}{POSTCODE_INWARD})(?:$|[^\w])");
         let date = format!(
             r"(?i)(?:^|[^0-9])([0-9]{{4}}[\-/.][0-9]{{1,2}}[\-/.][0-9]{{1,2}}|[0-9]{{1,2}}[\-/.][0-9]{{1,2}}[\-/.](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{1,2}}(?:st|nd|rd|th)?(?:\s{{1,3}}of)?(?:\s{{1,3}}|-)(?:{MONTHS})\.?,?(?:\s{{1,3}}|-)(?:[0-9]{{4}}|[0-9]{{2}})|(?:{MONTHS})\.?\s{{1,3}}[0-9]{{1,2}}(?:st|nd|rd|th)?,?\s{{1,3}}[0-9]{{4}})(?:$|[^0-9])"
         );
@@ -213,6 +221,7 @@ impl Scanner {
             nhs: builtin(NHS_PATTERN),
             ni: builtin(NI_PATTERN),
             email: builtin(EMAIL_PATTERN),
+            spelt_email: builtin(SPELT_EMAIL_PATTERN),
             phone: builtin(PHONE_PATTERN),
             postcode_spaced: builtin(&postcode_spaced),
             postcode_tight: builtin(&postcode_tight),
@@ -252,6 +261,12 @@ impl Scanner {
         for m in self.email.find_iter(text) {
             push(DataKind::Email, (m.start(), m.end()));
         }
+        for_each_hit(
+            &self.spelt_email,
+            text,
+            |s, e| spelt_email_ok(&text[s..e]).then_some((s, e)),
+            |r| push(DataKind::Email, r),
+        );
 
         for_each_hit(
             &self.phone,
@@ -543,7 +558,7 @@ fn phone_hit_len(hit: &str) -> Option<usize> {
         lens.push(digits.len() + usize::from(k == 0 && trunk));
     }
     let nb = national.as_bytes();
-    for k in (1..=groups.len().min(3)).rev() {
+    for k in (1..=groups.len().min(5)).rev() {
         let total: usize = lens[..k].iter().sum();
         if total > nb.len() || nb[0] != b'0' {
             continue;
@@ -551,8 +566,14 @@ fn phone_hit_len(hit: &str) -> Option<usize> {
         let second = nb.get(1).copied().unwrap_or(b'0');
         let length_ok = total == 11 || (total == 10 && matches!(second, b'1' | b'5' | b'8'));
         let range_ok = matches!(second, b'1' | b'2' | b'3' | b'5' | b'7' | b'8' | b'9');
-        let grouping_ok =
-            k == 1 || ((3..=6).contains(&lens[0]) && lens[1..k].iter().all(|&l| l >= 3));
+        // One run, an area code of 3 to 6 digits then groups of 3 or more, or (as people
+        // also write mobiles and switchboards) any grouping in pairs or longer.
+        // A date written with hyphens or dots ("01-02-2024") is not a number in pairs.
+        let spaced_pairs = lens[..k].iter().all(|&l| l >= 2)
+            && (lens[0] >= 3 || !hit[..groups[k - 1].1].contains(['-', '.']));
+        let grouping_ok = k == 1
+            || ((3..=6).contains(&lens[0]) && lens[1..k].iter().all(|&l| l >= 3))
+            || spaced_pairs;
         if length_ok && range_ok && grouping_ok {
             return Some(groups[k - 1].1);
         }
@@ -560,13 +581,24 @@ fn phone_hit_len(hit: &str) -> Option<usize> {
     None
 }
 
-/// The byte length of the digit-group separator (space, hyphen, no-break space or
+/// The byte length of the digit-group separator (space, hyphen, dot, no-break space or
 /// narrow no-break space) at the start of `rest`, or 0.
 fn separator_len(rest: &str) -> usize {
     match rest.chars().next() {
-        Some(c @ (' ' | '-' | '\u{a0}' | '\u{202f}')) => c.len_utf8(),
+        Some(c @ (' ' | '-' | '.' | '\u{a0}' | '\u{202f}')) => c.len_utf8(),
         _ => 0,
     }
+}
+
+/// A spelt-out address says "at" as a word or in brackets and names a domain; a sentence such
+/// as "staff at the centre dot" never reaches here (the pattern needs the final dot part).
+fn spelt_email_ok(hit: &str) -> bool {
+    let lower = hit.to_ascii_lowercase();
+    // Prose "at" between words needs a spelt "dot" too; "(at)" or "[at]" is never prose.
+    let bracketed = ["[at]", "(at)", "{at}", "<at>"]
+        .iter()
+        .any(|b| lower.replace(' ', "").contains(b));
+    bracketed || lower.contains(" dot ") || lower.contains("dot]") || lower.contains("dot)")
 }
 
 /// "y6 1st", "e1 2nd": a lower-case inward code that is an ordinal is prose, not a postcode.

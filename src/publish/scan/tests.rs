@@ -155,8 +155,26 @@ fn nhs_number_inside_a_longer_digit_run_is_not_caught() {
     none(&s, "serial 9434765919123");
     none(&s, "12943 476 5919");
     none(&s, "943 476 59190");
-    // Mixed separators are not the NHS layout (a no-break space counts as a space).
-    none(&s, "943 476-5919");
+}
+
+#[test]
+fn nhs_numbers_with_mixed_or_spaced_separators_are_caught() {
+    let s = plain();
+    for written in [
+        "943 476-5919",
+        "943.476/5919",
+        "943 - 476 - 5919",
+        "943/476/5919",
+        "943  476  5919",
+        "943476-5919",
+    ] {
+        only(
+            &s,
+            &format!("NHS {written} on file"),
+            DataKind::NhsNumber,
+            written,
+        );
+    }
 }
 
 #[test]
@@ -429,6 +447,9 @@ fn postcodes_are_caught() {
         "SW1A1AA",
         "B338TH",
         "DN551PT",
+        "sw1a1aa",
+        "Sw1A   1aA",
+        "b338th",
     ] {
         only(
             &s,
@@ -443,8 +464,6 @@ fn postcodes_are_caught() {
 fn postcode_look_alikes_are_not_caught() {
     let s = plain();
     for text in [
-        "sw1a1aa", // unspaced must be upper case
-        "b338th",
         "cmh-s-01",
         "A01",
         "pf-p-02",
@@ -715,7 +734,6 @@ fn measured_recall_and_false_alarms() {
         "BG 12 34 56 C",
         "unborn baby review 01/02/2024",
         "Born in Leeds. Review held 12/03/2025 with partners.",
-        "sw1a1aa",
         "Y6 1st term",
         "ISBN 0-306-40615-2",
         "1,234 contacts",
@@ -821,5 +839,66 @@ proptest! {
         let shown = masked.chars().filter(|&c| c != '•').count();
         prop_assert!(shown <= 3);
         prop_assert!(shown <= value.chars().count() / 3);
+    }
+}
+
+#[test]
+fn spelt_out_email_addresses_are_caught_and_prose_is_not() {
+    let s = plain();
+    for written in [
+        "kai.doe at example dot org",
+        "kai [at] example [dot] org",
+        "kai(at)example.org",
+        "kai AT example DOT co DOT uk",
+        "kai { at } example.org",
+    ] {
+        only(
+            &s,
+            &format!("write to {written} today"),
+            DataKind::Email,
+            written,
+        );
+    }
+    for prose in [
+        "we met at home. Then we left",
+        "staff at the centre dot the i's",
+        "children at risk.",
+        "arrive at 10.30am",
+        "look at page 3. Then",
+    ] {
+        none(&s, prose);
+    }
+}
+
+#[test]
+fn phone_numbers_in_any_grouping_are_caught_and_dates_are_not() {
+    let s = plain();
+    for written in [
+        "07700 90 01 23",
+        "077 009 001 23",
+        "0161.496.0000",
+        "07700.900.123",
+    ] {
+        only(&s, &format!("ring {written} now"), DataKind::Phone, written);
+    }
+    none(&s, "met 01-02-2024 10 attendees");
+    none(&s, "met 01.02.2024 at noon");
+}
+
+#[test]
+fn folded_text_catches_digits_of_any_script_and_hidden_separators() {
+    use crate::publish::reader::fold;
+    let s = plain();
+    for written in [
+        "NHS ９４３ ４７６ ５９１９",
+        "NHS \u{0669}\u{0664}\u{0663} \u{0664}\u{0667}\u{0666} \u{0665}\u{0669}\u{0661}\u{0669}",
+        "NHS 943\u{2063}476\u{2063}5919",
+        "NHS 943\u{2013}476\u{2014}5919",
+        "NHS &#57;43 476 5919",
+    ] {
+        let folded = fold(written);
+        let found = hits(&s, &folded.text);
+        assert_eq!(found.len(), 1, "{written:?}: {found:?}");
+        assert_eq!(found[0].0, DataKind::NhsNumber, "{written:?}");
     }
 }
