@@ -251,7 +251,29 @@ pub struct Partnership {
     pub allow: Vec<String>,
     /// Contact for the accessibility statement and briefings, when given.
     pub contact: Option<String>,
+    /// The smallest counts public pages may show.
+    pub disclosure: Disclosure,
     pub loc: Loc,
+}
+
+/// The smallest counts a public page may show (`[publication]` in partnership.toml): below
+/// them a count could single out an agency, a case or a practitioner, so pages say "fewer
+/// than N" instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Disclosure {
+    pub min_agencies: usize,
+    pub min_cases: usize,
+    pub min_responses: usize,
+}
+
+impl Default for Disclosure {
+    fn default() -> Disclosure {
+        Disclosure {
+            min_agencies: 3,
+            min_cases: 5,
+            min_responses: 10,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -8,9 +8,11 @@
 //! - `change`: which way a theme or question moved between cycles.
 //! - `counts`: answers counted by rating, for tables and charts.
 //! - `report`: the `rank --format json` and CSV shapes, shared by `rank` and the site.
+//! - `disclosure`: which counts a public page may show (small numbers).
 
 mod change;
 mod counts;
+pub mod disclosure;
 pub mod plan;
 pub mod prioritise;
 #[cfg(test)]

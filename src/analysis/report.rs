@@ -1,6 +1,7 @@
 //! `rank --format json` and the priorities CSV: one shape for `rank` and the site's data files.
 
 use super::Analysis;
+use super::disclosure::{self, Shown};
 use super::score::{Flag, QuestionScore};
 use crate::model::{ActionStatus, Date, Level};
 use serde::Serialize;
@@ -48,9 +49,11 @@ pub struct PriorityRow {
     pub components: RoundedComponents,
     pub flags: Vec<Flag>,
     pub moderated: bool,
-    pub answered: usize,
-    pub not_applicable: usize,
-    pub unanswered: usize,
+    /// Agencies' answers counted; exact here, and hidden when small in what a public site
+    /// publishes (see [`RankReport::disclosed`]).
+    pub answered: Shown,
+    pub not_applicable: Shown,
+    pub unanswered: Shown,
     pub spread: Option<u32>,
     pub previous: Option<PreviousRow>,
 }
@@ -109,9 +112,9 @@ impl PriorityRow {
             },
             flags: s.flags.clone(),
             moderated: s.moderated,
-            answered: s.answered,
-            not_applicable: s.not_applicable,
-            unanswered: s.unanswered,
+            answered: Shown::Exact(s.answered),
+            not_applicable: Shown::Exact(s.not_applicable),
+            unanswered: Shown::Exact(s.unanswered),
             spread: s.spread,
             previous: s.previous.as_ref().map(|p| PreviousRow {
                 cycle: p.cycle.clone(),
@@ -123,6 +126,21 @@ impl PriorityRow {
 }
 
 impl RankReport {
+    /// The report as a public site may publish it: counts of agencies below `min` hidden.
+    pub fn disclosed(&self, min: usize) -> RankReport {
+        let mut out = self.clone();
+        let hide = |c: Shown| match c {
+            Shown::Exact(n) => disclosure::shown(n, min),
+            other => other,
+        };
+        for p in &mut out.priorities {
+            p.answered = hide(p.answered);
+            p.not_applicable = hide(p.not_applicable);
+            p.unanswered = hide(p.unanswered);
+        }
+        out
+    }
+
     /// The report, with only the first `top` priorities when given (the plan always covers all).
     pub fn of(a: &Analysis, top: Option<usize>) -> RankReport {
         let shown = top.unwrap_or(usize::MAX);
@@ -234,9 +252,9 @@ pub fn priorities_csv(reports: &[RankReport]) -> Result<Vec<u8>, csv::Error> {
                     c.metrics.to_string(),
                     c.deterioration.to_string(),
                     c.theme_weight.to_string(),
-                    r.answered.to_string(),
-                    r.not_applicable.to_string(),
-                    r.unanswered.to_string(),
+                    r.answered.data(),
+                    r.not_applicable.data(),
+                    r.unanswered.data(),
                     r.moderated.to_string(),
                     flags.join(";"),
                     r.previous

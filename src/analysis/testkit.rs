@@ -83,6 +83,7 @@ pub fn audit(fw: Framework, agencies: &[(&str, bool)]) -> Audit {
             theme_weights: BTreeMap::new(),
             allow: vec![],
             contact: None,
+            disclosure: Default::default(),
             loc: Loc::default(),
         },
         frameworks: BTreeMap::from([(fw.id.clone(), fw)]),

@@ -49,6 +49,12 @@ pub struct PublicationSection {
     pub allow: Vec<S<String>>,
     #[serde(default)]
     pub contact: Option<S<String>>,
+    #[serde(default)]
+    pub min_agencies: Option<S<i64>>,
+    #[serde(default)]
+    pub min_cases: Option<S<i64>>,
+    #[serde(default)]
+    pub min_responses: Option<S<i64>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -466,9 +466,9 @@ fn data_files(
                 r.label.clone(),
                 String::new(),
                 r.moderated.to_string(),
-                r.rated.to_string(),
-                r.not_applicable.to_string(),
-                r.unanswered.to_string(),
+                r.rated.data(),
+                r.not_applicable.data(),
+                r.unanswered.data(),
                 r.score.map_or(String::new(), |x| crate::format::num(x, 2)),
                 r.rank.map_or(String::new(), |x| x.to_string()),
             ]

@@ -108,9 +108,43 @@ pub(super) fn partnership(
             .map(|s| s.allow.iter().map(|a| a.get_ref().clone()).collect())
             .unwrap_or_default(),
         contact: publication.and_then(|s| text(&s.contact)),
+        disclosure: disclosure(file, publication, diags),
         loc: file.loc(0),
     };
     // Even with errors here, the other files are checked against what could be read (the
     // audit as a whole is refused at the end): one mistake must not hide the rest.
     Some(p)
+}
+
+/// The smallest counts public pages may show: whole numbers from 1 to 100, defaults where
+/// not given.
+fn disclosure(
+    file: &F,
+    publication: Option<&PublicationSection>,
+    diags: &mut Diagnostics,
+) -> Disclosure {
+    let mut d = Disclosure::default();
+    let Some(p) = publication else { return d };
+    for (value, slot, what) in [
+        (&p.min_agencies, &mut d.min_agencies, "min_agencies"),
+        (&p.min_cases, &mut d.min_cases, "min_cases"),
+        (&p.min_responses, &mut d.min_responses, "min_responses"),
+    ] {
+        if let Some(v) = value {
+            match usize::try_from(*v.get_ref()) {
+                Ok(n) if (1..=100).contains(&n) => *slot = n,
+                _ => {
+                    diags
+                        .error(
+                            Code::OutOfRange,
+                            file,
+                            v.span(),
+                            format!("{what} must be a whole number from 1 to 100"),
+                        )
+                        .with_help("it is the smallest count a public page may show; below it pages say \"fewer than N\"");
+                }
+            }
+        }
+    }
+    d
 }

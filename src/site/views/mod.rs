@@ -432,7 +432,9 @@ impl PublicView {
             metrics,
             briefings,
             method,
-            priorities_json: ctx.latest.map(|(_, a, _)| RankReport::of(a, None)),
+            priorities_json: ctx.latest.map(|(_, a, _)| {
+                RankReport::of(a, None).disclosed(audit.partnership.disclosure.min_agencies)
+            }),
             ratings,
             published: p.texts,
         }

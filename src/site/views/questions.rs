@@ -3,10 +3,9 @@
 
 use super::actions::ActionsPage;
 use super::priorities::PriorityRow;
-use super::{
-    Ctx, Publisher, Ref, StatusCount, Tag, confidence_word, level_word, rag_class, rating_tag,
-};
+use super::{Ctx, Publisher, Ref, Tag, confidence_word, level_word, rag_class, rating_tag};
 use crate::analysis::AnswerTally;
+use crate::analysis::disclosure;
 use crate::analysis::score::MetricSignal;
 use crate::format::{num, with_unit};
 use crate::model::{Better, Confidence, Cycle, Framework};
@@ -33,15 +32,29 @@ pub struct QuestionPage {
 /// How the agencies answered, counted: never who said what.
 #[derive(Debug, Clone, Serialize)]
 pub struct Aggregate {
-    pub agencies: usize,
-    pub rated: usize,
-    pub not_applicable: usize,
-    pub unanswered: usize,
-    /// Ratings per level of the scale, lowest first.
-    pub levels: Vec<StatusCount>,
-    pub confidence: Vec<(String, usize)>,
+    pub agencies: String,
+    pub rated: String,
+    pub not_applicable: String,
+    pub any_not_applicable: bool,
+    pub unanswered: String,
+    pub any_unanswered: bool,
+    /// Too few agencies rated the question to show how they rated without singling one out:
+    /// the tables, range and mean are left out.
+    pub too_few: bool,
+    /// Ratings per level of the scale, lowest first, small counts hidden.
+    pub levels: Vec<LevelCount>,
+    pub confidence: Vec<(String, String)>,
     pub range: Option<String>,
     pub agencies_mean: Option<String>,
+    /// Why some counts say "fewer than N", when some do.
+    pub suppression_note: Option<String>,
+}
+
+/// How many agencies rated at one level, as a public page may show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelCount {
+    pub status: Tag,
+    pub count: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -124,39 +137,59 @@ pub(super) fn question_pages(
 /// Counts of the agencies' answers to one question: no agency named.
 fn aggregate(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, question: &str) -> Aggregate {
     let tally = AnswerTally::of(ctx.audit, c, question);
-    let levels = fw
+    let min = ctx.audit.partnership.disclosure.min_agencies;
+    let rated = tally.ratings.len();
+    let too_few = rated < min;
+    let level_counts: Vec<usize> = fw.scale.iter().map(|l| tally.at(l.value)).collect();
+    let levels: Vec<LevelCount> = fw
         .scale
         .iter()
-        .map(|l| StatusCount {
+        .zip(disclosure::group(&level_counts, min))
+        .map(|(l, shown)| LevelCount {
             status: Tag::new(l.label.clone(), rag_class(l.rag)),
-            count: tally.at(l.value),
+            count: shown.to_string(),
         })
         .collect();
-    let confidence = Confidence::ALL
+    let confidences: Vec<Confidence> = Confidence::ALL.iter().rev().copied().collect();
+    let confidence_counts: Vec<usize> = confidences
         .iter()
-        .rev()
-        .map(|conf| {
-            (
-                confidence_word(*conf).to_string(),
-                tally.with_confidence(*conf),
-            )
-        })
+        .map(|c| tally.with_confidence(*c))
         .collect();
+    let confidence: Vec<(String, String)> = confidences
+        .iter()
+        .zip(disclosure::group(&confidence_counts, min))
+        .map(|(c, shown)| (confidence_word(*c).to_string(), shown.to_string()))
+        .collect();
+    let suppressed = !too_few
+        && (levels
+            .iter()
+            .any(|l| !l.count.chars().all(|c| c.is_ascii_digit()))
+            || confidence
+                .iter()
+                .any(|(_, n)| !n.chars().all(|c| c.is_ascii_digit())));
     Aggregate {
-        agencies: tally.agencies,
-        rated: tally.ratings.len(),
-        not_applicable: tally.not_applicable,
-        unanswered: tally.unanswered,
+        agencies: tally.agencies.to_string(),
+        rated: disclosure::shown(rated, min).to_string(),
+        not_applicable: disclosure::shown(tally.not_applicable, min).to_string(),
+        any_not_applicable: tally.not_applicable > 0,
+        unanswered: disclosure::shown(tally.unanswered, min).to_string(),
+        any_unanswered: tally.unanswered > 0,
+        too_few,
         levels,
         confidence,
-        range: tally.range().map(|(lo, hi)| {
+        range: tally.range().filter(|_| !too_few).map(|(lo, hi)| {
             if lo == hi {
                 format!("All ratings were {lo}")
             } else {
                 format!("From {lo} to {hi}")
             }
         }),
-        agencies_mean: tally.mean().map(|m| num(m, 2)),
+        agencies_mean: tally.mean().filter(|_| !too_few).map(|m| num(m, 2)),
+        suppression_note: (suppressed || too_few).then(|| {
+            format!(
+                "Counts below {min} are shown as “fewer than {min}”, and one more count is not shown where it could be worked out from the others, so that no agency's answer can be singled out."
+            )
+        }),
     }
 }
 

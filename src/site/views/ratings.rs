@@ -1,6 +1,7 @@
 //! The partnership's lines of `data/ratings.csv`.
 
 use crate::analysis::Analysis;
+use crate::analysis::disclosure::{self, Shown};
 use crate::analysis::score::QuestionScore;
 use crate::model::{Audit, Level};
 use serde::Serialize;
@@ -15,14 +16,16 @@ pub struct RatingRow {
     pub rating: Option<f64>,
     pub label: String,
     pub moderated: bool,
-    pub rated: usize,
-    pub not_applicable: usize,
-    pub unanswered: usize,
+    /// Small counts hidden: the file is published.
+    pub rated: Shown,
+    pub not_applicable: Shown,
+    pub unanswered: Shown,
     pub score: Option<f64>,
     pub rank: Option<usize>,
 }
 
 pub(super) fn rating_rows(audit: &Audit, analyses: &[Analysis]) -> Vec<RatingRow> {
+    let min = audit.partnership.disclosure.min_agencies;
     let mut rows = Vec::new();
     for a in analyses {
         let Some(fw) = audit.frameworks.get(&a.framework) else {
@@ -41,9 +44,9 @@ pub(super) fn rating_rows(audit: &Audit, analyses: &[Analysis]) -> Vec<RatingRow
                     .rating
                     .map_or("No rating".into(), |r| fw.level_at(r).label.clone()),
                 moderated: s.moderated,
-                rated: s.answered,
-                not_applicable: s.not_applicable,
-                unanswered: s.unanswered,
+                rated: disclosure::shown(s.answered, min),
+                not_applicable: disclosure::shown(s.not_applicable, min),
+                unanswered: disclosure::shown(s.unanswered, min),
                 score: Some(crate::analysis::round(s.score, 2)),
                 rank: Some(s.rank),
             });
