@@ -196,3 +196,314 @@ fn contains(site: &std::collections::BTreeMap<String, Vec<u8>>, marker: &str) ->
     site.values()
         .any(|bytes| bytes.windows(marker.len()).any(|w| w == marker.as_bytes()))
 }
+
+/// Builds the fixture's public site after `plant` changed it, and checks that the build failed
+/// with the kind of data named, the value never echoed, and no site written.
+fn refused(plant: impl FnOnce(&Path), kind: &str, value: &str) -> String {
+    let (tmp, p) = fixture();
+    plant(&p);
+    let out = run_in(
+        tmp.path(),
+        &["build", "p", "--out", "site", "--audience", "public"],
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{kind}: the build passed\n{stderr}"
+    );
+    assert!(stderr.contains(kind), "{kind} not named:\n{stderr}");
+    assert!(!stderr.contains(value), "{value:?} echoed:\n{stderr}");
+    assert!(
+        !tmp.path().join("site").exists(),
+        "{kind}: a site was written"
+    );
+    let check = run_in(tmp.path(), &["check", "p", "--public"]);
+    assert_eq!(check.status.code(), Some(1), "check --public missed {kind}");
+    stderr
+}
+
+#[test]
+fn link_destinations_and_titles_are_read_after_their_entities_are_decoded() {
+    let plant = |p: &Path| {
+        replace(
+            &p.join("briefings/learning-2025-26.md"),
+            "## What we found",
+            "## What we found\n\nPlease [write to us](mailto:ruth.ames&#64;fenbury.example \"or ring 07700&#32;900&#32;517\").",
+        );
+    };
+    let stderr = refused(plant, "an email address", "ruth.ames");
+    assert!(
+        stderr.contains("p/briefings/learning-2025-26.md:"),
+        "{stderr}"
+    );
+    refused(plant, "a phone number", "900 517");
+}
+
+#[test]
+fn identifiers_file_names_and_periods_are_scanned_too() {
+    // An action id that is a National Insurance number reaches ids and anchors of pages.
+    let stderr = refused(
+        |p| {
+            replace(
+                &p.join("actions.toml"),
+                "id = \"A01\"",
+                "id = \"JT654321B\"",
+            )
+        },
+        "a National Insurance number",
+        "654321",
+    );
+    assert!(
+        stderr.contains("p/actions.toml:2:"),
+        "placed in its file:\n{stderr}"
+    );
+    // A briefing named after an NHS number becomes a folder of the site.
+    let stderr = refused(
+        |p| {
+            std::fs::rename(
+                p.join("briefings/learning-2025-26.md"),
+                p.join("briefings/612-345-6784.md"),
+            )
+            .unwrap();
+        },
+        "an NHS number",
+        "345-6784",
+    );
+    assert!(stderr.contains("file's name"), "{stderr}");
+    // A metric period carrying a postcode never gets as far as a page: periods have one form.
+    let (tmp, p) = fixture();
+    let csv = p.join("metrics.csv");
+    let mut rows = std::fs::read_to_string(&csv).unwrap();
+    rows.push_str("missing-episodes,2025 LS6 3QN,150\n");
+    std::fs::write(csv, rows).unwrap();
+    let out = run_in(
+        tmp.path(),
+        &["build", "p", "--out", "site", "--audience", "public"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("error[PA0305]: p/metrics.csv:3:"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!tmp.path().join("site").exists());
+}
+
+#[test]
+fn invisible_separators_full_width_digits_and_mixed_separators_cannot_hide_a_number() {
+    for hidden in [
+        "700\u{2063}100\u{2063}2003",
+        "７００ １００ ２００３",
+        "700 100-2003",
+        "700.100/2003",
+        "&#55;00 100 2003",
+    ] {
+        refused(
+            |p| {
+                replace(
+                    &p.join("briefings/learning-2025-26.md"),
+                    "## What we found",
+                    &format!("## What we found\n\nThe pilot child's number is {hidden}."),
+                );
+            },
+            "an NHS number",
+            hidden,
+        );
+    }
+}
+
+#[test]
+fn scale_labels_of_an_older_cycles_bank_are_scanned() {
+    let stderr = refused(
+        |p| {
+            let mini = std::fs::read_to_string(p.join("frameworks/mini.toml")).unwrap();
+            let old = mini
+                .replacen("id = \"mini\"", "id = \"mini-old\"", 1)
+                .replacen(
+                    "label = \"Limited assurance\"",
+                    "label = \"Limited assurance (ask 0113 496 0017)\"",
+                    1,
+                );
+            std::fs::write(p.join("frameworks/old.toml"), old).unwrap();
+            replace(
+                &p.join("cycles/2024-25/cycle.toml"),
+                "framework = \"mini\"",
+                "framework = \"mini-old\"",
+            );
+            replace(
+                &p.join("partnership.toml"),
+                "frameworks = [\"mini\"]",
+                "frameworks = [\"mini\", \"mini-old\"]",
+            );
+        },
+        "a phone number",
+        "496 0017",
+    );
+    assert!(
+        stderr.contains("p/frameworks/old.toml:"),
+        "placed in the bank:\n{stderr}"
+    );
+}
+
+#[test]
+fn a_question_rated_by_fewer_agencies_than_the_minimum_shows_no_distribution() {
+    let (tmp, p) = fixture();
+    let out = run_in(
+        tmp.path(),
+        &["build", "p", "--out", "site", "--audience", "public"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // The fixture has two agencies, so every question was rated by fewer than three.
+    let site = files(&tmp.path().join("site"));
+    let questions: Vec<&String> = site
+        .keys()
+        .filter(|k| k.starts_with("questions/"))
+        .collect();
+    assert!(!questions.is_empty());
+    for q in questions {
+        let page = String::from_utf8_lossy(&site[q]);
+        assert!(
+            !page.contains("All ratings were"),
+            "{q} shows the single rating"
+        );
+        assert!(
+            !page.contains("Agencies' ratings at each level"),
+            "{q} shows the table"
+        );
+        if page.contains("gave a rating") {
+            assert!(
+                page.contains("Fewer than 3 of 2 agencies gave a rating"),
+                "{q}"
+            );
+        }
+    }
+    // With a minimum of 1, the same page shows the figures: the rule, not the page, hides them.
+    replace(
+        &p.join("partnership.toml"),
+        "[publication]",
+        "[publication]\nmin_agencies = 1",
+    );
+    let out = run_in(
+        tmp.path(),
+        &["build", "p", "--out", "site", "--audience", "public"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let site = files(&tmp.path().join("site"));
+    assert!(site.iter().any(|(k, v)| k.starts_with("questions/")
+        && String::from_utf8_lossy(v).contains("Agencies' ratings at each level")));
+}
+
+mod planted {
+    //! Random personal data, written in random disguises, planted in random places that reach
+    //! the public site: the public build must refuse every time, and write nothing.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    /// (kind as messages name it, the datum as a person would write it)
+    const DATA: &[(&str, &str)] = &[
+        ("an NHS number", "401 023 2137"),
+        ("an NHS number", "485 777 3457"),
+        ("a National Insurance number", "JG 10 37 59 A"),
+        ("an email address", "ruth.ames@fenbury.example"),
+        ("a phone number", "07700 900 517"),
+        ("a phone number", "0113 496 0017"),
+        ("a postcode", "LS6 3QN"),
+    ];
+
+    /// Ways people (or tools) hide a datum from a naive search.
+    fn disguise(datum: &str, how: usize) -> String {
+        match how {
+            0 => datum.to_string(),
+            // Full-width letters and digits.
+            1 => datum
+                .chars()
+                .map(|c| match c {
+                    '0'..='9' | 'A'..='Z' | 'a'..='z' => {
+                        char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap()
+                    }
+                    c => c,
+                })
+                .collect(),
+            // An invisible separator after every character.
+            2 => datum.chars().flat_map(|c| [c, '\u{2063}']).collect(),
+            // The first character as an HTML entity.
+            3 => {
+                let mut cs = datum.chars();
+                let first = cs.next().unwrap();
+                format!("&#{};{}", first as u32, cs.as_str())
+            }
+            // Spaces made no-break, and `@` spelt as an entity.
+            4 => datum.replace(' ', "\u{a0}").replace('@', "&commat;"),
+            // Spaces made en dashes (digits only) or zero-width spaces.
+            _ => datum.replace(' ', "\u{200b}"),
+        }
+    }
+
+    /// Plants `text` in place `at` of the fixture at `p`.
+    fn plant(p: &Path, at: usize, text: &str) {
+        match at {
+            0 => replace(
+                &p.join("briefings/learning-2025-26.md"),
+                "## What we found",
+                &format!("## What we found\n\nWe spoke to {text} about it."),
+            ),
+            1 => replace(
+                &p.join("briefings/learning-2025-26.md"),
+                "## What we found",
+                &format!("## What we found\n\n[Contact](https://example.org/?who={text} \"{text}\")"),
+            ),
+            2 => replace(
+                &p.join("briefings/learning-2025-26.md"),
+                "summary = \"What the self-audit found.\"",
+                &format!("summary = \"What the self-audit found ({text}).\""),
+            ),
+            3 => replace(
+                &p.join("actions.toml"),
+                "progress = \"Draft offer agreed in principle.\"",
+                &format!("progress = \"Draft offer agreed in principle with {text}.\""),
+            ),
+            4 => replace(
+                &p.join("actions.toml"),
+                "title = \"Refresh exploitation mapping\"",
+                &format!("title = \"Refresh exploitation mapping ({text})\""),
+            ),
+            5 => replace(
+                &p.join("cycles/2025-26/moderation.toml"),
+                "the map is not yet shared on time.",
+                &format!("the map is not yet shared on time ({text})."),
+            ),
+            6 => replace(
+                &p.join("frameworks/mini.toml"),
+                "title = \"Children's mental health\"",
+                &format!("title = \"Children's mental health ({text})\""),
+            ),
+            _ => replace(
+                &p.join("metrics.toml"),
+                "Exploitation cases reviewed at panel within 10 days",
+                &format!("Exploitation cases reviewed at panel within 10 days {text}"),
+            ),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        #[test]
+        fn disguised_data_planted_anywhere_public_is_never_published(
+            datum in 0..DATA.len(),
+            how in 0..6usize,
+            at in 0..8usize,
+        ) {
+            let (kind, value) = DATA[datum];
+            let (tmp, p) = fixture();
+            plant(&p, at, &disguise(value, how));
+            let out = run_in(tmp.path(), &["build", "p", "--out", "site", "--audience", "public"]);
+            let stderr = text(&out.stderr);
+            prop_assert_eq!(out.status.code(), Some(1), "published {} ({}) at {}:\n{}", value, how, at, stderr);
+            prop_assert!(stderr.contains(kind), "{} not named:\n{}", kind, stderr);
+            prop_assert!(!tmp.path().join("site").exists());
+        }
+    }
+}

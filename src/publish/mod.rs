@@ -115,20 +115,28 @@ impl<'a> SourceIndex<'a> {
             }
         }
         // A file or folder name (a briefing called after a child's NHS number).
-        self.files
-            .iter()
-            .find(|f| fold(&f.display).text.to_ascii_lowercase().contains(value))
-            .map(|f| {
+        self.files.iter().find_map(|f| {
+            masked_in(&f.display, value).map(|shown| {
                 (
                     Loc {
-                        file: f.display.clone(),
+                        file: shown,
                         line: 0,
                         col: 0,
                     },
                     true,
                 )
             })
+        })
     }
+}
+
+/// `path` with the part that reads as `value` (folded, without case) masked, when it has one:
+/// a message names the file without echoing the datum in its name.
+fn masked_in(path: &str, value: &str) -> Option<String> {
+    let folded = fold(path);
+    let at = folded.text.to_ascii_lowercase().find(value)?;
+    let (s, e) = folded.original_range(at, at + value.len());
+    Some(format!("{}{}{}", &path[..s], mask(&path[s..e]), &path[e..]))
 }
 
 /// Scans every recorded text (as written, and as Markdown shows it) with the partnership's
@@ -232,9 +240,14 @@ pub fn scan_site(site: &str, members: &[(&str, &Audit)], files: &[OutFile]) -> V
                 let (os, _) = piece.folded.original_range(f.start, f.end);
                 let (loc, in_name) = index.locate(value, None).unwrap_or_else(|| {
                     let place = piece.place(os);
+                    let file = if piece.is_name {
+                        masked_in(&built, &value.to_ascii_lowercase()).unwrap_or(built.clone())
+                    } else {
+                        built.clone()
+                    };
                     (
                         Loc {
-                            file: built.clone(),
+                            file,
                             line: place.0,
                             col: place.1,
                         },
