@@ -59,6 +59,9 @@ pub enum Command {
         /// Who the site is for: the partnership's own people, or the public (aggregates only).
         #[arg(long, value_enum, default_value_t = Audience::Internal)]
         audience: Audience,
+        /// The cycle the site reports (default: the latest self-assessment); every cycle has a page.
+        #[arg(long)]
+        cycle: Option<String>,
         /// The day "overdue" and "as at" are judged on (YYYY-MM-DD); default today, or
         /// SOURCE_DATE_EPOCH's day when that is set (reproducible builds).
         #[arg(long, value_name = "DATE", value_parser = as_of_date)]

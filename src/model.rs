@@ -156,7 +156,30 @@ string_enum!(
 );
 string_enum!(Level { Strategic = "strategic", Practitioner = "practitioner" });
 string_enum!(Rag { Red = "red", Amber = "amber", Green = "green" });
-string_enum!(Method { SelfAssessment = "self-assessment", Tabletop = "tabletop", CaseAudit = "case-audit" });
+string_enum!(
+    /// How a cycle gathered its evidence. The self-assessment is the programme's backbone; the
+    /// others are deep dives around it.
+    Method {
+        SelfAssessment = "self-assessment",
+        Tabletop = "tabletop",
+        CaseAudit = "case-audit",
+        Survey = "survey",
+        LearningReview = "learning-review",
+    }
+);
+
+impl Method {
+    /// As a page names it: "self-assessment", "tabletop audit".
+    pub fn words(self) -> &'static str {
+        match self {
+            Method::SelfAssessment => "self-assessment",
+            Method::Tabletop => "multi-agency tabletop audit",
+            Method::CaseAudit => "case audit",
+            Method::Survey => "practitioner survey",
+            Method::LearningReview => "learning review",
+        }
+    }
+}
 string_enum!(
     /// Strength of the evidence behind a rating.
     Confidence { Low = "low", Medium = "medium", High = "high" }
@@ -210,6 +233,58 @@ impl Audit {
         self.cycles.last()
     }
 
+    /// The cycle the site and `rank` report by default: the latest self-assessment, or the
+    /// latest cycle of any method when there is none. A later deep dive never replaces it.
+    pub fn main_cycle(&self) -> Option<&Cycle> {
+        self.cycles
+            .iter()
+            .rfind(|c| c.method == Method::SelfAssessment)
+            .or_else(|| self.latest_cycle())
+    }
+
+    /// What a change in `cycle` is measured against: the cycle its `compare_with` names, else
+    /// the previous cycle of the same method. Only like is compared with like.
+    pub fn comparable_cycle(&self, cycle: &Cycle) -> Option<&Cycle> {
+        match &cycle.compare_with {
+            Some(id) => self.cycle(id),
+            None => self
+                .cycles
+                .iter()
+                .rfind(|c| c.id < cycle.id && c.method == cycle.method),
+        }
+    }
+
+    /// The deep dives (cycles of another method) whose evidence weighs on a self-assessment:
+    /// those after the previous self-assessment and before the next one, at most the
+    /// partnership's `evidence_window` latest of them, oldest first. None for a deep dive.
+    pub fn deep_dives_for(&self, cycle: &Cycle) -> Vec<&Cycle> {
+        if cycle.method != Method::SelfAssessment {
+            return Vec::new();
+        }
+        let is_main = |c: &&Cycle| c.method == Method::SelfAssessment;
+        let after = self
+            .cycles
+            .iter()
+            .filter(is_main)
+            .map(|c| c.id.as_str())
+            .rfind(|id| *id < cycle.id.as_str());
+        let before = self
+            .cycles
+            .iter()
+            .filter(is_main)
+            .map(|c| c.id.as_str())
+            .find(|id| *id > cycle.id.as_str());
+        let dives: Vec<&Cycle> = self
+            .cycles
+            .iter()
+            .filter(|c| c.method != Method::SelfAssessment)
+            .filter(|c| after.is_none_or(|a| c.id.as_str() > a))
+            .filter(|c| before.is_none_or(|b| c.id.as_str() < b))
+            .collect();
+        let skip = dives.len().saturating_sub(self.partnership.evidence_window);
+        dives.into_iter().skip(skip).collect()
+    }
+
     /// The cycle before `cycle` that used the same framework: what "change since last cycle" compares with.
     pub fn previous_cycle(&self, cycle: &Cycle) -> Option<&Cycle> {
         self.cycles
@@ -253,6 +328,10 @@ pub struct Partnership {
     pub contact: Option<String>,
     /// The smallest counts public pages may show.
     pub disclosure: Disclosure,
+    /// The smallest move, in scale points, that counts as a rise or a fall (default 0.25).
+    pub change_threshold: f64,
+    /// How many of the latest deep dives weigh on a self-assessment's scores (default 2).
+    pub evidence_window: usize,
     pub loc: Loc,
 }
 
@@ -396,6 +475,12 @@ pub struct Cycle {
     pub scope_levels: Vec<Level>,
     /// Agencies asked to take part; empty means every agency of the partnership.
     pub scope_agencies: Vec<String>,
+    /// Markdown: what the cycle set out to learn.
+    pub purpose: Option<String>,
+    /// What was done, one line each.
+    pub activities: Vec<String>,
+    /// The cycle named in `compare_with`, when one is.
+    pub compare_with: Option<String>,
     /// One per agency that returned, sorted by agency id.
     pub responses: Vec<Response>,
     pub moderation: Option<Moderation>,

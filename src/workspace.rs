@@ -131,7 +131,8 @@ pub fn load_one(dir: &Path, command: &str) -> Result<Audit, String> {
     }
 }
 
-/// The cycle `--cycle` names, or by default the latest; the error names the cycles there are.
+/// The cycle `--cycle` names, or by default the main cycle (the latest self-assessment, or the
+/// latest cycle of any method when there is none); the error names the cycles there are.
 pub fn pick_cycle<'a>(audit: &'a Audit, wanted: Option<&str>) -> Result<&'a Cycle, String> {
     let ids: Vec<&str> = audit.cycles.iter().map(|c| c.id.as_str()).collect();
     match wanted {
@@ -145,7 +146,7 @@ pub fn pick_cycle<'a>(audit: &'a Audit, wanted: Option<&str>) -> Result<&'a Cycl
                 format!("no cycle `{id}`{hint}; the cycles are: {}", ids.join(", "))
             }
         }),
-        None => audit.latest_cycle().ok_or_else(|| {
+        None => audit.main_cycle().ok_or_else(|| {
             format!(
                 "{} has no audit cycles yet: add cycles/<cycle-id>/cycle.toml (see `panelaudit init`)",
                 source::display_path(&audit.dir)

@@ -452,7 +452,9 @@ mod planted {
             1 => replace(
                 &p.join("briefings/learning-2025-26.md"),
                 "## What we found",
-                &format!("## What we found\n\n[Contact](https://example.org/?who={text} \"{text}\")"),
+                &format!(
+                    "## What we found\n\n[Contact](https://example.org/?who={text} \"{text}\")"
+                ),
             ),
             2 => replace(
                 &p.join("briefings/learning-2025-26.md"),

@@ -653,7 +653,7 @@ fn the_public_view_lists_every_user_text_it_publishes_with_its_source() {
     let ws = panelaudit::workspace::load(&repo().join(FIXTURE), &mut diags).unwrap();
     let audit = ws.audits().next().expect("the fixture is valid");
     let analyses = panelaudit::analysis::analyse_all(audit, panelaudit::model::Date::today());
-    let view = build_views(Audience::Public, audit, &analyses);
+    let view = build_views(Audience::Public, audit, &analyses, None);
     assert!(
         view.internal.is_none(),
         "a public build has no internal view"

@@ -194,18 +194,13 @@ mod tests {
     }
 
     #[test]
-    fn a_change_counts_when_it_shows_or_crosses_a_level() {
-        assert_eq!(
-            theme_direction(Some(2.0), Some(2.004)),
-            Direction::Unchanged
-        );
-        assert_eq!(theme_direction(Some(2.0), Some(2.01)), Direction::Improved);
-        assert_eq!(theme_direction(Some(2.0), Some(1.99)), Direction::Declined);
-        assert_eq!(theme_direction(None, Some(2.0)), Direction::NotComparable);
-        let (a, _) = world();
-        let fw = a.framework("fw");
-        assert_eq!(level_move(fw, 2.0, 2.2), LevelMove::Same);
-        assert_eq!(level_move(fw, 3.0, 2.0), LevelMove::Down(1.0));
-        assert_eq!(level_move(fw, 1.0, 4.0), LevelMove::Up(3.0));
+    fn a_rise_or_a_fall_is_a_move_of_at_least_the_threshold() {
+        assert_eq!(movement(Some(1.0), Some(0.75), 0.25), Movement::Fell);
+        assert_eq!(movement(Some(1.0), Some(0.67), 0.25), Movement::Fell);
+        assert_eq!(movement(Some(1.0), Some(0.8), 0.25), Movement::Steady);
+        assert_eq!(movement(Some(2.0), Some(2.3), 0.25), Movement::Rose);
+        assert_eq!(movement(Some(2.0), Some(2.2), 0.25), Movement::Steady);
+        assert_eq!(movement(None, Some(2.0), 0.25), Movement::NotComparable);
+        assert_eq!(movement(Some(2.0), Some(2.2), 0.1), Movement::Rose);
     }
 }

@@ -57,11 +57,19 @@ pub fn is_high_risk(q: &QuestionScore, ranked: usize) -> bool {
     q.components.gap > 0.5 || q.rank <= ranked.div_ceil(4)
 }
 
-/// Builds the plan from the ranking.
-pub fn plan(actions: &[Action], ranking: &Ranking, as_of: Date) -> Plan {
+/// Builds the plan from the ranking, and from `elsewhere`: the latest scores of questions this
+/// cycle did not ask (ranked after it), so an action on a deep dive's question still carries
+/// that question's risk.
+pub fn plan(
+    actions: &[Action],
+    ranking: &Ranking,
+    elsewhere: &[QuestionScore],
+    as_of: Date,
+) -> Plan {
     let by_id: BTreeMap<&str, &QuestionScore> = ranking
         .priorities
         .iter()
+        .chain(elsewhere)
         .map(|s| (s.question.as_str(), s))
         .collect();
     // What each open action addresses among the ranked questions, in rank order, by action id.

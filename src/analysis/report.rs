@@ -30,12 +30,30 @@ pub struct RankReport {
     pub folder: String,
     pub cycle: String,
     pub framework: String,
+    pub method: crate::model::Method,
+    /// The comparable cycle: the previous one of the same method, or `compare_with`.
     pub previous_cycle: Option<String>,
+    /// Like-for-like change since it, over the questions both asked.
+    pub change: Option<ChangeSummary>,
+    /// The deep dives whose evidence weighed on these scores.
+    pub deep_dives: Vec<String>,
     pub as_of: Date,
     pub priorities: Vec<PriorityRow>,
     pub actions: Vec<ActionRow>,
     pub uncovered: Vec<String>,
     pub not_applicable: Vec<String>,
+}
+
+/// What rose and fell since the comparable cycle, by the one definition (see `movement`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeSummary {
+    pub cycle: String,
+    pub threshold: f64,
+    pub asked_now: usize,
+    pub asked_then: usize,
+    pub shared: usize,
+    pub rose: Vec<String>,
+    pub fell: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -68,6 +86,7 @@ pub struct RoundedComponents {
     pub theme_weight: f64,
     pub coverage: f64,
     pub deterioration: f64,
+    pub triangulation: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -75,6 +94,8 @@ pub struct PreviousRow {
     pub cycle: String,
     pub rating: Option<f64>,
     pub score: f64,
+    /// Rose, fell or held, by the partnership's change threshold: the site's definition.
+    pub movement: super::Movement,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -93,7 +114,8 @@ pub struct ActionRow {
 }
 
 impl PriorityRow {
-    pub fn of(s: &QuestionScore) -> PriorityRow {
+    /// One question's row; `threshold` is the move that counts as a rise or a fall.
+    pub fn of(s: &QuestionScore, threshold: f64) -> PriorityRow {
         let c = &s.components;
         PriorityRow {
             rank: s.rank,
@@ -109,6 +131,7 @@ impl PriorityRow {
                 theme_weight: round(c.theme_weight, 4),
                 coverage: round(c.coverage, 4),
                 deterioration: round(c.deterioration, 4),
+                triangulation: round(c.triangulation, 4),
             },
             flags: s.flags.clone(),
             moderated: s.moderated,
@@ -120,6 +143,7 @@ impl PriorityRow {
                 cycle: p.cycle.clone(),
                 rating: p.rating.map(|r| round(r, 2)),
                 score: round(p.score, 2),
+                movement: super::movement(p.rating, s.rating, threshold),
             }),
         }
     }
@@ -149,14 +173,25 @@ impl RankReport {
             folder: a.folder.clone(),
             cycle: a.cycle.clone(),
             framework: a.framework.clone(),
+            method: a.method,
             previous_cycle: a.previous_cycle.clone(),
+            change: a.comparison.as_ref().map(|c| ChangeSummary {
+                cycle: c.cycle.clone(),
+                threshold: c.threshold,
+                asked_now: c.asked_now,
+                asked_then: c.asked_then,
+                shared: c.shared,
+                rose: c.rose.iter().map(|m| m.question.clone()).collect(),
+                fell: c.fell.iter().map(|m| m.question.clone()).collect(),
+            }),
+            deep_dives: a.deep_dives.clone(),
             as_of: a.plan.as_of,
             priorities: a
                 .ranking
                 .priorities
                 .iter()
                 .take(shown)
-                .map(PriorityRow::of)
+                .map(|s| PriorityRow::of(s, a.change_threshold))
                 .collect(),
             actions: a
                 .plan
@@ -230,6 +265,7 @@ pub fn priorities_csv(reports: &[RankReport]) -> Result<Vec<u8>, csv::Error> {
         "previous_cycle",
         "previous_rating",
         "previous_score",
+        "change",
     ])?;
     let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
     for report in reports {
@@ -263,6 +299,12 @@ pub fn priorities_csv(reports: &[RankReport]) -> Result<Vec<u8>, csv::Error> {
                         .unwrap_or_default(),
                     opt(r.previous.as_ref().and_then(|p| p.rating)),
                     opt(r.previous.as_ref().map(|p| p.score)),
+                    r.previous.as_ref().map_or(String::new(), |p| {
+                        serde_json::to_value(p.movement)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default()
+                    }),
                 ]
                 .map(csv_cell),
             )?;

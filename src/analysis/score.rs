@@ -26,8 +26,14 @@ pub const CONFIDENCE_LOW: f64 = 1.3;
 pub const METRIC_STEP: f64 = 0.1;
 /// The metrics factor never exceeds this, however many metrics bear on a question.
 pub const METRIC_CAP: f64 = 1.5;
-/// A fall of the whole scale's range since the previous cycle multiplies risk by 1 + this.
+/// A fall of the whole scale's range since the comparable cycle multiplies risk by 1 + this.
 pub const DETERIORATION_WEIGHT: f64 = 0.5;
+/// A deep dive rating a question the whole scale's range below the main cycle multiplies its
+/// risk by 1 + this: what the case files or practitioners show outweighs what was claimed.
+pub const TRIANGULATION_WEIGHT: f64 = 0.5;
+/// Methods disagree (`evidence-conflict`) when their ratings of a question are this many
+/// scale points apart or more: a whole level.
+pub const CONFLICT_POINTS: f64 = 1.0;
 /// How far the agencies' mean is pulled towards the lowest rating of any agency.
 pub const PULL_LOWEST: f64 = 0.25;
 /// How far the agencies' mean is pulled towards the lowest rating of a statutory partner.
@@ -76,8 +82,22 @@ pub struct QuestionScore {
     pub score: f64,
     /// Why a board should look at it, in a fixed order.
     pub flags: Vec<Flag>,
-    /// The same question in the previous cycle with the same framework, when it was asked there.
+    /// The same question in the comparable cycle (same method, or `compare_with`), when it was
+    /// asked there.
     pub previous: Option<Change>,
+    /// The latest deep dive's evidence on this question, for a self-assessment.
+    pub deep_dive: Option<DeepDive>,
+}
+
+/// What a deep dive (a tabletop audit, a case audit, a survey) found on a question, as a rating
+/// on the same scale, so that it can be weighed against what agencies said.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeepDive {
+    pub cycle: String,
+    pub method: crate::model::Method,
+    pub rating: f64,
+    /// What the rating rests on, in a reader's words ("agencies' ratings at the tabletop").
+    pub basis: String,
 }
 
 /// One agency's answer to a question.
@@ -141,8 +161,12 @@ pub struct Components {
     pub confidence: f64,
     /// 1 + 0.1 per adverse metric signal, at most 1.5.
     pub metrics: f64,
-    /// 1 + 0.5 × the fall in rating since the previous cycle as a share of the range: 1 to 1.5.
+    /// 1 + 0.5 × the fall in rating since the comparable cycle as a share of the range, when the
+    /// fall is at least the partnership's change threshold: 1 to 1.5.
     pub deterioration: f64,
+    /// 1 + 0.5 × how far the latest deep dive rated the question below this cycle, as a share
+    /// of the range: 1 to 1.5. Never below 1: better deep-dive news never lowers a score.
+    pub triangulation: f64,
     /// The theme's weight for this partnership (above 0, at most 10).
     pub theme_weight: f64,
 }
@@ -160,6 +184,7 @@ impl Components {
             * self.confidence
             * self.metrics
             * self.deterioration
+            * self.triangulation
             * self.theme_weight
     }
 }
@@ -180,8 +205,10 @@ pub enum Flag {
     WorseThanComparator,
     /// A metric bearing on it is worse than in the period before.
     MetricWorsening,
-    /// The effective rating fell since the previous cycle.
+    /// The effective rating fell since the comparable cycle, by the change threshold or more.
     Deteriorated,
+    /// A deep dive rated it a whole level or more away from this cycle's rating.
+    EvidenceConflict,
     /// The moderation panel set the rating.
     Moderated,
     /// At least half the ratings given rest on low-confidence evidence.
@@ -198,6 +225,7 @@ impl Flag {
             Flag::WorseThanComparator => "worse-than-comparator",
             Flag::MetricWorsening => "metric-worsening",
             Flag::Deteriorated => "deteriorated",
+            Flag::EvidenceConflict => "evidence-conflict",
             Flag::Moderated => "moderated",
             Flag::LowConfidence => "low-confidence",
         }
@@ -280,14 +308,14 @@ impl Scale {
 }
 
 /// Scores every question the cycle asks, in framework order (not yet ranked), with the change
-/// since the previous cycle of the same framework. The second list holds the questions in
-/// scope left out of scoring because every agency that answered said "n/a" and none was
-/// silent, or moderation rated them "n/a".
+/// since the comparable cycle (the previous one of the same method, or `compare_with`). The
+/// second list holds the questions in scope left out of scoring because every agency that
+/// answered said "n/a" and none was silent, or moderation rated them "n/a".
 pub fn score_cycle(audit: &Audit, cycle: &Cycle) -> (Vec<QuestionScore>, Vec<String>) {
-    // The previous cycle's scores include its own deterioration, so look two cycles back.
-    let previous = audit.previous_cycle(cycle).map(|p| {
+    // The comparable cycle's scores include its own deterioration, so look two cycles back.
+    let previous = audit.comparable_cycle(cycle).map(|p| {
         let mut scores = assess(audit, p).0;
-        if let Some(before) = audit.previous_cycle(p) {
+        if let Some(before) = audit.comparable_cycle(p) {
             compare_with_previous(audit, p, &mut scores, &assess(audit, before).0, &before.id);
         }
         (p, scores)
@@ -386,6 +414,7 @@ fn assess_question(
         confidence,
         metrics: (1.0 + METRIC_STEP * adverse as f64).min(METRIC_CAP),
         deterioration: 1.0,
+        triangulation: 1.0,
         theme_weight,
     };
     let mut score = QuestionScore {
@@ -411,8 +440,9 @@ fn assess_question(
         components,
         flags: Vec::new(),
         previous: None,
+        deep_dive: None,
     };
-    score.flags = flags(&score, scale);
+    score.flags = flags(&score, scale, audit.partnership.change_threshold);
     Some(score)
 }
 
@@ -488,13 +518,17 @@ fn compare_with_previous(
     before_cycle: &str,
 ) {
     let scale = Scale::of(audit.framework(&cycle.framework));
+    let threshold = audit.partnership.change_threshold;
     let by_id: BTreeMap<&str, &QuestionScore> =
         before.iter().map(|s| (s.question.as_str(), s)).collect();
     for s in scores.iter_mut() {
         let Some(prev) = by_id.get(s.question.as_str()) else {
             continue;
         };
-        if let (Some(now), Some(then)) = (s.rating, prev.rating) {
+        if let (Some(now), Some(then)) = (s.rating, prev.rating)
+            && crate::analysis::movement(Some(then), Some(now), threshold)
+                == crate::analysis::Movement::Fell
+        {
             let fall = ((then - now) / scale.range).max(0.0);
             s.components.deterioration = 1.0 + DETERIORATION_WEIGHT * fall;
         }
@@ -504,21 +538,49 @@ fn compare_with_previous(
             rating: prev.rating,
             score: prev.score,
         });
-        s.flags = flags(s, scale);
+        s.flags = flags(s, scale, threshold);
     }
 }
 
-fn flags(s: &QuestionScore, scale: Scale) -> Vec<Flag> {
+/// Weighs the latest deep dives' evidence on a self-assessment's questions: a deep dive that
+/// rated a question lower raises its score (`triangulation`), one a whole level away either
+/// way flags `evidence-conflict`. Better deep-dive news never lowers a score.
+pub fn triangulate(
+    audit: &Audit,
+    cycle: &Cycle,
+    scores: &mut [QuestionScore],
+    evidence: &BTreeMap<String, DeepDive>,
+) {
+    let scale = Scale::of(audit.framework(&cycle.framework));
+    for s in scores.iter_mut() {
+        let Some(d) = evidence.get(&s.question) else {
+            continue;
+        };
+        if let Some(now) = s.rating {
+            let worse = ((now - d.rating) / scale.range).max(0.0);
+            s.components.triangulation = 1.0 + TRIANGULATION_WEIGHT * worse;
+        }
+        s.deep_dive = Some(d.clone());
+        s.score = s.components.score();
+        s.flags = flags(s, scale, audit.partnership.change_threshold);
+    }
+}
+
+fn flags(s: &QuestionScore, scale: Scale, threshold: f64) -> Vec<Flag> {
     let low_confidence = s
         .agencies
         .iter()
         .filter(|a| matches!(a.rating, Some(Rating::Value(_))))
         .filter(|a| a.confidence == Some(Confidence::Low))
         .count();
-    let fell = matches!(
-        (&s.previous, s.rating),
-        (Some(Change { rating: Some(then), .. }), Some(now)) if now < *then
-    );
+    let fell = s.previous.as_ref().is_some_and(|p| {
+        crate::analysis::movement(p.rating, s.rating, threshold) == crate::analysis::Movement::Fell
+    });
+    let conflict = s
+        .deep_dive
+        .as_ref()
+        .zip(s.rating)
+        .is_some_and(|(d, now)| (now - d.rating).abs() >= CONFLICT_POINTS);
     let checks = [
         (Flag::Unanswered, s.unanswered > 0 || s.rating.is_none()),
         (
@@ -541,6 +603,7 @@ fn flags(s: &QuestionScore, scale: Scale) -> Vec<Flag> {
         ),
         (Flag::MetricWorsening, s.metrics.iter().any(|m| m.worsening)),
         (Flag::Deteriorated, fell),
+        (Flag::EvidenceConflict, conflict),
         (Flag::Moderated, s.moderated),
         (
             Flag::LowConfidence,
@@ -832,6 +895,7 @@ mod tests {
             confidence: 1.15,
             metrics: 1.3,
             deterioration: 1.0 + 0.5 / 6.0,
+            triangulation: 1.0,
             theme_weight: 1.2,
         };
         // shortfall 1 - 0.8 × 0.5 = 0.6; 0.1 + 0.9 × 0.6 = 0.64;

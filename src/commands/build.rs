@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 /// Folder names a collection's partnerships may not use: the collection's own pages sit there.
 const RESERVED: &[&str] = &["assets", "accessibility", "index.html"];
 
-pub fn run(dir: &Path, out: &Path, audience: Audience, as_of: Date) -> u8 {
-    match build(dir, out, audience, as_of) {
+pub fn run(dir: &Path, out: &Path, audience: Audience, cycle: Option<&str>, as_of: Date) -> u8 {
+    match build(dir, out, audience, cycle, as_of) {
         Ok(summary) => {
             println!("{summary}");
             EXIT_OK
@@ -42,9 +42,25 @@ struct Member {
     audit: Audit,
     analyses: Vec<Analysis>,
     view: PartnershipView,
+    /// The cycle its site reports.
+    main: Option<String>,
 }
 
-fn build(dir: &Path, out: &Path, audience: Audience, as_of: Date) -> Result<String, String> {
+impl Member {
+    fn main_analysis(&self) -> Option<&Analysis> {
+        self.analyses
+            .iter()
+            .find(|a| Some(&a.cycle) == self.main.as_ref())
+    }
+}
+
+fn build(
+    dir: &Path,
+    out: &Path,
+    audience: Audience,
+    cycle: Option<&str>,
+    as_of: Date,
+) -> Result<String, String> {
     let mut diags = Diagnostics::new();
     let ws = workspace::load(dir, &mut diags).map_err(|e| format!("error: {e}"))?;
     let rendered = diags.render();
@@ -68,7 +84,7 @@ fn build(dir: &Path, out: &Path, audience: Audience, as_of: Date) -> Result<Stri
     let target = write::check_target(out, &input_refs, audience.as_str())
         .map_err(|e| format!("error: {e}"))?;
 
-    let built = render(dir, audits, collection, audience, as_of)?;
+    let built = render(dir, audits, collection, audience, cycle, as_of)?;
     if audience == Audience::Public {
         let problems = publication_problems(&built, &display_path(out));
         if problems.has_errors() {
@@ -111,8 +127,18 @@ pub(super) fn render(
     audits: Vec<Audit>,
     collection: bool,
     audience: Audience,
+    cycle: Option<&str>,
     as_of: Date,
 ) -> Result<Built, String> {
+    // The cycle each partnership's site reports: `--cycle`, else its main cycle.
+    let mut mains = Vec::new();
+    for a in &audits {
+        match (cycle, workspace::pick_cycle(a, cycle)) {
+            (_, Ok(c)) => mains.push(Some(c.id.clone())),
+            (None, Err(_)) => mains.push(None),
+            (Some(_), Err(e)) => return Err(format!("error: {}: {e}", display_path(&a.dir))),
+        }
+    }
     if collection {
         for a in &audits {
             if RESERVED.contains(&a.folder.as_str()) {
@@ -126,13 +152,15 @@ pub(super) fn render(
     }
     let members: Vec<Member> = audits
         .into_iter()
-        .map(|audit| {
+        .zip(mains)
+        .map(|(audit, main)| {
             let analyses = analysis::analyse_all(&audit, as_of);
-            let view = build_views(audience, &audit, &analyses);
+            let view = build_views(audience, &audit, &analyses, main.as_deref());
             Member {
                 audit,
                 analyses,
                 view,
+                main,
             }
         })
         .collect();
@@ -174,7 +202,7 @@ pub(super) fn render(
     if collection {
         let rows: Vec<(&Audit, Option<&Analysis>, &crate::site::views::PublicView)> = members
             .iter()
-            .map(|m| (&m.audit, m.analyses.last(), &m.view.public))
+            .map(|m| (&m.audit, m.main_analysis(), &m.view.public))
             .collect();
         let view = CollectionView::build(&rows);
         let builtin = compiled

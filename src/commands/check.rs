@@ -26,7 +26,14 @@ pub fn run(dir: &Path, public: bool, cycle: Option<&str>, format: CheckFormat) -
             .iter()
             .map(|a| a.partnership.short_name.clone())
             .collect();
-        match super::build::render(dir, audits, collection, Audience::Public, Date::today()) {
+        match super::build::render(
+            dir,
+            audits,
+            collection,
+            Audience::Public,
+            cycle,
+            Date::today(),
+        ) {
             Ok(built) => {
                 let problems = super::build::publication_problems(&built, "(public site)");
                 let found = problems.error_count();

@@ -155,7 +155,10 @@ pub(super) fn partnership_and_cycle(
     let audit = workspace::load_one(dir, command)
         .map_err(|e| eprintln!("{e}"))
         .ok()?;
-    let id = workspace::pick_cycle(&audit, cycle)
+    // Forms and returns belong to the round being collected: by default the latest cycle,
+    // whatever its method (the site's main cycle may be an earlier self-assessment).
+    let latest = audit.latest_cycle().map(|c| c.id.clone());
+    let id = workspace::pick_cycle(&audit, cycle.or(latest.as_deref()))
         .map_err(|e| eprintln!("error: {e}"))
         .ok()?
         .id

@@ -37,8 +37,15 @@ pub fn run(cli: Cli) -> u8 {
             dir,
             out,
             audience,
+            cycle,
             as_of,
-        } => build::run(&dir, &out, audience, as_of.unwrap_or_else(Date::today)),
+        } => build::run(
+            &dir,
+            &out,
+            audience,
+            cycle.as_deref(),
+            as_of.unwrap_or_else(Date::today),
+        ),
         Command::Init {
             dir,
             name,

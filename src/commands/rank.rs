@@ -244,12 +244,32 @@ fn table(a: &Analysis, top: Option<usize>) -> String {
         "  ",
     );
 
-    if let Some(prev) = &a.previous_cycle {
+    if let (Some(prev), Some(cmp)) = (&a.previous_cycle, &a.comparison) {
         let changed: Vec<&&crate::analysis::score::QuestionScore> =
             shown.iter().filter(|s| s.previous.is_some()).collect();
         let _ = writeln!(
             out,
-            "\nChange since {prev} (ranked questions asked in both cycles)"
+            "\nChange since {prev}, the last {} (questions asked in both)",
+            cmp.method.words()
+        );
+        push_wrapped(
+            &mut out,
+            &format!(
+                "  {} rose, {} fell, {} held: a rise or a fall is a move of at least {} on the scale{}",
+                cmp.rose.len(),
+                cmp.fell.len(),
+                cmp.steady,
+                crate::format::num(cmp.threshold, 2),
+                if cmp.scope_differs() {
+                    format!(
+                        "; the cycles asked different questions ({} now, {} then), so only the {} both asked are compared",
+                        cmp.asked_now, cmp.asked_then, cmp.shared
+                    )
+                } else {
+                    String::new()
+                }
+            ),
+            "  ",
         );
         if changed.is_empty() {
             let _ = writeln!(out, "  no question shown was asked in {prev}");
@@ -265,14 +285,14 @@ fn table(a: &Analysis, top: Option<usize>) -> String {
             );
             for s in changed {
                 let Some(p) = &s.previous else { continue };
-                // Compared as shown, so two ratings printed alike never read as a change.
                 let then_shown = p.rating.map(|r| fixed(r, 2));
                 let now_shown = s.rating.map(|r| fixed(r, 2));
-                let change = match (p.rating, s.rating) {
-                    _ if then_shown.is_some() && then_shown == now_shown => "rating held",
-                    (Some(then), Some(now)) if now < then => "rating fell",
-                    (Some(_), Some(_)) => "rating rose",
-                    _ => "-",
+                // The one definition of a rise or a fall, as on the site and in the data.
+                let change = match crate::analysis::movement(p.rating, s.rating, cmp.threshold) {
+                    crate::analysis::Movement::Rose => "rating rose",
+                    crate::analysis::Movement::Fell => "rating fell",
+                    crate::analysis::Movement::Steady => "rating held",
+                    crate::analysis::Movement::NotComparable => "-",
                 };
                 // An id too long for the column gets a line of its own.
                 let question = if s.question.chars().count() > cw {

@@ -40,6 +40,12 @@ pub struct AgencyEntry {
 pub struct PrioritySection {
     #[serde(default)]
     pub theme_weights: BTreeMap<S<String>, S<f64>>,
+    /// The smallest move, in scale points, that counts as a rise or a fall.
+    #[serde(default)]
+    pub change_threshold: Option<S<f64>>,
+    /// How many of the latest deep dives weigh on the main cycle's scores.
+    #[serde(default)]
+    pub evidence_window: Option<S<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,6 +132,15 @@ pub struct CycleFile {
     pub framework: S<String>,
     pub opened: S<toml::value::Datetime>,
     pub closed: S<toml::value::Datetime>,
+    /// Markdown: what the cycle set out to learn ("What did we do?").
+    #[serde(default)]
+    pub purpose: Option<S<String>>,
+    /// What was done ("How?"), one line each.
+    #[serde(default)]
+    pub activities: Vec<S<String>>,
+    /// The cycle a change is measured against (default: the previous cycle of the same method).
+    #[serde(default)]
+    pub compare_with: Option<S<String>>,
     #[serde(default)]
     pub scope: Option<ScopeSection>,
 }

@@ -112,6 +112,40 @@ pub(super) fn cycles(
         }
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
+    // `compare_with` names an earlier cycle.
+    for c in &out {
+        let Some(target) = &c.compare_with else {
+            continue;
+        };
+        let Some(raw_c) = raw.cycles.iter().find(|r| r.id == c.id) else {
+            continue;
+        };
+        let Some(cf) = &raw_c.cycle else { continue };
+        let Some(span) = cf.value.compare_with.as_ref().map(|s| s.span()) else {
+            continue;
+        };
+        if !out.iter().any(|o| &o.id == target && o.id < c.id) {
+            let ids: Vec<&str> = out
+                .iter()
+                .filter(|o| o.id < c.id)
+                .map(|o| o.id.as_str())
+                .collect();
+            let d = diags.error(
+                Code::UnknownReference,
+                &cf.file,
+                span,
+                format!("`compare_with` names `{target}`, which is not an earlier cycle"),
+            );
+            match suggest(target, ids.iter().copied()) {
+                Some(s) => d.with_help(s),
+                None => d.with_help(if ids.is_empty() {
+                    "there is no earlier cycle to compare with: leave compare_with out".to_string()
+                } else {
+                    format!("earlier cycles: {}", ids.join(", "))
+                }),
+            };
+        }
+    }
     // Cycle ids must sort in time order: the latest cycle is the default everywhere.
     for pair in out.windows(2) {
         if pair[1].opened < pair[0].opened
@@ -293,6 +327,14 @@ pub(super) fn cycle(
         scope_themes: scope.themes,
         scope_levels: scope.levels,
         scope_agencies: scope.agencies,
+        purpose: text(&c.purpose),
+        activities: c
+            .activities
+            .iter()
+            .map(|a| a.get_ref().trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect(),
+        compare_with: c.compare_with.as_ref().map(|x| x.get_ref().clone()),
         responses,
         moderation,
         loc: file.loc(c.title.span().start),

@@ -161,21 +161,74 @@ pub(super) fn plausible(v: f64) -> bool {
 pub(super) const IMPLAUSIBLE: &str =
     "a metric value must be a number below a trillion in size (a typing or export mistake?)";
 
-/// Periods are `2024-25`, `2025-26` or `2025-q3`-like labels that sort in time order.
+/// Periods have one form, so that they sort in time order as text and a metric's value can be
+/// matched to a cycle: a financial year `2024-25`, or a quarter `2025-q3`.
 pub(super) fn check_period(file: &F, period: &S<String>, diags: &mut Diagnostics) {
-    let p = period.get_ref();
-    let ok = p.len() >= 4
-        && p[..4].bytes().all(|b| b.is_ascii_digit())
-        && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    if !ok {
+    if let Some((what, write)) = period_problem(period.get_ref()) {
         diags
             .error(
                 Code::BadPeriod,
                 file,
                 period.span(),
-                format!("period `{p}` should start with a four-digit year, e.g. `2024-25`"),
+                format!("period `{}` {what}", period.get_ref()),
             )
-            .with_help("periods sort as text, so they must start with the year");
+            .with_help(format!(
+                "write {write}: a financial year like `2024-25`, or a quarter like `2025-q3`"
+            ));
+    }
+}
+
+/// What is wrong with a period and what to write instead; None when it is well formed.
+pub(super) fn period_problem(p: &str) -> Option<(String, String)> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let next_year = |y: &str| {
+        y.parse::<u32>()
+            .map(|y| format!("{y}-{:02}", (y + 1) % 100))
+    };
+    let (year, rest) = (p.get(..4).unwrap_or(""), p.get(4..).unwrap_or(""));
+    if !digits(year) {
+        return Some((
+            "does not start with a four-digit year".into(),
+            "the year first".into(),
+        ));
+    }
+    let fy = next_year(year).unwrap_or_default();
+    match rest.split_at(rest.len().min(1)) {
+        ("", "") => Some((
+            "is a year alone, which could be a calendar or a financial year".into(),
+            format!("`{fy}` for the financial year starting in {year}"),
+        )),
+        ("-", two) if two.len() == 2 && digits(two) => (format!("{year}-{two}") != fy).then(|| {
+            (
+                format!(
+                    "does not span two consecutive years ({year} is followed by {})",
+                    &fy[5..]
+                ),
+                format!("`{fy}`"),
+            )
+        }),
+        ("-", four) if four.len() == 4 && digits(four) => Some((
+            "writes the second year in full".into(),
+            format!("`{year}-{}`", &four[2..]),
+        )),
+        ("-", q)
+            if q.len() == 2 && q.starts_with('q') && matches!(&q[1..], "1" | "2" | "3" | "4") =>
+        {
+            None
+        }
+        ("-", q)
+            if q.len() == 2 && q.starts_with('Q') && matches!(&q[1..], "1" | "2" | "3" | "4") =>
+        {
+            Some((
+                "writes the quarter with a capital Q".into(),
+                format!("`{year}-q{}`", &q[1..]),
+            ))
+        }
+        ("/", two) if digits(two) => Some(("uses a slash".into(), format!("`{fy}` with a hyphen"))),
+        _ => Some((
+            "is not a period panelaudit can order".into(),
+            format!("`{fy}`"),
+        )),
     }
 }
 

@@ -109,6 +109,8 @@ pub(super) fn partnership(
             .unwrap_or_default(),
         contact: publication.and_then(|s| text(&s.contact)),
         disclosure: disclosure(file, publication, diags),
+        change_threshold: change_threshold(file, raw.priority.as_ref(), diags),
+        evidence_window: evidence_window(file, raw.priority.as_ref(), diags),
         loc: file.loc(0),
     };
     // Even with errors here, the other files are checked against what could be read (the
@@ -147,4 +149,50 @@ fn disclosure(
         }
     }
     d
+}
+
+/// `[priority] change_threshold`: the smallest move, in scale points, that counts as a rise or
+/// a fall: above 0 and at most 10 (default 0.25).
+fn change_threshold(file: &F, priority: Option<&PrioritySection>, diags: &mut Diagnostics) -> f64 {
+    const DEFAULT: f64 = 0.25;
+    let Some(v) = priority.and_then(|p| p.change_threshold.as_ref()) else {
+        return DEFAULT;
+    };
+    let x = *v.get_ref();
+    if x.is_finite() && x > 0.0 && x <= 10.0 {
+        x
+    } else {
+        diags
+            .error(
+                Code::OutOfRange,
+                file,
+                v.span(),
+                "change_threshold must be a number of scale points above 0 and at most 10",
+            )
+            .with_help("0.25 means a quarter of a level on the rating scale");
+        DEFAULT
+    }
+}
+
+/// `[priority] evidence_window`: how many of the latest deep dives weigh on a self-assessment,
+/// 0 to 20 (default 2).
+fn evidence_window(file: &F, priority: Option<&PrioritySection>, diags: &mut Diagnostics) -> usize {
+    const DEFAULT: usize = 2;
+    let Some(v) = priority.and_then(|p| p.evidence_window.as_ref()) else {
+        return DEFAULT;
+    };
+    match usize::try_from(*v.get_ref()) {
+        Ok(n) if n <= 20 => n,
+        _ => {
+            diags
+                .error(
+                    Code::OutOfRange,
+                    file,
+                    v.span(),
+                    "evidence_window must be a whole number from 0 to 20",
+                )
+                .with_help("0 leaves deep dives out of the main cycle's scores");
+            DEFAULT
+        }
+    }
 }

@@ -83,10 +83,10 @@ pub struct AgencyRatingRow {
 }
 
 impl InternalView {
-    pub fn build(audit: &Audit, analyses: &[Analysis]) -> InternalView {
+    pub fn build(audit: &Audit, analyses: &[Analysis], main: Option<&str>) -> InternalView {
         // Internal text is never scanned; the publisher only supplies the same references.
         let mut p = Publisher::default();
-        let ctx = Ctx::new(audit, analyses);
+        let ctx = Ctx::new(audit, analyses, main);
         let mut view = InternalView {
             agencies: Vec::new(),
             questions: BTreeMap::new(),

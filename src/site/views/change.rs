@@ -2,7 +2,7 @@
 //! trend of each theme's average rating across cycles of the same framework.
 
 use super::{Chart, Ctx, Publisher, Ref, Tag, rating_tag};
-use crate::analysis::{self, Analysis, Direction, LevelMove};
+use crate::analysis::{self, Analysis, Movement};
 use crate::format::num;
 use crate::model::{Cycle, Framework};
 use crate::site::charts::{self, Label, Line};
@@ -13,14 +13,18 @@ pub struct ChangeView {
     pub previous: String,
     pub previous_title: String,
     pub themes: Vec<ThemeChange>,
-    /// Questions whose effective rating moved up a level of the scale, down, or stayed in it.
+    /// Questions whose effective rating rose, fell, or held (moved less than the threshold).
     pub improved: usize,
     pub declined: usize,
     pub unchanged: usize,
-    /// Questions whose effective rating fell to a lower level, biggest fall first.
+    /// Questions whose effective rating fell by the threshold or more, biggest fall first.
     pub declines: Vec<QuestionChange>,
-    /// Questions whose effective rating rose to a higher level, biggest rise first.
+    /// Questions whose effective rating rose by the threshold or more, biggest rise first.
     pub improvements: Vec<QuestionChange>,
+    /// The move that counts as a rise or a fall, in scale points.
+    pub threshold: String,
+    /// Said when the two cycles asked different questions.
+    pub scope_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -53,75 +57,58 @@ pub struct TrendRow {
 
 pub(super) fn change_view(
     ctx: &Ctx<'_>,
-    c: &Cycle,
+    _c: &Cycle,
     a: &Analysis,
-    analyses: &[Analysis],
+    _analyses: &[Analysis],
     fw: &Framework,
     p: &mut Publisher,
 ) -> Option<ChangeView> {
-    let prev_id = a.previous_cycle.as_ref()?;
-    let prev = analyses.iter().find(|x| &x.cycle == prev_id)?;
-    let prev_cycle = ctx.audit.cycle(prev_id)?;
-    let themes = a
-        .ranking
+    let cmp = a.comparison.as_ref()?;
+    let prev_cycle = ctx.audit.cycle(&cmp.cycle)?;
+    let themes = cmp
         .themes
         .iter()
-        .map(|t| {
-            let before = prev.theme_mean(&t.theme);
-            let direction = match analysis::theme_direction(before, t.mean_rating) {
-                Direction::Improved => Tag::new("Improved", "green"),
-                Direction::Declined => Tag::new("Declined", "red"),
-                Direction::Unchanged => Tag::new("No change", "grey"),
-                Direction::NotComparable => Tag::new("Not comparable", "grey"),
-            };
-            ThemeChange {
-                theme: ctx.theme_ref(&t.theme, p),
-                before: before.map_or("–".into(), |b| num(b, 2)),
-                now: t.mean_rating.map_or("–".into(), |n| num(n, 2)),
-                direction,
-            }
+        .map(|t| ThemeChange {
+            theme: ctx.theme_ref(&t.theme, p),
+            before: t.before.map_or("–".into(), |b| num(b, 2)),
+            now: t.now.map_or("–".into(), |n| num(n, 2)),
+            direction: match t.movement {
+                Movement::Rose => Tag::new("Improved", "green"),
+                Movement::Fell => Tag::new("Declined", "red"),
+                Movement::Steady => Tag::new("No change", "grey"),
+                Movement::NotComparable => Tag::new("Not comparable", "grey"),
+            },
         })
         .collect();
-    // Only a move to another level of the scale is listed: small shifts of an aggregate
-    // within a level are noise to a board.
-    let mut declines = Vec::new();
-    let mut improvements = Vec::new();
-    let mut unchanged = 0;
-    for s in &a.ranking.priorities {
-        let Some(pr) = &s.previous else { continue };
-        let (Some(now), Some(then)) = (s.rating, pr.rating) else {
-            continue;
-        };
-        let moved = analysis::level_move(fw, then, now);
-        if moved == LevelMove::Same {
-            unchanged += 1;
-            continue;
-        }
-        let change = QuestionChange {
-            question: ctx.question_ref(&s.question, p),
-            before: rating_tag(fw, Some(then)),
-            now: rating_tag(fw, Some(now)),
-        };
-        match moved {
-            LevelMove::Down(by) => declines.push((by, change)),
-            LevelMove::Up(by) => improvements.push((by, change)),
-            LevelMove::Same => {}
-        }
-    }
-    // Biggest change first; the ranking order (already by id on ties) breaks ties.
-    declines.sort_by(|x, y| y.0.total_cmp(&x.0));
-    improvements.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let moves = |list: &[analysis::QuestionMove], p: &mut Publisher| -> Vec<QuestionChange> {
+        list.iter()
+            .map(|m| QuestionChange {
+                question: ctx.question_ref(&m.question, p),
+                before: rating_tag(fw, Some(m.before)),
+                now: rating_tag(fw, Some(m.now)),
+            })
+            .collect()
+    };
+    let declines = moves(&cmp.fell, p);
+    let improvements = moves(&cmp.rose, p);
+    let scope_note = cmp.scope_differs().then(|| {
+        format!(
+            "The two cycles did not ask the same questions ({} now, {} then): this compares only the {} both asked and rated, and each theme's averages are over those questions alone.",
+            cmp.asked_now, cmp.asked_then, cmp.shared
+        )
+    });
     Some(ChangeView {
-        previous: prev_id.clone(),
+        previous: cmp.cycle.clone(),
         previous_title: p.text(&prev_cycle.loc, &prev_cycle.title),
         themes,
         improved: improvements.len(),
         declined: declines.len(),
-        unchanged,
-        declines: declines.into_iter().map(|x| x.1).collect(),
-        improvements: improvements.into_iter().map(|x| x.1).collect(),
+        unchanged: cmp.steady,
+        declines,
+        improvements,
+        threshold: num(cmp.threshold, 2),
+        scope_note,
     })
-    .filter(|_| c.framework == prev_cycle.framework)
 }
 
 pub(super) fn trend_view(

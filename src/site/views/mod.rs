@@ -88,12 +88,18 @@ impl Publisher {
     }
 }
 
-/// The views of one partnership for an audience. Only `Internal` ever builds an
-/// [`InternalView`]: a public build has no internal text in memory to leak.
-pub fn build_views(audience: Audience, audit: &Audit, analyses: &[Analysis]) -> PartnershipView {
-    let public = PublicView::build(audit, analyses);
+/// The views of one partnership for an audience, reporting cycle `main` (default: the audit's
+/// main cycle, the latest self-assessment). Only `Internal` ever builds an [`InternalView`]: a
+/// public build has no internal text in memory to leak.
+pub fn build_views(
+    audience: Audience,
+    audit: &Audit,
+    analyses: &[Analysis],
+    main: Option<&str>,
+) -> PartnershipView {
+    let public = PublicView::build(audit, analyses, main);
     let internal = match audience {
-        Audience::Internal => Some(Box::new(InternalView::build(audit, analyses))),
+        Audience::Internal => Some(Box::new(InternalView::build(audit, analyses, main))),
         Audience::Public => None,
     };
     PartnershipView { public, internal }
@@ -152,12 +158,12 @@ fn level_word(l: Level) -> &'static str {
     }
 }
 
-fn method_word(m: Method) -> &'static str {
-    match m {
-        Method::SelfAssessment => "Self-assessment",
-        Method::Tabletop => "Multi-agency tabletop audit",
-        Method::CaseAudit => "Case audit",
-    }
+fn method_word(m: Method) -> String {
+    let w = m.words();
+    let mut c = w.chars();
+    c.next().map_or(String::new(), |f| {
+        f.to_uppercase().collect::<String>() + c.as_str()
+    })
 }
 
 fn confidence_word(c: Confidence) -> &'static str {
@@ -193,7 +199,8 @@ fn flag_words(f: Flag) -> &'static str {
         Flag::MetricOffTarget => "A metric is worse than target",
         Flag::WorseThanComparator => "A metric is worse than the comparator",
         Flag::MetricWorsening => "A metric is getting worse",
-        Flag::Deteriorated => "Rating fell since the last cycle",
+        Flag::Deteriorated => "Rating fell since the last comparable cycle",
+        Flag::EvidenceConflict => "A deep dive found something different",
         Flag::Moderated => "Rating set by moderation",
         Flag::LowConfidence => "Mostly low-confidence evidence",
     }
@@ -295,8 +302,14 @@ struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(audit: &'a Audit, analyses: &'a [Analysis]) -> Ctx<'a> {
-        let latest = analyses.last().and_then(|a| {
+    /// `main`: the cycle the site reports (`--cycle`, else the audit's main cycle).
+    fn new(audit: &'a Audit, analyses: &'a [Analysis], main: Option<&str>) -> Ctx<'a> {
+        let main = main.or_else(|| audit.main_cycle().map(|c| c.id.as_str()));
+        let chosen = analyses
+            .iter()
+            .find(|a| Some(a.cycle.as_str()) == main)
+            .or_else(|| analyses.last());
+        let latest = chosen.and_then(|a| {
             let cycle = audit.cycle(&a.cycle)?;
             let fw = audit.frameworks.get(&cycle.framework)?;
             Some((cycle, a, fw))
@@ -373,9 +386,9 @@ impl<'a> Ctx<'a> {
 }
 
 impl PublicView {
-    pub fn build(audit: &Audit, analyses: &[Analysis]) -> PublicView {
+    pub fn build(audit: &Audit, analyses: &[Analysis], main: Option<&str>) -> PublicView {
         let mut p = Publisher::default();
-        let ctx = Ctx::new(audit, analyses);
+        let ctx = Ctx::new(audit, analyses, main);
         let ploc = &audit.partnership.loc;
         let as_at = ctx.latest.map(|(c, _, _)| {
             let moderated = c.moderation.as_ref().and_then(|m| m.moderated_on);
