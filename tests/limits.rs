@@ -168,3 +168,133 @@ fn a_link_that_stays_inside_the_partnership_folder_is_read() {
         .expect("the linked briefing has its page");
     assert!(page.contains("Moderation panel notes"), "{page}");
 }
+
+/// Runs `check` and `build` on `p` (in `cwd`), asserting both refuse with exit 1, a `PA0307`
+/// message containing `says`, a short output (one message, not one per item), no site, no
+/// panic, and that each took under `seconds`.
+fn assert_refused(cwd: &Path, says: &str, seconds: u64) {
+    for args in [
+        &["check", "p"][..],
+        &["check", "p", "--format", "json"][..],
+        &["build", "p", "--out", "site"][..],
+    ] {
+        let started = std::time::Instant::now();
+        let out = run_in(cwd, args);
+        let took = started.elapsed();
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {all}");
+        assert!(all.contains("PA0307"), "{args:?}: {all}");
+        assert!(all.contains(says), "{args:?} lacks {says:?}: {all}");
+        assert!(!all.contains("panicked"), "{args:?}: {all}");
+        assert!(all.len() < 4_000, "{args:?} printed {} bytes", all.len());
+        assert!(
+            took < std::time::Duration::from_secs(seconds),
+            "{args:?} took {took:?}"
+        );
+        assert!(!cwd.join("site").exists(), "{args:?} wrote a site");
+    }
+}
+
+/// partnership.toml of the valid fixture with `n` agencies instead of its own.
+fn with_agencies(p: &Path, n: usize) {
+    let path = p.join("partnership.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (head, rest) = text.split_once("[[agencies]]").unwrap();
+    let tail = &rest[rest.find("[priority]").unwrap()..];
+    let mut agencies = String::from("agencies = [\n");
+    for i in 0..n {
+        agencies.push_str(&format!(
+            "  {{ id = \"agency-{i}\", name = \"Agency {i}\", sector = \"voluntary\" }},\n"
+        ));
+    }
+    agencies.push_str("]\n");
+    std::fs::write(&path, format!("{head}{agencies}{tail}")).unwrap();
+}
+
+#[test]
+fn a_hundred_thousand_agencies_are_refused_quickly_in_one_message() {
+    let (tmp, p) = fixture();
+    with_agencies(&p, 100_000);
+    let size = std::fs::metadata(p.join("partnership.toml")).unwrap().len();
+    assert!(
+        size < 8 * 1024 * 1024,
+        "the file stays under the size limit"
+    );
+    assert_refused(tmp.path(), "100000 agencies; at most 500 are accepted", 20);
+}
+
+#[test]
+fn five_hundred_agencies_are_still_a_partnership() {
+    let (tmp, p) = fixture();
+    with_agencies(&p, 500);
+    // The fixture's returns name `council` and `police`: keep them among the 500.
+    let path = p.join("partnership.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"agency-0\"", "\"council\"")
+        .replace("\"agency-1\"", "\"police\"");
+    std::fs::write(&path, text).unwrap();
+    let out = run_in(tmp.path(), &["check", "p"]);
+    assert!(!stderr(&out).contains("PA0307"), "{}", stderr(&out));
+}
+
+#[test]
+fn too_many_actions_briefings_or_metric_values_are_refused() {
+    // 10,001 actions.
+    let (tmp, p) = fixture();
+    let mut actions = String::new();
+    for i in 0..10_001 {
+        actions.push_str(&format!(
+            "[[actions]]\nid = \"X{i}\"\ntitle = \"t\"\nowner = \"o\"\ndue = 2026-01-01\nstatus = \"not-started\"\n\n"
+        ));
+    }
+    std::fs::write(p.join("actions.toml"), actions).unwrap();
+    assert_refused(tmp.path(), "10001 actions; at most 10000", 20);
+
+    // 5,001 briefing files: refused as a folder, none read (so not 5,001 messages).
+    let (tmp, p) = fixture();
+    for i in 0..5_001 {
+        std::fs::write(p.join(format!("briefings/b-{i}.md")), "no front matter").unwrap();
+    }
+    assert_refused(tmp.path(), "at most 5000 briefings are read", 20);
+
+    // 1,001 values of one metric.
+    let (tmp, p) = fixture();
+    let values: Vec<String> = (0..1_001)
+        .map(|i| format!("\"{}-{:02}\" = 1", 1000 + i, (i + 1) % 100))
+        .collect();
+    std::fs::write(
+        p.join("metrics.toml"),
+        format!(
+            "[[metrics]]\nid = \"many\"\ntitle = \"Many\"\nunit = \"count\"\nbetter = \"neither\"\nvalues = {{ {} }}\n",
+            values.join(", ")
+        ),
+    )
+    .unwrap();
+    std::fs::remove_file(p.join("metrics.csv")).unwrap();
+    assert_refused(tmp.path(), "1001 values for one metric; at most 1000", 20);
+}
+
+#[test]
+fn a_briefing_of_nested_list_markers_is_refused_at_its_line_not_parsed() {
+    // An 8 MiB file of this aborted the build on allocation failure; 1 MiB shows the same
+    // refusal, and the time limit shows nothing parsed it.
+    let (tmp, p) = fixture();
+    let front = "+++\ntitle = \"Deep\"\ndate = 2025-12-01\naudience = \"public\"\nsummary = \"Deep.\"\n+++\nIntro.\n\n";
+    for (name, line) in [
+        ("lists.md", "- ".repeat(512 * 1024) + "x"),
+        ("quotes.md", "> ".repeat(512 * 1024) + "x"),
+    ] {
+        std::fs::write(p.join("briefings").join(name), format!("{front}{line}\n")).unwrap();
+    }
+    assert_refused(
+        tmp.path(),
+        "this line opens 524288 lists and block quotes",
+        20,
+    );
+    let out = run_in(tmp.path(), &["check", "p"]);
+    for name in ["lists.md", "quotes.md"] {
+        let at = format!("error[PA0307]: p/briefings/{name}:9:1: this line opens 524288");
+        assert!(stderr(&out).contains(&at), "{}", stderr(&out));
+    }
+}

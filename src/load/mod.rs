@@ -6,6 +6,7 @@ pub mod raw;
 
 use crate::bundled;
 use crate::diag::{Code, Diagnostics};
+use crate::limits;
 use crate::source::{self, SourceFile};
 use raw::*;
 use serde::de::DeserializeOwned;
@@ -78,9 +79,44 @@ pub fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
-fn files_with_ext(dir: &Path, ext: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
+/// Reports a folder holding more than `max` entries (files, or cycle folders): far beyond
+/// any real partnership, so none of them is read. True when it does.
+fn too_many_entries(
+    dir: &Path,
+    entries: &[PathBuf],
+    max: usize,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> bool {
+    if entries.len() <= max {
+        return false;
+    }
+    diags
+        .path_error(
+            Code::TooLarge,
+            source::display_path(dir),
+            format!(
+                "this folder holds {} entries; at most {max} {what} are read, so none was",
+                entries.len()
+            ),
+        )
+        .with_help("this is far beyond any real partnership; is this the right folder?");
+    true
+}
+
+fn files_with_ext(
+    dir: &Path,
+    ext: &str,
+    max: usize,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for p in sorted_entries(dir) {
+    let entries = sorted_entries(dir);
+    if too_many_entries(dir, &entries, max, what, diags) {
+        return out;
+    }
+    for p in entries {
         if p.extension().is_some_and(|e| e == ext) {
             // A folder or broken link with the right name is an error, not something to skip.
             out.push(p);
@@ -326,10 +362,16 @@ pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
 
     let frameworks_dir = dir.join("frameworks");
     let local_frameworks = if frameworks_dir.is_dir() && !outside(root, &frameworks_dir, diags) {
-        files_with_ext(&frameworks_dir, "toml", diags)
-            .iter()
-            .filter_map(|p| read_toml(root, p, diags))
-            .collect()
+        files_with_ext(
+            &frameworks_dir,
+            "toml",
+            limits::MAX_FRAMEWORK_FILES,
+            "question banks",
+            diags,
+        )
+        .iter()
+        .filter_map(|p| read_toml(root, p, diags))
+        .collect()
     } else {
         Vec::new()
     };
@@ -348,7 +390,12 @@ pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
     let cycle_dirs = if outside(root, &cycles_dir, diags) {
         Vec::new()
     } else {
-        sorted_entries(&cycles_dir)
+        let entries = sorted_entries(&cycles_dir);
+        if too_many_entries(&cycles_dir, &entries, limits::MAX_CYCLES, "cycles", diags) {
+            Vec::new()
+        } else {
+            entries
+        }
     };
     for cdir in cycle_dirs {
         if outside(root, &cdir, diags) {
@@ -368,7 +415,7 @@ pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
     let mut briefings = Vec::new();
     let bdir = dir.join("briefings");
     if bdir.is_dir() && !outside(root, &bdir, diags) {
-        for p in files_with_ext(&bdir, "md", diags) {
+        for p in files_with_ext(&bdir, "md", limits::MAX_BRIEFINGS, "briefings", diags) {
             if let Some(b) = load_briefing(root, &p, diags) {
                 briefings.push(b);
             }
@@ -435,7 +482,7 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
     let mut unreadable = Vec::new();
     let rdir = cdir.join("responses");
     if rdir.is_dir() && !outside(root, &rdir, diags) {
-        for p in files_with_ext(&rdir, "toml", diags) {
+        for p in files_with_ext(&rdir, "toml", limits::MAX_RESPONSES, "returns", diags) {
             let stem = p
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
