@@ -10,6 +10,7 @@ pub mod commands;
 pub mod diag;
 pub mod format;
 pub mod fsx;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod publish;

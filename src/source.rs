@@ -135,6 +135,21 @@ pub fn decode_text(mut bytes: Vec<u8>) -> Result<String, ReadError> {
     })
 }
 
+/// Whether `path`, with every symbolic link on the way resolved, leads outside `root` (a
+/// canonical folder). A path that cannot be resolved (nothing there, a link to nowhere) does
+/// not: there is nothing outside to read, and reading it reports why.
+pub fn leads_outside(root: &Path, path: &Path) -> bool {
+    match path.canonicalize() {
+        Ok(real) => !real.starts_with(root),
+        Err(_) => false,
+    }
+}
+
+/// The canonical form of a folder, or the folder as given when it cannot be resolved.
+pub fn canonical_root(dir: &Path) -> PathBuf {
+    dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())
+}
+
 /// The path as the user should see it: relative to the working directory when it lies
 /// below it, otherwise as given.
 pub fn display_path(path: &Path) -> String {

@@ -8,6 +8,8 @@ mod check;
 mod fuzz_loaders;
 mod fuzz_markdown;
 mod init;
+mod kill;
+mod limits;
 mod programme;
 mod publication;
 mod rank;

@@ -149,12 +149,15 @@ fn find_framework(dir: &Path, id: &str) -> Result<FrameworkInfo, String> {
             .map(|q| q.get_ref().id.get_ref().clone()),
     };
     let local_dir = dir.join("frameworks");
+    // Only the partnership folder's own banks: a link out of it is not read (check says so).
+    let root = crate::source::canonical_root(dir);
     for path in load::sorted_entries(&local_dir) {
         if path.extension().is_none_or(|e| e != "toml") {
             continue;
         }
         let mut local_diags = Diagnostics::new();
-        if let Some(file) = load::read_source(&path, &mut local_diags)
+        if !load::outside(&root, &path, &mut local_diags)
+            && let Some(file) = load::read_source(&path, &mut local_diags)
             && let Some(f) = load::parse_toml::<load::raw::FrameworkFile>(&file, &mut local_diags)
             && f.id.get_ref() == id
         {

@@ -51,6 +51,7 @@ codes! {
     OutOfRange = "PA0304", "a number outside what the field allows (weights, targets, implausible values)";
     BadPeriod = "PA0305", "a period that is not written like `2024-25` or `2025-q3`";
     BadStructure = "PA0306", "a file without the parts it needs (no themes, no agencies, no questions)";
+    TooLarge = "PA0307", "an input far beyond any real partnership: too many items or files, or Markdown nested too deep";
     Unanswered = "PA0401", "questions in scope that an agency left unanswered";
     MissingReturn = "PA0402", "an agency in scope that sent no return";
     WeakAnswer = "PA0403", "an answer with no confidence or no evidence";

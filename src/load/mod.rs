@@ -6,6 +6,7 @@ pub mod raw;
 
 use crate::bundled;
 use crate::diag::{Code, Diagnostics};
+use crate::limits;
 use crate::source::{self, SourceFile};
 use raw::*;
 use serde::de::DeserializeOwned;
@@ -99,9 +100,44 @@ pub fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
-fn files_with_ext(dir: &Path, ext: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
+/// Reports a folder holding more than `max` entries (files, or cycle folders): far beyond
+/// any real partnership, so none of them is read. True when it does.
+fn too_many_entries(
+    dir: &Path,
+    entries: &[PathBuf],
+    max: usize,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> bool {
+    if entries.len() <= max {
+        return false;
+    }
+    diags
+        .path_error(
+            Code::TooLarge,
+            source::display_path(dir),
+            format!(
+                "this folder holds {} entries; at most {max} {what} are read, so none was",
+                entries.len()
+            ),
+        )
+        .with_help("this is far beyond any real partnership; is this the right folder?");
+    true
+}
+
+fn files_with_ext(
+    dir: &Path,
+    ext: &str,
+    max: usize,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for p in sorted_entries(dir) {
+    let entries = sorted_entries(dir);
+    if too_many_entries(dir, &entries, max, what, diags) {
+        return out;
+    }
+    for p in entries {
         if p.extension().is_some_and(|e| e == ext) {
             // A folder or broken link with the right name is an error, not something to skip.
             out.push(p);
@@ -249,15 +285,49 @@ fn tidy_toml_message(message: &str) -> String {
         )
 }
 
-fn read_toml<T: DeserializeOwned>(path: &Path, diags: &mut Diagnostics) -> Option<Parsed<T>> {
-    let file = read_source(path, diags)?;
+/// Reports `path` when it leads outside the partnership folder `root` (a symbolic link, or a
+/// path through one, to anywhere else): such a file or folder is never read, and nothing of
+/// what it points at is shown. True when it does.
+pub fn outside(root: &Path, path: &Path, diags: &mut Diagnostics) -> bool {
+    if !source::leads_outside(root, path) {
+        return false;
+    }
+    diags
+        .path_error(
+            Code::OutsideFolder,
+            source::display_path(path),
+            "this is a symbolic link (or lies behind one) leading outside the partnership folder; it is not read",
+        )
+        .with_help("copy what it points at into the partnership folder, or remove the link");
+    true
+}
+
+/// [`read_source`] for a file of the partnership folder `root`: one that leads outside it is
+/// reported and not read.
+fn read_inside(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFile>> {
+    if outside(root, path, diags) {
+        return None;
+    }
+    read_source(path, diags)
+}
+
+fn read_toml<T: DeserializeOwned>(
+    root: &Path,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Option<Parsed<T>> {
+    let file = read_inside(root, path, diags)?;
     let value = parse_toml(&file, diags)?;
     Some(Parsed { file, value })
 }
 
-fn read_optional<T: DeserializeOwned>(path: &Path, diags: &mut Diagnostics) -> Option<Parsed<T>> {
+fn read_optional<T: DeserializeOwned>(
+    root: &Path,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Option<Parsed<T>> {
     if present(path) {
-        read_toml(path, diags)
+        read_toml(root, path, diags)
     } else {
         None
     }
@@ -294,10 +364,14 @@ pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| display_dir.clone());
+    // Every file read must lie inside this folder, links resolved: a link out of it would
+    // publish whatever it points at.
+    let root = source::canonical_root(dir);
+    let root = root.as_path();
     let (bundled_frameworks, library) = bundled(diags);
     let partnership_path = dir.join("partnership.toml");
     let partnership = if present(&partnership_path) {
-        read_toml(&partnership_path, diags)
+        read_toml(root, &partnership_path, diags)
     } else {
         diags.path_error(
             Code::MissingFile,
@@ -308,27 +382,46 @@ pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
     };
 
     let frameworks_dir = dir.join("frameworks");
-    let local_frameworks = if frameworks_dir.is_dir() {
-        files_with_ext(&frameworks_dir, "toml", diags)
-            .iter()
-            .filter_map(|p| read_toml(p, diags))
-            .collect()
+    let local_frameworks = if frameworks_dir.is_dir() && !outside(root, &frameworks_dir, diags) {
+        files_with_ext(
+            &frameworks_dir,
+            "toml",
+            limits::MAX_FRAMEWORK_FILES,
+            "question banks",
+            diags,
+        )
+        .iter()
+        .filter_map(|p| read_toml(root, p, diags))
+        .collect()
     } else {
         Vec::new()
     };
 
-    let metrics = read_optional(&dir.join("metrics.toml"), diags);
+    let metrics = read_optional(root, &dir.join("metrics.toml"), diags);
     let csv_path = dir.join("metrics.csv");
     let metrics_csv = if present(&csv_path) {
-        read_source(&csv_path, diags)
+        read_inside(root, &csv_path, diags)
     } else {
         None
     };
-    let actions = read_optional(&dir.join("actions.toml"), diags);
+    let actions = read_optional(root, &dir.join("actions.toml"), diags);
 
     let mut cycles = Vec::new();
     let cycles_dir = dir.join("cycles");
-    for cdir in sorted_entries(&cycles_dir) {
+    let cycle_dirs = if outside(root, &cycles_dir, diags) {
+        Vec::new()
+    } else {
+        let entries = sorted_entries(&cycles_dir);
+        if too_many_entries(&cycles_dir, &entries, limits::MAX_CYCLES, "cycles", diags) {
+            Vec::new()
+        } else {
+            entries
+        }
+    };
+    for cdir in cycle_dirs {
+        if outside(root, &cdir, diags) {
+            continue;
+        }
         if !cdir.is_dir() {
             diags.path_warning(
                 Code::IgnoredEntry,
@@ -337,21 +430,24 @@ pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
             );
             continue;
         }
-        cycles.push(load_cycle(&cdir, diags));
+        cycles.push(load_cycle(root, &cdir, diags));
     }
 
     let mut briefings = Vec::new();
     let bdir = dir.join("briefings");
-    if bdir.is_dir() {
-        for p in files_with_ext(&bdir, "md", diags) {
-            if let Some(b) = load_briefing(&p, diags) {
+    if bdir.is_dir() && !outside(root, &bdir, diags) {
+        for p in files_with_ext(&bdir, "md", limits::MAX_BRIEFINGS, "briefings", diags) {
+            if let Some(b) = load_briefing(root, &p, diags) {
                 briefings.push(b);
             }
         }
     }
 
-    let deny = load_deny_list(&dir.join("publication"), diags);
+    let deny = load_deny_list(root, &dir.join("publication"), diags);
     let templates = Some(dir.join("templates")).filter(|p| p.is_dir());
+    if let Some(t) = &templates {
+        templates_inside(root, t, diags);
+    }
 
     RawAudit {
         dir: dir.to_path_buf(),
@@ -371,7 +467,22 @@ pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
     }
 }
 
-fn load_cycle(cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
+/// Reports every template override (and the stylesheet) that leads outside the partnership
+/// folder; the build refuses them too, but `check` should say so first.
+fn templates_inside(root: &Path, dir: &Path, diags: &mut Diagnostics) {
+    if outside(root, dir, diags) {
+        return;
+    }
+    for p in sorted_entries(dir) {
+        if p.extension().is_some_and(|e| e == "html") {
+            outside(root, &p, diags);
+        } else if p.file_name().is_some_and(|n| n == "static") && !outside(root, &p, diags) {
+            outside(root, &p.join("style.css"), diags);
+        }
+    }
+}
+
+fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
     let id = cdir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -379,7 +490,7 @@ fn load_cycle(cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
     let display_dir = source::display_path(cdir);
     let cycle_path = cdir.join("cycle.toml");
     let cycle = if present(&cycle_path) {
-        read_toml(&cycle_path, diags)
+        read_toml(root, &cycle_path, diags)
     } else {
         diags.path_error(
             Code::MissingFile,
@@ -391,19 +502,19 @@ fn load_cycle(cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
     let mut responses = Vec::new();
     let mut unreadable = Vec::new();
     let rdir = cdir.join("responses");
-    if rdir.is_dir() {
-        for p in files_with_ext(&rdir, "toml", diags) {
+    if rdir.is_dir() && !outside(root, &rdir, diags) {
+        for p in files_with_ext(&rdir, "toml", limits::MAX_RESPONSES, "returns", diags) {
             let stem = p
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            match read_toml(&p, diags) {
+            match read_toml(root, &p, diags) {
                 Some(parsed) => responses.push((stem, parsed)),
                 None => unreadable.push(stem),
             }
         }
     }
-    let moderation = read_optional(&cdir.join("moderation.toml"), diags);
+    let moderation = read_optional(root, &cdir.join("moderation.toml"), diags);
     RawCycle {
         id,
         display_dir,
@@ -417,8 +528,8 @@ fn load_cycle(cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
 /// Reads `publication/deny.txt`. The deny list keeps names out of the public site, so a list
 /// that silently fails to load would publish them: anything else in the folder (`Deny.txt`,
 /// `deny.txt.txt`, `names.txt`) is an error, as is a deny.txt that cannot be read.
-fn load_deny_list(folder: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFile>> {
-    if !present(folder) {
+fn load_deny_list(root: &Path, folder: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFile>> {
+    if !present(folder) || outside(root, folder, diags) {
         return None;
     }
     if let Some(problem) = not_a_file(folder).filter(|_| !folder.is_dir()) {
@@ -434,7 +545,7 @@ fn load_deny_list(folder: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFi
     }
     let path = folder.join("deny.txt");
     if present(&path) {
-        read_source(&path, diags)
+        read_inside(root, &path, diags)
     } else {
         None
     }
@@ -462,8 +573,8 @@ pub fn split_front_matter(text: &str) -> Option<(std::ops::Range<usize>, usize)>
     None
 }
 
-fn load_briefing(path: &Path, diags: &mut Diagnostics) -> Option<RawBriefing> {
-    let file = read_source(path, diags)?;
+fn load_briefing(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<RawBriefing> {
+    let file = read_inside(root, path, diags)?;
     let slug = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

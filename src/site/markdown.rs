@@ -7,6 +7,18 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 /// Renders `source` as sanitised HTML. Markdown headings are moved down so that a `#` heading
 /// in the text becomes `<h{top}>`: the page keeps its single `<h1>` and its outline.
 pub fn to_html(source: &str, top: u8) -> String {
+    // Validation refuses Markdown nested past the limits; any other text that deep (a title,
+    // say) is shown as plain text rather than handed to the parser.
+    if crate::limits::markdown_too_deep(source).is_some() {
+        let mut out = String::new();
+        let events = [
+            Event::Start(Tag::Paragraph),
+            Event::Text(source.into()),
+            Event::End(TagEnd::Paragraph),
+        ];
+        html::push_html(&mut out, events.into_iter());
+        return out;
+    }
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut events: Vec<Event<'_>> = Vec::new();
     // Depth of links being dropped (unsafe or relative URL): their text stays, the anchor goes.
@@ -71,6 +83,9 @@ pub fn to_html(source: &str, top: u8) -> String {
 
 /// Plain text of a Markdown string (for a chart's description or a table cell).
 pub fn to_text(source: &str) -> String {
+    if crate::limits::markdown_too_deep(source).is_some() {
+        return source.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
     let mut out = String::new();
     for event in Parser::new(source) {
         match event {
@@ -116,6 +131,17 @@ fn is_safe_url(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_nested_past_the_limit_is_shown_as_plain_text_not_parsed() {
+        let deep = format!("{}<b>x</b>", "> - ".repeat(200_000));
+        let html = to_html(&deep, 2);
+        assert!(html.starts_with("<p>&gt; - &gt; - "), "{}", &html[..40]);
+        assert!(html.ends_with("&lt;b&gt;x&lt;/b&gt;</p>\n"));
+        assert!(to_text(&deep).ends_with("- <b>x</b>"));
+        // Within the limit, it is still Markdown.
+        assert!(to_html(&("- ".repeat(10) + "x"), 2).contains("<ul>"));
+    }
 
     #[test]
     fn raw_html_is_shown_as_text() {

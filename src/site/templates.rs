@@ -71,6 +71,11 @@ impl fmt::Debug for Templates {
 
 /// Compiles the built-in templates, with the files of `overrides` (an audit's `templates/`
 /// folder) taking the place of built-ins of the same name.
+///
+/// Tera only ever sees the templates given here, by name: `{% include %}`, `{% extends %}`
+/// and `{% import %}` look names up among them and never open a file, so an override can
+/// reach nothing but the built-ins and its siblings. An override that is a symbolic link out
+/// of the partnership folder (the folder holding `templates/`) is refused unread.
 pub fn load(overrides: Option<&Path>) -> Result<Templates, TemplateError> {
     let mut chosen: Vec<(String, String)> = BUILTIN
         .iter()
@@ -78,6 +83,18 @@ pub fn load(overrides: Option<&Path>) -> Result<Templates, TemplateError> {
         .collect();
     let mut stylesheet = STYLESHEET.to_string();
     if let Some(dir) = overrides {
+        let root = source::canonical_root(dir.parent().unwrap_or(dir));
+        let inside = |path: &Path| {
+            if source::leads_outside(&root, path) {
+                Err(TemplateError(format!(
+                    "{}: this template override is a symbolic link (or lies behind one) leading outside the partnership folder; it is not read",
+                    source::display_path(path)
+                )))
+            } else {
+                Ok(())
+            }
+        };
+        inside(dir)?;
         for path in crate::load::sorted_entries(dir) {
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                 continue;
@@ -85,6 +102,7 @@ pub fn load(overrides: Option<&Path>) -> Result<Templates, TemplateError> {
             if !path.is_file() || !name.ends_with(".html") {
                 continue;
             }
+            inside(&path)?;
             let text = read(&path)?;
             match chosen.iter_mut().find(|(n, _)| n == name) {
                 Some(slot) => slot.1 = text,
@@ -93,6 +111,7 @@ pub fn load(overrides: Option<&Path>) -> Result<Templates, TemplateError> {
         }
         let css = dir.join(STYLESHEET_NAME);
         if css.is_file() {
+            inside(&css)?;
             stylesheet = read(&css)?;
         }
     }
@@ -143,6 +162,85 @@ mod tests {
         assert_eq!(t.stylesheet, "body{}");
         let names: Vec<&str> = t.tera.get_template_names().collect();
         assert!(names.contains(&"index.html"));
+    }
+
+    /// A partnership folder with a `templates/` folder, and a secret file beside it (outside).
+    fn partnership_with_templates() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let secret = tmp.path().join("secret.txt");
+        std::fs::write(&secret, "SECRET-CONTENT-7Q").unwrap();
+        let templates = tmp.path().join("p/templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        (tmp, templates, secret)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_override_linking_outside_the_partnership_folder_is_refused_unread() {
+        let (_tmp, templates, secret) = partnership_with_templates();
+        std::os::unix::fs::symlink(&secret, templates.join("index.html")).unwrap();
+        let e = load(Some(&templates)).unwrap_err();
+        assert!(e.0.contains("index.html"), "{e}");
+        assert!(e.0.contains("outside the partnership folder"), "{e}");
+        assert!(!e.0.contains("SECRET-CONTENT"), "{e}");
+
+        // The stylesheet too, and a templates folder that is itself a link out.
+        let (_tmp, templates, secret) = partnership_with_templates();
+        std::fs::create_dir(templates.join("static")).unwrap();
+        std::os::unix::fs::symlink(&secret, templates.join("static/style.css")).unwrap();
+        let e = load(Some(&templates)).unwrap_err();
+        assert!(
+            e.0.contains("style.css") && !e.0.contains("SECRET-CONTENT"),
+            "{e}"
+        );
+
+        let (tmp, templates, _) = partnership_with_templates();
+        let elsewhere = tmp.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("extra.html"), "SECRET-CONTENT-7Q").unwrap();
+        std::fs::remove_dir(&templates).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &templates).unwrap();
+        let e = load(Some(&templates)).unwrap_err();
+        assert!(e.0.contains("outside the partnership folder"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_that_stays_inside_the_partnership_folder_is_read() {
+        let (_tmp, templates, _) = partnership_with_templates();
+        let own = templates.parent().unwrap().join("shared.html");
+        std::fs::write(&own, "<p>ours</p>").unwrap();
+        std::os::unix::fs::symlink(&own, templates.join("extra.html")).unwrap();
+        let t = load(Some(&templates)).unwrap();
+        let html = t.tera.render("extra.html", &tera::Context::new()).unwrap();
+        assert_eq!(html, "<p>ours</p>");
+    }
+
+    #[test]
+    fn an_override_cannot_include_a_file_by_path() {
+        let (tmp, templates, secret) = partnership_with_templates();
+        let relative = "../../secret.txt";
+        assert!(templates.join(relative).is_file());
+        for name in [relative.to_string(), secret.display().to_string()] {
+            for tag in ["include", "extends", "import"] {
+                let body = if tag == "import" {
+                    format!("{{% import \"{name}\" as m %}}x")
+                } else {
+                    format!("{{% {tag} \"{name}\" %}}")
+                };
+                std::fs::write(templates.join("index.html"), &body).unwrap();
+                let rendered = load(Some(&templates)).and_then(|t| {
+                    t.tera
+                        .render("index.html", &tera::Context::new())
+                        .map_err(|e| TemplateError(format!("{e:?}")))
+                });
+                match rendered {
+                    Ok(html) => panic!("{body} rendered: {html}"),
+                    Err(e) => assert!(!e.0.contains("SECRET-CONTENT"), "{body}: {e}"),
+                }
+            }
+        }
+        drop(tmp);
     }
 
     #[test]

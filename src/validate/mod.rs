@@ -7,6 +7,7 @@ mod briefing;
 mod common;
 mod cycle;
 mod framework;
+mod limits;
 mod metrics;
 mod moderation;
 mod partnership;
@@ -86,6 +87,12 @@ impl Known<'_> {
 /// Validates a loaded partnership folder. Returns the audit only when there were no errors.
 pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
     let errors_before = diags.error_count();
+
+    // Inputs far beyond any real partnership are refused before any check walks them.
+    if limits::counts(raw, diags) {
+        return None;
+    }
+    limits::markdown(raw, diags);
 
     // Frameworks: bundled, then the partnership's own.
     let mut all_frameworks: BTreeMap<String, (Framework, F)> = BTreeMap::new();

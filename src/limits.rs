@@ -1,0 +1,173 @@
+//! How much input is accepted. Each limit is far beyond any real partnership (England's
+//! largest has a few dozen agencies and banks of a few hundred questions) and is documented in
+//! the README; past it, a file is refused with a message instead of the process running out
+//! of memory, aborting, or printing a hundred thousand follow-on problems.
+
+/// Agencies in partnership.toml.
+pub const MAX_AGENCIES: usize = 500;
+/// Question bank files in frameworks/.
+pub const MAX_FRAMEWORK_FILES: usize = 100;
+/// Themes in one question bank.
+pub const MAX_THEMES: usize = 1_000;
+/// Questions in one question bank; also questions one action or metric names.
+pub const MAX_QUESTIONS: usize = 5_000;
+/// Answers in one return and questions in one moderation.toml: a return answers one bank,
+/// but every answer to a question that does not exist is reported, so a few banks' worth of
+/// them are still checked one by one.
+pub const MAX_ANSWERS: usize = 20_000;
+/// Points on one bank's rating scale, prompts and metrics of one question, and the like.
+pub const MAX_SMALL_LIST: usize = 100;
+/// Audit cycles (folders in cycles/).
+pub const MAX_CYCLES: usize = 1_000;
+/// Returns (files) in one cycle's responses/.
+pub const MAX_RESPONSES: usize = MAX_AGENCIES;
+/// Actions in actions.toml.
+pub const MAX_ACTIONS: usize = 10_000;
+/// Metrics in metrics.toml.
+pub const MAX_METRICS: usize = 2_000;
+/// Values (periods) of one metric in metrics.toml, and rows of metrics.csv.
+pub const MAX_METRIC_VALUES: usize = 1_000;
+pub const MAX_METRIC_ROWS: usize = 100_000;
+/// Briefings (files in briefings/).
+pub const MAX_BRIEFINGS: usize = 5_000;
+
+/// Lists and block quotes opened on one Markdown line (`> > - 1. text`): each nests in the
+/// one before. Real writing rarely goes past five.
+pub const MAX_MARKDOWN_NESTING: usize = 32;
+/// Columns of white space before a Markdown line's text, between its markers too (tabs to
+/// the next multiple of four):
+/// nested lists indent each level by at least two, so this also bounds nesting by indentation.
+pub const MAX_MARKDOWN_INDENT: usize = 128;
+
+/// Why one line of a Markdown text goes beyond the nesting limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooDeep {
+    /// Byte offset of the line's start in the text.
+    pub offset: usize,
+    /// 1-based line within the text.
+    pub line: usize,
+    pub message: String,
+}
+
+/// The first line of `text` that nests lists and block quotes deeper than
+/// [`MAX_MARKDOWN_NESTING`] or is indented more than [`MAX_MARKDOWN_INDENT`] columns, if any.
+/// Linear in the text's length, and run before any Markdown parser sees it.
+pub fn markdown_too_deep(text: &str) -> Option<TooDeep> {
+    let mut offset = 0;
+    for (i, line) in text.split('\n').enumerate() {
+        let (markers, indent) = line_nesting(line);
+        let message = if markers > MAX_MARKDOWN_NESTING {
+            Some(format!(
+                "this line opens {markers} lists and block quotes one inside another; Markdown may nest at most {MAX_MARKDOWN_NESTING}"
+            ))
+        } else if indent > MAX_MARKDOWN_INDENT {
+            Some(format!(
+                "this line is indented {indent} columns; Markdown lines may be indented at most {MAX_MARKDOWN_INDENT}"
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = message {
+            return Some(TooDeep {
+                offset,
+                line: i + 1,
+                message,
+            });
+        }
+        offset += line.len() + 1;
+    }
+    None
+}
+
+/// (list and quote markers, columns of indentation) at the start of one line.
+fn line_nesting(line: &str) -> (usize, usize) {
+    let b = line.as_bytes();
+    // A thematic break written with spaces (`- - -`) counts as markers too: harmless for
+    // real breaks, and a break of thousands of them is no more welcome than a list.
+    let ends_marker = |j: usize| b.get(j).is_none_or(|c| *c == b' ' || *c == b'\t');
+    let (mut i, mut col, mut markers, mut indent) = (0, 0, 0, 0);
+    while i < b.len() {
+        match b[i] {
+            b' ' => {
+                col += 1;
+                indent += 1;
+                i += 1;
+            }
+            b'\t' => {
+                let w = 4 - col % 4;
+                col += w;
+                indent += w;
+                i += 1;
+            }
+            b'>' => {
+                markers += 1;
+                col += 1;
+                i += 1;
+            }
+            b'-' | b'*' | b'+' if ends_marker(i + 1) => {
+                markers += 1;
+                col += 1;
+                i += 1;
+            }
+            b'0'..=b'9' => {
+                let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+                let j = i + digits;
+                if digits <= 9 && matches!(b.get(j), Some(b'.' | b')')) && ends_marker(j + 1) {
+                    markers += 1;
+                    col += digits + 1;
+                    i = j + 1;
+                } else {
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
+    (markers, indent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_markdown_is_within_the_limits() {
+        let text = "# Title\n\n- one\n  - two\n    1. three\n       > quoted\n\n    code\n\n---\n- - -\n* * *\n";
+        assert_eq!(markdown_too_deep(text), None);
+        assert_eq!(markdown_too_deep(""), None);
+    }
+
+    #[test]
+    fn nested_markers_are_counted_on_one_line() {
+        let ok = "- ".repeat(MAX_MARKDOWN_NESTING) + "x";
+        assert_eq!(markdown_too_deep(&ok), None);
+        let deep = format!("fine\n{}x", "- ".repeat(MAX_MARKDOWN_NESTING + 1));
+        let d = markdown_too_deep(&deep).unwrap();
+        assert_eq!((d.line, d.offset), (2, 5));
+        assert!(d.message.contains("opens 33 lists"), "{}", d.message);
+        let quotes = ">".repeat(40) + " x";
+        assert!(markdown_too_deep(&quotes).is_some());
+        let mixed = "> 1. - + 2) ".repeat(10) + "x";
+        assert!(
+            markdown_too_deep(&mixed)
+                .unwrap()
+                .message
+                .contains("opens 50")
+        );
+    }
+
+    #[test]
+    fn growing_indentation_is_bounded() {
+        let mut text = String::new();
+        for level in 0..100 {
+            text.push_str(&" ".repeat(level * 2));
+            text.push_str("- item\n");
+        }
+        let d = markdown_too_deep(&text).unwrap();
+        // Line 65 has 128 spaces before its marker and one after it.
+        assert_eq!(d.line, 65);
+        assert!(d.message.contains("indented 129 columns"), "{}", d.message);
+        let tabs = "\t".repeat(33) + "x";
+        assert!(markdown_too_deep(&tabs).unwrap().message.contains("132"));
+    }
+}
