@@ -8,6 +8,7 @@
 //! - `change`: which way a theme or question moved between cycles.
 //! - `counts`: answers counted by rating, for tables and charts.
 //! - `report`: the `rank --format json` and CSV shapes, shared by `rank` and the site.
+//! - `returns`: which agencies sent their return, partly answered, empty or not at all.
 
 mod change;
 mod counts;
@@ -16,6 +17,7 @@ pub mod prioritise;
 #[cfg(test)]
 mod properties;
 mod report;
+pub mod returns;
 pub mod score;
 #[cfg(test)]
 pub(crate) mod testkit;
