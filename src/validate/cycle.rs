@@ -260,6 +260,22 @@ pub(super) fn cycle(
             responses.push(r);
         }
     }
+    // Returns the decoder stopped in: checked for their other mistakes, then left out (their
+    // first mistake is an error already, so the cycle is not used).
+    for (stem, rf) in &rc.partial {
+        let mut seen = seen_agencies.clone();
+        super::response::response(
+            stem,
+            rf,
+            partnership,
+            fw,
+            &scope,
+            (opened, closed),
+            &mut seen,
+            scanner,
+            diags,
+        );
+    }
     responses.sort_by(|a, b| a.agency.cmp(&b.agency));
     for a in &partnership.agencies {
         let asked = scope.includes(&a.id);
