@@ -1025,6 +1025,24 @@ fn a_blank_workbook_is_not_imported_and_a_half_filled_one_counts_as_partly_answe
         said.contains("to chase for 2025-26: council (2 of 5 answered), police (not received), school-forum (2 of 5 answered); make their forms with `panelaudit forms testshire --cycle 2025-26 --out FOLDER`"),
         "{said}"
     );
+    // The untouched form and the completed one in the same import: the completed one counts.
+    let mut done = Book::new("police", "2025-26");
+    done.answer(1, V::S("1"), "low", "Strategy meetings audited.");
+    done.save(&s.path("police-completed.xlsx"));
+    let out = s.run(&[
+        "import",
+        "testshire",
+        "police.xlsx",
+        "police-completed.xlsx",
+    ]);
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains(
+            "police-completed.xlsx -> testshire/cycles/2025-26/responses/police.toml: written"
+        ),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]

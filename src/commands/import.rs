@@ -53,6 +53,25 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
             returns.push(r);
         }
     }
+    // An untouched form is not a return: written, it would look like one that came back.
+    let mut skipped = 0;
+    returns.retain(|r| {
+        if !r.data.answers.is_empty() {
+            return true;
+        }
+        skipped += 1;
+        diags
+            .path_warning(
+                Code::EmptyReturn,
+                &r.file,
+                format!(
+                    "no answers at all (no question has a rating): not imported, as `{}` has not returned its form",
+                    r.data.agency
+                ),
+            )
+            .with_help("is this the untouched form? ask the agency for the completed one, then import that");
+        false
+    });
     let mut first: BTreeMap<&str, &str> = BTreeMap::new();
     for r in &returns {
         if let Some(other) = first.insert(&r.data.agency, &r.file) {
@@ -76,25 +95,6 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
         );
         return EXIT_INVALID;
     }
-    // An untouched form is not a return: written, it would look like one that came back.
-    let mut skipped = 0;
-    returns.retain(|r| {
-        if !r.data.answers.is_empty() {
-            return true;
-        }
-        skipped += 1;
-        diags
-            .path_warning(
-                Code::EmptyReturn,
-                &r.file,
-                format!(
-                    "no answers at all (no question has a rating): not imported, as `{}` has not returned its form",
-                    r.data.agency
-                ),
-            )
-            .with_help("is this the untouched form? ask the agency for the completed one, then import that");
-        false
-    });
 
     let responses_dir = audit.dir.join("cycles").join(&cycle.id).join("responses");
     let mut plans: Vec<Plan> = Vec::new();

@@ -191,14 +191,17 @@ pub(super) fn response(
     }
     // Unanswered questions in scope are reported, never silently skipped; a return that
     // answers nothing is empty, and never counts as returned.
-    let in_scope_answers = answers.len();
+    let answers_in_scope = r
+        .answers
+        .keys()
+        .any(|k| fw.question(k.get_ref()).is_some_and(|q| scope.asks(q)));
     let missing: Vec<&str> = fw
         .questions
         .iter()
         .filter(|q| scope.asks(q) && !r.answers.keys().any(|k| k.get_ref() == &q.id))
         .map(|q| q.id.as_str())
         .collect();
-    if in_scope_answers == 0 && r.answers.is_empty() && !missing.is_empty() {
+    if !answers_in_scope && !missing.is_empty() {
         diags
             .warning(
                 Code::EmptyReturn,
