@@ -169,7 +169,7 @@ fn the_valid_fixture_passes_and_says_what_was_returned() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("latest 2025-26: 2 of 2 agencies returned, 7 of 8 answers given (1 n/a)"),
+        stdout.contains("latest 2025-26: 2 agencies asked: 1 returned, 1 partly answered (3 of 4), 0 empty, 0 not received; 7 of 8 answers given (1 n/a)"),
         "{stdout}"
     );
     // The one deliberately unanswered question is reported, never silently skipped.
@@ -391,9 +391,12 @@ fn a_cycle_can_ask_only_some_agencies_and_the_others_are_not_counted_missing() {
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
-        stdout.contains("latest 2025-26: 1 of 1 agencies returned, 4 of 4 answers given"),
+        stdout.contains(
+            "latest 2025-26: 1 agencies asked: 1 returned, 0 partly answered, 0 empty, 0 not received; 4 of 4 answers given"
+        ),
         "{stdout}"
     );
+    assert!(!stdout.contains("to chase"), "{stdout}");
     assert!(!stderr.contains("no return from `police`"), "{stderr}");
     // Ranking agrees: no question is unanswered, because police were not asked.
     let out = run_in(tmp.path(), &["rank", "p", "--format", "json"]);
@@ -553,4 +556,108 @@ fn a_mistake_in_partnership_toml_does_not_hide_mistakes_elsewhere() {
             "missing {expected:?} in:\n{stderr}"
         );
     }
+}
+
+/// A copy of the valid fixture in a scratch folder, as `root/p`.
+fn scratch_fixture() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&repo().join("tests/fixtures/valid"), &p);
+    (tmp, p)
+}
+
+#[test]
+fn the_summary_says_who_returned_who_did_not_and_how_to_chase_them() {
+    let (tmp, p) = scratch_fixture();
+    let responses = p.join("cycles/2025-26/responses");
+    // An untouched form imported by an older version: a return with no answers at all.
+    std::fs::write(
+        responses.join("council.toml"),
+        "agency = \"council\"\ncompleted_by = \"Head of Service\"\n",
+    )
+    .unwrap();
+    let out = run_in(tmp.path(), &["check", "p"]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.contains(
+            "2 agencies asked: 0 returned, 1 partly answered (3 of 4), 1 empty, 0 not received"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("to chase for 2025-26: council (empty), police (3 of 4 answered); make their forms with `panelaudit forms p --cycle 2025-26 --out FOLDER`"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("warning[PA0406]: p/cycles/2025-26/responses/council.toml:1:10: this return answers none of the 4 question(s) in scope: it counts as empty, not returned"),
+        "{stderr}"
+    );
+
+    std::fs::remove_file(responses.join("council.toml")).unwrap();
+    let out = run_in(tmp.path(), &["check", "p", "--cycle", "2025-26"]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("0 returned, 1 partly answered (3 of 4), 0 empty, 1 not received"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("council (not received), police (3 of 4 answered)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn personal_data_in_a_return_is_a_warning_naming_the_place_without_echoing_it() {
+    let (tmp, p) = scratch_fixture();
+    let police = p.join("cycles/2025-26/responses/police.toml");
+    let text_before = std::fs::read_to_string(&police).unwrap();
+    let edited = text_before
+        .replace(
+            "completed_by = \"Head of Public Protection\"",
+            "completed_by = \"Sarah Okafor, Designated Nurse\"",
+        )
+        .replace(
+            "evidence = \"Officers unsure who holds risk.\"",
+            "evidence = \"Officers unsure who holds risk.\"\ngaps = \"Child born 14/03/2019, NHS 943 476 5919; ask tscp@testvale.example\"\ninternal = \"Seen with Child Zed.\"",
+        );
+    assert_ne!(edited, text_before);
+    std::fs::write(&police, &edited).unwrap();
+    let out = run_in(tmp.path(), &["check", "p"]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    // Warnings: the return is still valid, but the QA officer is told where to look.
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let line = |needle: &str| edited.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let gaps = line("gaps =");
+    for (kind, col) in [("a date of birth", 20), ("an NHS number", 36)] {
+        let want = format!(
+            "warning[PA0602]: p/cycles/2025-26/responses/police.toml:{gaps}:{col}: gaps of `mh-p-01` holds what looks like {kind}"
+        );
+        assert!(stderr.contains(&want), "{want}\n{stderr}");
+    }
+    assert!(
+        stderr.contains(&format!(
+            "police.toml:{}:23: internal of `mh-p-01` holds what looks like a name on the deny list",
+            line("internal =")
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "police.toml:{}:16: completed_by looks like a person's name",
+            line("completed_by")
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("it should be a role"), "{stderr}");
+    // Never echoed, not even in a source snippet; the partnership's allowed address passes.
+    for secret in ["943 476 5919", "14/03/2019", "Okafor", "Child Zed"] {
+        assert!(!stderr.contains(secret), "{secret} echoed:\n{stderr}");
+        assert!(!stdout.contains(secret), "{secret} echoed:\n{stdout}");
+    }
+    assert!(!stderr.contains("an email address"), "{stderr}");
+    let json = run_in(tmp.path(), &["check", "p", "--format", "json"]);
+    let json = text(&json.stdout);
+    assert!(json.contains("\"code\":\"PA0602\""), "{json}");
+    assert!(!json.contains("5919"), "{json}");
 }

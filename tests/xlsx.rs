@@ -692,24 +692,28 @@ fn a_workbook_for_another_agency_cycle_or_framework_is_refused() {
     );
     assert_eq!(before, s.responses_snapshot());
 
-    // A form made for the 2024-25 cycle goes there only when asked.
-    assert_ok(&s.run(&["forms", "testshire", "--cycle", "2024-25", "--out", "old"]));
-    let out = s.run(&["import", "testshire", "old/police.xlsx"]);
-    assert_fails_with(
-        &out,
-        &[
-            "old/police.xlsx: About!B6: this return is for cycle 2024-25, but it is being imported into cycle 2025-26",
-            "--cycle 2024-25",
-        ],
-    );
-    assert_eq!(before, s.responses_snapshot());
+    // A return for the 2024-25 cycle is refused in another cycle...
+    let mut old = Book::new("police", "2024-25");
+    old.answer(0, V::S("1"), "low", "Evidence from last year.");
+    old.save(&s.path("old-police.xlsx"));
     let out = s.run(&[
         "import",
         "testshire",
         "--cycle",
-        "2024-25",
-        "old/police.xlsx",
+        "2025-26",
+        "old-police.xlsx",
     ]);
+    assert_fails_with(
+        &out,
+        &[
+            "old-police.xlsx: About!",
+            "this return is for cycle 2024-25, but it is being imported into cycle 2025-26",
+            "--cycle 2024-25",
+        ],
+    );
+    assert_eq!(before, s.responses_snapshot());
+    // ...and without --cycle goes to the cycle its About sheet names.
+    let out = s.run(&["import", "testshire", "old-police.xlsx"]);
     assert_ok(&out);
     assert!(s.response("2024-25", "police").is_file());
     assert!(!s.response("2025-26", "police").exists());
@@ -823,12 +827,24 @@ fn a_different_existing_return_is_replaced_only_with_force() {
     );
     assert_eq!(before, s.responses_snapshot());
 
+    // Before replacing anything, the user sees what the workbook would change.
+    let err = stderr(&out);
+    assert!(
+        err.contains("the workbook would change: completed_by changed; submitted 2025-10-01 -> none; fa-s-01: rating 1 -> 3; confidence medium -> high; evidence, gaps changed; ss-s-01: rating n/a -> unanswered"),
+        "{err}"
+    );
+
     let out = s.run(&["import", "testshire", "--force", "council.xlsx"]);
     assert_ok(&out);
+    let said = stdout(&out);
     assert!(
-        stdout(&out).contains("council.toml: replaced"),
-        "{}",
-        stdout(&out)
+        said.contains("council.toml: replacing with council.xlsx:\n  completed_by changed\n  submitted 2025-10-01 -> none\n  fa-s-01: rating 1 -> 3; confidence medium -> high; evidence, gaps changed\n  ss-s-01: rating n/a -> unanswered\n"),
+        "{said}"
+    );
+    // The changes come before the file is replaced.
+    assert!(
+        said.find("replacing with").unwrap() < said.find("council.toml: replaced").unwrap(),
+        "{said}"
     );
     let t = read_toml(&s.response("2025-26", "council"));
     assert_eq!(t["answers"]["fa-s-01"]["rating"].as_integer(), Some(3));
@@ -961,4 +977,167 @@ fn forms_and_import_refuse_an_invalid_partnership_or_unknown_cycle() {
         &["testshire/partnership.toml", "panelaudit check testshire"],
     );
     assert!(!s.path("forms").exists());
+}
+
+fn completed_by_label() -> &'static str {
+    ABOUT_FIELDS
+        .iter()
+        .find(|f| f.field == Field::CompletedBy)
+        .unwrap()
+        .label
+}
+
+fn cell(row: u32, col: Col) -> String {
+    format!("Return!{}", panelaudit::xlsx::cell_ref(row, col.index()))
+}
+
+#[test]
+fn a_blank_workbook_is_not_imported_and_a_half_filled_one_counts_as_partly_answered() {
+    let s = Scratch::new();
+    // The police sent back the form untouched; the schools forum answered two of five.
+    Book::new("police", "2025-26").save(&s.path("police.xlsx"));
+    let mut half = Book::new("school-forum", "2025-26");
+    half.answer(0, V::S("2"), "medium", "Attendance audit, March.")
+        .answer(2, V::S("n/a"), "low", "");
+    half.save(&s.path("school-forum.xlsx"));
+    let out = s.run(&["import", "testshire", "police.xlsx", "school-forum.xlsx"]);
+    assert_ok(&out);
+    let (err, said) = (stderr(&out), stdout(&out));
+    assert!(
+        err.contains("warning[PA0406]: police.xlsx: no answers at all (no question has a rating): not imported, as `police` has not returned its form"),
+        "{err}"
+    );
+    assert!(
+        said.contains("1 written, 0 replaced, 0 unchanged, 1 skipped (no answers)"),
+        "{said}"
+    );
+    assert!(!s.response("2025-26", "police").exists());
+    assert!(s.response("2025-26", "school-forum").exists());
+
+    // check: the police are still to chase, and the schools forum is partly answered.
+    let out = s.run(&["check", "testshire"]);
+    let said = stdout(&out);
+    assert!(
+        said.contains("3 agencies asked: 0 returned, 2 partly answered (2 of 5, 2 of 5), 0 empty, 1 not received"),
+        "{said}"
+    );
+    assert!(
+        said.contains("to chase for 2025-26: council (2 of 5 answered), police (not received), school-forum (2 of 5 answered); make their forms with `panelaudit forms testshire --cycle 2025-26 --out FOLDER`"),
+        "{said}"
+    );
+    // The untouched form and the completed one in the same import: the completed one counts.
+    let mut done = Book::new("police", "2025-26");
+    done.answer(1, V::S("1"), "low", "Strategy meetings audited.");
+    done.save(&s.path("police-completed.xlsx"));
+    let out = s.run(&[
+        "import",
+        "testshire",
+        "police.xlsx",
+        "police-completed.xlsx",
+    ]);
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains(
+            "police-completed.xlsx -> testshire/cycles/2025-26/responses/police.toml: written"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn text_cells_turned_into_dates_or_numbers_and_personal_data_are_warned_by_cell() {
+    let s = Scratch::new();
+    let mut book = Book::new("police", "2025-26");
+    let r0 = FIRST_QUESTION_ROW;
+    book.answer(0, V::S("2"), "medium", "placeholder")
+        .set(r0, Col::Evidence, V::D(2026, 4, 1))
+        .answer(1, V::S("1"), "low", "Strategy meetings audited.")
+        .set(r0 + 1, Col::Gaps, V::N(12.0))
+        .answer(
+            2,
+            V::S("1"),
+            "low",
+            "Child born 14/03/2019, NHS 943 476 5919.",
+        )
+        .about(completed_by_label(), V::S("Sarah Okafor"));
+    book.save(&s.path("police.xlsx"));
+    let out = s.run(&["import", "testshire", "police.xlsx"]);
+    assert_ok(&out);
+    let err = stderr(&out);
+    for want in [
+        format!(
+            "warning[PA0706]: police.xlsx: {}: Evidence holds a date, not text: it is imported as text, but check it says what the agency wrote",
+            cell(r0, Col::Evidence)
+        ),
+        format!(
+            "warning[PA0706]: police.xlsx: {}: Gaps and plans holds a number, not text",
+            cell(r0 + 1, Col::Gaps)
+        ),
+        format!(
+            "warning[PA0602]: police.xlsx: {}: Evidence holds what looks like a date of birth",
+            cell(r0 + 2, Col::Evidence)
+        ),
+        format!(
+            "warning[PA0602]: police.xlsx: {}: Evidence holds what looks like an NHS number",
+            cell(r0 + 2, Col::Evidence)
+        ),
+        "\"Completed by\" looks like a person's name".to_string(),
+        "it should be a role".to_string(),
+    ] {
+        assert!(err.contains(&want), "{want}\n{err}");
+    }
+    for secret in ["943 476 5919", "14/03/2019", "Okafor"] {
+        assert!(!err.contains(secret), "{secret} echoed:\n{err}");
+    }
+    // Imported as text, as the cell showed it.
+    let t = read_toml(&s.response("2025-26", "police"));
+    assert_eq!(
+        t["answers"]["fa-s-01"]["evidence"].as_str(),
+        Some("2026-04-01")
+    );
+    assert_eq!(t["answers"]["fa-p-01"]["gaps"].as_str(), Some("12"));
+    // check says the same of the file written.
+    let out = s.run(&["check", "testshire"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("evidence of `ss-s-01` holds what looks like an NHS number"),
+        "{err}"
+    );
+    assert!(
+        err.contains("completed_by looks like a person's name"),
+        "{err}"
+    );
+}
+
+#[test]
+fn import_takes_the_cycle_from_the_workbook_when_none_is_given() {
+    let s = Scratch::new();
+    let mut book = Book::new("police", "2024-25");
+    book.answer(0, V::S("1"), "low", "Last year's return, sent late.");
+    book.save(&s.path("police-2024.xlsx"));
+    let out = s.run(&["import", "testshire", "police-2024.xlsx"]);
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("cycle 2024-25: 1 written"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(s.response("2024-25", "police").exists());
+    assert!(!s.response("2025-26", "police").exists());
+
+    // Workbooks for two cycles at once: refused, each cycle named with its workbooks.
+    let mut other = Book::new("school-forum", "2025-26");
+    other.answer(0, V::S("1"), "low", "Some evidence.");
+    other.save(&s.path("school.xlsx"));
+    let before = s.responses_snapshot();
+    let out = s.run(&["import", "testshire", "police-2024.xlsx", "school.xlsx"]);
+    assert_fails_with(
+        &out,
+        &[
+            "the workbooks are for different cycles (2024-25: police-2024.xlsx; 2025-26: school.xlsx)",
+            "--cycle",
+        ],
+    );
+    assert_eq!(before, s.responses_snapshot());
 }

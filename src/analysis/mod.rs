@@ -9,6 +9,7 @@
 //! - `counts`: answers counted by rating, for tables and charts.
 //! - `report`: the `rank --format json` and CSV shapes, shared by `rank` and the site.
 //! - `disclosure`: which counts a public page may show (small numbers).
+//! - `returns`: which agencies sent their return, partly answered, empty or not at all.
 
 mod change;
 mod counts;
@@ -19,6 +20,7 @@ pub mod prioritise;
 #[cfg(test)]
 mod properties;
 mod report;
+pub mod returns;
 pub mod score;
 #[cfg(test)]
 pub(crate) mod testkit;

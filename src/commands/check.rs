@@ -1,6 +1,7 @@
 //! `panelaudit check`: every problem in a partnership (or collection), as text or JSON lines.
 
 use super::{EXIT_INVALID, EXIT_OK};
+use crate::analysis::returns::return_round;
 use crate::cli::CheckFormat;
 use crate::diag::Diagnostics;
 use crate::model::{Audience, Audit, Cycle, Date, Rating};
@@ -66,8 +67,8 @@ pub fn run(dir: &Path, public: bool, cycle: Option<&str>, format: CheckFormat) -
                     eprintln!("error: {}: {e}", l.display_dir);
                     unknown_cycle = true;
                 }
-                Some(Ok(c)) => summaries.push(summary_line(a, Some(c))),
-                None => summaries.push(summary_line(a, a.latest_cycle())),
+                Some(Ok(c)) => summaries.extend(summary_lines(a, &l.display_dir, Some(c))),
+                None => summaries.extend(summary_lines(a, &l.display_dir, a.latest_cycle())),
             },
             None => summaries.push(format!("{}: not valid", l.display_dir)),
         }
@@ -97,32 +98,60 @@ pub fn run(dir: &Path, public: bool, cycle: Option<&str>, format: CheckFormat) -
     }
 }
 
-/// "NSCP (...): 3 cycle(s); latest 2025-26: 10 of 10 agencies returned, 477 of 480 answers".
-fn summary_line(a: &Audit, cycle: Option<&Cycle>) -> String {
+/// "NSCP (...): 3 cycle(s); latest 2025-26: 7 returned, 2 partly answered (31 of 48, 12 of 48),
+/// 1 empty, 0 not received; 477 of 480 answers", then who to chase and how to resend the form.
+fn summary_lines(a: &Audit, dir: &str, cycle: Option<&Cycle>) -> Vec<String> {
     let mut s = format!("{} ({})", a.partnership.short_name, a.partnership.name);
-    match cycle {
-        Some(c) => {
-            let fw = a.framework(&c.framework);
-            let asked = c.questions(fw).count();
-            let agencies = c.agencies(&a.partnership).count();
-            let answered: usize = c.responses.iter().map(|r| r.answers.len()).sum();
-            let na: usize = c
-                .responses
-                .iter()
-                .flat_map(|r| r.answers.values())
-                .filter(|x| x.rating == Rating::NotApplicable)
-                .count();
-            s.push_str(&format!(
-                ": {} cycle(s); {} {}: {} of {agencies} agencies returned, {answered} of {} answers given ({na} n/a), {} question(s) in scope",
-                a.cycles.len(),
-                if a.latest_cycle().is_some_and(|l| l.id == c.id) { "latest" } else { "cycle" },
-                c.id,
-                c.responses.len(),
-                asked * agencies,
-                asked
-            ));
-        }
-        None => s.push_str(": no audit cycles yet"),
+    let Some(c) = cycle else {
+        s.push_str(": no audit cycles yet");
+        return vec![s];
+    };
+    let fw = a.framework(&c.framework);
+    let asked = c.questions(fw).count();
+    let agencies = c.agencies(&a.partnership).count();
+    let answered: usize = c.responses.iter().map(|r| r.answers.len()).sum();
+    let na: usize = c
+        .responses
+        .iter()
+        .flat_map(|r| r.answers.values())
+        .filter(|x| x.rating == Rating::NotApplicable)
+        .count();
+    let round = return_round(a, c);
+    s.push_str(&format!(
+        ": {} cycle(s); {} {}: {agencies} agencies asked: {}; {answered} of {} answers given ({na} n/a), {} question(s) in scope",
+        a.cycles.len(),
+        if a.latest_cycle().is_some_and(|l| l.id == c.id) { "latest" } else { "cycle" },
+        c.id,
+        round.summary(),
+        asked * agencies,
+        asked
+    ));
+    let mut lines = vec![s];
+    let chase = round.to_chase();
+    if !chase.is_empty() {
+        let who: Vec<String> = chase
+            .iter()
+            .map(|r| format!("{} ({})", r.agency, r.status.describe()))
+            .collect();
+        lines.push(format!(
+            "  to chase for {}: {}; make their forms with `panelaudit forms {} --cycle {} --out FOLDER`",
+            c.id,
+            who.join(", "),
+            shell_word(dir),
+            c.id
+        ));
     }
-    s
+    lines
+}
+
+/// A path as one shell word: quoted when it holds anything a shell would split or expand.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }

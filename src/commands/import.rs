@@ -9,16 +9,35 @@ use super::{EXIT_INVALID, EXIT_OK};
 use crate::diag::{Code, Diagnostics};
 use crate::fsx;
 use crate::model::Audit;
+use crate::publish::scan::Scanner;
 use crate::response_file;
 use crate::source::display_path;
 use crate::workspace;
-use crate::xlsx::Field;
-use crate::xlsx::returns::{Return, about_cell, read_return};
+use crate::xlsx::returns::{Return, about_cell, read_return, workbook_cycle};
+use crate::xlsx::{Field, ReturnData};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u8 {
-    let Some((audit, cycle_id)) = partnership_and_cycle(dir, "import", cycle) else {
+    // Without --cycle, the workbooks say which cycle they are for (their About sheet).
+    let from_workbooks = match cycle {
+        Some(_) => None,
+        None => match cycle_of_workbooks(files) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_INVALID;
+            }
+        },
+    };
+    let Some((audit, cycle_id)) =
+        partnership_and_cycle(dir, "import", cycle.or(from_workbooks.as_deref()))
+    else {
+        if let Some(c) = &from_workbooks {
+            eprintln!(
+                "note: without --cycle, the workbooks are imported into the cycle their About sheet names ({c})"
+            );
+        }
         return EXIT_INVALID;
     };
     let Some(cycle) = audit.cycle(&cycle_id) else {
@@ -27,12 +46,32 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
     let fw = audit.framework(&cycle.framework);
 
     let mut diags = Diagnostics::new();
+    let scanner = Scanner::new(&audit.partnership.allow, &audit.deny);
     let mut returns: Vec<Return> = Vec::new();
     for path in files {
-        if let Some(r) = read_return(path, &audit, cycle, fw, &mut diags) {
+        if let Some(r) = read_return(path, &audit, cycle, fw, &scanner, &mut diags) {
             returns.push(r);
         }
     }
+    // An untouched form is not a return: written, it would look like one that came back.
+    let mut skipped = 0;
+    returns.retain(|r| {
+        if !r.data.answers.is_empty() {
+            return true;
+        }
+        skipped += 1;
+        diags
+            .path_warning(
+                Code::EmptyReturn,
+                &r.file,
+                format!(
+                    "no answers at all (no question has a rating): not imported, as `{}` has not returned its form",
+                    r.data.agency
+                ),
+            )
+            .with_help("is this the untouched form? ask the agency for the completed one, then import that");
+        false
+    });
     let mut first: BTreeMap<&str, &str> = BTreeMap::new();
     for r in &returns {
         if let Some(other) = first.insert(&r.data.agency, &r.file) {
@@ -59,6 +98,7 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
 
     let responses_dir = audit.dir.join("cycles").join(&cycle.id).join("responses");
     let mut plans: Vec<Plan> = Vec::new();
+    let mut changes: Vec<(String, String, Vec<String>)> = Vec::new();
     for r in returns {
         let target = responses_dir.join(format!("{}.toml", r.data.agency));
         let text = response_file::render(&r.data, &r.file, &audit, cycle, fw);
@@ -75,17 +115,26 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
             Ok(old) if response_file::read_response_file(&old).as_ref() == Some(&r.data) => {
                 Status::Unchanged
             }
-            Ok(_) if force => Status::Changed,
-            Ok(_) => {
+            Ok(old) if force => {
+                changes.push((
+                    display_path(&target),
+                    r.file.clone(),
+                    describe_changes(response_file::read_response_file(&old).as_ref(), &r.data),
+                ));
+                Status::Changed
+            }
+            Ok(old) => {
+                let what =
+                    describe_changes(response_file::read_response_file(&old).as_ref(), &r.data);
                 diags
                     .path_error(Code::DuplicateId,
                         display_path(&target),
                         format!(
-                            "already holds a different return for `{}` than {}",
-                            r.data.agency, r.file
+                            "already holds a different return for `{}` than {}; the workbook would change: {}",
+                            r.data.agency, r.file, what.join("; ")
                         ),
                     )
-                    .with_help("compare the two; to replace the file with the workbook's answers, import again with --force");
+                    .with_help("check the changes with the agency; to replace the file with the workbook's answers, import again with --force");
                 Status::Changed
             }
         };
@@ -102,6 +151,13 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
         return EXIT_INVALID;
     }
 
+    // --force: what is about to be replaced, question by question, before it is.
+    for (target, workbook, lines) in &changes {
+        println!("{target}: replacing with {workbook}:");
+        for l in lines {
+            println!("  {l}");
+        }
+    }
     if let Err(e) = write_all(&responses_dir, &plans) {
         print(&diags);
         eprintln!("error: {e}");
@@ -132,11 +188,101 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
             p.r.unanswered
         );
     }
+    let skipped = if skipped > 0 {
+        format!(", {skipped} skipped (no answers)")
+    } else {
+        String::new()
+    };
     println!(
-        "cycle {}: {written} written, {replaced} replaced, {unchanged} unchanged",
+        "cycle {}: {written} written, {replaced} replaced, {unchanged} unchanged{skipped}",
         cycle.id
     );
     EXIT_OK
+}
+
+/// The one cycle the workbooks' About sheets name, if any names one. Workbooks for different
+/// cycles cannot be imported in one go: each cycle is a folder of its own.
+fn cycle_of_workbooks(files: &[PathBuf]) -> Result<Option<String>, String> {
+    let mut by_cycle: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for f in files {
+        if let Some(c) = workbook_cycle(f) {
+            by_cycle.entry(c).or_default().push(display_path(f));
+        }
+    }
+    if by_cycle.len() > 1 {
+        let each: Vec<String> = by_cycle
+            .iter()
+            .map(|(c, files)| format!("{c}: {}", files.join(", ")))
+            .collect();
+        return Err(format!(
+            "the workbooks are for different cycles ({}); import each cycle's workbooks on their own, with --cycle ID",
+            each.join("; ")
+        ));
+    }
+    Ok(by_cycle.into_keys().next())
+}
+
+/// What replacing `old` with `new` changes: each question whose rating, confidence or text
+/// differs ("cmh-s-01: rating 2 -> 1; evidence, gaps changed"), and the About fields. Text is
+/// named, not shown: it may be long, and it is the agency's.
+fn describe_changes(old: Option<&ReturnData>, new: &ReturnData) -> Vec<String> {
+    let Some(old) = old else {
+        return vec!["the existing file could not be read back; it is replaced whole".to_string()];
+    };
+    let mut out = Vec::new();
+    if old.completed_by != new.completed_by {
+        out.push("completed_by changed".to_string());
+    }
+    if old.submitted != new.submitted {
+        let show = |d: Option<crate::model::Date>| d.map_or("none".to_string(), |d| d.to_string());
+        out.push(format!(
+            "submitted {} -> {}",
+            show(old.submitted),
+            show(new.submitted)
+        ));
+    }
+    let questions: std::collections::BTreeSet<&String> =
+        old.answers.keys().chain(new.answers.keys()).collect();
+    for q in questions {
+        match (old.answers.get(q), new.answers.get(q)) {
+            (Some(o), None) => out.push(format!("{q}: rating {} -> unanswered", o.rating)),
+            (None, Some(n)) => out.push(format!("{q}: unanswered -> rating {}", n.rating)),
+            (Some(o), Some(n)) if o != n => {
+                let mut parts = Vec::new();
+                if o.rating != n.rating {
+                    parts.push(format!("rating {} -> {}", o.rating, n.rating));
+                }
+                if o.confidence != n.confidence {
+                    let show = |c: Option<crate::model::Confidence>| {
+                        c.map_or("none".to_string(), |c| c.to_string())
+                    };
+                    parts.push(format!(
+                        "confidence {} -> {}",
+                        show(o.confidence),
+                        show(n.confidence)
+                    ));
+                }
+                let texts: Vec<&str> = [
+                    ("evidence", &o.evidence, &n.evidence),
+                    ("gaps", &o.gaps, &n.gaps),
+                    ("internal", &o.internal, &n.internal),
+                ]
+                .into_iter()
+                .filter(|(_, a, b)| a != b)
+                .map(|(name, ..)| name)
+                .collect();
+                if !texts.is_empty() {
+                    parts.push(format!("{} changed", texts.join(", ")));
+                }
+                out.push(format!("{q}: {}", parts.join("; ")));
+            }
+            _ => {}
+        }
+    }
+    if out.is_empty() {
+        out.push("only the file's layout differs".to_string());
+    }
+    out
 }
 
 /// Prints problems in the order they were found: workbook by workbook, top to bottom.

@@ -57,13 +57,16 @@ codes! {
     WeakAnswer = "PA0403", "an answer with no confidence or no evidence";
     UntrackedMetric = "PA0404", "a question names a metric the partnership does not track";
     NotCrossChecked = "PA0405", "files that could not be cross-checked because partnership.toml is broken";
+    EmptyReturn = "PA0406", "a return that answers no question: it counts as empty, never as returned";
     CsvShape = "PA0501", "a CSV file's header or row cannot be read";
     PersonalData = "PA0601", "personal data that the public site would publish";
+    PersonalDataInReturn = "PA0602", "personal data in a return, or a person's name where a role belongs: returns are read across agencies";
     WorkbookShape = "PA0701", "a workbook without the sheet, row or column a return needs";
     WorkbookValue = "PA0702", "a workbook cell whose value cannot be imported";
     WorkbookFormula = "PA0703", "a workbook cell holding a formula instead of an answer";
     WorkbookMismatch = "PA0704", "a workbook made for another agency, cycle or framework";
     ReturnConflict = "PA0705", "a workbook that would overwrite a different return, or a second workbook for one agency";
+    TextTurnedIntoValue = "PA0706", "a workbook text cell that the spreadsheet turned into a date or a number";
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod deny;
 pub mod raw;
+mod recover;
 
 use crate::bundled;
 use crate::diag::{Code, Diagnostics};
@@ -30,6 +31,9 @@ pub struct RawCycle {
     pub responses: Vec<(String, Parsed<ResponseFile>)>,
     /// File stems of returns that exist but could not be read or parsed (already reported).
     pub unreadable: Vec<String>,
+    /// Returns the decoder stopped in (already reported), with the rest of each read field
+    /// by field: validated for their other mistakes, never used.
+    pub partial: Vec<(String, Parsed<ResponseFile>)>,
     pub moderation: Option<Parsed<ModerationFile>>,
 }
 
@@ -236,13 +240,53 @@ pub fn parse_toml<T: DeserializeOwned>(
     match toml::from_str::<T>(&file.text) {
         Ok(v) => Some(v),
         Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            let message = e.message().trim().to_string();
-            let d = diags.error(toml_code(&message), file, span, tidy_toml_message(&message));
-            if message.starts_with("missing field") {
-                d.with_help("see the file formats in the README");
-            }
+            report_toml_error(file, &e, diags);
             None
+        }
+    }
+}
+
+/// Reports a decoding error at its place; a duplicate key also points at its first definition.
+fn report_toml_error(file: &Arc<SourceFile>, e: &toml::de::Error, diags: &mut Diagnostics) {
+    let span = e.span().unwrap_or(0..0);
+    let message = e.message().trim().to_string();
+    let first = message
+        .starts_with("duplicate key")
+        .then(|| recover::first_definition(&file.text, &span))
+        .flatten();
+    let shown = match first {
+        Some(_) => format!(
+            "duplicate key `{}`",
+            file.text.get(span.clone()).unwrap_or_default().trim()
+        ),
+        None => tidy_toml_message(&message),
+    };
+    let d = diags.error(toml_code(&message), file, span, shown);
+    if message.starts_with("missing field") {
+        d.with_help("see the file formats in the README");
+    }
+    if let Some(first) = first {
+        d.with_related(file, first, "first defined here")
+            .with_help("give each key once; delete or merge the second");
+    }
+}
+
+/// A response file: decoded whole, or, when the decoder stops at a mistake, the rest of it
+/// checked field by field so that every mistake in it is reported in one run. The bool says
+/// whether it was decoded whole.
+fn read_response(
+    root: &Path,
+    path: &Path,
+    stem: &str,
+    diags: &mut Diagnostics,
+) -> Option<(Parsed<ResponseFile>, bool)> {
+    let file = read_inside(root, path, diags)?;
+    match toml::from_str::<ResponseFile>(&file.text) {
+        Ok(value) => Some((Parsed { file, value }, true)),
+        Err(e) => {
+            report_toml_error(&file, &e, diags);
+            let value = recover::response(&file, stem, &e, diags)?;
+            Some((Parsed { file, value }, false))
         }
     }
 }
@@ -501,6 +545,7 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
     };
     let mut responses = Vec::new();
     let mut unreadable = Vec::new();
+    let mut partial = Vec::new();
     let rdir = cdir.join("responses");
     if rdir.is_dir() && !outside(root, &rdir, diags) {
         for p in files_with_ext(&rdir, "toml", limits::MAX_RESPONSES, "returns", diags) {
@@ -508,8 +553,12 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            match read_toml(root, &p, diags) {
-                Some(parsed) => responses.push((stem, parsed)),
+            match read_response(root, &p, &stem, diags) {
+                Some((parsed, true)) => responses.push((stem, parsed)),
+                Some((parsed, false)) => {
+                    unreadable.push(stem.clone());
+                    partial.push((stem, parsed));
+                }
                 None => unreadable.push(stem),
             }
         }
@@ -521,6 +570,7 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
         cycle,
         responses,
         unreadable,
+        partial,
         moderation,
     }
 }

@@ -30,8 +30,26 @@ pub(super) fn actions(raw: &RawAudit, known: &Known<'_>, diags: &mut Diagnostics
                 )
                 .with_help("use letters, digits and single hyphens, e.g. `A01`");
         }
-        for q in &a.addresses {
+        let mut addresses: Vec<String> = Vec::new();
+        for (i, q) in a.addresses.iter().enumerate() {
             known.check_question(file, q, diags);
+            if let Some(first) = a.addresses[..i].iter().find(|f| f.get_ref() == q.get_ref()) {
+                diags
+                    .warning(
+                        Code::DuplicateId,
+                        file,
+                        q.span(),
+                        format!(
+                            "action `{}` lists question `{}` twice in `addresses`",
+                            a.id.get_ref(),
+                            q.get_ref()
+                        ),
+                    )
+                    .with_related(file, first.span(), "first listed here")
+                    .with_help("list each question once; it is counted once");
+            } else {
+                addresses.push(q.get_ref().clone());
+            }
         }
         let status = text_enum::<ActionStatus>(file, &a.status, "status", diags);
         let effort = a
@@ -46,7 +64,7 @@ pub(super) fn actions(raw: &RawAudit, known: &Known<'_>, diags: &mut Diagnostics
                 owner: non_empty(file, &a.owner, "owner", diags),
                 due,
                 status,
-                addresses: a.addresses.iter().map(|q| q.get_ref().clone()).collect(),
+                addresses,
                 effort,
                 progress: text(&a.progress),
                 loc: file.loc(entry.span().start),

@@ -6,6 +6,7 @@ use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::raw::*;
 use crate::load::{RawAudit, RawCycle};
 use crate::model::*;
+use crate::publish::scan::Scanner;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) fn rating(
@@ -91,6 +92,7 @@ pub(super) fn cycles(
     frameworks: &BTreeMap<String, Framework>,
     all: &BTreeMap<String, (Framework, F)>,
     broken: &BTreeSet<String>,
+    scanner: &Scanner,
     diags: &mut Diagnostics,
 ) -> Vec<Cycle> {
     let mut out: Vec<Cycle> = Vec::new();
@@ -107,7 +109,7 @@ pub(super) fn cycles(
                 );
             continue;
         }
-        if let Some(c) = cycle(rc, partnership, frameworks, all, broken, diags) {
+        if let Some(c) = cycle(rc, partnership, frameworks, all, broken, scanner, diags) {
             out.push(c);
         }
     }
@@ -174,6 +176,7 @@ pub(super) fn cycle(
     frameworks: &BTreeMap<String, Framework>,
     all: &BTreeMap<String, (Framework, F)>,
     broken: &BTreeSet<String>,
+    scanner: &Scanner,
     diags: &mut Diagnostics,
 ) -> Option<Cycle> {
     let cf = rc.cycle.as_ref()?;
@@ -285,10 +288,27 @@ pub(super) fn cycle(
             &scope,
             (opened, closed),
             &mut seen_agencies,
+            scanner,
             diags,
         ) {
             responses.push(r);
         }
+    }
+    // Returns the decoder stopped in: checked for their other mistakes, then left out (their
+    // first mistake is an error already, so the cycle is not used).
+    for (stem, rf) in &rc.partial {
+        let mut seen = seen_agencies.clone();
+        super::response::response(
+            stem,
+            rf,
+            partnership,
+            fw,
+            &scope,
+            (opened, closed),
+            &mut seen,
+            scanner,
+            diags,
+        );
     }
     responses.sort_by(|a, b| a.agency.cmp(&b.agency));
     for a in &partnership.agencies {

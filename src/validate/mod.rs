@@ -213,20 +213,24 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
     }
 
     let actions = actions::actions(raw, &known, diags);
+    let deny = raw
+        .deny
+        .as_ref()
+        .map(|f| crate::load::deny::parse_deny_list(&f.text))
+        .unwrap_or_default();
+    // Returns are read across agencies: the publication scan's kinds, allow and deny lists
+    // apply to their text too (as warnings).
+    let scanner = crate::publish::scan::Scanner::new(&partnership.allow, &deny);
     let cycles = cycle::cycles(
         raw,
         &partnership,
         &frameworks,
         &all_frameworks,
         &broken,
+        &scanner,
         diags,
     );
     let briefings = briefing::briefings(&raw.briefings, diags);
-    let deny = raw
-        .deny
-        .as_ref()
-        .map(|f| crate::load::deny::parse_deny_list(&f.text))
-        .unwrap_or_default();
 
     if diags.error_count() > errors_before {
         return None;

@@ -6,6 +6,7 @@ use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::Parsed;
 use crate::load::raw::*;
 use crate::model::*;
+use crate::publish::scan::{Scanner, looks_like_a_name, mask};
 use std::collections::BTreeMap;
 
 /// Checks one return against the partnership, the cycle's bank and scope. `seen` maps each
@@ -19,6 +20,7 @@ pub(super) fn response(
     scope: &Scope,
     window: (Option<Date>, Option<Date>),
     seen: &mut BTreeMap<String, String>,
+    scanner: &Scanner,
     diags: &mut Diagnostics,
 ) -> Option<Response> {
     let (opened, closed) = window;
@@ -116,6 +118,15 @@ pub(super) fn response(
                 Some(Confidence::Low)
             }
         };
+        for (field, value) in [
+            ("evidence", &a.evidence),
+            ("gaps", &a.gaps),
+            ("internal", &a.internal),
+        ] {
+            if let Some(value) = value {
+                personal_data(rfile, &q.id, field, value, scanner, diags);
+            }
+        }
         let evidence = text(&a.evidence).unwrap_or_default();
         if evidence.is_empty() && matches!(rating, Some(Rating::Value(v)) if v > fw.bottom()) {
             diags.warning(
@@ -162,14 +173,47 @@ pub(super) fn response(
             ),
         );
     }
-    // Unanswered questions in scope are reported, never silently skipped.
+    if let Some(c) = &r.completed_by
+        && looks_like_a_name(c.get_ref())
+    {
+        let at = rfile.loc(c.span().start);
+        diags
+            .path_warning(
+                Code::PersonalDataInReturn,
+                rfile.display.clone(),
+                format!(
+                    "completed_by looks like a person's name ({}); it should be a role",
+                    mask(c.get_ref().trim())
+                ),
+            )
+            .at(at.line, at.col)
+            .with_help("write the role, e.g. \"Head of Public Protection\" or \"Designated Nurse\": returns are read across agencies, and a role still means something when the person has moved on");
+    }
+    // Unanswered questions in scope are reported, never silently skipped; a return that
+    // answers nothing is empty, and never counts as returned.
+    let answers_in_scope = r
+        .answers
+        .keys()
+        .any(|k| fw.question(k.get_ref()).is_some_and(|q| scope.asks(q)));
     let missing: Vec<&str> = fw
         .questions
         .iter()
         .filter(|q| scope.asks(q) && !r.answers.keys().any(|k| k.get_ref() == &q.id))
         .map(|q| q.id.as_str())
         .collect();
-    if !missing.is_empty() {
+    if !answers_in_scope && !missing.is_empty() {
+        diags
+            .warning(
+                Code::EmptyReturn,
+                rfile,
+                r.agency.span(),
+                format!(
+                    "this return answers none of the {} question(s) in scope: it counts as empty, not returned",
+                    missing.len()
+                ),
+            )
+            .with_help("send the agency its form again (`panelaudit forms`), or remove the file until the answers come back");
+    } else if !missing.is_empty() {
         let shown = if missing.len() > 8 {
             format!("{} and {} more", missing[..8].join(", "), missing.len() - 8)
         } else {
@@ -190,4 +234,38 @@ pub(super) fn response(
         answers,
         loc: rfile.loc(0),
     })
+}
+
+/// Warns, without echoing it, about personal data in a return's text: returns are read
+/// across every agency of the partnership and should carry no child's identifiers. The
+/// warning points at the line and column but shows no source line, which would echo it.
+fn personal_data(
+    rfile: &F,
+    question: &str,
+    field: &str,
+    value: &S<String>,
+    scanner: &Scanner,
+    diags: &mut Diagnostics,
+) {
+    let text = value.get_ref();
+    let literal = rfile.text.get(value.span()).unwrap_or_default();
+    for f in scanner.scan(text) {
+        let found = &text[f.start..f.end];
+        let offset = literal
+            .find(found)
+            .map_or(value.span().start, |i| value.span().start + i);
+        let at = rfile.loc(offset);
+        diags
+            .path_warning(
+                Code::PersonalDataInReturn,
+                rfile.display.clone(),
+                format!(
+                    "{field} of `{question}` holds what looks like {} ({}): returns are read across every agency and should carry no child's identifiers",
+                    f.kind.describe(),
+                    mask(found)
+                ),
+            )
+            .at(at.line, at.col)
+            .with_help("remove it, or refer to the case by its audit reference; if it is safe to share (the partnership's own contact), add it to `allow` under [publication] in partnership.toml");
+    }
 }

@@ -4,6 +4,7 @@
 
 use crate::diag::{Code, Diagnostics, suggest};
 use crate::model::{Audit, Confidence, Cycle, Date, Framework, Rating};
+use crate::publish::scan::{Scanner, looks_like_a_name, mask};
 use crate::response_file::clean_text;
 use crate::source::display_path;
 use crate::xlsx::read::{self, Sheet, describe, is_blank};
@@ -45,12 +46,28 @@ fn cell_text(d: &Data) -> Option<String> {
     }
 }
 
+/// The cycle a workbook's About sheet says it is for, when it says (and can be read at all).
+pub(crate) fn workbook_cycle(path: &Path) -> Option<String> {
+    let book = read::read(path, &[ABOUT_SHEET]).ok()?;
+    let about = book.sheet(ABOUT_SHEET)?;
+    about
+        .rows()
+        .into_iter()
+        .find_map(|row| match about.get(row, ABOUT_LABEL_COL) {
+            Some(Data::String(label)) if Field::from_label(label) == Some(Field::CycleId) => {
+                about.get(row, ABOUT_VALUE_COL).and_then(cell_text)
+            }
+            _ => None,
+        })
+}
+
 /// Reads and checks one workbook. Problems go to `diags`; None when it cannot be imported.
 pub(crate) fn read_return(
     path: &Path,
     audit: &Audit,
     cycle: &Cycle,
     fw: &Framework,
+    scanner: &Scanner,
     diags: &mut Diagnostics,
 ) -> Option<Return> {
     let file = display_path(path);
@@ -86,7 +103,7 @@ pub(crate) fn read_return(
         );
         return None;
     };
-    let (answers, unanswered) = read_answers(&file, sheet, cycle, fw, diags)?;
+    let (answers, unanswered) = read_answers(&file, sheet, cycle, fw, scanner, diags)?;
     (diags.error_count() == errors_before).then_some(Return {
         file,
         data: ReturnData {
@@ -230,7 +247,9 @@ fn read_about(
         && id != &cycle.id
     {
         let help = if audit.cycle(id).is_some() {
-            format!("to import it into cycle {id}, run import with --cycle {id}")
+            format!(
+                "to import it into cycle {id}, run import with --cycle {id}, or without --cycle (the workbook's own cycle is then used)"
+            )
         } else {
             format!(
                 "send the agency the form for cycle {} (`panelaudit forms`)",
@@ -273,7 +292,35 @@ fn read_about(
     let optional_errors = diags.error_count() - optional_before;
     let completed_by = match found.get(&Field::CompletedBy) {
         _ if refused.contains(&Field::CompletedBy) => None,
-        Some((_, Some(d))) => cell_text(d),
+        Some((row, Some(d))) if !is_blank(d) => {
+            let place = at(*row);
+            let text = match d {
+                Data::String(_) => cell_text(d),
+                Data::DateTime(_) | Data::DateTimeIso(_) => {
+                    completed_by_not_text(diags, &place, "a date");
+                    cell_date(d).map(|d| d.to_string())
+                }
+                _ => {
+                    completed_by_not_text(diags, &place, "a number");
+                    cell_text(d)
+                }
+            };
+            if let Some(t) = &text
+                && looks_like_a_name(t)
+            {
+                diags
+                    .path_warning(
+                        Code::PersonalDataInReturn,
+                        place,
+                        format!(
+                            "\"Completed by\" looks like a person's name ({}); it should be a role",
+                            mask(t)
+                        ),
+                    )
+                    .with_help("write the role, e.g. \"Head of Public Protection\" or \"Designated Nurse\": returns are read across agencies, and a role still means something when the person has moved on");
+            }
+            text
+        }
         _ => None,
     };
     let submitted = match found.get(&Field::Submitted) {
@@ -301,6 +348,16 @@ fn read_about(
         completed_by,
         submitted,
     })
+}
+
+fn completed_by_not_text(diags: &mut Diagnostics, place: &str, kind: &str) {
+    diags
+        .path_warning(
+            Code::TextTurnedIntoValue,
+            place,
+            format!("\"Completed by\" holds {kind}, not text: it is imported as text, but check it names the role that completed the return"),
+        )
+        .with_help("format the cell as Text and type the role again");
 }
 
 /// A date cell, or text such as 2025-10-14 or 14/10/2025 (day first, as in England).
@@ -341,6 +398,7 @@ fn read_answers(
     sheet: &Sheet,
     cycle: &Cycle,
     fw: &Framework,
+    scanner: &Scanner,
     diags: &mut Diagnostics,
 ) -> Option<Answers> {
     let at = |row: u32, col: u16| format!("{file}: {RETURN_SHEET}!{}", cell_ref(row, col));
@@ -559,21 +617,34 @@ fn read_answers(
         };
         let text = |c: Col, diags: &mut Diagnostics| -> Option<String> {
             let d = get(row, c)?;
-            match d {
+            let place = at(row, col(c).unwrap_or(0));
+            let value = match d {
                 Data::Error(e) => {
                     diags.path_error(
                         Code::WorkbookValue,
-                        at(row, col(c).unwrap_or(0)),
+                        place,
                         format!("the cell holds the error {e}; replace it with text"),
                     );
-                    None
+                    return None;
                 }
                 Data::DateTime(_) | Data::DateTimeIso(_) => {
+                    turned_into(diags, &place, c, "a date");
                     cell_date(d).map(|d| d.to_string()).or_else(|| cell_text(d))
                 }
-                Data::Bool(b) => Some(if *b { "TRUE" } else { "FALSE" }.to_string()),
+                Data::Int(_) | Data::Float(_) => {
+                    turned_into(diags, &place, c, "a number");
+                    cell_text(d)
+                }
+                Data::Bool(b) => {
+                    turned_into(diags, &place, c, "TRUE or FALSE");
+                    Some(if *b { "TRUE" } else { "FALSE" }.to_string())
+                }
                 other => cell_text(other),
+            };
+            if let Some(v) = &value {
+                personal_data(diags, &place, c, v, scanner);
             }
+            value
         };
         let evidence = text(Col::Evidence, diags);
         let gaps = text(Col::Gaps, diags);
@@ -624,6 +695,41 @@ fn read_answers(
         return None;
     }
     Some((answers, unanswered.len() + absent.len()))
+}
+
+/// Warns that a text cell holds a date, a number or TRUE/FALSE: a spreadsheet turns "1/4" or
+/// "12-15" into a date as it is typed, and "0044..." into a number, so what is imported may
+/// not be what the agency wrote. The value is not shown: it may be someone's date of birth.
+fn turned_into(diags: &mut Diagnostics, place: &str, c: Col, kind: &str) {
+    diags
+        .path_warning(
+            Code::TextTurnedIntoValue,
+            place,
+            format!(
+                "{} holds {kind}, not text: it is imported as text, but check it says what the agency wrote",
+                c.spec().header
+            ),
+        )
+        .with_help("spreadsheets turn some typing (1/4, 12-15, long numbers) into dates or numbers; format the column as Text and type the answer again");
+}
+
+/// Warns, masked, about what the publication scan flags in a text cell: returns are read
+/// across every agency of the partnership and should carry no child's identifiers.
+fn personal_data(diags: &mut Diagnostics, place: &str, c: Col, value: &str, scanner: &Scanner) {
+    for f in scanner.scan(value) {
+        diags
+            .path_warning(
+                Code::PersonalDataInReturn,
+                place,
+                format!(
+                    "{} holds what looks like {} ({}): returns are read across every agency and should carry no child's identifiers",
+                    c.spec().header,
+                    f.kind.describe(),
+                    mask(&value[f.start..f.end])
+                ),
+            )
+            .with_help("remove it, or refer to the case by its audit reference; if it is safe to share (the partnership's own contact), add it to `allow` under [publication] in partnership.toml");
+    }
 }
 
 /// Refuses a cell holding a formula, showing the formula when the file spells it out.

@@ -14,6 +14,9 @@
 //! Every pattern is compiled once, in [`Scanner::new`], and every pattern is bounded or
 //! automaton-friendly, so a scan is linear in the length of the text.
 
+mod names;
+pub use names::looks_like_a_name;
+
 use regex::{Regex, RegexBuilder};
 use std::collections::BTreeMap;
 use std::fmt;
