@@ -154,6 +154,10 @@ string_enum!(
     /// An agency's part in the arrangements under Working Together 2023.
     AgencyRole { Lead = "lead", Delegated = "delegated", Relevant = "relevant" }
 );
+string_enum!(
+    /// What a finding is, in the order a learning briefing tells them.
+    FindingKind { GoodPractice = "good-practice", Concern = "concern", Learning = "learning" }
+);
 string_enum!(Level { Strategic = "strategic", Practitioner = "practitioner" });
 string_enum!(Rag { Red = "red", Amber = "amber", Green = "green" });
 string_enum!(
@@ -481,6 +485,8 @@ pub struct Cycle {
     pub activities: Vec<String>,
     /// The cycle named in `compare_with`, when one is.
     pub compare_with: Option<String>,
+    /// What the cycle found (`findings.toml`): written to be published.
+    pub findings: Vec<Finding>,
     /// One per agency that returned, sorted by agency id.
     pub responses: Vec<Response>,
     pub moderation: Option<Moderation>,
@@ -591,6 +597,20 @@ pub struct Moderation {
     pub questions: BTreeMap<String, ModeratedQuestion>,
 }
 
+/// Good practice, a concern or learning from a cycle, with the questions it bears on.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub title: String,
+    /// Markdown, written to be published.
+    pub text: String,
+    pub questions: Vec<String>,
+    /// Where its title is written.
+    pub loc: Loc,
+    /// Where its text is written.
+    pub text_loc: Loc,
+}
+
 #[derive(Debug, Clone)]
 pub struct ModeratedQuestion {
     /// None: the panel wrote a summary but kept the agencies' aggregate.
@@ -678,6 +698,8 @@ pub struct Briefing {
     pub audience: Audience,
     pub summary: String,
     pub body: String,
+    /// The cycle it reports on, when it names one.
+    pub cycle: Option<String>,
     pub loc: Loc,
     /// Line in the file where the body starts (for the publication scan).
     pub body_line: usize,

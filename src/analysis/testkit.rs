@@ -119,6 +119,7 @@ pub fn cycle(id: &str) -> Cycle {
         purpose: None,
         activities: vec![],
         compare_with: None,
+        findings: vec![],
         responses: vec![],
         moderation: None,
         loc: Loc::default(),

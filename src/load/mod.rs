@@ -35,6 +35,7 @@ pub struct RawCycle {
     /// by field: validated for their other mistakes, never used.
     pub partial: Vec<(String, Parsed<ResponseFile>)>,
     pub moderation: Option<Parsed<ModerationFile>>,
+    pub findings: Option<Parsed<FindingsFile>>,
 }
 
 #[derive(Debug)]
@@ -79,6 +80,7 @@ impl RawAudit {
             out.extend(c.cycle.iter().map(|p| p.file.clone()));
             out.extend(c.responses.iter().map(|(_, p)| p.file.clone()));
             out.extend(c.moderation.iter().map(|p| p.file.clone()));
+            out.extend(c.findings.iter().map(|p| p.file.clone()));
         }
         out.extend(self.briefings.iter().map(|b| b.file.clone()));
         out.extend(self.deny.iter().cloned());
@@ -564,6 +566,7 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
         }
     }
     let moderation = read_optional(root, &cdir.join("moderation.toml"), diags);
+    let findings = read_optional(root, &cdir.join("findings.toml"), diags);
     RawCycle {
         id,
         display_dir,
@@ -572,6 +575,7 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
         unreadable,
         partial,
         moderation,
+        findings,
     }
 }
 
@@ -676,6 +680,7 @@ fn shift_front(f: BriefingFrontMatter, by: usize) -> BriefingFrontMatter {
         date: shift(f.date, by),
         audience: shift(f.audience, by),
         summary: shift(f.summary, by),
+        cycle: f.cycle.map(|c| shift(c, by)),
     }
 }
 

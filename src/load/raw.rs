@@ -183,6 +183,24 @@ pub struct AnswerEntry {
     pub internal: Option<S<String>>,
 }
 
+/// cycles/<id>/findings.toml: what a cycle found, written to be published.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingsFile {
+    #[serde(default)]
+    pub findings: Vec<S<FindingEntry>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingEntry {
+    pub kind: S<String>,
+    pub title: S<String>,
+    pub text: S<String>,
+    #[serde(default)]
+    pub questions: Vec<S<String>>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModerationFile {
@@ -275,4 +293,7 @@ pub struct BriefingFrontMatter {
     pub date: S<toml::value::Datetime>,
     pub audience: S<String>,
     pub summary: S<String>,
+    /// The cycle the briefing reports on: linked both ways.
+    #[serde(default)]
+    pub cycle: Option<S<String>>,
 }

@@ -5,7 +5,11 @@ use crate::diag::{Code, Diagnostics};
 use crate::load::RawBriefing;
 use crate::model::*;
 
-pub(super) fn briefings(raw: &[RawBriefing], diags: &mut Diagnostics) -> Vec<Briefing> {
+pub(super) fn briefings(
+    raw: &[RawBriefing],
+    cycles: &[Cycle],
+    diags: &mut Diagnostics,
+) -> Vec<Briefing> {
     let mut out = Vec::new();
     for b in raw {
         let file = &b.file;
@@ -17,6 +21,20 @@ pub(super) fn briefings(raw: &[RawBriefing], diags: &mut Diagnostics) -> Vec<Bri
         }
         let Some(front) = &b.front else { continue };
         let date = date(file, &front.date, diags);
+        if let Some(c) = &front.cycle
+            && !cycles.iter().any(|x| &x.id == c.get_ref())
+        {
+            let d = diags.error(
+                Code::UnknownReference,
+                file,
+                c.span(),
+                format!("unknown cycle `{}`", c.get_ref()),
+            );
+            match crate::diag::suggest(c.get_ref(), cycles.iter().map(|x| x.id.as_str())) {
+                Some(s) => d.with_help(s),
+                None => d.with_help("`cycle` names a folder of cycles/, e.g. `2025-26`"),
+            };
+        }
         let audience = text_enum::<Audience>(file, &front.audience, "audience", diags);
         if let (Some(date), Some(audience)) = (date, audience) {
             out.push(Briefing {
@@ -26,6 +44,7 @@ pub(super) fn briefings(raw: &[RawBriefing], diags: &mut Diagnostics) -> Vec<Bri
                 audience,
                 summary: front.summary.get_ref().trim().to_string(),
                 body: file.text[b.body_start..].to_string(),
+                cycle: front.cycle.as_ref().map(|c| c.get_ref().clone()),
                 loc: file.loc(0),
                 body_line: file.line_col(b.body_start).0,
             });

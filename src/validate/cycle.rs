@@ -355,8 +355,54 @@ pub(super) fn cycle(
             .filter(|a| !a.is_empty())
             .collect(),
         compare_with: c.compare_with.as_ref().map(|x| x.get_ref().clone()),
+        findings: rc
+            .findings
+            .as_ref()
+            .map(|f| findings(f, fw, diags))
+            .unwrap_or_default(),
         responses,
         moderation,
         loc: file.loc(c.title.span().start),
     })
+}
+
+/// findings.toml: each finding's kind, a title and text to publish, and the questions of the
+/// cycle's bank it bears on.
+fn findings(
+    f: &crate::load::Parsed<FindingsFile>,
+    fw: &Framework,
+    diags: &mut Diagnostics,
+) -> Vec<Finding> {
+    let file = &f.file;
+    let mut out = Vec::new();
+    for entry in &f.value.findings {
+        let e = entry.get_ref();
+        let kind = text_enum::<FindingKind>(file, &e.kind, "finding kind", diags);
+        for q in &e.questions {
+            if fw.question(q.get_ref()).is_none() {
+                let d = diags.error(
+                    Code::UnknownReference,
+                    file,
+                    q.span(),
+                    format!("framework `{}` has no question `{}`", fw.id, q.get_ref()),
+                );
+                if let Some(s) = suggest(q.get_ref(), fw.questions.iter().map(|q| q.id.as_str())) {
+                    d.with_help(s);
+                }
+            }
+        }
+        let title = non_empty(file, &e.title, "finding title", diags);
+        let text = non_empty(file, &e.text, "finding text", diags);
+        if let Some(kind) = kind {
+            out.push(Finding {
+                kind,
+                title,
+                text,
+                questions: e.questions.iter().map(|q| q.get_ref().clone()).collect(),
+                loc: file.loc(e.title.span().start),
+                text_loc: file.loc(e.text.span().start),
+            });
+        }
+    }
+    out
 }

@@ -230,7 +230,7 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
         &scanner,
         diags,
     );
-    let briefings = briefing::briefings(&raw.briefings, diags);
+    let briefings = briefing::briefings(&raw.briefings, &cycles, diags);
 
     if diags.error_count() > errors_before {
         return None;
