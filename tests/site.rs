@@ -603,7 +603,7 @@ fn an_audit_template_replaces_the_built_in_one_of_the_same_name() {
     );
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(
-        index.contains("Self-audit overview"),
+        index.contains("Self-assessment: overview"),
         "other pages keep the built-in templates"
     );
 }

@@ -204,6 +204,17 @@ pub(crate) fn render_partnership(
             );
         }
     }
+    for cp in &public.cycles {
+        pages.push(
+            Page::new(
+                routes::cycle_href(&cp.summary.id),
+                "cycle.html",
+                cp.summary.title.clone(),
+                "",
+            )
+            .with("cycle_page", cp),
+        );
+    }
     pages.push(
         Page::new(routes::ACTIONS, "actions.html", "Action plan", "actions")
             .with("actions", &public.actions),

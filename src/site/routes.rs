@@ -28,6 +28,11 @@ pub(crate) fn theme_href(id: &str) -> String {
     format!("themes/{id}/index.html")
 }
 
+/// A cycle's page: what it did and found.
+pub(crate) fn cycle_href(id: &str) -> String {
+    format!("cycles/{id}/index.html")
+}
+
 /// An agency's page (internal builds only).
 pub(crate) fn agency_href(id: &str) -> String {
     format!("agencies/{id}/index.html")

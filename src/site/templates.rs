@@ -19,6 +19,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/priorities.html"),
     ),
     ("theme.html", include_str!("../../templates/theme.html")),
+    ("cycle.html", include_str!("../../templates/cycle.html")),
     (
         "question.html",
         include_str!("../../templates/question.html"),

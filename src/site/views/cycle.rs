@@ -1,7 +1,9 @@
 //! The latest cycle in brief: its scope, who was asked, who returned, and the cycles before it.
 
-use super::{Ctx, Publisher, Ref, Tag, level_word, method_word};
+use super::{Ctx, Publisher, Ref, Tag, flag_words, level_word, method_word, rating_tag};
 use crate::analysis;
+use crate::format::num;
+use crate::model::FindingKind;
 use crate::model::{Cycle, Framework, Level};
 use crate::site::routes;
 use serde::Serialize;
@@ -44,6 +46,11 @@ pub struct ReturnRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct CycleSummary {
     pub id: String,
+    pub href: String,
+    /// The cycle the site reports.
+    pub main: bool,
+    /// A deep dive after the main cycle's comparable self-assessment: new evidence since.
+    pub since_main: bool,
     pub title: String,
     pub period: String,
     pub method: String,
@@ -100,6 +107,9 @@ pub(super) fn cycle_view(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, p: &mut Publi
         .iter()
         .map(|h| CycleSummary {
             id: h.id.clone(),
+            href: routes::cycle_href(&h.id),
+            main: h.id == c.id,
+            since_main: h.method != c.method && h.id > c.id,
             title: p.text(&h.loc, &h.title),
             period: h.period.clone(),
             method: method_word(h.method),
@@ -142,4 +152,160 @@ pub(super) fn cycle_view(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, p: &mut Publi
         returns,
         history,
     }
+}
+
+/// A page per cycle (`cycles/<id>/`): what was done and why, its scope, who returned, what it
+/// found, its results question by question, and the briefings that report on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CyclePage {
+    pub summary: CycleView,
+    /// The cycle the site reports (the main cycle).
+    pub main: bool,
+    pub purpose_html: Option<String>,
+    pub activities: Vec<String>,
+    /// Findings grouped by kind, in briefing order: good practice, concerns, learning.
+    pub findings: Vec<FindingGroup>,
+    /// Each question the cycle asked, in framework order, with its rating there.
+    pub results: Vec<ResultRow>,
+    /// Like-for-like change since the comparable cycle, in a sentence; None when there is none.
+    pub change: Option<String>,
+    /// For a self-assessment: the deep dives whose evidence weighed on its scores.
+    pub weighed: Vec<Ref>,
+    /// For a deep dive: the self-assessment its evidence weighs on.
+    pub weighs_on: Option<Ref>,
+    /// Briefings that report on this cycle (their `cycle` key).
+    pub briefings: Vec<Ref>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingGroup {
+    pub heading: &'static str,
+    pub items: Vec<FindingView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingView {
+    pub title: String,
+    pub text_html: String,
+    pub questions: Vec<Ref>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultRow {
+    pub question: Ref,
+    pub rating: Tag,
+    pub flags: Vec<Tag>,
+}
+
+pub(super) fn cycle_pages(
+    ctx: &Ctx<'_>,
+    analyses: &[crate::analysis::Analysis],
+    briefings: &[super::BriefingPage],
+    p: &mut Publisher,
+) -> Vec<CyclePage> {
+    let audit = ctx.audit;
+    let main = ctx.latest.map(|(c, _, _)| c.id.clone());
+    audit
+        .cycles
+        .iter()
+        .filter_map(|c| {
+            let fw = audit.frameworks.get(&c.framework)?;
+            let a = analyses.iter().find(|a| a.cycle == c.id)?;
+            let cycle_ref = |id: &str, p: &mut Publisher| -> Ref {
+                let t = audit.cycle(id).map_or(id.to_string(), |x| p.text(&x.loc, &x.title));
+                Ref {
+                    id: id.to_string(),
+                    text: t,
+                    href: Some(routes::cycle_href(id)),
+                }
+            };
+            let findings = FindingKind::ALL
+                .iter()
+                .filter_map(|kind| {
+                    let items: Vec<FindingView> = c
+                        .findings
+                        .iter()
+                        .filter(|f| f.kind == *kind)
+                        .map(|f| FindingView {
+                            title: p.text(&f.loc, &f.title),
+                            text_html: p.markdown(&f.text_loc, &f.text, 4),
+                            questions: f.questions.iter().map(|q| ctx.question_ref(q, p)).collect(),
+                        })
+                        .collect();
+                    (!items.is_empty()).then_some(FindingGroup {
+                        heading: match kind {
+                            FindingKind::GoodPractice => "Good practice we found",
+                            FindingKind::Concern => "What else we found",
+                            FindingKind::Learning => "What we can learn",
+                        },
+                        items,
+                    })
+                })
+                .collect();
+            let results = c
+                .questions(fw)
+                .map(|q| {
+                    let s = a.ranking.priorities.iter().find(|s| s.question == q.id);
+                    ResultRow {
+                        question: ctx.question_ref(&q.id, p),
+                        rating: match s {
+                            Some(s) => rating_tag(fw, s.rating),
+                            None => Tag::new("Not applicable", "grey"),
+                        },
+                        flags: s
+                            .map(|s| s.flags.iter().map(|f| Tag::new(flag_words(*f), "grey")).collect())
+                            .unwrap_or_default(),
+                    }
+                })
+                .collect();
+            let change = a.comparison.as_ref().map(|cmp| {
+                let mut s = format!(
+                    "Compared with {} ({}), the last {}: {} question{} rose, {} fell and {} held steady (a rise or a fall is a move of at least {} on the scale).",
+                    audit.cycle(&cmp.cycle).map_or(cmp.cycle.clone(), |x| p.text(&x.loc, &x.title)),
+                    cmp.cycle,
+                    cmp.method.words(),
+                    cmp.rose.len(),
+                    if cmp.rose.len() == 1 { "" } else { "s" },
+                    cmp.fell.len(),
+                    cmp.steady,
+                    num(cmp.threshold, 2)
+                );
+                if cmp.scope_differs() {
+                    s.push_str(&format!(
+                        " The two cycles did not ask the same questions, so only the {} both asked are compared.",
+                        cmp.shared
+                    ));
+                }
+                s
+            });
+            let weighed = a.deep_dives.iter().map(|d| cycle_ref(d, p)).collect();
+            let weighs_on = audit
+                .cycles
+                .iter()
+                .find(|sa| audit.deep_dives_for(sa).iter().any(|d| d.id == c.id))
+                .map(|sa| cycle_ref(&sa.id, p));
+            Some(CyclePage {
+                summary: cycle_view(ctx, c, fw, p),
+                main: main.as_deref() == Some(c.id.as_str()),
+                purpose_html: c.purpose.as_ref().map(|t| p.markdown(&c.loc, t, 3)),
+                activities: c.activities.iter().map(|t| p.text(&c.loc, t)).collect(),
+                findings,
+                results,
+                change,
+                weighed,
+                weighs_on,
+                briefings: audit
+                    .briefings
+                    .iter()
+                    .filter(|b| b.cycle.as_deref() == Some(c.id.as_str()))
+                    .filter_map(|b| briefings.iter().find(|x| x.slug == b.slug))
+                    .map(|b| Ref {
+                        id: b.slug.clone(),
+                        text: b.title.clone(),
+                        href: Some(b.href.clone()),
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
 }

@@ -45,7 +45,8 @@ use crate::model::{
 };
 use crate::source::Loc;
 use actions::{ActionsPage, actions_page};
-use cycle::{CycleView, cycle_view};
+pub use cycle::CyclePage;
+use cycle::{CycleView, cycle_pages, cycle_view};
 use method::{MethodPage, method_page};
 use metrics::{MetricsPage, metrics_page};
 use overview::{Overview, overview};
@@ -265,6 +266,8 @@ pub struct PublicView {
     pub metrics: MetricsPage,
     /// Briefings with `audience = "public"` only.
     pub briefings: Vec<BriefingPage>,
+    /// A page per cycle of the programme, oldest first.
+    pub cycles: Vec<CyclePage>,
     pub method: MethodPage,
     /// `data/priorities.json`: the `rank --format json` report (aggregates only).
     #[serde(skip)]
@@ -296,6 +299,8 @@ pub struct StatusCount {
 
 struct Ctx<'a> {
     audit: &'a Audit,
+    /// Every cycle's analysis, oldest first.
+    analyses: &'a [Analysis],
     latest: Option<(&'a Cycle, &'a Analysis, &'a Framework)>,
     /// Questions that have a page: those in the latest cycle's scope.
     pages: BTreeMap<&'a str, &'a crate::model::Question>,
@@ -314,11 +319,21 @@ impl<'a> Ctx<'a> {
             let fw = audit.frameworks.get(&cycle.framework)?;
             Some((cycle, a, fw))
         });
-        let pages = latest
+        // Every question any cycle asked has a page: the main cycle's first, then those only
+        // a deep dive (or an earlier cycle) asked.
+        let mut pages: BTreeMap<&str, &crate::model::Question> = latest
             .map(|(c, _, fw)| c.questions(fw).map(|q| (q.id.as_str(), q)).collect())
             .unwrap_or_default();
+        for c in audit.cycles.iter().rev() {
+            if let Some(fw) = audit.frameworks.get(&c.framework) {
+                for q in c.questions(fw) {
+                    pages.entry(q.id.as_str()).or_insert(q);
+                }
+            }
+        }
         Ctx {
             audit,
+            analyses,
             latest,
             pages,
         }
@@ -343,8 +358,8 @@ impl<'a> Ctx<'a> {
     }
 
     fn question_loc(&self, id: &str) -> Loc {
-        self.latest
-            .and_then(|(_, _, fw)| fw.question(id))
+        self.pages
+            .get(id)
             .map(|q| q.loc.clone())
             .unwrap_or_default()
     }
@@ -426,11 +441,12 @@ impl PublicView {
         let overview = overview(&ctx, analyses, &priorities, &actions, &metrics, &mut p);
         let themes = theme_pages(&ctx, &priorities, &mut p);
         let questions = question_pages(&ctx, &priorities, &actions, &mut p);
-        let briefings = audit
+        let briefings: Vec<BriefingPage> = audit
             .briefings
             .iter()
             .filter_map(|b| public_briefing(b, &mut p))
             .collect();
+        let cycles = cycle_pages(&ctx, analyses, &briefings, &mut p);
         let method = method_page(&ctx, &mut p);
         let ratings = rating_rows(audit, analyses);
         PublicView {
@@ -444,6 +460,7 @@ impl PublicView {
             actions,
             metrics,
             briefings,
+            cycles,
             method,
             priorities_json: ctx.latest.map(|(_, a, _)| {
                 RankReport::of(a, None).disclosed(audit.partnership.disclosure.min_agencies)

@@ -27,6 +27,23 @@ pub struct QuestionPage {
     pub previous: Option<String>,
     pub metrics: Vec<SignalView>,
     pub actions: Vec<ActionRef>,
+    /// The cycle whose results the page shows (the main cycle, or for a question only a deep
+    /// dive asked, the latest cycle that asked it).
+    pub from_cycle: Ref,
+    /// The main cycle did not ask this question.
+    pub outside_main: bool,
+    /// What every cycle that asked it found, oldest first, each with its method and date.
+    pub evidence: Vec<EvidenceRow>,
+}
+
+/// One cycle's reading of a question.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceRow {
+    pub cycle: Ref,
+    pub method: String,
+    pub date: String,
+    pub rating: Tag,
+    pub main: bool,
 }
 
 /// How the agencies answered, counted: never who said what.
@@ -80,11 +97,43 @@ pub(super) fn question_pages(
     actions: &ActionsPage,
     p: &mut Publisher,
 ) -> Vec<QuestionPage> {
-    let Some((c, a, fw)) = ctx.latest else {
+    let Some((main_cycle, _, _)) = ctx.latest else {
         return Vec::new();
     };
-    c.questions(fw)
-        .map(|q| {
+    let mut ids: Vec<&str> = ctx.pages.keys().copied().collect();
+    // The main cycle's questions in its framework order, then the others by id.
+    let main_order: Vec<&str> = ctx
+        .latest
+        .map(|(c, _, fw)| c.questions(fw).map(|q| q.id.as_str()).collect())
+        .unwrap_or_default();
+    ids.sort_by_key(|id| {
+        (
+            main_order
+                .iter()
+                .position(|m| m == id)
+                .unwrap_or(usize::MAX),
+            *id,
+        )
+    });
+    ids.into_iter()
+        .filter_map(|id| {
+            // The main cycle for its questions; else the latest cycle that asked it.
+            let (c, a, fw) = if main_order.contains(&id) {
+                ctx.latest?
+            } else {
+                let c = ctx.audit.cycles.iter().rev().find(|c| {
+                    ctx.audit
+                        .frameworks
+                        .get(&c.framework)
+                        .is_some_and(|fw| c.questions(fw).any(|q| q.id == id))
+                })?;
+                let a = ctx.analyses.iter().find(|a| a.cycle == c.id)?;
+                (c, a, ctx.audit.frameworks.get(&c.framework)?)
+            };
+            let q = fw.question(id)?;
+            Some((c, a, fw, q))
+        })
+        .map(|(c, a, fw, q)| {
             let score = a.ranking.priorities.iter().find(|s| s.question == q.id);
             let moderation = c.moderated(&q.id);
             let public_summary_html = moderation
@@ -101,7 +150,9 @@ pub(super) fn question_pages(
                 theme: ctx.theme_ref(&q.theme, p),
                 level: level_word(q.level),
                 prompts: q.prompts.iter().map(|s| p.text(&q.loc, s)).collect(),
-                priority: priorities.iter().find(|r| r.question.id == q.id).cloned(),
+                priority: (c.id == main_cycle.id)
+                    .then(|| priorities.iter().find(|r| r.question.id == q.id).cloned())
+                    .flatten(),
                 rating: match score {
                     Some(s) => rating_tag(fw, s.rating),
                     None => Tag::new("Not applicable", "grey"),
@@ -129,6 +180,13 @@ pub(super) fn question_pages(
                         overdue: x.overdue,
                     })
                     .collect(),
+                from_cycle: Ref {
+                    id: c.id.clone(),
+                    text: p.text(&c.loc, &c.title),
+                    href: Some(crate::site::routes::cycle_href(&c.id)),
+                },
+                outside_main: c.id != main_cycle.id,
+                evidence: evidence_rows(ctx, &q.id, main_cycle, p),
             }
         })
         .collect()
@@ -243,4 +301,37 @@ fn signal_tag(m: &MetricSignal) -> Tag {
     } else {
         Tag::new("No target", "grey")
     }
+}
+
+/// Every cycle that asked `question`, oldest first, with its rating there.
+fn evidence_rows(
+    ctx: &Ctx<'_>,
+    question: &str,
+    main: &Cycle,
+    p: &mut Publisher,
+) -> Vec<EvidenceRow> {
+    ctx.audit
+        .cycles
+        .iter()
+        .filter_map(|c| {
+            let fw = ctx.audit.frameworks.get(&c.framework)?;
+            c.questions(fw).find(|q| q.id == question)?;
+            let a = ctx.analyses.iter().find(|a| a.cycle == c.id)?;
+            let s = a.ranking.priorities.iter().find(|s| s.question == question);
+            Some(EvidenceRow {
+                cycle: Ref {
+                    id: c.id.clone(),
+                    text: p.text(&c.loc, &c.title),
+                    href: Some(crate::site::routes::cycle_href(&c.id)),
+                },
+                method: super::method_word(c.method),
+                date: c.closed.long(),
+                rating: match s {
+                    Some(s) => rating_tag(fw, s.rating),
+                    None => Tag::new("Not applicable", "grey"),
+                },
+                main: c.id == main.id,
+            })
+        })
+        .collect()
 }
