@@ -1,6 +1,6 @@
 //! The command line: argument definitions only; each command lives in `commands`.
 
-use crate::model::{Audience, Date};
+use crate::model::{Audience, Date, Method};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -76,14 +76,21 @@ pub enum Command {
     Metrics,
     /// Start a new partnership folder (never overwrites an existing file).
     Init {
-        /// The new partnership folder (created if it does not exist).
+        /// The new partnership folder (created if it does not exist), or with --cycle an
+        /// existing one.
         dir: PathBuf,
         /// The partnership's full name, e.g. "Northmoor Safeguarding Children Partnership".
-        #[arg(long)]
-        name: String,
+        #[arg(long, required_unless_present = "cycle")]
+        name: Option<String>,
         /// The question bank to audit against (`panelaudit frameworks` lists them).
         #[arg(long)]
-        framework: String,
+        framework: Option<String>,
+        /// Start a new cycle in an existing partnership folder, e.g. 2026-27 or 2026-q1.
+        #[arg(long, conflicts_with = "name")]
+        cycle: Option<String>,
+        /// The new cycle's method (with --cycle).
+        #[arg(long, value_enum, requires = "cycle", default_value_t = Method::SelfAssessment)]
+        method: Method,
     },
     /// Write one .xlsx return form per agency for a cycle.
     Forms {
@@ -120,6 +127,17 @@ pub enum Format {
     Json,
     /// One row per question, for a spreadsheet.
     Csv,
+}
+
+/// `--method` takes the model's `Method`.
+impl ValueEnum for Method {
+    fn value_variants<'a>() -> &'a [Self] {
+        Method::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()).help(self.words()))
+    }
 }
 
 /// `--audience` takes the model's one `Audience` (briefings have the same two).

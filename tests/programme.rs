@@ -84,3 +84,116 @@ fn the_site_states_the_date_it_judged_overdue_on() {
     );
     assert!(text(&o.stderr).contains("YYYY-MM-DD"));
 }
+
+#[test]
+fn init_starts_a_cycle_that_checks_and_whose_forms_start_from_last_years_answers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&repo().join("tests/fixtures/valid"), &p);
+    let out = run_in(tmp.path(), &["init", "p", "--cycle", "2026-27"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let cycle = std::fs::read_to_string(p.join("cycles/2026-27/cycle.toml")).unwrap();
+    assert!(cycle.contains("method = \"self-assessment\""), "{cycle}");
+    assert!(
+        cycle.contains("agencies = [\"council\", \"police\"]"),
+        "the agencies carried: {cycle}"
+    );
+    let check = run_in(tmp.path(), &["check", "p"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    let forms = run_in(
+        tmp.path(),
+        &["forms", "p", "--cycle", "2026-27", "--out", "forms"],
+    );
+    assert_eq!(forms.status.code(), Some(0), "{}", text(&forms.stderr));
+    assert!(
+        text(&forms.stdout).contains("starting from its 2025-26 answers, to review"),
+        "{}",
+        text(&forms.stdout)
+    );
+    // Never twice, never out of order.
+    let again = run_in(tmp.path(), &["init", "p", "--cycle", "2026-27"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("already exists"));
+    let early = run_in(
+        tmp.path(),
+        &["init", "p", "--cycle", "2020-21", "--method", "tabletop"],
+    );
+    assert_eq!(early.status.code(), Some(1));
+    assert!(text(&early.stderr).contains("sort in time order"));
+}
+
+#[test]
+fn a_later_deep_dive_never_replaces_the_main_report_and_every_cycle_can_be_built() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&repo().join("tests/fixtures/valid"), &p);
+    let out = run_in(
+        tmp.path(),
+        &["init", "p", "--cycle", "2026-q1", "--method", "tabletop"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let built = run_in(tmp.path(), &["build", "p", "--out", "site"]);
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
+    let index = std::fs::read_to_string(tmp.path().join("site/index.html")).unwrap();
+    assert!(
+        index.contains("Self-assessment: overview"),
+        "the self-assessment is reported"
+    );
+    assert!(index.contains("Deep dive since"), "the deep dive is listed");
+    for id in ["2024-25", "2025-26", "2026-q1"] {
+        assert!(
+            tmp.path()
+                .join(format!("site/cycles/{id}/index.html"))
+                .is_file(),
+            "{id} has a page"
+        );
+        let out = run_in(
+            tmp.path(),
+            &["build", "p", "--cycle", id, "--out", &format!("site-{id}")],
+        );
+        assert_eq!(out.status.code(), Some(0), "{id}: {}", text(&out.stderr));
+        let page =
+            std::fs::read_to_string(tmp.path().join(format!("site-{id}/index.html"))).unwrap();
+        assert!(
+            page.contains(&format!("({id})")),
+            "{id} is the reported cycle"
+        );
+    }
+    let bad = run_in(
+        tmp.path(),
+        &["build", "p", "--cycle", "2030-31", "--out", "x"],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("the cycles are: 2024-25, 2025-26, 2026-q1"));
+}
+
+#[test]
+fn periods_have_one_form_and_the_message_says_what_to_write() {
+    for (period, says) in [
+        ("2024/25", "write `2024-25` with a hyphen"),
+        ("2025-2026", "write `2025-26`"),
+        (
+            "2026",
+            "write `2026-27` for the financial year starting in 2026",
+        ),
+        ("2024-26", "write `2024-25`"),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("p");
+        copy_tree(&repo().join("tests/fixtures/valid"), &p);
+        let csv = p.join("metrics.csv");
+        let mut rows = std::fs::read_to_string(&csv).unwrap();
+        rows.push_str(&format!("missing-episodes,{period},150\n"));
+        std::fs::write(&csv, rows).unwrap();
+        let out = run_in(tmp.path(), &["check", "p"]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{period}");
+        assert!(
+            err.contains(&format!(
+                "error[PA0305]: p/metrics.csv:3:18: period `{period}`"
+            )),
+            "{err}"
+        );
+        assert!(err.contains(says), "{period}: {err}");
+    }
+}

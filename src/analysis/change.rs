@@ -42,10 +42,11 @@ pub struct Comparison {
     pub method: Method,
     /// The move that counts as a rise or a fall, in scale points.
     pub threshold: f64,
-    /// Questions ranked in this cycle, in the comparable one, and in both (with a rating in
-    /// both): only the last are compared.
+    /// Questions each cycle asked, and both asked.
     pub asked_now: usize,
     pub asked_then: usize,
+    pub asked_both: usize,
+    /// Questions both asked with a rating in both: only these are compared.
     pub shared: usize,
     /// Questions that rose or fell by the threshold or more, biggest move first.
     pub rose: Vec<QuestionMove>,
@@ -59,7 +60,12 @@ pub struct Comparison {
 impl Comparison {
     /// The two cycles did not ask the same questions, so the comparison covers only some.
     pub fn scope_differs(&self) -> bool {
-        self.asked_now != self.shared || self.asked_then != self.shared
+        self.asked_now != self.asked_both || self.asked_then != self.asked_both
+    }
+
+    /// Questions both asked that one of them left without a rating (left out of the change).
+    pub fn unrated(&self) -> usize {
+        self.asked_both - self.shared
     }
 }
 
@@ -89,7 +95,18 @@ pub fn compare(
     ranking: &Ranking,
     base: &BTreeMap<String, (Vec<QuestionScore>, Vec<String>)>,
 ) -> Option<Comparison> {
-    let (then_scores, _) = base.get(&then.id)?;
+    let (then_scores, then_na) = base.get(&then.id)?;
+    let asked_then: std::collections::BTreeSet<&str> = then_scores
+        .iter()
+        .map(|s| s.question.as_str())
+        .chain(then_na.iter().map(String::as_str))
+        .collect();
+    let asked_now: std::collections::BTreeSet<&str> = ranking
+        .priorities
+        .iter()
+        .map(|s| s.question.as_str())
+        .chain(ranking.not_applicable.iter().map(String::as_str))
+        .collect();
     let threshold = audit.partnership.change_threshold;
     let before: BTreeMap<&str, f64> = then_scores
         .iter()
@@ -153,8 +170,9 @@ pub fn compare(
         cycle: then.id.clone(),
         method: then.method,
         threshold,
-        asked_now: ranking.priorities.len(),
-        asked_then: then_scores.len(),
+        asked_now: asked_now.len(),
+        asked_then: asked_then.len(),
+        asked_both: asked_now.intersection(&asked_then).count(),
         shared: pairs.len(),
         rose,
         fell,
@@ -173,5 +191,92 @@ pub fn shared_framework<'a>(latest: &[Option<&'a Analysis>]) -> Option<&'a str> 
     match frameworks.first() {
         Some(Some(first)) if frameworks.iter().all(|f| f == &Some(*first)) => Some(*first),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyse;
+    use crate::analysis::testkit::*;
+    use crate::model::{Confidence, Rating};
+
+    /// A bank of four questions in one theme; the earlier cycle asks two, the later all four.
+    fn growing() -> (Audit, Cycle) {
+        let fw = framework(
+            &[0, 1, 2, 3],
+            &[("t", 1.0)],
+            &[("q-1", "t"), ("q-2", "t"), ("q-3", "t"), ("q-4", "t")],
+        );
+        let mut a = audit(fw, &[("council", true)]);
+        // The earlier cycle has ratings for q-1 and q-2 only; the later one for all four.
+        let mut then = cycle("2024-25");
+        for q in ["q-1", "q-2"] {
+            answer(&mut then, "council", q, Rating::Value(1), Confidence::High);
+        }
+        let mut now = cycle("2025-26");
+        for q in ["q-1", "q-2"] {
+            answer(&mut now, "council", q, Rating::Value(1), Confidence::High);
+        }
+        for q in ["q-3", "q-4"] {
+            answer(&mut now, "council", q, Rating::Value(3), Confidence::High);
+        }
+        a.cycles = vec![then, now.clone()];
+        (a, now)
+    }
+
+    #[test]
+    fn a_question_set_that_grows_does_not_turn_flat_into_improved() {
+        let (a, now) = growing();
+        let an = analyse(&a, &now, now.closed);
+        let c = an.comparison.expect("a comparison with 2024-25");
+        // Both asked all four, but only q-1 and q-2 have a rating in both: only they compare.
+        assert_eq!((c.asked_now, c.asked_both, c.shared), (4, 4, 2), "{c:?}");
+        assert!(!c.scope_differs());
+        assert_eq!(c.unrated(), 2);
+        assert!(c.rose.is_empty() && c.fell.is_empty(), "{c:?}");
+        assert_eq!(c.themes[0].movement, Movement::Steady, "{c:?}");
+        assert_eq!(c.themes[0].questions, 2);
+        // Averaging every question of each cycle would have said "improved": 1.0 → 2.0.
+        assert_eq!(c.themes[0].before, Some(1.0));
+        assert_eq!(c.themes[0].now, Some(1.0));
+    }
+
+    #[test]
+    fn a_fall_of_a_third_of_a_level_is_a_fall_and_a_fifth_is_not() {
+        let fw = framework(&[0, 1, 2, 3], &[("t", 1.0)], &[("q-1", "t"), ("q-2", "t")]);
+        let mut a = audit(fw, &[("council", true), ("police", true), ("icb", true)]);
+        let mut then = cycle("2024-25");
+        let mut now = cycle("2025-26");
+        for agency in ["council", "police", "icb"] {
+            for q in ["q-1", "q-2"] {
+                answer(&mut then, agency, q, Rating::Value(1), Confidence::High);
+            }
+        }
+        // q-1: one agency of three drops to 0: the aggregate falls from 1.00 to below 0.75.
+        answer(
+            &mut now,
+            "council",
+            "q-1",
+            Rating::Value(0),
+            Confidence::High,
+        );
+        answer(
+            &mut now,
+            "police",
+            "q-1",
+            Rating::Value(1),
+            Confidence::High,
+        );
+        answer(&mut now, "icb", "q-1", Rating::Value(1), Confidence::High);
+        for agency in ["council", "police", "icb"] {
+            answer(&mut now, agency, "q-2", Rating::Value(1), Confidence::High);
+        }
+        a.cycles = vec![then, now.clone()];
+        let c = analyse(&a, &now, now.closed).comparison.unwrap();
+        assert_eq!(c.fell.len(), 1, "{c:?}");
+        assert_eq!(c.fell[0].question, "q-1");
+        assert!(c.fell[0].before - c.fell[0].now >= 0.25);
+        assert_eq!(c.steady, 1);
     }
 }

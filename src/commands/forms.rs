@@ -6,6 +6,7 @@
 use super::import::partnership_and_cycle;
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::fsx;
+use crate::model::Method;
 use crate::response_file::read_response_file;
 use crate::source::display_path;
 use crate::xlsx::form::{self, FormInput};
@@ -32,23 +33,45 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
         return EXIT_INVALID;
     }
 
+    // A self-assessment's forms start from each agency's answers in the last one, for the
+    // agency to review and update, until it has returned in this cycle.
+    let previous = (cycle.method == Method::SelfAssessment)
+        .then(|| audit.comparable_cycle(cycle))
+        .flatten();
     // Build every form in memory first: nothing is written unless all of them can be.
-    let mut forms: Vec<(PathBuf, Vec<u8>, bool)> = Vec::new();
+    let mut forms: Vec<(PathBuf, Vec<u8>, Option<String>)> = Vec::new();
     for agency in cycle.agencies(&audit.partnership) {
         // Pre-fill from the response file as written (the validated model fills in defaults,
-        // such as low confidence, that the agency never gave).
-        let prefill = cycle
-            .response(&agency.id)
-            .and_then(|_| {
-                let path = audit
-                    .dir
-                    .join("cycles")
-                    .join(&cycle.id)
-                    .join("responses")
-                    .join(format!("{}.toml", agency.id));
-                std::fs::read_to_string(path).ok()
-            })
-            .and_then(|text| read_response_file(&text));
+        // such as low confidence, that the agency never gave), as it was read.
+        let written = |c: &crate::model::Cycle| -> Option<crate::xlsx::ReturnData> {
+            c.response(&agency.id)?;
+            let path = audit
+                .dir
+                .join("cycles")
+                .join(&c.id)
+                .join("responses")
+                .join(format!("{}.toml", agency.id));
+            let shown = display_path(&path);
+            let file = audit.sources.iter().find(|f| f.display == shown)?;
+            read_response_file(&file.text)
+        };
+        let (prefill, from) = match written(cycle) {
+            Some(d) => (Some(d), Some("pre-filled from its return".to_string())),
+            None => match previous.and_then(|p| written(p).map(|d| (p, d))) {
+                Some((p, mut d)) => {
+                    // Last cycle's answers, for this cycle's questions only; the dates are
+                    // this round's to fill in.
+                    d.answers
+                        .retain(|q, _| cycle.questions(fw).any(|x| &x.id == q));
+                    d.submitted = None;
+                    (
+                        Some(d),
+                        Some(format!("starting from its {} answers, to review", p.id)),
+                    )
+                }
+                None => (None, None),
+            },
+        };
         let input = FormInput {
             partnership: &audit.partnership,
             agency,
@@ -57,11 +80,7 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
             prefill: prefill.as_ref(),
         };
         match form::build(&input) {
-            Ok(bytes) => forms.push((
-                out.join(format!("{}.xlsx", agency.id)),
-                bytes,
-                prefill.is_some(),
-            )),
+            Ok(bytes) => forms.push((out.join(format!("{}.xlsx", agency.id)), bytes, from)),
             Err(e) => {
                 eprintln!("error: the form for `{}`: {e}", agency.id);
                 return EXIT_INVALID;
@@ -113,13 +132,9 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
             return EXIT_INVALID;
         }
     }
-    for (i, (path, _, prefilled)) in forms.iter().enumerate() {
+    for (i, (path, _, from)) in forms.iter().enumerate() {
         let state = if unchanged[i] { "unchanged" } else { "written" };
-        let note = if *prefilled {
-            ", pre-filled from its return"
-        } else {
-            ""
-        };
+        let note = from.as_ref().map(|f| format!(", {f}")).unwrap_or_default();
         println!(
             "{}: {state} ({asked} question(s){note})",
             display_path(path)

@@ -5,7 +5,7 @@
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::diag::{Diagnostics, suggest};
 use crate::load;
-use crate::model::Date;
+use crate::model::{Date, Method};
 use crate::source::display_path;
 use std::path::{Path, PathBuf};
 
@@ -34,6 +34,131 @@ pub fn run(dir: &Path, name: &str, framework: &str) -> u8 {
             EXIT_INVALID
         }
     }
+}
+
+/// `panelaudit init DIR --cycle ID --method M`: a new cycle in an existing partnership folder,
+/// taking part every agency of the partnership and the bank of the last cycle of the same
+/// method (or `--framework`). A self-assessment's forms then start from each agency's answers
+/// in the last self-assessment (see `forms`).
+pub fn new_cycle(dir: &Path, id: &str, method: Method, framework: Option<&str>) -> u8 {
+    match write_cycle(dir, id, method, framework, Date::today()) {
+        Ok((path, previous)) => {
+            let shown = display_path(dir);
+            println!("Started cycle {id} ({}) in {shown}:", method.words());
+            println!("  created {}", display_path(&path));
+            println!("Next:");
+            println!("  1. Fill in its title, purpose, activities and scope in that file.");
+            println!("  2. Check the folder:   panelaudit check {shown}");
+            match previous {
+                Some(p) if method == Method::SelfAssessment => println!(
+                    "  3. Make the forms:     panelaudit forms {shown} --cycle {id} --out forms\n     (each starts from the agency's answers in {p}, to be reviewed and updated)"
+                ),
+                _ => println!(
+                    "  3. Make the forms:     panelaudit forms {shown} --cycle {id} --out forms"
+                ),
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_INVALID
+        }
+    }
+}
+
+fn write_cycle(
+    dir: &Path,
+    id: &str,
+    method: Method,
+    framework: Option<&str>,
+    today: Date,
+) -> Result<(PathBuf, Option<String>), String> {
+    let audit = crate::workspace::load_one(dir, "init --cycle")
+        .map_err(|e| e.strip_prefix("error: ").unwrap_or(&e).to_string())?;
+    if !crate::validate::is_valid_id(id) {
+        return Err(format!(
+            "cycle id `{id}` is not valid: use lowercase letters, digits and hyphens that sort in time order, e.g. `2026-27` or `2026-q1`"
+        ));
+    }
+    if audit.cycle(id).is_some() {
+        return Err(format!(
+            "cycle `{id}` already exists; init never overwrites, so nothing was written"
+        ));
+    }
+    if let Some(last) = audit.cycles.last()
+        && last.id.as_str() >= id
+    {
+        return Err(format!(
+            "cycle `{id}` would sort before or at the latest cycle `{}`: cycle ids sort in time order",
+            last.id
+        ));
+    }
+    let previous = audit.cycles.iter().rev().find(|c| c.method == method);
+    let fw_id = match framework {
+        Some(f) => {
+            if !audit.frameworks.contains_key(f)
+                && !audit.partnership.frameworks.iter().any(|x| x == f)
+            {
+                return Err(format!(
+                    "framework `{f}` is not one this partnership lists in partnership.toml"
+                ));
+            }
+            f.to_string()
+        }
+        None => previous
+            .map(|c| c.framework.clone())
+            .or_else(|| audit.partnership.frameworks.first().cloned())
+            .ok_or("partnership.toml lists no framework")?,
+    };
+    let period = if crate::validate::period_problem(id).is_none() {
+        // A quarter's period is its financial year; a financial year is its own.
+        if id.contains("-q") {
+            first_cycle(today).id
+        } else {
+            id.to_string()
+        }
+    } else {
+        first_cycle(today).id
+    };
+    let mut words = method.words().to_string();
+    if let Some(f) = words.get_mut(..1) {
+        f.make_ascii_uppercase();
+    }
+    let agencies: Vec<String> = audit
+        .partnership
+        .agencies
+        .iter()
+        .map(|a| toml_str(&a.id))
+        .collect();
+    let text = format!(
+        "# A new {method} cycle, started by `panelaudit init --cycle`.\ntitle = {title}\nperiod = {period}\nmethod = \"{m}\"\nframework = {fw}\nopened = {today}\nclosed = {closed}\n# What the cycle sets out to learn (Markdown), and what you will do:\n# purpose = \"\"\"...\"\"\"\n# activities = [\"...\"]\n\n[scope]\n# Narrow to the themes and levels this cycle asks, e.g. themes = [\"...\"]\n# Every agency takes part; remove those that do not{tabletop}.\nagencies = [{agencies}]\n",
+        method = method.words(),
+        title = toml_str(&format!("{words} {id}")),
+        period = toml_str(&period),
+        m = method.as_str(),
+        fw = toml_str(&fw_id),
+        closed = today.add_days(84),
+        tabletop = if method == Method::SelfAssessment {
+            ""
+        } else {
+            " (a deep dive often asks only a few)"
+        },
+        agencies = agencies.join(", "),
+    );
+    let cdir = dir.join("cycles").join(id);
+    let path = cdir.join("cycle.toml");
+    if cdir.exists() {
+        return Err(format!(
+            "{} already exists; init never overwrites, so nothing was written",
+            display_path(&cdir)
+        ));
+    }
+    crate::fsx::create_new_files(&[
+        (path.clone(), text.into_bytes()),
+        (cdir.join("responses/.gitkeep"), Vec::new()),
+    ])
+    .map_err(|e| format!("cannot create {e}; nothing was left behind"))?;
+    Ok((path, previous.map(|c| c.id.clone())))
 }
 
 /// What init needs to know about the chosen framework.

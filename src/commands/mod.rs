@@ -50,7 +50,21 @@ pub fn run(cli: Cli) -> u8 {
             dir,
             name,
             framework,
-        } => init::run(&dir, &name, &framework),
+            cycle,
+            method,
+        } => match (cycle, name) {
+            (Some(cycle), _) => init::new_cycle(&dir, &cycle, method, framework.as_deref()),
+            (None, Some(name)) => match framework {
+                Some(fw) => init::run(&dir, &name, &fw),
+                None => {
+                    eprintln!(
+                        "error: --framework is needed to start a partnership (`panelaudit frameworks` lists them)"
+                    );
+                    EXIT_USAGE
+                }
+            },
+            (None, None) => EXIT_USAGE,
+        },
         Command::Forms { dir, cycle, out } => forms::run(&dir, cycle.as_deref(), &out),
         Command::Import {
             dir,

@@ -179,7 +179,7 @@ pub(super) fn check_period(file: &F, period: &S<String>, diags: &mut Diagnostics
 }
 
 /// What is wrong with a period and what to write instead; None when it is well formed.
-pub(super) fn period_problem(p: &str) -> Option<(String, String)> {
+pub fn period_problem(p: &str) -> Option<(String, String)> {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let next_year = |y: &str| {
         y.parse::<u32>()

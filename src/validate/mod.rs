@@ -21,6 +21,7 @@ use common::F;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use common::is_valid_id;
+pub use metrics::period_problem;
 
 /// The question banks shipped in the binary, validated as a partnership's own would be (in
 /// listing order). Problems in them go to `diags`: a test keeps them at none.

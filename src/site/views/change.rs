@@ -91,10 +91,21 @@ pub(super) fn change_view(
     };
     let declines = moves(&cmp.fell, p);
     let improvements = moves(&cmp.rose, p);
-    let scope_note = cmp.scope_differs().then(|| {
+    let scope_note = (cmp.scope_differs() || cmp.unrated() > 0).then(|| {
+        let why = if cmp.scope_differs() {
+            format!(
+                "The two cycles did not ask the same questions ({} now, {} then)",
+                cmp.asked_now, cmp.asked_then
+            )
+        } else {
+            format!(
+                "{} of the questions both cycles asked have no rating in one of them",
+                cmp.unrated()
+            )
+        };
         format!(
-            "The two cycles did not ask the same questions ({} now, {} then): this compares only the {} both asked and rated, and each theme's averages are over those questions alone.",
-            cmp.asked_now, cmp.asked_then, cmp.shared
+            "{why}: this compares only the {} both asked and rated, and each theme's averages are over those questions alone.",
+            cmp.shared
         )
     });
     Some(ChangeView {
