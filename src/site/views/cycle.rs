@@ -279,10 +279,12 @@ pub(super) fn cycle_pages(
                 s
             });
             let weighed = a.deep_dives.iter().map(|d| cycle_ref(d, p)).collect();
+            // The latest self-assessment its evidence weighs on (a deep dive between two
+            // self-assessments counts for both; the later one is the one that reports it).
             let weighs_on = audit
                 .cycles
                 .iter()
-                .find(|sa| audit.deep_dives_for(sa).iter().any(|d| d.id == c.id))
+                .rfind(|sa| audit.deep_dives_for(sa).iter().any(|d| d.id == c.id))
                 .map(|sa| cycle_ref(&sa.id, p));
             Some(CyclePage {
                 summary: cycle_view(ctx, c, fw, p),

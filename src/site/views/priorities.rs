@@ -89,6 +89,26 @@ pub(super) fn priority_row(
             num(c.deterioration, 2)
         ));
     }
+    if let Some(d) = &s.deep_dive {
+        let cycle = ctx
+            .audit
+            .cycle(&d.cycle)
+            .map_or(d.cycle.clone(), |c| p.text(&c.loc, &c.title));
+        if c.triangulation > 1.0 + 1e-9 {
+            reasons.push(format!(
+                "A deep dive since ({cycle}) found less assurance: {} on the scale, from {} (triangulation factor ×{}).",
+                num(d.rating, 2),
+                d.basis,
+                num(c.triangulation, 2)
+            ));
+        } else {
+            reasons.push(format!(
+                "A deep dive since ({cycle}) found as much assurance or more: {} on the scale, from {}; better news never lowers a score.",
+                num(d.rating, 2),
+                d.basis
+            ));
+        }
+    }
     if (c.theme_weight - 1.0).abs() > 1e-9 {
         reasons.push(format!(
             "Its theme carries a weight of ×{}.",
@@ -96,13 +116,14 @@ pub(super) fn priority_row(
         ));
     }
     let sum = format!(
-        "100 × ({} + {} × {}) × {} × {} × {} × {} = {}",
+        "100 × ({} + {} × {}) × {} × {} × {} × {} × {} = {}",
         num(score::RESIDUAL, 2),
         num(1.0 - score::RESIDUAL, 2),
         num(c.shortfall(), 2),
         num(c.confidence, 2),
         num(c.metrics, 2),
         num(c.deterioration, 2),
+        num(c.triangulation, 2),
         num(c.theme_weight, 2),
         num(s.score, 1)
     );
