@@ -15,6 +15,7 @@ pub mod load;
 pub mod model;
 pub mod publish;
 pub mod response_file;
+pub mod scan;
 pub mod site;
 pub mod source;
 pub mod validate;

@@ -4,7 +4,7 @@
 
 use crate::load::raw::ResponseFile;
 use crate::model::{Audit, Confidence, Cycle, Date, Framework, Rating};
-use crate::xlsx::{AnswerData, ReturnData};
+use crate::xlsx::{AnswerData, ReturnData, clean_text};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -47,13 +47,6 @@ pub(crate) fn read_response_file(text: &str) -> Option<ReturnData> {
         submitted,
         answers,
     })
-}
-
-/// Text as imported: line endings made `\n`, outer whitespace trimmed, blank as None.
-pub(crate) fn clean_text(s: &str) -> Option<String> {
-    let t = s.replace("\r\n", "\n").replace('\r', "\n");
-    let t = t.trim();
-    (!t.is_empty()).then(|| t.to_string())
 }
 
 /// The response file, formatted for people: header fields, then one table per answer.

@@ -3,7 +3,7 @@
 //! The public view (`site::views::PublicView`) is built from types with no place for internal
 //! text, and records every user-written text it takes ([`PublishedText`]). Two scans then read
 //! what a public build would publish, each text folded as a reader sees it
-//! ([`reader::fold`]: entities and percent-escapes decoded, Unicode folded, invisible
+//! ([`crate::scan::fold`]: entities and percent-escapes decoded, Unicode folded, invisible
 //! characters dropped):
 //!
 //! - [`scan_published`], the field-level scan: every recorded text, placed precisely in its
@@ -17,18 +17,16 @@
 //! Placing a hit never reads a file again: the audit carries the files it was read from
 //! (`Audit::sources`). Messages never echo a value: they show it masked.
 
-pub mod reader;
-pub mod scan;
 mod site_text;
 
 use crate::diag::{Code, Diagnostics};
 use crate::model::Audit;
+use crate::scan::fold::{Folded, fold};
+use crate::scan::{DataKind, Scanner, mask};
 use crate::site::markdown;
 use crate::site::views::PublishedText;
 use crate::source::{Loc, SourceFile};
 use crate::write::OutFile;
-use reader::{Folded, fold};
-use scan::{DataKind, Scanner, mask};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 

@@ -5,7 +5,7 @@
 //! number. Attributes that only hold drawing geometry are left out: their numbers are ours.
 //! Other text files (CSV, JSON, CSS) are read whole.
 
-use super::reader::Folded;
+use crate::scan::fold::Folded;
 
 /// One readable part of a built file, folded, with the way back to its line and column.
 pub struct Piece {

@@ -12,6 +12,7 @@ mod metrics;
 mod moderation;
 mod partnership;
 mod response;
+mod scope;
 
 use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::RawAudit;
@@ -221,7 +222,7 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
         .unwrap_or_default();
     // Returns are read across agencies: the publication scan's kinds, allow and deny lists
     // apply to their text too (as warnings).
-    let scanner = crate::publish::scan::Scanner::new(&partnership.allow, &deny);
+    let scanner = crate::scan::Scanner::new(&partnership.allow, &deny);
     let cycles = cycle::cycles(
         raw,
         &partnership,

@@ -1,7 +1,7 @@
 //! cycles/<id>/moderation.toml: the moderation panel's ratings and public summaries.
 
 use super::common::*;
-use super::cycle::{Scope, rating};
+use super::scope::{Scope, rating};
 use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::Parsed;
 use crate::load::raw::*;

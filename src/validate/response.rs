@@ -1,12 +1,12 @@
 //! cycles/<id>/responses/<agency>.toml: one agency's return.
 
 use super::common::*;
-use super::cycle::{Scope, rating};
+use super::scope::{Scope, rating};
 use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::Parsed;
 use crate::load::raw::*;
 use crate::model::*;
-use crate::publish::scan::{Scanner, looks_like_a_name, mask};
+use crate::scan::{Scanner, looks_like_a_name, mask};
 use std::collections::BTreeMap;
 
 /// Checks one return against the partnership, the cycle's bank and scope. `seen` maps each

@@ -4,9 +4,9 @@
 
 use crate::diag::{Code, Diagnostics, suggest};
 use crate::model::{Audit, Confidence, Cycle, Date, Framework, Rating};
-use crate::publish::scan::{Scanner, looks_like_a_name, mask};
-use crate::response_file::clean_text;
+use crate::scan::{Scanner, looks_like_a_name, mask};
 use crate::source::display_path;
+use crate::xlsx::clean_text;
 use crate::xlsx::read::{self, Sheet, describe, is_blank};
 use crate::xlsx::{
     ABOUT_LABEL_COL, ABOUT_SHEET, ABOUT_VALUE_COL, AnswerData, COLUMNS, Col, FIRST_QUESTION_ROW,

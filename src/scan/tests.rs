@@ -887,7 +887,7 @@ fn phone_numbers_in_any_grouping_are_caught_and_dates_are_not() {
 
 #[test]
 fn folded_text_catches_digits_of_any_script_and_hidden_separators() {
-    use crate::publish::reader::fold;
+    use crate::scan::fold::fold;
     let s = plain();
     for written in [
         "NHS ９４３ ４７６ ５９１９",

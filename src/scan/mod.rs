@@ -1,4 +1,6 @@
-//! The personal-data scan run on public builds.
+//! The personal-data scanner: patterns for the UK shapes of personal data, and (in `fold`) text
+//! brought to the form a reader sees. A leaf of the house: the publication scans (`publish`),
+//! and the checks of returns (`validate`, `import`), use it.
 //!
 //! A public page that carries one NHS number, or one child's date of birth, is a data
 //! breach. Before a public build is written, every page's text goes through
@@ -16,6 +18,8 @@
 
 mod names;
 pub use names::looks_like_a_name;
+
+pub mod fold;
 
 use regex::{Regex, RegexBuilder};
 use std::collections::BTreeMap;
@@ -85,7 +89,7 @@ const MAX_TABLE_HEADER: usize = 4096;
 
 /// 10 digits grouped 3-3-4, each gap empty, spaces, or a hyphen, dot or slash with up to two
 /// spaces around it (mixed gaps too: `943 476-5919`); not inside a longer digit run. Texts are
-/// folded first (`reader::fold`), so every dash is a hyphen and every digit ASCII.
+/// folded first (`fold::fold`), so every dash is a hyphen and every digit ASCII.
 const NHS_PATTERN: &str = r"(?:^|[^0-9])([0-9]{3}(?:[ \u{a0}\u{202f}]{0,2}[\-./][ \u{a0}\u{202f}]{0,2}|[ \u{a0}\u{202f}]{1,2})?[0-9]{3}(?:[ \u{a0}\u{202f}]{0,2}[\-./][ \u{a0}\u{202f}]{0,2}|[ \u{a0}\u{202f}]{1,2})?[0-9]{4})(?:$|[^0-9])";
 
 /// Prefix letters (no D F I Q U V; no O second), six digits, suffix A-D.
