@@ -132,23 +132,49 @@ fn disclosure(
         (&p.min_cases, &mut d.min_cases, "min_cases"),
         (&p.min_responses, &mut d.min_responses, "min_responses"),
     ] {
-        if let Some(v) = value {
-            match usize::try_from(*v.get_ref()) {
-                Ok(n) if (1..=100).contains(&n) => *slot = n,
-                _ => {
-                    diags
-                        .error(
-                            Code::OutOfRange,
-                            file,
-                            v.span(),
-                            format!("{what} must be a whole number from 1 to 100"),
-                        )
-                        .with_help("it is the smallest count a public page may show; below it pages say \"fewer than N\"");
-                }
-            }
+        if let Some(n) = value.as_ref().and_then(|v| {
+            whole_number(
+                file,
+                v,
+                1..=100,
+                what,
+                "it is the smallest count a public page may show; below it pages say \"fewer than N\"",
+                diags,
+            )
+        }) {
+            *slot = n;
         }
     }
     d
+}
+
+/// A setting that is a whole number in `range`; an error naming it otherwise.
+fn whole_number(
+    file: &F,
+    v: &S<i64>,
+    range: std::ops::RangeInclusive<usize>,
+    what: &str,
+    help: &str,
+    diags: &mut Diagnostics,
+) -> Option<usize> {
+    match usize::try_from(*v.get_ref()) {
+        Ok(n) if range.contains(&n) => Some(n),
+        _ => {
+            diags
+                .error(
+                    Code::OutOfRange,
+                    file,
+                    v.span(),
+                    format!(
+                        "{what} must be a whole number from {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
+                )
+                .with_help(help);
+            None
+        }
+    }
 }
 
 /// `[priority] change_threshold`: the smallest move, in scale points, that counts as a rise or
@@ -181,18 +207,13 @@ fn evidence_window(file: &F, priority: Option<&PrioritySection>, diags: &mut Dia
     let Some(v) = priority.and_then(|p| p.evidence_window.as_ref()) else {
         return DEFAULT;
     };
-    match usize::try_from(*v.get_ref()) {
-        Ok(n) if n <= 20 => n,
-        _ => {
-            diags
-                .error(
-                    Code::OutOfRange,
-                    file,
-                    v.span(),
-                    "evidence_window must be a whole number from 0 to 20",
-                )
-                .with_help("0 leaves deep dives out of the main cycle's scores");
-            DEFAULT
-        }
-    }
+    whole_number(
+        file,
+        v,
+        0..=20,
+        "evidence_window",
+        "0 leaves deep dives out of the main cycle's scores",
+        diags,
+    )
+    .unwrap_or(DEFAULT)
 }
