@@ -4,6 +4,7 @@
 //! arguments and maps outcomes to exit codes.
 
 pub mod analysis;
+pub mod brief;
 pub mod bundled;
 pub mod cli;
 pub mod commands;
@@ -15,6 +16,7 @@ pub mod load;
 pub mod model;
 pub mod publish;
 pub mod response_file;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod validate;
