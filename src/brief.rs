@@ -525,3 +525,31 @@ pub fn drafts_refused(audit: &Audit) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_and_reflective_questions_read_as_sentences() {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(and_list(&v(&["a"])), "a");
+        assert_eq!(and_list(&v(&["a", "b", "c"])), "a, b and c");
+        assert_eq!(questions(1), "1 question");
+        assert_eq!(questions(12), "12 questions");
+        assert_eq!(lower_first("Multi-agency audit"), "multi-agency audit");
+        assert_eq!(lower_first("NSCP audit"), "NSCP audit");
+        let r = reflective("Do you see where the baby sleeps?");
+        assert!(
+            r.starts_with(
+                "Think of a family you are working with now: how do you see where the baby sleeps?"
+            ),
+            "{r}"
+        );
+        let r = reflective("Is the protocol current?");
+        assert!(
+            r.contains("\u{201c}Is the protocol current?\u{201d}"),
+            "{r}"
+        );
+    }
+}

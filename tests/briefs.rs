@@ -374,3 +374,32 @@ fn built_files_never_carry_the_reload_script() {
         );
     }
 }
+
+#[test]
+fn a_link_to_a_page_the_site_lacks_is_a_warning_and_keeps_only_its_text() {
+    let (tmp, dir) = example();
+    let file = dir.join("briefings/learning-from-2025-03-tabletop.md");
+    let mut md = std::fs::read_to_string(&file).unwrap();
+    md.push_str("\nSee [the missing question](question:zz-s-99).\n");
+    std::fs::write(&file, md).unwrap();
+    let o = run_in(&repo(), &["check", dir.to_str().unwrap()]);
+    assert_ok(&o);
+    let err = stderr(&o);
+    assert!(err.contains("warning[PA0902]"), "{err}");
+    assert!(err.contains("question `zz-s-99`"), "{err}");
+    let site = tmp.path().join("site");
+    assert_ok(&run_in(
+        &repo(),
+        &[
+            "build",
+            dir.to_str().unwrap(),
+            "--out",
+            site.to_str().unwrap(),
+        ],
+    ));
+    let html =
+        std::fs::read_to_string(site.join("briefings/learning-from-2025-03-tabletop/index.html"))
+            .unwrap();
+    assert!(html.contains("See the missing question."), "the text stays");
+    assert!(!html.contains("zz-s-99"), "no link to nothing");
+}

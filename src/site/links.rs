@@ -34,15 +34,6 @@ impl<'a> Target<'a> {
         }
     }
 
-    /// The id or slug it names.
-    pub fn id(self) -> &'a str {
-        match self {
-            Target::Question(id) | Target::Theme(id) | Target::Cycle(id) | Target::Briefing(id) => {
-                id
-            }
-        }
-    }
-
     pub fn describe(self) -> String {
         match self {
             Target::Question(id) => format!("question `{id}`"),
@@ -90,19 +81,28 @@ pub fn parse(dest: &str) -> Option<Target<'_>> {
 
 /// Every link destination in a Markdown text that names a page of the site.
 pub fn targets(markdown: &str) -> Vec<Target<'_>> {
+    located(markdown).into_iter().map(|(t, _)| t).collect()
+}
+
+/// As [`targets`], each with the byte range of its destination in `markdown`.
+pub fn located(markdown: &str) -> Vec<(Target<'_>, std::ops::Range<usize>)> {
     use pulldown_cmark::{Event, Parser, Tag};
     let mut out = Vec::new();
     if crate::limits::markdown_too_deep(markdown).is_some() {
         return out;
     }
-    for event in Parser::new(markdown) {
+    for (event, range) in Parser::new(markdown).into_offset_iter() {
         if let Event::Start(Tag::Link { dest_url, .. }) = event {
-            // The parser borrows from `markdown` for inline links; find the same text there.
-            if let Some(at) = markdown.find(dest_url.as_ref()) {
-                let s = &markdown[at..at + dest_url.len()];
-                if let Some(t) = parse(s) {
-                    out.push(t);
-                }
+            // The destination as written, inside the link's own text.
+            let Some(at) = markdown[range.clone()]
+                .rfind(dest_url.as_ref())
+                .map(|i| range.start + i)
+            else {
+                continue;
+            };
+            let written = &markdown[at..at + dest_url.len()];
+            if let Some(t) = parse(written) {
+                out.push((t, at..at + written.len()));
             }
         }
     }

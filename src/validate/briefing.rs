@@ -65,10 +65,10 @@ pub(super) fn links(
     frameworks: &std::collections::BTreeMap<String, Framework>,
     diags: &mut Diagnostics,
 ) {
-    use crate::site::links::{Target, targets};
+    use crate::site::links::{Target, located};
     for b in raw {
         let body = &b.file.text[b.body_start..];
-        for t in targets(body) {
+        for (t, range) in located(body) {
             let exists = match t {
                 Target::Question(id) => frameworks.values().any(|f| f.question(id).is_some()),
                 Target::Theme(id) => frameworks.values().any(|f| f.theme(id).is_some()),
@@ -76,12 +76,11 @@ pub(super) fn links(
                 Target::Briefing(slug) => briefings.iter().any(|x| x.slug == slug),
             };
             if !exists {
-                let at = b.body_start + body.find(t.id()).unwrap_or(0);
                 diags
                     .warning(
                         Code::BriefingLink,
                         &b.file,
-                        at..at + t.id().len(),
+                        b.body_start + range.start..b.body_start + range.end,
                         format!("a link to {}, which the site does not have: the page shows its text without a link", t.describe()),
                     )
                     .with_help("link with `question:ID`, `theme:ID`, `cycle:ID` or `briefing:FILE-NAME`, naming one that exists");
