@@ -16,6 +16,7 @@ use crate::write::OutFile;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -25,6 +26,27 @@ pub const ADDRESS: &str = "127.0.0.1";
 pub const VERSION_PATH: &str = "/__panelaudit/version";
 /// How often the folder is looked at for changes.
 const POLL: Duration = Duration::from_millis(500);
+
+/// Set by Ctrl-C (SIGINT) or SIGTERM: the server finishes the request in hand and returns.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+#[cfg(unix)]
+extern "C" fn on_signal(_: libc::c_int) {
+    // Only an atomic store: safe in a signal handler.
+    STOP.store(true, Ordering::SeqCst);
+}
+
+/// Ctrl-C and SIGTERM stop the server between requests rather than mid-answer. Nothing is on
+/// disk to clean up either way: the site lives in memory.
+fn stop_on_signals() {
+    #[cfg(unix)]
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    unsafe {
+        let handler = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        libc::signal(libc::SIGINT, handler);
+        libc::signal(libc::SIGTERM, handler);
+    }
+}
 
 /// Accepts the loopback address (as `127.0.0.1` or `localhost`) and refuses every other one.
 pub fn loopback(address: &str) -> Result<(), String> {
@@ -43,8 +65,8 @@ struct State {
 }
 
 /// Builds the site with `build`, serves it on 127.0.0.1:`port`, and rebuilds whenever a file
-/// below `dir` changes. `ready` is told the address once the server listens. Runs until the
-/// process is stopped.
+/// below `dir` changes. `ready` is told the address once the server listens. Returns when
+/// Ctrl-C (or SIGTERM) stops it.
 pub fn serve(
     dir: &Path,
     port: u16,
@@ -61,6 +83,7 @@ pub fn serve(
         Some(a) => format!("http://{a}/"),
         None => format!("http://{ADDRESS}:{port}/"),
     };
+    stop_on_signals();
     ready(&url);
     {
         let state = Arc::clone(&state);
@@ -86,7 +109,18 @@ pub fn serve(
             }
         });
     }
-    for request in server.incoming_requests() {
+    while !STOP.load(Ordering::SeqCst) {
+        let request = match server.recv_timeout(Duration::from_millis(200)) {
+            Ok(Some(r)) => r,
+            Ok(None) => continue,
+            // Interrupted by the signal, or the listener failed.
+            Err(e)
+                if STOP.load(Ordering::SeqCst) || e.kind() == std::io::ErrorKind::Interrupted =>
+            {
+                continue;
+            }
+            Err(e) => return Err(format!("the server stopped: {e}")),
+        };
         let response = {
             let Ok(s) = state.lock() else { break };
             respond(&s, request.url())

@@ -321,9 +321,12 @@ fn serve_answers_on_loopback_with_the_page_and_refuses_other_addresses() {
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
     });
     let line = rx.recv_timeout(Duration::from_secs(60));
     let result = (|| -> Result<String, String> {
@@ -340,9 +343,36 @@ fn serve_answers_on_loopback_with_the_page_and_refuses_other_addresses() {
         s.read_to_string(&mut body).map_err(|e| e.to_string())?;
         Ok(body)
     })();
-    let _ = child.kill();
-    let _ = child.wait();
+    // Ctrl-C stops it cleanly (exit 0), within a bounded wait; a kill if it does not.
+    #[cfg(unix)]
+    let stopped = {
+        // SAFETY: sending a signal to our own child process.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let mut status = None;
+        while status.is_none() && std::time::Instant::now() < deadline {
+            status = child.try_wait().unwrap();
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        status
+    };
+    #[cfg(not(unix))]
+    let stopped: Option<std::process::ExitStatus> = None;
+    if stopped.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
     let body = result.unwrap();
+    #[cfg(unix)]
+    {
+        assert_eq!(
+            stopped.and_then(|s| s.code()),
+            Some(0),
+            "Ctrl-C stops serve cleanly"
+        );
+        let said: Vec<String> = rx.try_iter().collect();
+        assert!(said.iter().any(|l| l.contains("stopped")), "{said:?}");
+    }
     assert!(
         body.starts_with("HTTP/1.1 200"),
         "{}",

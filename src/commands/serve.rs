@@ -37,7 +37,10 @@ pub fn run(dir: &Path, port: u16, address: &str) -> u8 {
         },
     );
     match result {
-        Ok(()) => super::EXIT_OK,
+        Ok(()) => {
+            println!("stopped; nothing was written");
+            super::EXIT_OK
+        }
         Err(e) => {
             eprintln!("error: {e}");
             EXIT_INVALID
