@@ -360,8 +360,8 @@ fn serve_answers_on_loopback_with_the_page_and_refuses_other_addresses() {
     let stopped: Option<std::process::ExitStatus> = None;
     if stopped.is_none() {
         let _ = child.kill();
-        let _ = child.wait();
     }
+    let _ = child.wait();
     let body = result.unwrap();
     #[cfg(unix)]
     {
