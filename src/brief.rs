@@ -57,9 +57,13 @@ pub struct Facts {
 pub struct Change {
     pub with: String,
     pub shared: usize,
+    /// Questions that rose, fell or held.
+    pub questions_rose: usize,
+    pub questions_fell: usize,
+    pub steady: usize,
+    /// Themes whose average rose or fell.
     pub rose: Vec<String>,
     pub fell: Vec<String>,
-    pub steady: usize,
 }
 
 /// How many questions "what can you do" and the reflective questions draw on.
@@ -134,6 +138,8 @@ impl Facts {
                     .cycle(&c.cycle)
                     .map_or_else(|| c.cycle.clone(), |p| format!("{} ({})", p.title, p.id)),
                 shared: c.shared,
+                questions_rose: c.rose.len(),
+                questions_fell: c.fell.len(),
                 rose: moved(Movement::Rose),
                 fell: moved(Movement::Fell),
                 steady: c.steady,
@@ -234,10 +240,10 @@ pub fn write(f: &Facts, today: Date) -> String {
         f.closed.long().split_once(' ').map_or("", |(_, my)| my),
         f.short_name,
         f.method,
-        if f.themes.is_empty() {
-            "its themes".to_string()
-        } else {
-            and_list(&f.themes).to_lowercase()
+        match f.themes.len() {
+            0 => "its themes".to_string(),
+            1..=3 => themes_list(&f.themes),
+            n => format!("{n} themes"),
         },
         questions(f.questions),
         f.levels,
@@ -291,7 +297,7 @@ pub fn write(f: &Facts, today: Date) -> String {
         if f.themes.is_empty() {
             "every theme".to_string()
         } else {
-            and_list(&f.themes).to_lowercase()
+            themes_list(&f.themes)
         },
         f.agencies_asked.len(),
         and_list(&f.agencies_asked),
@@ -330,13 +336,8 @@ pub fn write(f: &Facts, today: Date) -> String {
     );
     if !f.summaries.is_empty() {
         let _ = writeln!(o, "### What the moderation panel concluded\n");
-        for (id, text, s) in &f.summaries {
-            let _ = writeln!(
-                o,
-                "- **[{id}](question:{id})** {}: {}",
-                text.trim(),
-                s.trim()
-            );
+        for (id, _, s) in &f.summaries {
+            let _ = writeln!(o, "- {} ([question {id}](question:{id}))", s.trim());
         }
         o.push('\n');
     }
@@ -374,21 +375,21 @@ pub fn write(f: &Facts, today: Date) -> String {
         Some(c) => {
             let _ = writeln!(
                 o,
-                "Compared like for like with {}, over the {} both asked: {} rose, {} fell and {} held steady.{}{}\n",
+                "Compared like for like with {}, over the {} both asked and rated: {} rose, {} fell and {} held steady.{}{}\n",
                 c.with,
                 questions(c.shared),
-                c.rose.len(),
-                c.fell.len(),
+                c.questions_rose,
+                c.questions_fell,
                 c.steady,
                 if c.rose.is_empty() {
                     String::new()
                 } else {
-                    format!(" Assurance rose in {}.", and_list(&c.rose).to_lowercase())
+                    format!(" On average, assurance rose in {}.", themes_list(&c.rose))
                 },
                 if c.fell.is_empty() {
                     String::new()
                 } else {
-                    format!(" It fell in {}.", and_list(&c.fell).to_lowercase())
+                    format!(" On average, it fell in {}.", themes_list(&c.fell))
                 },
             );
         }
@@ -453,6 +454,12 @@ pub fn write(f: &Facts, today: Date) -> String {
         o.push('\n');
     }
     o
+}
+
+/// Theme titles in a sentence: "fathers and male carers and safer sleep".
+fn themes_list(titles: &[String]) -> String {
+    let lowered: Vec<String> = titles.iter().map(|t| lower_first(t)).collect();
+    and_list(&lowered)
 }
 
 /// "1 question", "12 questions".
