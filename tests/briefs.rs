@@ -438,3 +438,99 @@ fn a_link_to_a_page_the_site_lacks_is_a_warning_and_keeps_only_its_text() {
     assert!(html.contains("See the missing question."), "the text stays");
     assert!(!html.contains("zz-s-99"), "no link to nothing");
 }
+
+/// Starts `serve` on `dir` on a free port; the child and its address (`127.0.0.1:PORT`).
+fn start_serve(dir: &Path) -> (std::process::Child, String) {
+    let mut child = std::process::Command::new(bin())
+        .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+        .current_dir(repo())
+        .args(["serve", dir.to_str().unwrap(), "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_default();
+    let addr = line
+        .find("http://127.0.0.1:")
+        .map(|at| line[at + 7..].split('/').next().unwrap().to_string());
+    match addr {
+        Some(a) => (child, a),
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("serve did not say where it listens: {line:?}");
+        }
+    }
+}
+
+/// `GET path` over a plain TCP connection: the whole response, or the error.
+fn get(addr: &str, path: &str) -> Result<String, String> {
+    let mut s = std::net::TcpStream::connect(addr).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| e.to_string())?;
+    let mut body = String::new();
+    s.read_to_string(&mut body).map_err(|e| e.to_string())?;
+    Ok(body)
+}
+
+/// Asks for `path` until the answer satisfies `ok`, for at most 30 seconds.
+fn wait_for(addr: &str, path: &str, ok: impl Fn(&str) -> bool) -> Result<String, String> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let body = get(addr, path)?;
+        if ok(&body) {
+            return Ok(body);
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(format!("gave up waiting; last answer:\n{body}"));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn serve_rebuilds_on_a_change_and_shows_a_failed_build_on_the_page() {
+    let (_tmp, dir) = example();
+    let files_before = files(&dir);
+    let (mut child, addr) = start_serve(&dir);
+    let actions = dir.join("actions.toml");
+    let good = std::fs::read_to_string(&actions).unwrap();
+    let result = (|| -> Result<(), String> {
+        let before = get(&addr, "/__panelaudit/version")?;
+        // Break a file: every page becomes the error page, the message escaped.
+        std::fs::write(&actions, format!("{good}\n<oops> = \n")).unwrap();
+        let broken = wait_for(&addr, "/index.html", |b| b.contains("could not be built"))?;
+        if !broken.contains("actions.toml") || broken.contains("<oops>") {
+            return Err(format!(
+                "the error page does not name the file, escaped:\n{broken}"
+            ));
+        }
+        if !broken.contains("&lt;oops&gt;") {
+            return Err(format!("the source line is shown escaped:\n{broken}"));
+        }
+        let after = get(&addr, "/__panelaudit/version")?;
+        if after == before {
+            return Err("the version did not change".into());
+        }
+        // Fix it: the site comes back by itself.
+        std::fs::write(&actions, &good).unwrap();
+        wait_for(&addr, "/index.html", |b| b.starts_with("HTTP/1.1 200"))?;
+        Ok(())
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    result.unwrap();
+    // Nothing was written into the partnership's folder.
+    assert_eq!(files(&dir), files_before);
+}
