@@ -67,6 +67,28 @@ pub enum Command {
         #[arg(long, value_name = "DATE", value_parser = as_of_date)]
         as_of: Option<Date>,
     },
+    /// Draft a public learning briefing from a cycle (never overwrites a file).
+    Brief {
+        /// A partnership folder.
+        dir: PathBuf,
+        /// The cycle to report (default: the main cycle, the latest self-assessment).
+        #[arg(long)]
+        cycle: Option<String>,
+        /// The new Markdown file to write (it must not exist yet).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Build the internal site and serve it on 127.0.0.1, rebuilding when a file changes.
+    Serve {
+        /// A partnership folder, or a collection of them.
+        dir: PathBuf,
+        /// The port to listen on (0: any free port, printed when serving).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The address to listen on: only the loopback address is accepted.
+        #[arg(long, default_value = "127.0.0.1")]
+        address: String,
+    },
     /// List the bundled question banks, or show one bank's themes and questions.
     Frameworks {
         /// A bank's id, to show its scale, themes and questions.

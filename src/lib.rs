@@ -4,6 +4,7 @@
 //! arguments and maps outcomes to exit codes.
 
 pub mod analysis;
+pub mod brief;
 pub mod bundled;
 pub mod cli;
 pub mod commands;
@@ -16,6 +17,7 @@ pub mod model;
 pub mod publish;
 pub mod response_file;
 pub mod scan;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod validate;

@@ -700,6 +700,8 @@ pub struct Briefing {
     pub body: String,
     /// The cycle it reports on, when it names one.
     pub cycle: Option<String>,
+    /// `draft = true`: shown marked as a draft inside the partnership, never published.
+    pub draft: bool,
     pub loc: Loc,
     /// Line in the file where the body starts (for the publication scan).
     pub body_line: usize,

@@ -150,6 +150,15 @@ pub(super) fn render(
             }
         }
     }
+    if audience == Audience::Public {
+        let drafts: Vec<String> = audits
+            .iter()
+            .flat_map(crate::brief::drafts_refused)
+            .collect();
+        if !drafts.is_empty() {
+            return Err(drafts.join("\n"));
+        }
+    }
     let members: Vec<Member> = audits
         .into_iter()
         .zip(mains)

@@ -3,6 +3,7 @@
 use crate::cli::{Cli, Command};
 use crate::model::Date;
 
+mod brief;
 pub(crate) mod build;
 mod check;
 mod forms;
@@ -11,6 +12,7 @@ mod import;
 mod init;
 mod metrics;
 mod rank;
+mod serve;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_INVALID: u8 = 1;
@@ -24,6 +26,8 @@ pub fn run(cli: Cli) -> u8 {
             cycle,
             format,
         } => check::run(&dir, public, cycle.as_deref(), format),
+        Command::Brief { dir, cycle, out } => brief::run(&dir, cycle.as_deref(), &out),
+        Command::Serve { dir, port, address } => serve::run(&dir, port, &address),
         Command::Frameworks { id } => frameworks::run(id.as_deref()),
         Command::Metrics => metrics::run(),
         Command::Rank {

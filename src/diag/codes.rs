@@ -67,6 +67,8 @@ codes! {
     WorkbookMismatch = "PA0704", "a workbook made for another agency, cycle or framework";
     ReturnConflict = "PA0705", "a workbook that would overwrite a different return, or a second workbook for one agency";
     TextTurnedIntoValue = "PA0706", "a workbook text cell that the spreadsheet turned into a date or a number";
+    DraftBriefing = "PA0901", "a briefing marked `draft = true`: shown as a draft inside the partnership, refused by a public build";
+    BriefingLink = "PA0902", "a link in a briefing to a page the site does not have";
 }
 
 #[cfg(test)]

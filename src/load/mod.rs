@@ -681,6 +681,7 @@ fn shift_front(f: BriefingFrontMatter, by: usize) -> BriefingFrontMatter {
         audience: shift(f.audience, by),
         summary: shift(f.summary, by),
         cycle: f.cycle.map(|c| shift(c, by)),
+        draft: f.draft.map(|d| shift(d, by)),
     }
 }
 

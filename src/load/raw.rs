@@ -296,4 +296,7 @@ pub struct BriefingFrontMatter {
     /// The cycle the briefing reports on: linked both ways.
     #[serde(default)]
     pub cycle: Option<S<String>>,
+    /// `draft = true`: written by `panelaudit brief` (or a person) and not yet approved.
+    #[serde(default)]
+    pub draft: Option<S<bool>>,
 }

@@ -4,9 +4,18 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
-/// Renders `source` as sanitised HTML. Markdown headings are moved down so that a `#` heading
-/// in the text becomes `<h{top}>`: the page keeps its single `<h1>` and its outline.
+/// Renders `source` as sanitised HTML. Markdown headings are moved so that the text's first
+/// heading becomes `<h{top}>` and no heading is more than one level below the one before it:
+/// the page keeps its single `<h1>` and an outline that never skips a level (`# A` then
+/// `### B` becomes `<h2>` then `<h3>`).
 pub fn to_html(source: &str, top: u8) -> String {
+    to_html_linked(source, top, &|_| None)
+}
+
+/// As [`to_html`], and a link whose destination is not a web or email address is offered to
+/// `resolve`: the site's own pages (`question:cmh-s-01`, see `site::links`) become relative
+/// links; anything `resolve` declines keeps only its text.
+pub fn to_html_linked(source: &str, top: u8, resolve: &dyn Fn(&str) -> Option<String>) -> String {
     // Validation refuses Markdown nested past the limits; any other text that deep (a title,
     // say) is shown as plain text rather than handed to the parser.
     if crate::limits::markdown_too_deep(source).is_some() {
@@ -24,6 +33,7 @@ pub fn to_html(source: &str, top: u8) -> String {
     // Depth of links being dropped (unsafe or relative URL): their text stays, the anchor goes.
     let mut dropped_links: Vec<bool> = Vec::new();
     let mut in_image = 0usize;
+    let mut outline = Outline::new(top);
     for event in Parser::new_ext(source, options) {
         match event {
             Event::Html(text) | Event::InlineHtml(text) => events.push(Event::Text(text)),
@@ -37,9 +47,14 @@ pub fn to_html(source: &str, top: u8) -> String {
                 title,
                 id,
             }) => {
-                let keep = in_image == 0 && is_safe_url(&dest_url);
+                let dest_url = if in_image > 0 || is_safe_url(&dest_url) {
+                    Some(dest_url)
+                } else {
+                    resolve(&dest_url).map(Into::into)
+                };
+                let keep = in_image == 0 && dest_url.is_some();
                 dropped_links.push(!keep);
-                if keep {
+                if let (true, Some(dest_url)) = (keep, dest_url) {
                     events.push(Event::Start(Tag::Link {
                         link_type,
                         dest_url,
@@ -59,13 +74,13 @@ pub fn to_html(source: &str, top: u8) -> String {
                 classes: _,
                 attrs: _,
             }) => events.push(Event::Start(Tag::Heading {
-                level: shift(level, top),
+                level: outline.open(level),
                 id: None,
                 classes: Vec::new(),
                 attrs: Vec::new(),
             })),
-            Event::End(TagEnd::Heading(level)) => {
-                events.push(Event::End(TagEnd::Heading(shift(level, top))))
+            Event::End(TagEnd::Heading(_)) => {
+                events.push(Event::End(TagEnd::Heading(outline.close())))
             }
             // Inside an image only its alt text is kept, as plain text.
             other if in_image > 0 => match other {
@@ -100,11 +115,44 @@ pub fn to_text(source: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn shift(level: HeadingLevel, top: u8) -> HeadingLevel {
-    let n = (level as u8)
-        .saturating_add(top.max(1))
-        .saturating_sub(1)
-        .min(6);
+/// Where the text's headings go on the page: the first at `top`, each later one at most one
+/// level below the heading before it, and never above `top`.
+struct Outline {
+    top: u8,
+    /// The text's own level of its first heading, and the last level put on the page.
+    first: Option<u8>,
+    last: u8,
+    open: HeadingLevel,
+}
+
+impl Outline {
+    fn new(top: u8) -> Outline {
+        let top = top.clamp(1, 6);
+        Outline {
+            top,
+            first: None,
+            last: top - 1,
+            open: HeadingLevel::H1,
+        }
+    }
+
+    fn open(&mut self, level: HeadingLevel) -> HeadingLevel {
+        let written = level as u8;
+        let first = *self.first.get_or_insert(written);
+        let wanted = (i16::from(written) - i16::from(first) + i16::from(self.top))
+            .clamp(i16::from(self.top), 6) as u8;
+        let n = wanted.min(self.last + 1).max(self.top);
+        self.last = n;
+        self.open = level_of(n);
+        self.open
+    }
+
+    fn close(&self) -> HeadingLevel {
+        self.open
+    }
+}
+
+fn level_of(n: u8) -> HeadingLevel {
     match n {
         0 | 1 => HeadingLevel::H1,
         2 => HeadingLevel::H2,
@@ -199,11 +247,37 @@ mod tests {
     }
 
     #[test]
-    fn headings_move_below_the_page_heading() {
+    fn headings_move_below_the_page_heading_and_never_skip_a_level() {
         let html = to_html("# Top\n\n## Next\n\n###### Deep", 3);
         assert!(html.contains("<h3>Top</h3>"), "{html}");
         assert!(html.contains("<h4>Next</h4>"), "{html}");
-        assert!(html.contains("<h6>Deep</h6>"), "{html}");
+        assert!(html.contains("<h5>Deep</h5>"), "{html}");
+        // A briefing written with `##` sections starts at the page's second level.
+        let html = to_html("## Background\n\n#### Detail\n\n## Next\n\n# Big", 2);
+        for h in [
+            "<h2>Background</h2>",
+            "<h3>Detail</h3>",
+            "<h2>Next</h2>",
+            "<h2>Big</h2>",
+        ] {
+            assert!(html.contains(h), "{h}: {html}");
+        }
+    }
+
+    #[test]
+    fn links_to_the_site_are_resolved_and_others_dropped() {
+        let resolve =
+            |d: &str| (d == "question:q-1").then(|| "../../questions/q-1/index.html".to_string());
+        let html = to_html_linked(
+            "[the question](question:q-1) and [gone](question:zz)",
+            2,
+            &resolve,
+        );
+        assert!(
+            html.contains("<a href=\"../../questions/q-1/index.html\">the question</a>"),
+            "{html}"
+        );
+        assert!(html.contains("gone") && !html.contains("zz"), "{html}");
     }
 
     #[test]

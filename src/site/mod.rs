@@ -10,6 +10,7 @@
 //! user-written text, and `templates` loads the Tera templates.
 
 pub(crate) mod charts;
+pub(crate) mod links;
 pub mod markdown;
 pub(crate) mod routes;
 pub(crate) mod templates;
@@ -137,6 +138,9 @@ fn up(depth: usize) -> String {
     "../".repeat(depth)
 }
 
+/// How many of the newest briefings the overview lists.
+const LATEST_BRIEFINGS: usize = 3;
+
 /// Renders one partnership's pages, data files and stylesheet.
 pub(crate) fn render_partnership(
     t: &Templates,
@@ -151,11 +155,19 @@ pub(crate) fn render_partnership(
         "public"
     };
     let mut pages: Vec<Page> = Vec::new();
+    let mut briefings: Vec<&views::BriefingPage> = public.briefings.iter().collect();
+    if let Some(internal) = internal {
+        briefings.extend(internal.briefings.iter());
+    }
+    // Newest first; the slug keeps the order fixed for briefings of the same day.
+    briefings.sort_by(|a, b| b.date_iso.cmp(&a.date_iso).then(a.slug.cmp(&b.slug)));
+    let latest_briefings = &briefings[..briefings.len().min(LATEST_BRIEFINGS)];
 
     pages.push(
         Page::new(routes::OVERVIEW, "index.html", "Overview", "overview")
             .with("cycle", &public.cycle)
-            .with("overview", &public.overview),
+            .with("overview", &public.overview)
+            .with("latest_briefings", &latest_briefings),
     );
     pages.push(
         Page::new(
@@ -168,6 +180,11 @@ pub(crate) fn render_partnership(
         .with("not_applicable", &public.not_applicable),
     );
     for theme in &public.themes {
+        let covering: Vec<&views::BriefingPage> = briefings
+            .iter()
+            .copied()
+            .filter(|b| b.themes.contains(&theme.id))
+            .collect();
         pages.push(
             Page::new(
                 routes::theme_href(&theme.id),
@@ -175,7 +192,8 @@ pub(crate) fn render_partnership(
                 theme.title.clone(),
                 "",
             )
-            .with("theme", theme),
+            .with("theme", theme)
+            .with("theme_briefings", &covering),
         );
     }
     for q in &public.questions {
@@ -223,12 +241,6 @@ pub(crate) fn render_partnership(
         Page::new(routes::METRICS, "metrics.html", "Metrics", "metrics")
             .with("metrics", &public.metrics),
     );
-    let mut briefings: Vec<&views::BriefingPage> = public.briefings.iter().collect();
-    if let Some(internal) = internal {
-        briefings.extend(internal.briefings.iter());
-    }
-    // Newest first; the slug keeps the order fixed for briefings of the same day.
-    briefings.sort_by(|a, b| b.date_iso.cmp(&a.date_iso).then(a.slug.cmp(&b.slug)));
     pages.push(
         Page::new(
             routes::BRIEFINGS,

@@ -36,6 +36,7 @@ pub(super) fn briefings(
             };
         }
         let audience = text_enum::<Audience>(file, &front.audience, "audience", diags);
+        let draft = crate::brief::draft_flag(file, front.draft.as_ref(), diags);
         if let (Some(date), Some(audience)) = (date, audience) {
             out.push(Briefing {
                 slug: b.slug.clone(),
@@ -45,10 +46,45 @@ pub(super) fn briefings(
                 summary: front.summary.get_ref().trim().to_string(),
                 body: file.text[b.body_start..].to_string(),
                 cycle: front.cycle.as_ref().map(|c| c.get_ref().clone()),
+                draft,
                 loc: file.loc(0),
                 body_line: file.line_col(b.body_start).0,
             });
         }
     }
     out
+}
+
+/// Warns about a link in a briefing (`question:ID`, `../../themes/ID/`, see `site::links`)
+/// to a question, theme, cycle or briefing that does not exist: the page would show its text
+/// without a link.
+pub(super) fn links(
+    raw: &[RawBriefing],
+    briefings: &[Briefing],
+    cycles: &[Cycle],
+    frameworks: &std::collections::BTreeMap<String, Framework>,
+    diags: &mut Diagnostics,
+) {
+    use crate::site::links::{Target, located};
+    for b in raw {
+        let body = &b.file.text[b.body_start..];
+        for (t, range) in located(body) {
+            let exists = match t {
+                Target::Question(id) => frameworks.values().any(|f| f.question(id).is_some()),
+                Target::Theme(id) => frameworks.values().any(|f| f.theme(id).is_some()),
+                Target::Cycle(id) => cycles.iter().any(|c| c.id == id),
+                Target::Briefing(slug) => briefings.iter().any(|x| x.slug == slug),
+            };
+            if !exists {
+                diags
+                    .warning(
+                        Code::BriefingLink,
+                        &b.file,
+                        b.body_start + range.start..b.body_start + range.end,
+                        format!("a link to {}, which the site does not have: the page shows its text without a link", t.describe()),
+                    )
+                    .with_help("link with `question:ID`, `theme:ID`, `cycle:ID` or `briefing:FILE-NAME`, naming one that exists");
+            }
+        }
+    }
 }

@@ -233,6 +233,7 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
         diags,
     );
     let briefings = briefing::briefings(&raw.briefings, &cycles, diags);
+    briefing::links(&raw.briefings, &briefings, &cycles, &frameworks, diags);
 
     if diags.error_count() > errors_before {
         return None;

@@ -1,7 +1,7 @@
 //! The internal view: each agency's return, every answer to each question, moderation notes and
 //! internal briefings. Only an internal build constructs it.
 
-use super::briefings::BriefingPage;
+use super::briefings::{BriefingPage, briefing_page};
 use super::{Ctx, Publisher, Ref, StatusCount, Tag, confidence_word, rag_class, rating_value_tag};
 use crate::analysis::{self, Analysis};
 use crate::model::{Audit, Level};
@@ -94,16 +94,7 @@ impl InternalView {
                 .briefings
                 .iter()
                 .filter(|b| b.audience == crate::model::Audience::Internal)
-                .map(|b| BriefingPage {
-                    slug: b.slug.clone(),
-                    href: routes::briefing_href(&b.slug),
-                    title: b.title.clone(),
-                    date: b.date.long(),
-                    date_iso: b.date.to_string(),
-                    audience: "internal",
-                    summary: b.summary.clone(),
-                    body_html: markdown::to_html(&b.body, 2),
-                })
+                .map(|b| briefing_page(&ctx, b, &mut p, true))
                 .collect(),
             agency_ratings: Vec::new(),
         };

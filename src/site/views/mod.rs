@@ -444,7 +444,7 @@ impl PublicView {
         let briefings: Vec<BriefingPage> = audit
             .briefings
             .iter()
-            .filter_map(|b| public_briefing(b, &mut p))
+            .filter_map(|b| public_briefing(&ctx, b, &mut p))
             .collect();
         let cycles = cycle_pages(&ctx, analyses, &briefings, &mut p);
         let method = method_page(&ctx, &mut p);

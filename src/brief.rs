@@ -1,0 +1,562 @@
+//! `panelaudit brief`: a learning briefing drafted from one cycle, in the shape partnerships
+//! publish (a learning journey: what did we do and how; what good practice did we find; what
+//! else did we find; what can we learn; the results; recommendations with owners; what can you
+//! do; reflective questions for supervision and team meetings).
+//!
+//! Public-safe by construction: [`Facts::gather`] is the only code here that reads the audit,
+//! and it copies public fields only (the cycle's purpose, activities and scope, counts of
+//! returns, `findings.toml`, moderated `public_summary`, aggregate ratings, the action plan's
+//! titles, owners and dates, the questions' text and prompts). [`Facts`] has no field that could
+//! hold an agency's evidence, gaps or internal notes, a moderation note or a case record, and
+//! [`write`] sees only [`Facts`]. The draft is marked `draft = true`, which a public build
+//! refuses until a person has edited and approved it.
+
+use crate::analysis::{Analysis, Movement};
+use crate::diag::{Code, Diagnostics};
+use crate::format::num;
+use crate::model::{Audience, Audit, Cycle, Date, FindingKind, Level};
+use crate::source::SourceFile;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+/// What a draft may say: public fields of one cycle, finished.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub partnership: String,
+    pub short_name: String,
+    pub cycle: String,
+    pub cycle_title: String,
+    pub period: String,
+    pub method: String,
+    pub closed: Date,
+    pub purpose: Option<String>,
+    pub activities: Vec<String>,
+    pub themes: Vec<String>,
+    pub levels: String,
+    pub questions: usize,
+    pub agencies_asked: Vec<String>,
+    pub returned: usize,
+    /// (kind, title, text, question ids)
+    pub findings: Vec<(FindingKind, String, String, Vec<String>)>,
+    /// (question id, question text, public summary)
+    pub summaries: Vec<(String, String, String)>,
+    /// Themes worst first: (title, mean rating, its level's label, rated questions).
+    pub theme_results: Vec<(String, Option<f64>, String, usize)>,
+    pub scale_top: String,
+    pub change: Option<Change>,
+    /// Open actions addressing the cycle's questions: (title, owner, due).
+    pub actions: Vec<(String, String, Date)>,
+    /// Highest-risk questions with prompts: (id, text, prompts).
+    pub prompts: Vec<(String, String, Vec<String>)>,
+    /// Weakest questions: (id, text).
+    pub weakest: Vec<(String, String)>,
+}
+
+/// Like-for-like change since the comparable cycle, in counts and theme names.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub with: String,
+    pub shared: usize,
+    /// Questions that rose, fell or held.
+    pub questions_rose: usize,
+    pub questions_fell: usize,
+    pub steady: usize,
+    /// Themes whose average rose or fell.
+    pub rose: Vec<String>,
+    pub fell: Vec<String>,
+}
+
+/// How many questions "what can you do" and the reflective questions draw on.
+const PROMPT_QUESTIONS: usize = 3;
+const REFLECTIVE_QUESTIONS: usize = 3;
+
+impl Facts {
+    /// Copies the public fields of `cycle` and its analysis. Nothing else reads the audit.
+    pub fn gather(audit: &Audit, cycle: &Cycle, analysis: &Analysis) -> Facts {
+        let fw = audit.framework(&cycle.framework);
+        let asked: Vec<&crate::model::Question> = cycle.questions(fw).collect();
+        let themes = fw
+            .themes
+            .iter()
+            .filter(|t| asked.iter().any(|q| q.theme == t.id))
+            .map(|t| t.title.clone())
+            .collect();
+        let levels = match cycle.scope_levels.as_slice() {
+            [] => "strategic leaders and practitioners".to_string(),
+            [Level::Strategic] => "strategic leaders".to_string(),
+            [Level::Practitioner] => "practitioners".to_string(),
+            _ => "strategic leaders and practitioners".to_string(),
+        };
+        let agencies: Vec<&crate::model::Agency> = cycle.agencies(&audit.partnership).collect();
+        let returned = agencies
+            .iter()
+            .filter(|a| cycle.response(&a.id).is_some_and(|r| !r.answers.is_empty()))
+            .count();
+        let findings = cycle
+            .findings
+            .iter()
+            .map(|f| (f.kind, f.title.clone(), f.text.clone(), f.questions.clone()))
+            .collect();
+        let summaries = asked
+            .iter()
+            .filter_map(|q| {
+                let s = cycle.moderated(&q.id)?.public_summary.as_ref()?;
+                Some((q.id.clone(), q.text.clone(), s.trim().to_string()))
+            })
+            .collect();
+        let mut theme_results: Vec<(String, Option<f64>, String, usize)> = analysis
+            .ranking
+            .themes
+            .iter()
+            .map(|t| {
+                let label = t
+                    .mean_rating
+                    .map(|r| fw.level_at(r).label.clone())
+                    .unwrap_or_else(|| "no rating".to_string());
+                (t.title.clone(), t.mean_rating, label, t.questions)
+            })
+            .collect();
+        theme_results.sort_by(|a, b| {
+            a.1.unwrap_or(f64::INFINITY)
+                .total_cmp(&b.1.unwrap_or(f64::INFINITY))
+                .then(a.0.cmp(&b.0))
+        });
+        let theme_title = |id: &str| {
+            fw.theme(id)
+                .map_or_else(|| id.to_string(), |t| t.title.clone())
+        };
+        let change = analysis.comparison.as_ref().map(|c| {
+            let moved = |m: Movement| {
+                c.themes
+                    .iter()
+                    .filter(|t| t.movement == m)
+                    .map(|t| theme_title(&t.theme))
+                    .collect()
+            };
+            Change {
+                with: audit
+                    .cycle(&c.cycle)
+                    .map_or_else(|| c.cycle.clone(), |p| format!("{} ({})", p.title, p.id)),
+                shared: c.shared,
+                questions_rose: c.rose.len(),
+                questions_fell: c.fell.len(),
+                rose: moved(Movement::Rose),
+                fell: moved(Movement::Fell),
+                steady: c.steady,
+            }
+        });
+        let asked_ids: Vec<&str> = asked.iter().map(|q| q.id.as_str()).collect();
+        let mut actions: Vec<(String, String, Date)> = audit
+            .actions
+            .iter()
+            .filter(|a| a.status.is_open())
+            .filter(|a| a.addresses.iter().any(|q| asked_ids.contains(&q.as_str())))
+            .map(|a| (a.title.clone(), a.owner.clone(), a.due))
+            .collect();
+        actions.sort_by(|a, b| a.2.cmp(&b.2).then(a.0.cmp(&b.0)));
+        // Ranked order is risk order: practitioners' questions first for "what can you do".
+        let ranked: Vec<&crate::model::Question> = analysis
+            .ranking
+            .priorities
+            .iter()
+            .filter_map(|s| fw.question(&s.question))
+            .collect();
+        let mut for_prompts: Vec<&&crate::model::Question> = ranked
+            .iter()
+            .filter(|q| q.level == Level::Practitioner && !q.prompts.is_empty())
+            .collect();
+        if for_prompts.is_empty() {
+            for_prompts = ranked.iter().filter(|q| !q.prompts.is_empty()).collect();
+        }
+        let prompts = for_prompts
+            .into_iter()
+            .take(PROMPT_QUESTIONS)
+            .map(|q| (q.id.clone(), q.text.clone(), q.prompts.clone()))
+            .collect();
+        let mut weakest: Vec<(f64, usize, &crate::model::Question)> = analysis
+            .ranking
+            .priorities
+            .iter()
+            .filter_map(|s| Some((s.rating?, s.rank, fw.question(&s.question)?)))
+            .collect();
+        weakest.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let weakest = weakest
+            .into_iter()
+            .take(REFLECTIVE_QUESTIONS)
+            .map(|(_, _, q)| (q.id.clone(), q.text.clone()))
+            .collect();
+        Facts {
+            partnership: audit.partnership.name.clone(),
+            short_name: audit.partnership.short_name.clone(),
+            cycle: cycle.id.clone(),
+            cycle_title: cycle.title.clone(),
+            period: cycle.period.clone(),
+            method: cycle.method.words().to_string(),
+            closed: cycle.closed,
+            purpose: cycle.purpose.clone(),
+            activities: cycle.activities.clone(),
+            themes,
+            levels,
+            questions: asked.len(),
+            agencies_asked: agencies.iter().map(|a| a.name.clone()).collect(),
+            returned,
+            findings,
+            summaries,
+            theme_results,
+            scale_top: fw.scale.last().map(|l| l.label.clone()).unwrap_or_default(),
+            change,
+            actions,
+            prompts,
+            weakest,
+        }
+    }
+}
+
+/// A TOML string, quoted and escaped.
+fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A placeholder for the editor: what to write where the files say nothing.
+fn to_write(out: &mut String, what: &str) {
+    let _ = writeln!(out, "*To write: {what}*\n");
+}
+
+/// The draft briefing: front matter, then the learning journey's sections.
+pub fn write(f: &Facts, today: Date) -> String {
+    let mut o = String::new();
+    let title = format!("Learning from the {}", lower_first(&f.cycle_title));
+    let summary = format!(
+        "In {} the {} ran a {} on {}, asking {} of {}. {} of {} agencies sent their return. This briefing sets out what we found, what the partnership will do, and what every practitioner can do.",
+        f.closed.long().split_once(' ').map_or("", |(_, my)| my),
+        f.short_name,
+        f.method,
+        match f.themes.len() {
+            0 => "its themes".to_string(),
+            1..=3 => themes_list(&f.themes),
+            n => format!("{n} themes"),
+        },
+        questions(f.questions),
+        f.levels,
+        f.returned,
+        f.agencies_asked.len(),
+    );
+    let _ = writeln!(o, "+++");
+    let _ = writeln!(o, "title = {}", toml_str(&title));
+    let _ = writeln!(o, "date = {today}");
+    let _ = writeln!(o, "audience = \"public\"");
+    let _ = writeln!(o, "summary = {}", toml_str(&summary));
+    let _ = writeln!(o, "cycle = {}", toml_str(&f.cycle));
+    let _ = writeln!(
+        o,
+        "# A draft from `panelaudit brief`: edit it, then remove the next line to publish it."
+    );
+    let _ = writeln!(o, "draft = true");
+    let _ = writeln!(o, "+++");
+    let _ = writeln!(
+        o,
+        "*A seven-minute briefing from the {} ({}). Managers: please share it in a team meeting or in supervision, and record how your team will use it.*\n",
+        f.partnership, f.short_name
+    );
+
+    let _ = writeln!(o, "## What did we do and how?\n");
+    match &f.purpose {
+        Some(p) => {
+            let _ = writeln!(o, "{}\n", p.trim());
+        }
+        None => to_write(
+            &mut o,
+            "what the partnership set out to learn, and why now.",
+        ),
+    }
+    if !f.activities.is_empty() {
+        let _ = writeln!(o, "What we did:\n");
+        for a in &f.activities {
+            let _ = writeln!(o, "- {}", a.trim());
+        }
+        o.push('\n');
+    }
+    let _ = writeln!(
+        o,
+        "This was a {} ([{}](cycle:{})), closed on {}. It asked {} for {} on {}. {} agencies were asked to take part ({}), and {} of them sent their return.\n",
+        f.method,
+        f.cycle_title,
+        f.cycle,
+        f.closed.long(),
+        questions(f.questions),
+        f.levels,
+        if f.themes.is_empty() {
+            "every theme".to_string()
+        } else {
+            themes_list(&f.themes)
+        },
+        f.agencies_asked.len(),
+        and_list(&f.agencies_asked),
+        f.returned
+    );
+
+    let findings = |o: &mut String, kind: FindingKind, none: &str| {
+        let mut any = false;
+        for (k, t, text, qs) in &f.findings {
+            if *k != kind {
+                continue;
+            }
+            any = true;
+            let _ = writeln!(o, "### {}\n\n{}\n", t.trim(), text.trim());
+            if !qs.is_empty() {
+                let links: Vec<String> =
+                    qs.iter().map(|q| format!("[{q}](question:{q})")).collect();
+                let _ = writeln!(o, "Questions: {}.\n", links.join(", "));
+            }
+        }
+        if !any {
+            to_write(o, none);
+        }
+    };
+    let _ = writeln!(o, "## What good practice did we find?\n");
+    findings(
+        &mut o,
+        FindingKind::GoodPractice,
+        "what went well (findings.toml has no good practice for this cycle).",
+    );
+    let _ = writeln!(o, "## What else did we find?\n");
+    findings(
+        &mut o,
+        FindingKind::Concern,
+        "what worried us (findings.toml has no concern for this cycle).",
+    );
+    if !f.summaries.is_empty() {
+        let _ = writeln!(o, "### What the moderation panel concluded\n");
+        for (id, _, s) in &f.summaries {
+            let _ = writeln!(o, "- {} ([question {id}](question:{id}))", s.trim());
+        }
+        o.push('\n');
+    }
+    let _ = writeln!(o, "## What can we learn?\n");
+    findings(
+        &mut o,
+        FindingKind::Learning,
+        "the learning (findings.toml has no learning for this cycle).",
+    );
+
+    let _ = writeln!(o, "## The results in figures\n");
+    if f.theme_results.is_empty() {
+        to_write(&mut o, "the results: no question of this cycle was rated.");
+    } else {
+        let _ = writeln!(
+            o,
+            "Each question was rated on a scale up to “{}”. Themes from least to most assurance (the average rating of the theme's questions):\n",
+            f.scale_top
+        );
+        for (title, mean, label, n) in &f.theme_results {
+            let _ = writeln!(
+                o,
+                "- **{title}**: {} ({}), over {}",
+                lower_first(label),
+                mean.map_or_else(
+                    || "no rating".to_string(),
+                    |m| format!("average {}", num(m, 2))
+                ),
+                questions(*n)
+            );
+        }
+        o.push('\n');
+    }
+    match &f.change {
+        Some(c) => {
+            let _ = writeln!(
+                o,
+                "Compared like for like with {}, over the {} both asked and rated: {} rose, {} fell and {} held steady.{}{}\n",
+                c.with,
+                questions(c.shared),
+                c.questions_rose,
+                c.questions_fell,
+                c.steady,
+                if c.rose.is_empty() {
+                    String::new()
+                } else {
+                    format!(" On average, assurance rose in {}.", themes_list(&c.rose))
+                },
+                if c.fell.is_empty() {
+                    String::new()
+                } else {
+                    format!(" On average, it fell in {}.", themes_list(&c.fell))
+                },
+            );
+        }
+        None => {
+            let _ = writeln!(
+                o,
+                "There is no earlier cycle of the same kind to compare with, so this is a baseline.\n"
+            );
+        }
+    }
+
+    let _ = writeln!(o, "## Recommendations: what the partnership will do\n");
+    if f.actions.is_empty() {
+        to_write(
+            &mut o,
+            "the actions agreed (no open action in actions.toml addresses this cycle's questions).",
+        );
+    } else {
+        for (t, owner, due) in &f.actions {
+            let _ = writeln!(
+                o,
+                "- **{}**: led by {}, by {}",
+                t.trim(),
+                owner.trim(),
+                due.long()
+            );
+        }
+        o.push('\n');
+    }
+
+    let _ = writeln!(o, "## What can you do?\n");
+    if f.prompts.is_empty() {
+        to_write(&mut o, "what we ask of every practitioner.");
+    } else {
+        let _ = writeln!(
+            o,
+            "Where the risk is greatest, this is what good practice looks like:\n"
+        );
+        for (id, text, prompts) in &f.prompts {
+            let _ = writeln!(o, "**{}** ([question {id}](question:{id}))\n", text.trim());
+            for p in prompts {
+                let _ = writeln!(o, "- {}", p.trim());
+            }
+            o.push('\n');
+        }
+    }
+
+    let _ = writeln!(
+        o,
+        "## Reflective questions for supervision and team meetings\n"
+    );
+    if f.weakest.is_empty() {
+        to_write(&mut o, "two or three questions for teams to discuss.");
+    } else {
+        for (_, text) in &f.weakest {
+            let _ = writeln!(o, "- {}", reflective(text));
+        }
+        let _ = writeln!(
+            o,
+            "- What will you do differently after reading this briefing, and how will you and your manager know it has made a difference for children?"
+        );
+        o.push('\n');
+    }
+    o
+}
+
+/// Theme titles in a sentence: "fathers and male carers and safer sleep".
+fn themes_list(titles: &[String]) -> String {
+    let lowered: Vec<String> = titles.iter().map(|t| lower_first(t)).collect();
+    and_list(&lowered)
+}
+
+/// "1 question", "12 questions".
+fn questions(n: usize) -> String {
+    if n == 1 {
+        "1 question".to_string()
+    } else {
+        format!("{n} questions")
+    }
+}
+
+/// A reflective question for a team, written from a weak question.
+fn reflective(text: &str) -> String {
+    let t = text.trim().trim_end_matches('?').trim();
+    if let Some(rest) = t.strip_prefix("Do you ") {
+        format!(
+            "Think of a family you are working with now: how do you {rest}? What gets in the way, and who could help?"
+        )
+    } else {
+        format!(
+            "Our audit found least assurance here: “{}?” What does this look like in your team today, and what one thing would make it happen every time?",
+            t
+        )
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        // Keep acronyms and names: lower only a capital followed by a lowercase letter.
+        Some(first) if first.is_uppercase() && c.clone().next().is_some_and(char::is_lowercase) => {
+            first.to_lowercase().chain(c).collect()
+        }
+        _ => s.to_string(),
+    }
+}
+
+/// Reads `draft = true` from a briefing's front matter; a draft is a warning in `check`.
+pub fn draft_flag(
+    file: &Arc<SourceFile>,
+    draft: Option<&toml::Spanned<bool>>,
+    diags: &mut Diagnostics,
+) -> bool {
+    let Some(d) = draft else { return false };
+    if *d.get_ref() {
+        diags
+            .warning(
+                Code::DraftBriefing,
+                file,
+                d.span(),
+                "this briefing is a draft: the internal site shows it marked as a draft, and a public build refuses it",
+            )
+            .with_help("remove `draft = true` when the briefing is approved for publication");
+    }
+    *d.get_ref()
+}
+
+/// The message a public build gives for each public briefing still marked as a draft.
+pub fn drafts_refused(audit: &Audit) -> Vec<String> {
+    audit
+        .briefings
+        .iter()
+        .filter(|b| b.draft && b.audience == Audience::Public)
+        .map(|b| {
+            format!(
+                "error[{}]: {}: a draft is never published; remove `draft = true` when it is approved",
+                Code::DraftBriefing.id(),
+                b.loc.file
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_and_reflective_questions_read_as_sentences() {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(and_list(&v(&["a"])), "a");
+        assert_eq!(and_list(&v(&["a", "b", "c"])), "a, b and c");
+        assert_eq!(questions(1), "1 question");
+        assert_eq!(questions(12), "12 questions");
+        assert_eq!(lower_first("Multi-agency audit"), "multi-agency audit");
+        assert_eq!(lower_first("NSCP audit"), "NSCP audit");
+        let r = reflective("Do you see where the baby sleeps?");
+        assert!(
+            r.starts_with(
+                "Think of a family you are working with now: how do you see where the baby sleeps?"
+            ),
+            "{r}"
+        );
+        let r = reflective("Is the protocol current?");
+        assert!(
+            r.contains("\u{201c}Is the protocol current?\u{201d}"),
+            "{r}"
+        );
+    }
+}

@@ -1,0 +1,51 @@
+//! `panelaudit brief`: drafts a public learning briefing from a cycle (see `crate::brief`) and
+//! writes it to a new file; an existing file is never overwritten.
+
+use super::{EXIT_INVALID, EXIT_OK};
+use crate::analysis;
+use crate::brief::{Facts, write};
+use crate::model::Date;
+use crate::source::display_path;
+use crate::{fsx, workspace};
+use std::path::Path;
+
+pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
+    match brief(dir, cycle, out) {
+        Ok(msg) => {
+            println!("{msg}");
+            EXIT_OK
+        }
+        Err(msg) => {
+            eprintln!("{msg}");
+            EXIT_INVALID
+        }
+    }
+}
+
+fn brief(dir: &Path, cycle: Option<&str>, out: &Path) -> Result<String, String> {
+    let shown = display_path(out);
+    if out.exists() || out.symlink_metadata().is_ok() {
+        return Err(format!(
+            "error: {shown} already exists; `panelaudit brief` never overwrites a file: choose another --out, or move the old file away"
+        ));
+    }
+    let audit = workspace::load_one(dir, "brief")?;
+    let c = workspace::pick_cycle(&audit, cycle)
+        .map_err(|e| format!("error: {}: {e}", display_path(dir)))?;
+    let today = Date::today();
+    let analyses = analysis::analyse_all(&audit, today);
+    let a = analyses
+        .iter()
+        .find(|a| a.cycle == c.id)
+        .ok_or_else(|| format!("error: cycle `{}` was not analysed", c.id))?;
+    let text = write(&Facts::gather(&audit, c, a), today);
+    fsx::create_new_files(&[(out.to_path_buf(), text.into_bytes())])
+        .map_err(|e| format!("error: {e}"))?;
+    Ok(format!(
+        "drafted a briefing on {} ({}) in {shown}: edit it, move it into {}/briefings/, and remove `draft = true` when it is approved; `panelaudit serve {}` previews it",
+        c.title,
+        c.id,
+        display_path(dir),
+        display_path(dir)
+    ))
+}
