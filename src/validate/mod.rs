@@ -12,6 +12,7 @@ mod metrics;
 mod moderation;
 mod partnership;
 mod response;
+mod survey;
 
 use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::RawAudit;
