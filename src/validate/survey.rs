@@ -246,15 +246,13 @@ fn survey(
     for (i, h) in table.header.iter().enumerate() {
         columns.entry(header_key(&h.text)).or_default().push(i);
     }
-    let find = |given: &str,
-                span: std::ops::Range<usize>,
-                diags: &mut Diagnostics|
-     -> Option<usize> {
-        match columns.get(&header_key(given)).map(Vec::as_slice) {
-            Some([one]) => Some(*one),
-            Some(many) => {
-                let letters: Vec<String> = many.iter().map(|i| column_letter(*i)).collect();
-                diags
+    let find =
+        |given: &str, span: std::ops::Range<usize>, diags: &mut Diagnostics| -> Option<usize> {
+            match columns.get(&header_key(given)).map(Vec::as_slice) {
+                Some([one]) => Some(*one),
+                Some(many) => {
+                    let letters: Vec<String> = many.iter().map(|i| column_letter(*i)).collect();
+                    diags
                     .error(
                         Code::SurveyColumn,
                         file,
@@ -269,26 +267,26 @@ fn survey(
                     .with_help(
                         "rename one of the columns in the export so each item's header is unique",
                     );
-                None
+                    None
+                }
+                None => {
+                    let d = diags.error(
+                        Code::SurveyColumn,
+                        file,
+                        span,
+                        format!("column `{given}` is not a header of {}", csv.display),
+                    );
+                    match nearest_header(given, &table) {
+                        Some(h) => d.with_help(format!("did you mean `{h}`?")),
+                        None => d.with_help(format!(
+                            "the export's headers are: {}",
+                            headers_list(&table)
+                        )),
+                    };
+                    None
+                }
             }
-            None => {
-                let d = diags.error(
-                    Code::SurveyColumn,
-                    file,
-                    span,
-                    format!("column `{given}` is not a header of {}", csv.display),
-                );
-                match nearest_header(given, &table) {
-                    Some(h) => d.with_help(format!("did you mean `{h}`?")),
-                    None => d.with_help(format!(
-                        "the export's headers are: {}",
-                        headers_list(&table)
-                    )),
-                };
-                None
-            }
-        }
-    };
+        };
     let group_col = match (&group_by, &s.group_by) {
         (Some(g), Some(span)) => find(g, span.span(), diags),
         _ => None,
