@@ -160,9 +160,8 @@ pub fn evidence(cycle: &Cycle, fw: &Framework) -> BTreeMap<String, super::score:
         .into_values()
         .map(|r| {
             let basis = format!(
-                "{} of {} practitioners' answers agreeing, on {} survey item{}",
+                "{} of practitioners' answers agreeing, on {} survey item{}",
                 percent(r.agreement),
-                r.answers,
                 r.items,
                 if r.items == 1 { "" } else { "s" }
             );
