@@ -15,4 +15,5 @@ mod publication;
 mod rank;
 mod site;
 mod snapshots;
+mod surveys;
 mod xlsx;
