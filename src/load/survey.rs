@@ -105,7 +105,7 @@ pub fn load_surveys(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> Vec<Ra
             p.file_name()
                 .is_some_and(|n| n.to_string_lossy() == s.file.value.responses.get_ref().trim())
         });
-        if !named && !p.extension().is_some_and(|e| e == "toml") && !p.is_dir() {
+        if !named && p.extension().is_none_or(|e| e != "toml") && !p.is_dir() {
             diags.path_warning(
                 Code::IgnoredEntry,
                 source::display_path(p),

@@ -706,9 +706,9 @@ pub fn diverging_bars(label: &Label, scale: &[String], rows: &[DivergingRow]) ->
     }
     let axis_y = y;
     let height = axis_y + 46.0;
-    let _ = write!(
+    let _ = writeln!(
         body,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{h}\" viewBox=\"0 0 {WIDTH} {h}\">\n<rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{h}\" fill=\"#ffffff\"/>\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{h}\" viewBox=\"0 0 {WIDTH} {h}\">\n<rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{h}\" fill=\"#ffffff\"/>",
         h = height as i64
     );
     let font = |size: u32, anchor: &str, fill: &str| {
@@ -720,9 +720,9 @@ pub fn diverging_bars(label: &Label, scale: &[String], rows: &[DivergingRow]) ->
     for (i, point) in scale.iter().enumerate() {
         let kx = x0 + (i % key_cols) as f64 * 236.0;
         let ky = 12.0 + (i / key_cols) as f64 * 26.0;
-        let _ = write!(
+        let _ = writeln!(
             body,
-            "<rect x=\"{kx}\" y=\"{ky}\" width=\"28\" height=\"18\" fill=\"{}\" stroke=\"{}\"/>\n<text x=\"{}\" y=\"{}\" {}>{}</text>\n",
+            "<rect x=\"{kx}\" y=\"{ky}\" width=\"28\" height=\"18\" fill=\"{}\" stroke=\"{}\"/>\n<text x=\"{}\" y=\"{}\" {}>{}</text>",
             hex(fills[i].0),
             hex(INK),
             kx + 36.0,
@@ -734,9 +734,9 @@ pub fn diverging_bars(label: &Label, scale: &[String], rows: &[DivergingRow]) ->
     let neutral = (points % 2 == 1).then_some(points / 2);
     for ((row, l), &ry) in rows.iter().zip(&lines).zip(&row_tops) {
         for (k, line) in l.iter().enumerate() {
-            let _ = write!(
+            let _ = writeln!(
                 body,
-                "<text x=\"{x0}\" y=\"{}\" {}>{}</text>\n",
+                "<text x=\"{x0}\" y=\"{}\" {}>{}</text>",
                 ry + 15.0 + k as f64 * 19.0,
                 font(15, "start", &hex(INK)),
                 escape(line)
@@ -744,9 +744,9 @@ pub fn diverging_bars(label: &Label, scale: &[String], rows: &[DivergingRow]) ->
         }
         let by = ry + l.len() as f64 * 19.0 + 8.0;
         // The centre line, behind the bar and just beyond it, clear of the label.
-        let _ = write!(
+        let _ = writeln!(
             body,
-            "<line x1=\"{centre}\" y1=\"{}\" x2=\"{centre}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"2\"/>\n",
+            "<line x1=\"{centre}\" y1=\"{}\" x2=\"{centre}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"2\"/>",
             by - 5.0,
             by + 33.0,
             hex(INK)
@@ -761,17 +761,17 @@ pub fn diverging_bars(label: &Label, scale: &[String], rows: &[DivergingRow]) ->
                 continue;
             }
             let (fill, ink) = fills[i];
-            let _ = write!(
+            let _ = writeln!(
                 body,
-                "<rect x=\"{:.1}\" y=\"{by}\" width=\"{:.1}\" height=\"28\" fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"1\"/>\n",
+                "<rect x=\"{:.1}\" y=\"{by}\" width=\"{:.1}\" height=\"28\" fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"1\"/>",
                 x,
                 w,
                 hex(fill)
             );
             if w >= 34.0 {
-                let _ = write!(
+                let _ = writeln!(
                     body,
-                    "<text x=\"{:.1}\" y=\"{}\" {}>{}%</text>\n",
+                    "<text x=\"{:.1}\" y=\"{}\" {}>{}%</text>",
                     x + w / 2.0,
                     by + 19.0,
                     font(13, "middle", &hex(ink)),
@@ -783,9 +783,9 @@ pub fn diverging_bars(label: &Label, scale: &[String], rows: &[DivergingRow]) ->
     }
     // The centre line and the axis.
     let axis = hex(AXIS);
-    let _ = write!(
+    let _ = writeln!(
         body,
-        "<line x1=\"{x0}\" y1=\"{axis_y}\" x2=\"{x1}\" y2=\"{axis_y}\" stroke=\"{axis}\"/>\n"
+        "<line x1=\"{x0}\" y1=\"{axis_y}\" x2=\"{x1}\" y2=\"{axis_y}\" stroke=\"{axis}\"/>"
     );
     for (v, anchor) in [
         (-1.0, "start"),
@@ -795,22 +795,22 @@ pub fn diverging_bars(label: &Label, scale: &[String], rows: &[DivergingRow]) ->
         (1.0, "end"),
     ] {
         let x = centre + v * half_w;
-        let _ = write!(
+        let _ = writeln!(
             body,
-            "<line x1=\"{x}\" y1=\"{axis_y}\" x2=\"{x}\" y2=\"{}\" stroke=\"{axis}\"/>\n<text x=\"{x}\" y=\"{}\" {}>{}</text>\n",
+            "<line x1=\"{x}\" y1=\"{axis_y}\" x2=\"{x}\" y2=\"{}\" stroke=\"{axis}\"/>\n<text x=\"{x}\" y=\"{}\" {}>{}</text>",
             axis_y + 5.0,
             axis_y + 20.0,
             font(13, anchor, &hex(INK)),
             if v == 0.0 {
                 "0".to_string()
             } else {
-                format!("{}%", (v as f64).abs() * 100.0)
+                format!("{}%", v.abs() * 100.0)
             }
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         body,
-        "<text x=\"{x0}\" y=\"{}\" {}>\u{2190} disagree</text>\n<text x=\"{x1}\" y=\"{}\" {}>agree \u{2192}</text>\n</svg>\n",
+        "<text x=\"{x0}\" y=\"{}\" {}>\u{2190} disagree</text>\n<text x=\"{x1}\" y=\"{}\" {}>agree \u{2192}</text>\n</svg>",
         axis_y + 38.0,
         font(13, "start", &hex(INK)),
         axis_y + 38.0,
