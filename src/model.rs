@@ -1,11 +1,14 @@
 //! The validated audit: what every stage after `validate` works on. Ids here are known to
 //! exist, ratings are on their scale, and dates are real dates.
 
+mod survey;
+
 use crate::source::Loc;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
+pub use survey::*;
 
 /// A calendar date (TOML local date). Ordering is chronological.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -490,6 +493,8 @@ pub struct Cycle {
     /// One per agency that returned, sorted by agency id.
     pub responses: Vec<Response>,
     pub moderation: Option<Moderation>,
+    /// Practitioner surveys (`surveys/`), sorted by file name.
+    pub surveys: Vec<Survey>,
     /// Where the cycle's title is written.
     pub loc: Loc,
 }

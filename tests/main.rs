@@ -16,4 +16,5 @@ mod publication;
 mod rank;
 mod site;
 mod snapshots;
+mod surveys;
 mod xlsx;

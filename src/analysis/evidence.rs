@@ -11,11 +11,11 @@ use std::collections::BTreeMap;
 
 /// Each question a deep-dive cycle rated, with its rating and what it rests on.
 pub fn of_cycle(
-    _audit: &Audit,
+    audit: &Audit,
     cycle: &Cycle,
     scores: &[QuestionScore],
 ) -> BTreeMap<String, DeepDive> {
-    scores
+    let mut out: BTreeMap<String, DeepDive> = scores
         .iter()
         .filter_map(|s| {
             let rating = s.rating?;
@@ -29,5 +29,10 @@ pub fn of_cycle(
                 },
             ))
         })
-        .collect()
+        .collect();
+    // A survey's reading of a question speaks for the cycle (see `analysis::survey`).
+    if let Some(fw) = audit.frameworks.get(&cycle.framework) {
+        out.extend(super::survey::evidence(cycle, fw));
+    }
+    out
 }

@@ -10,6 +10,7 @@
 //! - `report`: the `rank --format json` and CSV shapes, shared by `rank` and the site.
 //! - `disclosure`: which counts a public page may show (small numbers).
 //! - `returns`: which agencies sent their return, partly answered, empty or not at all.
+//! - `survey`: practitioner surveys counted per item, and their reading of each question.
 
 mod change;
 mod counts;
@@ -22,6 +23,7 @@ mod properties;
 mod report;
 pub mod returns;
 pub mod score;
+pub mod survey;
 #[cfg(test)]
 pub(crate) mod testkit;
 

@@ -122,6 +122,7 @@ pub fn cycle(id: &str) -> Cycle {
         findings: vec![],
         responses: vec![],
         moderation: None,
+        surveys: vec![],
         loc: Loc::default(),
     }
 }

@@ -68,7 +68,7 @@ pub fn run(dir: &Path, public: bool, cycle: Option<&str>, format: CheckFormat) -
                     unknown_cycle = true;
                 }
                 Some(Ok(c)) => summaries.extend(summary_lines(a, &l.display_dir, Some(c))),
-                None => summaries.extend(summary_lines(a, &l.display_dir, a.latest_cycle())),
+                None => summaries.extend(summary_lines(a, &l.display_dir, returns_cycle(a))),
             },
             None => summaries.push(format!("{}: not valid", l.display_dir)),
         }
@@ -98,6 +98,15 @@ pub fn run(dir: &Path, public: bool, cycle: Option<&str>, format: CheckFormat) -
     }
 }
 
+/// The latest cycle that asks agencies for returns (a survey asks practitioners instead),
+/// else the latest cycle: the return round the summary reports by default.
+fn returns_cycle(a: &Audit) -> Option<&Cycle> {
+    a.cycles
+        .iter()
+        .rfind(|c| c.method != crate::model::Method::Survey)
+        .or_else(|| a.latest_cycle())
+}
+
 /// "NSCP (...): 3 cycle(s); latest 2025-26: 7 returned, 2 partly answered (31 of 48, 12 of 48),
 /// 1 empty, 0 not received; 477 of 480 answers", then who to chase and how to resend the form.
 fn summary_lines(a: &Audit, dir: &str, cycle: Option<&Cycle>) -> Vec<String> {
@@ -120,7 +129,7 @@ fn summary_lines(a: &Audit, dir: &str, cycle: Option<&Cycle>) -> Vec<String> {
     s.push_str(&format!(
         ": {} cycle(s); {} {}: {agencies} agencies asked: {}; {answered} of {} answers given ({na} n/a), {} question(s) in scope",
         a.cycles.len(),
-        if a.latest_cycle().is_some_and(|l| l.id == c.id) { "latest" } else { "cycle" },
+        if returns_cycle(a).is_some_and(|l| l.id == c.id) { "latest" } else { "cycle" },
         c.id,
         round.summary(),
         asked * agencies,

@@ -59,6 +59,8 @@ codes! {
     NotCrossChecked = "PA0405", "files that could not be cross-checked because partnership.toml is broken";
     EmptyReturn = "PA0406", "a return that answers no question: it counts as empty, never as returned";
     CsvShape = "PA0501", "a CSV file's header or row cannot be read";
+    SurveyColumn = "PA0502", "a survey item or `group_by` names a column its CSV export does not have (or has twice)";
+    SurveyAnswer = "PA0503", "a survey answer that is not on its item's scale";
     PersonalData = "PA0601", "personal data that the public site would publish";
     PersonalDataInReturn = "PA0602", "personal data in a return, or a person's name where a role belongs: returns are read across agencies";
     WorkbookShape = "PA0701", "a workbook without the sheet, row or column a return needs";

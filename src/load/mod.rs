@@ -4,6 +4,7 @@
 pub mod deny;
 pub mod raw;
 mod recover;
+pub mod survey;
 
 use crate::bundled;
 use crate::diag::{Code, Diagnostics};
@@ -36,6 +37,8 @@ pub struct RawCycle {
     pub partial: Vec<(String, Parsed<ResponseFile>)>,
     pub moderation: Option<Parsed<ModerationFile>>,
     pub findings: Option<Parsed<FindingsFile>>,
+    /// `surveys/<name>.toml` with their exports, sorted by file name.
+    pub surveys: Vec<survey::RawSurvey>,
 }
 
 #[derive(Debug)]
@@ -81,6 +84,10 @@ impl RawAudit {
             out.extend(c.responses.iter().map(|(_, p)| p.file.clone()));
             out.extend(c.moderation.iter().map(|p| p.file.clone()));
             out.extend(c.findings.iter().map(|p| p.file.clone()));
+            for s in &c.surveys {
+                out.push(s.file.file.clone());
+                out.extend(s.csv.iter().cloned());
+            }
         }
         out.extend(self.briefings.iter().map(|b| b.file.clone()));
         out.extend(self.deny.iter().cloned());
@@ -350,14 +357,18 @@ pub fn outside(root: &Path, path: &Path, diags: &mut Diagnostics) -> bool {
 
 /// [`read_source`] for a file of the partnership folder `root`: one that leads outside it is
 /// reported and not read.
-fn read_inside(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFile>> {
+pub(crate) fn read_inside(
+    root: &Path,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Option<Arc<SourceFile>> {
     if outside(root, path, diags) {
         return None;
     }
     read_source(path, diags)
 }
 
-fn read_toml<T: DeserializeOwned>(
+pub(crate) fn read_toml<T: DeserializeOwned>(
     root: &Path,
     path: &Path,
     diags: &mut Diagnostics,
@@ -567,6 +578,7 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
     }
     let moderation = read_optional(root, &cdir.join("moderation.toml"), diags);
     let findings = read_optional(root, &cdir.join("findings.toml"), diags);
+    let surveys = survey::load_surveys(root, cdir, diags);
     RawCycle {
         id,
         display_dir,
@@ -576,6 +588,7 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
         partial,
         moderation,
         findings,
+        surveys,
     }
 }
 

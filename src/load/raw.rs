@@ -300,3 +300,25 @@ pub struct BriefingFrontMatter {
     #[serde(default)]
     pub draft: Option<S<bool>>,
 }
+
+/// cycles/<id>/surveys/<name>.toml: a practitioner survey and the CSV export beside it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyFile {
+    pub title: S<String>,
+    pub responses: S<String>,
+    #[serde(default)]
+    pub group_by: Option<S<String>>,
+    #[serde(default)]
+    pub items: Vec<S<SurveyItemEntry>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyItemEntry {
+    pub column: S<String>,
+    #[serde(default)]
+    pub questions: Vec<S<String>>,
+    #[serde(default)]
+    pub scale: Option<S<Vec<S<String>>>>,
+}

@@ -94,7 +94,12 @@ fn decode_at(text: &str, i: usize) -> (String, usize) {
 
 /// A character reference at the start of `s` (`&#64;`, `&#x40;`, `&commat;`), decoded.
 fn entity(s: &str) -> Option<(char, usize)> {
-    let end = s[..s.len().min(40)].find(';')?;
+    // Entities are short: look for the `;` among the first 40 bytes, on a character boundary.
+    let mut limit = s.len().min(40);
+    while !s.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let end = s[..limit].find(';')?;
     let body = &s[1..end];
     let c = if let Some(num) = body.strip_prefix('#') {
         let v = match num.strip_prefix(['x', 'X']) {
@@ -245,6 +250,13 @@ fn push_folded(c: char, from: usize, out: &mut String, origin: &mut Vec<usize>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_with_a_multibyte_character_after_an_ampersand_does_not_panic() {
+        let text = "&#39; mental health and young children – Northmoor";
+        let _ = decode_at(text, 0);
+        let _ = decode_at("&xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx–;", 0);
+    }
 
     #[test]
     fn entities_escapes_invisibles_and_compatibility_forms_read_as_plain_text() {

@@ -230,7 +230,13 @@ pub(crate) fn render_partnership(
                 cp.summary.title.clone(),
                 "",
             )
-            .with("cycle_page", cp),
+            .with("cycle_page", cp)
+            .with(
+                "surveys",
+                internal
+                    .and_then(|i| i.surveys.get(&cp.summary.id))
+                    .unwrap_or(&cp.surveys),
+            ),
         );
     }
     pages.push(

@@ -239,7 +239,9 @@ pub(super) fn cycle(
         let asked = scope.includes(&a.id);
         // A return that exists but could not be read has its own error already.
         let asked = asked && !rc.unreadable.contains(&a.id);
+        // A survey asks practitioners, not agencies: no return is missing from it.
         if asked
+            && method != Some(Method::Survey)
             && !responses.iter().any(|r| r.agency == a.id)
             && !seen_agencies.contains_key(&a.id)
         {
@@ -257,6 +259,7 @@ pub(super) fn cycle(
         .moderation
         .as_ref()
         .map(|m| super::moderation::moderation(m, fw, &scope, diags));
+    let surveys = super::survey::surveys(&rc.surveys, fw, &scope, diags);
     if diags.error_count() > before {
         return None;
     }
@@ -286,6 +289,7 @@ pub(super) fn cycle(
             .unwrap_or_default(),
         responses,
         moderation,
+        surveys,
         loc: file.loc(c.title.span().start),
     })
 }

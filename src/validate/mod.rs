@@ -13,6 +13,7 @@ mod moderation;
 mod partnership;
 mod response;
 mod scope;
+mod survey;
 
 use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::RawAudit;

@@ -22,6 +22,8 @@ pub struct InternalView {
     /// Agency-level lines of `data/ratings.csv`.
     #[serde(skip)]
     pub agency_ratings: Vec<AgencyRatingRow>,
+    /// By cycle id: its surveys with every item and the breakdown by group.
+    pub surveys: BTreeMap<String, Vec<super::surveys::SurveyView>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -97,6 +99,16 @@ impl InternalView {
                 .map(|b| briefing_page(&ctx, b, &mut p, true))
                 .collect(),
             agency_ratings: Vec::new(),
+            surveys: audit
+                .cycles
+                .iter()
+                .map(|c| {
+                    (
+                        c.id.clone(),
+                        super::surveys::survey_views(&ctx, c, true, &mut p),
+                    )
+                })
+                .collect(),
         };
         for a in analyses {
             let Some(cycle) = audit.cycle(&a.cycle) else {

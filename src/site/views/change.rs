@@ -131,7 +131,8 @@ pub(super) fn trend_view(
 ) -> Option<TrendView> {
     let same: Vec<&Analysis> = analyses
         .iter()
-        .filter(|x| x.framework == a.framework)
+        // Like for like: a survey or case audit asking the same bank is not on the same line.
+        .filter(|x| x.framework == a.framework && x.method == a.method)
         .collect();
     if same.len() < 2 {
         return None;

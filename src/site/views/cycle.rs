@@ -175,6 +175,12 @@ pub struct CyclePage {
     pub weighs_on: Option<Ref>,
     /// Briefings that report on this cycle (their `cycle` key).
     pub briefings: Vec<Ref>,
+    /// Practitioner surveys, as public pages show them (see `views::surveys`).
+    pub surveys: Vec<super::surveys::SurveyView>,
+    /// A survey cycle without returns: its page shows the surveys' readings instead of
+    /// agencies' results and returns.
+    pub survey_only: bool,
+    pub readings: Vec<super::surveys::ReadingRow>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -287,6 +293,9 @@ pub(super) fn cycle_pages(
                 .rfind(|sa| audit.deep_dives_for(sa).iter().any(|d| d.id == c.id))
                 .map(|sa| cycle_ref(&sa.id, p));
             Some(CyclePage {
+                surveys: super::surveys::survey_views(ctx, c, false, p),
+                survey_only: !c.surveys.is_empty() && c.responses.is_empty(),
+                readings: super::surveys::reading_rows(ctx, c, fw, p),
                 summary: cycle_view(ctx, c, fw, p),
                 main: main.as_deref() == Some(c.id.as_str()),
                 purpose_html: c.purpose.as_ref().map(|t| p.markdown(&c.loc, t, 3)),

@@ -26,6 +26,7 @@ mod overview;
 mod priorities;
 mod questions;
 mod ratings;
+mod surveys;
 mod themes;
 
 pub use agencies::InternalView;

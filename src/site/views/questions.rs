@@ -44,6 +44,8 @@ pub struct EvidenceRow {
     pub date: String,
     pub rating: Tag,
     pub main: bool,
+    /// For a cycle with surveys: what practitioners' answers say on the question.
+    pub survey: Option<String>,
 }
 
 /// How the agencies answered, counted: never who said what.
@@ -318,6 +320,10 @@ fn evidence_rows(
             c.questions(fw).find(|q| q.id == question)?;
             let a = ctx.analyses.iter().find(|a| a.cycle == c.id)?;
             let s = a.ranking.priorities.iter().find(|s| s.question == question);
+            let min = ctx.audit.partnership.disclosure.min_responses;
+            let reading = crate::analysis::survey::readings(c, fw)
+                .remove(question)
+                .map(|r| super::surveys::reading_figure(fw, &r, min));
             Some(EvidenceRow {
                 cycle: Ref {
                     id: c.id.clone(),
@@ -326,11 +332,13 @@ fn evidence_rows(
                 },
                 method: super::method_word(c.method),
                 date: c.closed.long(),
-                rating: match s {
-                    Some(s) => rating_tag(fw, s.rating),
-                    None => Tag::new("Not applicable", "grey"),
+                rating: match (&reading, s) {
+                    (Some((_, tag)), _) if c.responses.is_empty() => tag.clone(),
+                    (_, Some(s)) => rating_tag(fw, s.rating),
+                    (_, None) => Tag::new("Not applicable", "grey"),
                 },
                 main: c.id == main.id,
+                survey: reading.map(|(figure, _)| format!("Practitioner survey: {figure}")),
             })
         })
         .collect()

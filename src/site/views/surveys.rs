@@ -1,0 +1,269 @@
+//! A cycle's practitioner surveys as pages show them: each item's responses, the share at
+//! each point and the agreement share, as a diverging stacked bar chart with the same figures
+//! in a table; each question's reading. Public pages leave out items under
+//! `publication.min_responses` responses; the breakdown by `group_by` is built for internal
+//! pages only. Names, emails, timestamps and free text never reach here: the model does not
+//! hold them.
+
+use super::{Chart, Ctx, Publisher, Ref, Tag, rating_tag};
+use crate::analysis::survey::{self, ItemResult, Tally, percent};
+use crate::model::{Cycle, Framework, Survey};
+use crate::site::charts::{self, DivergingRow, Label};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SurveyView {
+    pub name: String,
+    pub title: String,
+    pub respondents: String,
+    pub scale: Vec<String>,
+    /// Set when every item shares one scale: then one chart shows them all.
+    pub chart: Option<Chart>,
+    pub items: Vec<ItemView>,
+    /// The `group_by` header (internal pages only).
+    pub group_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView {
+    pub column: String,
+    pub questions: Vec<Ref>,
+    pub responses: String,
+    /// False when too few answered to publish: then only `note` is shown.
+    pub shown: bool,
+    pub note: Option<String>,
+    /// (point label, share "45%", count) for each point, lowest first.
+    pub points: Vec<(String, String, usize)>,
+    pub agreement: String,
+    /// Its own chart, when the survey's items do not share one scale.
+    pub chart: Option<Chart>,
+    /// By `group_by` value (internal pages only).
+    pub groups: Vec<GroupView>,
+    pub groups_chart: Option<Chart>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupView {
+    pub group: String,
+    pub responses: usize,
+    pub shares: Vec<String>,
+    pub agreement: String,
+}
+
+/// One question's survey reading, for a survey cycle's page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadingRow {
+    pub question: Ref,
+    pub figure: String,
+    pub rating: Tag,
+}
+
+fn suppressed_note(min: usize) -> String {
+    format!("fewer than {min} responses: not shown")
+}
+
+/// The surveys of `cycle`. `internal`: every item and the breakdown by group; otherwise
+/// items under the minimum are left out of the chart and table.
+pub(super) fn survey_views(
+    ctx: &Ctx<'_>,
+    cycle: &Cycle,
+    internal: bool,
+    p: &mut Publisher,
+) -> Vec<SurveyView> {
+    let min = ctx.audit.partnership.disclosure.min_responses;
+    cycle
+        .surveys
+        .iter()
+        .map(|s| survey_view(ctx, cycle, s, internal, min, p))
+        .collect()
+}
+
+fn survey_view(
+    ctx: &Ctx<'_>,
+    cycle: &Cycle,
+    s: &Survey,
+    internal: bool,
+    min: usize,
+    p: &mut Publisher,
+) -> SurveyView {
+    let results = survey::item_results(s);
+    let title = p.text(&s.loc, &s.title);
+    let same_scale = results.windows(2).all(|w| w[0].scale == w[1].scale);
+    let show = |r: &ItemResult| internal || r.all.responses() >= min;
+    let mut items: Vec<ItemView> = Vec::new();
+    for (k, (r, item)) in results.iter().zip(&s.items).enumerate() {
+        let column = p.text(&item.loc, &r.column);
+        let scale: Vec<String> = r.scale.iter().map(|l| p.text(&item.scale_loc, l)).collect();
+        let n = r.all.responses();
+        let shown = show(r);
+        let id = format!("survey-{}-{}-{k}", cycle.id, s.name);
+        let points = if shown {
+            scale
+                .iter()
+                .zip(r.all.shares())
+                .zip(&r.all.counts)
+                .map(|((l, sh), &c)| (l.clone(), percent(sh), c))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let (groups, groups_chart) = if internal && s.group_by.is_some() {
+            let groups: Vec<GroupView> = r.groups.iter().map(|(g, t)| group_view(g, t)).collect();
+            let rows: Vec<DivergingRow> = r
+                .groups
+                .iter()
+                .map(|(g, t)| DivergingRow {
+                    label: format!("{g} ({} responses)", t.responses()),
+                    shares: t.shares(),
+                })
+                .collect();
+            let chart = Chart {
+                id: format!("{id}-groups"),
+                caption: format!("{column}: by {}", s.group_by.clone().unwrap_or_default()),
+                svg: charts::diverging_bars(
+                    &Label {
+                        id: format!("{id}-groups"),
+                        title: format!("{column}, by group"),
+                        desc: "Each group's answers: disagreeing to the left of the centre line, agreeing to the right. The table below gives the figures.".into(),
+                    },
+                    &scale,
+                    &rows,
+                ),
+            };
+            (groups, Some(chart))
+        } else {
+            (Vec::new(), None)
+        };
+        let chart = (shown && !same_scale).then(|| Chart {
+            id: id.clone(),
+            caption: column.clone(),
+            svg: charts::diverging_bars(
+                &Label {
+                    id: id.clone(),
+                    title: column.clone(),
+                    desc: desc(),
+                },
+                &scale,
+                &[DivergingRow {
+                    label: format!("{column} ({n} responses)"),
+                    shares: r.all.shares(),
+                }],
+            ),
+        });
+        items.push(ItemView {
+            column,
+            questions: r.questions.iter().map(|q| ctx.question_ref(q, p)).collect(),
+            responses: if shown {
+                n.to_string()
+            } else {
+                format!("fewer than {min}")
+            },
+            shown,
+            note: (!shown).then(|| suppressed_note(min)),
+            points,
+            agreement: if shown {
+                r.all.agreement().map_or("no answers".into(), percent)
+            } else {
+                String::new()
+            },
+            chart,
+            groups,
+            groups_chart,
+        });
+    }
+    let scale: Vec<String> = results.first().map(|r| r.scale.clone()).unwrap_or_default();
+    let rows: Vec<DivergingRow> = results
+        .iter()
+        .zip(&items)
+        .filter(|(_, v)| v.shown)
+        .map(|(r, v)| DivergingRow {
+            label: format!("{} ({} responses)", v.column, r.all.responses()),
+            shares: r.all.shares(),
+        })
+        .collect();
+    let id = format!("survey-{}-{}", cycle.id, s.name);
+    let chart = (same_scale && !rows.is_empty()).then(|| Chart {
+        id: id.clone(),
+        caption: "Answers to each statement (the table below gives the figures)".into(),
+        svg: charts::diverging_bars(
+            &Label {
+                id,
+                title: format!("{title}: answers to each statement"),
+                desc: desc(),
+            },
+            &scale,
+            &rows,
+        ),
+    });
+    let respondents = if internal || s.respondents >= min {
+        s.respondents.to_string()
+    } else {
+        format!("fewer than {min}")
+    };
+    SurveyView {
+        name: s.name.clone(),
+        title,
+        respondents,
+        scale: if same_scale {
+            scale.iter().map(|l| p.text(&s.loc, l)).collect()
+        } else {
+            Vec::new()
+        },
+        chart,
+        items,
+        group_by: if internal { s.group_by.clone() } else { None },
+    }
+}
+
+fn desc() -> String {
+    "Each statement's answers as shares of those who answered it: disagreeing to the left of the centre line, agreeing to the right, the middle answer across it. The table below gives the same figures.".into()
+}
+
+fn group_view(g: &str, t: &Tally) -> GroupView {
+    GroupView {
+        group: g.to_string(),
+        responses: t.responses(),
+        shares: t.shares().into_iter().map(percent).collect(),
+        agreement: t.agreement().map_or("no answers".into(), percent),
+    }
+}
+
+/// Each question the cycle's surveys bear on, with its agreement and reading; under the
+/// minimum, "not shown".
+pub(super) fn reading_rows(
+    ctx: &Ctx<'_>,
+    cycle: &Cycle,
+    fw: &Framework,
+    p: &mut Publisher,
+) -> Vec<ReadingRow> {
+    let min = ctx.audit.partnership.disclosure.min_responses;
+    survey::readings(cycle, fw)
+        .into_values()
+        .map(|r| {
+            let (figure, rating) = reading_figure(fw, &r, min);
+            ReadingRow {
+                question: ctx.question_ref(&r.question, p),
+                figure,
+                rating,
+            }
+        })
+        .collect()
+}
+
+/// "72% of 96 answers agreed, on 2 items", and the reading as a tag; under the minimum,
+/// neither.
+pub(super) fn reading_figure(fw: &Framework, r: &survey::Reading, min: usize) -> (String, Tag) {
+    if r.fewest < min {
+        return (suppressed_note(min), Tag::new("Not shown", "grey"));
+    }
+    (
+        format!(
+            "{} of {} answers agreed, on {} survey item{}",
+            percent(r.agreement),
+            r.answers,
+            r.items,
+            if r.items == 1 { "" } else { "s" }
+        ),
+        rating_tag(fw, Some(r.rating)),
+    )
+}
