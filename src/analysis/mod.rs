@@ -11,6 +11,7 @@
 //! - `disclosure`: which counts a public page may show (small numbers).
 //! - `returns`: which agencies sent their return, partly answered, empty or not at all.
 
+pub mod cases;
 mod change;
 mod counts;
 pub mod disclosure;

@@ -36,6 +36,8 @@ pub struct RawCycle {
     pub partial: Vec<(String, Parsed<ResponseFile>)>,
     pub moderation: Option<Parsed<ModerationFile>>,
     pub findings: Option<Parsed<FindingsFile>>,
+    /// (file stem, parsed case record), sorted by file name.
+    pub cases: Vec<(String, Parsed<CaseFile>)>,
 }
 
 #[derive(Debug)]
@@ -81,6 +83,7 @@ impl RawAudit {
             out.extend(c.responses.iter().map(|(_, p)| p.file.clone()));
             out.extend(c.moderation.iter().map(|p| p.file.clone()));
             out.extend(c.findings.iter().map(|p| p.file.clone()));
+            out.extend(c.cases.iter().map(|(_, p)| p.file.clone()));
         }
         out.extend(self.briefings.iter().map(|b| b.file.clone()));
         out.extend(self.deny.iter().cloned());
@@ -567,6 +570,19 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
     }
     let moderation = read_optional(root, &cdir.join("moderation.toml"), diags);
     let findings = read_optional(root, &cdir.join("findings.toml"), diags);
+    let mut cases = Vec::new();
+    let kdir = cdir.join("cases");
+    if kdir.is_dir() && !outside(root, &kdir, diags) {
+        for p in files_with_ext(&kdir, "toml", limits::MAX_RESPONSES, "case records", diags) {
+            let stem = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if let Some(parsed) = read_toml(root, &p, diags) {
+                cases.push((stem, parsed));
+            }
+        }
+    }
     RawCycle {
         id,
         display_dir,
@@ -576,6 +592,7 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
         partial,
         moderation,
         findings,
+        cases,
     }
 }
 

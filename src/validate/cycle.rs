@@ -329,6 +329,7 @@ pub(super) fn cycle(
         }
     }
 
+    let cases = super::case::cases(&rc.cases, partnership, fw, &scope, (opened, closed), diags);
     let moderation = rc
         .moderation
         .as_ref()
@@ -360,6 +361,7 @@ pub(super) fn cycle(
             .as_ref()
             .map(|f| findings(f, fw, diags))
             .unwrap_or_default(),
+        cases,
         responses,
         moderation,
         loc: file.loc(c.title.span().start),
