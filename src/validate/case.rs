@@ -35,9 +35,11 @@ pub fn reference_problem(r: &str) -> Option<&'static str> {
         Some("is empty")
     } else if NAME.is_match(r) {
         Some("looks like a person's name")
+    } else if NHS.is_match(r) {
+        Some("looks like a record number (an NHS number or a case file number)")
     } else if DATE.is_match(r) {
         Some("looks like a date, such as a date of birth")
-    } else if NHS.is_match(r) || LONG_DIGITS.is_match(r) {
+    } else if LONG_DIGITS.is_match(r) {
         Some("looks like a record number (an NHS number or a case file number)")
     } else if !SHAPE.is_match(r) {
         Some("is not a short case reference")
