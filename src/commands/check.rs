@@ -108,6 +108,18 @@ fn summary_lines(a: &Audit, dir: &str, cycle: Option<&Cycle>) -> Vec<String> {
     };
     let fw = a.framework(&c.framework);
     let asked = c.questions(fw).count();
+    if !c.cases.is_empty() {
+        let judgements: usize = c.cases.iter().map(|k| k.findings.len()).sum();
+        s.push_str(&format!(
+            ": {} cycle(s); {} {} ({}): {} case(s) recorded, {judgements} judgement(s) over {asked} question(s) in scope",
+            a.cycles.len(),
+            if a.latest_cycle().is_some_and(|l| l.id == c.id) { "latest" } else { "cycle" },
+            c.id,
+            c.method.words(),
+            c.cases.len(),
+        ));
+        return vec![s];
+    }
     let agencies = c.agencies(&a.partnership).count();
     let answered: usize = c.responses.iter().map(|r| r.answers.len()).sum();
     let na: usize = c

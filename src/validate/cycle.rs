@@ -315,6 +315,8 @@ pub(super) fn cycle(
         let asked = scope.includes(&a.id);
         // A return that exists but could not be read has its own error already.
         let asked = asked && !rc.unreadable.contains(&a.id);
+        // A case audit records the table's judgements, not agencies' returns.
+        let asked = asked && rc.cases.is_empty();
         if asked
             && !responses.iter().any(|r| r.agency == a.id)
             && !seen_agencies.contains_key(&a.id)

@@ -22,6 +22,8 @@ pub struct InternalView {
     /// Agency-level lines of `data/ratings.csv`.
     #[serde(skip)]
     pub agency_ratings: Vec<AgencyRatingRow>,
+    /// By cycle id: each audited case, its judgements and notes (cycle pages).
+    pub cases: BTreeMap<String, Vec<super::cases::CaseDetail>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -106,6 +108,12 @@ impl InternalView {
                 })
                 .collect(),
             agency_ratings: Vec::new(),
+            cases: audit
+                .cycles
+                .iter()
+                .filter(|c| !c.cases.is_empty())
+                .map(|c| (c.id.clone(), super::cases::case_details(&ctx, c)))
+                .collect(),
         };
         for a in analyses {
             let Some(cycle) = audit.cycle(&a.cycle) else {
