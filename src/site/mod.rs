@@ -212,7 +212,11 @@ pub(crate) fn render_partnership(
                 cp.summary.title.clone(),
                 "",
             )
-            .with("cycle_page", cp),
+            .with("cycle_page", cp)
+            .with(
+                "internal_cases",
+                &internal.and_then(|i| i.cases.get(&cp.summary.id)),
+            ),
         );
     }
     pages.push(

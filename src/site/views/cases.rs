@@ -121,7 +121,9 @@ fn chart(c: &Cycle, rows: &[CaseRow]) -> Option<Chart> {
     let label = Label {
         id: format!("chart-cases-{}", c.id),
         title: "Audited cases meeting the standard, question by question".into(),
-        desc: format!("Stacked bars, one per question: met on the left, then partly met, then not met. {desc}."),
+        desc: format!(
+            "Stacked bars, one per question: met on the left, then partly met, then not met. {desc}."
+        ),
     };
     let svg = charts::stacked_bars(&label, &segments(), &stacked).ok()?;
     Some(Chart {
@@ -134,7 +136,11 @@ fn chart(c: &Cycle, rows: &[CaseRow]) -> Option<Chart> {
 /// A bar's label: the question id and the start of its text.
 fn short(q: &Ref) -> String {
     let text: String = q.text.chars().take(64).collect();
-    let more = if q.text.chars().count() > 64 { "…" } else { "" };
+    let more = if q.text.chars().count() > 64 {
+        "…"
+    } else {
+        ""
+    };
     format!("{}: {text}{more}", q.id)
 }
 
@@ -204,7 +210,9 @@ pub(super) fn case_details(ctx: &Ctx<'_>, c: &Cycle) -> Vec<CaseDetail> {
                     by_agency: f
                         .by_agency
                         .iter()
-                        .map(|(a, j)| format!("{}: {}", name(a), judgement_tag(*j).text.to_lowercase()))
+                        .map(|(a, j)| {
+                            format!("{}: {}", name(a), judgement_tag(*j).text.to_lowercase())
+                        })
                         .collect(),
                     good_practice_html: md(&f.good_practice),
                     learning_html: md(&f.learning),
