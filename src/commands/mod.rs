@@ -8,8 +8,10 @@ mod check;
 mod forms;
 mod frameworks;
 mod import;
+mod import_cases;
 mod init;
 mod metrics;
+mod pack;
 mod rank;
 
 pub const EXIT_OK: u8 = 0;
@@ -52,6 +54,12 @@ pub fn run(cli: Cli) -> u8 {
             framework,
         } => init::run(&dir, &name, &framework),
         Command::Forms { dir, cycle, out } => forms::run(&dir, cycle.as_deref(), &out),
+        Command::Pack {
+            dir,
+            cycle,
+            out,
+            cases,
+        } => pack::run(&dir, &cycle, &out, cases),
         Command::Import {
             dir,
             cycle,
