@@ -64,14 +64,16 @@ pub(super) fn cases(
         let before = diags.error_count();
         let reference = c.reference.get_ref().trim().to_string();
         if let Some(problem) = reference_problem(&reference) {
-            // The value is never echoed: it may be exactly what must not be written down.
+            // The value is never echoed, nor its line shown: it may be exactly what must not be
+            // written down.
+            let at = file.loc(c.reference.span().start);
             diags
-                .error(
+                .path_error(
                     Code::CaseReference,
-                    file,
-                    c.reference.span(),
+                    file.display.clone(),
                     format!("the case reference {problem}"),
                 )
+                .at(at.line, at.col)
                 .with_help("use a short code that means nothing outside the audit, e.g. `C03`; keep the key to which child it is in the agency's own records");
         } else {
             if &reference != stem {
