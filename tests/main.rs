@@ -4,6 +4,7 @@
 mod common;
 
 mod banks;
+mod cases;
 mod check;
 mod fuzz_loaders;
 mod fuzz_markdown;

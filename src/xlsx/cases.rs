@@ -346,6 +346,8 @@ struct Partial {
     age_band: Option<(u32, String)>,
     agencies: Option<(u32, String)>,
     audited_on: Option<(u32, Date)>,
+    /// A date cell was refused already: no second message about a missing date.
+    bad_date: bool,
     findings: BTreeMap<String, (u32, FindingData)>,
 }
 
@@ -682,6 +684,9 @@ pub fn read_cases(
             );
         }
         let Some((_, audited_on)) = p.audited_on else {
+            if p.bad_date {
+                continue;
+            }
             diags
                 .path_error(
                     Code::EmptyText,
