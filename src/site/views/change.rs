@@ -121,6 +121,8 @@ pub(super) fn trend_view(
     let same: Vec<&Analysis> = analyses
         .iter()
         .filter(|x| x.framework == a.framework)
+        // Like for like: a trend joins cycles of one method (a tabletop is not a self-assessment).
+        .filter(|x| x.method == a.method)
         .collect();
     if same.len() < 2 {
         return None;
