@@ -44,6 +44,8 @@ pub struct EvidenceRow {
     pub date: String,
     pub rating: Tag,
     pub main: bool,
+    /// What a case audit's rating rests on ("6 of 8 cases met the standard..."), public-safe.
+    pub basis: Option<String>,
 }
 
 /// How the agencies answered, counted: never who said what.
@@ -318,6 +320,11 @@ fn evidence_rows(
             c.questions(fw).find(|q| q.id == question)?;
             let a = ctx.analyses.iter().find(|a| a.cycle == c.id)?;
             let s = a.ranking.priorities.iter().find(|s| s.question == question);
+            // A case audit's reading is its case results, not its (absent) returns.
+            let min = ctx.audit.partnership.disclosure.min_cases;
+            let case = crate::analysis::cases::results(c, fw)
+                .into_iter()
+                .find(|r| r.question == question && r.rating.is_some());
             Some(EvidenceRow {
                 cycle: Ref {
                     id: c.id.clone(),
@@ -326,11 +333,14 @@ fn evidence_rows(
                 },
                 method: super::method_word(c.method),
                 date: c.closed.long(),
-                rating: match s {
-                    Some(s) => rating_tag(fw, s.rating),
-                    None => Tag::new("Not applicable", "grey"),
+                rating: match (&case, s) {
+                    (Some(r), _) => rating_tag(fw, r.rating.map(f64::from)),
+                    (None, Some(s)) => rating_tag(fw, s.rating),
+                    (None, None) => Tag::new("Not applicable", "grey"),
                 },
                 main: c.id == main.id,
+                basis: case
+                    .map(|r| crate::analysis::cases::basis(&r.counts, min, c.method.words())),
             })
         })
         .collect()
