@@ -299,3 +299,53 @@ fn case_text_never_reaches_the_public_site_and_figures_only_over_enough_cases() 
         .unwrap();
     assert!(withheld.contains("mh-p-01"));
 }
+
+/// The worked example's later tabletop audit is a deep dive: the site still reports the
+/// 2025-26 self-assessment, and the tabletop's case evidence weighs on it.
+#[test]
+fn the_example_tabletop_weighs_on_the_self_assessment_it_follows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run_in(
+        &repo(),
+        &[
+            "build",
+            "audits/example",
+            "--out",
+            tmp.path().join("s").to_str().unwrap(),
+            "--audience",
+            "public",
+        ],
+    );
+    assert_ok(&out);
+    let site = tmp.path().join("s");
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(
+        index.contains("app-caption\">Annual self-audit 2025-26"),
+        "the overview reports the self-assessment"
+    );
+    let cycle = std::fs::read_to_string(site.join("cycles/2026-q1/index.html")).unwrap();
+    assert!(cycle.contains("What the case files showed") && cycle.contains("8 cases were audited"));
+    assert!(!cycle.contains("Case C0"), "no case on its own");
+    // pmh-p-03: agencies' moderated rating 2, but 4 of 8 cases not met: the methods disagree.
+    let json = run_in(&repo(), &["rank", "audits/example", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let p = v["priorities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["question"] == "pmh-p-03")
+        .unwrap();
+    assert!(
+        p["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "evidence-conflict"),
+        "{p}"
+    );
+    let q = std::fs::read_to_string(site.join("questions/pmh-p-03/index.html")).unwrap();
+    assert!(
+        q.contains("Basis: the multi-agency tabletop audit&#39;s judgements of 8 cases."),
+        "the basis names no count below 5"
+    );
+}
