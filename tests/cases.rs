@@ -236,6 +236,18 @@ fn a_mistake_in_the_workbook_names_its_cell_and_imports_nothing() {
         stderr(&out)
     );
     assert!(!p.join("cycles/2026-q1/cases").exists(), "nothing imported");
+    // A self-assessment has no pack: its agencies get return forms.
+    let wrong = run_in(
+        tmp.path(),
+        &["pack", "p", "--cycle", "2025-26", "--out", "pack2"],
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        stderr(&wrong).contains("panelaudit forms"),
+        "{}",
+        stderr(&wrong)
+    );
+    assert!(!tmp.path().join("pack2").exists());
 }
 
 /// Case results: half the cases not meeting the standard pulls a question the agencies rated

@@ -6,6 +6,7 @@
 use super::import::partnership_and_cycle;
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::fsx;
+use crate::model::Method;
 use crate::source::display_path;
 use crate::xlsx::cases;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,15 @@ pub fn run(dir: &Path, cycle: &str, out: &Path, blank: Option<usize>) -> u8 {
     let Some(cycle) = audit.cycle(&cycle_id) else {
         return EXIT_INVALID;
     };
+    if !matches!(cycle.method, Method::Tabletop | Method::CaseAudit) {
+        eprintln!(
+            "error: cycle {} is a {}; a pack is for a tabletop or case audit (method = \"tabletop\" or \"case-audit\" in its cycle.toml)",
+            cycle.id,
+            cycle.method.words()
+        );
+        eprintln!("  = help: for agencies' returns, make their forms with `panelaudit forms`");
+        return EXIT_INVALID;
+    }
     if let Err(e) = super::forms::check_out(dir, out) {
         eprintln!("error: {}", e.replace("the forms", "the pack"));
         return EXIT_INVALID;
