@@ -125,6 +125,20 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// A tabletop or case audit's facilitator pack: printable HTML and a recording workbook.
+    Pack {
+        /// A partnership folder.
+        dir: PathBuf,
+        /// The tabletop or case audit cycle.
+        #[arg(long)]
+        cycle: String,
+        /// The folder to write the pack to, outside the partnership folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Blank recording grids to make (default: one per case record, else 8).
+        #[arg(long)]
+        cases: Option<usize>,
+    },
     /// Import completed .xlsx returns into responses/*.toml (all or nothing).
     Import {
         /// A partnership folder.
@@ -135,7 +149,7 @@ pub enum Command {
         /// Overwrite a response file that differs from the workbook.
         #[arg(long)]
         force: bool,
-        /// Completed .xlsx return forms, one per agency.
+        /// Completed .xlsx return forms (one per agency) or case audit records from `pack`.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },

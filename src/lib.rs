@@ -14,6 +14,7 @@ pub mod fsx;
 pub mod limits;
 pub mod load;
 pub mod model;
+pub mod pack;
 pub mod publish;
 pub mod response_file;
 pub mod scan;

@@ -161,6 +161,14 @@ string_enum!(
     /// What a finding is, in the order a learning briefing tells them.
     FindingKind { GoodPractice = "good-practice", Concern = "concern", Learning = "learning" }
 );
+string_enum!(
+    /// A case audit's judgement of one case against one question.
+    Judgement { Met = "met", Partly = "partly", NotMet = "not-met", NotApplicable = "n/a" }
+);
+string_enum!(
+    /// A child's age band in a case record.
+    AgeBand { Under1 = "under-1", OneToFour = "1-4", FiveToNine = "5-9", TenToFifteen = "10-15", SixteenSeventeen = "16-17" }
+);
 string_enum!(Level { Strategic = "strategic", Practitioner = "practitioner" });
 string_enum!(Rag { Red = "red", Amber = "amber", Green = "green" });
 string_enum!(
@@ -490,6 +498,8 @@ pub struct Cycle {
     pub compare_with: Option<String>,
     /// What the cycle found (`findings.toml`): written to be published.
     pub findings: Vec<Finding>,
+    /// Case records (`cases/<ref>.toml`), sorted by ref: internal, never published per case.
+    pub cases: Vec<CaseRecord>,
     /// One per agency that returned, sorted by agency id.
     pub responses: Vec<Response>,
     pub moderation: Option<Moderation>,
@@ -614,6 +624,30 @@ pub struct Finding {
     pub loc: Loc,
     /// Where its text is written.
     pub text_loc: Loc,
+}
+
+/// One audited case (`cases/<ref>.toml`). Everything in it is internal: public pages show case
+/// figures only as aggregates (see `analysis::cases`).
+#[derive(Debug, Clone)]
+pub struct CaseRecord {
+    pub reference: String,
+    pub age_band: Option<AgeBand>,
+    pub agencies: Vec<String>,
+    pub audited_on: Date,
+    /// By question id.
+    pub findings: BTreeMap<String, CaseFinding>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseFinding {
+    pub judgement: Judgement,
+    /// Agencies whose practice differed from the table's judgement.
+    pub by_agency: BTreeMap<String, Judgement>,
+    pub good_practice: Option<String>,
+    pub learning: Option<String>,
+    pub internal: Option<String>,
+    pub loc: Loc,
 }
 
 #[derive(Debug, Clone)]

@@ -5,6 +5,7 @@ mod common;
 
 mod banks;
 mod briefs;
+mod cases;
 mod check;
 mod fuzz_loaders;
 mod fuzz_markdown;

@@ -65,7 +65,7 @@ fn surveys_exports_of_the_three_tools_are_read() {
     let o = run_in(tmp.path(), &["check", "p"]);
     assert_ok(&o);
     // No agency is chased for a survey: the summary reports the latest return round.
-    assert!(stdout(&o).contains("latest 2025-26"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("main 2025-26"), "{}", stdout(&o));
     assert!(!stderr(&o).contains("PA0402"), "{}", stderr(&o));
     let site = build(tmp.path(), "internal");
     let text = words(&page(&site, "cycles/2026-q1/index.html"));

@@ -12,6 +12,7 @@
 //! - `returns`: which agencies sent their return, partly answered, empty or not at all.
 //! - `survey`: practitioner surveys counted per item, and their reading of each question.
 
+pub mod cases;
 mod change;
 mod counts;
 pub mod disclosure;

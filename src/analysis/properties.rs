@@ -416,3 +416,49 @@ proptest! {
         }
     }
 }
+
+/// The world with a later tabletop audit whose cases judged its questions: `judged[case][q]`
+/// is 0 met, 1 partly, 2 not met, 3 n/a.
+fn with_cases(w: &World, judged: &[Vec<u8>]) -> Analysis {
+    use crate::model::{Judgement, Method};
+    let (mut a, now) = build(w);
+    let mut dive = cycle("2025-q4");
+    dive.method = Method::Tabletop;
+    for (ci, row) in judged.iter().enumerate() {
+        for (qi, j) in row.iter().enumerate().take(w.in_u.len()) {
+            let j = [
+                Judgement::Met,
+                Judgement::Partly,
+                Judgement::NotMet,
+                Judgement::NotApplicable,
+            ][usize::from(*j % 4)];
+            judge(&mut dive, &format!("C{ci:02}"), &qid(qi), j);
+        }
+    }
+    a.cycles.push(dive);
+    analyse(&a, &now, now.closed)
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Worse case results (a case judged "not met" where it was met, partly met or n/a) never
+    /// lower any question's score in the self-assessment they weigh on.
+    #[test]
+    fn worse_case_results_never_lower_a_score(
+        w in world(),
+        judged in prop::collection::vec(prop::collection::vec(0u8..4, 6), 1..9),
+        pick in (0usize..64, 0usize..6),
+    ) {
+        let before = with_cases(&w, &judged);
+        let mut worse = judged.clone();
+        let ci = pick.0 % worse.len();
+        let qi = pick.1 % w.in_u.len();
+        worse[ci][qi] = 2;
+        let after = with_cases(&w, &worse);
+        for s in &before.ranking.priorities {
+            let (now, _) = standing(&after, &s.question).expect("still ranked");
+            prop_assert!(now >= s.score - 1e-9, "{}: {} -> {}", s.question, s.score, now);
+        }
+    }
+}

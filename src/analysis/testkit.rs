@@ -120,6 +120,7 @@ pub fn cycle(id: &str) -> Cycle {
         activities: vec![],
         compare_with: None,
         findings: vec![],
+        cases: vec![],
         responses: vec![],
         moderation: None,
         surveys: vec![],
@@ -207,4 +208,33 @@ pub fn action(id: &str, status: ActionStatus, due: &str, addresses: &[&str]) -> 
         progress: None,
         loc: Loc::default(),
     }
+}
+
+/// Records case `reference`'s judgement of `question` in `cycle`, creating the case if needed.
+pub fn judge(cycle: &mut Cycle, reference: &str, question: &str, j: Judgement) {
+    let pos = match cycle.cases.iter().position(|c| c.reference == reference) {
+        Some(p) => p,
+        None => {
+            cycle.cases.push(CaseRecord {
+                reference: reference.into(),
+                age_band: None,
+                agencies: vec![],
+                audited_on: cycle.opened,
+                findings: BTreeMap::new(),
+                loc: Loc::default(),
+            });
+            cycle.cases.len() - 1
+        }
+    };
+    cycle.cases[pos].findings.insert(
+        question.into(),
+        CaseFinding {
+            judgement: j,
+            by_agency: BTreeMap::new(),
+            good_practice: None,
+            learning: None,
+            internal: None,
+            loc: Loc::default(),
+        },
+    );
 }

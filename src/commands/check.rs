@@ -68,7 +68,24 @@ pub fn run(dir: &Path, public: bool, cycle: Option<&str>, format: CheckFormat) -
                     unknown_cycle = true;
                 }
                 Some(Ok(c)) => summaries.extend(summary_lines(a, &l.display_dir, Some(c))),
-                None => summaries.extend(summary_lines(a, &l.display_dir, returns_cycle(a))),
+                None => {
+                    // The main cycle's return round, then a line for each deep dive since.
+                    let main = a.main_cycle();
+                    summaries.extend(summary_lines(a, &l.display_dir, main));
+                    for later in a
+                        .cycles
+                        .iter()
+                        .filter(|c| main.is_some_and(|m| c.id > m.id))
+                    {
+                        let line = summary_lines(a, &l.display_dir, Some(later))
+                            .into_iter()
+                            .next()
+                            .unwrap_or_default();
+                        // Only the part after the partnership's name and cycle count.
+                        let part = line.split_once("; ").map_or(line.as_str(), |(_, r)| r);
+                        summaries.push(format!("  since then, {part}"));
+                    }
+                }
             },
             None => summaries.push(format!("{}: not valid", l.display_dir)),
         }
@@ -100,11 +117,13 @@ pub fn run(dir: &Path, public: bool, cycle: Option<&str>, format: CheckFormat) -
 
 /// The latest cycle that asks agencies for returns (a survey asks practitioners instead),
 /// else the latest cycle: the return round the summary reports by default.
-fn returns_cycle(a: &Audit) -> Option<&Cycle> {
-    a.cycles
-        .iter()
-        .rfind(|c| c.method != crate::model::Method::Survey)
-        .or_else(|| a.latest_cycle())
+/// How `check` names a cycle in its summary.
+fn which(a: &Audit, c: &Cycle) -> &'static str {
+    if a.main_cycle().is_some_and(|m| m.id == c.id) {
+        "main"
+    } else {
+        "cycle"
+    }
 }
 
 /// "NSCP (...): 3 cycle(s); latest 2025-26: 7 returned, 2 partly answered (31 of 48, 12 of 48),
@@ -117,6 +136,30 @@ fn summary_lines(a: &Audit, dir: &str, cycle: Option<&Cycle>) -> Vec<String> {
     };
     let fw = a.framework(&c.framework);
     let asked = c.questions(fw).count();
+    if !c.cases.is_empty() {
+        let judgements: usize = c.cases.iter().map(|k| k.findings.len()).sum();
+        s.push_str(&format!(
+            ": {} cycle(s); {} {} ({}): {} case(s) recorded, {judgements} judgement(s) over {asked} question(s) in scope",
+            a.cycles.len(),
+            which(a, c),
+            c.id,
+            c.method.words(),
+            c.cases.len(),
+        ));
+        return vec![s];
+    }
+    if !c.surveys.is_empty() && c.responses.is_empty() {
+        let respondents: usize = c.surveys.iter().map(|v| v.respondents).sum();
+        s.push_str(&format!(
+            ": {} cycle(s); {} {} ({}): {} survey(s), {respondents} response(s), {asked} question(s) in scope",
+            a.cycles.len(),
+            which(a, c),
+            c.id,
+            c.method.words(),
+            c.surveys.len(),
+        ));
+        return vec![s];
+    }
     let agencies = c.agencies(&a.partnership).count();
     let answered: usize = c.responses.iter().map(|r| r.answers.len()).sum();
     let na: usize = c
@@ -129,7 +172,7 @@ fn summary_lines(a: &Audit, dir: &str, cycle: Option<&Cycle>) -> Vec<String> {
     s.push_str(&format!(
         ": {} cycle(s); {} {}: {agencies} agencies asked: {}; {answered} of {} answers given ({na} n/a), {} question(s) in scope",
         a.cycles.len(),
-        if returns_cycle(a).is_some_and(|l| l.id == c.id) { "latest" } else { "cycle" },
+        which(a, c),
         c.id,
         round.summary(),
         asked * agencies,

@@ -152,7 +152,7 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
 
 /// Refuses an output folder that is the partnership folder or lies inside it: the forms would
 /// become part of the audit, and `panelaudit check` would warn about every one of them.
-fn check_out(dir: &Path, out: &Path) -> Result<(), String> {
+pub(super) fn check_out(dir: &Path, out: &Path) -> Result<(), String> {
     let (Ok(real_dir), Ok(real_out)) = (fsx::real_path(dir), fsx::real_path(out)) else {
         // Without a working folder nothing can be compared; writing will report the problem.
         return Ok(());

@@ -19,6 +19,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u8 {
+    // Case audit records (from `panelaudit pack`) say so on their About sheet.
+    if let Some(code) = super::import_cases::run_if_cases(dir, cycle, force, files) {
+        return code;
+    }
     // Without --cycle, the workbooks say which cycle they are for (their About sheet).
     let from_workbooks = match cycle {
         Some(_) => None,
@@ -202,7 +206,7 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
 
 /// The one cycle the workbooks' About sheets name, if any names one. Workbooks for different
 /// cycles cannot be imported in one go: each cycle is a folder of its own.
-fn cycle_of_workbooks(files: &[PathBuf]) -> Result<Option<String>, String> {
+pub(super) fn cycle_of_workbooks(files: &[PathBuf]) -> Result<Option<String>, String> {
     let mut by_cycle: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in files {
         if let Some(c) = workbook_cycle(f) {
@@ -286,7 +290,7 @@ fn describe_changes(old: Option<&ReturnData>, new: &ReturnData) -> Vec<String> {
 }
 
 /// Prints problems in the order they were found: workbook by workbook, top to bottom.
-fn print(diags: &Diagnostics) {
+pub(super) fn print(diags: &Diagnostics) {
     for d in diags.iter() {
         eprint!("{}", d.render());
     }

@@ -9,8 +9,10 @@ mod check;
 mod forms;
 mod frameworks;
 mod import;
+mod import_cases;
 mod init;
 mod metrics;
+mod pack;
 mod rank;
 mod serve;
 
@@ -70,6 +72,12 @@ pub fn run(cli: Cli) -> u8 {
             (None, None) => EXIT_USAGE,
         },
         Command::Forms { dir, cycle, out } => forms::run(&dir, cycle.as_deref(), &out),
+        Command::Pack {
+            dir,
+            cycle,
+            out,
+            cases,
+        } => pack::run(&dir, &cycle, &out, cases),
         Command::Import {
             dir,
             cycle,

@@ -39,6 +39,8 @@ pub struct RawCycle {
     pub findings: Option<Parsed<FindingsFile>>,
     /// `surveys/<name>.toml` with their exports, sorted by file name.
     pub surveys: Vec<survey::RawSurvey>,
+    /// (file stem, parsed case record), sorted by file name.
+    pub cases: Vec<(String, Parsed<CaseFile>)>,
 }
 
 #[derive(Debug)]
@@ -88,6 +90,7 @@ impl RawAudit {
                 out.push(s.file.file.clone());
                 out.extend(s.csv.iter().cloned());
             }
+            out.extend(c.cases.iter().map(|(_, p)| p.file.clone()));
         }
         out.extend(self.briefings.iter().map(|b| b.file.clone()));
         out.extend(self.deny.iter().cloned());
@@ -579,6 +582,19 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
     let moderation = read_optional(root, &cdir.join("moderation.toml"), diags);
     let findings = read_optional(root, &cdir.join("findings.toml"), diags);
     let surveys = survey::load_surveys(root, cdir, diags);
+    let mut cases = Vec::new();
+    let kdir = cdir.join("cases");
+    if kdir.is_dir() && !outside(root, &kdir, diags) {
+        for p in files_with_ext(&kdir, "toml", limits::MAX_RESPONSES, "case records", diags) {
+            let stem = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if let Some(parsed) = read_toml(root, &p, diags) {
+                cases.push((stem, parsed));
+            }
+        }
+    }
     RawCycle {
         id,
         display_dir,
@@ -589,6 +605,7 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
         moderation,
         findings,
         surveys,
+        cases,
     }
 }
 

@@ -201,6 +201,35 @@ pub struct FindingEntry {
     pub questions: Vec<S<String>>,
 }
 
+/// cycles/<id>/cases/<ref>.toml: one audited case. Internal: never published per case.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseFile {
+    #[serde(rename = "ref")]
+    pub reference: S<String>,
+    #[serde(default)]
+    pub age_band: Option<S<String>>,
+    #[serde(default)]
+    pub agencies: Vec<S<String>>,
+    pub audited_on: S<toml::value::Datetime>,
+    #[serde(default)]
+    pub findings: BTreeMap<S<String>, S<CaseFindingEntry>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseFindingEntry {
+    pub judgement: S<String>,
+    #[serde(default)]
+    pub by_agency: BTreeMap<S<String>, S<String>>,
+    #[serde(default)]
+    pub good_practice: Option<S<String>>,
+    #[serde(default)]
+    pub learning: Option<S<String>>,
+    #[serde(default)]
+    pub internal: Option<S<String>>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModerationFile {

@@ -236,6 +236,10 @@ pub(crate) fn render_partnership(
                 internal
                     .and_then(|i| i.surveys.get(&cp.summary.id))
                     .unwrap_or(&cp.surveys),
+            )
+            .with(
+                "internal_cases",
+                &internal.and_then(|i| i.cases.get(&cp.summary.id)),
             ),
         );
     }

@@ -239,7 +239,9 @@ pub(super) fn cycle(
         let asked = scope.includes(&a.id);
         // A return that exists but could not be read has its own error already.
         let asked = asked && !rc.unreadable.contains(&a.id);
-        // A survey asks practitioners, not agencies: no return is missing from it.
+        // A survey asks practitioners, not agencies, and a case audit records the table's
+        // judgements: no return is missing from either.
+        let asked = asked && rc.cases.is_empty();
         if asked
             && method != Some(Method::Survey)
             && !responses.iter().any(|r| r.agency == a.id)
@@ -255,6 +257,7 @@ pub(super) fn cycle(
         }
     }
 
+    let cases = super::case::cases(&rc.cases, partnership, fw, &scope, (opened, closed), diags);
     let moderation = rc
         .moderation
         .as_ref()
@@ -287,6 +290,7 @@ pub(super) fn cycle(
             .as_ref()
             .map(|f| findings(f, fw, diags))
             .unwrap_or_default(),
+        cases,
         responses,
         moderation,
         surveys,

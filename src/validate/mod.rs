@@ -4,6 +4,7 @@
 
 mod actions;
 mod briefing;
+pub mod case;
 mod common;
 mod cycle;
 mod framework;

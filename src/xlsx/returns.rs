@@ -361,7 +361,7 @@ fn completed_by_not_text(diags: &mut Diagnostics, place: &str, kind: &str) {
 }
 
 /// A date cell, or text such as 2025-10-14 or 14/10/2025 (day first, as in England).
-fn cell_date(d: &Data) -> Option<Date> {
+pub(crate) fn cell_date(d: &Data) -> Option<Date> {
     match d {
         Data::DateTime(dt) if dt.is_datetime() => {
             let (year, month, day, ..) = dt.to_ymd_hms_milli();

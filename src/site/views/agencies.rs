@@ -24,6 +24,8 @@ pub struct InternalView {
     pub agency_ratings: Vec<AgencyRatingRow>,
     /// By cycle id: its surveys with every item and the breakdown by group.
     pub surveys: BTreeMap<String, Vec<super::surveys::SurveyView>>,
+    /// By cycle id: each audited case, its judgements and notes (cycle pages).
+    pub cases: BTreeMap<String, Vec<super::cases::CaseDetail>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -108,6 +110,12 @@ impl InternalView {
                         super::surveys::survey_views(&ctx, c, true, &mut p),
                     )
                 })
+                .collect(),
+            cases: audit
+                .cycles
+                .iter()
+                .filter(|c| !c.cases.is_empty())
+                .map(|c| (c.id.clone(), super::cases::case_details(&ctx, c)))
                 .collect(),
         };
         for a in analyses {

@@ -167,6 +167,8 @@ pub struct CyclePage {
     pub findings: Vec<FindingGroup>,
     /// Each question the cycle asked, in framework order, with its rating there.
     pub results: Vec<ResultRow>,
+    /// A case audit's results per question (aggregates only); None without case records.
+    pub cases: Option<super::cases::CaseResults>,
     /// Like-for-like change since the comparable cycle, in a sentence; None when there is none.
     pub change: Option<String>,
     /// For a self-assessment: the deep dives whose evidence weighed on its scores.
@@ -302,6 +304,7 @@ pub(super) fn cycle_pages(
                 activities: c.activities.iter().map(|t| p.text(&c.loc, t)).collect(),
                 findings,
                 results,
+                cases: super::cases::case_results(ctx, c, fw, p),
                 change,
                 weighed,
                 weighs_on,

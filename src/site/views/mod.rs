@@ -17,6 +17,7 @@
 mod actions;
 mod agencies;
 mod briefings;
+mod cases;
 mod change;
 mod collection;
 mod cycle;

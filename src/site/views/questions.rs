@@ -46,6 +46,8 @@ pub struct EvidenceRow {
     pub main: bool,
     /// For a cycle with surveys: what practitioners' answers say on the question.
     pub survey: Option<String>,
+    /// What a case audit's rating rests on ("6 of 8 cases met the standard..."), public-safe.
+    pub basis: Option<String>,
 }
 
 /// How the agencies answered, counted: never who said what.
@@ -324,6 +326,11 @@ fn evidence_rows(
             let reading = crate::analysis::survey::readings(c, fw)
                 .remove(question)
                 .map(|r| super::surveys::reading_figure(fw, &r, min));
+            // A case audit's reading is its case results, not its (absent) returns.
+            let min_cases = ctx.audit.partnership.disclosure.min_cases;
+            let case = crate::analysis::cases::results(c, fw)
+                .into_iter()
+                .find(|r| r.question == question && r.rating.is_some());
             Some(EvidenceRow {
                 cycle: Ref {
                     id: c.id.clone(),
@@ -332,13 +339,16 @@ fn evidence_rows(
                 },
                 method: super::method_word(c.method),
                 date: c.closed.long(),
-                rating: match (&reading, s) {
-                    (Some((_, tag)), _) if c.responses.is_empty() => tag.clone(),
-                    (_, Some(s)) => rating_tag(fw, s.rating),
-                    (_, None) => Tag::new("Not applicable", "grey"),
+                rating: match (&case, &reading, s) {
+                    (Some(r), _, _) => rating_tag(fw, r.rating.map(f64::from)),
+                    (None, Some((_, tag)), _) if c.responses.is_empty() => tag.clone(),
+                    (None, _, Some(s)) => rating_tag(fw, s.rating),
+                    (None, _, None) => Tag::new("Not applicable", "grey"),
                 },
                 main: c.id == main.id,
                 survey: reading.map(|(figure, _)| format!("Practitioner survey: {figure}")),
+                basis: case
+                    .map(|r| crate::analysis::cases::basis(&r.counts, min_cases, c.method.words())),
             })
         })
         .collect()

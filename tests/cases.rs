@@ -1,0 +1,363 @@
+//! Tabletop and case audits: the facilitator pack, its recording workbook filled in and
+//! imported back into `cases/`, the results on the cycle page, and case text kept off the
+//! public site.
+
+use crate::common::*;
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use std::path::{Path, PathBuf};
+
+/// The valid fixture with a tabletop cycle (2026-q1) on its mental-health questions, with
+/// both agencies taking part and no case records yet.
+fn tabletop() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&repo().join("tests/fixtures/valid"), &p);
+    let c = p.join("cycles/2026-q1");
+    std::fs::create_dir_all(&c).unwrap();
+    std::fs::write(
+        c.join("cycle.toml"),
+        "title = \"Tabletop audit 2026\"\nperiod = \"2026-q1\"\nmethod = \"tabletop\"\nframework = \"mini\"\nopened = 2026-01-12\nclosed = 2026-02-27\npurpose = \"To test practice with parents' mental health.\"\n[scope]\nthemes = [\"mental-health\"]\nagencies = [\"council\", \"police\"]\n",
+    )
+    .unwrap();
+    (tmp, p)
+}
+
+/// Every cell of a sheet as text, by (row, column).
+fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|d| match d {
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+const MARK_GOOD: &str = "MARKGOODPRACTICE";
+const MARK_LEARN: &str = "MARKLEARNINGNOTE";
+const MARK_INTERNAL: &str = "MARKINTERNALNOTE";
+
+/// The pack's workbook as the table fills it in: About copied, every case audited on 10
+/// February 2026, judgements from `judge(case index, question id)`, and a marker in every note
+/// column of the first case, with the police's practice differing.
+fn fill(pack: &Path, out: &Path, judge: impl Fn(usize, &str) -> &'static str) {
+    let about = sheet(pack, "About");
+    let cases = sheet(pack, "Cases");
+    let header = &cases[0];
+    let col = |h: &str| header.iter().position(|x| x == h).unwrap() as u16;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("About").unwrap();
+    for (r, row) in about.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, v).unwrap();
+        }
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name("Cases").unwrap();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, h).unwrap();
+    }
+    let refs: Vec<&String> = {
+        let mut v: Vec<&String> = cases[1..].iter().map(|r| &r[0]).collect();
+        v.dedup();
+        v
+    };
+    for (i, row) in cases[1..].iter().enumerate() {
+        let r = i as u32 + 1;
+        let case = refs.iter().position(|x| **x == row[0]).unwrap();
+        let q = &row[col("Question id") as usize];
+        ws.write_string(r, col("Case ref"), &row[0]).unwrap();
+        ws.write_string(r, col("Question id"), q).unwrap();
+        ws.write_string(r, col("Question"), &row[col("Question") as usize])
+            .unwrap();
+        ws.write_string(r, col("Judgement"), judge(case, q))
+            .unwrap();
+        ws.write_datetime_with_format(
+            r,
+            col("Audited on"),
+            ExcelDateTime::from_ymd(2026, 2, 10).unwrap(),
+            &Format::new().set_num_format("dd/mm/yyyy"),
+        )
+        .unwrap();
+        ws.write_string(r, col("Age band"), "under-1").unwrap();
+        ws.write_string(r, col("Agencies involved"), "council, police")
+            .unwrap();
+        if case == 0 {
+            ws.write_string(r, col("Good practice"), format!("{MARK_GOOD} {q}"))
+                .unwrap();
+            ws.write_string(r, col("Learning"), format!("{MARK_LEARN} {q}"))
+                .unwrap();
+            ws.write_string(r, col("Internal note"), format!("{MARK_INTERNAL} {q}"))
+                .unwrap();
+            ws.write_string(
+                r,
+                col("Agencies whose practice differed"),
+                "police: not-met",
+            )
+            .unwrap();
+        }
+    }
+    wb.save(out).unwrap();
+}
+
+#[test]
+fn the_pack_round_trips_through_the_workbook_into_valid_case_records() {
+    let (tmp, p) = tabletop();
+    let out = run_in(
+        tmp.path(),
+        &[
+            "pack", "p", "--cycle", "2026-q1", "--out", "pack", "--cases", "6",
+        ],
+    );
+    assert_ok(&out);
+    let html = std::fs::read_to_string(tmp.path().join("pack/2026-q1-pack.html")).unwrap();
+    // The facilitator's pack: ground rules, the questions in scope only, a grid per case.
+    assert!(html.contains("Ground rules: confidentiality"));
+    assert!(html.contains("mh-s-01") && html.contains("mh-p-01"));
+    assert!(!html.contains("oh-s-01"), "a question outside the scope");
+    assert_eq!(html.matches("Recording grid: case").count(), 6);
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    let book = tmp.path().join("pack/2026-q1-cases.xlsx");
+    let rows = sheet(&book, "Cases");
+    assert_eq!(rows.len(), 1 + 6 * 2, "one row per case and question");
+
+    // Running it again changes nothing; a pack file that differs is never overwritten.
+    assert_ok(&run_in(
+        tmp.path(),
+        &[
+            "pack", "p", "--cycle", "2026-q1", "--out", "pack", "--cases", "6",
+        ],
+    ));
+    std::fs::write(tmp.path().join("pack/2026-q1-pack.html"), "my notes").unwrap();
+    let again = run_in(
+        tmp.path(),
+        &[
+            "pack", "p", "--cycle", "2026-q1", "--out", "pack", "--cases", "6",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("pack/2026-q1-pack.html")).unwrap(),
+        "my notes"
+    );
+
+    // The table's judgements: the first three cases met mh-s-01, the rest did not; mh-p-01
+    // was partly met throughout.
+    let filled = tmp.path().join("filled.xlsx");
+    fill(&book, &filled, |case, q| match (q, case) {
+        ("mh-s-01", 0..=2) => "met",
+        ("mh-s-01", _) => "not-met",
+        _ => "partly",
+    });
+    let out = run_in(tmp.path(), &["import", "p", "filled.xlsx"]);
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("6 case record(s) imported"),
+        "{}",
+        stdout(&out)
+    );
+    let c01 = std::fs::read_to_string(p.join("cycles/2026-q1/cases/C01.toml")).unwrap();
+    assert!(c01.contains("ref = \"C01\""), "{c01}");
+    assert!(
+        c01.contains("[findings.mh-s-01]\njudgement = \"met\""),
+        "{c01}"
+    );
+    assert!(
+        c01.contains("by_agency = { police = \"not-met\" }"),
+        "{c01}"
+    );
+    let c06 = std::fs::read_to_string(p.join("cycles/2026-q1/cases/C06.toml")).unwrap();
+    assert!(
+        c06.contains("[findings.mh-s-01]\njudgement = \"not-met\""),
+        "{c06}"
+    );
+    assert!(
+        c06.contains("[findings.mh-p-01]\njudgement = \"partly\""),
+        "{c06}"
+    );
+    let check = run_in(tmp.path(), &["check", "p"]);
+    assert_ok(&check);
+    assert!(
+        stdout(&check).contains("6 case(s) recorded, 12 judgement(s)"),
+        "{}",
+        stdout(&check)
+    );
+
+    // Importing the same workbook again is harmless; a changed one needs --force.
+    let same = run_in(tmp.path(), &["import", "p", "filled.xlsx"]);
+    assert_ok(&same);
+    assert!(stdout(&same).contains("unchanged"));
+    let changed = tmp.path().join("changed.xlsx");
+    fill(&book, &changed, |_, _| "met");
+    let refused = run_in(tmp.path(), &["import", "p", "changed.xlsx"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("--force"), "{}", stderr(&refused));
+    let c06_after = std::fs::read_to_string(p.join("cycles/2026-q1/cases/C06.toml")).unwrap();
+    assert_eq!(c06, c06_after, "nothing was written");
+}
+
+#[test]
+fn a_mistake_in_the_workbook_names_its_cell_and_imports_nothing() {
+    let (tmp, p) = tabletop();
+    assert_ok(&run_in(
+        tmp.path(),
+        &[
+            "pack", "p", "--cycle", "2026-q1", "--out", "pack", "--cases", "5",
+        ],
+    ));
+    let filled = tmp.path().join("filled.xlsx");
+    fill(
+        &tmp.path().join("pack/2026-q1-cases.xlsx"),
+        &filled,
+        |case, q| {
+            if case == 2 && q == "mh-p-01" {
+                "sort of"
+            } else {
+                "met"
+            }
+        },
+    );
+    let out = run_in(tmp.path(), &["import", "p", "filled.xlsx"]);
+    assert_eq!(out.status.code(), Some(1));
+    // Case 3's mh-p-01 is on row 7 (header, then two rows per case); Judgement is column G.
+    assert!(
+        stderr(&out).contains(
+            "filled.xlsx: Cases!G7: judgement \"sort-of\" is not one of met, partly, not-met, n/a"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!p.join("cycles/2026-q1/cases").exists(), "nothing imported");
+    // A self-assessment has no pack: its agencies get return forms.
+    let wrong = run_in(
+        tmp.path(),
+        &["pack", "p", "--cycle", "2025-26", "--out", "pack2"],
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        stderr(&wrong).contains("panelaudit forms"),
+        "{}",
+        stderr(&wrong)
+    );
+    assert!(!tmp.path().join("pack2").exists());
+}
+
+/// Case results: half the cases not meeting the standard pulls a question the agencies rated
+/// reasonable down, and the cycle page shows the figures only over enough cases.
+#[test]
+fn case_text_never_reaches_the_public_site_and_figures_only_over_enough_cases() {
+    let (tmp, _) = tabletop();
+    assert_ok(&run_in(
+        tmp.path(),
+        &[
+            "pack", "p", "--cycle", "2026-q1", "--out", "pack", "--cases", "6",
+        ],
+    ));
+    let filled = tmp.path().join("filled.xlsx");
+    fill(
+        &tmp.path().join("pack/2026-q1-cases.xlsx"),
+        &filled,
+        |case, q| {
+            match (q, case) {
+                ("mh-s-01", 0..=2) => "met",
+                ("mh-s-01", _) => "not-met",
+                // Only four cases judged mh-p-01: fewer than the minimum of five.
+                (_, 0..=3) => "partly",
+                _ => "n/a",
+            }
+        },
+    );
+    assert_ok(&run_in(tmp.path(), &["import", "p", "filled.xlsx"]));
+    for (audience, dir) in [("internal", "site-i"), ("public", "site-p")] {
+        assert_ok(&run_in(
+            tmp.path(),
+            &["build", "p", "--out", dir, "--audience", audience],
+        ));
+    }
+    let internal = files(&tmp.path().join("site-i"));
+    let public = files(&tmp.path().join("site-p"));
+    let has = |site: &std::collections::BTreeMap<String, Vec<u8>>, s: &str| {
+        site.values().any(|b| text(b).contains(s))
+    };
+    for marker in [
+        MARK_GOOD,
+        MARK_LEARN,
+        MARK_INTERNAL,
+        "Differed: ",
+        "Case C01",
+        "Case by case",
+    ] {
+        assert!(has(&internal, marker), "the internal site lacks {marker}");
+        assert!(!has(&public, marker), "the public site carries {marker}");
+    }
+    let page = text(&public["cycles/2026-q1/index.html"]);
+    assert!(page.contains("What the case files showed"));
+    assert!(page.contains("<svg"), "a chart");
+    // mh-s-01: 3 met, 3 not met over 6 cases: a share of 0.5 on 0 to 3 is 1.5, level 1.
+    assert!(page.contains("<td class=\"app-numeric\">3</td><td class=\"app-numeric\">0</td><td class=\"app-numeric\">3</td>"), "{page}");
+    // mh-p-01: only four cases judged it, so its figures are withheld.
+    assert!(page.contains("so those figures are not shown"), "{page}");
+    let withheld = page
+        .split("Fewer than 5 cases were judged against")
+        .nth(1)
+        .unwrap();
+    assert!(withheld.contains("mh-p-01"));
+}
+
+/// The worked example's later tabletop audit is a deep dive: the site still reports the
+/// 2025-26 self-assessment, and the tabletop's case evidence weighs on it.
+#[test]
+fn the_example_tabletop_weighs_on_the_self_assessment_it_follows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run_in(
+        &repo(),
+        &[
+            "build",
+            "audits/example",
+            "--out",
+            tmp.path().join("s").to_str().unwrap(),
+            "--audience",
+            "public",
+        ],
+    );
+    assert_ok(&out);
+    let site = tmp.path().join("s");
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(
+        index.contains("app-caption\">Annual self-audit 2025-26"),
+        "the overview reports the self-assessment"
+    );
+    let cycle = std::fs::read_to_string(site.join("cycles/2026-q1/index.html")).unwrap();
+    assert!(cycle.contains("What the case files showed") && cycle.contains("8 cases were audited"));
+    assert!(!cycle.contains("Case C0"), "no case on its own");
+    // pmh-p-03: agencies' moderated rating 2, but 4 of 8 cases not met: the methods disagree.
+    let json = run_in(&repo(), &["rank", "audits/example", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let p = v["priorities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["question"] == "pmh-p-03")
+        .unwrap();
+    assert!(
+        p["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "evidence-conflict"),
+        "{p}"
+    );
+    let q = std::fs::read_to_string(site.join("questions/pmh-p-03/index.html")).unwrap();
+    assert!(
+        q.contains("Basis: the multi-agency tabletop audit&#39;s judgements of 8 cases."),
+        "the basis names no count below 5"
+    );
+}
