@@ -17,6 +17,7 @@ pub mod model;
 pub mod pack;
 pub mod publish;
 pub mod response_file;
+pub mod scaffold;
 pub mod scan;
 pub mod serve;
 pub mod site;
