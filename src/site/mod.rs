@@ -155,7 +155,8 @@ pub(crate) fn render_partnership(
     pages.push(
         Page::new(routes::OVERVIEW, "index.html", "Overview", "overview")
             .with("cycle", &public.cycle)
-            .with("overview", &public.overview),
+            .with("overview", &public.overview)
+            .with("partnership", &public.partnership),
     );
     pages.push(
         Page::new(

@@ -27,6 +27,10 @@ pub struct MetricView {
     /// The latest value is worse than the target (the overview lists these).
     #[serde(skip)]
     pub off_target: bool,
+    /// The latest value is worse than the one before it (judged metrics only).
+    pub worsening: bool,
+    /// "Up from 24.1% in 2023-24", when there is an earlier value.
+    pub trend: Option<String>,
     pub latest: Option<String>,
     pub target: Option<String>,
     pub comparator: Option<String>,
@@ -62,12 +66,33 @@ fn metric_view(ctx: &Ctx<'_>, m: &Metric, period: Option<&str>, p: &mut Publishe
         None => m.values.iter().next_back().map(|(k, v)| (k.as_str(), *v)),
     };
     let target = score::target_status(m, latest.map(|(_, v)| v));
-    let status = match target {
-        TargetStatus::ContextOnly => Tag::new("Context only", "grey"),
-        TargetStatus::NoData => Tag::new("No data", "grey"),
-        TargetStatus::WorseThanTarget => Tag::new("Worse than target", "red"),
-        TargetStatus::OnTarget => Tag::new("On target", "green"),
-        TargetStatus::NoTarget => Tag::new("No target", "grey"),
+    let previous = latest.and_then(|(per, _)| m.previous_value(per));
+    let worsening = judged
+        && latest
+            .zip(previous)
+            .is_some_and(|((_, v), (_, before))| m.worse(v, before));
+    let trend = latest.zip(previous).map(|((_, v), (per, before))| {
+        let word = if v > before {
+            "Up"
+        } else if v < before {
+            "Down"
+        } else {
+            "Unchanged"
+        };
+        let from = if word == "Unchanged" { "at" } else { "from" };
+        format!("{word} {from} {} in {per}", with_unit(before, &m.unit))
+    });
+    let status = match (target, worsening) {
+        (TargetStatus::ContextOnly, _) => Tag::new("Context only", "grey"),
+        (TargetStatus::NoData, _) => Tag::new("No data", "grey"),
+        (TargetStatus::WorseThanTarget, true) => {
+            Tag::new("Worse than target and getting worse", "red")
+        }
+        (TargetStatus::WorseThanTarget, false) => Tag::new("Worse than target", "red"),
+        (TargetStatus::OnTarget, true) => Tag::new("On target, but getting worse", "orange"),
+        (TargetStatus::OnTarget, false) => Tag::new("On target", "green"),
+        (TargetStatus::NoTarget, true) => Tag::new("No target; getting worse", "orange"),
+        (TargetStatus::NoTarget, false) => Tag::new("No target", "grey"),
     };
     let rows: Vec<MetricRow> = m
         .values
@@ -102,6 +127,8 @@ fn metric_view(ctx: &Ctx<'_>, m: &Metric, period: Option<&str>, p: &mut Publishe
         judged,
         status,
         off_target: target == TargetStatus::WorseThanTarget,
+        worsening,
+        trend,
         latest: latest.map(|(per, v)| format!("{} ({per})", with_unit(v, &m.unit))),
         target: m.target.map(|t| with_unit(t, &m.unit)),
         comparator: m
