@@ -5,7 +5,7 @@ use super::{Chart, Ctx, Publisher, Ref, Tag};
 use crate::analysis::score::{self, TargetStatus};
 use crate::format::{grouped, num, with_unit};
 use crate::model::{Better, Metric};
-use crate::site::charts::{self, Label, Line, Reference, nice_ticks};
+use crate::site::charts::{self, Label, Line, RefMark, Reference, nice_ticks};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -166,12 +166,21 @@ fn metric_chart(
         refs.push(Reference {
             label: format!("Target: {}", with_unit(t, &m.unit)),
             value: t,
+            mark: RefMark::Line,
         });
     }
     if let (Some(c), Some(l)) = (&m.comparator, comparator_label) {
+        // A comparator belongs to one period: the one its label names, when on the chart.
+        let at = periods
+            .iter()
+            .enumerate()
+            .filter(|(_, per)| l.contains(per.as_str()))
+            .map(|(i, _)| i)
+            .next_back();
         refs.push(Reference {
             label: format!("{l}: {}", with_unit(c.value, &m.unit)),
             value: c.value,
+            mark: at.map_or(RefMark::KeyOnly, RefMark::At),
         });
     }
     let all: Vec<f64> = points
@@ -202,7 +211,15 @@ fn metric_chart(
             .collect::<Vec<_>>()
             .join(", "),
         refs.iter()
-            .map(|r| format!(" Dashed line: {}.", r.label))
+            .map(|r| match r.mark {
+                RefMark::Line => format!(" Dashed line across every period: {}.", r.label),
+                RefMark::At(i) => format!(
+                    " Diamond at {}: {}.",
+                    periods.get(i).map_or("", String::as_str),
+                    r.label
+                ),
+                RefMark::KeyOnly => format!(" {} (its period is not on the chart).", r.label),
+            })
             .collect::<String>()
     );
     let label = Label {
@@ -210,7 +227,23 @@ fn metric_chart(
         title: format!("{title} over time"),
         desc,
     };
-    let svg = charts::lines(&label, &periods, (lo, hi), &ticks, &[line], &refs, true).ok()?;
+    let unit = m.unit.trim();
+    let y_title = if unit.is_empty() {
+        "Value".to_string()
+    } else {
+        format!("Value ({unit})")
+    };
+    let svg = charts::lines_with_axis(
+        &label,
+        &periods,
+        (lo, hi),
+        &ticks,
+        &[line],
+        &refs,
+        true,
+        Some(&y_title),
+    )
+    .ok()?;
     Some(Chart {
         id,
         caption: format!("{title}, by period"),
