@@ -341,6 +341,8 @@ pub struct Partnership {
     pub allow: Vec<String>,
     /// Contact for the accessibility statement and briefings, when given.
     pub contact: Option<String>,
+    /// The date the board approved the publication (`[publication] approved`), when given.
+    pub approved: Option<Date>,
     /// The smallest counts public pages may show.
     pub disclosure: Disclosure,
     /// The smallest move, in scale points, that counts as a rise or a fall (default 0.25).

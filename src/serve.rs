@@ -75,6 +75,9 @@ pub fn serve(
 ) -> Result<(), String> {
     let server = tiny_http::Server::http((ADDRESS, port))
         .map_err(|e| format!("cannot listen on {ADDRESS}:{port}: {e}"))?;
+    // Taken before the first build, so a change made while it runs (or before the watcher
+    // starts) is never missed.
+    let first_seen = fingerprint(dir);
     let state = Arc::new(Mutex::new(State {
         version: 1,
         site: to_map(build()),
@@ -89,7 +92,7 @@ pub fn serve(
         let state = Arc::clone(&state);
         let dir = dir.to_path_buf();
         std::thread::spawn(move || {
-            let mut seen = fingerprint(&dir);
+            let mut seen = first_seen;
             loop {
                 std::thread::sleep(POLL);
                 let now = fingerprint(&dir);
@@ -98,6 +101,7 @@ pub fn serve(
                 }
                 seen = now;
                 let site = to_map(build());
+                // A change during this build is seen at the next look, not lost.
                 match &site {
                     Ok(_) => eprintln!("rebuilt after a change in {}", dir.display()),
                     Err(_) => eprintln!("the rebuild failed: the page shows why"),

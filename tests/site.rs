@@ -371,7 +371,7 @@ fn every_page_has_the_landmarks_a_reader_relies_on() {
     let (_tmp, out) = build_fixture("internal");
     for (path, html) in pages(&out) {
         assert!(
-            html.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"),
+            html.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\" data-audience=\"internal\">"),
             "{path}"
         );
         assert_eq!(html.matches("<h1").count(), 1, "{path}: one h1");
@@ -724,4 +724,140 @@ fn the_published_priorities_csv_is_what_rank_prints_with_small_counts_hidden() {
         hidden > 0,
         "the fixture has small counts, and they are hidden"
     );
+}
+
+/// Builds the worked example for `audience`.
+fn build_example(audience: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build(&repo().join("audits/example"), &out, audience);
+    (tmp, out)
+}
+
+/// The text of the overview's first section, "At a glance", tags stripped.
+fn at_a_glance(html: &str) -> String {
+    let start = html
+        .find("id=\"at-a-glance\"")
+        .expect("an at-a-glance section");
+    let end = html[start..].find("aria-labelledby=\"assurance\"").unwrap() + start;
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html[start..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn the_overview_opens_with_weakest_themes_first_and_priorities_named_by_their_text() {
+    let (_tmp, out) = build_example("internal");
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let first = at_a_glance(&html);
+    // Themes worst first (the example's averages: 1.16, 1.25, 1.37, 1.51).
+    let order = [
+        "Harm outside the family home",
+        "Children with mental health needs",
+        "Pre-school children whose parents have mental health needs",
+        "Partnership foundations",
+    ];
+    let at: Vec<usize> = order
+        .iter()
+        .map(|t| first.find(t).unwrap_or_else(|| panic!("{t} missing")))
+        .collect();
+    assert!(
+        at.windows(2).all(|w| w[0] < w[1]),
+        "not worst first: {at:?}"
+    );
+    // Priorities by their text, each with its action or "No action".
+    assert!(first.contains("Does the partnership bring together police intelligence"));
+    assert!(
+        !first.contains("efh-s-01"),
+        "question ids on the first screen"
+    );
+    assert!(first.contains("No action"));
+    assert!(first.contains("Action: One joint exploitation profile"));
+    // What is late, and what a score means.
+    assert!(first.contains("overdue actions"));
+    assert!(
+        first.contains("10 is the floor") && first.contains("130 is a question no agency answered")
+    );
+    // The metadata comes after the first screen.
+    assert!(html.find("id=\"about\"").unwrap() > html.find("id=\"assurance\"").unwrap());
+}
+
+#[test]
+fn public_pages_carry_no_internal_scoring_vocabulary() {
+    let (_tmp, out) = build_example("public");
+    let score_figure = |s: &str| {
+        s.match_indices("score ").any(|(i, m)| {
+            s[i + m.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit())
+        })
+    };
+    for (path, html) in pages(&out) {
+        if path.starts_with("method/") {
+            continue; // the method page explains the scoring
+        }
+        for word in [
+            "confidence factor",
+            "metrics factor",
+            "×",
+            "components",
+            "Score: 100",
+        ] {
+            assert!(!html.contains(word), "{path} contains {word:?}");
+        }
+        assert!(!score_figure(&html), "{path} shows a score figure");
+    }
+    let priorities = std::fs::read_to_string(out.join("priorities/index.html")).unwrap();
+    assert!(priorities.contains("Level of concern"));
+    assert!(priorities.contains("Very high concern"));
+}
+
+#[test]
+fn the_public_overview_gives_the_approval_date_the_contact_and_a_plain_opening() {
+    let (_tmp, out) = build_example("public");
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    for s in [
+        "This report in brief",
+        "Who we are",
+        "What we checked",
+        "What we found",
+        "What we are doing",
+        "What it means for children and families",
+        "Approved by the partnership",
+        "12 December 2025",
+        "mailto:nscp@northmoor.example",
+    ] {
+        assert!(html.contains(s), "public overview lacks {s:?}");
+    }
+    let internal = build_example("internal");
+    let ihtml = std::fs::read_to_string(internal.1.join("index.html")).unwrap();
+    assert!(!ihtml.contains("This report in brief"));
+}
+
+#[test]
+fn the_metrics_page_opens_with_a_summary_table_and_names_worsening_without_a_target() {
+    let (_tmp, out) = build_example("public");
+    let html = std::fs::read_to_string(out.join("metrics/index.html")).unwrap();
+    let table = html
+        .find("id=\"metrics-summary\"")
+        .expect("a summary table");
+    let first_metric = html.find("<section").unwrap();
+    assert!(table < first_metric, "the summary table comes first");
+    let end = html[table..].find("</table>").unwrap() + table;
+    let summary = &html[table..end];
+    assert!(
+        summary.contains("Re-referrals to children&#x27;s social care")
+            || summary.contains("Re-referrals to children")
+    );
+    assert!(summary.contains("No target; getting worse"));
+    assert!(summary.contains("Worse than target"));
 }

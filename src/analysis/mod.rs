@@ -63,6 +63,19 @@ pub struct Analysis {
     pub change_threshold: f64,
     pub ranking: Ranking,
     pub plan: Plan,
+    /// The text of every question the cycle asked, by id.
+    pub question_text: BTreeMap<String, String>,
+    /// The framework's rating scale: its ends and their labels.
+    pub scale: ScaleBounds,
+}
+
+/// The two ends of a framework's rating scale, with their labels.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ScaleBounds {
+    pub bottom: u32,
+    pub bottom_label: String,
+    pub top: u32,
+    pub top_label: String,
 }
 
 /// Scores, ranks and plans one cycle. `as_of` is the day "overdue" is judged on: today, or
@@ -110,6 +123,21 @@ fn finish(audit: &Audit, cycle: &Cycle, base: &Base, as_of: Date) -> Analysis {
     let comparison = audit
         .comparable_cycle(cycle)
         .and_then(|p| change::compare(audit, cycle, p, &ranking, base));
+    let fw = audit.frameworks.get(&cycle.framework);
+    let question_text = fw
+        .map(|fw| {
+            cycle
+                .questions(fw)
+                .map(|q| (q.id.clone(), q.text.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let scale = fw.map_or_else(ScaleBounds::default, |fw| ScaleBounds {
+        bottom: fw.bottom(),
+        bottom_label: fw.scale.first().map_or(String::new(), |l| l.label.clone()),
+        top: fw.top(),
+        top_label: fw.scale.last().map_or(String::new(), |l| l.label.clone()),
+    });
     Analysis {
         partnership: audit.partnership.name.clone(),
         short_name: audit.partnership.short_name.clone(),
@@ -125,6 +153,8 @@ fn finish(audit: &Audit, cycle: &Cycle, base: &Base, as_of: Date) -> Analysis {
         change_threshold: audit.partnership.change_threshold,
         ranking,
         plan,
+        question_text,
+        scale,
     }
 }
 

@@ -47,6 +47,7 @@ pub struct PlannedAction {
 pub struct ClosedAction {
     pub action: String,
     pub title: String,
+    pub owner: String,
     pub status: ActionStatus,
 }
 
@@ -146,6 +147,7 @@ pub fn plan(
         .map(|a| ClosedAction {
             action: a.id.clone(),
             title: a.title.clone(),
+            owner: a.owner.clone(),
             status: a.status,
         })
         .collect();

@@ -38,8 +38,12 @@ pub struct RankReport {
     /// The deep dives whose evidence weighed on these scores.
     pub deep_dives: Vec<String>,
     pub as_of: Date,
+    /// The rating scale's ends: `rating` runs from `scale.bottom` to `scale.top`.
+    pub scale: super::ScaleBounds,
     pub priorities: Vec<PriorityRow>,
     pub actions: Vec<ActionRow>,
+    /// Complete and dropped actions, by id: they no longer reduce risk.
+    pub closed_actions: Vec<super::plan::ClosedAction>,
     pub uncovered: Vec<String>,
     pub not_applicable: Vec<String>,
 }
@@ -60,6 +64,8 @@ pub struct ChangeSummary {
 pub struct PriorityRow {
     pub rank: usize,
     pub question: String,
+    /// The question's text.
+    pub text: String,
     pub theme: String,
     pub level: Level,
     pub score: f64,
@@ -103,6 +109,7 @@ pub struct ActionRow {
     pub rank: usize,
     pub action: String,
     pub title: String,
+    pub owner: String,
     /// The ranked questions this action newly covers; `risk_covered` is their scores' sum.
     pub covers: Vec<String>,
     pub risk_covered: f64,
@@ -120,6 +127,7 @@ impl PriorityRow {
         PriorityRow {
             rank: s.rank,
             question: s.question.clone(),
+            text: String::new(),
             theme: s.theme.clone(),
             level: s.level,
             score: round(s.score, 2),
@@ -186,12 +194,20 @@ impl RankReport {
             }),
             deep_dives: a.deep_dives.clone(),
             as_of: a.plan.as_of,
+            scale: a.scale.clone(),
             priorities: a
                 .ranking
                 .priorities
                 .iter()
                 .take(shown)
-                .map(|s| PriorityRow::of(s, a.change_threshold))
+                .map(|s| PriorityRow {
+                    text: a
+                        .question_text
+                        .get(&s.question)
+                        .cloned()
+                        .unwrap_or_default(),
+                    ..PriorityRow::of(s, a.change_threshold)
+                })
                 .collect(),
             actions: a
                 .plan
@@ -201,6 +217,7 @@ impl RankReport {
                     rank: p.rank,
                     action: p.action.clone(),
                     title: p.title.clone(),
+                    owner: p.owner.clone(),
                     covers: p.covers.clone(),
                     risk_covered: round(p.risk_covered, 2),
                     addresses: p.addresses.clone(),
@@ -209,6 +226,7 @@ impl RankReport {
                     overdue: p.overdue,
                 })
                 .collect(),
+            closed_actions: a.plan.not_open.clone(),
             uncovered: a.plan.uncovered.clone(),
             not_applicable: a.ranking.not_applicable.clone(),
         }

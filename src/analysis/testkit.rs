@@ -83,6 +83,7 @@ pub fn audit(fw: Framework, agencies: &[(&str, bool)]) -> Audit {
             theme_weights: BTreeMap::new(),
             allow: vec![],
             contact: None,
+            approved: None,
             disclosure: Default::default(),
             change_threshold: 0.25,
             evidence_window: 2,

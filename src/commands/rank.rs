@@ -132,6 +132,15 @@ fn table(a: &Analysis, top: Option<usize>) -> String {
         shown.len(),
         all.len()
     );
+    let sc = &a.scale;
+    push_wrapped(
+        &mut out,
+        &format!(
+            "RATING runs from {} ({}) to {} ({}). SCORE runs from 10 (top rating on strong evidence, nothing adverse) through 100 (no assurance) to 130 (no agency answered) and above (weak evidence, adverse data, a fall, a heavier theme).",
+            sc.bottom, sc.bottom_label, sc.top, sc.top_label
+        ),
+        "  ",
+    );
 
     let qw = shown
         .iter()
@@ -154,7 +163,7 @@ fn table(a: &Analysis, top: Option<usize>) -> String {
         "{:>4}  {:<qw$}  {:<tw$}  {:<5}  {:>6}  {:>6}",
         "RANK", "QUESTION", "THEME", "LEVEL", "RATING", "SCORE"
     );
-    let _ = writeln!(out, "{:>4}  flags", "");
+    let _ = writeln!(out, "{:>4}  question text; flags", "");
     for s in &shown {
         let _ = writeln!(
             out,
@@ -166,6 +175,9 @@ fn table(a: &Analysis, top: Option<usize>) -> String {
             s.rating.map_or("none".to_string(), |r| fixed(r, 2)),
             fixed(s.score, 1),
         );
+        if let Some(text) = a.question_text.get(&s.question) {
+            let _ = writeln!(out, "      {}", abbreviate(text, WIDTH - 6));
+        }
         let flags: Vec<&str> = s.flags.iter().map(|f| f.as_str()).collect();
         if !flags.is_empty() {
             push_columns(&mut out, "      ", 6, &flags, "");

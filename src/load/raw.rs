@@ -55,6 +55,9 @@ pub struct PublicationSection {
     pub allow: Vec<S<String>>,
     #[serde(default)]
     pub contact: Option<S<String>>,
+    /// The date the board approved this publication.
+    #[serde(default)]
+    pub approved: Option<S<toml::value::Datetime>>,
     #[serde(default)]
     pub min_agencies: Option<S<i64>>,
     #[serde(default)]

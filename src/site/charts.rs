@@ -122,11 +122,25 @@ pub struct Line {
     pub values: Vec<Option<f64>>,
 }
 
-/// A horizontal reference line on a metric chart (target, comparator).
+/// A reference on a metric chart: a target (a long-dashed line across every period, labelled
+/// at its end) or a comparator (a hollow diamond at the one period it belongs to, with a short
+/// dotted bar and its own label), so the two differ without colour.
 #[derive(Debug, Clone)]
 pub struct Reference {
     pub label: String,
     pub value: f64,
+    pub mark: RefMark,
+}
+
+/// How a [`Reference`] is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefMark {
+    /// A long-dashed line across the whole plot (a target: it holds for every period).
+    Line,
+    /// A marker at one category (a comparator for one period).
+    At(usize),
+    /// In the key only (a comparator whose period is not on the chart).
+    KeyOnly,
 }
 
 #[derive(Debug)]
@@ -369,13 +383,37 @@ pub fn lines(
     references: &[Reference],
     point_labels: bool,
 ) -> Result<String, ChartError> {
+    lines_with_axis(
+        label,
+        x_labels,
+        y_range,
+        y_ticks,
+        series,
+        references,
+        point_labels,
+        None,
+    )
+}
+
+/// [`lines`] with a title over the vertical axis naming its unit.
+#[allow(clippy::too_many_arguments)]
+pub fn lines_with_axis(
+    label: &Label,
+    x_labels: &[String],
+    y_range: (f64, f64),
+    y_ticks: &[(f64, String)],
+    series: &[Line],
+    references: &[Reference],
+    point_labels: bool,
+    y_title: Option<&str>,
+) -> Result<String, ChartError> {
     let key_h = if series.len() > 1 || !references.is_empty() {
         (series.len() + references.len()) as i32 * 24 + 8
     } else {
         0
     };
-    // Room above the plot for the key and for value labels over the highest points.
-    let plot_top = 24 + key_h;
+    // Room above the plot for the key, the axis title and value labels over the highest points.
+    let plot_top = 24 + key_h + if y_title.is_some() { 20 } else { 0 };
     let plot_h = 240;
     let height = (plot_top + plot_h + 44) as u32;
     let (mut y_lo, mut y_hi) = y_range;
@@ -406,10 +444,24 @@ pub fn lines(
                 ky += 24;
             }
             for r in references {
-                dashed(&root, (8, ky + 9), (44, ky + 9), AXIS)?;
-                text(&root, &r.label, (54, ky + 9), left(14.0))?;
+                match r.mark {
+                    RefMark::Line => dashed(&root, (8, ky + 9), (44, ky + 9), INK)?,
+                    RefMark::At(_) | RefMark::KeyOnly => {
+                        dotted(&root, (8, ky + 9), (44, ky + 9), INK)?;
+                        diamond(&root, (26, ky + 9), INK)?;
+                    }
+                }
+                let key = if r.mark == RefMark::KeyOnly {
+                    format!("{} (its period is not on the chart)", r.label)
+                } else {
+                    r.label.clone()
+                };
+                text(&root, &key, (54, ky + 9), left(14.0))?;
                 ky += 24;
             }
+        }
+        if let Some(t) = y_title {
+            text(&root, t, (8, ky + 10), left(13.0))?;
         }
         let plot = root.margin(plot_top as u32, 44, 64, 24);
         let mut chart = ChartBuilder::on(&plot)
@@ -446,13 +498,42 @@ pub fn lines(
                 font(13.0).pos(Pos::new(HPos::Center, VPos::Center)),
             )?;
         }
+        // Where references sit, so value labels can keep clear of them.
+        let mut taken: Vec<(i32, i32, bool)> = Vec::new();
         for r in references {
             if !r.value.is_finite() {
                 continue;
             }
-            let (px0, py) = chart.backend_coord(&(-0.5, r.value));
-            let (px1, _) = chart.backend_coord(&(n as f64 - 0.5, r.value));
-            dashed(&root, (px0, py), (px1, py), AXIS)?;
+            match r.mark {
+                RefMark::Line => {
+                    let (px0, py) = chart.backend_coord(&(-0.5, r.value));
+                    let (px1, _) = chart.backend_coord(&(n as f64 - 0.5, r.value));
+                    dashed(&root, (px0, py), (px1, py), INK)?;
+                    let short = r.label.split(':').next().unwrap_or(&r.label);
+                    text(&root, short, (px1 - 2, py - 9), right(12.0))?;
+                    for i in 0..n {
+                        taken.push((chart.backend_coord(&(i as f64, r.value)).0, py, false));
+                    }
+                }
+                RefMark::At(i) if i < n => {
+                    let (px0, py) = chart.backend_coord(&(i as f64 - 0.3, r.value));
+                    let (px1, _) = chart.backend_coord(&(i as f64 + 0.3, r.value));
+                    let (px, _) = chart.backend_coord(&(i as f64, r.value));
+                    dotted(&root, (px0, py), (px1, py), INK)?;
+                    diamond(&root, (px, py), INK)?;
+                    // Label on the side away from the series' point at this period (whose
+                    // value label then goes on its own far side).
+                    let point_above = series
+                        .first()
+                        .and_then(|s| s.values.get(i).copied().flatten())
+                        .filter(|v| v.is_finite())
+                        .is_some_and(|v| chart.backend_coord(&(i as f64, v)).1 < py);
+                    let y = if point_above { py + 18 } else { py - 16 };
+                    text(&root, &r.label, (px, y), centre(12.0))?;
+                    taken.push((px, py, true));
+                }
+                _ => {}
+            }
         }
         for (i, s) in series.iter().enumerate() {
             let colour = SERIES[i % SERIES.len()];
@@ -484,7 +565,14 @@ pub fn lines(
                 let at = chart.backend_coord(&(x as f64, v));
                 marker(&root, i, at, colour)?;
                 if point_labels {
-                    text(&root, &trim_number(v), (at.0, at.1 - 16), centre(13.0))?;
+                    // Above the point, unless a reference sits just above it: a target line,
+                    // or a comparator's diamond (whose label then sits above the diamond).
+                    let below = taken.iter().any(|&(rx, ry, at_one)| {
+                        let reach = if at_one { 34 } else { 30 };
+                        (rx - at.0).abs() < 40 && (at.1 - reach..at.1 - 2).contains(&ry)
+                    });
+                    let y = if below { at.1 + 18 } else { at.1 - 16 };
+                    text(&root, &trim_number(v), (at.0, y), centre(13.0))?;
                 }
             }
         }
@@ -506,6 +594,34 @@ fn dashed(
         c.stroke_width(2),
     ))
     .map_err(err)
+}
+
+/// A dotted line (a comparator), unlike the target's long dashes.
+fn dotted(
+    area: &Area<'_>,
+    from: (i32, i32),
+    to: (i32, i32),
+    c: RGBColor,
+) -> Result<(), ChartError> {
+    area.draw(&plotters::element::DashedPathElement::new(
+        vec![from, to],
+        2,
+        3,
+        c.stroke_width(2),
+    ))
+    .map_err(err)
+}
+
+/// A hollow diamond: a comparator's value at its period.
+fn diamond(area: &Area<'_>, (x, y): (i32, i32), c: RGBColor) -> Result<(), ChartError> {
+    let r = 7;
+    let pts = vec![(x, y - r), (x + r, y), (x, y + r), (x - r, y)];
+    area.draw(&Polygon::new(pts.clone(), WHITE.filled()))
+        .map_err(err)?;
+    let mut ring = pts;
+    ring.push((x, y - r));
+    area.draw(&PathElement::new(ring, c.stroke_width(2)))
+        .map_err(err)
 }
 
 /// Marker shapes differ by series, so lines can be told apart without colour.
@@ -928,10 +1044,18 @@ mod tests {
                 label: "x".into(),
                 values: vec![Some(f64::INFINITY)],
             }],
-            &[Reference {
-                label: "t".into(),
-                value: f64::NAN,
-            }],
+            &[
+                Reference {
+                    label: "t".into(),
+                    value: f64::NAN,
+                    mark: RefMark::Line,
+                },
+                Reference {
+                    label: "c".into(),
+                    value: f64::NAN,
+                    mark: RefMark::At(7),
+                },
+            ],
             true,
         )
         .unwrap();

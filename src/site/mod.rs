@@ -167,7 +167,8 @@ pub(crate) fn render_partnership(
         Page::new(routes::OVERVIEW, "index.html", "Overview", "overview")
             .with("cycle", &public.cycle)
             .with("overview", &public.overview)
-            .with("latest_briefings", &latest_briefings),
+            .with("latest_briefings", &latest_briefings)
+            .with("partnership", &public.partnership),
     );
     pages.push(
         Page::new(

@@ -108,6 +108,9 @@ pub(super) fn partnership(
             .map(|s| s.allow.iter().map(|a| a.get_ref().clone()).collect())
             .unwrap_or_default(),
         contact: publication.and_then(|s| text(&s.contact)),
+        approved: publication
+            .and_then(|s| s.approved.as_ref())
+            .and_then(|d| date(file, d, diags)),
         disclosure: disclosure(file, publication, diags),
         change_threshold: change_threshold(file, raw.priority.as_ref(), diags),
         evidence_window: evidence_window(file, raw.priority.as_ref(), diags),

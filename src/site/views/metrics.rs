@@ -5,7 +5,7 @@ use super::{Chart, Ctx, Publisher, Ref, Tag};
 use crate::analysis::score::{self, TargetStatus};
 use crate::format::{grouped, num, with_unit};
 use crate::model::{Better, Metric};
-use crate::site::charts::{self, Label, Line, Reference, nice_ticks};
+use crate::site::charts::{self, Label, Line, RefMark, Reference, nice_ticks};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -27,6 +27,10 @@ pub struct MetricView {
     /// The latest value is worse than the target (the overview lists these).
     #[serde(skip)]
     pub off_target: bool,
+    /// The latest value is worse than the one before it (judged metrics only).
+    pub worsening: bool,
+    /// "Up from 24.1% in 2023-24", when there is an earlier value.
+    pub trend: Option<String>,
     pub latest: Option<String>,
     pub target: Option<String>,
     pub comparator: Option<String>,
@@ -62,12 +66,33 @@ fn metric_view(ctx: &Ctx<'_>, m: &Metric, period: Option<&str>, p: &mut Publishe
         None => m.values.iter().next_back().map(|(k, v)| (k.as_str(), *v)),
     };
     let target = score::target_status(m, latest.map(|(_, v)| v));
-    let status = match target {
-        TargetStatus::ContextOnly => Tag::new("Context only", "grey"),
-        TargetStatus::NoData => Tag::new("No data", "grey"),
-        TargetStatus::WorseThanTarget => Tag::new("Worse than target", "red"),
-        TargetStatus::OnTarget => Tag::new("On target", "green"),
-        TargetStatus::NoTarget => Tag::new("No target", "grey"),
+    let previous = latest.and_then(|(per, _)| m.previous_value(per));
+    let worsening = judged
+        && latest
+            .zip(previous)
+            .is_some_and(|((_, v), (_, before))| m.worse(v, before));
+    let trend = latest.zip(previous).map(|((_, v), (per, before))| {
+        let word = if v > before {
+            "Up"
+        } else if v < before {
+            "Down"
+        } else {
+            "Unchanged"
+        };
+        let from = if word == "Unchanged" { "at" } else { "from" };
+        format!("{word} {from} {} in {per}", with_unit(before, &m.unit))
+    });
+    let status = match (target, worsening) {
+        (TargetStatus::ContextOnly, _) => Tag::new("Context only", "grey"),
+        (TargetStatus::NoData, _) => Tag::new("No data", "grey"),
+        (TargetStatus::WorseThanTarget, true) => {
+            Tag::new("Worse than target and getting worse", "red")
+        }
+        (TargetStatus::WorseThanTarget, false) => Tag::new("Worse than target", "red"),
+        (TargetStatus::OnTarget, true) => Tag::new("On target, but getting worse", "orange"),
+        (TargetStatus::OnTarget, false) => Tag::new("On target", "green"),
+        (TargetStatus::NoTarget, true) => Tag::new("No target; getting worse", "orange"),
+        (TargetStatus::NoTarget, false) => Tag::new("No target", "grey"),
     };
     let rows: Vec<MetricRow> = m
         .values
@@ -102,6 +127,8 @@ fn metric_view(ctx: &Ctx<'_>, m: &Metric, period: Option<&str>, p: &mut Publishe
         judged,
         status,
         off_target: target == TargetStatus::WorseThanTarget,
+        worsening,
+        trend,
         latest: latest.map(|(per, v)| format!("{} ({per})", with_unit(v, &m.unit))),
         target: m.target.map(|t| with_unit(t, &m.unit)),
         comparator: m
@@ -139,12 +166,21 @@ fn metric_chart(
         refs.push(Reference {
             label: format!("Target: {}", with_unit(t, &m.unit)),
             value: t,
+            mark: RefMark::Line,
         });
     }
     if let (Some(c), Some(l)) = (&m.comparator, comparator_label) {
+        // A comparator belongs to one period: the one its label names, when on the chart.
+        let at = periods
+            .iter()
+            .enumerate()
+            .filter(|(_, per)| l.contains(per.as_str()))
+            .map(|(i, _)| i)
+            .next_back();
         refs.push(Reference {
             label: format!("{l}: {}", with_unit(c.value, &m.unit)),
             value: c.value,
+            mark: at.map_or(RefMark::KeyOnly, RefMark::At),
         });
     }
     let all: Vec<f64> = points
@@ -175,7 +211,15 @@ fn metric_chart(
             .collect::<Vec<_>>()
             .join(", "),
         refs.iter()
-            .map(|r| format!(" Dashed line: {}.", r.label))
+            .map(|r| match r.mark {
+                RefMark::Line => format!(" Dashed line across every period: {}.", r.label),
+                RefMark::At(i) => format!(
+                    " Diamond at {}: {}.",
+                    periods.get(i).map_or("", String::as_str),
+                    r.label
+                ),
+                RefMark::KeyOnly => format!(" {} (its period is not on the chart).", r.label),
+            })
             .collect::<String>()
     );
     let label = Label {
@@ -183,7 +227,23 @@ fn metric_chart(
         title: format!("{title} over time"),
         desc,
     };
-    let svg = charts::lines(&label, &periods, (lo, hi), &ticks, &[line], &refs, true).ok()?;
+    let unit = m.unit.trim();
+    let y_title = if unit.is_empty() {
+        "Value".to_string()
+    } else {
+        format!("Value ({unit})")
+    };
+    let svg = charts::lines_with_axis(
+        &label,
+        &periods,
+        (lo, hi),
+        &ticks,
+        &[line],
+        &refs,
+        true,
+        Some(&y_title),
+    )
+    .ok()?;
     Some(Chart {
         id,
         caption: format!("{title}, by period"),

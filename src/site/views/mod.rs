@@ -289,6 +289,8 @@ pub struct PartnershipInfo {
     pub area: String,
     pub folder: String,
     pub contact: Option<String>,
+    /// The date the board approved the publication, in words.
+    pub approved: Option<String>,
     /// "Figures as at" date: the latest cycle's close or moderation, never the clock.
     pub as_at: Option<String>,
 }
@@ -417,6 +419,7 @@ impl PublicView {
             area: p.text(ploc, &audit.partnership.area),
             folder: audit.folder.clone(),
             contact: audit.partnership.contact.as_ref().map(|c| p.text(ploc, c)),
+            approved: audit.partnership.approved.map(|d| d.long()),
             as_at,
         };
         let cycle = ctx.latest.map(|(c, _, fw)| cycle_view(&ctx, c, fw, &mut p));

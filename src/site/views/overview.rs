@@ -6,7 +6,7 @@ use super::change::{ChangeView, TrendView, change_view, trend_view};
 use super::metrics::MetricsPage;
 use super::priorities::PriorityRow;
 use super::{Chart, Ctx, Publisher, Ref, StatusCount, Tag, rating_tag, swatches};
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Movement};
 use crate::model::Framework;
 use crate::site::charts::{self, Label, Segment, StackedRow, Swatch};
 use crate::site::routes;
@@ -14,6 +14,8 @@ use serde::Serialize;
 
 #[derive(Debug, Serialize)]
 pub struct Overview {
+    /// The first screen: where assurance is weakest, what matters most, what is late.
+    pub summary: Summary,
     pub assurance: Option<AssuranceByTheme>,
     /// The first ten priorities.
     pub top: Vec<PriorityRow>,
@@ -25,6 +27,66 @@ pub struct Overview {
     pub metrics_off_target: Vec<MetricBrief>,
     pub change: Option<ChangeView>,
     pub trend: Option<TrendView>,
+}
+
+/// The board's first screen.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    /// Themes, weakest first (lowest average rating; unrated first).
+    pub weakest: Vec<WeakTheme>,
+    /// The title and id of the comparable cycle the changes are against, if any.
+    pub compared_with: Option<String>,
+    /// The five highest priorities, each with the open action that covers it.
+    pub top: Vec<TopPriority>,
+    /// Open actions past their due date.
+    pub late_actions: Vec<LateAction>,
+    /// Metrics worse than target or getting worse.
+    pub watch_metrics: Vec<WatchMetric>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WeakTheme {
+    pub theme: Ref,
+    pub mean: Tag,
+    pub questions: usize,
+    /// Like-for-like change since the comparable cycle; None when there is none.
+    pub change: Option<Tag>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TopPriority {
+    pub rank: usize,
+    pub question: Ref,
+    pub theme: Ref,
+    pub rating: Tag,
+    pub score: String,
+    pub concern: Tag,
+    /// The open actions addressing it (empty: "no action").
+    pub actions: Vec<ActionBrief>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionBrief {
+    pub id: String,
+    pub title: String,
+    pub owner: String,
+    pub due: String,
+    pub status: Tag,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LateAction {
+    pub action: ActionBrief,
+    pub addresses: Vec<Ref>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WatchMetric {
+    pub metric: Ref,
+    pub latest: String,
+    pub status: Tag,
+    pub trend: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -116,7 +178,9 @@ pub(super) fn overview(
         ),
         None => (None, None, None),
     };
+    let summary = summary(ctx, assurance.as_ref(), &top, actions, metrics);
     Overview {
+        summary,
         assurance,
         top,
         top_chart,
@@ -205,4 +269,123 @@ fn assurance_by_theme(
         levels,
         rows,
     })
+}
+
+fn summary(
+    ctx: &Ctx<'_>,
+    assurance: Option<&AssuranceByTheme>,
+    top: &[PriorityRow],
+    actions: &ActionsPage,
+    metrics: &MetricsPage,
+) -> Summary {
+    let comparison = ctx.latest.and_then(|(_, a, _)| a.comparison.as_ref());
+    let mut weakest: Vec<(Option<f64>, WeakTheme)> = Vec::new();
+    if let (Some((_, a, _)), Some(assurance)) = (ctx.latest, assurance) {
+        for row in &assurance.rows {
+            let mean = a
+                .ranking
+                .themes
+                .iter()
+                .find(|t| t.theme == row.theme.id)
+                .and_then(|t| t.mean_rating);
+            let change = comparison.map(|c| {
+                match c
+                    .themes
+                    .iter()
+                    .find(|t| t.theme == row.theme.id)
+                    .map(|t| t.movement)
+                {
+                    Some(Movement::Rose) => Tag::new("Improved", "green"),
+                    Some(Movement::Fell) => Tag::new("Declined", "red"),
+                    Some(Movement::Steady) => Tag::new("No change", "grey"),
+                    _ => Tag::new("Not comparable", "grey"),
+                }
+            });
+            weakest.push((
+                mean,
+                WeakTheme {
+                    theme: row.theme.clone(),
+                    mean: row.mean.clone(),
+                    questions: row.questions,
+                    change,
+                },
+            ));
+        }
+    }
+    // Unrated first (no evidence of assurance), then the lowest average; stable otherwise.
+    weakest.sort_by(|(a, _), (b, _)| match (a, b) {
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, Some(_)) => std::cmp::Ordering::Less,
+        (Some(_), None) => std::cmp::Ordering::Greater,
+        (Some(x), Some(y)) => x.total_cmp(y),
+    });
+    let brief = |a: &super::actions::ActionView| ActionBrief {
+        id: a.id.clone(),
+        title: a.title.clone(),
+        owner: a.owner.clone(),
+        due: a.due.clone(),
+        status: a.status.clone(),
+        overdue: a.overdue,
+    };
+    let open = |a: &&super::actions::ActionView| {
+        ctx.audit
+            .actions
+            .iter()
+            .find(|x| x.id == a.id)
+            .is_some_and(|x| x.status.is_open())
+    };
+    let top = top
+        .iter()
+        .take(5)
+        .map(|r| TopPriority {
+            rank: r.rank,
+            question: r.question.clone(),
+            theme: r.theme.clone(),
+            rating: r.rating.clone(),
+            score: r.score.clone(),
+            concern: r.concern.clone(),
+            actions: actions
+                .actions
+                .iter()
+                .filter(open)
+                .filter(|a| a.addresses.iter().any(|q| q.id == r.question.id))
+                .map(brief)
+                .collect(),
+        })
+        .collect();
+    let late_actions = actions
+        .actions
+        .iter()
+        .filter(|a| a.overdue)
+        .map(|a| LateAction {
+            action: brief(a),
+            addresses: a.addresses.clone(),
+        })
+        .collect();
+    let watch_metrics = metrics
+        .metrics
+        .iter()
+        .filter(|m| m.off_target || m.worsening)
+        .map(|m| WatchMetric {
+            metric: Ref {
+                id: m.id.clone(),
+                text: m.title.clone(),
+                href: Some(routes::metric_href(&m.id)),
+            },
+            latest: m.latest.clone().unwrap_or_default(),
+            status: m.status.clone(),
+            trend: m.trend.clone(),
+        })
+        .collect();
+    Summary {
+        weakest: weakest.into_iter().map(|(_, w)| w).collect(),
+        compared_with: comparison.and_then(|c| {
+            ctx.audit
+                .cycle(&c.cycle)
+                .map(|pc| format!("{} ({})", pc.title, c.cycle))
+        }),
+        top,
+        late_actions,
+        watch_metrics,
+    }
 }

@@ -17,11 +17,42 @@ pub struct PriorityRow {
     pub moderated: bool,
     pub score: String,
     pub score_value: f64,
+    /// The level of concern in words (what public pages show instead of the score).
+    pub concern: Tag,
     pub flags: Vec<Tag>,
     /// Plain-language reasons, one sentence per factor that moved the score.
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
     /// The arithmetic: `100 × (0.1 + 0.9 × 0.67) × 1.15 × … = 71.5`.
     pub sum: String,
+}
+
+/// One reason a question ranks where it does: `text` is plain language for every audience;
+/// `factor` names the scoring factor it set, which only the internal site shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reason {
+    pub text: String,
+    pub factor: Option<String>,
+}
+
+fn reason(text: impl Into<String>, factor: Option<String>) -> Reason {
+    Reason {
+        text: text.into(),
+        factor,
+    }
+}
+
+/// The level of concern a score stands for, in words. 10 is the floor (top assurance on strong
+/// evidence); 100 is no assurance with nothing else adverse; 130 no answer at all.
+pub(super) fn concern(score: f64) -> Tag {
+    if score >= 100.0 {
+        Tag::new("Very high concern", "red")
+    } else if score >= 60.0 {
+        Tag::new("High concern", "orange")
+    } else if score >= 30.0 {
+        Tag::new("Some concern", "blue")
+    } else {
+        Tag::new("Low concern", "grey")
+    }
 }
 
 pub(super) fn priority_row(
@@ -34,32 +65,38 @@ pub(super) fn priority_row(
     let mut reasons = Vec::new();
     let top = fw.scale.last().map_or(String::new(), |l| l.label.clone());
     match s.rating {
-        Some(r) => reasons.push(format!(
-            "{} {} on a scale of {} to {}: {}% of the way down from {}.",
-            if s.moderated {
-                "Moderation rated it"
-            } else {
-                "The agencies' ratings combine to"
-            },
-            num(r, 2),
-            fw.bottom(),
-            fw.top(),
-            num(c.gap * 100.0, 0),
-            top
+        Some(r) => reasons.push(reason(
+            format!(
+                "{} {} on a scale of {} to {}: {}% of the way down from {}",
+                if s.moderated {
+                    "Moderation rated it"
+                } else {
+                    "The agencies' ratings combine to"
+                },
+                num(r, 2),
+                fw.bottom(),
+                fw.top(),
+                num(c.gap * 100.0, 0),
+                top
+            ),
+            None,
         )),
-        None => reasons.push("No agency gave a rating, which counts as no assurance.".into()),
+        None => reasons.push(reason(
+            "No agency gave a rating, which counts as no assurance",
+            None,
+        )),
     }
     if c.coverage < 1.0 - 1e-9 {
-        reasons.push(format!(
-            "{} of {} agencies expected to answer gave a rating; the missing answers count as no assurance.",
+        reasons.push(reason(format!(
+            "{} of {} agencies expected to answer gave a rating; the missing answers count as no assurance",
             s.answered,
             s.answered + s.unanswered
-        ));
+        ), None));
     }
     if c.confidence > 1.0 + 1e-9 {
-        reasons.push(format!(
-            "The evidence behind the ratings is not all strong (confidence factor ×{}).",
-            num(c.confidence, 2)
+        reasons.push(reason(
+            "The evidence behind the ratings is not all strong",
+            Some(format!("confidence factor ×{}", num(c.confidence, 2))),
         ));
     }
     if c.metrics > 1.0 + 1e-9 {
@@ -73,10 +110,12 @@ pub(super) fn priority_row(
                     .map_or(m.title.clone(), |met| p.text(&met.loc, &met.title))
             })
             .collect();
-        reasons.push(format!(
-            "Data bearing on it points the wrong way ({}; metrics factor ×{}).",
-            adverse.join("; "),
-            num(c.metrics, 2)
+        reasons.push(reason(
+            format!(
+                "Data bearing on it points the wrong way: {}",
+                adverse.join("; ")
+            ),
+            Some(format!("metrics factor ×{}", num(c.metrics, 2))),
         ));
     }
     if c.deterioration > 1.0 + 1e-9 {
@@ -84,9 +123,9 @@ pub(super) fn priority_row(
             .previous
             .as_ref()
             .map_or(String::new(), |pr| format!(" since {}", pr.cycle));
-        reasons.push(format!(
-            "The rating fell{since} (deterioration factor ×{}).",
-            num(c.deterioration, 2)
+        reasons.push(reason(
+            format!("The rating fell{since}"),
+            Some(format!("deterioration factor ×{}", num(c.deterioration, 2))),
         ));
     }
     if let Some(d) = &s.deep_dive {
@@ -95,24 +134,33 @@ pub(super) fn priority_row(
             .cycle(&d.cycle)
             .map_or(d.cycle.clone(), |c| p.text(&c.loc, &c.title));
         if c.triangulation > 1.0 + 1e-9 {
-            reasons.push(format!(
-                "A deep dive since ({cycle}) found less assurance: {} on the scale, from {} (triangulation factor ×{}).",
-                num(d.rating, 2),
-                d.basis,
-                num(c.triangulation, 2)
+            reasons.push(reason(
+                format!(
+                    "A deep dive since ({cycle}) found less assurance: {} on the scale, from {}",
+                    num(d.rating, 2),
+                    d.basis
+                ),
+                Some(format!("triangulation factor ×{}", num(c.triangulation, 2))),
             ));
         } else {
-            reasons.push(format!(
-                "A deep dive since ({cycle}) found as much assurance or more: {} on the scale, from {}; better news never lowers a score.",
-                num(d.rating, 2),
-                d.basis
+            reasons.push(reason(
+                format!(
+                    "A deep dive since ({cycle}) found as much assurance or more: {} on the scale, from {}; better news never lowers the risk",
+                    num(d.rating, 2),
+                    d.basis
+                ),
+                None,
             ));
         }
     }
     if (c.theme_weight - 1.0).abs() > 1e-9 {
-        reasons.push(format!(
-            "Its theme carries a weight of ×{}.",
-            num(c.theme_weight, 2)
+        reasons.push(reason(
+            if c.theme_weight > 1.0 {
+                "The partnership gives its theme extra weight"
+            } else {
+                "The partnership gives its theme less weight"
+            },
+            Some(format!("theme weight ×{}", num(c.theme_weight, 2))),
         ));
     }
     let sum = format!(
@@ -136,6 +184,7 @@ pub(super) fn priority_row(
         moderated: s.moderated,
         score: fixed(s.score, 1),
         score_value: crate::analysis::round(s.score, 2),
+        concern: concern(s.score),
         flags: s
             .flags
             .iter()
