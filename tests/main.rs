@@ -5,6 +5,7 @@ mod common;
 
 mod banks;
 mod check;
+mod collection;
 mod fuzz_loaders;
 mod fuzz_markdown;
 mod init;
