@@ -8,6 +8,8 @@
 #
 #   scripts/bench-national.sh [RUNS]     (default 3 runs each; best wall time, largest peak RSS)
 #
+# BENCH_KEEP=1 keeps the generated collections, outputs and Hugo tree (their folder is printed).
+#
 # Wall time and peak resident memory come from GNU time (/usr/bin/time -v).
 set -euo pipefail
 
@@ -22,7 +24,7 @@ fi
 cargo build --release --quiet
 bin="$(realpath "${CARGO_TARGET_DIR:-target}")/release/panelaudit"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+if [ -n "${BENCH_KEEP:-}" ]; then echo "bench: keeping $work" >&2; else trap 'rm -rf "$work"' EXIT; fi
 
 python3 scripts/gen-national.py "$work/national-150" --partnerships 150
 python3 scripts/gen-national.py "$work/national-300" --partnerships 300
@@ -42,10 +44,13 @@ best_of() {
 timed() { /usr/bin/time -v -o "$work/time.txt" "$@"; }
 
 # Our builds (internal: the larger site).
-read -r ours150 rss150 < <(best_of timed "$bin" build "$work/national-150" --out "$work/out-150")
+# Each build writes a fresh folder, as Hugo and cp do (replacing a previous site would add the
+# time to delete it).
+ours() { rm -rf "$work/out-$1"; timed "$bin" build "$work/national-$1" --out "$work/out-$1"; }
+read -r ours150 rss150 < <(best_of ours 150)
 pages=$(find "$work/out-150" -name '*.html' | wc -l)
 bytes=$(du -sm "$work/out-150" | cut -f1)
-read -r ours300 rss300 < <(best_of timed "$bin" build "$work/national-300" --out "$work/out-300")
+read -r ours300 rss300 < <(best_of ours 300)
 pages300=$(find "$work/out-300" -name '*.html' | wc -l)
 
 # Copying our output.

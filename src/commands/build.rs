@@ -234,19 +234,44 @@ fn finish(job: &Job<'_>, done: Vec<Done>, sink: &Sink<'_>) -> Result<Outcome, St
     };
     let members = &outcome.members;
     let internal = job.audience == Audience::Internal;
+    let public = job.audience == Audience::Public;
+    let prefixes: Vec<String> = members
+        .iter()
+        .map(|m| format!("{}/", m.row.folder))
+        .collect();
+    let scopes: Vec<ScanScope<'_>> = members
+        .iter()
+        .zip(&prefixes)
+        .map(|(m, prefix)| ScanScope {
+            prefix,
+            allow: &m.allow,
+            deny: &m.deny,
+        })
+        .collect();
     let view = CollectionView::build(members);
     let compare = compare_index(members);
-    let mut files = site::render_collection(job.builtin, name, &view, &compare, internal)
+    let files = site::render_collection(job.builtin, name, &view, &compare, internal)
         .map_err(|e| format!("error: {e}"))?;
-    let own: Vec<Result<OutFile, String>> = (0..members.len())
+    let mut hits = Vec::new();
+    if public {
+        hits = publish::scan_site_in(&job.site, &scopes, &[], &files);
+    }
+    if hits.is_empty() && outcome.hits.is_empty() {
+        sink(&files)?;
+    }
+    outcome.pages += files.iter().filter(|f| f.path.ends_with(".html")).count();
+    outcome.files += files.len();
+    // Each partnership's comparison page, written as soon as it is made (each one draws every
+    // partnership, so holding them all would grow with the square of the collection).
+    let own: Vec<Result<Vec<Hit>, String>> = (0..members.len())
         .into_par_iter()
         .map(|i| {
             let place = Placement {
-                prefix: format!("{}/", members[i].row.folder),
+                prefix: prefixes[i].clone(),
                 collection: Some(name.clone()),
             };
             let view = member_compare(members, &compare, i);
-            site::render_member_compare(
+            let file = site::render_member_compare(
                 job.builtin,
                 &view,
                 extras[i].0.as_deref(),
@@ -254,35 +279,25 @@ fn finish(job: &Job<'_>, done: Vec<Done>, sink: &Sink<'_>) -> Result<Outcome, St
                 internal,
                 &place,
             )
-            .map_err(|e| format!("error: {e}"))
+            .map_err(|e| format!("error: {e}"))?;
+            let file = [file];
+            let hits = if public {
+                publish::scan_site_in(&job.site, &scopes[i..=i], &[], &file)
+            } else {
+                Vec::new()
+            };
+            if hits.is_empty() {
+                sink(&file)?;
+            }
+            Ok(hits)
         })
         .collect();
-    for f in own {
-        files.push(f?);
+    outcome.hits.extend(hits);
+    for h in own {
+        outcome.hits.extend(h?);
     }
-    if job.audience == Audience::Public {
-        let prefixes: Vec<String> = members
-            .iter()
-            .map(|m| format!("{}/", m.row.folder))
-            .collect();
-        let scopes: Vec<ScanScope<'_>> = members
-            .iter()
-            .zip(&prefixes)
-            .map(|(m, prefix)| ScanScope {
-                prefix,
-                allow: &m.allow,
-                deny: &m.deny,
-            })
-            .collect();
-        outcome
-            .hits
-            .extend(publish::scan_site_in(&job.site, &scopes, &[], &files));
-    }
-    if outcome.hits.is_empty() {
-        sink(&files)?;
-    }
-    outcome.pages += files.iter().filter(|f| f.path.ends_with(".html")).count();
-    outcome.files += files.len();
+    outcome.pages += members.len();
+    outcome.files += members.len();
     Ok(outcome)
 }
 

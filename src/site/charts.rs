@@ -592,7 +592,7 @@ pub(crate) fn nice_ticks(lo: f64, hi: f64) -> (f64, f64, Vec<f64>) {
 #[derive(Debug, Clone)]
 pub struct StripPoint {
     pub value: f64,
-    /// Shown as the dot's tooltip (`<title>`).
+    /// Named only on the marked dot (the table beside the chart names every one).
     pub name: String,
     /// The partnership whose page this is: drawn as a larger outlined diamond, not only a colour.
     pub marked: bool,
@@ -674,6 +674,9 @@ pub fn strip(
         );
     }
     let mut marked = None;
+    // One group carries the dots' fill: a national plot has hundreds of dots, and the table
+    // beside the chart names each one's partnership and figure.
+    out.push_str("<g fill=\"#1d70b8\" fill-opacity=\"0.6\">\n");
     for (p, (x, level)) in points.iter().zip(&placed) {
         let cx = x.clamp(LEFT, width - RIGHT);
         let cy = base - DOT - 2.0 - *level as f64 * DOT * 2.0;
@@ -683,13 +686,12 @@ pub fn strip(
         }
         let _ = writeln!(
             out,
-            "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"#1d70b8\" fill-opacity=\"0.6\"><title>{}</title></circle>",
+            "<circle cx=\"{}\" cy=\"{}\" r=\"3.5\"/>",
             trim_number(cx),
             trim_number(cy),
-            trim_number(DOT - 0.5),
-            escape(&p.name)
         );
     }
+    out.push_str("</g>\n");
     // The marked partnership last, on top: a diamond twice the size, outlined, named in text.
     if let Some((p, cx, cy)) = marked {
         let d = DOT * 2.0;
