@@ -631,9 +631,9 @@ pub fn strip(
     let base = top + plot_h;
     let height = base + 36.0;
     let mut out = String::with_capacity(256 + points.len() * 72);
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\">\n",
+        "<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\">",
         w = WIDTH,
         h = trim_number(height)
     );

@@ -411,7 +411,15 @@ pub(crate) fn render_collection(
 ) -> Result<Vec<OutFile>, RenderError> {
     let audience = if internal { "internal" } else { "public" };
     let compared = "Compared theme by theme";
-    let mut pages: Vec<(String, &str, String, Vec<(String, String)>, tera::Context)> = Vec::new();
+    // (path, template, title, breadcrumbs between the index and the page, context)
+    type CollectionPage<'t> = (
+        String,
+        &'t str,
+        String,
+        Vec<(String, String)>,
+        tera::Context,
+    );
+    let mut pages: Vec<CollectionPage<'_>> = Vec::new();
     let mut ctx = tera::Context::new();
     ctx.insert("collection", view);
     ctx.insert("compare", compare);
