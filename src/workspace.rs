@@ -6,6 +6,7 @@ use crate::load::{self, present, sorted_entries};
 use crate::model::{Audit, Cycle};
 use crate::source::{self, display_path};
 use crate::validate;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// What a DIR argument turned out to be.
@@ -73,31 +74,39 @@ impl Workspace {
     }
 }
 
-/// Loads and validates DIR (a partnership or a collection), collecting every problem.
+/// Loads and validates DIR (a partnership or a collection), collecting every problem. The
+/// partnerships of a collection are loaded in parallel; their problems are reported in folder
+/// order, as if loaded one by one.
 pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Workspace, String> {
     let (collection, dirs) = match discover(dir)? {
         Target::Partnership(p) => (false, vec![p]),
         Target::Collection(v) => (true, v),
     };
-    let members = dirs
-        .iter()
-        .map(|d| {
-            // A file that failed to parse leaves a gap validation cannot see: any error makes
-            // the partnership invalid, wherever it was found.
-            let errors_before = diags.error_count();
-            let raw = load::load_partnership(d, diags);
-            let audit =
-                validate::validate(&raw, diags).filter(|_| diags.error_count() == errors_before);
-            Loaded {
-                display_dir: raw.display_dir.clone(),
-                audit,
-            }
-        })
-        .collect();
+    let loaded: Vec<(Loaded, Diagnostics)> = dirs.par_iter().map(|d| load_member(d)).collect();
+    let mut members = Vec::with_capacity(loaded.len());
+    for (l, d) in loaded {
+        diags.extend(d);
+        members.push(l);
+    }
     Ok(Workspace {
         collection,
         members,
     })
+}
+
+/// Loads and validates one partnership folder, with its own problems. Any error (even in a
+/// file that failed to parse, which leaves a gap validation cannot see) makes it invalid.
+pub fn load_member(dir: &Path) -> (Loaded, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let raw = load::load_partnership(dir, &mut diags);
+    let audit = validate::validate(&raw, &mut diags).filter(|_| !diags.has_errors());
+    (
+        Loaded {
+            display_dir: raw.display_dir.clone(),
+            audit,
+        },
+        diags,
+    )
 }
 
 /// Loads DIR as one valid partnership, for commands that work on one (forms, import, pack).

@@ -170,19 +170,85 @@ pub fn write_site(target: &Target, files: &[OutFile]) -> Result<(), WriteError> 
             return Err(WriteError::BadPath(f.path.clone()));
         }
     }
-    fsx::replace_dir(&target.out, |staging| fill(staging, files, &target.audience)).map_err(
-        |e| match e {
-            ReplaceError::Busy(p) => WriteError::Refused(format!(
-                "another panelaudit build is writing to `{}` right now; nothing was written: run this one again when it has finished",
-                p.display()
-            )),
-            ReplaceError::Io(e) => WriteError::Io {
-                path: e.path,
-                error: e.error,
-            },
-            ReplaceError::Fill(e) => e,
+    fsx::replace_dir(&target.out, |staging| {
+        fill(staging, files, &target.audience)
+    })
+    .map_err(|e| match e {
+        ReplaceError::Busy(p) => busy(&p),
+        ReplaceError::Io(e) => WriteError::Io {
+            path: e.path,
+            error: e.error,
         },
-    )
+        ReplaceError::Fill(e) => e,
+    })
+}
+
+/// The staging folder of a build that writes as it goes: [`Stage::put`] may be called from
+/// several threads at once, each with its own files.
+pub struct Stage<'a> {
+    dir: &'a Path,
+    seen: std::sync::Mutex<BTreeSet<String>>,
+}
+
+impl Stage<'_> {
+    /// Writes `files` into the staging folder, refusing a path that is not plain and relative,
+    /// the marker's name, or a path already written by this build.
+    pub fn put(&self, files: &[OutFile]) -> Result<(), WriteError> {
+        {
+            let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+            for f in files {
+                if !is_plain_relative(&f.path) || f.path == MARKER || !seen.insert(f.path.clone()) {
+                    return Err(WriteError::BadPath(f.path.clone()));
+                }
+            }
+        }
+        for f in files {
+            let path = self.dir.join(&f.path);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+            }
+            std::fs::write(&path, &f.bytes).map_err(io_err(&path))?;
+        }
+        Ok(())
+    }
+}
+
+/// Like [`write_site`], for a build that renders and writes as it goes: `fill` puts files into
+/// the staging folder through the [`Stage`] (from any thread), and the site replaces the old
+/// one only when `fill` returns Ok. When it fails, the staging folder is removed and the old
+/// site stays exactly as it was.
+pub fn write_site_streaming<E: From<WriteError>>(
+    target: &Target,
+    fill: impl FnOnce(&Stage) -> Result<(), E>,
+) -> Result<(), E> {
+    let r = fsx::replace_dir(&target.out, |staging| {
+        let marker = staging.join(MARKER);
+        std::fs::write(
+            &marker,
+            format!("{MARKER_TEXT}audience: {}\n", target.audience),
+        )
+        .map_err(io_err(&marker))
+        .map_err(E::from)?;
+        fill(&Stage {
+            dir: staging,
+            seen: std::sync::Mutex::new(BTreeSet::new()),
+        })
+    });
+    r.map_err(|e| match e {
+        ReplaceError::Busy(p) => E::from(busy(&p)),
+        ReplaceError::Io(e) => E::from(WriteError::Io {
+            path: e.path,
+            error: e.error,
+        }),
+        ReplaceError::Fill(e) => e,
+    })
+}
+
+fn busy(p: &Path) -> WriteError {
+    WriteError::Refused(format!(
+        "another panelaudit build is writing to `{}` right now; nothing was written: run this one again when it has finished",
+        p.display()
+    ))
 }
 
 fn fill(staging: &Path, files: &[OutFile], audience: &str) -> Result<(), WriteError> {

@@ -7,6 +7,7 @@ mod banks;
 mod briefs;
 mod cases;
 mod check;
+mod collection;
 mod fuzz_loaders;
 mod fuzz_markdown;
 mod init;

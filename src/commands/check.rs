@@ -4,7 +4,7 @@ use super::{EXIT_INVALID, EXIT_OK};
 use crate::analysis::returns::return_round;
 use crate::cli::CheckFormat;
 use crate::diag::Diagnostics;
-use crate::model::{Audience, Audit, Cycle, Date, Rating};
+use crate::model::{Audit, Cycle, Date, Rating};
 use crate::workspace;
 use std::path::Path;
 
@@ -27,16 +27,15 @@ pub fn run(dir: &Path, public: bool, cycle: Option<&str>, format: CheckFormat) -
             .iter()
             .map(|a| a.partnership.short_name.clone())
             .collect();
-        match super::build::render(
+        match super::build::public_scan(
             dir,
-            audits,
+            &audits,
             collection,
-            Audience::Public,
             cycle,
             Date::today(),
+            "(public site)",
         ) {
-            Ok(built) => {
-                let problems = super::build::publication_problems(&built, "(public site)");
+            Ok(problems) => {
                 let found = problems.error_count();
                 scanned.push(format!(
                     "{}: publication scan: {}",

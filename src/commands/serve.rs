@@ -2,7 +2,6 @@
 //! `crate::serve`). A build's problems are shown on the page as well as in the terminal.
 
 use super::{EXIT_INVALID, EXIT_USAGE};
-use crate::diag::Diagnostics;
 use crate::model::{Audience, Date};
 use crate::source::display_path;
 use crate::write::OutFile;
@@ -50,24 +49,5 @@ pub fn run(dir: &Path, port: u16, address: &str) -> u8 {
 
 /// The internal site, in memory, or every problem that stopped it.
 fn build(dir: &Path) -> Result<Vec<OutFile>, String> {
-    let mut diags = Diagnostics::new();
-    let ws = workspace::load(dir, &mut diags).map_err(|e| format!("error: {e}"))?;
-    if diags.has_errors() || ws.any_invalid() {
-        return Err(format!(
-            "{}\n{} error(s) in the audit files",
-            diags.render(),
-            diags.error_count().max(1)
-        ));
-    }
-    let collection = ws.collection;
-    let audits = ws.into_audits();
-    super::build::render(
-        dir,
-        audits,
-        collection,
-        Audience::Internal,
-        None,
-        Date::today(),
-    )
-    .map(|b| b.files)
+    super::build::in_memory(dir, Audience::Internal, None, Date::today())
 }

@@ -202,28 +202,56 @@ pub fn scan_texts<'a>(
 /// partnership with the path prefix of its pages (empty for a single partnership), whose
 /// allow and deny lists apply there; the collection's own pages answer to all of them.
 pub fn scan_site(site: &str, members: &[(&str, &Audit)], files: &[OutFile]) -> Vec<Hit> {
-    let scanner_of = |audits: &[&Audit]| {
-        let allow: Vec<String> = audits
-            .iter()
-            .flat_map(|a| a.partnership.allow.iter().cloned())
-            .collect();
-        let deny: Vec<String> = audits.iter().flat_map(|a| a.deny.iter().cloned()).collect();
-        Scanner::new(&allow, &deny)
-    };
-    let own: Vec<Scanner> = members.iter().map(|(_, a)| scanner_of(&[a])).collect();
-    let all_audits: Vec<&Audit> = members.iter().map(|(_, a)| *a).collect();
-    let everyone = scanner_of(&all_audits);
+    let scopes: Vec<ScanScope<'_>> = members
+        .iter()
+        .map(|(prefix, a)| ScanScope {
+            prefix,
+            allow: &a.partnership.allow,
+            deny: &a.deny,
+        })
+        .collect();
     let sources: Vec<Arc<SourceFile>> = members
         .iter()
         .flat_map(|(_, a)| a.sources.iter().cloned())
         .collect();
-    let mut index = SourceIndex::new(&sources);
+    scan_site_in(site, &scopes, &sources, files)
+}
+
+/// Where a partnership's pages sit in the site (`""` alone, `"<folder>/"` in a collection) and
+/// the allow and deny lists that apply there.
+pub struct ScanScope<'a> {
+    pub prefix: &'a str,
+    pub allow: &'a [String],
+    pub deny: &'a [String],
+}
+
+/// [`scan_site`] without the audits: a collection's own pages are scanned after its
+/// partnerships' audits are gone, against every partnership's lists; a hit is then placed in
+/// the built file when `sources` cannot place it in an audit file.
+pub fn scan_site_in(
+    site: &str,
+    members: &[ScanScope<'_>],
+    sources: &[Arc<SourceFile>],
+    files: &[OutFile],
+) -> Vec<Hit> {
+    let scanner_of = |scopes: &[&ScanScope<'_>]| {
+        let allow: Vec<String> = scopes
+            .iter()
+            .flat_map(|s| s.allow.iter().cloned())
+            .collect();
+        let deny: Vec<String> = scopes.iter().flat_map(|s| s.deny.iter().cloned()).collect();
+        Scanner::new(&allow, &deny)
+    };
+    let own: Vec<Scanner> = members.iter().map(|s| scanner_of(&[s])).collect();
+    let all: Vec<&ScanScope<'_>> = members.iter().collect();
+    let everyone = scanner_of(&all);
+    let mut index = SourceIndex::new(sources);
     let mut hits = Vec::new();
     let mut seen: BTreeSet<(String, DataKind, String)> = BTreeSet::new();
     for file in files {
         let member = members
             .iter()
-            .position(|(prefix, _)| !prefix.is_empty() && file.path.starts_with(prefix))
+            .position(|s| !s.prefix.is_empty() && file.path.starts_with(s.prefix))
             .or_else(|| (members.len() == 1).then_some(0));
         let scanner = member.map_or(&everyone, |i| &own[i]);
         let built = format!("{site}/{}", file.path);

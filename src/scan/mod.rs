@@ -178,13 +178,23 @@ fn literal_pattern(term: &str) -> String {
     out
 }
 
-impl Scanner {
-    /// `allow`: strings that may appear (e.g. the partnership's contact address), matched
-    /// case-insensitively against the whole hit; a hit lying wholly inside an occurrence
-    /// of an allowed string is dropped too.
-    /// `deny`: terms from the partnership's deny file (names of children in its reviews,
-    /// schools, streets), matched case-insensitively on word boundaries.
-    pub fn new(allow: &[String], deny: &[String]) -> Scanner {
+/// The built-in patterns, compiled once per process: a collection makes a scanner for every
+/// partnership (and a regex clone shares its compiled program).
+struct Builtins {
+    nhs: Regex,
+    ni: Regex,
+    email: Regex,
+    spelt_email: Regex,
+    phone: Regex,
+    postcode_spaced: Regex,
+    postcode_tight: Regex,
+    date: Regex,
+    dob_cue: Regex,
+}
+
+fn builtins() -> &'static Builtins {
+    static BUILTINS: std::sync::OnceLock<Builtins> = std::sync::OnceLock::new();
+    BUILTINS.get_or_init(|| {
         // Any case, any spacing: `SW1A 1AA`, `sw1a1aa`, `Sw1a   1aA`.
         let postcode_spaced = format!(
             r"(?i)(?:^|[^\w])({POSTCODE_OUTWARD}[ \u{{a0}}\u{{202f}}]{{1,3}}{POSTCODE_INWARD})(?:$|[^\w])"
@@ -194,7 +204,27 @@ impl Scanner {
         let date = format!(
             r"(?i)(?:^|[^0-9])([0-9]{{4}}[\-/.][0-9]{{1,2}}[\-/.][0-9]{{1,2}}|[0-9]{{1,2}}[\-/.][0-9]{{1,2}}[\-/.](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{1,2}}(?:st|nd|rd|th)?(?:\s{{1,3}}of)?(?:\s{{1,3}}|-)(?:{MONTHS})\.?,?(?:\s{{1,3}}|-)(?:[0-9]{{4}}|[0-9]{{2}})|(?:{MONTHS})\.?\s{{1,3}}[0-9]{{1,2}}(?:st|nd|rd|th)?,?\s{{1,3}}[0-9]{{4}})(?:$|[^0-9])"
         );
+        Builtins {
+            nhs: builtin(NHS_PATTERN),
+            ni: builtin(NI_PATTERN),
+            email: builtin(EMAIL_PATTERN),
+            spelt_email: builtin(SPELT_EMAIL_PATTERN),
+            phone: builtin(PHONE_PATTERN),
+            postcode_spaced: builtin(&postcode_spaced),
+            postcode_tight: builtin(&postcode_tight),
+            date: builtin(&date),
+            dob_cue: builtin(DOB_CUE_PATTERN),
+        }
+    })
+}
 
+impl Scanner {
+    /// `allow`: strings that may appear (e.g. the partnership's contact address), matched
+    /// case-insensitively against the whole hit; a hit lying wholly inside an occurrence
+    /// of an allowed string is dropped too.
+    /// `deny`: terms from the partnership's deny file (names of children in its reviews,
+    /// schools, streets), matched case-insensitively on word boundaries.
+    pub fn new(allow: &[String], deny: &[String]) -> Scanner {
         let mut terms: Vec<&str> = deny
             .iter()
             .map(|t| t.trim())
@@ -224,16 +254,17 @@ impl Scanner {
             })
             .collect();
 
+        let b = builtins();
         Scanner {
-            nhs: builtin(NHS_PATTERN),
-            ni: builtin(NI_PATTERN),
-            email: builtin(EMAIL_PATTERN),
-            spelt_email: builtin(SPELT_EMAIL_PATTERN),
-            phone: builtin(PHONE_PATTERN),
-            postcode_spaced: builtin(&postcode_spaced),
-            postcode_tight: builtin(&postcode_tight),
-            date: builtin(&date),
-            dob_cue: builtin(DOB_CUE_PATTERN),
+            nhs: b.nhs.clone(),
+            ni: b.ni.clone(),
+            email: b.email.clone(),
+            spelt_email: b.spelt_email.clone(),
+            phone: b.phone.clone(),
+            postcode_spaced: b.postcode_spaced.clone(),
+            postcode_tight: b.postcode_tight.clone(),
+            date: b.date.clone(),
+            dob_cue: b.dob_cue.clone(),
             deny,
             allow,
         }

@@ -20,7 +20,7 @@ use crate::write::OutFile;
 use serde::Serialize;
 use std::fmt;
 use templates::Templates;
-use views::{CollectionView, PartnershipView, PublicView};
+use views::{CollectionView, CompareIndex, MemberCompare, PartnershipView, PublicView};
 
 #[derive(Debug)]
 pub(crate) struct RenderError(pub String);
@@ -308,12 +308,39 @@ fn render_page(
     public: &PublicView,
     audience: &'static str,
     place: &Placement,
+    page: Page,
+) -> Result<OutFile, RenderError> {
+    let who = Who {
+        name: &public.partnership.name,
+        short_name: &public.partnership.short_name,
+        as_at: public.partnership.as_at.as_deref(),
+        contact: public.partnership.contact.as_deref(),
+    };
+    page_html(t, &who, audience, place, page)
+}
+
+/// Whose pages these are, as the layout names them.
+struct Who<'a> {
+    name: &'a str,
+    short_name: &'a str,
+    as_at: Option<&'a str>,
+    contact: Option<&'a str>,
+}
+
+/// Where a partnership in a collection finds itself compared with the others.
+const COMPARE: &str = "compare/index.html";
+
+fn page_html(
+    t: &Templates,
+    who: &Who<'_>,
+    audience: &'static str,
+    place: &Placement,
     mut page: Page,
 ) -> Result<OutFile, RenderError> {
     let depth = page.path.matches('/').count();
     let root = up(depth);
     let in_collection = place.collection.is_some();
-    let nav = SECTIONS
+    let mut nav: Vec<Nav> = SECTIONS
         .iter()
         .map(|(label, path, key)| Nav {
             label,
@@ -321,6 +348,13 @@ fn render_page(
             current: *key == page.section && (depth == 0 || *key != "overview"),
         })
         .collect();
+    if in_collection {
+        nav.push(Nav {
+            label: "Compared",
+            href: format!("{root}{COMPARE}"),
+            current: page.section == "compare",
+        });
+    }
     let mut crumbs = Vec::new();
     if depth > 0 || in_collection {
         if let Some(name) = &place.collection {
@@ -347,8 +381,8 @@ fn render_page(
         });
     }
     let chrome = Chrome {
-        name: &public.partnership.name,
-        short_name: &public.partnership.short_name,
+        name: who.name,
+        short_name: who.short_name,
         audience,
         internal: audience == "internal",
         root: root.clone(),
@@ -357,8 +391,8 @@ fn render_page(
         footer_root: root.clone(),
         method: true,
         nav,
-        as_at: public.partnership.as_at.as_deref(),
-        contact: public.partnership.contact.as_deref(),
+        as_at: who.as_at,
+        contact: who.contact,
     };
     page.context.insert("site", &chrome);
     page.context.insert("crumbs", &crumbs);
@@ -373,23 +407,103 @@ fn render_page(
     Ok(OutFile::new(path, html))
 }
 
-/// The comparison index of a collection, with its own stylesheet and accessibility statement.
+/// A partnership's page in a collection comparing it with the others (`<folder>/compare/`),
+/// rendered once every partnership's figures are known.
+pub(crate) fn render_member_compare(
+    t: &Templates,
+    view: &MemberCompare,
+    as_at: Option<&str>,
+    contact: Option<&str>,
+    internal: bool,
+    place: &Placement,
+) -> Result<OutFile, RenderError> {
+    let who = Who {
+        name: &view.name,
+        short_name: &view.short_name,
+        as_at,
+        contact,
+    };
+    let audience = if internal { "internal" } else { "public" };
+    let page = Page::new(
+        COMPARE,
+        "compare-member.html",
+        "Compared with other partnerships",
+        "compare",
+    )
+    .with("compare", view);
+    page_html(t, &who, audience, place, page)
+}
+
+/// A collection's own pages: the index, the comparison pages (`compare/`), the accessibility
+/// statement and the stylesheet.
 pub(crate) fn render_collection(
     t: &Templates,
     name: &str,
     view: &CollectionView,
+    compare: &CompareIndex,
     internal: bool,
 ) -> Result<Vec<OutFile>, RenderError> {
     let audience = if internal { "internal" } else { "public" };
-    let mut files = Vec::new();
-    for (path, template, title) in [
-        (routes::OVERVIEW, "collection.html", "Partnerships compared"),
-        (
-            routes::ACCESSIBILITY,
-            "accessibility.html",
-            "Accessibility statement",
-        ),
-    ] {
+    let compared = "Compared theme by theme";
+    // (path, template, title, breadcrumbs between the index and the page, context)
+    type CollectionPage<'t> = (
+        String,
+        &'t str,
+        String,
+        Vec<(String, String)>,
+        tera::Context,
+    );
+    let mut pages: Vec<CollectionPage<'_>> = Vec::new();
+    let mut ctx = tera::Context::new();
+    ctx.insert("collection", view);
+    ctx.insert("compare", compare);
+    pages.push((
+        routes::OVERVIEW.to_string(),
+        "collection.html",
+        "Partnerships compared".to_string(),
+        Vec::new(),
+        ctx,
+    ));
+    let mut ctx = tera::Context::new();
+    ctx.insert("compare", compare);
+    pages.push((
+        COMPARE.to_string(),
+        "compare.html",
+        compared.to_string(),
+        Vec::new(),
+        ctx,
+    ));
+    for spread in &compare.themes {
+        let mut ctx = tera::Context::new();
+        ctx.insert("spread", spread);
+        pages.push((
+            spread.href.clone(),
+            "compare-theme.html",
+            spread.title.clone(),
+            vec![(compared.to_string(), COMPARE.to_string())],
+            ctx,
+        ));
+    }
+    for spread in &compare.metrics {
+        let mut ctx = tera::Context::new();
+        ctx.insert("spread", spread);
+        pages.push((
+            spread.href.clone(),
+            "compare-metric.html",
+            spread.title.clone(),
+            vec![(compared.to_string(), COMPARE.to_string())],
+            ctx,
+        ));
+    }
+    pages.push((
+        routes::ACCESSIBILITY.to_string(),
+        "accessibility.html",
+        "Accessibility statement".to_string(),
+        Vec::new(),
+        tera::Context::new(),
+    ));
+    let mut files = Vec::with_capacity(pages.len() + 1);
+    for (path, template, title, trail, mut ctx) in pages {
         let depth = path.matches('/').count();
         let root = up(depth);
         let chrome = Chrome {
@@ -406,25 +520,26 @@ pub(crate) fn render_collection(
             as_at: None,
             contact: None,
         };
-        let crumbs: Vec<Crumb> = if depth == 0 {
-            Vec::new()
-        } else {
-            vec![
-                Crumb {
-                    label: name.to_string(),
-                    href: Some(format!("{root}{}", routes::OVERVIEW)),
-                },
-                Crumb {
-                    label: title.to_string(),
-                    href: None,
-                },
-            ]
-        };
-        let mut ctx = tera::Context::new();
+        let mut crumbs: Vec<Crumb> = Vec::new();
+        if depth > 0 {
+            crumbs.push(Crumb {
+                label: name.to_string(),
+                href: Some(format!("{root}{}", routes::OVERVIEW)),
+            });
+            for (label, p) in trail {
+                crumbs.push(Crumb {
+                    label,
+                    href: Some(format!("{root}{p}")),
+                });
+            }
+            crumbs.push(Crumb {
+                label: title.clone(),
+                href: None,
+            });
+        }
         ctx.insert("site", &chrome);
         ctx.insert("crumbs", &crumbs);
-        ctx.insert("title", title);
-        ctx.insert("collection", view);
+        ctx.insert("title", &title);
         let html = t.tera.render(template, &ctx).map_err(|e| {
             RenderError(format!("cannot render {path} (template {template}):\n{e}"))
         })?;

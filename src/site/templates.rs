@@ -44,6 +44,19 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "collection.html",
         include_str!("../../templates/collection.html"),
     ),
+    ("compare.html", include_str!("../../templates/compare.html")),
+    (
+        "compare-theme.html",
+        include_str!("../../templates/compare-theme.html"),
+    ),
+    (
+        "compare-metric.html",
+        include_str!("../../templates/compare-metric.html"),
+    ),
+    (
+        "compare-member.html",
+        include_str!("../../templates/compare-member.html"),
+    ),
 ];
 
 pub const STYLESHEET: &str = include_str!("../../templates/static/style.css");

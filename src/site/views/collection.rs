@@ -1,9 +1,11 @@
-//! A collection: several partnerships side by side.
+//! A collection: several partnerships side by side. Each partnership is built, written and
+//! dropped in turn; what the collection's pages need of it is kept in a [`MemberSummary`],
+//! taken from its public view and its main analysis only.
 
-use super::{PublicView, Ref, Tag, rating_tag};
-use crate::analysis::{self, Analysis};
+use super::{PublicView, Ref, Tag, rag_class};
+use crate::analysis::Analysis;
 use crate::format::num;
-use crate::model::Audit;
+use crate::model::{Audit, Better, ScaleLevel};
 use crate::site::routes;
 use serde::Serialize;
 
@@ -17,7 +19,7 @@ pub struct CollectionView {
     pub scale: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CollectionRow {
     pub name: String,
     pub short_name: String,
@@ -39,69 +41,191 @@ pub struct CollectionTheme {
     pub values: Vec<String>,
 }
 
-impl CollectionView {
-    /// `members` pairs each partnership's audit with its latest analysis (if it has a cycle)
-    /// and its public view.
-    pub fn build(members: &[(&Audit, Option<&Analysis>, &PublicView)]) -> CollectionView {
-        let partnerships = members
+/// What a collection's pages keep of one partnership once its own pages are written: public
+/// figures only (the partnership's effective ratings, its metrics' latest values), never an
+/// agency's return.
+#[derive(Debug, Clone)]
+pub struct MemberSummary {
+    pub row: CollectionRow,
+    /// The framework of the cycle its site reports, with that framework's scale.
+    pub framework: Option<String>,
+    pub scale: Vec<ScaleLevel>,
+    /// Every theme of that framework, in the framework's order: (id, title, average rating).
+    pub themes: Vec<ThemePoint>,
+    /// Metrics with an England comparator and a value, in the partnership's order.
+    pub metrics: Vec<MetricPoint>,
+    /// The partnership's publication allow and deny lists: the collection's pages answer to them.
+    pub allow: Vec<String>,
+    pub deny: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ThemePoint {
+    pub id: String,
+    pub title: String,
+    pub mean: Option<f64>,
+    /// The partnership's own theme page, from its root, when it has one.
+    pub href: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MetricPoint {
+    pub id: String,
+    pub title: String,
+    pub unit: String,
+    pub better: Better,
+    pub value: f64,
+    pub period: String,
+    pub england_label: String,
+    pub england: f64,
+    pub england_source: Option<String>,
+}
+
+impl MemberSummary {
+    /// `analysis` is the cycle the partnership's site reports (None before its first cycle).
+    pub fn of(audit: &Audit, analysis: Option<&Analysis>, view: &PublicView) -> MemberSummary {
+        let fw = analysis.and_then(|a| audit.frameworks.get(&a.framework));
+        let mean = analysis.and_then(Analysis::mean_rating);
+        let scale = fw.map(|f| f.scale.clone()).unwrap_or_default();
+        let row = CollectionRow {
+            name: view.partnership.name.clone(),
+            short_name: view.partnership.short_name.clone(),
+            folder: audit.folder.clone(),
+            href: routes::in_member(&audit.folder, routes::OVERVIEW),
+            cycle: view.cycle.as_ref().map_or("No cycles yet".into(), |c| {
+                format!("{} ({})", c.title, c.id)
+            }),
+            questions: view.cycle.as_ref().map_or(0, |c| c.questions_in_scope),
+            returns: view.cycle.as_ref().map_or("–".into(), |c| {
+                format!("{} of {}", c.returns_received, c.agencies)
+            }),
+            mean: if fw.is_some() {
+                scale_tag(&scale, mean)
+            } else {
+                Tag::new("No rating", "grey")
+            },
+            top: view.priorities.first().map(|p| Ref {
+                id: p.question.id.clone(),
+                text: p.question.text.clone(),
+                href: p
+                    .question
+                    .href
+                    .as_ref()
+                    .map(|h| routes::in_member(&audit.folder, h)),
+            }),
+            overdue: view.actions.overdue,
+        };
+        let themes = match (fw, analysis) {
+            (Some(fw), Some(a)) => fw
+                .themes
+                .iter()
+                .map(|t| ThemePoint {
+                    id: t.id.clone(),
+                    title: view
+                        .themes
+                        .iter()
+                        .find(|x| x.id == t.id)
+                        .map_or_else(|| t.title.clone(), |x| x.title.clone()),
+                    mean: a.theme_mean(&t.id),
+                    href: view
+                        .themes
+                        .iter()
+                        .any(|x| x.id == t.id)
+                        .then(|| routes::theme_href(&t.id)),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let period = view.metrics.period.as_deref();
+        let metrics = audit
+            .metrics
             .iter()
-            .map(|(audit, analysis, view)| {
-                let fw = analysis.and_then(|a| audit.frameworks.get(&a.framework));
-                let mean = analysis.and_then(Analysis::mean_rating);
-                CollectionRow {
-                    name: view.partnership.name.clone(),
-                    short_name: view.partnership.short_name.clone(),
-                    folder: audit.folder.clone(),
-                    href: routes::in_member(&audit.folder, routes::OVERVIEW),
-                    cycle: view.cycle.as_ref().map_or("No cycles yet".into(), |c| {
-                        format!("{} ({})", c.title, c.id)
-                    }),
-                    questions: view.cycle.as_ref().map_or(0, |c| c.questions_in_scope),
-                    returns: view.cycle.as_ref().map_or("–".into(), |c| {
-                        format!("{} of {}", c.returns_received, c.agencies)
-                    }),
-                    mean: match fw {
-                        Some(fw) => rating_tag(fw, mean),
-                        None => Tag::new("No rating", "grey"),
-                    },
-                    top: view.priorities.first().map(|p| Ref {
-                        id: p.question.id.clone(),
-                        text: p.question.text.clone(),
-                        href: p
-                            .question
-                            .href
-                            .as_ref()
-                            .map(|h| routes::in_member(&audit.folder, h)),
-                    }),
-                    overdue: view.actions.overdue,
-                }
+            .filter_map(|m| {
+                let c = m.comparator.as_ref()?;
+                let (per, value) = match period {
+                    Some(p) => m.value_at(p)?,
+                    None => m.values.iter().next_back().map(|(k, v)| (k.as_str(), *v))?,
+                };
+                Some(MetricPoint {
+                    id: m.id.clone(),
+                    title: m.title.clone(),
+                    unit: m.unit.clone(),
+                    better: m.better,
+                    value,
+                    period: per.to_string(),
+                    england_label: c.label.clone(),
+                    england: c.value,
+                    england_source: c.source.clone(),
+                })
             })
             .collect();
-        let latest: Vec<Option<&Analysis>> = members.iter().map(|(_, a, _)| *a).collect();
-        let shared = analysis::shared_framework(&latest);
-        let (themes, scale) = match shared.and_then(|id| {
-            members
-                .first()
-                .and_then(|(audit, _, _)| audit.frameworks.get(id))
-        }) {
-            Some(fw) => (
-                fw.themes
+        MemberSummary {
+            row,
+            framework: analysis.map(|a| a.framework.clone()),
+            scale,
+            themes,
+            metrics,
+            allow: audit.partnership.allow.clone(),
+            deny: audit.deny.clone(),
+        }
+    }
+}
+
+/// The scale level nearest a rating, as words on a tag (like a partnership's own pages).
+pub(super) fn scale_tag(scale: &[ScaleLevel], rating: Option<f64>) -> Tag {
+    let (Some(r), Some(first)) = (rating, scale.first()) else {
+        return Tag::new("No rating", "grey");
+    };
+    let mut best = first;
+    for level in scale {
+        if (f64::from(level.value) - r).abs() < (f64::from(best.value) - r).abs() - 1e-9 {
+            best = level;
+        }
+    }
+    let text = if (r - f64::from(best.value)).abs() < 1e-9 {
+        best.label.clone()
+    } else {
+        format!("{} ({})", best.label, num(r, 2))
+    };
+    Tag::new(text, rag_class(best.rag))
+}
+
+/// The framework every member's reported cycle used, when they all used the same one: only
+/// then are their themes comparable.
+pub(super) fn shared_framework(members: &[MemberSummary]) -> Option<&MemberSummary> {
+    let first = members.first()?;
+    let id = first.framework.as_ref()?;
+    members
+        .iter()
+        .all(|m| m.framework.as_ref() == Some(id))
+        .then_some(first)
+}
+
+/// "0 = No assurance to 3 = Substantial assurance".
+pub(super) fn scale_words(scale: &[ScaleLevel]) -> String {
+    match (scale.first(), scale.last()) {
+        (Some(a), Some(b)) => format!("{} = {} to {} = {}", a.value, a.label, b.value, b.label),
+        _ => String::new(),
+    }
+}
+
+impl CollectionView {
+    /// The comparison index of the partnerships, in folder order.
+    pub fn build(members: &[MemberSummary]) -> CollectionView {
+        let partnerships = members.iter().map(|m| m.row.clone()).collect();
+        let (themes, scale) = match shared_framework(members) {
+            Some(first) => (
+                first
+                    .themes
                     .iter()
-                    .filter_map(|t| {
+                    .enumerate()
+                    .filter_map(|(i, t)| {
                         let values: Vec<Option<f64>> = members
                             .iter()
-                            .map(|(_, a, _)| a.and_then(|a| a.theme_mean(&t.id)))
+                            .map(|m| m.themes.get(i).and_then(|x| x.mean))
                             .collect();
                         values.iter().any(Option::is_some).then(|| CollectionTheme {
-                            title: members
-                                .first()
-                                .and_then(|(_, _, v)| {
-                                    v.themes
-                                        .iter()
-                                        .find(|x| x.id == t.id)
-                                        .map(|x| x.title.clone())
-                                })
-                                .unwrap_or_else(|| t.title.clone()),
+                            title: t.title.clone(),
                             values: values
                                 .iter()
                                 .map(|v| v.map_or("–".into(), |v| num(v, 2)))
@@ -109,13 +233,7 @@ impl CollectionView {
                         })
                     })
                     .collect(),
-                format!(
-                    "{} = {} to {} = {}",
-                    fw.bottom(),
-                    fw.scale.first().map_or("", |l| l.label.as_str()),
-                    fw.top(),
-                    fw.scale.last().map_or("", |l| l.label.as_str())
-                ),
+                scale_words(&first.scale),
             ),
             None => (Vec::new(), String::new()),
         };

@@ -20,6 +20,7 @@ mod briefings;
 mod cases;
 mod change;
 mod collection;
+mod compare;
 mod cycle;
 mod method;
 mod metrics;
@@ -33,7 +34,8 @@ mod themes;
 pub use agencies::InternalView;
 pub use briefings::BriefingPage;
 use briefings::public_briefing;
-pub use collection::CollectionView;
+pub use collection::{CollectionView, MemberSummary};
+pub use compare::{CompareIndex, MemberCompare, compare_index, member_compare};
 
 use super::charts::Swatch;
 use super::markdown;

@@ -1,0 +1,268 @@
+//! A collection built as the nation's would be: partnerships built in parallel and written as
+//! they go, the same bytes every run, the comparison pages (theme by theme, metrics against
+//! England, each partnership marked on its own comparison page, never a rank), public
+//! comparisons from public figures only, and one partnership's publication hit stopping the
+//! whole build with nothing written.
+
+use crate::common::{copy_tree, files, repo, run_in, text};
+use std::path::{Path, PathBuf};
+
+const FIXTURE: &str = "tests/fixtures/site/northdale";
+const FOLDERS: &[(&str, &str)] = &[
+    ("northdale", "Northdale"),
+    ("southdale", "Southdale"),
+    ("westdale", "Westdale"),
+];
+
+/// A region of three partnerships made from the site fixture, each with its own name and a
+/// different moderated rating for one question of "Harm outside the home".
+fn region() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let region = tmp.path().join("region");
+    for (i, (folder, name)) in FOLDERS.iter().enumerate() {
+        let dir = region.join(folder);
+        copy_tree(&repo().join(FIXTURE), &dir);
+        let p = dir.join("partnership.toml");
+        let s = std::fs::read_to_string(&p).unwrap();
+        let short = format!("{}SCP", &name[..2].to_uppercase());
+        std::fs::write(
+            &p,
+            s.replace("Northdale Safeguarding", &format!("{name} Safeguarding"))
+                .replace(
+                    "short_name = \"NDSCP\"",
+                    &format!("short_name = \"{short}\""),
+                ),
+        )
+        .unwrap();
+        let m = dir.join("cycles/2025-26/moderation.toml");
+        let s = std::fs::read_to_string(&m).unwrap();
+        std::fs::write(
+            &m,
+            s.replacen("rating = 1", &format!("rating = {}", i % 4), 1),
+        )
+        .unwrap();
+    }
+    (tmp, region)
+}
+
+fn build(dir: &Path, out: &Path, audience: &str) -> std::process::Output {
+    run_in(
+        &repo(),
+        &[
+            "build",
+            dir.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--audience",
+            audience,
+        ],
+    )
+}
+
+fn built(dir: &Path, out: &Path, audience: &str) {
+    let o = build(dir, out, audience);
+    assert!(
+        o.status.success(),
+        "build failed:\n{}\n{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+}
+
+fn page(out: &Path, path: &str) -> String {
+    std::fs::read_to_string(out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn a_parallel_collection_build_gives_the_same_bytes_every_time() {
+    let (tmp, region) = region();
+    for audience in ["internal", "public"] {
+        let a = tmp.path().join(format!("a-{audience}"));
+        let b = tmp.path().join(format!("b-{audience}"));
+        built(&region, &a, audience);
+        built(&region, &b, audience);
+        let (fa, fb) = (files(&a), files(&b));
+        assert!(fa.len() > 50, "{}", fa.len());
+        assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
+        for (path, bytes) in &fa {
+            assert!(
+                fb[path] == *bytes,
+                "{audience}: {path} differs between two builds"
+            );
+        }
+    }
+}
+
+#[test]
+fn comparison_pages_show_every_partnership_by_name_and_never_a_rank() {
+    let (tmp, region) = region();
+    let out = tmp.path().join("site");
+    built(&region, &out, "internal");
+    let index = page(&out, "index.html");
+    assert!(index.contains("href=\"compare/index.html\""), "{index}");
+    let compare = page(&out, "compare/index.html");
+    assert!(compare.contains("Compared theme by theme"));
+    assert!(compare.contains("Metrics against England"));
+    assert!(
+        compare.contains("href=\"../compare/outside-home/index.html\""),
+        "{compare}"
+    );
+    assert!(
+        compare.contains("href=\"../compare/metrics/camhs-wait-weeks/index.html\""),
+        "a metric with an England comparator: {compare}"
+    );
+    let theme = page(&out, "compare/outside-home/index.html");
+    // Every partnership, in name order, each with its figure and words for its level.
+    let mut at = 0;
+    for (folder, name) in FOLDERS {
+        let row = format!("id=\"p-{folder}\"");
+        let found = theme[at..]
+            .find(&row)
+            .unwrap_or_else(|| panic!("{folder} missing or out of name order:\n{theme}"));
+        at += found;
+        assert!(theme.contains(&format!("{name} Safeguarding Children Partnership")));
+        assert!(theme.contains(&format!(
+            "href=\"../../{folder}/themes/outside-home/index.html\""
+        )));
+    }
+    assert!(
+        theme.contains("role=\"img\""),
+        "a dot plot that names itself"
+    );
+    assert!(theme.contains("<caption"), "and its table");
+    assert!(theme.contains("scope=\"row\""));
+    let metric = page(&out, "compare/metrics/camhs-wait-weeks/index.html");
+    assert!(metric.contains("stroke-dasharray"), "England's line");
+    assert!(metric.contains("than England 2023-24"), "{metric}");
+    for (path, html) in files(&out) {
+        if !path.contains("compare/") {
+            continue;
+        }
+        let html = String::from_utf8(html).unwrap().to_lowercase();
+        // The page's own content (the footer of a partnership's page links "How we score and
+        // rank", which ranks questions, not partnerships).
+        let html = html
+            .split("<main")
+            .nth(1)
+            .and_then(|m| m.split("</main>").next())
+            .unwrap()
+            .to_string();
+        for word in [
+            "1st",
+            "2nd",
+            "3rd",
+            "rank",
+            "league",
+            "top performer",
+            "bottom",
+        ] {
+            assert!(!html.contains(word), "{path} says `{word}`");
+        }
+    }
+    // Each partnership's own comparison page marks it, in words as well as shape.
+    for (folder, _) in FOLDERS {
+        let own = page(&out, &format!("{folder}/compare/index.html"));
+        let short = own
+            .split("Where ")
+            .nth(1)
+            .and_then(|s| s.split(" sits among").next())
+            .unwrap()
+            .to_string();
+        assert!(
+            own.contains(&format!("{short} is marked with a diamond")),
+            "{own}"
+        );
+        assert_eq!(
+            own.matches("<path d=\"M").count(),
+            own.matches("<figure").count()
+        );
+        assert!(own.contains(&format!(
+            "href=\"../../compare/outside-home/index.html#p-{folder}\""
+        )));
+        let overview = page(&out, &format!("{folder}/index.html"));
+        assert!(
+            overview.contains("href=\"compare/index.html\">Compared</a>"),
+            "the partnership's navigation links its comparison"
+        );
+    }
+}
+
+#[test]
+fn the_public_comparison_holds_no_internal_text_and_no_agency_counts() {
+    let (tmp, region) = region();
+    let internal = tmp.path().join("internal");
+    let public = tmp.path().join("public");
+    built(&region, &internal, "internal");
+    built(&region, &public, "public");
+    for (path, bytes) in files(&public) {
+        if !(path.starts_with("compare/") || path.ends_with("compare/index.html")) {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for marker in [
+            "INTERNAL-EVIDENCE-MARKER",
+            "INTERNAL-GAPS-MARKER",
+            "INTERNAL-NOTE-MARKER",
+            "MODERATION-NOTE-MARKER",
+            "council evidence for",
+            "Head of Public Protection",
+            "agencies",
+            "Internal",
+        ] {
+            assert!(!html.contains(marker), "{path} holds `{marker}`");
+        }
+    }
+    // The figures compared are the public ones: the same page in both builds but for the
+    // audience's own words.
+    let strip = |s: String| {
+        s.lines()
+            .filter(|l| {
+                !l.trim().is_empty()
+                    && !l.contains("Internal")
+                    && !l.contains("Public edition")
+                    && !l.contains("robots")
+                    && !l.contains("data-audience")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        strip(page(&internal, "compare/outside-home/index.html")),
+        strip(page(&public, "compare/outside-home/index.html"))
+    );
+}
+
+#[test]
+fn a_publication_hit_in_one_partnership_fails_the_whole_collection_with_nothing_written() {
+    let (tmp, region) = region();
+    let out = tmp.path().join("site");
+    built(&region, &out, "public");
+    let before = files(&out);
+    let m = region.join("westdale/cycles/2025-26/moderation.toml");
+    let s = std::fs::read_to_string(&m).unwrap();
+    std::fs::write(
+        &m,
+        s.replace(
+            "not yet shared with schools on time.",
+            "not yet shared with schools on time. Ring the lead on 07700 900123.",
+        ),
+    )
+    .unwrap();
+    let o = build(&region, &out, "public");
+    assert!(!o.status.success(), "{}", text(&o.stdout));
+    let err = text(&o.stderr);
+    assert!(err.contains("a phone number"), "{err}");
+    assert!(err.contains("westdale"), "{err}");
+    assert!(
+        !err.contains("07700 900123"),
+        "the value is never echoed: {err}"
+    );
+    assert!(err.contains("was left as it was"), "{err}");
+    assert_eq!(files(&out), before, "the previous site is untouched");
+    let left: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging"))
+        .collect();
+    assert!(left.is_empty(), "staging folders left: {left:?}");
+}
