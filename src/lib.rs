@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod brief;
+pub mod build;
 pub mod bundled;
 pub mod cli;
 pub mod commands;
@@ -16,6 +17,7 @@ pub mod load;
 pub mod model;
 pub mod pack;
 pub mod publish;
+pub mod rank_table;
 pub mod response_file;
 pub mod scaffold;
 pub mod scan;

@@ -27,7 +27,7 @@ pub fn run(dir: &Path, public: bool, cycle: Option<&str>, format: CheckFormat) -
             .iter()
             .map(|a| a.partnership.short_name.clone())
             .collect();
-        match super::build::public_scan(
+        match crate::build::public_scan(
             dir,
             &audits,
             collection,

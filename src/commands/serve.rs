@@ -49,5 +49,5 @@ pub fn run(dir: &Path, port: u16, address: &str) -> u8 {
 
 /// The internal site, in memory, or every problem that stopped it.
 fn build(dir: &Path) -> Result<Vec<OutFile>, String> {
-    super::build::in_memory(dir, Audience::Internal, None, Date::today())
+    crate::build::in_memory(dir, Audience::Internal, None, Date::today())
 }

@@ -1,0 +1,423 @@
+//! The build of a site: each partnership is loaded, checked, scored, viewed, rendered, scanned
+//! (public builds) and written into the staging folder on its own, several at once (rayon),
+//! then dropped: memory holds a few partnerships' work, never the whole collection's. What the
+//! collection's pages need of each is kept as a small [`MemberSummary`]; those pages are made
+//! last. The staging folder replaces the output folder only when every partnership and page
+//! succeeded. Any failure (invalid input, a template error, a publication-scan hit, a disk
+//! error) discards it, leaves the previous site exactly as it was and exits 1.
+//!
+//! Output does not depend on the order the partnerships finish in: each writes only its own
+//! folder, and everything gathered across them is kept in folder order.
+
+use crate::analysis;
+use crate::diag::Diagnostics;
+use crate::model::{Audience, Audit, Date};
+use crate::publish::{self, Hit, ScanScope};
+use crate::site::templates::{self, Templates};
+use crate::site::views::{
+    CollectionView, MemberSummary, build_views, compare_index, member_compare,
+};
+use crate::site::{self, Placement};
+use crate::source::display_path;
+use crate::workspace::{self, Target};
+use crate::write::{self, OutFile, WriteError};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Folder names a collection's partnerships may not use: the collection's own pages sit there.
+const RESERVED: &[&str] = &["assets", "accessibility", "index.html"];
+
+/// What one build asks of every partnership.
+struct Job<'a> {
+    audience: Audience,
+    cycle: Option<&'a str>,
+    as_of: Date,
+    /// The collection's name, when DIR is a collection.
+    collection: Option<String>,
+    builtin: &'a Templates,
+    /// The output folder as messages name it.
+    site: String,
+}
+
+/// Where a build's files go: the staging folder, or nowhere (`check --public` only scans).
+type Sink<'a> = dyn Fn(&[OutFile]) -> Result<(), String> + Sync + 'a;
+
+/// One partnership done: what the collection's pages need of it, and what its files held.
+struct Done {
+    summary: MemberSummary,
+    as_at: Option<String>,
+    contact: Option<String>,
+    hits: Vec<Hit>,
+    pages: usize,
+    files: usize,
+}
+
+/// What a whole build produced.
+#[derive(Default)]
+struct Outcome {
+    pages: usize,
+    files: usize,
+    hits: Vec<Hit>,
+    members: Vec<MemberSummary>,
+}
+
+pub fn build(
+    dir: &Path,
+    out: &Path,
+    audience: Audience,
+    cycle: Option<&str>,
+    as_of: Date,
+) -> Result<String, String> {
+    let (collection, dirs) = match workspace::discover(dir).map_err(|e| format!("error: {e}"))? {
+        Target::Partnership(p) => (false, vec![p]),
+        Target::Collection(v) => (true, v),
+    };
+    // Check the output folder before any work, so a refused --out costs nothing.
+    let mut inputs: Vec<PathBuf> = vec![dir.to_path_buf()];
+    inputs.extend(dirs.iter().cloned());
+    let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let target = write::check_target(out, &input_refs, audience.as_str())
+        .map_err(|e| format!("error: {e}"))?;
+    let builtin = templates::load(None).map_err(|e| format!("error: {e}"))?;
+    let job = Job {
+        audience,
+        cycle,
+        as_of,
+        collection: collection.then(|| collection_name(dir)),
+        builtin: &builtin,
+        site: display_path(out),
+    };
+
+    let mut outcome = Outcome::default();
+    write::write_site_streaming(&target, |stage| -> Result<(), Stop> {
+        let sink = |files: &[OutFile]| stage.put(files).map_err(|e| format!("error: {e}"));
+        outcome = build_all(&job, &dirs, &sink, dir)?;
+        Ok(())
+    })
+    .map_err(|e| match e {
+        Stop::Message(m) => m,
+        Stop::Write(e) => format!("error: {e}"),
+    })?;
+
+    let shown = display_path(out);
+    let who = if outcome.members.len() == 1 {
+        outcome.members[0].row.short_name.clone()
+    } else {
+        format!("{} partnerships", outcome.members.len())
+    };
+    Ok(format!(
+        "built the {} site of {who}: {} pages and {} other files in {shown}/; open {shown}/index.html",
+        audience.as_str(),
+        outcome.pages,
+        outcome.files - outcome.pages
+    ))
+}
+
+/// Why the staging folder is discarded.
+enum Stop {
+    Message(String),
+    Write(WriteError),
+}
+
+impl From<WriteError> for Stop {
+    fn from(e: WriteError) -> Stop {
+        Stop::Write(e)
+    }
+}
+
+impl From<String> for Stop {
+    fn from(m: String) -> Stop {
+        Stop::Message(m)
+    }
+}
+
+/// Loads, checks and builds every partnership of `dirs` (in parallel), then the collection's
+/// pages; every file goes to `sink`. Problems in the audit files are printed, in folder
+/// order, as `check` prints them; any problem, error or publication hit stops the build.
+fn build_all(
+    job: &Job<'_>,
+    dirs: &[PathBuf],
+    sink: &Sink<'_>,
+    dir: &Path,
+) -> Result<Outcome, String> {
+    // Set at the first invalid partnership or error: the others are still loaded and checked
+    // (every problem is reported at once) but no longer rendered.
+    let stop = AtomicBool::new(false);
+    let results: Vec<(Diagnostics, Option<Result<Done, String>>)> = dirs
+        .par_iter()
+        .map(|d| {
+            let (loaded, diags) = workspace::load_member(d);
+            let Some(audit) = loaded.audit else {
+                stop.store(true, Ordering::Relaxed);
+                return (diags, None);
+            };
+            if stop.load(Ordering::Relaxed) {
+                return (diags, None);
+            }
+            let done = member(job, &audit, sink);
+            if done.is_err() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            (diags, Some(done))
+        })
+        .collect();
+    let mut diags = Diagnostics::new();
+    let mut done = Vec::with_capacity(results.len());
+    let mut first_error = None;
+    for (d, r) in results {
+        diags.extend(d);
+        match r {
+            Some(Ok(m)) => done.push(m),
+            Some(Err(e)) => {
+                first_error.get_or_insert(e);
+            }
+            None => {}
+        }
+    }
+    let rendered = diags.render();
+    if diags.has_errors() || done.len() + usize::from(first_error.is_some()) < dirs.len() {
+        // The problems go with the error, so `serve` can show them on the page.
+        return Err(format!(
+            "{rendered}\nerror: {} problem(s) in the audit files; `panelaudit check {}` lists them",
+            diags.error_count().max(1),
+            display_path(dir)
+        ));
+    }
+    if !rendered.is_empty() {
+        eprintln!("{rendered}");
+    }
+    if let Some(e) = first_error {
+        return Err(e);
+    }
+    let outcome = finish(job, done, sink)?;
+    if !outcome.hits.is_empty() {
+        let mut diags = Diagnostics::new();
+        publish::report(&outcome.hits, &mut diags);
+        return Err(diags.render());
+    }
+    Ok(outcome)
+}
+
+/// The collection's own pages (comparison index and pages, each partnership's comparison
+/// page), scanned and written last (not written when the build has any publication hit); and
+/// the publication hits of the whole build.
+fn finish(job: &Job<'_>, done: Vec<Done>, sink: &Sink<'_>) -> Result<Outcome, String> {
+    let mut outcome = Outcome::default();
+    let mut extras = Vec::with_capacity(done.len());
+    for d in done {
+        outcome.pages += d.pages;
+        outcome.files += d.files;
+        outcome.hits.extend(d.hits);
+        outcome.members.push(d.summary);
+        extras.push((d.as_at, d.contact));
+    }
+    let Some(name) = &job.collection else {
+        return Ok(outcome);
+    };
+    let members = &outcome.members;
+    let internal = job.audience == Audience::Internal;
+    let public = job.audience == Audience::Public;
+    let prefixes: Vec<String> = members
+        .iter()
+        .map(|m| format!("{}/", m.row.folder))
+        .collect();
+    let scopes: Vec<ScanScope<'_>> = members
+        .iter()
+        .zip(&prefixes)
+        .map(|(m, prefix)| ScanScope {
+            prefix,
+            allow: &m.allow,
+            deny: &m.deny,
+        })
+        .collect();
+    let view = CollectionView::build(members);
+    let compare = compare_index(members);
+    let files = site::render_collection(job.builtin, name, &view, &compare, internal)
+        .map_err(|e| format!("error: {e}"))?;
+    let mut hits = Vec::new();
+    if public {
+        hits = publish::scan_site_in(&job.site, &scopes, &[], &files);
+    }
+    if hits.is_empty() && outcome.hits.is_empty() {
+        sink(&files)?;
+    }
+    outcome.pages += files.iter().filter(|f| f.path.ends_with(".html")).count();
+    outcome.files += files.len();
+    // Each partnership's comparison page, written as soon as it is made (each one draws every
+    // partnership, so holding them all would grow with the square of the collection).
+    let own: Vec<Result<Vec<Hit>, String>> = (0..members.len())
+        .into_par_iter()
+        .map(|i| {
+            let place = Placement {
+                prefix: prefixes[i].clone(),
+                collection: Some(name.clone()),
+            };
+            let view = member_compare(members, &compare, i);
+            let file = site::render_member_compare(
+                job.builtin,
+                &view,
+                extras[i].0.as_deref(),
+                extras[i].1.as_deref(),
+                internal,
+                &place,
+            )
+            .map_err(|e| format!("error: {e}"))?;
+            let file = [file];
+            let hits = if public {
+                publish::scan_site_in(&job.site, &scopes[i..=i], &[], &file)
+            } else {
+                Vec::new()
+            };
+            if hits.is_empty() {
+                sink(&file)?;
+            }
+            Ok(hits)
+        })
+        .collect();
+    outcome.hits.extend(hits);
+    for h in own {
+        outcome.hits.extend(h?);
+    }
+    outcome.pages += members.len();
+    outcome.files += members.len();
+    Ok(outcome)
+}
+
+/// One valid partnership: scores every cycle once, builds its views for the audience, renders
+/// its pages and, when a public build's scans find nothing, hands them to `sink`.
+fn member(job: &Job<'_>, audit: &Audit, sink: &Sink<'_>) -> Result<Done, String> {
+    // The cycle its site reports: `--cycle`, else its main cycle.
+    let main = match (job.cycle, workspace::pick_cycle(audit, job.cycle)) {
+        (_, Ok(c)) => Some(c.id.clone()),
+        (None, Err(_)) => None,
+        (Some(_), Err(e)) => return Err(format!("error: {}: {e}", display_path(&audit.dir))),
+    };
+    if job.audience == Audience::Public {
+        // A draft briefing is never published: approval removes `draft = true`.
+        let drafts = crate::brief::drafts_refused(audit);
+        if !drafts.is_empty() {
+            return Err(drafts.join("\n"));
+        }
+    }
+    if job.collection.is_some() && RESERVED.contains(&audit.folder.as_str()) {
+        return Err(format!(
+            "error: {}: a partnership in a collection cannot be called `{}`: the collection's own pages use that name",
+            display_path(&audit.dir),
+            audit.folder
+        ));
+    }
+    let analyses = analysis::analyse_all(audit, job.as_of);
+    let view = build_views(job.audience, audit, &analyses, main.as_deref());
+    let own_templates = match &audit.templates {
+        Some(dir) => Some(templates::load(Some(dir)).map_err(|e| format!("error: {e}"))?),
+        None => None,
+    };
+    let t = own_templates.as_ref().unwrap_or(job.builtin);
+    let place = match &job.collection {
+        Some(name) => Placement {
+            prefix: format!("{}/", audit.folder),
+            collection: Some(name.clone()),
+        },
+        None => Placement::alone(),
+    };
+    let files = site::render_partnership(t, &view, &place).map_err(|e| format!("error: {e}"))?;
+    let mut hits = Vec::new();
+    if job.audience == Audience::Public {
+        // First every text the public view took from the audit files (precise places), and
+        // only when those are clean, every file about to be written, whole (the last gate:
+        // ids, names, links, template output).
+        hits = publish::scan_published(audit, &view.public.published);
+        if hits.is_empty() {
+            hits = publish::scan_site(&job.site, &[(place.prefix.as_str(), audit)], &files);
+        }
+    }
+    if hits.is_empty() {
+        sink(&files)?;
+    }
+    let latest = analyses.iter().find(|a| Some(&a.cycle) == main.as_ref());
+    Ok(Done {
+        summary: MemberSummary::of(audit, latest, &view.public),
+        as_at: view.public.partnership.as_at.clone(),
+        contact: view.public.partnership.contact.clone(),
+        hits,
+        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        files: files.len(),
+    })
+}
+
+/// A whole site in memory, for `serve`: built as `build` builds it, nothing written.
+pub fn in_memory(
+    dir: &Path,
+    audience: Audience,
+    cycle: Option<&str>,
+    as_of: Date,
+) -> Result<Vec<OutFile>, String> {
+    let (collection, dirs) = match workspace::discover(dir).map_err(|e| format!("error: {e}"))? {
+        Target::Partnership(p) => (false, vec![p]),
+        Target::Collection(v) => (true, v),
+    };
+    let builtin = templates::load(None).map_err(|e| format!("error: {e}"))?;
+    let job = Job {
+        audience,
+        cycle,
+        as_of,
+        collection: collection.then(|| collection_name(dir)),
+        builtin: &builtin,
+        site: "(site)".to_string(),
+    };
+    let kept = std::sync::Mutex::new(Vec::new());
+    let sink = |files: &[OutFile]| -> Result<(), String> {
+        kept.lock()
+            .map_err(|_| "error: a build thread failed".to_string())?
+            .extend_from_slice(files);
+        Ok(())
+    };
+    build_all(&job, &dirs, &sink, dir)?;
+    let mut files = kept
+        .into_inner()
+        .map_err(|_| "error: a build thread failed".to_string())?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// `check --public`: renders the public site of valid, loaded partnerships without writing
+/// anything, and returns the publication scans' problems (`site` names the site in messages).
+pub fn public_scan(
+    dir: &Path,
+    audits: &[Audit],
+    collection: bool,
+    cycle: Option<&str>,
+    as_of: Date,
+    site: &str,
+) -> Result<Diagnostics, String> {
+    let builtin = templates::load(None).map_err(|e| format!("error: {e}"))?;
+    let job = Job {
+        audience: Audience::Public,
+        cycle,
+        as_of,
+        collection: collection.then(|| collection_name(dir)),
+        builtin: &builtin,
+        site: site.to_string(),
+    };
+    let discard = |_: &[OutFile]| Ok(());
+    let done: Vec<Result<Done, String>> = audits
+        .par_iter()
+        .map(|a| member(&job, a, &discard))
+        .collect();
+    let done: Vec<Done> = done.into_iter().collect::<Result<_, _>>()?;
+    let outcome = finish(&job, done, &discard)?;
+    let mut diags = Diagnostics::new();
+    publish::report(&outcome.hits, &mut diags);
+    Ok(diags)
+}
+
+fn collection_name(dir: &Path) -> String {
+    dir.canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .map_or_else(
+            || "Partnerships".to_string(),
+            |n| format!("Partnerships in {n}"),
+        )
+}
