@@ -8,7 +8,7 @@ use std::path::PathBuf;
 #[command(
     name = "panelaudit",
     version,
-    about = "Audit a Safeguarding Children Partnership against the national Panel's practice questions, rank the risk, and publish the site",
+    about = "Audit a Safeguarding Children Partnership against practice questions based on the national Panel's learning, rank the risk, and publish the site",
     after_help = "Exit codes: 0 success, 1 invalid input or failed build, 2 usage error."
 )]
 pub struct Cli {
