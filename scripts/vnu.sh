@@ -12,32 +12,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 audit="${1:-audits/example}"
 
+. scripts/site-pages.sh
 if ! command -v java >/dev/null 2>&1; then
   echo "vnu: installing a Java runtime from apt" >&2
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends default-jre-headless
+  apt_install default-jre-headless
 fi
-if [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ] \
-  || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts
-fi
-
-cargo build --release --quiet
-bin="${CARGO_TARGET_DIR:-target}/release/panelaudit"
+npm_packages
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/collection"
-cp -r "$audit" "$work/collection/north"
-cp -r "$audit" "$work/collection/south"
-for audience in internal public; do
-  "$bin" build "$audit" --out "$work/site/$audience" --audience "$audience" >/dev/null
-  "$bin" build "$work/collection" --out "$work/site/collection-$audience" --audience "$audience" >/dev/null
-done
+build_pages "$audit" "$work"
 
-pages=$(find "$work/site" -name '*.html' | wc -l)
-if java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only --skip-non-html "$work/site"; then
+pages=$(find "$work" -name '*.html' | wc -l)
+if java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only --skip-non-html \
+  "$work/internal" "$work/public" "$work/collection-internal" "$work/collection-public"; then
   echo "vnu: $pages pages, 0 errors"
 else
   echo "vnu: errors above in the $pages pages checked" >&2

@@ -40,6 +40,37 @@ struct Job<'a> {
     site: String,
 }
 
+impl<'a> Job<'a> {
+    fn new(
+        dir: &Path,
+        collection: bool,
+        audience: Audience,
+        cycle: Option<&'a str>,
+        as_of: Date,
+        builtin: &'a Templates,
+        site: &str,
+    ) -> Job<'a> {
+        Job {
+            audience,
+            cycle,
+            as_of,
+            collection: collection.then(|| collection_name(dir)),
+            builtin,
+            site: site.to_string(),
+        }
+    }
+}
+
+/// Whether DIR is a collection, and its partnership folders (itself when it is one).
+fn partnership_dirs(dir: &Path) -> Result<(bool, Vec<PathBuf>), String> {
+    Ok(
+        match workspace::discover(dir).map_err(|e| format!("error: {e}"))? {
+            Target::Partnership(p) => (false, vec![p]),
+            Target::Collection(v) => (true, v),
+        },
+    )
+}
+
 /// Where a build's files go: the staging folder, or nowhere (`check --public` only scans).
 type Sink<'a> = dyn Fn(&[OutFile]) -> Result<(), String> + Sync + 'a;
 
@@ -69,10 +100,7 @@ pub fn build(
     cycle: Option<&str>,
     as_of: Date,
 ) -> Result<String, String> {
-    let (collection, dirs) = match workspace::discover(dir).map_err(|e| format!("error: {e}"))? {
-        Target::Partnership(p) => (false, vec![p]),
-        Target::Collection(v) => (true, v),
-    };
+    let (collection, dirs) = partnership_dirs(dir)?;
     // Check the output folder before any work, so a refused --out costs nothing.
     let mut inputs: Vec<PathBuf> = vec![dir.to_path_buf()];
     inputs.extend(dirs.iter().cloned());
@@ -80,14 +108,15 @@ pub fn build(
     let target = write::check_target(out, &input_refs, audience.as_str())
         .map_err(|e| format!("error: {e}"))?;
     let builtin = templates::load(None).map_err(|e| format!("error: {e}"))?;
-    let job = Job {
+    let job = Job::new(
+        dir,
+        collection,
         audience,
         cycle,
         as_of,
-        collection: collection.then(|| collection_name(dir)),
-        builtin: &builtin,
-        site: display_path(out),
-    };
+        &builtin,
+        &display_path(out),
+    );
 
     let mut outcome = Outcome::default();
     write::write_site_streaming(&target, |stage| -> Result<(), Stop> {
@@ -353,19 +382,9 @@ pub fn in_memory(
     cycle: Option<&str>,
     as_of: Date,
 ) -> Result<Vec<OutFile>, String> {
-    let (collection, dirs) = match workspace::discover(dir).map_err(|e| format!("error: {e}"))? {
-        Target::Partnership(p) => (false, vec![p]),
-        Target::Collection(v) => (true, v),
-    };
+    let (collection, dirs) = partnership_dirs(dir)?;
     let builtin = templates::load(None).map_err(|e| format!("error: {e}"))?;
-    let job = Job {
-        audience,
-        cycle,
-        as_of,
-        collection: collection.then(|| collection_name(dir)),
-        builtin: &builtin,
-        site: "(site)".to_string(),
-    };
+    let job = Job::new(dir, collection, audience, cycle, as_of, &builtin, "(site)");
     let kept = std::sync::Mutex::new(Vec::new());
     let sink = |files: &[OutFile]| -> Result<(), String> {
         kept.lock()
@@ -392,14 +411,15 @@ pub fn public_scan(
     site: &str,
 ) -> Result<Diagnostics, String> {
     let builtin = templates::load(None).map_err(|e| format!("error: {e}"))?;
-    let job = Job {
-        audience: Audience::Public,
+    let job = Job::new(
+        dir,
+        collection,
+        Audience::Public,
         cycle,
         as_of,
-        collection: collection.then(|| collection_name(dir)),
-        builtin: &builtin,
-        site: site.to_string(),
-    };
+        &builtin,
+        site,
+    );
     let discard = |_: &[OutFile]| Ok(());
     let done: Vec<Result<Done, String>> = audits
         .par_iter()

@@ -23,25 +23,7 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
     if let Some(code) = super::import_cases::run_if_cases(dir, cycle, force, files) {
         return code;
     }
-    // Without --cycle, the workbooks say which cycle they are for (their About sheet).
-    let from_workbooks = match cycle {
-        Some(_) => None,
-        None => match cycle_of_workbooks(files) {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_INVALID;
-            }
-        },
-    };
-    let Some((audit, cycle_id)) =
-        partnership_and_cycle(dir, "import", cycle.or(from_workbooks.as_deref()))
-    else {
-        if let Some(c) = &from_workbooks {
-            eprintln!(
-                "note: without --cycle, the workbooks are imported into the cycle their About sheet names ({c})"
-            );
-        }
+    let Some((audit, cycle_id)) = workbooks_target(dir, cycle, files) else {
         return EXIT_INVALID;
     };
     let Some(cycle) = audit.cycle(&cycle_id) else {
@@ -206,6 +188,34 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
 
 /// The one cycle the workbooks' About sheets name, if any names one. Workbooks for different
 /// cycles cannot be imported in one go: each cycle is a folder of its own.
+/// The partnership and the cycle workbooks are imported into: `--cycle`, else the one their
+/// About sheets name (else the latest); None when that cannot be, having said why.
+pub(super) fn workbooks_target(
+    dir: &Path,
+    cycle: Option<&str>,
+    files: &[PathBuf],
+) -> Option<(Audit, String)> {
+    let from_workbooks = match cycle {
+        Some(_) => None,
+        None => match cycle_of_workbooks(files) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return None;
+            }
+        },
+    };
+    let found = partnership_and_cycle(dir, "import", cycle.or(from_workbooks.as_deref()));
+    if found.is_none()
+        && let Some(c) = &from_workbooks
+    {
+        eprintln!(
+            "note: without --cycle, the workbooks are imported into the cycle their About sheet names ({c})"
+        );
+    }
+    found
+}
+
 pub(super) fn cycle_of_workbooks(files: &[PathBuf]) -> Result<Option<String>, String> {
     let mut by_cycle: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in files {

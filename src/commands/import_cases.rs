@@ -4,7 +4,7 @@
 //! has an error; a case file that already holds something different is replaced only with
 //! `--force`, and every file is written through a temporary file and a rename.
 
-use super::import::{cycle_of_workbooks, partnership_and_cycle, print};
+use super::import::print;
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::diag::{Code, Diagnostics};
 use crate::fsx;
@@ -44,19 +44,7 @@ pub(super) fn run_if_cases(
 }
 
 fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u8 {
-    let from_workbooks = match cycle {
-        Some(_) => None,
-        None => match cycle_of_workbooks(files) {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_INVALID;
-            }
-        },
-    };
-    let Some((audit, cycle_id)) =
-        partnership_and_cycle(dir, "import", cycle.or(from_workbooks.as_deref()))
-    else {
+    let Some((audit, cycle_id)) = super::import::workbooks_target(dir, cycle, files) else {
         return EXIT_INVALID;
     };
     let Some(cycle) = audit.cycle(&cycle_id) else {

@@ -12,8 +12,7 @@
 use crate::diag::{Code, Diagnostics};
 use crate::model::{AgeBand, Audit, CaseRecord, Cycle, Date, Framework, Judgement};
 use crate::scan::{Scanner, mask};
-use crate::xlsx::clean_text;
-use crate::xlsx::read::{self, Sheet, describe, is_blank};
+use crate::xlsx::read::{self, Sheet, cell_text, describe, is_blank};
 use crate::xlsx::returns::cell_date;
 use crate::xlsx::{ABOUT_LABEL_COL, ABOUT_SHEET, ABOUT_VALUE_COL, cell_ref, normalize_label};
 use calamine::Data;
@@ -296,25 +295,13 @@ pub fn is_case_workbook(path: &Path) -> bool {
         .is_some_and(|(_, v)| normalize_label(&v) == normalize_label(WORKBOOK_KIND))
 }
 
-fn text_of(d: &Data) -> Option<String> {
-    match d {
-        Data::String(s) => clean_text(s),
-        Data::Int(i) => Some(i.to_string()),
-        Data::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 => {
-            Some(format!("{}", *f as i64))
-        }
-        Data::Float(f) => Some(f.to_string()),
-        _ => None,
-    }
-}
-
 fn about_value(sheet: &Sheet, label: &str) -> Option<(u32, String)> {
     sheet
         .rows()
         .into_iter()
         .find_map(|row| match sheet.get(row, ABOUT_LABEL_COL) {
             Some(Data::String(l)) if normalize_label(l) == normalize_label(label) => {
-                Some((row, sheet.get(row, ABOUT_VALUE_COL).and_then(text_of)?))
+                Some((row, sheet.get(row, ABOUT_VALUE_COL).and_then(cell_text)?))
             }
             _ => None,
         })
@@ -430,7 +417,7 @@ pub fn read_cases(
     let at = |row: u32, col: u16| format!("{file}: {CASES_SHEET}!{}", cell_ref(row, col));
     let mut cols: BTreeMap<CaseCol, u16> = BTreeMap::new();
     for (c, d) in sheet.row(0) {
-        if let Some(col) = text_of(d).and_then(|t| CaseCol::from_header(&t)) {
+        if let Some(col) = cell_text(d).and_then(|t| CaseCol::from_header(&t)) {
             cols.entry(col).or_insert(c);
         }
     }
@@ -451,7 +438,7 @@ pub fn read_cases(
             .and_then(|&c| sheet.get(row, c))
             .filter(|d| !is_blank(d))
     };
-    let text = |row: u32, c: CaseCol| get(row, c).and_then(text_of);
+    let text = |row: u32, c: CaseCol| get(row, c).and_then(cell_text);
     let agencies_ok: Vec<&str> = cycle
         .agencies(&audit.partnership)
         .map(|a| a.id.as_str())

@@ -295,6 +295,19 @@ fn read_sheets(bytes: Vec<u8>, wanted: &[&str]) -> Result<Book, String> {
 }
 
 /// Empty, or text that is only whitespace.
+/// A cell's value as a short piece of text (an id, a role), if it is one.
+pub fn cell_text(d: &Data) -> Option<String> {
+    match d {
+        Data::String(s) => crate::xlsx::clean_text(s),
+        Data::Int(i) => Some(i.to_string()),
+        Data::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 => {
+            Some(format!("{}", *f as i64))
+        }
+        Data::Float(f) => Some(f.to_string()),
+        _ => None,
+    }
+}
+
 pub fn is_blank(d: &Data) -> bool {
     match d {
         Data::Empty => true,

@@ -6,8 +6,7 @@ use crate::diag::{Code, Diagnostics, suggest};
 use crate::model::{Audit, Confidence, Cycle, Date, Framework, Rating};
 use crate::scan::{Scanner, looks_like_a_name, mask};
 use crate::source::display_path;
-use crate::xlsx::clean_text;
-use crate::xlsx::read::{self, Sheet, describe, is_blank};
+use crate::xlsx::read::{self, Sheet, cell_text, describe, is_blank};
 use crate::xlsx::{
     ABOUT_LABEL_COL, ABOUT_SHEET, ABOUT_VALUE_COL, AnswerData, COLUMNS, Col, FIRST_QUESTION_ROW,
     FORM_VERSION, Field, HEADER_ROW, RETURN_SHEET, ReturnData, cell_ref, col_letters,
@@ -31,19 +30,6 @@ pub(crate) fn about_cell(field: Field) -> String {
         "{ABOUT_SHEET}!{}",
         cell_ref(field.spec().row, ABOUT_VALUE_COL)
     )
-}
-
-/// A cell's value as a short piece of text (an id, a role), if it is one.
-fn cell_text(d: &Data) -> Option<String> {
-    match d {
-        Data::String(s) => clean_text(s),
-        Data::Int(i) => Some(i.to_string()),
-        Data::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 => {
-            Some(format!("{}", *f as i64))
-        }
-        Data::Float(f) => Some(f.to_string()),
-        _ => None,
-    }
 }
 
 /// The cycle a workbook's About sheet says it is for, when it says (and can be read at all).

@@ -582,19 +582,14 @@ pub fn lines_with_axis(
     Ok(finish(buf, label))
 }
 
+/// A long-dashed line (a target).
 fn dashed(
     area: &Area<'_>,
     from: (i32, i32),
     to: (i32, i32),
     c: RGBColor,
 ) -> Result<(), ChartError> {
-    area.draw(&plotters::element::DashedPathElement::new(
-        vec![from, to],
-        8,
-        5,
-        c.stroke_width(2),
-    ))
-    .map_err(err)
+    patterned(area, from, to, c, (8, 5))
 }
 
 /// A dotted line (a comparator), unlike the target's long dashes.
@@ -604,10 +599,21 @@ fn dotted(
     to: (i32, i32),
     c: RGBColor,
 ) -> Result<(), ChartError> {
+    patterned(area, from, to, c, (2, 3))
+}
+
+/// A line drawn in dashes of `(dash, gap)` pixels, two pixels wide.
+fn patterned(
+    area: &Area<'_>,
+    from: (i32, i32),
+    to: (i32, i32),
+    c: RGBColor,
+    (dash, gap): (u32, u32),
+) -> Result<(), ChartError> {
     area.draw(&plotters::element::DashedPathElement::new(
         vec![from, to],
-        2,
-        3,
+        dash,
+        gap,
         c.stroke_width(2),
     ))
     .map_err(err)
