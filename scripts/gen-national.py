@@ -5,7 +5,8 @@
 
 Every partnership is made from the worked example (audits/example), which is fictional: its two
 self-assessment cycles (2024-25 and 2025-26, the bundled panel-2023-24 bank of 48 questions plus
-nothing else; the tabletop cycle is left out), eight of its ten agencies (the youth justice
+nothing else; its tabletop, case-audit and survey cycles are left out, with the briefings written
+about them), eight of its ten agencies (the youth justice
 service and the voluntary network are dropped), its metrics, actions and briefings. Each copy has
 its own name ("Synthetic Area 001 Safeguarding Children Partnership") and its own ratings and
 metric values, moved from the example's by a seeded random step, so the collection's comparison
@@ -20,7 +21,7 @@ import sys
 from pathlib import Path
 
 DROPPED_AGENCIES = ("youth-justice", "voluntary")
-DROPPED_CYCLES = ("2025-03-tabletop",)
+KEPT_CYCLES = ("2024-25", "2025-26")
 
 
 def drop_agencies(text: str) -> str:
@@ -83,8 +84,13 @@ def main() -> int:
         rng = random.Random(args.seed * 100003 + n)
         dest = args.out / f"area-{n:03d}"
         shutil.copytree(args.example, dest)
-        for c in DROPPED_CYCLES:
-            shutil.rmtree(dest / "cycles" / c, ignore_errors=True)
+        for c in (dest / "cycles").iterdir():
+            if c.name not in KEPT_CYCLES:
+                shutil.rmtree(c)
+        for b in (dest / "briefings").glob("*.md"):
+            m = re.search(r'(?m)^cycle = "(.*)"$', b.read_text())
+            if m and m.group(1) not in KEPT_CYCLES:
+                b.unlink()
         for a in DROPPED_AGENCIES:
             for f in dest.glob(f"cycles/*/responses/{a}.toml"):
                 f.unlink()
