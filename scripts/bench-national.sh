@@ -6,15 +6,27 @@
 #     the same number of pages: one Markdown file a page, as many sections as partnerships;
 #   - copying our output with `cp -r`.
 #
-#   scripts/bench-national.sh [RUNS]     (default 3 runs each; best wall time, largest peak RSS)
+#   scripts/bench-national.sh [RUNS]     (default 5 rounds; median and best wall time, largest
+#                                          peak resident memory)
 #
 # BENCH_KEEP=1 keeps the generated collections, outputs and Hugo tree (their folder is printed).
 #
+# How each figure is taken, the same way for all three (so that none is favoured):
+#   - A round runs our 150-partnership build, the copy and Hugo once each, in turn, so that a
+#     machine whose speed drifts (a shared virtual machine) moves all three alike.
+#   - Every run writes into a new folder, and nothing is deleted until the last run is over.
+#     ext4 (at least without a journal, as here) passes over inodes freed in the last minute
+#     when it allocates new ones; a run that writes 11,000 files just after 11,000 were deleted
+#     spent 5 to 10 s in the kernel instead of 1.5 s, for cp as much as for us. So the script
+#     also waits a minute after generating the collections (which deletes their left-out
+#     cycles) before the first run.
+#   - `sync` before each run, outside the timing: the previous run's data is on disk, not
+#     written back in the middle of the next.
 # Wall time and peak resident memory come from GNU time (/usr/bin/time -v).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-runs="${1:-3}"
+runs="${1:-5}"
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time (/usr/bin/time): apt-get install time" >&2; exit 2; }
 if ! command -v hugo >/dev/null; then
   echo "bench: installing hugo from apt" >&2
@@ -29,37 +41,13 @@ if [ -n "${BENCH_KEEP:-}" ]; then echo "bench: keeping $work" >&2; else trap 'rm
 python3 scripts/gen-national.py "$work/national-150" --partnerships 150
 python3 scripts/gen-national.py "$work/national-300" --partnerships 300
 
-# best_of NAME CMD...: runs CMD $runs times; prints "best-wall-seconds peak-kb".
-best_of() {
-  local best="" rss=0 wall kb
-  for _ in $(seq 1 "$runs"); do
-    "$@" >"$work/stdout.txt" 2>"$work/stderr.txt" || { cat "$work/stderr.txt" >&2; exit 1; }
-    wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.txt" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
-    kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")
-    if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best="$wall"; fi
-    [ "$kb" -gt "$rss" ] && rss="$kb"
-  done
-  echo "$best $rss"
-}
-timed() { /usr/bin/time -v -o "$work/time.txt" "$@"; }
-
-# Our builds (internal: the larger site).
-# Each build writes a fresh folder, as Hugo and cp do (replacing a previous site would add the
-# time to delete it).
-ours() { rm -rf "$work/out-$1"; timed "$bin" build "$work/national-$1" --out "$work/out-$1"; }
-read -r ours150 rss150 < <(best_of ours 150)
-pages=$(find "$work/out-150" -name '*.html' | wc -l)
-bytes=$(du -sm "$work/out-150" | cut -f1)
-read -r ours300 rss300 < <(best_of ours 300)
-pages300=$(find "$work/out-300" -name '*.html' | wc -l)
-
-# Copying our output.
-copy() { rm -rf "$work/copy"; /usr/bin/time -v -o "$work/time.txt" cp -r "$work/out-150" "$work/copy"; }
-read -r copied _ < <(best_of copy)
-
-# Hugo: the same number of pages. Hugo writes a home page and one list page a section, so the
-# content tree has pages - 151 Markdown files in 150 sections; each page carries text and a
-# table of about the size of one of our question pages' content.
+# Hugo: the same number of pages as our 150-partnership build. Hugo writes a home page and one
+# list page a section, so the content tree has pages - 151 Markdown files in 150 sections; each
+# page carries text and a table of about the size of one of our question pages' content. The
+# page count comes from a build of ours that is not timed.
+"$bin" build "$work/national-150" --out "$work/count" >/dev/null
+pages=$(find "$work/count" -name '*.html' | wc -l)
+bytes=$(du -sm "$work/count" | cut -f1)
 hugo_site="$work/hugo"
 mkdir -p "$hugo_site/layouts/_default" "$hugo_site/content"
 cat > "$hugo_site/config.toml" <<'TOML'
@@ -100,15 +88,51 @@ for i in range(files):
     s = i % sections
     (root / f"area-{s:03d}" / f"page-{i:05d}.md").write_text(f'---\ntitle: "Page {i}"\n---\n{body}\n')
 PY
-hugo_build() { rm -rf "$hugo_site/public"; /usr/bin/time -v -o "$work/time.txt" hugo --source "$hugo_site" --quiet; }
-read -r hugo_s hugo_rss < <(best_of hugo_build)
-hugo_pages=$(find "$hugo_site/public" -name '*.html' | wc -l)
 
-printf '%-34s %8s %10s %12s\n' WHAT PAGES "BEST s" "PEAK RSS MB"
-awk -v p="$pages" -v w="$ours150" -v r="$rss150" 'BEGIN { printf "%-34s %8d %10.2f %12.1f\n", "panelaudit, 150 partnerships", p, w, r / 1024 }'
-awk -v p="$pages300" -v w="$ours300" -v r="$rss300" 'BEGIN { printf "%-34s %8d %10.2f %12.1f\n", "panelaudit, 300 partnerships", p, w, r / 1024 }'
-awk -v p="$hugo_pages" -v w="$hugo_s" -v r="$hugo_rss" 'BEGIN { printf "%-34s %8d %10.2f %12.1f\n", "hugo, same page count", p, w, r / 1024 }'
-awk -v p="$pages" -v w="$copied" -v b="$bytes" 'BEGIN { printf "%-34s %8d %10.2f %12s\n", "cp -r of our output (" b " MB)", p, w, "" }'
-awk -v o="$ours150" -v h="$hugo_s" -v c="$copied" -v a="$rss150" -v b="$rss300" 'BEGIN {
-  printf "\nours / hugo = %.2f (target <= 0.6)   ours / copy = %.2f (target <= 3)\n", o / h, o / c
-  printf "peak RSS 150 -> 300 partnerships: %.1f MB -> %.1f MB (target < 300 MB, flat)\n", a / 1024, b / 1024 }'
+sync
+sleep 65
+
+# timed NAME CMD...: runs CMD once after a sync; appends "wall-seconds peak-kb" to $work/NAME.
+timed() {
+  local name="$1"
+  shift
+  sync
+  /usr/bin/time -v -o "$work/time.txt" "$@" >"$work/stdout.txt" 2>"$work/stderr.txt" \
+    || { cat "$work/stderr.txt" >&2; exit 1; }
+  local wall kb
+  wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.txt" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+  kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")
+  echo "$wall $kb" >>"$work/times-$name"
+}
+
+for i in $(seq 1 "$runs"); do
+  timed ours150 "$bin" build "$work/national-150" --out "$work/out-150-$i"
+  timed copy cp -r "$work/out-150-$i" "$work/copy-$i"
+  timed hugo hugo --source "$hugo_site" --destination "$work/hugo-public-$i" --quiet
+done
+hugo_pages=$(find "$work/hugo-public-1" -name '*.html' | wc -l)
+# The 300-partnership build, for memory as the collection doubles (and its time).
+for i in $(seq 1 "$runs"); do
+  timed ours300 "$bin" build "$work/national-300" --out "$work/out-300-$i"
+done
+pages300=$(find "$work/out-300-1" -name '*.html' | wc -l)
+
+# stats NAME: "median best peak-mb" of the runs recorded under NAME.
+stats() {
+  sort -n "$work/times-$1" | awk '{ w[NR] = $1; if ($2 > kb) kb = $2 }
+    END { m = (NR % 2) ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2; printf "%.2f %.2f %.1f\n", m, w[1], kb / 1024 }'
+}
+read -r ours150 best150 mb150 < <(stats ours150)
+read -r ours300 best300 mb300 < <(stats ours300)
+read -r copied bestcopy _ < <(stats copy)
+read -r hugo_s besthugo hugo_mb < <(stats hugo)
+
+echo "$runs rounds; wall seconds as median (best); peak resident memory over all runs"
+printf '%-38s %8s %16s %12s\n' WHAT PAGES "MEDIAN (BEST) s" "PEAK MB"
+printf '%-38s %8d %9.2f (%.2f) %12.1f\n' "panelaudit, 150 partnerships" "$pages" "$ours150" "$best150" "$mb150"
+printf '%-38s %8d %9.2f (%.2f) %12.1f\n' "panelaudit, 300 partnerships" "$pages300" "$ours300" "$best300" "$mb300"
+printf '%-38s %8d %9.2f (%.2f) %12.1f\n' "hugo, same page count" "$hugo_pages" "$hugo_s" "$besthugo" "$hugo_mb"
+printf '%-38s %8d %9.2f (%.2f) %12s\n' "cp -r of our output ($bytes MB)" "$pages" "$copied" "$bestcopy" ""
+awk -v o="$ours150" -v h="$hugo_s" -v c="$copied" -v a="$mb150" -v b="$mb300" 'BEGIN {
+  printf "\nmedians: ours / hugo = %.2f (target <= 0.6)   ours / copy = %.2f (target <= 3)\n", o / h, o / c
+  printf "peak memory 150 -> 300 partnerships: %.1f MB -> %.1f MB (target < 300 MB, flat)\n", a, b }'
