@@ -131,6 +131,7 @@ pub fn load(overrides: Option<&Path>) -> Result<Templates, TemplateError> {
     }
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html"]);
+    tera.set_escape_fn(escape_html);
     tera.add_raw_templates(chosen.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| {
             TemplateError(format!(
@@ -144,6 +145,28 @@ pub fn load(overrides: Option<&Path>) -> Result<Templates, TemplateError> {
     Ok(Templates { tera, stylesheet })
 }
 
+/// HTML-escapes `input` as the template engine's own escaper does (`&`, `<`, `>`, `"` and `'`,
+/// the same entities), but a run of plain text at a time: the engine's writes one byte at a
+/// call, which was a tenth of a national build's time.
+pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut plain_from = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[plain_from..i])?;
+        out.write_all(entity)?;
+        plain_from = i + 1;
+    }
+    out.write_all(&bytes[plain_from..])
+}
+
 fn read(path: &Path) -> Result<String, TemplateError> {
     source::read_text(path)
         .map_err(|e| TemplateError(format!("{}: {e}", source::display_path(path))))
@@ -152,6 +175,22 @@ fn read(path: &Path) -> Result<String, TemplateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_matches_the_engines_own() {
+        for text in [
+            "",
+            "plain",
+            "<script>alert('x')</script> & \"quoted\"",
+            "Kai’s <b>ünïcödé</b> & more &amp;",
+            "&&<<>>\"\"''",
+        ] {
+            let (mut ours, mut engines) = (Vec::new(), Vec::new());
+            escape_html(text, &mut ours).unwrap();
+            tera::escape_html(text, &mut engines).unwrap();
+            assert_eq!(ours, engines, "{text}");
+        }
+    }
 
     #[test]
     fn built_in_templates_compile() {
