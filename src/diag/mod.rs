@@ -197,7 +197,7 @@ pub fn printable(s: &str) -> String {
 }
 
 /// The collector every stage writes its problems into.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// A parsed file together with its text.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Parsed<T> {
     pub file: Arc<SourceFile>,
     pub value: T,
@@ -397,23 +397,36 @@ fn read_optional<T: DeserializeOwned>(
 pub fn bundled(
     diags: &mut Diagnostics,
 ) -> (Vec<Parsed<FrameworkFile>>, Option<Parsed<MetricsFile>>) {
-    let frameworks = bundled::FRAMEWORKS
-        .iter()
-        .filter_map(|(name, text)| {
-            let file = Arc::new(SourceFile::new(
-                format!("<bundled>/frameworks/{name}"),
-                text.to_string(),
-            ));
-            let value = parse_toml(&file, diags)?;
-            Some(Parsed { file, value })
-        })
-        .collect();
-    let file = Arc::new(SourceFile::new(
-        "<bundled>/metrics/library.toml",
-        bundled::METRIC_LIBRARY.to_string(),
-    ));
-    let library = parse_toml(&file, diags).map(|value| Parsed { file, value });
-    (frameworks, library)
+    type Bundled = (
+        Vec<Parsed<FrameworkFile>>,
+        Option<Parsed<MetricsFile>>,
+        Diagnostics,
+    );
+    // Parsed once a process: a national collection would otherwise parse the same banks again
+    // for every partnership. Each caller gets its own copy, and any problems in them.
+    static PARSED: std::sync::OnceLock<Bundled> = std::sync::OnceLock::new();
+    let (frameworks, library, problems) = PARSED.get_or_init(|| {
+        let mut problems = Diagnostics::new();
+        let frameworks = bundled::FRAMEWORKS
+            .iter()
+            .filter_map(|(name, text)| {
+                let file = Arc::new(SourceFile::new(
+                    format!("<bundled>/frameworks/{name}"),
+                    text.to_string(),
+                ));
+                let value = parse_toml(&file, &mut problems)?;
+                Some(Parsed { file, value })
+            })
+            .collect();
+        let file = Arc::new(SourceFile::new(
+            "<bundled>/metrics/library.toml",
+            bundled::METRIC_LIBRARY.to_string(),
+        ));
+        let library = parse_toml(&file, &mut problems).map(|value| Parsed { file, value });
+        (frameworks, library, problems)
+    });
+    diags.extend(problems.clone());
+    (frameworks.clone(), library.clone())
 }
 
 /// Loads every file of one partnership folder.

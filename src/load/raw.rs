@@ -7,7 +7,7 @@ use toml::Spanned;
 
 pub type S<T> = Spanned<T>;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartnershipFile {
     pub name: S<String>,
@@ -23,7 +23,7 @@ pub struct PartnershipFile {
     pub publication: Option<PublicationSection>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgencyEntry {
     pub id: S<String>,
@@ -35,7 +35,7 @@ pub struct AgencyEntry {
     pub role: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PrioritySection {
     #[serde(default)]
@@ -48,7 +48,7 @@ pub struct PrioritySection {
     pub evidence_window: Option<S<i64>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublicationSection {
     #[serde(default)]
@@ -66,7 +66,7 @@ pub struct PublicationSection {
     pub min_responses: Option<S<i64>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrameworkFile {
     pub id: S<String>,
@@ -79,7 +79,7 @@ pub struct FrameworkFile {
     pub questions: S<Vec<S<QuestionEntry>>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceSection {
     pub publisher: S<String>,
@@ -92,7 +92,7 @@ pub struct SourceSection {
     pub note: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScaleEntry {
     pub value: S<i64>,
@@ -102,7 +102,7 @@ pub struct ScaleEntry {
     pub descriptor: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ThemeEntry {
     pub id: S<String>,
@@ -113,7 +113,7 @@ pub struct ThemeEntry {
     pub weight: Option<S<f64>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionEntry {
     pub id: S<String>,
@@ -126,7 +126,7 @@ pub struct QuestionEntry {
     pub metrics: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CycleFile {
     pub title: S<String>,
@@ -148,7 +148,7 @@ pub struct CycleFile {
     pub scope: Option<ScopeSection>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScopeSection {
     #[serde(default)]
@@ -160,7 +160,7 @@ pub struct ScopeSection {
     pub agencies: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseFile {
     pub agency: S<String>,
@@ -172,7 +172,7 @@ pub struct ResponseFile {
     pub answers: BTreeMap<S<String>, S<AnswerEntry>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerEntry {
     pub rating: S<toml::Value>,
@@ -187,14 +187,14 @@ pub struct AnswerEntry {
 }
 
 /// cycles/<id>/findings.toml: what a cycle found, written to be published.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FindingsFile {
     #[serde(default)]
     pub findings: Vec<S<FindingEntry>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FindingEntry {
     pub kind: S<String>,
@@ -205,7 +205,7 @@ pub struct FindingEntry {
 }
 
 /// cycles/<id>/cases/<ref>.toml: one audited case. Internal: never published per case.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaseFile {
     #[serde(rename = "ref")]
@@ -219,7 +219,7 @@ pub struct CaseFile {
     pub findings: BTreeMap<S<String>, S<CaseFindingEntry>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaseFindingEntry {
     pub judgement: S<String>,
@@ -233,7 +233,7 @@ pub struct CaseFindingEntry {
     pub internal: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModerationFile {
     #[serde(default)]
@@ -242,7 +242,7 @@ pub struct ModerationFile {
     pub questions: BTreeMap<S<String>, S<ModeratedEntry>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModeratedEntry {
     #[serde(default)]
@@ -253,14 +253,14 @@ pub struct ModeratedEntry {
     pub public_summary: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetricsFile {
     #[serde(default)]
     pub metrics: Vec<S<MetricEntry>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetricEntry {
     pub id: S<String>,
@@ -284,7 +284,7 @@ pub struct MetricEntry {
     pub values: BTreeMap<S<String>, S<f64>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ComparatorEntry {
     pub label: S<String>,
@@ -295,14 +295,14 @@ pub struct ComparatorEntry {
     pub url: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionsFile {
     #[serde(default)]
     pub actions: Vec<S<ActionEntry>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionEntry {
     pub id: S<String>,
@@ -318,7 +318,7 @@ pub struct ActionEntry {
     pub progress: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BriefingFrontMatter {
     pub title: S<String>,
@@ -334,7 +334,7 @@ pub struct BriefingFrontMatter {
 }
 
 /// cycles/<id>/surveys/<name>.toml: a practitioner survey and the CSV export beside it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SurveyFile {
     pub title: S<String>,
@@ -345,7 +345,7 @@ pub struct SurveyFile {
     pub items: Vec<S<SurveyItemEntry>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SurveyItemEntry {
     pub column: S<String>,
