@@ -138,10 +138,20 @@ pub struct Scanner {
 
 #[derive(Debug, Clone)]
 struct AllowEntry {
+    /// The entry, trimmed.
+    entry: String,
     /// The entry, trimmed and lower-cased, for the whole-hit comparison.
     folded: String,
-    /// The entry as a case-insensitive literal, for finding its occurrences in a text.
-    pattern: Regex,
+    /// The entry as a case-insensitive literal, for finding its occurrences in a text: compiled
+    /// only when a text has a finding to check against it, which most never have.
+    pattern: std::sync::OnceLock<Regex>,
+}
+
+impl AllowEntry {
+    fn pattern(&self) -> &Regex {
+        self.pattern
+            .get_or_init(|| user_pattern(&format!("(?i){}", literal_pattern(&self.entry))))
+    }
 }
 
 fn builtin(pattern: &str) -> Regex {
@@ -249,8 +259,9 @@ impl Scanner {
             .map(|a| a.trim())
             .filter(|a| !a.is_empty())
             .map(|a| AllowEntry {
+                entry: a.to_string(),
                 folded: a.to_lowercase(),
-                pattern: user_pattern(&format!("(?i){}", literal_pattern(a))),
+                pattern: std::sync::OnceLock::new(),
             })
             .collect();
 
@@ -351,7 +362,7 @@ impl Scanner {
         let mut spans: Vec<(usize, usize)> = self
             .allow
             .iter()
-            .flat_map(|a| a.pattern.find_iter(text).map(|m| (m.start(), m.end())))
+            .flat_map(|a| a.pattern().find_iter(text).map(|m| (m.start(), m.end())))
             .collect();
         spans.sort_unstable();
         // reach[i]: the furthest end among spans[..=i].
