@@ -384,7 +384,11 @@ fn metric_chart(
         .filter_map(|(i, (m, v))| {
             v.map(|x| StripPoint {
                 value: x.value,
-                name: format!("{}: {}", m.row.short_name, with_unit(x.value, &x.unit)),
+                name: if marked == Some(i) {
+                    format!("{}: {}", m.row.short_name, with_unit(x.value, &x.unit))
+                } else {
+                    String::new()
+                },
                 marked: marked == Some(i),
             })
         })
@@ -443,7 +447,13 @@ pub fn member_compare(members: &[MemberSummary], index: &CompareIndex, i: usize)
                     .filter_map(|(j, m)| {
                         m.themes.get(t).and_then(|x| x.mean).map(|value| StripPoint {
                             value,
-                            name: format!("{}: {}", m.row.short_name, num(value, 2)),
+                            // Only the marked dot is named: every partnership's page draws
+                            // every partnership, so naming them all grows with the square.
+                            name: if j == i {
+                                format!("{}: {}", m.row.short_name, num(value, 2))
+                            } else {
+                                String::new()
+                            },
                             marked: j == i,
                         })
                     })
