@@ -258,6 +258,7 @@ fn finish(job: &Job<'_>, done: Vec<Done>, sink: &Sink<'_>) -> Result<Outcome, St
             prefix,
             allow: &m.allow,
             deny: &m.deny,
+            scanner: &m.scanner,
         })
         .collect();
     let view = CollectionView::build(members);

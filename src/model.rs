@@ -237,9 +237,18 @@ pub struct Audit {
     /// Every file of the partnership's that was read, as read: the publication scan places a
     /// value it finds in a page back in its file from these, never by reading the disk again.
     pub sources: Vec<std::sync::Arc<crate::source::SourceFile>>,
+    /// The personal-data scanner for `partnership.allow` and `deny`, compiled once (by
+    /// validation, which reads the returns with it) for every scan of this audit.
+    pub compiled_scanner: std::sync::OnceLock<crate::scan::Scanner>,
 }
 
 impl Audit {
+    /// The personal-data scanner with this partnership's allow and deny lists.
+    pub fn scanner(&self) -> &crate::scan::Scanner {
+        self.compiled_scanner
+            .get_or_init(|| crate::scan::Scanner::new(&self.partnership.allow, &self.deny))
+    }
+
     pub fn cycle(&self, id: &str) -> Option<&Cycle> {
         self.cycles.iter().find(|c| c.id == id)
     }

@@ -97,6 +97,7 @@ pub fn audit(fw: Framework, agencies: &[(&str, bool)]) -> Audit {
         deny: vec![],
         templates: None,
         sources: Vec::new(),
+        compiled_scanner: Default::default(),
     }
 }
 

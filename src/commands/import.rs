@@ -10,7 +10,6 @@ use crate::diag::{Code, Diagnostics};
 use crate::fsx;
 use crate::model::Audit;
 use crate::response_file;
-use crate::scan::Scanner;
 use crate::source::display_path;
 use crate::workspace;
 use crate::xlsx::returns::{Return, about_cell, read_return, workbook_cycle};
@@ -32,10 +31,10 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
     let fw = audit.framework(&cycle.framework);
 
     let mut diags = Diagnostics::new();
-    let scanner = Scanner::new(&audit.partnership.allow, &audit.deny);
+    let scanner = audit.scanner();
     let mut returns: Vec<Return> = Vec::new();
     for path in files {
-        if let Some(r) = read_return(path, &audit, cycle, fw, &scanner, &mut diags) {
+        if let Some(r) = read_return(path, &audit, cycle, fw, scanner, &mut diags) {
             returns.push(r);
         }
     }

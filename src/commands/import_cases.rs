@@ -8,7 +8,6 @@ use super::import::print;
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::diag::{Code, Diagnostics};
 use crate::fsx;
-use crate::scan::Scanner;
 use crate::source::display_path;
 use crate::xlsx::cases::{self, CaseData};
 use std::collections::BTreeMap;
@@ -52,10 +51,10 @@ fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u8 {
     };
     let fw = audit.framework(&cycle.framework);
     let mut diags = Diagnostics::new();
-    let scanner = Scanner::new(&audit.partnership.allow, &audit.deny);
+    let scanner = audit.scanner();
     let mut all: Vec<(String, CaseData)> = Vec::new();
     for path in files {
-        if let Some(found) = cases::read_cases(path, &audit, cycle, fw, &scanner, &mut diags) {
+        if let Some(found) = cases::read_cases(path, &audit, cycle, fw, scanner, &mut diags) {
             all.extend(found.into_iter().map(|c| (display_path(path), c)));
         }
     }

@@ -140,9 +140,8 @@ fn masked_in(path: &str, value: &str) -> Option<String> {
 /// Scans every recorded text (as written, and as Markdown shows it) with the partnership's
 /// allow and deny lists; hits come back in file order, each once.
 pub fn scan_published(audit: &Audit, published: &[PublishedText]) -> Vec<Hit> {
-    let scanner = Scanner::new(&audit.partnership.allow, &audit.deny);
     scan_texts(
-        &scanner,
+        audit.scanner(),
         &audit.sources,
         published.iter().map(|t| (&t.loc, t.text.as_str())),
     )
@@ -208,6 +207,7 @@ pub fn scan_site(site: &str, members: &[(&str, &Audit)], files: &[OutFile]) -> V
             prefix,
             allow: &a.partnership.allow,
             deny: &a.deny,
+            scanner: a.scanner(),
         })
         .collect();
     let sources: Vec<Arc<SourceFile>> = members
@@ -218,11 +218,13 @@ pub fn scan_site(site: &str, members: &[(&str, &Audit)], files: &[OutFile]) -> V
 }
 
 /// Where a partnership's pages sit in the site (`""` alone, `"<folder>/"` in a collection) and
-/// the allow and deny lists that apply there.
+/// the allow and deny lists that apply there, with their scanner.
 pub struct ScanScope<'a> {
     pub prefix: &'a str,
     pub allow: &'a [String],
     pub deny: &'a [String],
+    /// Compiled from `allow` and `deny`.
+    pub scanner: &'a Scanner,
 }
 
 /// [`scan_site`] without the audits: a collection's own pages are scanned after its
@@ -234,17 +236,22 @@ pub fn scan_site_in(
     sources: &[Arc<SourceFile>],
     files: &[OutFile],
 ) -> Vec<Hit> {
-    let scanner_of = |scopes: &[&ScanScope<'_>]| {
-        let allow: Vec<String> = scopes
-            .iter()
-            .flat_map(|s| s.allow.iter().cloned())
-            .collect();
-        let deny: Vec<String> = scopes.iter().flat_map(|s| s.deny.iter().cloned()).collect();
-        Scanner::new(&allow, &deny)
+    // The pages of no one partnership (a collection's own) answer to every partnership's
+    // lists at once: that scanner is compiled only when there is such a page.
+    let everyone = std::cell::OnceCell::new();
+    let everyone = || {
+        everyone.get_or_init(|| {
+            let allow: Vec<String> = members
+                .iter()
+                .flat_map(|s| s.allow.iter().cloned())
+                .collect();
+            let deny: Vec<String> = members
+                .iter()
+                .flat_map(|s| s.deny.iter().cloned())
+                .collect();
+            Scanner::new(&allow, &deny)
+        })
     };
-    let own: Vec<Scanner> = members.iter().map(|s| scanner_of(&[s])).collect();
-    let all: Vec<&ScanScope<'_>> = members.iter().collect();
-    let everyone = scanner_of(&all);
     let mut index = SourceIndex::new(sources);
     let mut hits = Vec::new();
     let mut seen: BTreeSet<(String, DataKind, String)> = BTreeSet::new();
@@ -253,7 +260,10 @@ pub fn scan_site_in(
             .iter()
             .position(|s| !s.prefix.is_empty() && file.path.starts_with(s.prefix))
             .or_else(|| (members.len() == 1).then_some(0));
-        let scanner = member.map_or(&everyone, |i| &own[i]);
+        let scanner = match member {
+            Some(i) => members[i].scanner,
+            None => everyone(),
+        };
         let built = format!("{site}/{}", file.path);
         for piece in site_text::readable(&file.path, &file.bytes) {
             for f in scanner.scan(&piece.folded.text) {

@@ -123,15 +123,9 @@ const DOB_CUE_PATTERN: &str = r"(?i)(?:^|[^\p{L}])(date\s+of\s+birth|birth\s*dat
 /// A compiled personal-data scanner. Build it once per build and reuse it for every page.
 #[derive(Debug, Clone)]
 pub struct Scanner {
-    nhs: Regex,
-    ni: Regex,
-    email: Regex,
-    spelt_email: Regex,
-    phone: Regex,
-    postcode_spaced: Regex,
-    postcode_tight: Regex,
-    date: Regex,
-    dob_cue: Regex,
+    /// Shared by every scanner, with their search caches (one a thread at most): a national
+    /// build keeps a scanner for each partnership, and copies would each grow their own.
+    builtins: &'static Builtins,
     deny: Vec<Regex>,
     allow: Vec<AllowEntry>,
 }
@@ -189,7 +183,8 @@ fn literal_pattern(term: &str) -> String {
 }
 
 /// The built-in patterns, compiled once per process: a collection makes a scanner for every
-/// partnership (and a regex clone shares its compiled program).
+/// partnership.
+#[derive(Debug)]
 struct Builtins {
     nhs: Regex,
     ni: Regex,
@@ -265,17 +260,8 @@ impl Scanner {
             })
             .collect();
 
-        let b = builtins();
         Scanner {
-            nhs: b.nhs.clone(),
-            ni: b.ni.clone(),
-            email: b.email.clone(),
-            spelt_email: b.spelt_email.clone(),
-            phone: b.phone.clone(),
-            postcode_spaced: b.postcode_spaced.clone(),
-            postcode_tight: b.postcode_tight.clone(),
-            date: b.date.clone(),
-            dob_cue: b.dob_cue.clone(),
+            builtins: builtins(),
             deny,
             allow,
         }
@@ -290,14 +276,14 @@ impl Scanner {
         };
 
         for_each_hit(
-            &self.nhs,
+            &self.builtins.nhs,
             text,
             |s, e| nhs_checksum_ok(&text[s..e]).then_some((s, e)),
             |r| push(DataKind::NhsNumber, r),
         );
 
         for_each_hit(
-            &self.ni,
+            &self.builtins.ni,
             text,
             |s, e| ni_prefix_ok(&text[s..e]).then_some((s, e)),
             |r| push(DataKind::NiNumber, r),
@@ -307,18 +293,18 @@ impl Scanner {
             push(DataKind::DateOfBirth, r);
         }
 
-        for m in self.email.find_iter(text) {
+        for m in self.builtins.email.find_iter(text) {
             push(DataKind::Email, (m.start(), m.end()));
         }
         for_each_hit(
-            &self.spelt_email,
+            &self.builtins.spelt_email,
             text,
             |s, e| spelt_email_ok(&text[s..e]).then_some((s, e)),
             |r| push(DataKind::Email, r),
         );
 
         for_each_hit(
-            &self.phone,
+            &self.builtins.phone,
             text,
             |s, e| {
                 if !phone_prefix_ok(text, s) {
@@ -330,13 +316,13 @@ impl Scanner {
         );
 
         for_each_hit(
-            &self.postcode_spaced,
+            &self.builtins.postcode_spaced,
             text,
             |s, e| (!is_lowercase_ordinal_tail(&text[s..e])).then_some((s, e)),
             |r| push(DataKind::Postcode, r),
         );
         for_each_hit(
-            &self.postcode_tight,
+            &self.builtins.postcode_tight,
             text,
             |s, e| Some((s, e)),
             |r| push(DataKind::Postcode, r),
@@ -393,7 +379,7 @@ impl Scanner {
     fn dates_of_birth(&self, text: &str) -> Vec<(usize, usize)> {
         let mut dates = Vec::new();
         for_each_hit(
-            &self.date,
+            &self.builtins.date,
             text,
             |s, e| date_ok(text, s, e).then_some((s, e)),
             |r| dates.push(r),
@@ -402,7 +388,12 @@ impl Scanner {
             return dates;
         }
         let mut cues = Vec::new();
-        for_each_hit(&self.dob_cue, text, |s, e| Some((s, e)), |r| cues.push(r));
+        for_each_hit(
+            &self.builtins.dob_cue,
+            text,
+            |s, e| Some((s, e)),
+            |r| cues.push(r),
+        );
         if cues.is_empty() {
             return Vec::new();
         }

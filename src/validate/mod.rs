@@ -252,6 +252,7 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
         deny,
         templates: raw.templates.clone(),
         sources: raw.sources(),
+        compiled_scanner: std::sync::OnceLock::from(scanner),
     })
 }
 
