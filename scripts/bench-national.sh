@@ -116,6 +116,12 @@ for i in $(seq 1 "$runs"); do
   timed ours300 "$bin" build "$work/national-300" --out "$work/out-300-$i"
 done
 pages300=$(find "$work/out-300-1" -name '*.html' | wc -l)
+# The public site of the 150, for what publishing costs: fewer pages, every file scanned whole
+# for personal data before anything is written.
+for i in $(seq 1 "$runs"); do
+  timed public150 "$bin" build "$work/national-150" --audience public --out "$work/public-150-$i"
+done
+pages_public=$(find "$work/public-150-1" -name '*.html' | wc -l)
 
 # stats NAME: "median best peak-mb" of the runs recorded under NAME.
 stats() {
@@ -124,6 +130,7 @@ stats() {
 }
 read -r ours150 best150 mb150 < <(stats ours150)
 read -r ours300 best300 mb300 < <(stats ours300)
+read -r public150 bestpublic mbpublic < <(stats public150)
 read -r copied bestcopy _ < <(stats copy)
 read -r hugo_s besthugo hugo_mb < <(stats hugo)
 
@@ -131,6 +138,7 @@ echo "$runs rounds; wall seconds as median (best); peak resident memory over all
 printf '%-38s %8s %16s %12s\n' WHAT PAGES "MEDIAN (BEST) s" "PEAK MB"
 printf '%-38s %8d %9.2f (%.2f) %12.1f\n' "panelaudit, 150 partnerships" "$pages" "$ours150" "$best150" "$mb150"
 printf '%-38s %8d %9.2f (%.2f) %12.1f\n' "panelaudit, 300 partnerships" "$pages300" "$ours300" "$best300" "$mb300"
+printf '%-38s %8d %9.2f (%.2f) %12.1f\n' "panelaudit, 150, public site" "$pages_public" "$public150" "$bestpublic" "$mbpublic"
 printf '%-38s %8d %9.2f (%.2f) %12.1f\n' "hugo, same page count" "$hugo_pages" "$hugo_s" "$besthugo" "$hugo_mb"
 printf '%-38s %8d %9.2f (%.2f) %12s\n' "cp -r of our output ($bytes MB)" "$pages" "$copied" "$bestcopy" ""
 awk -v o="$ours150" -v h="$hugo_s" -v c="$copied" -v a="$mb150" -v b="$mb300" 'BEGIN {
