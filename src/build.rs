@@ -258,7 +258,7 @@ fn finish(job: &Job<'_>, done: Vec<Done>, sink: &Sink<'_>) -> Result<Outcome, St
             prefix,
             allow: &m.allow,
             deny: &m.deny,
-            scanner: &m.scanner,
+            scanner: None,
         })
         .collect();
     let view = CollectionView::build(members);

@@ -207,7 +207,7 @@ pub fn scan_site(site: &str, members: &[(&str, &Audit)], files: &[OutFile]) -> V
             prefix,
             allow: &a.partnership.allow,
             deny: &a.deny,
-            scanner: a.scanner(),
+            scanner: Some(a.scanner()),
         })
         .collect();
     let sources: Vec<Arc<SourceFile>> = members
@@ -223,8 +223,9 @@ pub struct ScanScope<'a> {
     pub prefix: &'a str,
     pub allow: &'a [String],
     pub deny: &'a [String],
-    /// Compiled from `allow` and `deny`.
-    pub scanner: &'a Scanner,
+    /// Compiled from `allow` and `deny`, when the audit's own is at hand; otherwise the scan
+    /// compiles one when a page of this partnership needs it, and drops it when done.
+    pub scanner: Option<&'a Scanner>,
 }
 
 /// [`scan_site`] without the audits: a collection's own pages are scanned after its
@@ -236,6 +237,8 @@ pub fn scan_site_in(
     sources: &[Arc<SourceFile>],
     files: &[OutFile],
 ) -> Vec<Hit> {
+    let compiled: Vec<std::cell::OnceCell<Scanner>> =
+        members.iter().map(|_| std::cell::OnceCell::new()).collect();
     // The pages of no one partnership (a collection's own) answer to every partnership's
     // lists at once: that scanner is compiled only when there is such a page.
     let everyone = std::cell::OnceCell::new();
@@ -261,7 +264,10 @@ pub fn scan_site_in(
             .position(|s| !s.prefix.is_empty() && file.path.starts_with(s.prefix))
             .or_else(|| (members.len() == 1).then_some(0));
         let scanner = match member {
-            Some(i) => members[i].scanner,
+            Some(i) => match members[i].scanner {
+                Some(own) => own,
+                None => compiled[i].get_or_init(|| Scanner::new(members[i].allow, members[i].deny)),
+            },
             None => everyone(),
         };
         let built = format!("{site}/{}", file.path);

@@ -57,8 +57,6 @@ pub struct MemberSummary {
     /// The partnership's publication allow and deny lists: the collection's pages answer to them.
     pub allow: Vec<String>,
     pub deny: Vec<String>,
-    /// Compiled from them (a copy of the partnership's own, not compiled again).
-    pub scanner: crate::scan::Scanner,
 }
 
 #[derive(Debug, Clone)]
@@ -169,7 +167,6 @@ impl MemberSummary {
             metrics,
             allow: audit.partnership.allow.clone(),
             deny: audit.deny.clone(),
-            scanner: audit.scanner().clone(),
         }
     }
 }
