@@ -11,9 +11,8 @@
 //! [`write`] sees only [`Facts`]. The draft is marked `draft = true`, which a public build
 //! refuses until a person has edited and approved it.
 
-use crate::analysis::{Analysis, Movement};
+use crate::analysis::{CycleRecord, Movement};
 use crate::diag::{Code, Diagnostics};
-use crate::format::num;
 use crate::model::{Audience, Audit, Cycle, Date, FindingKind, Level};
 use crate::source::SourceFile;
 use std::fmt::Write as _;
@@ -35,7 +34,8 @@ pub struct Facts {
     pub levels: String,
     pub questions: usize,
     pub agencies_asked: Vec<String>,
-    pub returned: usize,
+    /// What the cycle's evidence rests on, in sentences: returns, cases, survey responses.
+    pub rests_on: Vec<String>,
     /// (kind, title, text, question ids)
     pub findings: Vec<(FindingKind, String, String, Vec<String>)>,
     /// (question id, question text, public summary)
@@ -71,8 +71,10 @@ const PROMPT_QUESTIONS: usize = 3;
 const REFLECTIVE_QUESTIONS: usize = 3;
 
 impl Facts {
-    /// Copies the public fields of `cycle` and its analysis. Nothing else reads the audit.
-    pub fn gather(audit: &Audit, cycle: &Cycle, analysis: &Analysis) -> Facts {
+    /// Copies the public fields of `cycle` and its evidence and analysis from the ledger.
+    /// Nothing else reads the audit.
+    pub fn gather(audit: &Audit, cycle: &Cycle, record: &CycleRecord) -> Facts {
+        let analysis = &record.analysis;
         let fw = audit.framework(&cycle.framework);
         let asked: Vec<&crate::model::Question> = cycle.questions(fw).collect();
         let themes = fw
@@ -88,10 +90,7 @@ impl Facts {
             _ => "strategic leaders and practitioners".to_string(),
         };
         let agencies: Vec<&crate::model::Agency> = cycle.agencies(&audit.partnership).collect();
-        let returned = agencies
-            .iter()
-            .filter(|a| cycle.response(&a.id).is_some_and(|r| !r.answers.is_empty()))
-            .count();
+        let rests_on = rests_on(record, agencies.len());
         let findings = cycle
             .findings
             .iter()
@@ -199,7 +198,7 @@ impl Facts {
             levels,
             questions: asked.len(),
             agencies_asked: agencies.iter().map(|a| a.name.clone()).collect(),
-            returned,
+            rests_on,
             findings,
             summaries,
             theme_results,
@@ -210,6 +209,36 @@ impl Facts {
             weakest,
         }
     }
+}
+
+/// What a cycle's evidence rests on, in sentences: its returns, its cases, its survey
+/// responses (read from the ledger, so a case audit is never "0 agencies returned").
+fn rests_on(record: &CycleRecord, asked: usize) -> Vec<String> {
+    let e = &record.evidence;
+    let mut out = Vec::new();
+    if let Some(round) = &e.returns {
+        let partly = round.partly().len();
+        out.push(format!(
+            "{} of the {asked} agencies asked sent their full return{}",
+            round.returned(),
+            match partly {
+                0 => String::new(),
+                1 => " and 1 answered in part".to_string(),
+                n => format!(" and {n} answered in part"),
+            }
+        ));
+    }
+    if let Some(c) = &e.cases {
+        out.push(format!(
+            "the {asked} agencies taking part audited {} cases together",
+            c.cases
+        ));
+    }
+    let respondents: usize = e.surveys.iter().map(|s| s.respondents).sum();
+    if respondents > 0 {
+        out.push(format!("{respondents} practitioners answered the survey"));
+    }
+    out
 }
 
 /// A TOML string, quoted and escaped.
@@ -236,7 +265,7 @@ pub fn write(f: &Facts, today: Date) -> String {
     let mut o = String::new();
     let title = format!("Learning from the {}", lower_first(&f.cycle_title));
     let summary = format!(
-        "In {} the {} ran a {} on {}, asking {} of {}. {} of {} agencies sent their return. This briefing sets out what we found, what the partnership will do, and what every practitioner can do.",
+        "In {} the {} ran a {} on {}, asking {} of {}. {} This briefing sets out what we found, what the partnership will do, and what every practitioner can do.",
         f.closed.long().split_once(' ').map_or("", |(_, my)| my),
         f.short_name,
         f.method,
@@ -247,8 +276,7 @@ pub fn write(f: &Facts, today: Date) -> String {
         },
         questions(f.questions),
         f.levels,
-        f.returned,
-        f.agencies_asked.len(),
+        sentence(&f.rests_on),
     );
     let _ = writeln!(o, "+++");
     let _ = writeln!(o, "title = {}", toml_str(&title));
@@ -287,7 +315,7 @@ pub fn write(f: &Facts, today: Date) -> String {
     }
     let _ = writeln!(
         o,
-        "This was a {} ([{}](cycle:{})), closed on {}. It asked {} for {} on {}. {} agencies were asked to take part ({}), and {} of them sent their return.\n",
+        "This was a {} ([{}](cycle:{})), closed on {}. It asked {} for {} on {}. {} agencies were asked to take part ({}). {}\n",
         f.method,
         f.cycle_title,
         f.cycle,
@@ -301,7 +329,7 @@ pub fn write(f: &Facts, today: Date) -> String {
         },
         f.agencies_asked.len(),
         and_list(&f.agencies_asked),
-        f.returned
+        sentence(&f.rests_on),
     );
 
     let findings = |o: &mut String, kind: FindingKind, none: &str| {
@@ -364,7 +392,7 @@ pub fn write(f: &Facts, today: Date) -> String {
                 lower_first(label),
                 mean.map_or_else(
                     || "no rating".to_string(),
-                    |m| format!("average {}", num(m, 2))
+                    |m| format!("average {}", crate::format::rating(m))
                 ),
                 questions(*n)
             );
@@ -454,6 +482,17 @@ pub fn write(f: &Facts, today: Date) -> String {
         o.push('\n');
     }
     o
+}
+
+/// Clauses as one sentence: "9 of the 10 agencies asked sent their full return, and 48
+/// practitioners answered the survey."
+fn sentence(clauses: &[String]) -> String {
+    let joined = and_list(clauses);
+    let mut c = joined.chars();
+    match c.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), c.as_str()),
+        None => String::new(),
+    }
 }
 
 /// Theme titles in a sentence: "fathers and male carers and safer sleep".

@@ -337,8 +337,8 @@ fn member(job: &Job<'_>, audit: &Audit, sink: &Sink<'_>) -> Result<Done, String>
             audit.folder
         ));
     }
-    let analyses = analysis::analyse_all(audit, job.as_of);
-    let view = build_views(job.audience, audit, &analyses, main.as_deref());
+    let ledger = analysis::Ledger::build(audit, job.as_of);
+    let view = build_views(job.audience, audit, &ledger, main.as_deref());
     let own_templates = match &audit.templates {
         Some(dir) => Some(templates::load(Some(dir)).map_err(|e| format!("error: {e}"))?),
         None => None,
@@ -365,7 +365,7 @@ fn member(job: &Job<'_>, audit: &Audit, sink: &Sink<'_>) -> Result<Done, String>
     if hits.is_empty() {
         sink(&files)?;
     }
-    let latest = analyses.iter().find(|a| Some(&a.cycle) == main.as_ref());
+    let latest = ledger.analyses().find(|a| Some(&a.cycle) == main.as_ref());
     Ok(Done {
         summary: MemberSummary::of(audit, latest, &view.public),
         as_at: view.public.partnership.as_at.clone(),

@@ -88,6 +88,9 @@ pub enum Command {
         /// The address to listen on: only the loopback address is accepted.
         #[arg(long, default_value = "127.0.0.1")]
         address: String,
+        /// The day overdue actions are judged on (default: today, or SOURCE_DATE_EPOCH's day).
+        #[arg(long, value_name = "DATE", value_parser = as_of_date)]
+        as_of: Option<Date>,
     },
     /// List the bundled question banks, or show one bank's themes and questions.
     Frameworks {

@@ -48,6 +48,12 @@ fn num_by_formatter(v: f64, places: usize) -> String {
     if s == "-0" { "0".to_string() } else { s }
 }
 
+/// A rating or an average of ratings, as every page, table, chart and briefing writes it: two
+/// decimals, always (1.20, never 1.2 on one page and 1.20 on another).
+pub fn rating(v: f64) -> String {
+    fixed(v, 2)
+}
+
 /// A figure to exactly `places` decimals (trailing zeros kept: a score of 70 shows as `70.0`),
 /// rounded half away from zero as the data files round it.
 pub fn fixed(v: f64, places: usize) -> String {

@@ -278,35 +278,40 @@ impl Audit {
         }
     }
 
-    /// The deep dives (cycles of another method) whose evidence weighs on a self-assessment:
-    /// those after the previous self-assessment and before the next one, at most the
-    /// partnership's `evidence_window` latest of them, oldest first. None for a deep dive.
+    /// The deep dives (cycles of another method) whose evidence weighs on a self-assessment,
+    /// oldest first; none for a deep dive. The window is counted in self-assessment rounds, so
+    /// a later deep dive never pushes an earlier one out: a deep dive weighs when it came after
+    /// the self-assessment `evidence_window` rounds back (with the default 2: since the one
+    /// before the previous) and before the next self-assessment. `evidence_window = 0` lets
+    /// no deep dive weigh.
     pub fn deep_dives_for(&self, cycle: &Cycle) -> Vec<&Cycle> {
-        if cycle.method != Method::SelfAssessment {
+        let window = self.partnership.evidence_window;
+        if cycle.method != Method::SelfAssessment || window == 0 {
             return Vec::new();
         }
-        let is_main = |c: &&Cycle| c.method == Method::SelfAssessment;
-        let after = self
+        let assessments: Vec<&str> = self
             .cycles
             .iter()
-            .filter(is_main)
+            .filter(|c| c.method == Method::SelfAssessment)
             .map(|c| c.id.as_str())
-            .rfind(|id| *id < cycle.id.as_str());
-        let before = self
-            .cycles
-            .iter()
-            .filter(is_main)
-            .map(|c| c.id.as_str())
-            .find(|id| *id > cycle.id.as_str());
-        let dives: Vec<&Cycle> = self
-            .cycles
+            .collect();
+        let here = assessments.iter().position(|id| *id == cycle.id);
+        // The self-assessment `window` rounds back (None: the programme's start) and the next.
+        let after = here.and_then(|i| i.checked_sub(window).map(|j| assessments[j]));
+        let before = here.and_then(|i| assessments.get(i + 1).copied());
+        self.cycles
             .iter()
             .filter(|c| c.method != Method::SelfAssessment)
             .filter(|c| after.is_none_or(|a| c.id.as_str() > a))
             .filter(|c| before.is_none_or(|b| c.id.as_str() < b))
-            .collect();
-        let skip = dives.len().saturating_sub(self.partnership.evidence_window);
-        dives.into_iter().skip(skip).collect()
+            .collect()
+    }
+
+    /// Whether this cycle asked agencies for returns: every self-assessment, and a deep dive
+    /// only when returns were sent to it (a tabletop where agencies rated together). A case
+    /// audit or survey without returns is read from its cases or answers, never as "no returns".
+    pub fn collects_returns(cycle: &Cycle) -> bool {
+        cycle.method == Method::SelfAssessment || !cycle.responses.is_empty()
     }
 
     /// The cycle before `cycle` that used the same framework: what "change since last cycle" compares with.
@@ -668,6 +673,10 @@ pub struct ModeratedQuestion {
     /// Internal: never published.
     pub note: Option<String>,
     pub public_summary: Option<String>,
+    /// The deep dives the panel weighed (`considered = ["2026-q1"]`), each with where it is
+    /// named: a moderation dated on or after a deep dive's close that lists it resolves its
+    /// conflict with the agencies (see `analysis::triangulate`).
+    pub considered: Vec<(String, Loc)>,
     pub loc: Loc,
 }
 

@@ -107,7 +107,7 @@ fn the_draft_has_the_learning_journey_filled_from_the_cycle() {
         "led by Designated Doctor for Safeguarding Children, by 31 October 2025",
         "- Plans have actions for the father or male carer as well as the mother",
         "6 agencies were asked to take part",
-        "6 of them sent their return",
+        "6 of the 6 agencies asked sent their full return",
         "Our audit found least assurance here: “Do child protection",
     ] {
         assert!(md.contains(filled), "the draft lacks {filled}:\n{md}");

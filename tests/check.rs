@@ -169,7 +169,7 @@ fn the_valid_fixture_passes_and_says_what_was_returned() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("main 2025-26: 2 agencies asked: 1 returned, 1 partly answered (3 of 4), 0 empty, 0 not received; 7 of 8 answers given (1 n/a)"),
+        stdout.contains("main 2025-26 (self-assessment): 2 agencies asked: 1 returned, 1 partly answered (3 of 4), 0 empty, 0 not received; 7 of 8 answers given (1 n/a)"),
         "{stdout}"
     );
     // The one deliberately unanswered question is reported, never silently skipped.
@@ -392,7 +392,7 @@ fn a_cycle_can_ask_only_some_agencies_and_the_others_are_not_counted_missing() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
         stdout.contains(
-            "main 2025-26: 1 agencies asked: 1 returned, 0 partly answered, 0 empty, 0 not received; 4 of 4 answers given"
+            "main 2025-26 (self-assessment): 1 agencies asked: 1 returned, 0 partly answered, 0 empty, 0 not received; 4 of 4 answers given"
         ),
         "{stdout}"
     );

@@ -169,14 +169,16 @@ fn the_plan_is_greedy_with_ties_by_id_and_lists_uncovered_high_risk() {
             )
         })
         .collect();
-    // A01 covers exp-p-01 + exp-s-01 = 180.38 + 124.38. A02 and A06 then both add exp-s-02
-    // (107.80): A02 by id; A06 adds nothing. A04 was due 2025-10-31, before the close.
+    // A01 covers exp-p-01 + exp-s-01 = 180.52 + 124.38 (exp-p-01 is rated 0.33: ratings are
+    // kept to 2 places, so its score follows from the printed rating). A02 and A06 then both
+    // add exp-s-02 (107.80): A02 by id; A06 adds nothing. A04 (inf-s-01, rated 2.17) was due
+    // 2025-10-31, before the close.
     assert_eq!(
         plan,
         [
-            ("A01", 304.76, false),
+            ("A01", 304.91, false),
             ("A02", 107.8, false),
-            ("A04", 64.57, true),
+            ("A04", 64.48, true),
             ("A06", 0.0, false)
         ]
     );
@@ -261,7 +263,7 @@ fn the_table_fits_80_columns_and_shows_plan_uncovered_and_change() {
         .lines()
         .find(|l| l.trim_start().starts_with("1  "))
         .expect("a first row");
-    for cell in ["exp-p-01", "exploitation", "pract", "0.33", "180.4"] {
+    for cell in ["exp-p-01", "exploitation", "pract", "0.33", "180.5"] {
         assert!(first.contains(cell), "{first}");
     }
     assert!(

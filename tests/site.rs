@@ -215,7 +215,7 @@ fn public_data_files_hold_aggregates_only() {
     let by_column = |csv: &str| -> Vec<String> {
         csv.lines()
             .skip(1)
-            .map(|l| l.split(',').nth(4).unwrap_or_default().to_string())
+            .map(|l| l.split(',').nth(5).unwrap_or_default().to_string())
             .collect()
     };
     let public_by = by_column(&read(&public));
@@ -652,8 +652,8 @@ fn the_public_view_lists_every_user_text_it_publishes_with_its_source() {
     let mut diags = panelaudit::diag::Diagnostics::new();
     let ws = panelaudit::workspace::load(&repo().join(FIXTURE), &mut diags).unwrap();
     let audit = ws.audits().next().expect("the fixture is valid");
-    let analyses = panelaudit::analysis::analyse_all(audit, panelaudit::model::Date::today());
-    let view = build_views(Audience::Public, audit, &analyses, None);
+    let ledger = panelaudit::analysis::Ledger::build(audit, panelaudit::model::Date::today());
+    let view = build_views(Audience::Public, audit, &ledger, None);
     assert!(
         view.internal.is_none(),
         "a public build has no internal view"

@@ -115,7 +115,7 @@ fn surveys_feed_the_question_pages_and_the_scores() {
     with_surveys(tmp.path());
     let site = build(tmp.path(), "public");
     let q = words(&page(&site, "questions/mh-p-01/index.html"));
-    assert!(q.contains("Practitioner survey:"), "{q}");
+    assert!(q.contains("Practitioner survey"), "{q}");
     assert!(q.contains("answers agreed, on 3 survey items"), "{q}");
     let o = run_in(tmp.path(), &["rank", "p", "--format", "json"]);
     assert_ok(&o);
@@ -208,7 +208,7 @@ fn surveys_the_worked_example_has_one_of_at_least_40_responses_on_its_question_p
     assert!(cycle.contains("48 practitioners responded"), "{cycle}");
     let q = words(&page(&site, "questions/pmh-p-02/index.html"));
     assert!(
-        q.contains("Practitioner survey: 21% of 48 answers agreed"),
+        q.contains("Practitioner survey Limited assurance 21% of 48 answers agreed"),
         "{q}"
     );
     // The overview still reports the self-assessment.

@@ -89,23 +89,6 @@ pub fn results(cycle: &Cycle, fw: &Framework) -> Vec<QuestionCases> {
         .collect()
 }
 
-/// What a case rating rests on, in words a public page may show: counts only over at least
-/// `min_cases` cases, and no count of cases below it.
-pub fn basis(counts: &CaseCounts, min_cases: usize, method: &str) -> String {
-    let judged = counts.judged();
-    if judged < min_cases {
-        return format!("the {method}'s judgements of fewer than {min_cases} cases");
-    }
-    if counts.met == 0 || counts.met >= min_cases {
-        format!(
-            "{} of {judged} cases met the standard at the {method}",
-            counts.met
-        )
-    } else {
-        format!("the {method}'s judgements of {judged} cases")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,32 +120,6 @@ mod tests {
     }
 
     #[test]
-    fn the_basis_never_shows_a_small_count() {
-        let few = CaseCounts {
-            met: 3,
-            not_met: 1,
-            ..Default::default()
-        };
-        assert!(!basis(&few, 5, "tabletop").contains('3'));
-        let some = CaseCounts {
-            met: 2,
-            not_met: 6,
-            ..Default::default()
-        };
-        let b = basis(&some, 5, "tabletop");
-        assert!(b.contains("8 cases") && !b.contains('2'), "{b}");
-        let many = CaseCounts {
-            met: 6,
-            not_met: 2,
-            ..Default::default()
-        };
-        assert_eq!(
-            basis(&many, 5, "tabletop"),
-            "6 of 8 cases met the standard at the tabletop"
-        );
-    }
-
-    #[test]
     fn reasonable_assurance_with_half_the_cases_not_met_is_a_conflict() {
         use crate::analysis::score::Flag;
         use crate::model::{Confidence, Method, Rating};
@@ -187,12 +144,10 @@ mod tests {
         let a = crate::analysis::analyse(&audit, &main, main.closed);
         let s = &a.ranking.priorities[0];
         assert!(s.flags.contains(&Flag::EvidenceConflict), "{:?}", s.flags);
-        let d = s.deep_dive.as_ref().expect("the cases weigh");
-        assert_eq!(d.rating, 1.0);
-        assert_eq!(
-            d.basis,
-            "the multi-agency tabletop audit's judgements of 8 cases"
-        );
+        let d = s.lowered_by.as_ref().expect("the cases set the rating");
+        assert_eq!(d.rating, Some(1.0));
+        assert_eq!(d.rests_on(), 8);
+        assert_eq!(s.rating, Some(1.0), "the assessed rating is the cases'");
         assert!(s.score > alone.ranking.priorities[0].score);
     }
 }

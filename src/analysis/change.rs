@@ -87,10 +87,10 @@ pub struct ThemeMove {
     pub movement: Movement,
 }
 
-/// Compares `cycle`'s ranking with `then`'s scores, like for like.
+/// Compares a cycle's ranking with `then`'s scores, like for like: assessed ratings over the
+/// questions both asked and rated, each theme's average over those questions alone.
 pub fn compare(
     audit: &Audit,
-    cycle: &Cycle,
     then: &Cycle,
     ranking: &Ranking,
     base: &BTreeMap<String, (Vec<QuestionScore>, Vec<String>)>,
@@ -144,7 +144,9 @@ pub fn compare(
             .total_cmp(&size(x))
             .then(x.question.cmp(&y.question))
     });
-    let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
+    let mean = |v: &[f64]| {
+        (!v.is_empty()).then(|| super::round(v.iter().sum::<f64>() / v.len() as f64, 2))
+    };
     let themes = ranking
         .themes
         .iter()
@@ -165,7 +167,6 @@ pub fn compare(
             }
         })
         .collect();
-    let _ = cycle;
     Some(Comparison {
         cycle: then.id.clone(),
         method: then.method,
@@ -177,6 +178,94 @@ pub fn compare(
         rose,
         fell,
         steady,
+        themes,
+    })
+}
+
+/// Each theme's average rating across the cycles of one framework and method, up to a cycle:
+/// like for like, every average is over the questions **every** cycle of the trend asked and
+/// rated, so a line never moves because the question set changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Trend {
+    /// The cycles, oldest first (at least two).
+    pub cycles: Vec<String>,
+    /// Questions every cycle of the trend asked and rated.
+    pub questions: usize,
+    pub themes: Vec<ThemeTrend>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ThemeTrend {
+    pub theme: String,
+    /// The theme's questions among those every cycle rated.
+    pub questions: usize,
+    /// Its average in each cycle, to 2 places (None: none of its questions is common).
+    pub means: Vec<Option<f64>>,
+}
+
+/// The trend up to `cycle`, over its framework and method; None with fewer than two cycles.
+pub fn trend(
+    audit: &Audit,
+    cycle: &Cycle,
+    ranking: &Ranking,
+    base: &BTreeMap<String, (Vec<QuestionScore>, Vec<String>)>,
+) -> Option<Trend> {
+    let same: Vec<&Vec<QuestionScore>> = audit
+        .cycles
+        .iter()
+        .filter(|c| c.id <= cycle.id && c.framework == cycle.framework && c.method == cycle.method)
+        .filter_map(|c| base.get(&c.id).map(|(s, _)| s))
+        .collect();
+    if same.len() < 2 {
+        return None;
+    }
+    let rated = |scores: &Vec<QuestionScore>, q: &str| {
+        scores
+            .iter()
+            .find(|s| s.question == q)
+            .and_then(|s| s.rating)
+    };
+    let common: Vec<&QuestionScore> = ranking
+        .priorities
+        .iter()
+        .filter(|s| {
+            same.iter()
+                .all(|scores| rated(scores, &s.question).is_some())
+        })
+        .collect();
+    let themes = ranking
+        .themes
+        .iter()
+        .map(|t| {
+            let qs: Vec<&str> = common
+                .iter()
+                .filter(|s| s.theme == t.theme)
+                .map(|s| s.question.as_str())
+                .collect();
+            let means = same
+                .iter()
+                .map(|scores| {
+                    let v: Vec<f64> = qs.iter().filter_map(|q| rated(scores, q)).collect();
+                    (!v.is_empty()).then(|| super::round(v.iter().sum::<f64>() / v.len() as f64, 2))
+                })
+                .collect();
+            ThemeTrend {
+                theme: t.theme.clone(),
+                questions: qs.len(),
+                means,
+            }
+        })
+        .collect();
+    let ids = audit
+        .cycles
+        .iter()
+        .filter(|c| c.id <= cycle.id && c.framework == cycle.framework && c.method == cycle.method)
+        .filter(|c| base.contains_key(&c.id))
+        .map(|c| c.id.clone())
+        .collect();
+    Some(Trend {
+        cycles: ids,
+        questions: common.len(),
         themes,
     })
 }

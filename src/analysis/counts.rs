@@ -182,9 +182,10 @@ mod tests {
             .iter()
             .filter_map(|s| s.rating)
             .collect();
+        // To 2 places, so the figure has the same digits on every surface.
         assert_eq!(
             x.mean_rating(),
-            Some(rated.iter().sum::<f64>() / rated.len() as f64)
+            Some(round(rated.iter().sum::<f64>() / rated.len() as f64, 2))
         );
         assert_eq!(x.theme_mean("u"), Some(4.0));
         assert_eq!(x.theme_mean("nope"), None);

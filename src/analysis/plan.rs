@@ -15,7 +15,8 @@ pub struct Plan {
     /// Open actions (not started or in progress) in greedy order: each step takes the action
     /// whose not-yet-covered questions carry the most score (ties by action id).
     pub actions: Vec<PlannedAction>,
-    /// High-risk questions (see [`is_high_risk`]) that no open action addresses, by rank.
+    /// High-risk questions (see [`is_high_risk`]) that no open action addresses: the cycle's
+    /// own by rank, then those only other cycles of the programme asked, by risk.
     pub uncovered: Vec<String>,
     /// Complete and dropped actions, by id: they no longer reduce risk.
     pub not_open: Vec<ClosedAction>,
@@ -135,9 +136,11 @@ pub fn plan(
     }
 
     let ranked = ranking.priorities.len();
+    // The programme's other questions (ranked after this cycle's) are high-risk by their gap.
     let uncovered = ranking
         .priorities
         .iter()
+        .chain(elsewhere)
         .filter(|s| is_high_risk(s, ranked) && !addressed_by_open.contains(s.question.as_str()))
         .map(|s| s.question.clone())
         .collect();

@@ -116,8 +116,9 @@ pub fn prioritise(
     }
 }
 
+/// The mean, to 2 places: a theme's average has the same digits on every surface.
 fn mean(values: &[f64]) -> Option<f64> {
-    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+    (!values.is_empty()).then(|| super::round(values.iter().sum::<f64>() / values.len() as f64, 2))
 }
 
 #[cfg(test)]
@@ -171,10 +172,10 @@ mod tests {
             vec![("a-s-01", 1), ("b-s-01", 2), ("z-s-01", 3), ("c-s-01", 4)]
         );
         // Theme u: a rated 1 (level 1), c rated min(0.75 × 2.5 + 0.25 × 2, 0.5 × 2.5 + 0.5 × 2)
-        // = min(2.375, 2.25) = 2.25 (level 2). Mean (1 + 2.25) / 2 = 1.625.
+        // = min(2.375, 2.25) = 2.25 (level 2). Mean (1 + 2.25) / 2 = 1.625, 1.63 to 2 places.
         let u = &r.themes[1];
         assert_eq!(u.theme, "u");
-        assert_eq!(u.mean_rating, Some(1.625));
+        assert_eq!(u.mean_rating, Some(1.63));
         let counts: Vec<usize> = u.levels.iter().map(|l| l.count).collect();
         assert_eq!(counts, vec![0, 1, 1, 0]);
         assert_eq!((u.questions, u.unrated, u.with_unanswered), (2, 0, 1));

@@ -385,7 +385,6 @@ proptest! {
                 confidence: c.confidence,
                 metrics: c.metrics,
                 deterioration: c.deterioration,
-                triangulation: c.triangulation,
                 theme_weight: c.theme_weight,
             }
             .score();

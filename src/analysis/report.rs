@@ -2,7 +2,8 @@
 
 use super::Analysis;
 use super::disclosure::{self, Shown};
-use super::score::{Flag, QuestionScore};
+use super::evidence::{Reading, Source};
+use super::score::{Flag, QuestionScore, RESIDUAL};
 use crate::model::{ActionStatus, Date, Level};
 use serde::Serialize;
 
@@ -37,10 +38,15 @@ pub struct RankReport {
     pub change: Option<ChangeSummary>,
     /// The deep dives whose evidence weighed on these scores.
     pub deep_dives: Vec<String>,
+    /// The day overdue actions are judged on.
     pub as_of: Date,
     /// The rating scale's ends: `rating` runs from `scale.bottom` to `scale.top`.
     pub scale: super::ScaleBounds,
     pub priorities: Vec<PriorityRow>,
+    /// Questions this cycle did not ask, at their latest evidence from the cycle that last
+    /// asked them (`cycle`), ranked after this cycle's: the rest of the programme's risk,
+    /// which the action plan and `uncovered` take in.
+    pub other_cycles: Vec<PriorityRow>,
     pub actions: Vec<ActionRow>,
     /// Complete and dropped actions, by id: they no longer reduce risk.
     pub closed_actions: Vec<super::plan::ClosedAction>,
@@ -63,13 +69,21 @@ pub struct ChangeSummary {
 #[derive(Debug, Clone, Serialize)]
 pub struct PriorityRow {
     pub rank: usize,
+    /// The cycle the row's evidence is from.
+    pub cycle: String,
     pub question: String,
     /// The question's text.
     pub text: String,
     pub theme: String,
     pub level: Level,
     pub score: f64,
+    /// The assessed rating (see `triangulate`): what `gap` is taken from.
     pub rating: Option<f64>,
+    /// The cycle's own reading before any other cycle's evidence, and its source.
+    pub own_rating: Option<f64>,
+    pub own_source: Option<Source>,
+    /// The deep-dive reading that set `rating` (`evidence-conflict`), when one did.
+    pub assessed_from: Option<ReadingRow>,
     pub components: RoundedComponents,
     pub flags: Vec<Flag>,
     pub moderated: bool,
@@ -92,7 +106,56 @@ pub struct RoundedComponents {
     pub theme_weight: f64,
     pub coverage: f64,
     pub deterioration: f64,
-    pub triangulation: f64,
+}
+
+impl RoundedComponents {
+    /// Every factor with its name, in the order the formula and the CSV files give them.
+    pub fn named(&self) -> [(&'static str, f64); 6] {
+        [
+            ("gap", self.gap),
+            ("coverage", self.coverage),
+            ("confidence", self.confidence),
+            ("metrics", self.metrics),
+            ("deterioration", self.deterioration),
+            ("theme_weight", self.theme_weight),
+        ]
+    }
+
+    /// The score these rounded factors give (within [`reproduction_tolerance`] of the score).
+    pub fn score(&self) -> f64 {
+        let shortfall = 1.0 - self.coverage * (1.0 - self.gap);
+        100.0
+            * (RESIDUAL + (1.0 - RESIDUAL) * shortfall)
+            * self.confidence
+            * self.metrics
+            * self.deterioration
+            * self.theme_weight
+    }
+}
+
+/// A deep dive's reading of a question, as the report names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadingRow {
+    pub cycle: String,
+    pub method: crate::model::Method,
+    pub source: Source,
+    pub closed: Date,
+    pub rating: Option<f64>,
+    /// How many cases or answers it rests on.
+    pub rests_on: usize,
+}
+
+impl ReadingRow {
+    pub fn of(r: &Reading) -> ReadingRow {
+        ReadingRow {
+            cycle: r.cycle.clone(),
+            method: r.method,
+            source: r.source,
+            closed: r.closed,
+            rating: r.rating,
+            rests_on: r.rests_on(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -126,12 +189,16 @@ impl PriorityRow {
         let c = &s.components;
         PriorityRow {
             rank: s.rank,
+            cycle: s.cycle.clone(),
             question: s.question.clone(),
             text: String::new(),
             theme: s.theme.clone(),
             level: s.level,
             score: round(s.score, 2),
             rating: s.rating.map(|r| round(r, 2)),
+            own_rating: s.own_rating.map(|r| round(r, 2)),
+            own_source: s.own_source,
+            assessed_from: s.lowered_by.as_ref().map(ReadingRow::of),
             components: RoundedComponents {
                 gap: round(c.gap, 4),
                 confidence: round(c.confidence, 4),
@@ -139,7 +206,6 @@ impl PriorityRow {
                 theme_weight: round(c.theme_weight, 4),
                 coverage: round(c.coverage, 4),
                 deterioration: round(c.deterioration, 4),
-                triangulation: round(c.triangulation, 4),
             },
             flags: s.flags.clone(),
             moderated: s.moderated,
@@ -165,7 +231,7 @@ impl RankReport {
             Shown::Exact(n) => disclosure::shown(n, min),
             other => other,
         };
-        for p in &mut out.priorities {
+        for p in out.priorities.iter_mut().chain(&mut out.other_cycles) {
             p.answered = hide(p.answered);
             p.not_applicable = hide(p.not_applicable);
             p.unanswered = hide(p.unanswered);
@@ -200,6 +266,19 @@ impl RankReport {
                 .priorities
                 .iter()
                 .take(shown)
+                .map(|s| PriorityRow {
+                    text: a
+                        .question_text
+                        .get(&s.question)
+                        .cloned()
+                        .unwrap_or_default(),
+                    ..PriorityRow::of(s, a.change_threshold)
+                })
+                .collect(),
+            other_cycles: a
+                .elsewhere
+                .iter()
+                .take(shown.saturating_sub(a.ranking.priorities.len()))
                 .map(|s| PriorityRow {
                     text: a
                         .question_text
@@ -275,6 +354,9 @@ pub fn priorities_csv(reports: &[RankReport]) -> Result<Vec<u8>, csv::Error> {
         "metrics",
         "deterioration",
         "theme_weight",
+        "own_rating",
+        "own_source",
+        "assessed_from",
         "answered",
         "not_applicable",
         "unanswered",
@@ -287,13 +369,13 @@ pub fn priorities_csv(reports: &[RankReport]) -> Result<Vec<u8>, csv::Error> {
     ])?;
     let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
     for report in reports {
-        for r in &report.priorities {
+        for r in report.priorities.iter().chain(&report.other_cycles) {
             let c = &r.components;
             let flags: Vec<&str> = r.flags.iter().map(|f| f.as_str()).collect();
             w.write_record(
                 [
                     report.partnership.clone(),
-                    report.cycle.clone(),
+                    r.cycle.clone(),
                     r.rank.to_string(),
                     r.question.clone(),
                     r.theme.clone(),
@@ -306,6 +388,12 @@ pub fn priorities_csv(reports: &[RankReport]) -> Result<Vec<u8>, csv::Error> {
                     c.metrics.to_string(),
                     c.deterioration.to_string(),
                     c.theme_weight.to_string(),
+                    opt(r.own_rating),
+                    r.own_source
+                        .map_or(String::new(), |s| s.words().to_string()),
+                    r.assessed_from
+                        .as_ref()
+                        .map_or(String::new(), |a| a.cycle.clone()),
                     r.answered.data(),
                     r.not_applicable.data(),
                     r.unanswered.data(),

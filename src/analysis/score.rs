@@ -1,4 +1,5 @@
-//! Stage 3: score the risk of each question a cycle asks.
+//! Stage 3: score the risk of each question a cycle asks, from its assessed rating (see
+//! `triangulate`), the agencies' coverage and confidence, the metrics and the theme's weight.
 //!
 //! The formula (documented with a worked example in the README, "How the ranking works"):
 //!
@@ -7,13 +8,16 @@
 //! score     = 100 × (0.1 + 0.9 × shortfall) × confidence × metrics × deterioration × theme_weight
 //! ```
 //!
-//! Every factor is kept in [`Components`], so the score can be reproduced (and explained) from
-//! them. Nothing here depends on the scale's numbers: ratings enter only as a share of the
-//! scale's range, so 0..3, 0..4 and 1..5 banks all score alike.
+//! `gap` comes from the **assessed** rating, so a deep dive that finds practice a level lower
+//! moves the score exactly as that rating would. Every factor is kept in [`Components`], so the
+//! score can be reproduced (and explained) from them. Nothing here depends on the scale's
+//! numbers: ratings enter only as a share of the scale's range, so 0..3, 0..4 and 1..5 banks
+//! all score alike.
 
+use super::evidence::{AgencyReading, Reading, Source};
+use super::triangulate::{Assessment, Weighed};
 use crate::model::{Audit, Better, Confidence, Cycle, Framework, Level, Metric, Question, Rating};
 use serde::{Serialize, Serializer};
-use std::collections::BTreeMap;
 
 /// Even a question rated at the top of the scale by every agency keeps this share of the risk,
 /// so that weak evidence and adverse data still order the best-rated questions.
@@ -28,12 +32,6 @@ pub const METRIC_STEP: f64 = 0.1;
 pub const METRIC_CAP: f64 = 1.5;
 /// A fall of the whole scale's range since the comparable cycle multiplies risk by 1 + this.
 pub const DETERIORATION_WEIGHT: f64 = 0.5;
-/// A deep dive rating a question the whole scale's range below the main cycle multiplies its
-/// risk by 1 + this: what the case files or practitioners show outweighs what was claimed.
-pub const TRIANGULATION_WEIGHT: f64 = 0.5;
-/// Methods disagree (`evidence-conflict`) when their ratings of a question are this many
-/// scale points apart or more: a whole level.
-pub const CONFLICT_POINTS: f64 = 1.0;
 /// How far the agencies' mean is pulled towards the lowest rating of any agency.
 pub const PULL_LOWEST: f64 = 0.25;
 /// How far the agencies' mean is pulled towards the lowest rating of a statutory partner.
@@ -44,21 +42,26 @@ pub const PULL_STATUTORY: f64 = 0.5;
 pub struct QuestionScore {
     /// Position in the ranking, from 1; 0 until `prioritise` has ranked it.
     pub rank: usize,
+    /// The cycle the score is for.
+    pub cycle: String,
     /// The question's id.
     pub question: String,
     /// The question's theme id.
     pub theme: String,
     pub level: Level,
-    /// The partnership's effective rating on the framework's scale: moderated where moderated,
-    /// else the agencies' [`aggregate`](Self::aggregate). None: no agency answered (and no
-    /// moderated rating).
+    /// The **assessed** rating, to 2 places: what the gap, every page, `rank` and the data
+    /// files use. For a self-assessment: the agencies' (moderated) rating, unless a deep dive
+    /// in the window read it a level lower (then that reading: see `triangulate`). For a deep
+    /// dive: its own evidence's lowest reading. None: nothing rated it.
     pub rating: Option<f64>,
-    /// The agencies' aggregate before moderation (see [`aggregate_ratings`]); None when no
-    /// agency gave a rating on the scale.
+    /// The cycle's own reading before any other cycle's evidence, and where it came from.
+    pub own_rating: Option<f64>,
+    pub own_source: Option<Source>,
+    /// The agencies' aggregate before moderation (see [`aggregate_ratings`]), to 2 places.
     pub aggregate: Option<f64>,
-    /// The plain mean of the agencies' ratings (n/a left out).
+    /// The plain mean of the agencies' ratings (n/a left out), to 2 places.
     pub mean: Option<f64>,
-    /// The moderation panel set the rating.
+    /// The moderation panel set the agencies' rating.
     pub moderated: bool,
     /// Agencies that gave a rating on the scale.
     pub answered: usize,
@@ -72,7 +75,7 @@ pub struct QuestionScore {
     pub spread: Option<u32>,
     /// The lowest rating given by a statutory partner, when one answered.
     pub lowest_statutory: Option<u32>,
-    /// Every agency of the partnership, in partnership order (internal pages only: never publish).
+    /// Every agency asked, in partnership order (internal pages only: never publish).
     pub agencies: Vec<AgencyRating>,
     /// The metrics that bear on this question, with their reading for the cycle's period.
     pub metrics: Vec<MetricSignal>,
@@ -85,19 +88,10 @@ pub struct QuestionScore {
     /// The same question in the comparable cycle (same method, or `compare_with`), when it was
     /// asked there.
     pub previous: Option<Change>,
-    /// The latest deep dive's evidence on this question, for a self-assessment.
-    pub deep_dive: Option<DeepDive>,
-}
-
-/// What a deep dive (a tabletop audit, a case audit, a survey) found on a question, as a rating
-/// on the same scale, so that it can be weighed against what agencies said.
-#[derive(Debug, Clone, Serialize)]
-pub struct DeepDive {
-    pub cycle: String,
-    pub method: crate::model::Method,
-    pub rating: f64,
-    /// What the rating rests on, in a reader's words ("agencies' ratings at the tabletop").
-    pub basis: String,
+    /// Deep-dive readings that weighed on it (self-assessments only), oldest first.
+    pub weighed: Vec<Weighed>,
+    /// The deep-dive reading that set the assessed rating (`evidence-conflict`), if any.
+    pub lowered_by: Option<Reading>,
 }
 
 /// One agency's answer to a question.
@@ -151,22 +145,22 @@ impl MetricSignal {
 /// (1 - gap)`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Components {
-    /// Distance from the effective rating to the top of the scale, as a share of the scale's
+    /// Distance from the assessed rating to the top of the scale, as a share of the scale's
     /// range: 0 (top) to 1 (bottom, or no rating).
     pub gap: f64,
     /// Share of the agencies expected to answer (all but those saying n/a) that gave a rating:
-    /// 0 to 1. 1 for a moderated question: the panel's rating stands for the partnership.
+    /// 0 to 1. 1 for a moderated question (the panel's rating stands for the partnership) and
+    /// for a deep dive's question rated from its cases or survey.
     pub coverage: f64,
     /// Mean confidence factor of the ratings given: 1.0 (all high) to 1.3 (all low, or none).
+    /// Evidence of practice: 1.0, or 1.15 when it rests on fewer cases or answers than the
+    /// partnership's publication minimum.
     pub confidence: f64,
     /// 1 + 0.1 per adverse metric signal, at most 1.5.
     pub metrics: f64,
     /// 1 + 0.5 × the fall in rating since the comparable cycle as a share of the range, when the
     /// fall is at least the partnership's change threshold: 1 to 1.5.
     pub deterioration: f64,
-    /// 1 + 0.5 × how far the latest deep dive rated the question below this cycle, as a share
-    /// of the range: 1 to 1.5. Never below 1: better deep-dive news never lowers a score.
-    pub triangulation: f64,
     /// The theme's weight for this partnership (above 0, at most 10).
     pub theme_weight: f64,
 }
@@ -184,7 +178,6 @@ impl Components {
             * self.confidence
             * self.metrics
             * self.deterioration
-            * self.triangulation
             * self.theme_weight
     }
 }
@@ -207,7 +200,8 @@ pub enum Flag {
     MetricWorsening,
     /// The effective rating fell since the comparable cycle, by the change threshold or more.
     Deteriorated,
-    /// A deep dive rated it a whole level or more away from this cycle's rating.
+    /// A deep dive in the evidence window read it a level lower than the agencies did, and
+    /// moderation has not yet considered it: the deep dive's reading is the assessed rating.
     EvidenceConflict,
     /// The moderation panel set the rating.
     Moderated,
@@ -280,14 +274,14 @@ pub fn confidence_factor(c: Confidence) -> f64 {
 
 /// The scale's bottom, top and range (top - bottom, at least 1).
 #[derive(Debug, Clone, Copy)]
-struct Scale {
+pub struct Scale {
     bottom: f64,
     top: f64,
-    range: f64,
+    pub range: f64,
 }
 
 impl Scale {
-    fn of(fw: &Framework) -> Scale {
+    pub fn of(fw: &Framework) -> Scale {
         let bottom = f64::from(fw.bottom());
         let top = f64::from(fw.top());
         Scale {
@@ -298,7 +292,7 @@ impl Scale {
     }
 
     /// Distance to the top as a share of the range; no rating counts as the bottom.
-    fn gap(self, rating: Option<f64>) -> f64 {
+    pub fn gap(self, rating: Option<f64>) -> f64 {
         rating.map_or(1.0, |r| ((self.top - r) / self.range).clamp(0.0, 1.0))
     }
 
@@ -307,143 +301,82 @@ impl Scale {
     }
 }
 
-/// Scores every question the cycle asks, in framework order (not yet ranked), with the change
-/// since the comparable cycle (the previous one of the same method, or `compare_with`). The
-/// second list holds the questions in scope left out of scoring because every agency that
-/// answered said "n/a" and none was silent, or moderation rated them "n/a".
-pub fn score_cycle(audit: &Audit, cycle: &Cycle) -> (Vec<QuestionScore>, Vec<String>) {
-    // The comparable cycle's scores include its own deterioration, so look two cycles back.
-    let previous = audit.comparable_cycle(cycle).map(|p| {
-        let mut scores = assess(audit, p).0;
-        if let Some(before) = audit.comparable_cycle(p) {
-            compare_with_previous(audit, p, &mut scores, &assess(audit, before).0, &before.id);
-        }
-        (p, scores)
-    });
-    let (mut scores, not_applicable) = assess(audit, cycle);
-    if let Some((p, before)) = &previous {
-        compare_with_previous(audit, cycle, &mut scores, before, &p.id);
-    }
-    (scores, not_applicable)
+/// Scores one question of `cycle` from its assessment. `agencies` is the agencies' combined
+/// answers when the cycle collected returns; `own_source` says where the cycle's own reading
+/// came from, and `practice_thin` that evidence of practice rests on fewer cases or answers
+/// than the partnership's minimum.
+pub struct Inputs<'a> {
+    pub question: &'a Question,
+    pub agencies: Option<&'a AgencyReading>,
+    pub own: Option<&'a Reading>,
+    pub practice_thin: bool,
+    pub assessment: Assessment,
 }
 
-/// Scores a cycle on its own: no deterioration factor, no previous.
-fn assess(audit: &Audit, cycle: &Cycle) -> (Vec<QuestionScore>, Vec<String>) {
-    let fw = audit.framework(&cycle.framework);
-    let scale = Scale::of(fw);
-    let mut scores = Vec::new();
-    let mut not_applicable = Vec::new();
-    for q in cycle.questions(fw) {
-        match assess_question(audit, cycle, fw, scale, q) {
-            Some(s) => scores.push(s),
-            None => not_applicable.push(q.id.clone()),
-        }
-    }
-    (scores, not_applicable)
-}
-
-fn assess_question(
+pub fn score_question(
     audit: &Audit,
     cycle: &Cycle,
     fw: &Framework,
-    scale: Scale,
-    q: &Question,
-) -> Option<QuestionScore> {
-    let agencies: Vec<AgencyRating> = cycle
-        .agencies(&audit.partnership)
-        .map(|a| {
-            let answer = cycle.response(&a.id).and_then(|r| r.answers.get(&q.id));
-            AgencyRating {
-                agency: a.id.clone(),
-                statutory: a.statutory,
-                rating: answer.map(|x| x.rating),
-                confidence: answer.map(|x| x.confidence),
-            }
-        })
-        .collect();
-    let ratings: Vec<(u32, bool)> = agencies
-        .iter()
-        .filter_map(|a| a.rating.and_then(Rating::value).map(|v| (v, a.statutory)))
-        .collect();
-    let confidences: Vec<Confidence> = agencies
-        .iter()
-        .filter(|a| matches!(a.rating, Some(Rating::Value(_))))
-        .filter_map(|a| a.confidence)
-        .collect();
-    let answered = ratings.len();
-    let not_applicable = agencies
-        .iter()
-        .filter(|a| a.rating == Some(Rating::NotApplicable))
-        .count();
-    let unanswered = agencies.iter().filter(|a| a.rating.is_none()).count();
-
-    let moderated = cycle.moderated(&q.id).and_then(|m| m.rating);
-    let everyone_said_na = answered == 0 && unanswered == 0 && not_applicable > 0;
-    if moderated == Some(Rating::NotApplicable) || (moderated.is_none() && everyone_said_na) {
-        return None;
-    }
-    let moderated_value = moderated.and_then(Rating::value).map(f64::from);
-
-    let aggregate = aggregate_ratings(&ratings);
-    let rating = moderated_value.or(aggregate);
-    let min = ratings.iter().map(|r| r.0).min();
-    let max = ratings.iter().map(|r| r.0).max();
-    let expected = answered + unanswered;
-    let coverage = if moderated_value.is_some() {
-        1.0
-    } else if expected == 0 {
-        0.0
-    } else {
-        answered as f64 / expected as f64
+    i: Inputs<'_>,
+) -> QuestionScore {
+    let q = i.question;
+    let scale = Scale::of(fw);
+    let from_practice = i.own.is_some_and(|r| r.source.is_practice());
+    let a = i.agencies.filter(|_| !from_practice);
+    let coverage = match a {
+        Some(a) if a.moderated.is_some() => 1.0,
+        Some(a) if a.answered + a.unanswered == 0 => 0.0,
+        Some(a) => a.answered as f64 / (a.answered + a.unanswered) as f64,
+        None if from_practice => 1.0,
+        None => 0.0,
     };
-    let confidence = if confidences.is_empty() {
-        CONFIDENCE_LOW
-    } else {
-        confidences
-            .iter()
-            .map(|&c| confidence_factor(c))
-            .sum::<f64>()
-            / confidences.len() as f64
+    let confidence = match a {
+        Some(a) => a.confidence,
+        None if from_practice && i.practice_thin => CONFIDENCE_MEDIUM,
+        None if from_practice => CONFIDENCE_HIGH,
+        None => CONFIDENCE_LOW,
     };
     let metrics = metric_signals(audit, cycle, q);
     let adverse: usize = metrics.iter().map(MetricSignal::adverse).sum();
-    let theme_weight = fw.theme(&q.theme).map_or(1.0, |t| audit.theme_weight(t));
     let components = Components {
-        gap: scale.gap(rating),
+        gap: scale.gap(i.assessment.rating),
         coverage,
         confidence,
         metrics: (1.0 + METRIC_STEP * adverse as f64).min(METRIC_CAP),
         deterioration: 1.0,
-        triangulation: 1.0,
-        theme_weight,
+        theme_weight: fw.theme(&q.theme).map_or(1.0, |t| audit.theme_weight(t)),
     };
-    let mut score = QuestionScore {
+    let ag = i.agencies;
+    let mut s = QuestionScore {
         rank: 0,
+        cycle: cycle.id.clone(),
         question: q.id.clone(),
         theme: q.theme.clone(),
         level: q.level,
-        rating,
-        aggregate,
-        mean: (answered > 0)
-            .then(|| ratings.iter().map(|r| f64::from(r.0)).sum::<f64>() / answered as f64),
-        moderated: moderated_value.is_some(),
-        answered,
-        not_applicable,
-        unanswered,
-        min,
-        max,
-        spread: min.zip(max).map(|(lo, hi)| hi - lo),
-        lowest_statutory: ratings.iter().filter(|r| r.1).map(|r| r.0).min(),
-        agencies,
+        rating: i.assessment.rating,
+        own_rating: i.own.and_then(|r| r.rating),
+        own_source: i.own.map(|r| r.source),
+        aggregate: ag.and_then(|a| a.aggregate),
+        mean: ag.and_then(|a| a.mean),
+        moderated: ag.is_some_and(|a| a.moderated.is_some()),
+        answered: ag.map_or(0, |a| a.answered),
+        not_applicable: ag.map_or(0, |a| a.not_applicable),
+        unanswered: ag.map_or(0, |a| a.unanswered),
+        min: ag.and_then(|a| a.min),
+        max: ag.and_then(|a| a.max),
+        spread: ag.and_then(|a| a.min.zip(a.max)).map(|(lo, hi)| hi - lo),
+        lowest_statutory: ag.and_then(|a| a.lowest_statutory),
+        agencies: ag.map(|a| a.agencies.clone()).unwrap_or_default(),
         metrics,
         score: components.score(),
         components,
         flags: Vec::new(),
         previous: None,
-        deep_dive: None,
+        weighed: i.assessment.weighed,
+        lowered_by: i.assessment.lowered_by,
     };
-    score.flags = flags(&score, scale, audit.partnership.change_threshold);
-    Some(score)
+    s.flags = flags(&s, scale, audit.partnership.change_threshold);
+    s
 }
 
 /// The metrics that bear on a question (it names them, or they name it or its theme), in the
@@ -509,61 +442,29 @@ fn signal(m: &Metric, period: &str) -> MetricSignal {
     }
 }
 
-/// Sets each question's deterioration factor and `previous` from the previous cycle's scores.
-fn compare_with_previous(
-    audit: &Audit,
-    cycle: &Cycle,
-    scores: &mut [QuestionScore],
-    before: &[QuestionScore],
-    before_cycle: &str,
+/// Sets a question's deterioration factor and `previous` from the comparable cycle's score of
+/// it (a fall in the assessed rating of at least the change threshold raises the score).
+pub fn compare_with_previous(
+    s: &mut QuestionScore,
+    prev: &QuestionScore,
+    fw: &Framework,
+    threshold: f64,
 ) {
-    let scale = Scale::of(audit.framework(&cycle.framework));
-    let threshold = audit.partnership.change_threshold;
-    let by_id: BTreeMap<&str, &QuestionScore> =
-        before.iter().map(|s| (s.question.as_str(), s)).collect();
-    for s in scores.iter_mut() {
-        let Some(prev) = by_id.get(s.question.as_str()) else {
-            continue;
-        };
-        if let (Some(now), Some(then)) = (s.rating, prev.rating)
-            && crate::analysis::movement(Some(then), Some(now), threshold)
-                == crate::analysis::Movement::Fell
-        {
-            let fall = ((then - now) / scale.range).max(0.0);
-            s.components.deterioration = 1.0 + DETERIORATION_WEIGHT * fall;
-        }
-        s.score = s.components.score();
-        s.previous = Some(Change {
-            cycle: before_cycle.to_string(),
-            rating: prev.rating,
-            score: prev.score,
-        });
-        s.flags = flags(s, scale, threshold);
+    let scale = Scale::of(fw);
+    if let (Some(now), Some(then)) = (s.rating, prev.rating)
+        && crate::analysis::movement(Some(then), Some(now), threshold)
+            == crate::analysis::Movement::Fell
+    {
+        let fall = ((then - now) / scale.range).max(0.0);
+        s.components.deterioration = 1.0 + DETERIORATION_WEIGHT * fall;
     }
-}
-
-/// Weighs the latest deep dives' evidence on a self-assessment's questions: a deep dive that
-/// rated a question lower raises its score (`triangulation`), one a whole level away either
-/// way flags `evidence-conflict`. Better deep-dive news never lowers a score.
-pub fn triangulate(
-    audit: &Audit,
-    cycle: &Cycle,
-    scores: &mut [QuestionScore],
-    evidence: &BTreeMap<String, DeepDive>,
-) {
-    let scale = Scale::of(audit.framework(&cycle.framework));
-    for s in scores.iter_mut() {
-        let Some(d) = evidence.get(&s.question) else {
-            continue;
-        };
-        if let Some(now) = s.rating {
-            let worse = ((now - d.rating) / scale.range).max(0.0);
-            s.components.triangulation = 1.0 + TRIANGULATION_WEIGHT * worse;
-        }
-        s.deep_dive = Some(d.clone());
-        s.score = s.components.score();
-        s.flags = flags(s, scale, audit.partnership.change_threshold);
-    }
+    s.score = s.components.score();
+    s.previous = Some(Change {
+        cycle: prev.cycle.clone(),
+        rating: prev.rating,
+        score: prev.score,
+    });
+    s.flags = flags(s, scale, threshold);
 }
 
 fn flags(s: &QuestionScore, scale: Scale, threshold: f64) -> Vec<Flag> {
@@ -576,11 +477,6 @@ fn flags(s: &QuestionScore, scale: Scale, threshold: f64) -> Vec<Flag> {
     let fell = s.previous.as_ref().is_some_and(|p| {
         crate::analysis::movement(p.rating, s.rating, threshold) == crate::analysis::Movement::Fell
     });
-    let conflict = s
-        .deep_dive
-        .as_ref()
-        .zip(s.rating)
-        .is_some_and(|(d, now)| (now - d.rating).abs() >= CONFLICT_POINTS);
     let checks = [
         (Flag::Unanswered, s.unanswered > 0 || s.rating.is_none()),
         (
@@ -603,7 +499,7 @@ fn flags(s: &QuestionScore, scale: Scale, threshold: f64) -> Vec<Flag> {
         ),
         (Flag::MetricWorsening, s.metrics.iter().any(|m| m.worsening)),
         (Flag::Deteriorated, fell),
-        (Flag::EvidenceConflict, conflict),
+        (Flag::EvidenceConflict, s.lowered_by.is_some()),
         (Flag::Moderated, s.moderated),
         (
             Flag::LowConfidence,

@@ -154,30 +154,6 @@ pub fn readings(cycle: &Cycle, fw: &Framework) -> BTreeMap<String, Reading> {
     out
 }
 
-/// The cycle's survey readings as deep-dive evidence on the questions.
-pub fn evidence(cycle: &Cycle, fw: &Framework) -> BTreeMap<String, super::score::DeepDive> {
-    readings(cycle, fw)
-        .into_values()
-        .map(|r| {
-            let basis = format!(
-                "{} of practitioners' answers agreeing, on {} survey item{}",
-                percent(r.agreement),
-                r.items,
-                if r.items == 1 { "" } else { "s" }
-            );
-            (
-                r.question,
-                super::score::DeepDive {
-                    cycle: cycle.id.clone(),
-                    method: cycle.method,
-                    rating: r.rating,
-                    basis,
-                },
-            )
-        })
-        .collect()
-}
-
 /// An agreement share (0 to 1) on the framework's scale: linearly from bottom to top, at the
 /// nearest level, a tie going to the lower.
 pub fn on_scale(agreement: f64, fw: &Framework) -> f64 {

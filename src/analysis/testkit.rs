@@ -177,6 +177,7 @@ pub fn moderate(cycle: &mut Cycle, question: &str, rating: Rating) {
                 rating: Some(rating),
                 note: None,
                 public_summary: None,
+                considered: Vec::new(),
                 loc: Loc::default(),
             },
         );

@@ -2,7 +2,7 @@
 //! writes it to a new file; an existing file is never overwritten.
 
 use super::{EXIT_INVALID, EXIT_OK};
-use crate::analysis;
+use crate::analysis::Ledger;
 use crate::brief::{Facts, write};
 use crate::model::Date;
 use crate::source::display_path;
@@ -33,12 +33,11 @@ fn brief(dir: &Path, cycle: Option<&str>, out: &Path) -> Result<String, String> 
     let c = workspace::pick_cycle(&audit, cycle)
         .map_err(|e| format!("error: {}: {e}", display_path(dir)))?;
     let today = Date::today();
-    let analyses = analysis::analyse_all(&audit, today);
-    let a = analyses
-        .iter()
-        .find(|a| a.cycle == c.id)
+    let ledger = Ledger::build(&audit, today);
+    let record = ledger
+        .cycle(&c.id)
         .ok_or_else(|| format!("error: cycle `{}` was not analysed", c.id))?;
-    let text = write(&Facts::gather(&audit, c, a), today);
+    let text = write(&Facts::gather(&audit, c, record), today);
     fsx::create_new_files(&[(out.to_path_buf(), text.into_bytes())])
         .map_err(|e| format!("error: {e}"))?;
     Ok(format!(

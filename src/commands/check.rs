@@ -1,10 +1,10 @@
 //! `panelaudit check`: every problem in a partnership (or collection), as text or JSON lines.
 
 use super::{EXIT_INVALID, EXIT_OK};
-use crate::analysis::returns::return_round;
+use crate::analysis::Ledger;
 use crate::cli::CheckFormat;
-use crate::diag::Diagnostics;
-use crate::model::{Audit, Cycle, Date, Rating};
+use crate::diag::{Code, Diagnostics};
+use crate::model::{Audit, Cycle, Date};
 use crate::workspace;
 use std::path::Path;
 
@@ -56,37 +56,38 @@ pub fn run(dir: &Path, public: bool, cycle: Option<&str>, format: CheckFormat) -
     } else if public {
         scanned.push("publication scan: not run, the audit files have errors".to_string());
     }
-    // The summary names the cycle asked for; an unknown one is an error of its own.
+    // The summary names the cycle asked for; an unknown one is an error of its own. Both it
+    // and the warnings on moderated summaries read the evidence ledger, as every surface does.
     let mut summaries = Vec::new();
     let mut unknown_cycle = false;
     for l in &ws.members {
-        match &l.audit {
-            Some(a) => match cycle.map(|id| workspace::pick_cycle(a, Some(id))) {
-                Some(Err(e)) => {
-                    eprintln!("error: {}: {e}", l.display_dir);
-                    unknown_cycle = true;
-                }
-                Some(Ok(c)) => summaries.extend(summary_lines(a, &l.display_dir, Some(c))),
-                None => {
-                    // The main cycle's return round, then a line for each deep dive since.
-                    let main = a.main_cycle();
-                    summaries.extend(summary_lines(a, &l.display_dir, main));
-                    for later in a
-                        .cycles
-                        .iter()
-                        .filter(|c| main.is_some_and(|m| c.id > m.id))
-                    {
-                        let line = summary_lines(a, &l.display_dir, Some(later))
-                            .into_iter()
-                            .next()
-                            .unwrap_or_default();
-                        // Only the part after the partnership's name and cycle count.
-                        let part = line.split_once("; ").map_or(line.as_str(), |(_, r)| r);
-                        summaries.push(format!("  since then, {part}"));
-                    }
-                }
-            },
-            None => summaries.push(format!("{}: not valid", l.display_dir)),
+        let Some(a) = &l.audit else {
+            summaries.push(format!("{}: not valid", l.display_dir));
+            continue;
+        };
+        let chosen = match cycle.map(|id| workspace::pick_cycle(a, Some(id))) {
+            Some(Err(e)) => {
+                eprintln!("error: {}: {e}", l.display_dir);
+                unknown_cycle = true;
+                continue;
+            }
+            Some(Ok(c)) => Some(c),
+            None => a.main_cycle(),
+        };
+        let ledger = Ledger::build(a, Date::today());
+        if let Some(c) = chosen {
+            stale_summaries(a, &ledger, c, &mut diags);
+        }
+        summaries.extend(summary_lines(a, &ledger, &l.display_dir, chosen));
+        if cycle.is_none() {
+            // Each deep dive since the main cycle, on a line of its own.
+            for later in a
+                .cycles
+                .iter()
+                .filter(|c| chosen.is_some_and(|m| c.id > m.id))
+            {
+                summaries.push(format!("  since then, {}", cycle_line(a, &ledger, later)));
+            }
         }
     }
     match format {
@@ -114,8 +115,19 @@ pub fn run(dir: &Path, public: bool, cycle: Option<&str>, format: CheckFormat) -
     }
 }
 
-/// The latest cycle that asks agencies for returns (a survey asks practitioners instead),
-/// else the latest cycle: the return round the summary reports by default.
+/// A warning (`PA0407`) for each moderated public summary that a deep dive since contradicts.
+fn stale_summaries(a: &Audit, ledger: &Ledger, c: &Cycle, diags: &mut Diagnostics) {
+    let fw = a.framework(&c.framework);
+    for stale in ledger.stale_summaries(a, &c.id) {
+        diags
+            .path_warning(Code::StaleSummary, stale.loc.file.clone(), stale.message(a, fw))
+            .at(stale.loc.line, stale.loc.col)
+            .with_help(
+                "a public summary must not say more than the evidence shows; the question's internal page sets the two side by side",
+            );
+    }
+}
+
 /// How `check` names a cycle in its summary.
 fn which(a: &Audit, c: &Cycle) -> &'static str {
     if a.main_cycle().is_some_and(|m| m.id == c.id) {
@@ -125,60 +137,96 @@ fn which(a: &Audit, c: &Cycle) -> &'static str {
     }
 }
 
-/// "NSCP (...): 3 cycle(s); latest 2025-26: 7 returned, 2 partly answered (31 of 48, 12 of 48),
-/// 1 empty, 0 not received; 477 of 480 answers", then who to chase and how to resend the form.
-fn summary_lines(a: &Audit, dir: &str, cycle: Option<&Cycle>) -> Vec<String> {
-    let mut s = format!("{} ({})", a.partnership.short_name, a.partnership.name);
-    let Some(c) = cycle else {
-        s.push_str(": no audit cycles yet");
-        return vec![s];
-    };
+/// "main 2025-26: 10 agencies asked: 9 returned, ...", or for a cycle without returns what its
+/// cases or survey rest on, then how many questions its evidence rated at each level.
+fn cycle_line(a: &Audit, ledger: &Ledger, c: &Cycle) -> String {
     let fw = a.framework(&c.framework);
     let asked = c.questions(fw).count();
-    if !c.cases.is_empty() {
-        let judgements: usize = c.cases.iter().map(|k| k.findings.len()).sum();
-        s.push_str(&format!(
-            ": {} cycle(s); {} {} ({}): {} case(s) recorded, {judgements} judgement(s) over {asked} question(s) in scope",
-            a.cycles.len(),
-            which(a, c),
-            c.id,
-            c.method.words(),
-            c.cases.len(),
+    let Some(record) = ledger.cycle(&c.id) else {
+        return format!("{} {}", which(a, c), c.id);
+    };
+    let e = &record.evidence;
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(round) = &e.returns {
+        let agencies = round.agencies.len();
+        parts.push(format!(
+            "{agencies} agencies asked: {}; {} of {} answers given ({} n/a)",
+            round.summary(),
+            e.answers.total(),
+            asked * agencies,
+            e.answers.not_applicable
         ));
-        return vec![s];
     }
-    if !c.surveys.is_empty() && c.responses.is_empty() {
-        let respondents: usize = c.surveys.iter().map(|v| v.respondents).sum();
-        s.push_str(&format!(
-            ": {} cycle(s); {} {} ({}): {} survey(s), {respondents} response(s), {asked} question(s) in scope",
-            a.cycles.len(),
-            which(a, c),
-            c.id,
-            c.method.words(),
-            c.surveys.len(),
+    if let Some(cases) = &e.cases {
+        let judged = cases
+            .results
+            .iter()
+            .filter(|r| r.counts.judged() > 0)
+            .count();
+        parts.push(format!(
+            "{} case(s) audited, judging {judged} question(s)",
+            cases.cases
         ));
-        return vec![s];
     }
-    let agencies = c.agencies(&a.partnership).count();
-    let answered: usize = c.responses.iter().map(|r| r.answers.len()).sum();
-    let na: usize = c
-        .responses
+    if !e.surveys.is_empty() {
+        let respondents: usize = e.surveys.iter().map(|v| v.respondents).sum();
+        parts.push(format!(
+            "{} survey(s), {respondents} response(s)",
+            e.surveys.len()
+        ));
+    }
+    let rated: Vec<f64> = record
+        .analysis
+        .ranking
+        .priorities
         .iter()
-        .flat_map(|r| r.answers.values())
-        .filter(|x| x.rating == Rating::NotApplicable)
-        .count();
-    let round = return_round(a, c);
-    s.push_str(&format!(
-        ": {} cycle(s); {} {}: {agencies} agencies asked: {}; {answered} of {} answers given ({na} n/a), {} question(s) in scope",
-        a.cycles.len(),
+        .filter_map(|s| s.rating)
+        .collect();
+    let levels: Vec<String> = fw
+        .scale
+        .iter()
+        .filter_map(|l| {
+            let n = rated
+                .iter()
+                .filter(|r| fw.level_at(**r).value == l.value)
+                .count();
+            (n > 0).then(|| format!("{n} {}", l.label.to_lowercase()))
+        })
+        .collect();
+    let unrated = record.analysis.ranking.priorities.len() - rated.len();
+    let mut assessed = format!(
+        "{asked} question(s) in scope, assessed: {}",
+        levels.join(", ")
+    );
+    if unrated > 0 {
+        assessed.push_str(&format!(", {unrated} without evidence"));
+    }
+    parts.push(assessed);
+    format!(
+        "{} {} ({}): {}",
         which(a, c),
         c.id,
-        round.summary(),
-        asked * agencies,
-        asked
-    ));
-    let mut lines = vec![s];
-    let chase = round.to_chase();
+        c.method.words(),
+        parts.join("; ")
+    )
+}
+
+/// "NSCP (...): 5 cycle(s); main 2025-26 (self-assessment): ...", then who to chase and how to
+/// resend the form.
+fn summary_lines(a: &Audit, ledger: &Ledger, dir: &str, cycle: Option<&Cycle>) -> Vec<String> {
+    let name = format!("{} ({})", a.partnership.short_name, a.partnership.name);
+    let Some(c) = cycle else {
+        return vec![format!("{name}: no audit cycles yet")];
+    };
+    let mut lines = vec![format!(
+        "{name}: {} cycle(s); {}",
+        a.cycles.len(),
+        cycle_line(a, ledger, c)
+    )];
+    let round = ledger
+        .cycle(&c.id)
+        .and_then(|r| r.evidence.returns.as_ref());
+    let chase = round.map(|r| r.to_chase()).unwrap_or_default();
     if !chase.is_empty() {
         let who: Vec<String> = chase
             .iter()

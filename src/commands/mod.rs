@@ -29,7 +29,12 @@ pub fn run(cli: Cli) -> u8 {
             format,
         } => check::run(&dir, public, cycle.as_deref(), format),
         Command::Brief { dir, cycle, out } => brief::run(&dir, cycle.as_deref(), &out),
-        Command::Serve { dir, port, address } => serve::run(&dir, port, &address),
+        Command::Serve {
+            dir,
+            port,
+            address,
+            as_of,
+        } => serve::run(&dir, port, &address, as_of.unwrap_or_else(Date::today)),
         Command::Frameworks { id } => frameworks::run(id.as_deref()),
         Command::Metrics => metrics::run(),
         Command::Rank {

@@ -2,7 +2,7 @@
 //! terminal, JSON (design.md's contract) or CSV.
 
 use super::{EXIT_INVALID, EXIT_OK};
-use crate::analysis::{self, RankReport};
+use crate::analysis::{Analysis, Ledger, RankReport};
 use crate::cli::Format;
 use crate::diag::Diagnostics;
 use crate::model::Date;
@@ -45,12 +45,18 @@ pub fn run(
 
     // Resolve every partnership's cycle before printing anything, so an error leaves no
     // half-written output.
-    let mut analyses = Vec::new();
+    let mut analyses: Vec<Analysis> = Vec::new();
     let mut failed = false;
     for l in &ws.members {
         let Some(audit) = &l.audit else { continue };
         match workspace::pick_cycle(audit, cycle) {
-            Ok(c) => analyses.push(analysis::analyse(audit, c, as_of)),
+            Ok(c) => {
+                // The whole ledger: a cycle's plan and risk read the programme's evidence.
+                let ledger = Ledger::build(audit, as_of);
+                if let Some(r) = ledger.cycles.into_iter().find(|r| r.analysis.cycle == c.id) {
+                    analyses.push(r.analysis);
+                }
+            }
             Err(msg) if collection && cycle.is_none() => {
                 eprintln!("note: {}: {msg}; skipped", l.display_dir)
             }

@@ -8,7 +8,8 @@ use crate::write::OutFile;
 use crate::{serve, workspace};
 use std::path::{Path, PathBuf};
 
-pub fn run(dir: &Path, port: u16, address: &str) -> u8 {
+/// `as_of`: the day overdue actions are judged on, the same on every rebuild.
+pub fn run(dir: &Path, port: u16, address: &str, as_of: Date) -> u8 {
     if let Err(e) = serve::loopback(address) {
         eprintln!("error: {e}");
         return EXIT_USAGE;
@@ -23,7 +24,7 @@ pub fn run(dir: &Path, port: u16, address: &str) -> u8 {
         dir,
         port,
         move || {
-            let r = build(&owned);
+            let r = build(&owned, as_of);
             if let Err(e) = &r {
                 eprintln!("{e}");
             }
@@ -48,6 +49,6 @@ pub fn run(dir: &Path, port: u16, address: &str) -> u8 {
 }
 
 /// The internal site, in memory, or every problem that stopped it.
-fn build(dir: &Path) -> Result<Vec<OutFile>, String> {
-    crate::build::in_memory(dir, Audience::Internal, None, Date::today())
+fn build(dir: &Path, as_of: Date) -> Result<Vec<OutFile>, String> {
+    crate::build::in_memory(dir, Audience::Internal, None, as_of)
 }

@@ -59,6 +59,7 @@ codes! {
     UntrackedMetric = "PA0404", "a question names a metric the partnership does not track";
     NotCrossChecked = "PA0405", "files that could not be cross-checked because partnership.toml is broken";
     EmptyReturn = "PA0406", "a return that answers no question: it counts as empty, never as returned";
+    StaleSummary = "PA0407", "a moderated public summary that a later deep dive contradicts: the panel has not weighed it";
     CsvShape = "PA0501", "a CSV file's header or row cannot be read";
     SurveyColumn = "PA0502", "a survey item or `group_by` names a column its CSV export does not have (or has twice)";
     SurveyAnswer = "PA0503", "a survey answer that is not on its item's scale";

@@ -251,6 +251,9 @@ pub struct ModeratedEntry {
     pub note: Option<S<String>>,
     #[serde(default)]
     pub public_summary: Option<S<String>>,
+    /// Deep-dive cycles the panel weighed before setting this rating or summary.
+    #[serde(default)]
+    pub considered: Vec<S<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -178,6 +178,7 @@ pub(crate) fn render_partnership(
             "priorities",
         )
         .with("priorities", &public.priorities)
+        .with("other_priorities", &public.other_priorities)
         .with("not_applicable", &public.not_applicable),
     );
     for theme in &public.themes {
@@ -588,12 +589,14 @@ fn data_files(
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "cycle",
+        "method",
         "question",
         "theme",
         "level",
         "by",
         "rating",
         "label",
+        "source",
         "confidence",
         "moderated",
         "rated",
@@ -607,19 +610,21 @@ fn data_files(
         w.write_record(
             [
                 r.cycle.clone(),
+                r.method.as_str().to_string(),
                 r.question.clone(),
                 r.theme.clone(),
                 r.level.as_str().to_string(),
                 "partnership".to_string(),
                 r.rating.map_or(String::new(), |x| crate::format::num(x, 2)),
                 r.label.clone(),
+                r.source.clone(),
                 String::new(),
                 r.moderated.to_string(),
-                r.rated.data(),
-                r.not_applicable.data(),
-                r.unanswered.data(),
-                r.score.map_or(String::new(), |x| crate::format::num(x, 2)),
-                r.rank.map_or(String::new(), |x| x.to_string()),
+                r.rated.map_or(String::new(), |x| x.data()),
+                r.not_applicable.map_or(String::new(), |x| x.data()),
+                r.unanswered.map_or(String::new(), |x| x.data()),
+                crate::format::num(r.score, 2),
+                r.rank.to_string(),
             ]
             .map(crate::analysis::csv_cell),
         )
@@ -630,11 +635,13 @@ fn data_files(
             w.write_record(
                 [
                     r.cycle.clone(),
+                    r.method.clone(),
                     r.question.clone(),
                     r.theme.clone(),
                     r.level.as_str().to_string(),
                     r.agency.clone(),
                     r.rating.clone(),
+                    String::new(),
                     String::new(),
                     r.confidence.clone(),
                     String::new(),

@@ -51,6 +51,11 @@ pub(super) fn moderation(
                 rating,
                 note: text(&e.note),
                 public_summary: text(&e.public_summary),
+                considered: e
+                    .considered
+                    .iter()
+                    .map(|c| (c.get_ref().clone(), file.loc(c.span().start)))
+                    .collect(),
                 loc: file.loc(qid.span().start),
             },
         );

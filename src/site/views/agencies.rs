@@ -3,7 +3,7 @@
 
 use super::briefings::{BriefingPage, briefing_page};
 use super::{Ctx, Publisher, Ref, StatusCount, Tag, confidence_word, rag_class, rating_value_tag};
-use crate::analysis::{self, Analysis};
+use crate::analysis::Ledger;
 use crate::model::{Audit, Level};
 use crate::site::markdown;
 use crate::site::routes;
@@ -37,7 +37,10 @@ pub struct AgencyPage {
     /// Whether the latest cycle asked this agency for a return.
     pub asked: bool,
     pub cycle: Option<String>,
+    /// Whether a return with at least one answer is on file.
     pub returned: bool,
+    /// Where its return stands: returned, partly answered, empty or not received.
+    pub status: Option<Tag>,
     pub completed_by: Option<String>,
     pub submitted: Option<String>,
     pub answers: Vec<AgencyAnswer>,
@@ -60,6 +63,9 @@ pub struct AgencyAnswer {
 pub struct InternalQuestion {
     pub answers: Vec<QuestionAnswer>,
     pub moderation_note_html: Option<String>,
+    /// The public summary set beside the deep dive that read the question lower, when
+    /// moderation has not yet weighed it (`check` warns of the same, PA0407).
+    pub review: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -78,6 +84,7 @@ pub struct QuestionAnswer {
 #[derive(Debug, Clone, Serialize)]
 pub struct AgencyRatingRow {
     pub cycle: String,
+    pub method: String,
     pub question: String,
     pub theme: String,
     pub level: Level,
@@ -87,10 +94,10 @@ pub struct AgencyRatingRow {
 }
 
 impl InternalView {
-    pub fn build(audit: &Audit, analyses: &[Analysis], main: Option<&str>) -> InternalView {
+    pub fn build(audit: &Audit, ledger: &Ledger, main: Option<&str>) -> InternalView {
         // Internal text is never scanned; the publisher only supplies the same references.
         let mut p = Publisher::default();
-        let ctx = Ctx::new(audit, analyses, main);
+        let ctx = Ctx::new(audit, ledger, main);
         let mut view = InternalView {
             agencies: Vec::new(),
             questions: BTreeMap::new(),
@@ -118,7 +125,7 @@ impl InternalView {
                 .map(|c| (c.id.clone(), super::cases::case_details(&ctx, c)))
                 .collect(),
         };
-        for a in analyses {
+        for a in ledger.analyses() {
             let Some(cycle) = audit.cycle(&a.cycle) else {
                 continue;
             };
@@ -130,6 +137,7 @@ impl InternalView {
                     let answer = cycle.response(&ag.id).and_then(|r| r.answers.get(&q.id));
                     view.agency_ratings.push(AgencyRatingRow {
                         cycle: cycle.id.clone(),
+                        method: cycle.method.as_str().to_string(),
                         question: q.id.clone(),
                         theme: q.theme.clone(),
                         level: q.level,
@@ -154,6 +162,7 @@ impl InternalView {
                     asked: false,
                     cycle: None,
                     returned: false,
+                    status: None,
                     completed_by: None,
                     submitted: None,
                     answers: Vec::new(),
@@ -164,6 +173,7 @@ impl InternalView {
             return view;
         };
         let asked: Vec<&crate::model::Question> = c.questions(fw).collect();
+        let evidence = ctx.record(&c.id).map(|r| &r.evidence);
         for q in &asked {
             let answers = c
                 .agencies(&audit.partnership)
@@ -195,11 +205,17 @@ impl InternalView {
                 .moderated(&q.id)
                 .and_then(|m| m.note.as_ref())
                 .map(|n| markdown::to_html(n, 4));
+            let review = ledger
+                .stale_summaries(audit, &c.id)
+                .into_iter()
+                .find(|x| x.question == q.id)
+                .map(|x| x.message(audit, fw));
             view.questions.insert(
                 q.id.clone(),
                 InternalQuestion {
                     answers,
                     moderation_note_html: note,
+                    review,
                 },
             );
         }
@@ -226,9 +242,14 @@ impl InternalView {
                         None => unanswered.push(ctx.question_ref(&q.id, &mut p)),
                     }
                 }
-                let given = response
-                    .map(|r| analysis::return_answers(r, &asked))
+                let given = evidence
+                    .and_then(|e| e.by_return.get(&ag.id))
+                    .cloned()
                     .unwrap_or_default();
+                let status = evidence
+                    .and_then(|e| e.returns.as_ref())
+                    .and_then(|round| round.agencies.iter().find(|x| x.agency == ag.id))
+                    .map(|x| super::return_tag(x.status));
                 let mut counts: Vec<StatusCount> = fw
                     .scale
                     .iter()
@@ -252,7 +273,8 @@ impl InternalView {
                     statutory: ag.statutory,
                     asked: takes_part,
                     cycle: Some(format!("{} ({})", c.title, c.id)),
-                    returned: response.is_some(),
+                    returned: response.is_some_and(|r| !r.answers.is_empty()),
+                    status,
                     completed_by: response.map(|r| r.completed_by.clone()),
                     submitted: response.and_then(|r| r.submitted).map(|d| d.long()),
                     answers,

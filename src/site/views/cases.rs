@@ -5,7 +5,7 @@
 //! judgements, its notes and the agencies whose practice differed.
 
 use super::{Chart, Ctx, Publisher, Ref, Tag, rating_tag};
-use crate::analysis::cases::{self, CaseCounts};
+use crate::analysis::cases::CaseCounts;
 use crate::analysis::disclosure::{self, Shown};
 use crate::model::{AgeBand, Cycle, Framework, Judgement, Rag};
 use crate::site::charts::{self, Label, Segment, StackedRow, Swatch};
@@ -58,13 +58,11 @@ pub(super) fn case_results(
     fw: &Framework,
     p: &mut Publisher,
 ) -> Option<CaseResults> {
-    if c.cases.is_empty() {
-        return None;
-    }
+    let evidence = ctx.record(&c.id)?.evidence.cases.as_ref()?;
     let min = ctx.audit.partnership.disclosure.min_cases;
     let mut rows = Vec::new();
     let mut withheld = Vec::new();
-    for r in cases::results(c, fw) {
+    for r in &evidence.results {
         let question = ctx.question_ref(&r.question, p);
         if r.counts.judged() < min {
             withheld.push(question);
@@ -78,16 +76,15 @@ pub(super) fn case_results(
         });
     }
     let chart = (!rows.is_empty()).then(|| chart(c, &rows)).flatten();
-    let age_bands = AgeBand::ALL
+    let age_bands = evidence
+        .age_bands
         .iter()
-        .filter_map(|b| {
-            let n = c.cases.iter().filter(|k| k.age_band == Some(*b)).count();
-            (n >= min).then(|| format!("{}: {n} cases", age_words(*b)))
-        })
+        .filter(|(_, n)| *n >= min)
+        .map(|(b, n)| format!("{}: {n} cases", age_words(*b)))
         .collect();
     Some(CaseResults {
-        cases: disclosure::shown(c.cases.len(), min),
-        cases_text: disclosure::shown(c.cases.len(), min).to_string(),
+        cases: disclosure::shown(evidence.cases, min),
+        cases_text: disclosure::shown(evidence.cases, min).to_string(),
         min_cases: min,
         chart,
         rows,

@@ -4,7 +4,7 @@
 use super::{Chart, Ctx, Publisher, Ref, Tag, rating_tag};
 use crate::analysis::{self, Analysis, Movement};
 use crate::format::num;
-use crate::model::{Cycle, Framework};
+use crate::model::Framework;
 use crate::site::charts::{self, Label, Line};
 use serde::Serialize;
 
@@ -47,6 +47,8 @@ pub struct TrendView {
     pub chart: Chart,
     pub cycles: Vec<String>,
     pub rows: Vec<TrendRow>,
+    /// What the averages are over: the questions every cycle asked and rated.
+    pub basis: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -57,9 +59,7 @@ pub struct TrendRow {
 
 pub(super) fn change_view(
     ctx: &Ctx<'_>,
-    _c: &Cycle,
     a: &Analysis,
-    _analyses: &[Analysis],
     fw: &Framework,
     p: &mut Publisher,
 ) -> Option<ChangeView> {
@@ -70,8 +70,8 @@ pub(super) fn change_view(
         .iter()
         .map(|t| ThemeChange {
             theme: ctx.theme_ref(&t.theme, p),
-            before: t.before.map_or("–".into(), |b| num(b, 2)),
-            now: t.now.map_or("–".into(), |n| num(n, 2)),
+            before: t.before.map_or("–".into(), crate::format::rating),
+            now: t.now.map_or("–".into(), crate::format::rating),
             direction: match t.movement {
                 Movement::Rose => Tag::new("Improved", "green"),
                 Movement::Fell => Tag::new("Declined", "red"),
@@ -122,40 +122,37 @@ pub(super) fn change_view(
     })
 }
 
+/// The trend of each theme's average (`analysis::Trend`), like for like: over the questions
+/// every cycle of the line asked and rated, so its last two points are the change table's.
 pub(super) fn trend_view(
     ctx: &Ctx<'_>,
     a: &Analysis,
-    analyses: &[Analysis],
     fw: &Framework,
     p: &mut Publisher,
 ) -> Option<TrendView> {
-    let same: Vec<&Analysis> = analyses
-        .iter()
-        // Like for like: a survey or case audit asking the same bank is not on the same line.
-        .filter(|x| x.framework == a.framework && x.method == a.method)
-        .collect();
-    if same.len() < 2 {
-        return None;
-    }
-    let cycles: Vec<String> = same.iter().map(|x| x.cycle.clone()).collect();
-    let rows: Vec<(TrendRow, Vec<Option<f64>>)> = a
-        .ranking
+    let trend = a.trend.as_ref()?;
+    let cycles = trend.cycles.clone();
+    let rows: Vec<(TrendRow, Vec<Option<f64>>)> = trend
         .themes
         .iter()
+        .filter(|t| t.questions > 0)
         .map(|t| {
-            let values: Vec<Option<f64>> = same.iter().map(|x| x.theme_mean(&t.theme)).collect();
             (
                 TrendRow {
                     theme: ctx.theme_ref(&t.theme, p),
-                    values: values
+                    values: t
+                        .means
                         .iter()
-                        .map(|v| v.map_or("–".into(), |v| num(v, 2)))
+                        .map(|v| v.map_or("–".into(), crate::format::rating))
                         .collect(),
                 },
-                values,
+                t.means.clone(),
             )
         })
         .collect();
+    if rows.is_empty() {
+        return None;
+    }
     let lines: Vec<Line> = rows
         .iter()
         .map(|(r, v)| Line {
@@ -173,11 +170,16 @@ pub(super) fn trend_view(
         .map(|(r, _)| format!("{}: {}", r.theme.text, r.values.join(", then ")))
         .collect::<Vec<_>>()
         .join(". ");
+    let basis = format!(
+        "Each average is over the {} question{} every one of these cycles asked and rated, so a line moves only when ratings move.",
+        trend.questions,
+        if trend.questions == 1 { "" } else { "s" }
+    );
     let label = Label {
         id: "chart-trend".into(),
         title: "Average rating by theme across audit cycles".into(),
         desc: format!(
-            "Lines, one per theme, over cycles {}. Scale {} ({}) to {} ({}). {desc}.",
+            "Lines, one per theme, over cycles {}. Scale {} ({}) to {} ({}). {basis} {desc}.",
             cycles.join(", "),
             fw.bottom(),
             fw.scale.first().map_or("", |l| l.label.as_str()),
@@ -209,5 +211,6 @@ pub(super) fn trend_view(
         },
         cycles,
         rows: rows.into_iter().map(|(r, _)| r).collect(),
+        basis,
     })
 }

@@ -4,7 +4,6 @@
 
 use super::{PublicView, Ref, Tag, rag_class};
 use crate::analysis::Analysis;
-use crate::format::num;
 use crate::model::{Audit, Better, ScaleLevel};
 use crate::site::routes;
 use serde::Serialize;
@@ -185,7 +184,7 @@ pub(super) fn scale_tag(scale: &[ScaleLevel], rating: Option<f64>) -> Tag {
     let text = if (r - f64::from(best.value)).abs() < 1e-9 {
         best.label.clone()
     } else {
-        format!("{} ({})", best.label, num(r, 2))
+        format!("{} ({})", best.label, crate::format::rating(r))
     };
     Tag::new(text, rag_class(best.rag))
 }
@@ -228,7 +227,7 @@ impl CollectionView {
                             title: t.title.clone(),
                             values: values
                                 .iter()
-                                .map(|v| v.map_or("–".into(), |v| num(v, 2)))
+                                .map(|v| v.map_or("–".into(), crate::format::rating))
                                 .collect(),
                         })
                     })

@@ -9,7 +9,7 @@
 
 use super::collection::{MemberSummary, scale_tag, scale_words, shared_framework};
 use super::{Chart, Tag};
-use crate::format::{num, with_unit};
+use crate::format::with_unit;
 use crate::model::Better;
 use crate::site::charts::{self, Label, StripPoint};
 use crate::site::routes;
@@ -232,7 +232,7 @@ fn theme_spread(
         .collect();
     let rated: Vec<f64> = values.iter().flatten().copied().collect();
     let s = stats(&rated);
-    let (lowest, median, highest) = fmt3(s, |v| num(v, 2));
+    let (lowest, median, highest) = fmt3(s, crate::format::rating);
     let rows = members
         .iter()
         .zip(&values)
@@ -244,7 +244,7 @@ fn theme_spread(
                 .get(i)
                 .and_then(|t| t.href.as_ref())
                 .map(|h| routes::in_member(&m.row.folder, h)),
-            value: v.map_or("–".into(), |v| num(v, 2)),
+            value: v.map_or("–".into(), crate::format::rating),
             tag: scale_tag(&m.scale, *v),
             period: String::new(),
         })
@@ -256,7 +256,7 @@ fn theme_spread(
         .filter_map(|(m, v)| {
             v.map(|value| StripPoint {
                 value,
-                name: format!("{}: {}", m.row.short_name, num(value, 2)),
+                name: format!("{}: {}", m.row.short_name, crate::format::rating(value)),
                 marked: false,
             })
         })
@@ -450,7 +450,7 @@ pub fn member_compare(members: &[MemberSummary], index: &CompareIndex, i: usize)
                             // Only the marked dot is named: every partnership's page draws
                             // every partnership, so naming them all grows with the square.
                             name: if j == i {
-                                format!("{}: {}", m.row.short_name, num(value, 2))
+                                format!("{}: {}", m.row.short_name, crate::format::rating(value))
                             } else {
                                 String::new()
                             },
@@ -462,7 +462,7 @@ pub fn member_compare(members: &[MemberSummary], index: &CompareIndex, i: usize)
                 MemberSpread {
                     title: theme.title.clone(),
                     href: format!("{}#{}", spread.href, anchor(&me.row.folder)),
-                    own: own.map_or("–".into(), |v| num(v, 2)),
+                    own: own.map_or("–".into(), crate::format::rating),
                     tag: scale_tag(&me.scale, own),
                     reported: spread.rated,
                     lowest: spread.lowest.clone(),
@@ -490,7 +490,7 @@ pub fn member_compare(members: &[MemberSummary], index: &CompareIndex, i: usize)
                                     spread.median,
                                     spread.highest,
                                     me.row.short_name,
-                                    own.map_or("no rating".into(), |v| num(v, 2))
+                                    own.map_or("no rating".into(), crate::format::rating)
                                 ),
                             },
                             &points,

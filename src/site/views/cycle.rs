@@ -1,7 +1,6 @@
 //! The latest cycle in brief: its scope, who was asked, who returned, and the cycles before it.
 
 use super::{Ctx, Publisher, Ref, Tag, flag_words, level_word, method_word, rating_tag};
-use crate::analysis;
 use crate::format::num;
 use crate::model::FindingKind;
 use crate::model::{Cycle, Framework, Level};
@@ -26,7 +25,17 @@ pub struct CycleView {
     pub agencies: usize,
     /// Set when the cycle asked only some of the partnership's agencies.
     pub scope_agencies: Option<String>,
+    /// Whether the cycle asked agencies for returns (a case audit or survey may not).
+    pub collects_returns: bool,
+    /// Returns complete, partly answered, empty, and not received: one definition with `check`.
     pub returns_received: usize,
+    pub returns_partly: usize,
+    pub returns_empty: usize,
+    pub returns_missing: usize,
+    /// Agencies that answered at least one question: returned in full or partly.
+    pub responding: usize,
+    /// "9 of 10 agencies returned in full; 1 partly answered (45 of 48 questions)".
+    pub returns_text: String,
     pub answers_expected: usize,
     pub answers_given: usize,
     pub answers_not_applicable: usize,
@@ -83,25 +92,31 @@ pub(super) fn cycle_view(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, p: &mut Publi
             .collect::<Vec<_>>()
             .join(" and ")
     };
-    let answers = analysis::scope_answers(c, fw);
+    let evidence = ctx.record(&c.id).map(|r| &r.evidence);
+    let answers = evidence.map(|e| e.answers.clone()).unwrap_or_default();
+    let round = evidence.and_then(|e| e.returns.as_ref());
     let taking_part = c.agencies(&audit.partnership).count();
-    let returns = c
-        .agencies(&audit.partnership)
-        .map(|a| ReturnRow {
-            agency: Ref {
-                id: a.id.clone(),
-                text: p.text(&audit.partnership.loc, &a.name),
-                href: Some(routes::agency_href(&a.id)),
-            },
-            sector: a.sector.as_str().replace('-', " "),
-            statutory: a.statutory,
-            returned: if c.response(&a.id).is_some() {
-                Tag::new("Returned", "green")
-            } else {
-                Tag::new("Not returned", "red")
-            },
+    let returns = round
+        .map(|round| {
+            round
+                .agencies
+                .iter()
+                .filter_map(|r| {
+                    let a = audit.agency(&r.agency)?;
+                    Some(ReturnRow {
+                        agency: Ref {
+                            id: a.id.clone(),
+                            text: p.text(&audit.partnership.loc, &a.name),
+                            href: Some(routes::agency_href(&a.id)),
+                        },
+                        sector: a.sector.as_str().replace('-', " "),
+                        statutory: a.statutory,
+                        returned: super::return_tag(r.status),
+                    })
+                })
+                .collect()
         })
-        .collect();
+        .unwrap_or_default();
     let history = audit
         .cycles
         .iter()
@@ -118,7 +133,10 @@ pub(super) fn cycle_view(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, p: &mut Publi
                 .get(&h.framework)
                 .map_or(h.framework.clone(), |f| p.text(&f.loc, &f.title)),
             closed: h.closed.long(),
-            returns: h.responses.len(),
+            returns: ctx
+                .record(&h.id)
+                .and_then(|r| r.evidence.returns.as_ref())
+                .map_or(0, |r| r.returned()),
         })
         .collect();
     CycleView {
@@ -145,13 +163,44 @@ pub(super) fn cycle_view(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, p: &mut Publi
                 audit.partnership.agencies.len()
             )
         }),
-        returns_received: c.responses.len(),
+        collects_returns: round.is_some(),
+        returns_received: round.map_or(0, |r| r.returned()),
+        returns_partly: round.map_or(0, |r| r.partly().len()),
+        returns_empty: round.map_or(0, |r| r.empty()),
+        returns_missing: round.map_or(0, |r| r.not_received()),
+        responding: round.map_or(0, |r| r.returned() + r.partly().len()),
+        returns_text: round.map_or_else(String::new, returns_text),
         answers_expected: asked.len() * taking_part,
         answers_given: answers.total(),
         answers_not_applicable: answers.not_applicable,
         returns,
         history,
     }
+}
+
+/// Where a round of returns stands, in one sentence every page shares.
+fn returns_text(round: &crate::analysis::returns::ReturnRound) -> String {
+    let asked = round.agencies.len();
+    let mut parts = vec![format!(
+        "{} of {asked} agencies returned in full",
+        round.returned()
+    )];
+    let partly = round.partly();
+    if !partly.is_empty() {
+        let each: Vec<String> = partly.iter().map(|(a, q)| format!("{a} of {q}")).collect();
+        parts.push(format!(
+            "{} partly answered ({} questions)",
+            partly.len(),
+            each.join(", ")
+        ));
+    }
+    if round.empty() > 0 {
+        parts.push(format!("{} sent an empty return", round.empty()));
+    }
+    if round.not_received() > 0 {
+        parts.push(format!("{} not received", round.not_received()));
+    }
+    parts.join("; ")
 }
 
 /// A page per cycle (`cycles/<id>/`): what was done and why, its scope, who returned, what it
@@ -201,13 +250,15 @@ pub struct FindingView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ResultRow {
     pub question: Ref,
+    /// The assessed rating (see `analysis::triangulate`).
     pub rating: Tag,
+    /// What the rating rests on: "agencies' ratings", "case files", "case files (2026-q1)".
+    pub source: String,
     pub flags: Vec<Tag>,
 }
 
 pub(super) fn cycle_pages(
     ctx: &Ctx<'_>,
-    analyses: &[crate::analysis::Analysis],
     briefings: &[super::BriefingPage],
     p: &mut Publisher,
 ) -> Vec<CyclePage> {
@@ -218,7 +269,8 @@ pub(super) fn cycle_pages(
         .iter()
         .filter_map(|c| {
             let fw = audit.frameworks.get(&c.framework)?;
-            let a = analyses.iter().find(|a| a.cycle == c.id)?;
+            let record = ctx.record(&c.id)?;
+            let a = &record.analysis;
             let cycle_ref = |id: &str, p: &mut Publisher| -> Ref {
                 let t = audit.cycle(id).map_or(id.to_string(), |x| p.text(&x.loc, &x.title));
                 Ref {
@@ -260,6 +312,7 @@ pub(super) fn cycle_pages(
                             Some(s) => rating_tag(fw, s.rating),
                             None => Tag::new("Not applicable", "grey"),
                         },
+                        source: s.map_or_else(String::new, super::rating_source),
                         flags: s
                             .map(|s| s.flags.iter().map(|f| Tag::new(flag_words(*f), "grey")).collect())
                             .unwrap_or_default(),
@@ -296,7 +349,7 @@ pub(super) fn cycle_pages(
                 .map(|sa| cycle_ref(&sa.id, p));
             Some(CyclePage {
                 surveys: super::surveys::survey_views(ctx, c, false, p),
-                survey_only: !c.surveys.is_empty() && c.responses.is_empty(),
+                survey_only: !c.surveys.is_empty() && record.evidence.returns.is_none(),
                 readings: super::surveys::reading_rows(ctx, c, fw, p),
                 summary: cycle_view(ctx, c, fw, p),
                 main: main.as_deref() == Some(c.id.as_str()),

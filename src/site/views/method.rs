@@ -45,7 +45,8 @@ pub struct Constants {
     pub metric_step: String,
     pub metric_cap: String,
     pub deterioration: String,
-    pub triangulation: String,
+    /// The partnership's evidence window, in self-assessment rounds.
+    pub evidence_window: String,
     pub change_threshold: String,
     pub pull_lowest: String,
     pub pull_statutory: String,
@@ -107,7 +108,7 @@ pub(super) fn method_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MethodPage {
             metric_step: num(score::METRIC_STEP, 2),
             metric_cap: num(score::METRIC_CAP, 2),
             deterioration: num(score::DETERIORATION_WEIGHT, 2),
-            triangulation: num(score::TRIANGULATION_WEIGHT, 2),
+            evidence_window: ctx.audit.partnership.evidence_window.to_string(),
             change_threshold: num(ctx.audit.partnership.change_threshold, 2),
             pull_lowest: num(score::PULL_LOWEST * 100.0, 0),
             pull_statutory: num(score::PULL_STATUTORY * 100.0, 0),
@@ -120,6 +121,7 @@ pub(super) fn method_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MethodPage {
             Flag::WorseThanComparator,
             Flag::MetricWorsening,
             Flag::Deteriorated,
+            Flag::EvidenceConflict,
             Flag::Moderated,
             Flag::LowConfidence,
         ]

@@ -41,8 +41,7 @@ use super::charts::Swatch;
 use super::markdown;
 use super::routes;
 use crate::analysis::score::Flag;
-use crate::analysis::{Analysis, RankReport};
-use crate::format::num;
+use crate::analysis::{Analysis, CycleRecord, Ledger, RankReport};
 use crate::model::{
     ActionStatus, Audience, Audit, Confidence, Cycle, Framework, Level, Method, Metric, Rag,
     Rating, ScaleLevel,
@@ -99,12 +98,12 @@ impl Publisher {
 pub fn build_views(
     audience: Audience,
     audit: &Audit,
-    analyses: &[Analysis],
+    ledger: &Ledger,
     main: Option<&str>,
 ) -> PartnershipView {
-    let public = PublicView::build(audit, analyses, main);
+    let public = PublicView::build(audit, ledger, main);
     let internal = match audience {
-        Audience::Internal => Some(Box::new(InternalView::build(audit, analyses, main))),
+        Audience::Internal => Some(Box::new(InternalView::build(audit, ledger, main))),
         Audience::Public => None,
     };
     PartnershipView { public, internal }
@@ -187,6 +186,40 @@ fn rag_class(rag: Rag) -> &'static str {
     }
 }
 
+/// What a question's assessed rating rests on, in a reader's words: its own cycle's source, or
+/// the deep dive that set it ("case files, multi-agency tabletop audit 2026-q1").
+fn rating_source(s: &crate::analysis::score::QuestionScore) -> String {
+    let cap = |w: &str| {
+        let mut c = w.chars();
+        c.next().map_or(String::new(), |f| {
+            f.to_uppercase().collect::<String>() + c.as_str()
+        })
+    };
+    match (&s.lowered_by, s.own_source) {
+        (Some(r), _) => format!(
+            "{}, {} {} (lower than the agencies)",
+            cap(r.source.words()),
+            r.method.words(),
+            r.cycle
+        ),
+        (None, Some(src)) if s.rating.is_some() => cap(src.words()),
+        _ => "No evidence".to_string(),
+    }
+}
+
+/// Where an agency's return stands, as every page words it (`analysis::returns` decides it).
+fn return_tag(s: crate::analysis::returns::ReturnStatus) -> Tag {
+    use crate::analysis::returns::ReturnStatus;
+    match s {
+        ReturnStatus::Returned => Tag::new("Returned", "green"),
+        ReturnStatus::PartlyAnswered { answered, asked } => {
+            Tag::new(format!("Partly answered ({answered} of {asked})"), "orange")
+        }
+        ReturnStatus::Empty => Tag::new("Empty return", "red"),
+        ReturnStatus::NotReceived => Tag::new("Not received", "red"),
+    }
+}
+
 fn status_tag(s: ActionStatus) -> Tag {
     match s {
         ActionStatus::NotStarted => Tag::new("Not started", "grey"),
@@ -205,7 +238,7 @@ fn flag_words(f: Flag) -> &'static str {
         Flag::WorseThanComparator => "A metric is worse than the comparator",
         Flag::MetricWorsening => "A metric is getting worse",
         Flag::Deteriorated => "Rating fell since the last comparable cycle",
-        Flag::EvidenceConflict => "A deep dive found something different",
+        Flag::EvidenceConflict => "A case audit or survey found less assurance",
         Flag::Moderated => "Rating set by moderation",
         Flag::LowConfidence => "Mostly low-confidence evidence",
     }
@@ -221,7 +254,7 @@ fn rating_tag(fw: &Framework, rating: Option<f64>) -> Tag {
             let text = if (r - f64::from(level.value)).abs() < 1e-9 {
                 level.label.clone()
             } else {
-                format!("{} ({})", level.label, num(r, 2))
+                format!("{} ({})", level.label, crate::format::rating(r))
             };
             Tag::new(text, rag_class(level.rag))
         }
@@ -262,6 +295,9 @@ pub struct PublicView {
     pub cycle: Option<CycleView>,
     pub overview: Overview,
     pub priorities: Vec<PriorityRow>,
+    /// Questions the reported cycle did not ask, at their latest evidence from another cycle:
+    /// the rest of the programme's risk, which the action plan takes in.
+    pub other_priorities: Vec<PriorityRow>,
     /// Questions in scope that were not ranked because every answer was "not applicable".
     pub not_applicable: Vec<Ref>,
     pub themes: Vec<ThemePage>,
@@ -305,8 +341,8 @@ pub struct StatusCount {
 
 struct Ctx<'a> {
     audit: &'a Audit,
-    /// Every cycle's analysis, oldest first.
-    analyses: &'a [Analysis],
+    /// Every cycle's evidence and analysis, oldest first.
+    ledger: &'a Ledger,
     latest: Option<(&'a Cycle, &'a Analysis, &'a Framework)>,
     /// Questions that have a page: those in the latest cycle's scope.
     pages: BTreeMap<&'a str, &'a crate::model::Question>,
@@ -314,12 +350,12 @@ struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     /// `main`: the cycle the site reports (`--cycle`, else the audit's main cycle).
-    fn new(audit: &'a Audit, analyses: &'a [Analysis], main: Option<&str>) -> Ctx<'a> {
+    fn new(audit: &'a Audit, ledger: &'a Ledger, main: Option<&str>) -> Ctx<'a> {
         let main = main.or_else(|| audit.main_cycle().map(|c| c.id.as_str()));
-        let chosen = analyses
-            .iter()
+        let chosen = ledger
+            .analyses()
             .find(|a| Some(a.cycle.as_str()) == main)
-            .or_else(|| analyses.last());
+            .or_else(|| ledger.analyses().last());
         let latest = chosen.and_then(|a| {
             let cycle = audit.cycle(&a.cycle)?;
             let fw = audit.frameworks.get(&cycle.framework)?;
@@ -339,10 +375,15 @@ impl<'a> Ctx<'a> {
         }
         Ctx {
             audit,
-            analyses,
+            ledger,
             latest,
             pages,
         }
+    }
+
+    /// A cycle's evidence and analysis.
+    fn record(&self, cycle: &str) -> Option<&'a CycleRecord> {
+        self.ledger.cycle(cycle)
     }
 
     fn question_ref(&self, id: &str, p: &mut Publisher) -> Ref {
@@ -407,13 +448,23 @@ impl<'a> Ctx<'a> {
 }
 
 impl PublicView {
-    pub fn build(audit: &Audit, analyses: &[Analysis], main: Option<&str>) -> PublicView {
+    pub fn build(audit: &Audit, ledger: &Ledger, main: Option<&str>) -> PublicView {
         let mut p = Publisher::default();
-        let ctx = Ctx::new(audit, analyses, main);
+        let ctx = Ctx::new(audit, ledger, main);
         let ploc = &audit.partnership.loc;
-        let as_at = ctx.latest.map(|(c, _, _)| {
+        // The latest evidence the figures rest on: the cycle's close, its moderation, and the
+        // close of every deep dive that weighs on it.
+        let as_at = ctx.latest.map(|(c, a, _)| {
             let moderated = c.moderation.as_ref().and_then(|m| m.moderated_on);
-            moderated.map_or(c.closed, |m| m.max(c.closed)).long()
+            let dives = a
+                .deep_dives
+                .iter()
+                .filter_map(|d| audit.cycle(d))
+                .map(|d| d.closed);
+            dives
+                .chain(moderated)
+                .fold(c.closed, |latest, d| latest.max(d))
+                .long()
         });
         let partnership = PartnershipInfo {
             name: p.text(ploc, &audit.partnership.name),
@@ -434,6 +485,18 @@ impl PublicView {
                 .collect(),
             None => Vec::new(),
         };
+        let other_priorities: Vec<PriorityRow> = match ctx.latest {
+            Some((_, a, _)) => a
+                .elsewhere
+                .iter()
+                .filter_map(|s| {
+                    let c = audit.cycle(&s.cycle)?;
+                    let fw = audit.frameworks.get(&c.framework)?;
+                    Some(priority_row(&ctx, fw, s, &mut p))
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         let not_applicable = match ctx.latest {
             Some((_, a, _)) => a
                 .ranking
@@ -443,9 +506,14 @@ impl PublicView {
                 .collect(),
             None => Vec::new(),
         };
-        let actions = actions_page(&ctx, &priorities, &mut p);
+        let ranked: Vec<PriorityRow> = priorities
+            .iter()
+            .chain(&other_priorities)
+            .cloned()
+            .collect();
+        let actions = actions_page(&ctx, &ranked, &mut p);
         let metrics = metrics_page(&ctx, &mut p);
-        let overview = overview(&ctx, analyses, &priorities, &actions, &metrics, &mut p);
+        let overview = overview(&ctx, &priorities, &actions, &metrics, &mut p);
         let themes = theme_pages(&ctx, &priorities, &mut p);
         let questions = question_pages(&ctx, &priorities, &actions, &mut p);
         let briefings: Vec<BriefingPage> = audit
@@ -453,14 +521,15 @@ impl PublicView {
             .iter()
             .filter_map(|b| public_briefing(&ctx, b, &mut p))
             .collect();
-        let cycles = cycle_pages(&ctx, analyses, &briefings, &mut p);
+        let cycles = cycle_pages(&ctx, &briefings, &mut p);
         let method = method_page(&ctx, &mut p);
-        let ratings = rating_rows(audit, analyses);
+        let ratings = rating_rows(&ctx);
         PublicView {
             partnership,
             cycle,
             overview,
             priorities,
+            other_priorities,
             not_applicable,
             themes,
             questions,

@@ -42,6 +42,23 @@ pub struct Summary {
     pub late_actions: Vec<LateAction>,
     /// Metrics worse than target or getting worse.
     pub watch_metrics: Vec<WatchMetric>,
+    /// Questions where a case audit or survey found less than the agencies reported and the
+    /// moderation panel has not yet weighed it (`evidence-conflict`), highest risk first.
+    pub practice_conflicts: Vec<PracticeConflict>,
+    /// The day overdue is judged on, in words.
+    pub as_of: Option<String>,
+}
+
+/// A question where evidence of practice contradicts the self-assessment.
+#[derive(Debug, Clone, Serialize)]
+pub struct PracticeConflict {
+    pub question: Ref,
+    /// What the agencies (or the moderation panel) said, and what practice showed.
+    pub reported: Tag,
+    pub found: Tag,
+    /// Where it was found: "case files, multi-agency tabletop audit (February 2026)".
+    pub by: String,
+    pub rank: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -117,7 +134,6 @@ pub struct MetricBrief {
 
 pub(super) fn overview(
     ctx: &Ctx<'_>,
-    analyses: &[Analysis],
     priorities: &[PriorityRow],
     actions: &ActionsPage,
     metrics: &MetricsPage,
@@ -171,14 +187,16 @@ pub(super) fn overview(
         })
         .collect();
     let (assurance, change, trend) = match ctx.latest {
-        Some((c, a, fw)) => (
+        Some((_, a, fw)) => (
             assurance_by_theme(ctx, a, fw, p),
-            change_view(ctx, c, a, analyses, fw, p),
-            trend_view(ctx, a, analyses, fw, p),
+            change_view(ctx, a, fw, p),
+            trend_view(ctx, a, fw, p),
         ),
         None => (None, None, None),
     };
-    let summary = summary(ctx, assurance.as_ref(), &top, actions, metrics);
+    let mut summary = summary(ctx, assurance.as_ref(), &top, actions, metrics);
+    summary.practice_conflicts = practice_conflicts(ctx, p);
+    summary.as_of = actions.as_of.clone();
     Overview {
         summary,
         assurance,
@@ -387,5 +405,30 @@ fn summary(
         top,
         late_actions,
         watch_metrics,
+        practice_conflicts: Vec::new(),
+        as_of: None,
     }
+}
+
+/// Every ranked question whose assessed rating a case audit or survey set, highest risk first.
+fn practice_conflicts(ctx: &Ctx<'_>, p: &mut Publisher) -> Vec<PracticeConflict> {
+    let Some((_, a, fw)) = ctx.latest else {
+        return Vec::new();
+    };
+    a.ranking
+        .priorities
+        .iter()
+        .filter_map(|s| {
+            let r = s.lowered_by.as_ref()?;
+            let month = r.closed.long();
+            let month = month.split_once(' ').map_or(month.as_str(), |(_, m)| m);
+            Some(PracticeConflict {
+                question: ctx.question_ref(&s.question, p),
+                reported: rating_tag(fw, s.own_rating),
+                found: rating_tag(fw, r.rating),
+                by: format!("{}, {} ({month})", r.source.words(), r.method.words()),
+                rank: s.rank,
+            })
+        })
+        .collect()
 }

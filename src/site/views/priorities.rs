@@ -10,6 +10,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 pub struct PriorityRow {
     pub rank: usize,
+    /// The cycle whose evidence the row is from, for a question the reported cycle did not ask.
+    pub from_cycle: Option<Ref>,
     pub question: Ref,
     pub theme: Ref,
     pub level: &'static str,
@@ -55,6 +57,92 @@ pub(super) fn concern(score: f64) -> Tag {
     }
 }
 
+/// Where the rating comes from, and how deep dives bore on it, as reasons.
+fn rating_reasons(
+    ctx: &Ctx<'_>,
+    fw: &Framework,
+    s: &QuestionScore,
+    p: &mut Publisher,
+) -> Vec<Reason> {
+    let mut out = Vec::new();
+    let top = fw.scale.last().map_or(String::new(), |l| l.label.clone());
+    let gap = num(s.components.gap * 100.0, 0);
+    let title = |cycle: &str, p: &mut Publisher| {
+        ctx.audit
+            .cycle(cycle)
+            .map_or(cycle.to_string(), |c| p.text(&c.loc, &c.title))
+    };
+    let own_words = match s.own_source {
+        _ if s.moderated => "Moderation rated it",
+        Some(src) if src.is_practice() => "The evidence of practice reads it at",
+        _ => "The agencies' ratings combine to",
+    };
+    match (&s.lowered_by, s.rating) {
+        (Some(r), Some(rating)) => out.push(reason(
+            format!(
+                "{own_words} {}, but the {} “{}” found less from the {}: {} on a scale of {} to {}, {gap}% of the way down from {top}, which is the rating used until the moderation panel weighs it",
+                s.own_rating.map_or("no rating".to_string(), crate::format::rating),
+                r.method.words(),
+                title(&r.cycle, p),
+                r.source.words(),
+                crate::format::rating(rating),
+                fw.bottom(),
+                fw.top(),
+            ),
+            None,
+        )),
+        (None, Some(rating)) => out.push(reason(
+            format!(
+                "{own_words} {} on a scale of {} to {}: {gap}% of the way down from {top}",
+                crate::format::rating(rating),
+                fw.bottom(),
+                fw.top(),
+            ),
+            None,
+        )),
+        (_, None) => out.push(reason(
+            "Nothing gave it a rating, which counts as no assurance",
+            None,
+        )),
+    }
+    for w in &s.weighed {
+        let r = &w.reading;
+        let found = r.rating.map_or(String::new(), crate::format::rating);
+        if let Some(on) = w.considered_on {
+            out.push(reason(
+                format!(
+                    "The moderation panel weighed the {} “{}” ({found} from the {}) on {}",
+                    r.method.words(),
+                    title(&r.cycle, p),
+                    r.source.words(),
+                    on.long()
+                ),
+                None,
+            ));
+        } else if !w.lower {
+            let same = s
+                .own_rating
+                .zip(r.rating)
+                .is_some_and(|(own, x)| fw.level_at(own).value == fw.level_at(x).value);
+            let what = if same {
+                "found the same level of assurance"
+            } else {
+                "found more assurance"
+            };
+            out.push(reason(
+                format!(
+                    "The {} “{}” {what} ({found} from the {}); better news never lowers the risk",
+                    r.method.words(),
+                    title(&r.cycle, p),
+                    r.source.words()
+                ),
+                None,
+            ));
+        }
+    }
+    out
+}
+
 pub(super) fn priority_row(
     ctx: &Ctx<'_>,
     fw: &Framework,
@@ -63,29 +151,7 @@ pub(super) fn priority_row(
 ) -> PriorityRow {
     let c = &s.components;
     let mut reasons = Vec::new();
-    let top = fw.scale.last().map_or(String::new(), |l| l.label.clone());
-    match s.rating {
-        Some(r) => reasons.push(reason(
-            format!(
-                "{} {} on a scale of {} to {}: {}% of the way down from {}",
-                if s.moderated {
-                    "Moderation rated it"
-                } else {
-                    "The agencies' ratings combine to"
-                },
-                num(r, 2),
-                fw.bottom(),
-                fw.top(),
-                num(c.gap * 100.0, 0),
-                top
-            ),
-            None,
-        )),
-        None => reasons.push(reason(
-            "No agency gave a rating, which counts as no assurance",
-            None,
-        )),
-    }
+    reasons.extend(rating_reasons(ctx, fw, s, p));
     if c.coverage < 1.0 - 1e-9 {
         reasons.push(reason(format!(
             "{} of {} agencies expected to answer gave a rating; the missing answers count as no assurance",
@@ -128,31 +194,6 @@ pub(super) fn priority_row(
             Some(format!("deterioration factor ×{}", num(c.deterioration, 2))),
         ));
     }
-    if let Some(d) = &s.deep_dive {
-        let cycle = ctx
-            .audit
-            .cycle(&d.cycle)
-            .map_or(d.cycle.clone(), |c| p.text(&c.loc, &c.title));
-        if c.triangulation > 1.0 + 1e-9 {
-            reasons.push(reason(
-                format!(
-                    "A deep dive since ({cycle}) found less assurance: {} on the scale, from {}",
-                    num(d.rating, 2),
-                    d.basis
-                ),
-                Some(format!("triangulation factor ×{}", num(c.triangulation, 2))),
-            ));
-        } else {
-            reasons.push(reason(
-                format!(
-                    "A deep dive since ({cycle}) found as much assurance or more: {} on the scale, from {}; better news never lowers the risk",
-                    num(d.rating, 2),
-                    d.basis
-                ),
-                None,
-            ));
-        }
-    }
     if (c.theme_weight - 1.0).abs() > 1e-9 {
         reasons.push(reason(
             if c.theme_weight > 1.0 {
@@ -164,19 +205,28 @@ pub(super) fn priority_row(
         ));
     }
     let sum = format!(
-        "100 × ({} + {} × {}) × {} × {} × {} × {} × {} = {}",
+        "100 × ({} + {} × {}) × {} × {} × {} × {} = {}",
         num(score::RESIDUAL, 2),
         num(1.0 - score::RESIDUAL, 2),
         num(c.shortfall(), 2),
         num(c.confidence, 2),
         num(c.metrics, 2),
         num(c.deterioration, 2),
-        num(c.triangulation, 2),
         num(c.theme_weight, 2),
         num(s.score, 1)
     );
+    let from_cycle = ctx
+        .latest
+        .filter(|(c, _, _)| c.id != s.cycle)
+        .and_then(|_| ctx.audit.cycle(&s.cycle))
+        .map(|c| Ref {
+            id: c.id.clone(),
+            text: p.text(&c.loc, &c.title),
+            href: Some(crate::site::routes::cycle_href(&c.id)),
+        });
     PriorityRow {
         rank: s.rank,
+        from_cycle,
         question: ctx.question_ref(&s.question, p),
         theme: ctx.theme_ref(&s.theme, p),
         level: level_word(s.level),

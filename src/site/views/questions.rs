@@ -4,10 +4,10 @@
 use super::actions::ActionsPage;
 use super::priorities::PriorityRow;
 use super::{Ctx, Publisher, Ref, Tag, confidence_word, level_word, rag_class, rating_tag};
-use crate::analysis::AnswerTally;
 use crate::analysis::disclosure;
-use crate::analysis::score::MetricSignal;
-use crate::format::{num, with_unit};
+use crate::analysis::evidence::{Basis, Reading};
+use crate::analysis::score::{MetricSignal, QuestionScore};
+use crate::format::with_unit;
 use crate::model::{Better, Confidence, Cycle, Framework};
 use serde::Serialize;
 
@@ -23,7 +23,11 @@ pub struct QuestionPage {
     pub rating: Tag,
     pub moderated: bool,
     pub public_summary_html: Option<String>,
-    pub aggregate: Aggregate,
+    /// How evidence of practice bears on the rating, in plain words: a deep dive that read it
+    /// lower and set the rating, or the moderation panel having weighed one.
+    pub assessment: Vec<String>,
+    /// None when the cycle shown collected no returns (a case audit or survey on its own).
+    pub aggregate: Option<Aggregate>,
     pub previous: Option<String>,
     pub metrics: Vec<SignalView>,
     pub actions: Vec<ActionRef>,
@@ -36,18 +40,24 @@ pub struct QuestionPage {
     pub evidence: Vec<EvidenceRow>,
 }
 
-/// One cycle's reading of a question.
+/// One cycle's evidence on a question: every reading it made, and its assessed rating.
 #[derive(Debug, Clone, Serialize)]
 pub struct EvidenceRow {
     pub cycle: Ref,
     pub method: String,
     pub date: String,
+    /// The cycle's assessed rating of the question (what its pages and data files show).
     pub rating: Tag,
     pub main: bool,
-    /// For a cycle with surveys: what practitioners' answers say on the question.
-    pub survey: Option<String>,
-    /// What a case audit's rating rests on ("6 of 8 cases met the standard..."), public-safe.
-    pub basis: Option<String>,
+    pub readings: Vec<ReadingView>,
+}
+
+/// One reading: where it comes from, what it read, and what it rests on (public-safe).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadingView {
+    pub source: String,
+    pub rating: Tag,
+    pub basis: String,
 }
 
 /// How the agencies answered, counted: never who said what.
@@ -131,7 +141,7 @@ pub(super) fn question_pages(
                         .get(&c.framework)
                         .is_some_and(|fw| c.questions(fw).any(|q| q.id == id))
                 })?;
-                let a = ctx.analyses.iter().find(|a| a.cycle == c.id)?;
+                let a = &ctx.record(&c.id)?.analysis;
                 (c, a, ctx.audit.frameworks.get(&c.framework)?)
             };
             let q = fw.question(id)?;
@@ -144,6 +154,7 @@ pub(super) fn question_pages(
                 .and_then(|m| m.public_summary.as_ref().map(|s| (m, s)))
                 .map(|(m, s)| p.markdown(&m.loc, s, 3));
             let aggregate = aggregate(ctx, c, fw, &q.id);
+            let assessment = score.map_or_else(Vec::new, |s| assessment(ctx, fw, s, p));
             let signals = match score {
                 Some(s) => s.metrics.iter().map(|m| signal_view(ctx, m, p)).collect(),
                 None => Vec::new(),
@@ -163,6 +174,7 @@ pub(super) fn question_pages(
                 },
                 moderated: score.is_some_and(|s| s.moderated),
                 public_summary_html,
+                assessment,
                 aggregate,
                 previous: score.and_then(|s| s.previous.as_ref()).map(|pr| {
                     format!(
@@ -196,9 +208,48 @@ pub(super) fn question_pages(
         .collect()
 }
 
-/// Counts of the agencies' answers to one question: no agency named.
-fn aggregate(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, question: &str) -> Aggregate {
-    let tally = AnswerTally::of(ctx.audit, c, question);
+/// How the deep dives bear on a question's assessed rating, in plain words.
+fn assessment(ctx: &Ctx<'_>, fw: &Framework, s: &QuestionScore, p: &mut Publisher) -> Vec<String> {
+    let mut out = Vec::new();
+    let title = |cycle: &str, p: &mut Publisher| {
+        ctx.audit
+            .cycle(cycle)
+            .map_or(cycle.to_string(), |c| p.text(&c.loc, &c.title))
+    };
+    let own = rating_tag(fw, s.own_rating).text;
+    let whose = if s.moderated {
+        "The moderated rating"
+    } else {
+        "The agencies' own rating"
+    };
+    if let Some(r) = &s.lowered_by {
+        out.push(format!(
+            "{whose} was {own}, but the {} “{}” ({}) found {} from the {}, so that is the rating used here until the moderation panel has weighed it.",
+            r.method.words(),
+            title(&r.cycle, p),
+            r.closed.long(),
+            rating_tag(fw, r.rating).text.to_lowercase(),
+            r.source.words(),
+        ));
+    }
+    for w in s.weighed.iter().filter(|w| w.considered_on.is_some()) {
+        let r = &w.reading;
+        out.push(format!(
+            "The moderation panel weighed the {} “{}”, which found {} from the {}, on {} and set the rating shown.",
+            r.method.words(),
+            title(&r.cycle, p),
+            rating_tag(fw, r.rating).text.to_lowercase(),
+            r.source.words(),
+            w.considered_on.map_or(String::new(), |d| d.long()),
+        ));
+    }
+    out
+}
+
+/// Counts of the agencies' answers to one question: no agency named. None when the cycle
+/// collected no returns.
+fn aggregate(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, question: &str) -> Option<Aggregate> {
+    let tally = ctx.record(&c.id)?.evidence.tallies.get(question)?;
     let min = ctx.audit.partnership.disclosure.min_agencies;
     let rated = tally.ratings.len();
     let too_few = rated < min;
@@ -229,7 +280,7 @@ fn aggregate(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, question: &str) -> Aggreg
             || confidence
                 .iter()
                 .any(|(_, n)| !n.chars().all(|c| c.is_ascii_digit())));
-    Aggregate {
+    Some(Aggregate {
         agencies: tally.agencies.to_string(),
         rated: disclosure::shown(rated, min).to_string(),
         not_applicable: disclosure::shown(tally.not_applicable, min).to_string(),
@@ -246,13 +297,13 @@ fn aggregate(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, question: &str) -> Aggreg
                 format!("From {lo} to {hi}")
             }
         }),
-        agencies_mean: tally.mean().filter(|_| !too_few).map(|m| num(m, 2)),
+        agencies_mean: tally.mean().filter(|_| !too_few).map(crate::format::rating),
         suppression_note: (suppressed || too_few).then(|| {
             format!(
                 "Counts below {min} are shown as “fewer than {min}”, and one more count is not shown where it could be worked out from the others, so that no agency's answer can be singled out."
             )
         }),
-    }
+    })
 }
 
 fn signal_view(ctx: &Ctx<'_>, m: &MetricSignal, p: &mut Publisher) -> SignalView {
@@ -307,7 +358,8 @@ fn signal_tag(m: &MetricSignal) -> Tag {
     }
 }
 
-/// Every cycle that asked `question`, oldest first, with its rating there.
+/// Every cycle that asked `question`, oldest first, with its assessed rating there and each
+/// of its readings with what it rests on.
 fn evidence_rows(
     ctx: &Ctx<'_>,
     question: &str,
@@ -320,17 +372,21 @@ fn evidence_rows(
         .filter_map(|c| {
             let fw = ctx.audit.frameworks.get(&c.framework)?;
             c.questions(fw).find(|q| q.id == question)?;
-            let a = ctx.analyses.iter().find(|a| a.cycle == c.id)?;
-            let s = a.ranking.priorities.iter().find(|s| s.question == question);
-            let min = ctx.audit.partnership.disclosure.min_responses;
-            let reading = crate::analysis::survey::readings(c, fw)
-                .remove(question)
-                .map(|r| super::surveys::reading_figure(fw, &r, min));
-            // A case audit's reading is its case results, not its (absent) returns.
-            let min_cases = ctx.audit.partnership.disclosure.min_cases;
-            let case = crate::analysis::cases::results(c, fw)
-                .into_iter()
-                .find(|r| r.question == question && r.rating.is_some());
+            let record = ctx.record(&c.id)?;
+            let s = ctx.ledger.score(&c.id, question);
+            let mut readings: Vec<ReadingView> = record
+                .evidence
+                .readings
+                .get(question)
+                .map(|rs| rs.iter().map(|r| reading_view(ctx, fw, r)).collect())
+                .unwrap_or_default();
+            if readings.is_empty() {
+                readings.push(ReadingView {
+                    source: "None".into(),
+                    rating: Tag::new("No evidence", "grey"),
+                    basis: "no case or answer bore on it".into(),
+                });
+            }
             Some(EvidenceRow {
                 cycle: Ref {
                     id: c.id.clone(),
@@ -339,17 +395,108 @@ fn evidence_rows(
                 },
                 method: super::method_word(c.method),
                 date: c.closed.long(),
-                rating: match (&case, &reading, s) {
-                    (Some(r), _, _) => rating_tag(fw, r.rating.map(f64::from)),
-                    (None, Some((_, tag)), _) if c.responses.is_empty() => tag.clone(),
-                    (None, _, Some(s)) => rating_tag(fw, s.rating),
-                    (None, _, None) => Tag::new("Not applicable", "grey"),
+                rating: match s {
+                    Some(s) => rating_tag(fw, s.rating),
+                    None => Tag::new("Not applicable", "grey"),
                 },
                 main: c.id == main.id,
-                survey: reading.map(|(figure, _)| format!("Practitioner survey: {figure}")),
-                basis: case
-                    .map(|r| crate::analysis::cases::basis(&r.counts, min_cases, c.method.words())),
+                readings,
             })
         })
         .collect()
+}
+
+/// One reading as a page shows it, its counts held to the publication minimums.
+fn reading_view(ctx: &Ctx<'_>, fw: &Framework, r: &Reading) -> ReadingView {
+    let min = &ctx.audit.partnership.disclosure;
+    let basis = match &r.basis {
+        Basis::Agencies {
+            rated,
+            not_applicable,
+            unanswered,
+        } => format!(
+            "{} of {} agencies gave a rating",
+            disclosure::shown(*rated, min.min_agencies),
+            rated + not_applicable + unanswered
+        ),
+        Basis::Moderation { moderated_on, .. } => moderated_on.map_or_else(
+            || "set by the moderation panel".to_string(),
+            |d| format!("set by the moderation panel on {}", d.long()),
+        ),
+        Basis::Cases(_) => case_basis(r, min.min_cases),
+        Basis::Survey { .. } => super::surveys::reading_figure(fw, r, min.min_responses).0,
+    };
+    let hidden = matches!(r.basis, Basis::Survey { fewest, .. } if fewest < min.min_responses)
+        || matches!(&r.basis, Basis::Cases(c) if c.judged() < min.min_cases);
+    let mut source = r.source.words().to_string();
+    if let Some(first) = source.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    ReadingView {
+        source,
+        rating: if hidden {
+            Tag::new("Not shown", "grey")
+        } else {
+            rating_tag(fw, r.rating)
+        },
+        basis,
+    }
+}
+
+/// What a case reading rests on, in words a public page may show: counts only over at least
+/// `min_cases` cases, and no count of cases below it.
+pub(super) fn case_basis(r: &Reading, min_cases: usize) -> String {
+    let Basis::Cases(counts) = &r.basis else {
+        return String::new();
+    };
+    let method = r.method.words();
+    let judged = counts.judged();
+    if judged < min_cases {
+        return format!("the {method}'s judgements of fewer than {min_cases} cases");
+    }
+    if counts.met == 0 || counts.met >= min_cases {
+        format!(
+            "{} of {judged} cases met the standard at the {method}",
+            counts.met
+        )
+    } else {
+        format!("the {method}'s judgements of {judged} cases")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::cases::CaseCounts;
+    use crate::analysis::evidence::Source;
+    use crate::model::{Date, Method};
+
+    fn cases(met: usize, not_met: usize) -> Reading {
+        let d = Date::parse("2026-02-27").expect("a date");
+        Reading {
+            question: "q".into(),
+            cycle: "2026-q1".into(),
+            method: Method::Tabletop,
+            source: Source::Cases,
+            opened: d,
+            closed: d,
+            rating: Some(1.0),
+            basis: Basis::Cases(CaseCounts {
+                met,
+                not_met,
+                ..Default::default()
+            }),
+        }
+    }
+
+    #[test]
+    fn the_case_basis_never_shows_a_small_count() {
+        assert!(!case_basis(&cases(3, 1), 5).contains('3'));
+        let b = case_basis(&cases(2, 6), 5);
+        assert!(b.contains("8 cases") && !b.contains('2'), "{b}");
+        assert_eq!(
+            case_basis(&cases(6, 2), 5),
+            "6 of 8 cases met the standard at the multi-agency tabletop audit"
+        );
+    }
 }

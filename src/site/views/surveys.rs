@@ -6,7 +6,8 @@
 //! hold them.
 
 use super::{Chart, Ctx, Publisher, Ref, Tag, rating_tag};
-use crate::analysis::survey::{self, ItemResult, Tally, percent};
+use crate::analysis::evidence::{Basis, Reading, Source};
+use crate::analysis::survey::{ItemResult, Tally, percent};
 use crate::model::{Cycle, Framework, Survey};
 use crate::site::charts::{self, DivergingRow, Label};
 use serde::Serialize;
@@ -86,7 +87,11 @@ fn survey_view(
     min: usize,
     p: &mut Publisher,
 ) -> SurveyView {
-    let results = survey::item_results(s);
+    let results: Vec<ItemResult> = ctx
+        .record(&cycle.id)
+        .and_then(|r| r.evidence.surveys.iter().find(|e| e.name == s.name))
+        .map(|e| e.items.clone())
+        .unwrap_or_default();
     let title = p.text(&s.loc, &s.title);
     let same_scale = results.windows(2).all(|w| w[0].scale == w[1].scale);
     let show = |r: &ItemResult| internal || r.all.responses() >= min;
@@ -237,10 +242,17 @@ pub(super) fn reading_rows(
     p: &mut Publisher,
 ) -> Vec<ReadingRow> {
     let min = ctx.audit.partnership.disclosure.min_responses;
-    survey::readings(cycle, fw)
-        .into_values()
+    let Some(record) = ctx.record(&cycle.id) else {
+        return Vec::new();
+    };
+    record
+        .evidence
+        .readings
+        .values()
+        .flatten()
+        .filter(|r| r.source == Source::Survey)
         .map(|r| {
-            let (figure, rating) = reading_figure(fw, &r, min);
+            let (figure, rating) = reading_figure(fw, r, min);
             ReadingRow {
                 question: ctx.question_ref(&r.question, p),
                 figure,
@@ -251,19 +263,27 @@ pub(super) fn reading_rows(
 }
 
 /// "72% of 96 answers agreed, on 2 items", and the reading as a tag; under the minimum,
-/// neither.
-pub(super) fn reading_figure(fw: &Framework, r: &survey::Reading, min: usize) -> (String, Tag) {
-    if r.fewest < min {
+/// neither. `r` is a survey reading.
+pub(super) fn reading_figure(fw: &Framework, r: &Reading, min: usize) -> (String, Tag) {
+    let Basis::Survey {
+        answers,
+        agreeing,
+        items,
+        fewest,
+    } = r.basis
+    else {
+        return (String::new(), Tag::new("Not shown", "grey"));
+    };
+    if fewest < min {
         return (suppressed_note(min), Tag::new("Not shown", "grey"));
     }
+    let agreement = agreeing as f64 / answers.max(1) as f64;
     (
         format!(
-            "{} of {} answers agreed, on {} survey item{}",
-            percent(r.agreement),
-            r.answers,
-            r.items,
-            if r.items == 1 { "" } else { "s" }
+            "{} of {answers} answers agreed, on {items} survey item{}",
+            percent(agreement),
+            if items == 1 { "" } else { "s" }
         ),
-        rating_tag(fw, Some(r.rating)),
+        rating_tag(fw, r.rating),
     )
 }
