@@ -112,7 +112,12 @@ impl Facts {
                     .mean_rating
                     .map(|r| fw.level_at(r).label.clone())
                     .unwrap_or_else(|| "no rating".to_string());
-                (t.title.clone(), t.mean_rating, label, t.questions)
+                (
+                    t.title.clone(),
+                    t.mean_rating,
+                    label,
+                    t.questions - t.unrated,
+                )
             })
             .collect();
         theme_results.sort_by(|a, b| {

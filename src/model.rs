@@ -622,7 +622,7 @@ pub struct Answer {
     pub loc: Loc,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Moderation {
     pub moderated_on: Option<Date>,
     pub questions: BTreeMap<String, ModeratedQuestion>,

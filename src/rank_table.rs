@@ -8,6 +8,31 @@ use std::fmt::Write as _;
 /// The terminal width the table fits.
 const WIDTH: usize = 80;
 
+/// The questions only other cycles asked, at their latest evidence: the plan weighs them too.
+/// `--top N` takes the cycle's questions first, then these, as the JSON does.
+fn push_elsewhere(out: &mut String, a: &Analysis, top: Option<usize>) {
+    let room = top.map_or(usize::MAX, |n| n.saturating_sub(a.ranking.priorities.len()));
+    if a.elsewhere.is_empty() || room == 0 {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nQuestions from other cycles, at their latest evidence ({}), highest risk first:",
+        a.elsewhere.len()
+    );
+    for s in a.elsewhere.iter().take(room) {
+        let _ = writeln!(
+            out,
+            "{:>4}  {:<10}  {:<16}  {:>6}  {:>6}",
+            s.rank,
+            abbreviate(&s.question, 10),
+            abbreviate(&s.cycle, 16),
+            s.rating.map_or("none".to_string(), |r| fixed(r, 2)),
+            fixed(s.score, 1),
+        );
+    }
+}
+
 /// The table for one partnership, with at most `top` priorities (the plan always in full).
 pub fn table(a: &Analysis, top: Option<usize>) -> String {
     let mut out = String::new();
@@ -95,6 +120,7 @@ pub fn table(a: &Analysis, top: Option<usize>) -> String {
             "  ",
         );
     }
+    push_elsewhere(&mut out, a, top);
 
     push_wrapped(
         &mut out,

@@ -12,6 +12,7 @@ mod fuzz_loaders;
 mod fuzz_markdown;
 mod init;
 mod kill;
+mod ledger;
 mod limits;
 mod programme;
 mod publication;

@@ -144,9 +144,7 @@ pub fn compare(
             .total_cmp(&size(x))
             .then(x.question.cmp(&y.question))
     });
-    let mean = |v: &[f64]| {
-        (!v.is_empty()).then(|| super::round(v.iter().sum::<f64>() / v.len() as f64, 2))
-    };
+    let mean = |v: &[f64]| super::mean_2dp(v);
     let themes = ranking
         .themes
         .iter()
@@ -167,13 +165,18 @@ pub fn compare(
             }
         })
         .collect();
+    let asked_both = asked_now.intersection(&asked_then).count();
+    if asked_both == 0 {
+        // Nothing in common (another bank, another theme): there is no like for like.
+        return None;
+    }
     Some(Comparison {
         cycle: then.id.clone(),
         method: then.method,
         threshold,
         asked_now: asked_now.len(),
         asked_then: asked_then.len(),
-        asked_both: asked_now.intersection(&asked_then).count(),
+        asked_both,
         shared: pairs.len(),
         rose,
         fell,
@@ -246,7 +249,7 @@ pub fn trend(
                 .iter()
                 .map(|scores| {
                     let v: Vec<f64> = qs.iter().filter_map(|q| rated(scores, q)).collect();
-                    (!v.is_empty()).then(|| super::round(v.iter().sum::<f64>() / v.len() as f64, 2))
+                    super::mean_2dp(&v)
                 })
                 .collect();
             ThemeTrend {

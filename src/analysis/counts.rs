@@ -183,10 +183,7 @@ mod tests {
             .filter_map(|s| s.rating)
             .collect();
         // To 2 places, so the figure has the same digits on every surface.
-        assert_eq!(
-            x.mean_rating(),
-            Some(round(rated.iter().sum::<f64>() / rated.len() as f64, 2))
-        );
+        assert_eq!(x.mean_rating(), mean_2dp(&rated));
         assert_eq!(x.theme_mean("u"), Some(4.0));
         assert_eq!(x.theme_mean("nope"), None);
         assert_eq!(shared_framework(&[Some(&x), Some(&x)]), Some("fw"));

@@ -209,7 +209,7 @@ fn finish(audit: &Audit, cycle: &Cycle, scored: &Scored, as_of: Date) -> Analysi
         period: cycle.period.clone(),
         method: cycle.method,
         framework: cycle.framework.clone(),
-        previous_cycle: audit.comparable_cycle(cycle).map(|c| c.id.clone()),
+        previous_cycle: comparison.as_ref().map(|c| c.cycle.clone()),
         comparison,
         trend,
         deep_dives: audit

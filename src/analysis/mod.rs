@@ -110,7 +110,7 @@ impl Analysis {
             .iter()
             .filter_map(|s| s.rating)
             .collect();
-        (!rated.is_empty()).then(|| round(rated.iter().sum::<f64>() / rated.len() as f64, 2))
+        mean_2dp(&rated)
     }
 
     /// A theme's average rating in this cycle; None when the theme was not ranked or none of

@@ -118,7 +118,7 @@ pub fn prioritise(
 
 /// The mean, to 2 places: a theme's average has the same digits on every surface.
 fn mean(values: &[f64]) -> Option<f64> {
-    (!values.is_empty()).then(|| super::round(values.iter().sum::<f64>() / values.len() as f64, 2))
+    super::mean_2dp(values)
 }
 
 #[cfg(test)]

@@ -461,3 +461,109 @@ proptest! {
         }
     }
 }
+
+/// The world with later deep dives: `dives[d][case][q]` as in [`with_cases`], each dive a
+/// tabletop audit closing after the last, all in the self-assessment's window.
+fn with_dives(w: &World, dives: &[Vec<Vec<u8>>]) -> (Audit, crate::model::Cycle) {
+    use crate::model::{Judgement, Method};
+    let (mut a, now) = build(w);
+    for (di, judged) in dives.iter().enumerate() {
+        let mut dive = cycle(&format!("2025-q{}", di + 4));
+        dive.method = Method::Tabletop;
+        dive.opened = date("2026-01-05").add_days(40 * di as i64);
+        dive.closed = dive.opened.add_days(30);
+        for (ci, row) in judged.iter().enumerate() {
+            for (qi, j) in row.iter().enumerate().take(w.in_u.len()) {
+                let j = [
+                    Judgement::Met,
+                    Judgement::Partly,
+                    Judgement::NotMet,
+                    Judgement::NotApplicable,
+                ][usize::from(*j % 4)];
+                judge(&mut dive, &format!("C{ci:02}"), &qid(qi), j);
+            }
+        }
+        a.cycles.push(dive);
+    }
+    (a, now)
+}
+
+fn judgements() -> impl Strategy<Value = Vec<Vec<u8>>> {
+    prop::collection::vec(prop::collection::vec(0u8..4, 6), 1..9)
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Adding a deep dive's readings never lowers any question's score in the
+    /// self-assessment, whatever it found, and a later deep dive never cancels an earlier one.
+    #[test]
+    fn adding_a_deep_dive_never_lowers_a_score(
+        w in world(),
+        first in judgements(),
+        second in judgements(),
+    ) {
+        let scores = |dives: &[Vec<Vec<u8>>]| {
+            let (a, now) = with_dives(&w, dives);
+            analyse(&a, &now, now.closed).ranking.priorities
+        };
+        let none = scores(&[]);
+        let one = scores(std::slice::from_ref(&first));
+        let two = scores(&[first.clone(), second.clone()]);
+        for s in &none {
+            let (after_one, _) = standing_in(&one, &s.question).expect("still ranked");
+            let (after_two, _) = standing_in(&two, &s.question).expect("still ranked");
+            prop_assert!(after_one >= s.score - 1e-9, "{}: {} -> {}", s.question, s.score, after_one);
+            prop_assert!(after_two >= after_one - 1e-9, "{}: a later dive lowered {} -> {}", s.question, after_one, after_two);
+        }
+    }
+
+    /// A deep dive that reads a question a level lower sets its assessed rating, flags it, and
+    /// gives it at least the score that rating gives on the same evidence otherwise; the
+    /// moderation panel weighing it (dated after, listing it) restores the panel's rating.
+    #[test]
+    fn a_lower_reading_scores_at_least_what_that_rating_would(
+        w in world(),
+        judged in judgements(),
+    ) {
+        let (a, now) = with_dives(&w, std::slice::from_ref(&judged));
+        let an = analyse(&a, &now, now.closed);
+        let fw = a.framework("fw");
+        let scale = crate::analysis::score::Scale::of(fw);
+        for s in &an.ranking.priorities {
+            let Some(r) = &s.lowered_by else { continue };
+            let reading = r.rating.expect("a lowering reading has a rating");
+            prop_assert!(s.flags.contains(&crate::analysis::score::Flag::EvidenceConflict));
+            prop_assert_eq!(s.rating, Some(reading));
+            let own = s.own_rating.expect("lowered from an own rating");
+            prop_assert!(fw.level_at(reading).value < fw.level_at(own).value);
+            let as_if = crate::analysis::score::Components { gap: scale.gap(Some(reading)), ..s.components };
+            prop_assert!(s.score >= as_if.score() - 1e-9);
+        }
+        // The panel weighs every deep dive after it closed: no conflict remains.
+        let mut weighed = a.clone();
+        let sa = weighed.cycles.iter_mut().find(|c| c.id == now.id).expect("the main cycle");
+        let m = sa.moderation.get_or_insert_with(Default::default);
+        m.moderated_on = Some(date("2027-01-01"));
+        for s in &an.ranking.priorities {
+            let q = m.questions.entry(s.question.clone()).or_insert_with(|| crate::model::ModeratedQuestion {
+                rating: None,
+                note: None,
+                public_summary: None,
+                considered: Vec::new(),
+                loc: Default::default(),
+            });
+            q.considered.push(("2025-q4".into(), Default::default()));
+        }
+        let now = weighed.cycle(&now.id).expect("the main cycle").clone();
+        let after = analyse(&weighed, &now, now.closed);
+        prop_assert!(after.ranking.priorities.iter().all(|s| s.lowered_by.is_none()));
+    }
+}
+
+fn standing_in(scores: &[crate::analysis::score::QuestionScore], q: &str) -> Option<(f64, usize)> {
+    scores
+        .iter()
+        .find(|s| s.question == q)
+        .map(|s| (s.score, s.rank))
+}

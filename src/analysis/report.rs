@@ -15,6 +15,22 @@ pub fn round(x: f64, places: i32) -> f64 {
     if r == 0.0 { 0.0 } else { r }
 }
 
+/// The mean of ratings kept to 2 places, itself to 2 places, in exact hundredths: the sum of
+/// the figures as printed, divided and rounded half up, so anyone averaging the printed ratings
+/// gets these digits (a float sum of 1.16 and 1.17 could land either side of 1.165). None for
+/// no values.
+pub fn mean_2dp(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let hundredths: i64 = values.iter().map(|v| (v * 100.0).round() as i64).sum();
+    let n = values.len() as i64;
+    // Round half away from zero, in integers (ratings are never negative, but be exact).
+    let q = (2 * hundredths.abs() + n) / (2 * n);
+    let q = if hundredths < 0 { -q } else { q };
+    Some(q as f64 / 100.0)
+}
+
 /// How far a score recomputed from the 4-place components may stray from the 2-place score.
 /// Rounding gap and coverage moves the `0.1 + 0.9 × shortfall` term by at most 0.9 × 1e-4,
 /// at most 0.09% of a term that is never below 0.1; the other four factors are at least 1,
@@ -422,6 +438,21 @@ pub fn priorities_csv(reports: &[RankReport]) -> Result<Vec<u8>, csv::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mean_of_printed_ratings_rounds_half_up_in_exact_hundredths() {
+        // 1.16 + 1.17 = 2.33, half is 1.165: a float sum may land below it.
+        assert_eq!(mean_2dp(&[1.16, 1.17]), Some(1.17));
+        assert_eq!(mean_2dp(&[1.0, 2.0, 2.0]), Some(1.67));
+        assert_eq!(mean_2dp(&[0.67]), Some(0.67));
+        assert_eq!(mean_2dp(&[]), None);
+        let many = [
+            1.25, 1.33, 1.0, 0.67, 1.14, 1.29, 1.36, 1.07, 1.13, 1.21, 1.25, 1.2,
+        ];
+        let exact: i64 = many.iter().map(|v| (v * 100.0_f64).round() as i64).sum();
+        assert_eq!(exact, 1390);
+        assert_eq!(mean_2dp(&many), Some(1.16));
+    }
 
     #[test]
     fn csv_cells_a_spreadsheet_would_run_are_made_text_and_numbers_left_alone() {

@@ -72,6 +72,9 @@ pub(super) fn cycles(
             };
         }
     }
+    for rc in &raw.cycles {
+        considered(rc, &out, diags);
+    }
     // Cycle ids must sort in time order: the latest cycle is the default everywhere.
     for pair in out.windows(2) {
         if pair[1].opened < pair[0].opened
@@ -92,6 +95,74 @@ pub(super) fn cycles(
         }
     }
     out
+}
+
+/// `considered = [...]` in a moderation names deep dives the panel weighed: each must be a
+/// cycle of another method than the one moderated, and the moderation must be dated on or
+/// after it closed, or it cannot have weighed it (then it resolves nothing: a warning).
+fn considered(rc: &RawCycle, cycles: &[Cycle], diags: &mut Diagnostics) {
+    let (Some(m), Some(own)) = (&rc.moderation, cycles.iter().find(|c| c.id == rc.id)) else {
+        return;
+    };
+    let file = &m.file;
+    let moderated_on = own.moderation.as_ref().and_then(|x| x.moderated_on);
+    for entry in m.value.questions.values() {
+        for named in &entry.get_ref().considered {
+            let id = named.get_ref();
+            let Some(dive) = cycles.iter().find(|c| &c.id == id) else {
+                let d = diags.error(
+                    Code::UnknownReference,
+                    file,
+                    named.span(),
+                    format!("`considered` names `{id}`, which is not a cycle"),
+                );
+                if let Some(s) = suggest(id, cycles.iter().map(|c| c.id.as_str())) {
+                    d.with_help(s);
+                }
+                continue;
+            };
+            if dive.method == own.method {
+                diags
+                    .error(
+                        Code::UnknownReference,
+                        file,
+                        named.span(),
+                        format!(
+                            "`considered` names `{id}`, another {}: only a case audit, tabletop audit, survey or learning review is weighed against it",
+                            own.method.words()
+                        ),
+                    )
+                    .with_help("list the deep dives whose findings the panel weighed");
+                continue;
+            }
+            match moderated_on {
+                None => {
+                    diags
+                        .warning(
+                            Code::BadDate,
+                            file,
+                            named.span(),
+                            format!("`considered` names `{id}`, but the moderation has no `moderated_on` date, so it cannot show the panel weighed it after it closed"),
+                        )
+                        .with_help("add `moderated_on = YYYY-MM-DD` at the top of moderation.toml");
+                }
+                Some(on) if on < dive.closed => {
+                    diags
+                        .warning(
+                            Code::DateOrder,
+                            file,
+                            named.span(),
+                            format!(
+                                "`considered` names `{id}`, which closed on {}, after this moderation ({on}): it cannot have weighed it, and the conflict stands",
+                                dive.closed
+                            ),
+                        )
+                        .with_help("moderate again after the deep dive, and date the moderation then");
+                }
+                Some(_) => {}
+            }
+        }
+    }
 }
 
 pub(super) fn cycle(
@@ -239,11 +310,14 @@ pub(super) fn cycle(
         let asked = scope.includes(&a.id);
         // A return that exists but could not be read has its own error already.
         let asked = asked && !rc.unreadable.contains(&a.id);
-        // A survey asks practitioners, not agencies, and a case audit records the table's
-        // judgements: no return is missing from either.
-        let asked = asked && rc.cases.is_empty();
+        // A deep dive collects returns only when some were sent to it (a tabletop where the
+        // agencies rated together); a case audit, survey or learning review without any is
+        // read from its own evidence, and no return is missing from it.
+        let collects = method == Some(Method::SelfAssessment)
+            || !rc.responses.is_empty()
+            || !rc.unreadable.is_empty();
         if asked
-            && method != Some(Method::Survey)
+            && collects
             && !responses.iter().any(|r| r.agency == a.id)
             && !seen_agencies.contains_key(&a.id)
         {

@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests: copying fixtures and running the real binary.
 
+pub mod programme;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
