@@ -22,6 +22,8 @@ pub struct Ledger {
     /// The day "overdue" is judged on.
     pub as_of: Date,
     pub cycles: Vec<CycleRecord>,
+    /// Every metric at its latest value, for a partnership with no cycle yet.
+    pub metrics_latest: Vec<super::metrics::MetricReading>,
 }
 
 /// One cycle in the ledger.
@@ -67,7 +69,11 @@ impl Ledger {
                 evidence: e,
             })
             .collect();
-        Ledger { as_of, cycles }
+        Ledger {
+            as_of,
+            cycles,
+            metrics_latest: super::metrics::readings(audit, None),
+        }
     }
 
     pub fn cycle(&self, id: &str) -> Option<&CycleRecord> {
@@ -222,6 +228,7 @@ fn finish(audit: &Audit, cycle: &Cycle, scored: &Scored, as_of: Date) -> Analysi
         plan,
         question_text,
         elsewhere,
+        metrics: super::metrics::readings(audit, Some(&cycle.period)),
         scale: ScaleBounds {
             bottom: fw.bottom(),
             bottom_label: fw.scale.first().map_or(String::new(), |l| l.label.clone()),

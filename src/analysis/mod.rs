@@ -21,6 +21,7 @@ mod counts;
 pub mod disclosure;
 pub mod evidence;
 mod ledger;
+pub mod metrics;
 pub mod plan;
 pub mod prioritise;
 #[cfg(test)]
@@ -79,6 +80,8 @@ pub struct Analysis {
     pub question_text: BTreeMap<String, String>,
     /// The framework's rating scale: its ends and their labels.
     pub scale: ScaleBounds,
+    /// Every metric of the partnership read at the cycle's period.
+    pub metrics: Vec<metrics::MetricReading>,
 }
 
 /// The two ends of a framework's rating scale, with their labels.

@@ -15,8 +15,9 @@
 //! all score alike.
 
 use super::evidence::{AgencyReading, Reading, Source};
+pub use super::metrics::{MetricSignal, TargetStatus, target_status};
 use super::triangulate::{Assessment, Weighed};
-use crate::model::{Audit, Better, Confidence, Cycle, Framework, Level, Metric, Question, Rating};
+use crate::model::{Audit, Confidence, Cycle, Framework, Level, Question, Rating};
 use serde::{Serialize, Serializer};
 
 /// Even a question rated at the top of the scale by every agency keeps this share of the risk,
@@ -104,40 +105,6 @@ pub struct AgencyRating {
     pub rating: Option<Rating>,
     /// None when the agency gave no answer.
     pub confidence: Option<Confidence>,
-}
-
-/// How one metric reads for the cycle, and which way it points.
-#[derive(Debug, Clone, Serialize)]
-pub struct MetricSignal {
-    pub metric: String,
-    pub title: String,
-    pub unit: String,
-    pub better: Better,
-    /// The latest value for a period at or before the cycle's period; None when there is none.
-    pub value: Option<f64>,
-    /// The period that value is for.
-    pub period: Option<String>,
-    pub target: Option<f64>,
-    /// The comparator's value (e.g. England), and its label.
-    pub comparator: Option<f64>,
-    pub comparator_label: Option<String>,
-    /// The value for the period before `period`.
-    pub previous: Option<f64>,
-    pub previous_period: Option<String>,
-    /// Worse than the target in the metric's direction (never for `better = "neither"`).
-    pub off_target: bool,
-    pub worse_than_comparator: bool,
-    /// Worse than the previous period's value.
-    pub worsening: bool,
-}
-
-impl MetricSignal {
-    /// How many adverse signals this metric gives (0 to 3).
-    pub fn adverse(&self) -> usize {
-        usize::from(self.off_target)
-            + usize::from(self.worse_than_comparator)
-            + usize::from(self.worsening)
-    }
 }
 
 /// The factors of a score. `score = 100 × (RESIDUAL + (1 - RESIDUAL) × shortfall) ×
@@ -388,58 +355,8 @@ fn metric_signals(audit: &Audit, cycle: &Cycle, q: &Question) -> Vec<MetricSigna
         .filter(|m| {
             q.metrics.contains(&m.id) || m.questions.contains(&q.id) || m.themes.contains(&q.theme)
         })
-        .map(|m| signal(m, &cycle.period))
+        .map(|m| super::metrics::signal(m, &cycle.period))
         .collect()
-}
-
-/// How one value of a metric stands against its target: what the metrics page shows for the
-/// latest value and for each period. [`MetricSignal::off_target`] is this at the cycle's period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TargetStatus {
-    /// `better = "neither"`: the metric is shown for context and never judged.
-    ContextOnly,
-    NoData,
-    WorseThanTarget,
-    OnTarget,
-    NoTarget,
-}
-
-/// Judges `value` (None when the metric has no value for the period) against `m`'s target.
-pub fn target_status(m: &Metric, value: Option<f64>) -> TargetStatus {
-    if m.better == Better::Neither {
-        return TargetStatus::ContextOnly;
-    }
-    match (value, m.target) {
-        (None, _) => TargetStatus::NoData,
-        (Some(v), Some(t)) if m.worse(v, t) => TargetStatus::WorseThanTarget,
-        (Some(_), Some(_)) => TargetStatus::OnTarget,
-        (Some(_), None) => TargetStatus::NoTarget,
-    }
-}
-
-fn signal(m: &Metric, period: &str) -> MetricSignal {
-    let current = m.value_at(period);
-    let before = m.previous_value(period);
-    let value = current.map(|(_, v)| v);
-    let worse_than =
-        |reference: Option<f64>| value.zip(reference).is_some_and(|(v, r)| m.worse(v, r));
-    let comparator = m.comparator.as_ref().map(|c| c.value);
-    MetricSignal {
-        metric: m.id.clone(),
-        title: m.title.clone(),
-        unit: m.unit.clone(),
-        better: m.better,
-        value,
-        period: current.map(|(p, _)| p.to_string()),
-        target: m.target,
-        comparator,
-        comparator_label: m.comparator.as_ref().map(|c| c.label.clone()),
-        previous: before.map(|(_, v)| v),
-        previous_period: before.map(|(p, _)| p.to_string()),
-        off_target: target_status(m, value) == TargetStatus::WorseThanTarget,
-        worse_than_comparator: worse_than(comparator),
-        worsening: worse_than(before.map(|(_, v)| v)),
-    }
 }
 
 /// Sets a question's deterioration factor and `previous` from the comparable cycle's score of

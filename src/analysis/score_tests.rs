@@ -306,5 +306,5 @@ fn a_value_is_judged_against_the_target_in_the_metrics_direction() {
     assert_eq!(target_status(&m, Some(12.0)), TargetStatus::OnTarget);
     m.better = Better::Neither;
     assert_eq!(target_status(&m, Some(12.0)), TargetStatus::ContextOnly);
-    assert!(!signal(&m, "2025-26").off_target);
+    assert!(!super::super::metrics::signal(&m, "2025-26").off_target);
 }

@@ -2,7 +2,7 @@
 //! and comparator, with a chart.
 
 use super::{Chart, Ctx, Publisher, Ref, Tag};
-use crate::analysis::score::{self, TargetStatus};
+use crate::analysis::metrics::{MetricReading, TargetStatus};
 use crate::format::{grouped, num, with_unit};
 use crate::model::{Better, Metric};
 use crate::site::charts::{self, Label, Line, RefMark, Reference, nice_ticks};
@@ -50,27 +50,33 @@ pub struct MetricRow {
 
 pub(super) fn metrics_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MetricsPage {
     let period = ctx.latest.map(|(c, _, _)| c.period.clone());
+    let readings = match ctx.latest {
+        Some((_, a, _)) => &a.metrics,
+        None => &ctx.ledger.metrics_latest,
+    };
     let metrics = ctx
         .audit
         .metrics
         .iter()
-        .map(|m| metric_view(ctx, m, period.as_deref(), p))
+        .zip(readings)
+        .map(|(m, r)| metric_view(ctx, m, r, period.as_deref(), p))
         .collect();
     MetricsPage { period, metrics }
 }
 
-fn metric_view(ctx: &Ctx<'_>, m: &Metric, period: Option<&str>, p: &mut Publisher) -> MetricView {
+fn metric_view(
+    ctx: &Ctx<'_>,
+    m: &Metric,
+    r: &MetricReading,
+    period: Option<&str>,
+    p: &mut Publisher,
+) -> MetricView {
     let judged = m.better != Better::Neither;
-    let latest = match period {
-        Some(per) => m.value_at(per),
-        None => m.values.iter().next_back().map(|(k, v)| (k.as_str(), *v)),
-    };
-    let target = score::target_status(m, latest.map(|(_, v)| v));
-    let previous = latest.and_then(|(per, _)| m.previous_value(per));
-    let worsening = judged
-        && latest
-            .zip(previous)
-            .is_some_and(|((_, v), (_, before))| m.worse(v, before));
+    let sig = &r.signal;
+    let latest = sig.period.as_deref().zip(sig.value);
+    let target = r.target;
+    let previous = sig.previous_period.as_deref().zip(sig.previous);
+    let worsening = sig.worsening;
     let trend = latest.zip(previous).map(|((_, v), (per, before))| {
         let word = if v > before {
             "Up"
@@ -94,14 +100,13 @@ fn metric_view(ctx: &Ctx<'_>, m: &Metric, period: Option<&str>, p: &mut Publishe
         (TargetStatus::NoTarget, true) => Tag::new("No target; getting worse", "orange"),
         (TargetStatus::NoTarget, false) => Tag::new("No target", "grey"),
     };
-    let rows: Vec<MetricRow> = m
-        .values
+    let rows: Vec<MetricRow> = r
+        .history
         .iter()
-        .filter(|(per, _)| period.is_none_or(|limit| per.as_str() <= limit))
-        .map(|(per, v)| MetricRow {
+        .map(|(per, v, status)| MetricRow {
             period: per.clone(),
             value: with_unit(*v, &m.unit),
-            against_target: match score::target_status(m, Some(*v)) {
+            against_target: match status {
                 TargetStatus::ContextOnly => "Context only".into(),
                 TargetStatus::NoData | TargetStatus::NoTarget => "–".into(),
                 TargetStatus::WorseThanTarget => "Worse than target".into(),
