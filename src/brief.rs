@@ -13,6 +13,8 @@
 
 use crate::analysis::{CycleRecord, Movement};
 use crate::diag::{Code, Diagnostics};
+use crate::disclosure::shown;
+use crate::model::Disclosure;
 use crate::model::{Audience, Audit, Cycle, Date, FindingKind, Level};
 use crate::source::SourceFile;
 use std::fmt::Write as _;
@@ -90,7 +92,7 @@ impl Facts {
             _ => "strategic leaders and practitioners".to_string(),
         };
         let agencies: Vec<&crate::model::Agency> = cycle.agencies(&audit.partnership).collect();
-        let rests_on = rests_on(record, agencies.len());
+        let rests_on = rests_on(record, agencies.len(), &audit.partnership.disclosure);
         let findings = cycle
             .findings
             .iter()
@@ -218,10 +220,11 @@ impl Facts {
 
 /// What a cycle's evidence rests on, in sentences: its returns, its cases, its survey
 /// responses (read from the ledger, so a case audit is never "0 agencies returned").
-fn rests_on(record: &CycleRecord, asked: usize) -> Vec<String> {
+fn rests_on(record: &CycleRecord, asked: usize, d: &Disclosure) -> Vec<String> {
     let e = &record.evidence;
     let mut out = Vec::new();
-    if let Some(round) = &e.returns {
+    // A cycle too few agencies took part in publishes nothing about single agencies' returns.
+    if let Some(round) = e.returns.as_ref().filter(|_| asked >= d.min_agencies) {
         let partly = round.partly().len();
         out.push(format!(
             "{} of the {asked} agencies asked sent their full return{}",
@@ -235,13 +238,16 @@ fn rests_on(record: &CycleRecord, asked: usize) -> Vec<String> {
     }
     if let Some(c) = &e.cases {
         out.push(format!(
-            "the {asked} agencies taking part audited {} cases together",
-            c.cases
+            "the agencies taking part audited {} cases together",
+            shown(c.cases, d.min_cases)
         ));
     }
     let respondents: usize = e.surveys.iter().map(|s| s.respondents).sum();
     if respondents > 0 {
-        out.push(format!("{respondents} practitioners answered the survey"));
+        out.push(format!(
+            "{} practitioners answered the survey",
+            shown(respondents, d.min_responses)
+        ));
     }
     out
 }
@@ -387,18 +393,18 @@ pub fn write(f: &Facts, today: Date) -> String {
     } else {
         let _ = writeln!(
             o,
-            "Each question was rated on a scale up to “{}”. Themes from least to most assurance (the average rating of the theme's questions):\n",
+            "Each question was rated on a scale up to “{}”. Themes from least to most assurance (the level of the average rating of the theme's questions):\n",
             f.scale_top
         );
         for (title, mean, label, n) in &f.theme_results {
             let _ = writeln!(
                 o,
-                "- **{title}**: {} ({}), over {}",
-                lower_first(label),
-                mean.map_or_else(
-                    || "no rating".to_string(),
-                    |m| format!("average {}", crate::format::rating(m))
-                ),
+                "- **{title}**: {}, over {}",
+                if mean.is_some() {
+                    lower_first(label)
+                } else {
+                    "no rating".to_string()
+                },
                 questions(*n)
             );
         }

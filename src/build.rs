@@ -337,8 +337,21 @@ fn member(job: &Job<'_>, audit: &Audit, sink: &Sink<'_>) -> Result<Done, String>
             audit.folder
         ));
     }
-    let ledger = analysis::Ledger::build(audit, job.as_of);
+    // A public build reads only evidence that may be published (see `Ledger::public`).
+    let ledger = match job.audience {
+        Audience::Public => analysis::Ledger::public(audit, job.as_of),
+        Audience::Internal => analysis::Ledger::build(audit, job.as_of),
+    };
     let view = build_views(job.audience, audit, &ledger, main.as_deref());
+    if job.audience == Audience::Public {
+        // Disclosure control's audit: no table may let a hidden count be worked out.
+        view.public.audit().map_err(|e| {
+            format!(
+                "error: {}: the public build is refused: {e}",
+                display_path(&audit.dir)
+            )
+        })?;
+    }
     let own_templates = match &audit.templates {
         Some(dir) => Some(templates::load(Some(dir)).map_err(|e| format!("error: {e}"))?),
         None => None,
@@ -367,7 +380,12 @@ fn member(job: &Job<'_>, audit: &Audit, sink: &Sink<'_>) -> Result<Done, String>
     }
     let latest = ledger.analyses().find(|a| Some(&a.cycle) == main.as_ref());
     Ok(Done {
-        summary: MemberSummary::of(audit, latest, &view.public),
+        summary: MemberSummary::of(
+            audit,
+            latest,
+            &view.public,
+            job.audience == Audience::Public,
+        ),
         as_at: view.public.partnership.as_at.clone(),
         contact: view.public.partnership.contact.clone(),
         hits,

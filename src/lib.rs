@@ -10,6 +10,7 @@ pub mod bundled;
 pub mod cli;
 pub mod commands;
 pub mod diag;
+pub mod disclosure;
 pub mod format;
 pub mod fsx;
 pub mod limits;

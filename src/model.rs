@@ -512,6 +512,9 @@ pub struct Cycle {
     pub activities: Vec<String>,
     /// The cycle named in `compare_with`, when one is.
     pub compare_with: Option<String>,
+    /// The day the round was signed off (`signed_off`): its evidence is fixed, later imports
+    /// need `--force`, and a public build publishes its case and survey figures.
+    pub signed_off: Option<Date>,
     /// What the cycle found (`findings.toml`): written to be published.
     pub findings: Vec<Finding>,
     /// Case records (`cases/<ref>.toml`), sorted by ref: internal, never published per case.

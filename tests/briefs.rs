@@ -103,7 +103,7 @@ fn the_draft_has_the_learning_journey_filled_from_the_cycle() {
         "### Safer sleep advice is given early and repeated",
         "### Fathers and male carers were named but not met",
         "### See the sleeping place, not only ask about it",
-        "- **Fathers and male carers**: limited assurance (average 1.11), over 4 questions",
+        "- **Fathers and male carers**: limited assurance, over 4 questions",
         "led by Designated Doctor for Safeguarding Children, by 31 October 2025",
         "- Plans have actions for the father or male carer as well as the mother",
         "6 agencies were asked to take part",

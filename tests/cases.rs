@@ -276,6 +276,28 @@ fn case_text_never_reaches_the_public_site_and_figures_only_over_enough_cases() 
         },
     );
     assert_ok(&run_in(tmp.path(), &["import", "p", "filled.xlsx"]));
+    // Before the round is signed off, the public site carries none of its case figures (they
+    // could still change, and two builds set side by side would give a case away).
+    assert_ok(&run_in(
+        tmp.path(),
+        &["build", "p", "--out", "unsigned", "--audience", "public"],
+    ));
+    let unsigned =
+        std::fs::read_to_string(tmp.path().join("unsigned/cycles/2026-q1/index.html")).unwrap();
+    assert!(
+        unsigned.contains("has not been signed off yet"),
+        "{unsigned}"
+    );
+    assert!(
+        !unsigned.contains("What the case files showed"),
+        "{unsigned}"
+    );
+    let cycle = tmp.path().join("p/cycles/2026-q1/cycle.toml");
+    let signed = std::fs::read_to_string(&cycle).unwrap().replace(
+        "closed = 2026-02-27\n",
+        "closed = 2026-02-27\nsigned_off = 2026-03-06\n",
+    );
+    std::fs::write(&cycle, signed).unwrap();
     for (audience, dir) in [("internal", "site-i"), ("public", "site-p")] {
         assert_ok(&run_in(
             tmp.path(),

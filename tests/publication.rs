@@ -336,6 +336,12 @@ fn scale_labels_of_an_older_cycles_bank_are_scanned() {
                 "frameworks = [\"mini\"]",
                 "frameworks = [\"mini\", \"mini-old\"]",
             );
+            // Two agencies are too few to publish their rating: the panel's rating is published.
+            std::fs::write(
+                p.join("cycles/2024-25/moderation.toml"),
+                "moderated_on = 2024-12-06\n\n[questions.oh-s-01]\nrating = 1\n",
+            )
+            .unwrap();
         },
         "a phone number",
         "496 0017",
@@ -347,14 +353,14 @@ fn scale_labels_of_an_older_cycles_bank_are_scanned() {
 }
 
 #[test]
-fn a_question_rated_by_fewer_agencies_than_the_minimum_shows_no_distribution() {
+fn a_cycle_fewer_agencies_than_the_minimum_took_part_in_publishes_none_of_their_figures() {
     let (tmp, p) = fixture();
     let out = run_in(
         tmp.path(),
         &["build", "p", "--out", "site", "--audience", "public"],
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    // The fixture has two agencies, so every question was rated by fewer than three.
+    // The fixture has two agencies: not how many rated, not how, not who returned.
     let site = files(&tmp.path().join("site"));
     let questions: Vec<&String> = site
         .keys()
@@ -363,35 +369,31 @@ fn a_question_rated_by_fewer_agencies_than_the_minimum_shows_no_distribution() {
     assert!(!questions.is_empty());
     for q in questions {
         let page = String::from_utf8_lossy(&site[q]);
-        assert!(
-            !page.contains("All ratings were"),
-            "{q} shows the single rating"
-        );
-        assert!(
-            !page.contains("Agencies' ratings at each level"),
-            "{q} shows the table"
-        );
-        if page.contains("gave a rating") {
-            assert!(
-                page.contains("Fewer than 3 of 2 agencies gave a rating"),
-                "{q}"
-            );
+        for leak in [
+            "All ratings were",
+            "Agencies' ratings at each level",
+            "gave a rating",
+            "How the agencies answered",
+        ] {
+            assert!(!page.contains(leak), "{q} shows {leak:?}");
         }
     }
-    // With a minimum of 1, the same page shows the figures: the rule, not the page, hides them.
+    let cycle = String::from_utf8_lossy(&site["cycles/2025-26/index.html"]);
+    assert!(!cycle.contains("Returns by agency"), "{cycle}");
+    assert!(cycle.contains("nothing about a single agency"), "{cycle}");
+    // A partnership may raise the minimum, never lower it below the floor.
     replace(
         &p.join("partnership.toml"),
         "[publication]",
         "[publication]\nmin_agencies = 1",
     );
-    let out = run_in(
-        tmp.path(),
-        &["build", "p", "--out", "site", "--audience", "public"],
+    let out = run_in(tmp.path(), &["check", "p"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("min_agencies must be a whole number from 3 to 100"),
+        "{}",
+        text(&out.stderr)
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let site = files(&tmp.path().join("site"));
-    assert!(site.iter().any(|(k, v)| k.starts_with("questions/")
-        && String::from_utf8_lossy(v).contains("Agencies' ratings at each level")));
 }
 
 mod planted {

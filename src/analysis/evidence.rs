@@ -178,6 +178,9 @@ pub struct CycleEvidence {
     pub surveys: Vec<SurveyEvidence>,
     /// Every reading of each question this cycle asked, in [`Source`] order.
     pub readings: BTreeMap<String, Vec<Reading>>,
+    /// Published scope only: questions whose only rating is the agencies' and rests on fewer
+    /// agencies than the minimum (or a cycle fewer took part in): not rated in public.
+    pub withheld: Vec<String>,
 }
 
 impl CycleEvidence {
@@ -207,8 +210,19 @@ impl CycleEvidence {
     }
 }
 
+/// Whose evidence the ledger holds: all of it (the partnership's own pages, `rank`, `check`),
+/// or what may be published, where case and survey evidence counts only once its cycle is
+/// signed off: its records are then fixed, so two public builds cannot be set side by side
+/// to read off one more case or answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Published,
+}
+
 /// Gathers one cycle's evidence.
-pub fn gather(audit: &Audit, cycle: &Cycle) -> CycleEvidence {
+pub fn gather(audit: &Audit, cycle: &Cycle, scope: Scope) -> CycleEvidence {
+    let practice = scope == Scope::All || cycle.signed_off.is_some();
     let fw = audit.framework(&cycle.framework);
     let asked: Vec<&Question> = cycle.questions(fw).collect();
     let collects = Audit::collects_returns(cycle);
@@ -225,10 +239,11 @@ pub fn gather(audit: &Audit, cycle: &Cycle) -> CycleEvidence {
         .filter(|q| cycle.moderated(&q.id).and_then(|m| m.rating) == Some(Rating::NotApplicable))
         .map(|q| q.id.clone())
         .collect();
-    let cases = case_evidence(cycle, fw);
+    let cases = case_evidence(cycle, fw).filter(|_| practice);
     let surveys: Vec<SurveyEvidence> = cycle
         .surveys
         .iter()
+        .filter(|_| practice)
         .map(|s| SurveyEvidence {
             name: s.name.clone(),
             respondents: s.respondents,
@@ -247,9 +262,44 @@ pub fn gather(audit: &Audit, cycle: &Cycle) -> CycleEvidence {
         cases,
         surveys,
         readings: BTreeMap::new(),
+        withheld: Vec::new(),
     };
     evidence.readings = readings(cycle, fw, &evidence);
+    if scope == Scope::Published {
+        publishable_only(audit, cycle, &mut evidence);
+    }
     evidence
+}
+
+/// Keeps what a public build may rest a figure on: case readings over at least `min_cases`
+/// cases, survey readings whose every item had at least `min_responses` answers, and the
+/// agencies' aggregate over at least `min_agencies` ratings in a cycle at least that many
+/// agencies took part in (the moderation panel's rating always: it is the partnership's). A
+/// question left with no reading but the agencies' is withheld from the public ranking.
+fn publishable_only(audit: &Audit, cycle: &Cycle, e: &mut CycleEvidence) {
+    let d = &audit.partnership.disclosure;
+    let taking_part = cycle.agencies(&audit.partnership).count();
+    let mut withheld = Vec::new();
+    for (q, readings) in e.readings.iter_mut() {
+        let had_agencies = readings.iter().any(|r| r.source == Source::Agencies);
+        readings.retain(|r| match &r.basis {
+            Basis::Agencies { rated, .. } => {
+                taking_part >= d.min_agencies && (*rated == 0 || *rated >= d.min_agencies)
+            }
+            Basis::Cases(c) => c.judged() >= d.min_cases,
+            Basis::Survey { fewest, .. } => *fewest >= d.min_responses,
+            Basis::Moderation { .. } => true,
+        });
+        // A self-assessment's own rating is its agencies' (or the panel's); a deep dive's any.
+        let own_left = readings.iter().any(|r| {
+            e.method != Method::SelfAssessment
+                || matches!(r.source, Source::Agencies | Source::Moderation)
+        });
+        if had_agencies && !own_left {
+            withheld.push(q.clone());
+        }
+    }
+    e.withheld = withheld;
 }
 
 fn by_return(cycle: &Cycle, asked: &[&Question]) -> BTreeMap<String, RatingCounts> {
@@ -358,7 +408,11 @@ fn readings(cycle: &Cycle, fw: &Framework, e: &CycleEvidence) -> BTreeMap<String
         rating,
         basis,
     };
-    let surveys = survey::readings(cycle, fw);
+    let surveys = if e.surveys.is_empty() {
+        BTreeMap::new()
+    } else {
+        survey::readings(cycle, fw)
+    };
     let mut out: BTreeMap<String, Vec<Reading>> = BTreeMap::new();
     for q in cycle.questions(fw) {
         let mut list = Vec::new();

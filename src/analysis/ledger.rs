@@ -7,7 +7,7 @@
 //! Cycles are worked through oldest first: a cycle's comparable cycle is always earlier, so its
 //! scores are final before the later cycle compares with them.
 
-use super::evidence::{self, CycleEvidence, Reading, Source};
+use super::evidence::{self, CycleEvidence, Reading, Scope, Source};
 use super::plan;
 use super::prioritise;
 use super::score::{self, Inputs, QuestionScore};
@@ -37,16 +37,32 @@ pub struct CycleRecord {
 type Scored = BTreeMap<String, (Vec<QuestionScore>, Vec<String>)>;
 
 impl Ledger {
-    /// Computes the whole ledger. `as_of` is the day "overdue" is judged on.
+    /// Computes the whole ledger from all the evidence. `as_of` is the day "overdue" is
+    /// judged on.
     pub fn build(audit: &Audit, as_of: Date) -> Ledger {
+        Ledger::of(audit, as_of, Scope::All)
+    }
+
+    /// The ledger a public build and `brief` read: case and survey evidence counts only once
+    /// its cycle is signed off (see [`Scope`]).
+    pub fn public(audit: &Audit, as_of: Date) -> Ledger {
+        Ledger::of(audit, as_of, Scope::Published)
+    }
+
+    fn of(audit: &Audit, as_of: Date, scope: Scope) -> Ledger {
         let evidence: Vec<CycleEvidence> = audit
             .cycles
             .iter()
-            .map(|c| evidence::gather(audit, c))
+            .map(|c| evidence::gather(audit, c, scope))
             .collect();
         let mut scored: Scored = BTreeMap::new();
         for c in &audit.cycles {
-            let (mut scores, na) = score_cycle(audit, c, &evidence);
+            let (mut scores, mut na) = score_cycle(audit, c, &evidence);
+            // Withheld questions were asked but are not rated in public: like n/a, they stop
+            // an older cycle's reading standing in for them.
+            if let Some(e) = evidence.iter().find(|e| e.cycle == c.id) {
+                na.extend(e.withheld.iter().cloned());
+            }
             if let Some(p) = audit.comparable_cycle(c)
                 && let Some((before, _)) = scored.get(&p.id)
             {
@@ -65,7 +81,7 @@ impl Ledger {
             .iter()
             .zip(evidence)
             .map(|(c, e)| CycleRecord {
-                analysis: finish(audit, c, &scored, as_of),
+                analysis: finish(audit, c, &scored, &e.withheld, as_of),
                 evidence: e,
             })
             .collect();
@@ -123,6 +139,9 @@ fn score_cycle(
     let mut scores = Vec::new();
     let mut not_applicable = Vec::new();
     for q in cycle.questions(fw) {
+        if own.withheld.contains(&q.id) {
+            continue;
+        }
         if is_not_applicable(own, &q.id) {
             not_applicable.push(q.id.clone());
             continue;
@@ -195,9 +214,17 @@ fn is_not_applicable(e: &CycleEvidence, question: &str) -> bool {
 }
 
 /// Ranks, plans and compares one cycle, once every cycle is scored.
-fn finish(audit: &Audit, cycle: &Cycle, scored: &Scored, as_of: Date) -> Analysis {
-    let (scores, not_applicable) = scored.get(&cycle.id).cloned().unwrap_or_default();
-    let ranking = prioritise::prioritise(audit, cycle, scores, not_applicable);
+fn finish(
+    audit: &Audit,
+    cycle: &Cycle,
+    scored: &Scored,
+    withheld: &[String],
+    as_of: Date,
+) -> Analysis {
+    let (scores, mut not_applicable) = scored.get(&cycle.id).cloned().unwrap_or_default();
+    not_applicable.retain(|q| !withheld.contains(q));
+    let mut ranking = prioritise::prioritise(audit, cycle, scores, not_applicable);
+    ranking.withheld = withheld.to_vec();
     let elsewhere = programme_scores(audit, cycle, &ranking, scored);
     let plan = plan::plan(&audit.actions, &ranking, &elsewhere, as_of);
     let comparison = audit
@@ -276,6 +303,7 @@ fn programme_scores(
         .iter()
         .map(|s| s.question.as_str())
         .chain(ranking.not_applicable.iter().map(String::as_str))
+        .chain(ranking.withheld.iter().map(String::as_str))
         .collect();
     let mut out: Vec<QuestionScore> = Vec::new();
     for other in audit.cycles.iter().rev().filter(|c| c.id != cycle.id) {

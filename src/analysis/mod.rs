@@ -13,12 +13,10 @@
 //! - `ledger`: all of the above for every cycle, in one structure.
 //! - `counts`, `returns`, `cases`, `survey`: the counting each kind of evidence needs.
 //! - `report`: the `rank --format json` and CSV shapes, shared by `rank` and the site.
-//! - `disclosure`: which counts a public page may show (small numbers).
 
 pub mod cases;
 mod change;
 mod counts;
-pub mod disclosure;
 pub mod evidence;
 mod ledger;
 pub mod metrics;

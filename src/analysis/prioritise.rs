@@ -14,6 +14,9 @@ pub struct Ranking {
     /// Questions in scope that every agency rated "n/a" (none left them unanswered), or that
     /// moderation rated "n/a": not ranked, listed so that no question drops out of sight.
     pub not_applicable: Vec<String>,
+    /// Public builds only: questions whose only rating rests on fewer agencies than the
+    /// publication minimum: not ranked in public, listed so that none drops out of sight.
+    pub withheld: Vec<String>,
     /// One per theme with a question in scope, in framework order.
     pub themes: Vec<ThemeSummary>,
 }
@@ -112,6 +115,7 @@ pub fn prioritise(
         framework: fw.id.clone(),
         priorities: scores,
         not_applicable,
+        withheld: Vec::new(),
         themes,
     }
 }

@@ -1,9 +1,9 @@
 //! `rank --format json` and the priorities CSV: one shape for `rank` and the site's data files.
 
 use super::Analysis;
-use super::disclosure::{self, Shown};
 use super::evidence::{Reading, Source};
 use super::score::{Flag, QuestionScore, RESIDUAL};
+use crate::disclosure::Shown;
 use crate::model::{ActionStatus, Date, Level};
 use serde::Serialize;
 
@@ -92,22 +92,27 @@ pub struct PriorityRow {
     pub text: String,
     pub theme: String,
     pub level: Level,
-    pub score: f64,
-    /// The assessed rating (see `triangulate`): what `gap` is taken from.
+    /// None in a public data file where disclosure control hides a count it rests on.
+    pub score: Option<f64>,
+    /// The assessed rating (see `triangulate`): what `gap` is taken from. None when nothing
+    /// rated it, or (public data files) where an exact figure could give away a hidden count.
     pub rating: Option<f64>,
+    /// The assessed rating's level of the scale, in words.
+    pub label: String,
     /// The cycle's own reading before any other cycle's evidence, and its source.
     pub own_rating: Option<f64>,
     pub own_source: Option<Source>,
     /// The deep-dive reading that set `rating` (`evidence-conflict`), when one did.
     pub assessed_from: Option<ReadingRow>,
-    pub components: RoundedComponents,
+    /// None where `score` is.
+    pub components: Option<RoundedComponents>,
     pub flags: Vec<Flag>,
     pub moderated: bool,
-    /// Agencies' answers counted; exact here, and hidden when small in what a public site
-    /// publishes (see [`RankReport::disclosed`]).
-    pub answered: Shown,
-    pub not_applicable: Shown,
-    pub unanswered: Shown,
+    /// Agencies' answers counted: exact in `rank`; in a public data file passed through
+    /// disclosure control (`answered` hidden when small, the others left out).
+    pub answered: Option<Shown>,
+    pub not_applicable: Option<Shown>,
+    pub unanswered: Option<Shown>,
     pub spread: Option<u32>,
     pub previous: Option<PreviousRow>,
 }
@@ -178,7 +183,7 @@ impl ReadingRow {
 pub struct PreviousRow {
     pub cycle: String,
     pub rating: Option<f64>,
-    pub score: f64,
+    pub score: Option<f64>,
     /// Rose, fell or held, by the partnership's change threshold: the site's definition.
     pub movement: super::Movement,
 }
@@ -191,7 +196,8 @@ pub struct ActionRow {
     pub owner: String,
     /// The ranked questions this action newly covers; `risk_covered` is their scores' sum.
     pub covers: Vec<String>,
-    pub risk_covered: f64,
+    /// None in a public data file: a sum of scores, some of which may be withheld.
+    pub risk_covered: Option<f64>,
     /// Every ranked question it addresses, including those an earlier action covers.
     pub addresses: Vec<String>,
     pub due: Date,
@@ -210,29 +216,30 @@ impl PriorityRow {
             text: String::new(),
             theme: s.theme.clone(),
             level: s.level,
-            score: round(s.score, 2),
+            score: Some(round(s.score, 2)),
             rating: s.rating.map(|r| round(r, 2)),
+            label: s.label.clone(),
             own_rating: s.own_rating.map(|r| round(r, 2)),
             own_source: s.own_source,
             assessed_from: s.lowered_by.as_ref().map(ReadingRow::of),
-            components: RoundedComponents {
+            components: Some(RoundedComponents {
                 gap: round(c.gap, 4),
                 confidence: round(c.confidence, 4),
                 metrics: round(c.metrics, 4),
                 theme_weight: round(c.theme_weight, 4),
                 coverage: round(c.coverage, 4),
                 deterioration: round(c.deterioration, 4),
-            },
+            }),
             flags: s.flags.clone(),
             moderated: s.moderated,
-            answered: Shown::Exact(s.answered),
-            not_applicable: Shown::Exact(s.not_applicable),
-            unanswered: Shown::Exact(s.unanswered),
+            answered: Some(Shown::Exact(s.answered)),
+            not_applicable: Some(Shown::Exact(s.not_applicable)),
+            unanswered: Some(Shown::Exact(s.unanswered)),
             spread: s.spread,
             previous: s.previous.as_ref().map(|p| PreviousRow {
                 cycle: p.cycle.clone(),
                 rating: p.rating.map(|r| round(r, 2)),
-                score: round(p.score, 2),
+                score: Some(round(p.score, 2)),
                 movement: super::movement(p.rating, s.rating, threshold),
             }),
         }
@@ -240,21 +247,6 @@ impl PriorityRow {
 }
 
 impl RankReport {
-    /// The report as a public site may publish it: counts of agencies below `min` hidden.
-    pub fn disclosed(&self, min: usize) -> RankReport {
-        let mut out = self.clone();
-        let hide = |c: Shown| match c {
-            Shown::Exact(n) => disclosure::shown(n, min),
-            other => other,
-        };
-        for p in out.priorities.iter_mut().chain(&mut out.other_cycles) {
-            p.answered = hide(p.answered);
-            p.not_applicable = hide(p.not_applicable);
-            p.unanswered = hide(p.unanswered);
-        }
-        out
-    }
-
     /// The report, with only the first `top` priorities when given (the plan always covers all).
     pub fn of(a: &Analysis, top: Option<usize>) -> RankReport {
         let shown = top.unwrap_or(usize::MAX);
@@ -314,7 +306,7 @@ impl RankReport {
                     title: p.title.clone(),
                     owner: p.owner.clone(),
                     covers: p.covers.clone(),
-                    risk_covered: round(p.risk_covered, 2),
+                    risk_covered: Some(round(p.risk_covered, 2)),
                     addresses: p.addresses.clone(),
                     due: p.due,
                     status: p.status,
@@ -384,52 +376,51 @@ pub fn priorities_csv(reports: &[RankReport]) -> Result<Vec<u8>, csv::Error> {
         "change",
     ])?;
     let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    let count = |x: Option<Shown>| x.map(Shown::data).unwrap_or_default();
     for report in reports {
         for r in report.priorities.iter().chain(&report.other_cycles) {
-            let c = &r.components;
             let flags: Vec<&str> = r.flags.iter().map(|f| f.as_str()).collect();
-            w.write_record(
-                [
-                    report.partnership.clone(),
-                    r.cycle.clone(),
-                    r.rank.to_string(),
-                    r.question.clone(),
-                    r.theme.clone(),
-                    r.level.to_string(),
-                    opt(r.rating),
-                    r.score.to_string(),
-                    c.gap.to_string(),
-                    c.coverage.to_string(),
-                    c.confidence.to_string(),
-                    c.metrics.to_string(),
-                    c.deterioration.to_string(),
-                    c.theme_weight.to_string(),
-                    opt(r.own_rating),
-                    r.own_source
-                        .map_or(String::new(), |s| s.words().to_string()),
-                    r.assessed_from
-                        .as_ref()
-                        .map_or(String::new(), |a| a.cycle.clone()),
-                    r.answered.data(),
-                    r.not_applicable.data(),
-                    r.unanswered.data(),
-                    r.moderated.to_string(),
-                    flags.join(";"),
-                    r.previous
-                        .as_ref()
-                        .map(|p| p.cycle.clone())
-                        .unwrap_or_default(),
-                    opt(r.previous.as_ref().and_then(|p| p.rating)),
-                    opt(r.previous.as_ref().map(|p| p.score)),
-                    r.previous.as_ref().map_or(String::new(), |p| {
-                        serde_json::to_value(p.movement)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default()
-                    }),
-                ]
-                .map(csv_cell),
-            )?;
+            let components: Vec<String> = match &r.components {
+                Some(c) => c.named().iter().map(|(_, v)| v.to_string()).collect(),
+                None => vec![String::new(); 6],
+            };
+            let mut row = vec![
+                report.partnership.clone(),
+                r.cycle.clone(),
+                r.rank.to_string(),
+                r.question.clone(),
+                r.theme.clone(),
+                r.level.to_string(),
+                opt(r.rating),
+                opt(r.score),
+            ];
+            row.extend(components);
+            row.extend([
+                opt(r.own_rating),
+                r.own_source
+                    .map_or(String::new(), |s| s.words().to_string()),
+                r.assessed_from
+                    .as_ref()
+                    .map_or(String::new(), |a| a.cycle.clone()),
+                count(r.answered),
+                count(r.not_applicable),
+                count(r.unanswered),
+                r.moderated.to_string(),
+                flags.join(";"),
+                r.previous
+                    .as_ref()
+                    .map(|p| p.cycle.clone())
+                    .unwrap_or_default(),
+                opt(r.previous.as_ref().and_then(|p| p.rating)),
+                opt(r.previous.as_ref().and_then(|p| p.score)),
+                r.previous.as_ref().map_or(String::new(), |p| {
+                    serde_json::to_value(p.movement)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default()
+                }),
+            ]);
+            w.write_record(row.into_iter().map(csv_cell))?;
         }
     }
     w.into_inner().map_err(|e| e.into_error().into())

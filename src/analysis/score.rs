@@ -55,6 +55,8 @@ pub struct QuestionScore {
     /// in the window read it a level lower (then that reading: see `triangulate`). For a deep
     /// dive: its own evidence's lowest reading. None: nothing rated it.
     pub rating: Option<f64>,
+    /// The assessed rating's level of the scale in words ("No rating" without one).
+    pub label: String,
     /// The cycle's own reading before any other cycle's evidence, and where it came from.
     pub own_rating: Option<f64>,
     pub own_source: Option<Source>,
@@ -177,6 +179,15 @@ pub enum Flag {
 }
 
 impl Flag {
+    /// Drawn from individual agencies' answers (how far apart, a statutory partner's, their
+    /// confidence): a public page shows it only where disclosure control hides no count.
+    pub fn from_single_answers(self) -> bool {
+        matches!(
+            self,
+            Flag::AgenciesDisagree | Flag::StatutoryLow | Flag::LowConfidence
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Flag::Unanswered => "unanswered",
@@ -321,6 +332,10 @@ pub fn score_question(
         theme: q.theme.clone(),
         level: q.level,
         rating: i.assessment.rating,
+        label: i
+            .assessment
+            .rating
+            .map_or_else(|| "No rating".to_string(), |r| fw.level_at(r).label.clone()),
         own_rating: i.own.and_then(|r| r.rating),
         own_source: i.own.map(|r| r.source),
         aggregate: ag.and_then(|a| a.aggregate),

@@ -121,6 +121,7 @@ pub fn cycle(id: &str) -> Cycle {
         purpose: None,
         activities: vec![],
         compare_with: None,
+        signed_off: None,
         findings: vec![],
         cases: vec![],
         responses: vec![],

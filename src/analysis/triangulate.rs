@@ -129,8 +129,10 @@ mod tests {
     }
 
     fn rule(a: &Audit, sa: &Cycle) -> Assessment {
-        let dive = gather(a, &a.cycles[1]);
-        let own = gather(a, sa).own("q-s-01").and_then(|r| r.rating);
+        let dive = gather(a, &a.cycles[1], crate::analysis::evidence::Scope::All);
+        let own = gather(a, sa, crate::analysis::evidence::Scope::All)
+            .own("q-s-01")
+            .and_then(|r| r.rating);
         assess(sa, a.framework("fw"), "q-s-01", own, &[&dive])
     }
 

@@ -33,7 +33,8 @@ fn brief(dir: &Path, cycle: Option<&str>, out: &Path) -> Result<String, String> 
     let c = workspace::pick_cycle(&audit, cycle)
         .map_err(|e| format!("error: {}: {e}", display_path(dir)))?;
     let today = Date::today();
-    let ledger = Ledger::build(&audit, today);
+    // A public draft reads only what may be published (see `Ledger::public`).
+    let ledger = Ledger::public(&audit, today);
     let record = ledger
         .cycle(&c.id)
         .ok_or_else(|| format!("error: cycle `{}` was not analysed", c.id))?;

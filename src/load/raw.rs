@@ -144,6 +144,9 @@ pub struct CycleFile {
     /// The cycle a change is measured against (default: the previous cycle of the same method).
     #[serde(default)]
     pub compare_with: Option<S<String>>,
+    /// The day the round was signed off: closed to imports, its figures publishable.
+    #[serde(default)]
+    pub signed_off: Option<S<toml::value::Datetime>>,
     #[serde(default)]
     pub scope: Option<ScopeSection>,
 }

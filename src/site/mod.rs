@@ -179,7 +179,8 @@ pub(crate) fn render_partnership(
         )
         .with("priorities", &public.priorities)
         .with("other_priorities", &public.other_priorities)
-        .with("not_applicable", &public.not_applicable),
+        .with("not_applicable", &public.not_applicable)
+        .with("withheld", &public.withheld),
     );
     for theme in &public.themes {
         let covering: Vec<&views::BriefingPage> = briefings
@@ -623,7 +624,7 @@ fn data_files(
                 r.rated.map_or(String::new(), |x| x.data()),
                 r.not_applicable.map_or(String::new(), |x| x.data()),
                 r.unanswered.map_or(String::new(), |x| x.data()),
-                crate::format::num(r.score, 2),
+                r.score.map_or(String::new(), |x| crate::format::num(x, 2)),
                 r.rank.to_string(),
             ]
             .map(crate::analysis::csv_cell),

@@ -165,6 +165,29 @@ fn considered(rc: &RawCycle, cycles: &[Cycle], diags: &mut Diagnostics) {
     }
 }
 
+/// `signed_off = DATE`: a calendar date, not before the cycle closed (a warning: the round is
+/// signed off, but its evidence may still have been coming in).
+fn signed_off(
+    file: &F,
+    c: &CycleFile,
+    closed: Option<Date>,
+    diags: &mut Diagnostics,
+) -> Option<Date> {
+    let v = c.signed_off.as_ref()?;
+    let d = date(file, v, diags)?;
+    if let Some(cl) = closed.filter(|cl| d < *cl) {
+        diags
+            .warning(
+                Code::DateOrder,
+                file,
+                v.span(),
+                format!("the cycle is signed off ({d}) before it closes ({cl})"),
+            )
+            .with_help("sign a round off once its evidence is all in, on or after `closed`");
+    }
+    Some(d)
+}
+
 pub(super) fn cycle(
     rc: &RawCycle,
     partnership: &Partnership,
@@ -359,6 +382,7 @@ pub(super) fn cycle(
             .filter(|a| !a.is_empty())
             .collect(),
         compare_with: c.compare_with.as_ref().map(|x| x.get_ref().clone()),
+        signed_off: signed_off(file, c, closed, diags),
         findings: rc
             .findings
             .as_ref()

@@ -130,21 +130,29 @@ fn disclosure(
 ) -> Disclosure {
     let mut d = Disclosure::default();
     let Some(p) = publication else { return d };
-    for (value, slot, what) in [
-        (&p.min_agencies, &mut d.min_agencies, "min_agencies"),
-        (&p.min_cases, &mut d.min_cases, "min_cases"),
-        (&p.min_responses, &mut d.min_responses, "min_responses"),
+    use crate::disclosure::{FLOOR_AGENCIES, FLOOR_CASES, FLOOR_RESPONSES};
+    for (value, slot, what, floor) in [
+        (
+            &p.min_agencies,
+            &mut d.min_agencies,
+            "min_agencies",
+            FLOOR_AGENCIES,
+        ),
+        (&p.min_cases, &mut d.min_cases, "min_cases", FLOOR_CASES),
+        (
+            &p.min_responses,
+            &mut d.min_responses,
+            "min_responses",
+            FLOOR_RESPONSES,
+        ),
     ] {
-        if let Some(n) = value.as_ref().and_then(|v| {
-            whole_number(
-                file,
-                v,
-                1..=100,
-                what,
-                "it is the smallest count a public page may show; below it pages say \"fewer than N\"",
-                diags,
-            )
-        }) {
+        let help = format!(
+            "it is the smallest count a public page may show; {floor} is the floor: a partnership may raise it, never lower it"
+        );
+        if let Some(n) = value
+            .as_ref()
+            .and_then(|v| whole_number(file, v, floor..=100, what, &help, diags))
+        {
             *slot = n;
         }
     }

@@ -97,7 +97,7 @@ impl InternalView {
     pub fn build(audit: &Audit, ledger: &Ledger, main: Option<&str>) -> InternalView {
         // Internal text is never scanned; the publisher only supplies the same references.
         let mut p = Publisher::default();
-        let ctx = Ctx::new(audit, ledger, main);
+        let ctx = Ctx::new(audit, ledger, main, false);
         let mut view = InternalView {
             agencies: Vec::new(),
             questions: BTreeMap::new(),

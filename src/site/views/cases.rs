@@ -4,9 +4,9 @@
 //! bands only where as many cases fall in them. Internal ([`CaseDetail`]): each case's
 //! judgements, its notes and the agencies whose practice differed.
 
-use super::{Chart, Ctx, Publisher, Ref, Tag, rating_tag};
+use super::{Chart, Ctx, Publisher, Ref, Tag};
 use crate::analysis::cases::CaseCounts;
-use crate::analysis::disclosure::{self, Shown};
+use crate::disclosure::{self, Shown};
 use crate::model::{AgeBand, Cycle, Framework, Judgement, Rag};
 use crate::site::charts::{self, Label, Segment, StackedRow, Swatch};
 use crate::site::markdown;
@@ -71,17 +71,24 @@ pub(super) fn case_results(
         rows.push(CaseRow {
             question,
             judged: r.counts.judged(),
-            rating: rating_tag(fw, r.rating.map(f64::from)),
+            rating: ctx.rating_tag(fw, r.rating.map(f64::from)),
             counts: r.counts,
         });
     }
     let chart = (!rows.is_empty()).then(|| chart(c, &rows)).flatten();
-    let age_bands = evidence
-        .age_bands
-        .iter()
-        .filter(|(_, n)| *n >= min)
-        .map(|(b, n)| format!("{}: {n} cases", age_words(*b)))
-        .collect();
+    let age_bands = if ctx.public {
+        public_age_bands(evidence, min)
+    } else {
+        evidence
+            .age_bands
+            .iter()
+            .map(|(b, n)| format!("{}: {n} cases", age_words(*b)))
+            .chain(
+                (evidence.no_age_band > 0)
+                    .then(|| format!("age not recorded: {} cases", evidence.no_age_band)),
+            )
+            .collect()
+    };
     Some(CaseResults {
         cases: disclosure::shown(evidence.cases, min),
         cases_text: disclosure::shown(evidence.cases, min).to_string(),
@@ -91,6 +98,51 @@ pub(super) fn case_results(
         withheld,
         age_bands,
     })
+}
+
+/// Age bands as a public page shows them: neighbouring bands merged until each holds at least
+/// `min` cases; counts only when the cases without an age band are none or at least `min`
+/// too (else the counts would give that remainder away: then the merged bands alone).
+fn public_age_bands(e: &crate::analysis::evidence::CaseEvidence, min: usize) -> Vec<String> {
+    let counts: Vec<usize> = AgeBand::ALL
+        .iter()
+        .map(|b| {
+            e.age_bands
+                .iter()
+                .find(|(x, _)| x == b)
+                .map_or(0, |(_, n)| *n)
+        })
+        .collect();
+    let counted = e.no_age_band == 0 || e.no_age_band >= min;
+    let mut out: Vec<String> = crate::disclosure::merge_bands(&counts, min)
+        .into_iter()
+        .map(|(first, last, n)| {
+            let span = if first == last {
+                age_words(AgeBand::ALL[first]).to_string()
+            } else {
+                format!(
+                    "{} to {}",
+                    age_words(AgeBand::ALL[first])
+                        .split(" to ")
+                        .next()
+                        .unwrap_or(""),
+                    age_words(AgeBand::ALL[last])
+                        .rsplit(" to ")
+                        .next()
+                        .unwrap_or("")
+                )
+            };
+            if counted {
+                format!("{span}: {n} cases")
+            } else {
+                span
+            }
+        })
+        .collect();
+    if counted && e.no_age_band > 0 {
+        out.push(format!("age not recorded: {} cases", e.no_age_band));
+    }
+    out
 }
 
 fn chart(c: &Cycle, rows: &[CaseRow]) -> Option<Chart> {

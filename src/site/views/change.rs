@@ -1,7 +1,7 @@
 //! How the latest cycle compares with earlier ones: the change since the previous cycle and the
 //! trend of each theme's average rating across cycles of the same framework.
 
-use super::{Chart, Ctx, Publisher, Ref, Tag, rating_tag};
+use super::{Chart, Ctx, Publisher, Ref, Tag};
 use crate::analysis::{self, Analysis, Movement};
 use crate::format::num;
 use crate::model::Framework;
@@ -57,6 +57,16 @@ pub struct TrendRow {
     pub values: Vec<String>,
 }
 
+/// An average rating as a page shows it: the figure internally, the level in words on public
+/// pages (an exact average could give away a rating disclosure control hides).
+fn average(ctx: &Ctx<'_>, fw: &Framework, v: f64) -> String {
+    if ctx.public {
+        fw.level_at(v).label.clone()
+    } else {
+        crate::format::rating(v)
+    }
+}
+
 pub(super) fn change_view(
     ctx: &Ctx<'_>,
     a: &Analysis,
@@ -70,8 +80,8 @@ pub(super) fn change_view(
         .iter()
         .map(|t| ThemeChange {
             theme: ctx.theme_ref(&t.theme, p),
-            before: t.before.map_or("–".into(), crate::format::rating),
-            now: t.now.map_or("–".into(), crate::format::rating),
+            before: t.before.map_or("–".into(), |v| average(ctx, fw, v)),
+            now: t.now.map_or("–".into(), |v| average(ctx, fw, v)),
             direction: match t.movement {
                 Movement::Rose => Tag::new("Improved", "green"),
                 Movement::Fell => Tag::new("Declined", "red"),
@@ -84,8 +94,8 @@ pub(super) fn change_view(
         list.iter()
             .map(|m| QuestionChange {
                 question: ctx.question_ref(&m.question, p),
-                before: rating_tag(fw, Some(m.before)),
-                now: rating_tag(fw, Some(m.now)),
+                before: ctx.rating_tag(fw, Some(m.before)),
+                now: ctx.rating_tag(fw, Some(m.now)),
             })
             .collect()
     };
@@ -131,6 +141,11 @@ pub(super) fn trend_view(
     p: &mut Publisher,
 ) -> Option<TrendView> {
     let trend = a.trend.as_ref()?;
+    // A line's height is an exact average: public pages draw it only when every rating it
+    // averages is published exactly.
+    if ctx.public && !trend_exact(ctx, a, fw) {
+        return None;
+    }
     let cycles = trend.cycles.clone();
     let rows: Vec<(TrendRow, Vec<Option<f64>>)> = trend
         .themes
@@ -212,5 +227,21 @@ pub(super) fn trend_view(
         cycles,
         rows: rows.into_iter().map(|(r, _)| r).collect(),
         basis,
+    })
+}
+
+/// Whether every question the trend averages is published exactly in every cycle of it.
+fn trend_exact(ctx: &Ctx<'_>, a: &Analysis, fw: &Framework) -> bool {
+    let Some(trend) = &a.trend else { return true };
+    trend.cycles.iter().all(|id| {
+        let (Some(cycle), Some(record)) = (ctx.audit.cycle(id), ctx.record(id)) else {
+            return false;
+        };
+        record
+            .analysis
+            .ranking
+            .priorities
+            .iter()
+            .all(|s| ctx.disclosure(cycle, fw, &s.question).exact)
     })
 }

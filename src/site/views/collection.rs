@@ -82,9 +82,20 @@ pub struct MetricPoint {
 
 impl MemberSummary {
     /// `analysis` is the cycle the partnership's site reports (None before its first cycle).
-    pub fn of(audit: &Audit, analysis: Option<&Analysis>, view: &PublicView) -> MemberSummary {
+    /// `public`: averages are compared at their level of the scale, never as exact figures
+    /// (an exact average could give away a rating disclosure control hides).
+    pub fn of(
+        audit: &Audit,
+        analysis: Option<&Analysis>,
+        view: &PublicView,
+        public: bool,
+    ) -> MemberSummary {
         let fw = analysis.and_then(|a| audit.frameworks.get(&a.framework));
-        let mean = analysis.and_then(Analysis::mean_rating);
+        let coarse = |m: Option<f64>| match (public, fw) {
+            (true, Some(fw)) => m.map(|r| f64::from(fw.level_at(r).value)),
+            _ => m,
+        };
+        let mean = coarse(analysis.and_then(Analysis::mean_rating));
         let scale = fw.map(|f| f.scale.clone()).unwrap_or_default();
         let row = CollectionRow {
             name: view.partnership.name.clone(),
@@ -95,9 +106,13 @@ impl MemberSummary {
                 format!("{} ({})", c.title, c.id)
             }),
             questions: view.cycle.as_ref().map_or(0, |c| c.questions_in_scope),
-            returns: view.cycle.as_ref().map_or("–".into(), |c| {
-                format!("{} of {}", c.returns_received, c.agencies)
-            }),
+            returns: view
+                .cycle
+                .as_ref()
+                .filter(|c| c.agency_figures && c.collects_returns)
+                .map_or("–".into(), |c| {
+                    format!("{} of {}", c.returns_received, c.agencies)
+                }),
             mean: if fw.is_some() {
                 scale_tag(&scale, mean)
             } else {
@@ -125,7 +140,7 @@ impl MemberSummary {
                         .iter()
                         .find(|x| x.id == t.id)
                         .map_or_else(|| t.title.clone(), |x| x.title.clone()),
-                    mean: a.theme_mean(&t.id),
+                    mean: coarse(a.theme_mean(&t.id)),
                     href: view
                         .themes
                         .iter()

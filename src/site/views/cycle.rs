@@ -1,6 +1,6 @@
 //! The latest cycle in brief: its scope, who was asked, who returned, and the cycles before it.
 
-use super::{Ctx, Publisher, Ref, Tag, flag_words, level_word, method_word, rating_tag};
+use super::{Ctx, Publisher, Ref, Tag, flag_words, level_word, method_word};
 use crate::format::num;
 use crate::model::FindingKind;
 use crate::model::{Cycle, Framework, Level};
@@ -36,9 +36,12 @@ pub struct CycleView {
     pub responding: usize,
     /// "9 of 10 agencies returned in full; 1 partly answered (45 of 48 questions)".
     pub returns_text: String,
-    pub answers_expected: usize,
-    pub answers_given: usize,
-    pub answers_not_applicable: usize,
+    /// Whether agency-level figures are published for this cycle (public pages: at least the
+    /// minimum number of agencies took part).
+    pub agency_figures: bool,
+    /// Answers given, of those expected, and how many "n/a": internal pages only (on public
+    /// ones they would total counts that disclosure control hides question by question).
+    pub answers: Option<(usize, usize, usize)>,
     pub returns: Vec<ReturnRow>,
     /// Other cycles of the audit, oldest first.
     pub history: Vec<CycleSummary>,
@@ -94,7 +97,10 @@ pub(super) fn cycle_view(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, p: &mut Publi
     };
     let evidence = ctx.record(&c.id).map(|r| &r.evidence);
     let answers = evidence.map(|e| e.answers.clone()).unwrap_or_default();
-    let round = evidence.and_then(|e| e.returns.as_ref());
+    let agency_figures = ctx.agency_figures(c);
+    let round = evidence
+        .and_then(|e| e.returns.as_ref())
+        .filter(|_| agency_figures);
     let taking_part = c.agencies(&audit.partnership).count();
     let returns = round
         .map(|round| {
@@ -163,16 +169,28 @@ pub(super) fn cycle_view(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, p: &mut Publi
                 audit.partnership.agencies.len()
             )
         }),
-        collects_returns: round.is_some(),
+        collects_returns: evidence.is_some_and(|e| e.returns.is_some()),
         returns_received: round.map_or(0, |r| r.returned()),
         returns_partly: round.map_or(0, |r| r.partly().len()),
         returns_empty: round.map_or(0, |r| r.empty()),
         returns_missing: round.map_or(0, |r| r.not_received()),
         responding: round.map_or(0, |r| r.returned() + r.partly().len()),
-        returns_text: round.map_or_else(String::new, returns_text),
-        answers_expected: asked.len() * taking_part,
-        answers_given: answers.total(),
-        answers_not_applicable: answers.not_applicable,
+        returns_text: match round {
+            Some(r) => returns_text(r),
+            None if !agency_figures => format!(
+                "fewer than {} agencies took part, so nothing about a single agency's return is published",
+                audit.partnership.disclosure.min_agencies
+            ),
+            None => String::new(),
+        },
+        agency_figures,
+        answers: (!ctx.public).then(|| {
+            (
+                answers.total(),
+                asked.len() * taking_part,
+                answers.not_applicable,
+            )
+        }),
         returns,
         history,
     }
@@ -231,6 +249,8 @@ pub struct CyclePage {
     /// A survey cycle without returns: its page shows the surveys' readings instead of
     /// agencies' results and returns.
     pub survey_only: bool,
+    /// Public pages of a round not yet signed off: why its case and survey figures are absent.
+    pub unpublished: Option<String>,
     pub readings: Vec<super::surveys::ReadingRow>,
 }
 
@@ -309,7 +329,10 @@ pub(super) fn cycle_pages(
                     ResultRow {
                         question: ctx.question_ref(&q.id, p),
                         rating: match s {
-                            Some(s) => rating_tag(fw, s.rating),
+                            Some(s) => ctx.rating_tag(fw, s.rating),
+                            None if a.ranking.withheld.contains(&q.id) => {
+                                Tag::new("Not published", "grey")
+                            }
                             None => Tag::new("Not applicable", "grey"),
                         },
                         source: s.map_or_else(String::new, super::rating_source),
@@ -350,6 +373,12 @@ pub(super) fn cycle_pages(
             Some(CyclePage {
                 surveys: super::surveys::survey_views(ctx, c, false, p),
                 survey_only: !c.surveys.is_empty() && record.evidence.returns.is_none(),
+                unpublished: (ctx.public
+                    && c.signed_off.is_none()
+                    && (!c.cases.is_empty() || !c.surveys.is_empty()))
+                .then(|| {
+                    "This round has not been signed off yet. Its case audit and survey figures are published once it is, so that they are final: until then, the results below do not draw on them.".to_string()
+                }),
                 readings: super::surveys::reading_rows(ctx, c, fw, p),
                 summary: cycle_view(ctx, c, fw, p),
                 main: main.as_deref() == Some(c.id.as_str()),

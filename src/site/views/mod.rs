@@ -42,6 +42,7 @@ use super::markdown;
 use super::routes;
 use crate::analysis::score::Flag;
 use crate::analysis::{Analysis, CycleRecord, Ledger, RankReport};
+use crate::disclosure::QuestionDisclosure;
 use crate::model::{
     ActionStatus, Audience, Audit, Confidence, Cycle, Framework, Level, Method, Metric, Rag,
     Rating, ScaleLevel,
@@ -72,6 +73,25 @@ pub struct PublishedText {
 #[derive(Debug, Default)]
 struct Publisher {
     texts: Vec<PublishedText>,
+    /// Every table of counts the view publishes, for the disclosure audit.
+    tables: Vec<PublishedTable>,
+}
+
+/// A table of counts a page publishes about agencies, cases or responses, as published: what
+/// the disclosure audit (`crate::disclosure::audit`) recomputes before a public build writes it.
+#[derive(Debug, Clone)]
+pub struct PublishedTable {
+    /// The page and table, as an error names it.
+    pub name: String,
+    pub cells: Vec<crate::disclosure::Shown>,
+    /// The published total the cells add up to, when one is published.
+    pub total: Option<usize>,
+    /// What bounds a cell when no total is published.
+    pub upper: usize,
+    /// The smallest count that may be shown.
+    pub min: usize,
+    /// A mean, range or other exact figure is published beside the table.
+    pub derived: bool,
 }
 
 impl Publisher {
@@ -101,7 +121,7 @@ pub fn build_views(
     ledger: &Ledger,
     main: Option<&str>,
 ) -> PartnershipView {
-    let public = PublicView::build(audit, ledger, main);
+    let public = PublicView::build(audit, ledger, main, audience == Audience::Public);
     let internal = match audience {
         Audience::Internal => Some(Box::new(InternalView::build(audit, ledger, main))),
         Audience::Public => None,
@@ -245,7 +265,7 @@ fn flag_words(f: Flag) -> &'static str {
 }
 
 /// The effective rating of a question as a tag: the scale level's label (and the number when
-/// it is an aggregate between levels).
+/// it is an aggregate between levels: internal pages only, see [`Ctx::rating_tag`]).
 fn rating_tag(fw: &Framework, rating: Option<f64>) -> Tag {
     match rating {
         None => Tag::new("No rating", "grey"),
@@ -300,6 +320,8 @@ pub struct PublicView {
     pub other_priorities: Vec<PriorityRow>,
     /// Questions in scope that were not ranked because every answer was "not applicable".
     pub not_applicable: Vec<Ref>,
+    /// Public edition: questions whose rating rests on too few agencies to publish.
+    pub withheld: Vec<Ref>,
     pub themes: Vec<ThemePage>,
     pub questions: Vec<QuestionPage>,
     pub actions: ActionsPage,
@@ -318,6 +340,37 @@ pub struct PublicView {
     /// Every user-written text in this view with its source: what the publication scan reads.
     #[serde(skip)]
     pub published: Vec<PublishedText>,
+    /// Every table of counts the view publishes: what the disclosure audit reads.
+    #[serde(skip)]
+    pub tables: Vec<PublishedTable>,
+}
+
+impl PublicView {
+    /// The disclosure audit of a public build: every published table's hidden cells must each
+    /// be at least the minimum wide given what the table shows, and no exact figure may stand
+    /// beside a table that hides a count. The first failure, naming the page and table.
+    pub fn audit(&self) -> Result<(), String> {
+        for t in &self.tables {
+            let hides = t.cells.iter().any(|c| !c.is_exact());
+            if hides && t.derived {
+                return Err(format!(
+                    "{}: an exact figure (mean, range) is published beside a hidden count",
+                    t.name
+                ));
+            }
+            if let Err(n) = crate::disclosure::audit(&t.cells, t.total, t.upper, t.min) {
+                return Err(format!(
+                    "{}: a hidden count (cell {}) could be worked out to between {} and {}, narrower than the minimum of {}",
+                    t.name,
+                    n.cell + 1,
+                    n.low,
+                    n.high,
+                    t.min
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -341,6 +394,8 @@ pub struct StatusCount {
 
 struct Ctx<'a> {
     audit: &'a Audit,
+    /// A public build: figures pass disclosure control, ratings are written in words.
+    public: bool,
     /// Every cycle's evidence and analysis, oldest first.
     ledger: &'a Ledger,
     latest: Option<(&'a Cycle, &'a Analysis, &'a Framework)>,
@@ -350,7 +405,7 @@ struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     /// `main`: the cycle the site reports (`--cycle`, else the audit's main cycle).
-    fn new(audit: &'a Audit, ledger: &'a Ledger, main: Option<&str>) -> Ctx<'a> {
+    fn new(audit: &'a Audit, ledger: &'a Ledger, main: Option<&str>, public: bool) -> Ctx<'a> {
         let main = main.or_else(|| audit.main_cycle().map(|c| c.id.as_str()));
         let chosen = ledger
             .analyses()
@@ -375,6 +430,7 @@ impl<'a> Ctx<'a> {
         }
         Ctx {
             audit,
+            public,
             ledger,
             latest,
             pages,
@@ -384,6 +440,51 @@ impl<'a> Ctx<'a> {
     /// A cycle's evidence and analysis.
     fn record(&self, cycle: &str) -> Option<&'a CycleRecord> {
         self.ledger.cycle(cycle)
+    }
+
+    /// A rating as a tag: the level's label, with the figure on internal pages when it lies
+    /// between levels. Public pages give the level in words only: an exact figure could give
+    /// away a count hidden beside it, and readers need the words.
+    fn rating_tag(&self, fw: &Framework, rating: Option<f64>) -> Tag {
+        match rating {
+            Some(r) if self.public => {
+                let level = fw.level_at(r);
+                Tag::new(level.label.clone(), rag_class(level.rag))
+            }
+            _ => rating_tag(fw, rating),
+        }
+    }
+
+    /// What may be published of how the agencies answered `question` in `cycle`: everything
+    /// on internal pages, what disclosure control allows on public ones.
+    fn disclosure(&self, cycle: &Cycle, fw: &Framework, question: &str) -> QuestionDisclosure {
+        let tally = self
+            .record(&cycle.id)
+            .and_then(|r| r.evidence.tallies.get(question));
+        let levels: Vec<usize> = fw
+            .scale
+            .iter()
+            .map(|l| tally.map_or(0, |t| t.at(l.value)))
+            .collect();
+        let confidence: Vec<usize> = Confidence::ALL
+            .iter()
+            .rev()
+            .map(|c| tally.map_or(0, |t| t.with_confidence(*c)))
+            .collect();
+        if !self.public {
+            return QuestionDisclosure::open(&levels, &confidence);
+        }
+        let taking_part = cycle.agencies(&self.audit.partnership).count();
+        let min = self.audit.partnership.disclosure.min_agencies;
+        crate::disclosure::question(&levels, &confidence, taking_part, min)
+    }
+
+    /// Whether a cycle publishes agency-level figures: internal pages always; public ones when
+    /// at least the minimum number of agencies took part.
+    fn agency_figures(&self, cycle: &Cycle) -> bool {
+        !self.public
+            || cycle.agencies(&self.audit.partnership).count()
+                >= self.audit.partnership.disclosure.min_agencies
     }
 
     fn question_ref(&self, id: &str, p: &mut Publisher) -> Ref {
@@ -448,9 +549,10 @@ impl<'a> Ctx<'a> {
 }
 
 impl PublicView {
-    pub fn build(audit: &Audit, ledger: &Ledger, main: Option<&str>) -> PublicView {
+    /// `public`: the public edition, with disclosure control (see `crate::disclosure`).
+    pub fn build(audit: &Audit, ledger: &Ledger, main: Option<&str>, public: bool) -> PublicView {
         let mut p = Publisher::default();
-        let ctx = Ctx::new(audit, ledger, main);
+        let ctx = Ctx::new(audit, ledger, main, public);
         let ploc = &audit.partnership.loc;
         // The latest evidence the figures rest on: the cycle's close, its moderation, and the
         // close of every deep dive that weighs on it.
@@ -497,6 +599,15 @@ impl PublicView {
                 .collect(),
             None => Vec::new(),
         };
+        let withheld = match ctx.latest {
+            Some((_, a, _)) => a
+                .ranking
+                .withheld
+                .iter()
+                .map(|q| ctx.question_ref(q, &mut p))
+                .collect(),
+            None => Vec::new(),
+        };
         let not_applicable = match ctx.latest {
             Some((_, a, _)) => a
                 .ranking
@@ -531,6 +642,7 @@ impl PublicView {
             priorities,
             other_priorities,
             not_applicable,
+            withheld,
             themes,
             questions,
             actions,
@@ -538,11 +650,12 @@ impl PublicView {
             briefings,
             cycles,
             method,
-            priorities_json: ctx.latest.map(|(_, a, _)| {
-                RankReport::of(a, None).disclosed(audit.partnership.disclosure.min_agencies)
-            }),
+            priorities_json: ctx
+                .latest
+                .map(|(_, a, _)| ratings::public_report(&ctx, RankReport::of(a, None))),
             ratings,
             published: p.texts,
+            tables: p.tables,
         }
     }
 }

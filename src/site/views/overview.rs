@@ -5,7 +5,7 @@ use super::actions::ActionsPage;
 use super::change::{ChangeView, TrendView, change_view, trend_view};
 use super::metrics::MetricsPage;
 use super::priorities::PriorityRow;
-use super::{Chart, Ctx, Publisher, Ref, StatusCount, Tag, rating_tag, swatches};
+use super::{Chart, Ctx, Publisher, Ref, StatusCount, Tag, swatches};
 use crate::analysis::{Analysis, Movement};
 use crate::model::Framework;
 use crate::site::charts::{self, Label, Segment, StackedRow, Swatch};
@@ -248,7 +248,7 @@ fn assurance_by_theme(
                 theme: ctx.theme_ref(&t.theme, p),
                 counts,
                 questions: t.questions,
-                mean: rating_tag(fw, t.mean_rating),
+                mean: ctx.rating_tag(fw, t.mean_rating),
             }
         })
         .collect();
@@ -424,8 +424,8 @@ fn practice_conflicts(ctx: &Ctx<'_>, p: &mut Publisher) -> Vec<PracticeConflict>
             let month = month.split_once(' ').map_or(month.as_str(), |(_, m)| m);
             Some(PracticeConflict {
                 question: ctx.question_ref(&s.question, p),
-                reported: rating_tag(fw, s.own_rating),
-                found: rating_tag(fw, r.rating),
+                reported: ctx.rating_tag(fw, s.own_rating),
+                found: ctx.rating_tag(fw, r.rating),
                 by: format!("{}, {} ({month})", r.source.words(), r.method.words()),
                 rank: s.rank,
             })

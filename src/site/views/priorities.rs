@@ -1,6 +1,6 @@
 //! The priorities page: each ranked question with its score explained in words.
 
-use super::{Ctx, Publisher, Ref, Tag, flag_words, level_word, rating_tag};
+use super::{Ctx, Publisher, Ref, Tag, flag_words, level_word};
 use crate::analysis::score::{self, Flag, QuestionScore};
 use crate::format::{fixed, num};
 use crate::model::Framework;
@@ -77,29 +77,38 @@ fn rating_reasons(
         Some(src) if src.is_practice() => "The evidence of practice reads it at",
         _ => "The agencies' ratings combine to",
     };
+    // Internal pages give the figures; public ones the level in words (see `Ctx::rating_tag`).
+    let figure = |r: f64| {
+        if ctx.public {
+            fw.level_at(r).label.to_lowercase()
+        } else {
+            crate::format::rating(r)
+        }
+    };
+    let scale = if ctx.public {
+        String::new()
+    } else {
+        format!(
+            " on a scale of {} to {}, {gap}% of the way down from {top}",
+            fw.bottom(),
+            fw.top()
+        )
+    };
     match (&s.lowered_by, s.rating) {
         (Some(r), Some(rating)) => out.push(reason(
             format!(
-                "{own_words} {}, but the {} “{}” found less from the {}: {} on a scale of {} to {}, {gap}% of the way down from {top}, which is the rating used until the moderation panel weighs it",
-                s.own_rating.map_or("no rating".to_string(), crate::format::rating),
+                "{own_words} {}, but the {} “{}” found less from the {}: {}{scale}, which is the rating used until the moderation panel weighs it",
+                s.own_rating.map_or("no rating".to_string(), figure),
                 r.method.words(),
                 title(&r.cycle, p),
                 r.source.words(),
-                crate::format::rating(rating),
-                fw.bottom(),
-                fw.top(),
+                figure(rating),
             ),
             None,
         )),
-        (None, Some(rating)) => out.push(reason(
-            format!(
-                "{own_words} {} on a scale of {} to {}: {gap}% of the way down from {top}",
-                crate::format::rating(rating),
-                fw.bottom(),
-                fw.top(),
-            ),
-            None,
-        )),
+        (None, Some(rating)) => {
+            out.push(reason(format!("{own_words} {}{scale}", figure(rating)), None))
+        }
         (_, None) => out.push(reason(
             "Nothing gave it a rating, which counts as no assurance",
             None,
@@ -107,7 +116,7 @@ fn rating_reasons(
     }
     for w in &s.weighed {
         let r = &w.reading;
-        let found = r.rating.map_or(String::new(), crate::format::rating);
+        let found = r.rating.map_or(String::new(), figure);
         if let Some(on) = w.considered_on {
             out.push(reason(
                 format!(
@@ -150,14 +159,27 @@ pub(super) fn priority_row(
     p: &mut Publisher,
 ) -> PriorityRow {
     let c = &s.components;
+    // Exact figures (the score, flags drawn from single answers) only where nothing is hidden.
+    let exact = !ctx.public
+        || ctx
+            .audit
+            .cycle(&s.cycle)
+            .is_some_and(|cy| ctx.disclosure(cy, fw, &s.question).exact);
     let mut reasons = Vec::new();
     reasons.extend(rating_reasons(ctx, fw, s, p));
     if c.coverage < 1.0 - 1e-9 {
-        reasons.push(reason(format!(
-            "{} of {} agencies expected to answer gave a rating; the missing answers count as no assurance",
-            s.answered,
-            s.answered + s.unanswered
-        ), None));
+        reasons.push(reason(
+            if ctx.public {
+                "Not every agency expected to answer gave a rating, and the missing answers count as no assurance".to_string()
+            } else {
+                format!(
+                    "{} of {} agencies expected to answer gave a rating; the missing answers count as no assurance",
+                    s.answered,
+                    s.answered + s.unanswered
+                )
+            },
+            None,
+        ));
     }
     if c.confidence > 1.0 + 1e-9 {
         reasons.push(reason(
@@ -230,14 +252,23 @@ pub(super) fn priority_row(
         question: ctx.question_ref(&s.question, p),
         theme: ctx.theme_ref(&s.theme, p),
         level: level_word(s.level),
-        rating: rating_tag(fw, s.rating),
+        rating: ctx.rating_tag(fw, s.rating),
         moderated: s.moderated,
-        score: fixed(s.score, 1),
-        score_value: crate::analysis::round(s.score, 2),
+        score: if exact {
+            fixed(s.score, 1)
+        } else {
+            String::new()
+        },
+        score_value: if exact {
+            crate::analysis::round(s.score, 2)
+        } else {
+            0.0
+        },
         concern: concern(s.score),
         flags: s
             .flags
             .iter()
+            .filter(|f| exact || !f.from_single_answers())
             .map(|f| {
                 let class = match f {
                     Flag::Moderated => "blue",
@@ -247,6 +278,6 @@ pub(super) fn priority_row(
             })
             .collect(),
         reasons,
-        sum,
+        sum: if exact { sum } else { String::new() },
     }
 }

@@ -3,10 +3,10 @@
 
 use super::actions::ActionsPage;
 use super::priorities::PriorityRow;
-use super::{Ctx, Publisher, Ref, Tag, confidence_word, level_word, rag_class, rating_tag};
-use crate::analysis::disclosure;
+use super::{Ctx, Publisher, Ref, Tag, confidence_word, level_word, rag_class};
 use crate::analysis::evidence::{Basis, Reading};
 use crate::analysis::score::{MetricSignal, QuestionScore};
+use crate::disclosure;
 use crate::format::with_unit;
 use crate::model::{Better, Confidence, Cycle, Framework};
 use serde::Serialize;
@@ -60,24 +60,26 @@ pub struct ReadingView {
     pub basis: String,
 }
 
-/// How the agencies answered, counted: never who said what.
+/// How the agencies answered, counted: never who said what. On public pages every count has
+/// passed disclosure control (`crate::disclosure`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Aggregate {
-    pub agencies: String,
+    /// Agencies the cycle asked.
+    pub agencies: usize,
+    /// Agencies that gave a rating ("fewer than 3" when too few).
     pub rated: String,
-    pub not_applicable: String,
-    pub any_not_applicable: bool,
-    pub unanswered: String,
-    pub any_unanswered: bool,
-    /// Too few agencies rated the question to show how they rated without singling one out:
-    /// the tables, range and mean are left out.
-    pub too_few: bool,
-    /// Ratings per level of the scale, lowest first, small counts hidden.
-    pub levels: Vec<LevelCount>,
-    pub confidence: Vec<(String, String)>,
+    /// Internal pages only: agencies that said "n/a" and that gave no answer.
+    pub not_applicable: Option<usize>,
+    pub unanswered: Option<usize>,
+    /// Ratings per level, lowest first; None when withheld (too few agencies, or no way to
+    /// show them without a small count being worked out).
+    pub levels: Option<Vec<LevelCount>>,
+    /// Ratings per confidence, highest first; None when withheld.
+    pub confidence: Option<Vec<(String, String)>>,
+    /// Published only when no count is hidden.
     pub range: Option<String>,
     pub agencies_mean: Option<String>,
-    /// Why some counts say "fewer than N", when some do.
+    /// Why some counts are not shown, when some are.
     pub suppression_note: Option<String>,
 }
 
@@ -153,8 +155,11 @@ pub(super) fn question_pages(
             let public_summary_html = moderation
                 .and_then(|m| m.public_summary.as_ref().map(|s| (m, s)))
                 .map(|(m, s)| p.markdown(&m.loc, s, 3));
-            let aggregate = aggregate(ctx, c, fw, &q.id);
-            let assessment = score.map_or_else(Vec::new, |s| assessment(ctx, fw, s, p));
+            let aggregate = aggregate(ctx, c, fw, &q.id, p);
+            let mut assessment = score.map_or_else(Vec::new, |s| assessment(ctx, fw, s, p));
+            if a.ranking.withheld.contains(&q.id) {
+                assessment.push(withheld_words(ctx));
+            }
             let signals = match score {
                 Some(s) => s.metrics.iter().map(|m| signal_view(ctx, m, p)).collect(),
                 None => Vec::new(),
@@ -169,7 +174,8 @@ pub(super) fn question_pages(
                     .then(|| priorities.iter().find(|r| r.question.id == q.id).cloned())
                     .flatten(),
                 rating: match score {
-                    Some(s) => rating_tag(fw, s.rating),
+                    Some(s) => ctx.rating_tag(fw, s.rating),
+                    None if a.ranking.withheld.contains(&q.id) => Tag::new("Not published", "grey"),
                     None => Tag::new("Not applicable", "grey"),
                 },
                 moderated: score.is_some_and(|s| s.moderated),
@@ -180,7 +186,7 @@ pub(super) fn question_pages(
                     format!(
                         "In {} it was rated {}.",
                         pr.cycle,
-                        rating_tag(fw, pr.rating).text
+                        ctx.rating_tag(fw, pr.rating).text
                     )
                 }),
                 metrics: signals,
@@ -208,6 +214,14 @@ pub(super) fn question_pages(
         .collect()
 }
 
+/// Why a question's rating is not on a public page.
+fn withheld_words(ctx: &Ctx<'_>) -> String {
+    format!(
+        "Fewer than {} agencies rated it, so their rating is not published: it would point at one agency's own answer.",
+        ctx.audit.partnership.disclosure.min_agencies
+    )
+}
+
 /// How the deep dives bear on a question's assessed rating, in plain words.
 fn assessment(ctx: &Ctx<'_>, fw: &Framework, s: &QuestionScore, p: &mut Publisher) -> Vec<String> {
     let mut out = Vec::new();
@@ -216,7 +230,7 @@ fn assessment(ctx: &Ctx<'_>, fw: &Framework, s: &QuestionScore, p: &mut Publishe
             .cycle(cycle)
             .map_or(cycle.to_string(), |c| p.text(&c.loc, &c.title))
     };
-    let own = rating_tag(fw, s.own_rating).text;
+    let own = ctx.rating_tag(fw, s.own_rating).text;
     let whose = if s.moderated {
         "The moderated rating"
     } else {
@@ -228,7 +242,7 @@ fn assessment(ctx: &Ctx<'_>, fw: &Framework, s: &QuestionScore, p: &mut Publishe
             r.method.words(),
             title(&r.cycle, p),
             r.closed.long(),
-            rating_tag(fw, r.rating).text.to_lowercase(),
+            ctx.rating_tag(fw, r.rating).text.to_lowercase(),
             r.source.words(),
         ));
     }
@@ -238,7 +252,7 @@ fn assessment(ctx: &Ctx<'_>, fw: &Framework, s: &QuestionScore, p: &mut Publishe
             "The moderation panel weighed the {} “{}”, which found {} from the {}, on {} and set the rating shown.",
             r.method.words(),
             title(&r.cycle, p),
-            rating_tag(fw, r.rating).text.to_lowercase(),
+            ctx.rating_tag(fw, r.rating).text.to_lowercase(),
             r.source.words(),
             w.considered_on.map_or(String::new(), |d| d.long()),
         ));
@@ -247,60 +261,77 @@ fn assessment(ctx: &Ctx<'_>, fw: &Framework, s: &QuestionScore, p: &mut Publishe
 }
 
 /// Counts of the agencies' answers to one question: no agency named. None when the cycle
-/// collected no returns.
-fn aggregate(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, question: &str) -> Option<Aggregate> {
+/// collected no returns, or (public pages) fewer agencies than the minimum took part.
+fn aggregate(
+    ctx: &Ctx<'_>,
+    c: &Cycle,
+    fw: &Framework,
+    question: &str,
+    p: &mut Publisher,
+) -> Option<Aggregate> {
     let tally = ctx.record(&c.id)?.evidence.tallies.get(question)?;
+    if !ctx.agency_figures(c) {
+        return None;
+    }
+    let d = ctx.disclosure(c, fw, question);
     let min = ctx.audit.partnership.disclosure.min_agencies;
-    let rated = tally.ratings.len();
-    let too_few = rated < min;
-    let level_counts: Vec<usize> = fw.scale.iter().map(|l| tally.at(l.value)).collect();
-    let levels: Vec<LevelCount> = fw
-        .scale
-        .iter()
-        .zip(disclosure::group(&level_counts, min))
-        .map(|(l, shown)| LevelCount {
-            status: Tag::new(l.label.clone(), rag_class(l.rag)),
-            count: shown.to_string(),
-        })
-        .collect();
-    let confidences: Vec<Confidence> = Confidence::ALL.iter().rev().copied().collect();
-    let confidence_counts: Vec<usize> = confidences
-        .iter()
-        .map(|c| tally.with_confidence(*c))
-        .collect();
-    let confidence: Vec<(String, String)> = confidences
-        .iter()
-        .zip(disclosure::group(&confidence_counts, min))
-        .map(|(c, shown)| (confidence_word(*c).to_string(), shown.to_string()))
-        .collect();
-    let suppressed = !too_few
-        && (levels
+    let levels = d.levels.as_ref().map(|cells| {
+        fw.scale
             .iter()
-            .any(|l| !l.count.chars().all(|c| c.is_ascii_digit()))
-            || confidence
-                .iter()
-                .any(|(_, n)| !n.chars().all(|c| c.is_ascii_digit())));
+            .zip(cells)
+            .map(|(l, shown)| LevelCount {
+                status: Tag::new(l.label.clone(), rag_class(l.rag)),
+                count: shown.to_string(),
+            })
+            .collect()
+    });
+    let confidence = d.confidence.as_ref().map(|cells| {
+        Confidence::ALL
+            .iter()
+            .rev()
+            .zip(cells)
+            .map(|(c, shown)| (confidence_word(*c).to_string(), shown.to_string()))
+            .collect()
+    });
+    let hidden = |t: &Option<Vec<crate::disclosure::Shown>>| {
+        t.as_ref().is_none_or(|c| c.iter().any(|s| !s.is_exact()))
+    };
+    let protected = d.agencies_rating && (hidden(&d.levels) || hidden(&d.confidence));
+    let rated = d.rated.is_exact().then_some(tally.ratings.len());
+    for (what, cells) in [
+        ("ratings at each level", &d.levels),
+        ("confidence", &d.confidence),
+    ] {
+        if let Some(cells) = cells {
+            p.tables.push(super::PublishedTable {
+                name: format!("questions/{question} ({}): agencies' {what}", c.id),
+                cells: cells.clone(),
+                total: rated,
+                upper: tally.agencies,
+                min,
+                derived: d.exact,
+            });
+        }
+    }
     Some(Aggregate {
-        agencies: tally.agencies.to_string(),
-        rated: disclosure::shown(rated, min).to_string(),
-        not_applicable: disclosure::shown(tally.not_applicable, min).to_string(),
-        any_not_applicable: tally.not_applicable > 0,
-        unanswered: disclosure::shown(tally.unanswered, min).to_string(),
-        any_unanswered: tally.unanswered > 0,
-        too_few,
+        agencies: tally.agencies,
+        rated: d.rated.to_string(),
+        not_applicable: (!ctx.public).then_some(tally.not_applicable),
+        unanswered: (!ctx.public).then_some(tally.unanswered),
         levels,
         confidence,
-        range: tally.range().filter(|_| !too_few).map(|(lo, hi)| {
+        range: tally.range().filter(|_| d.exact).map(|(lo, hi)| {
             if lo == hi {
                 format!("All ratings were {lo}")
             } else {
                 format!("From {lo} to {hi}")
             }
         }),
-        agencies_mean: tally.mean().filter(|_| !too_few).map(crate::format::rating),
-        suppression_note: (suppressed || too_few).then(|| {
+        agencies_mean: tally.mean().filter(|_| d.exact).map(crate::format::rating),
+        suppression_note: protected.then(|| {
             format!(
-                "Counts below {min} are shown as “fewer than {min}”, and one more count is not shown where it could be worked out from the others, so that no agency's answer can be singled out."
+                "A count from 1 to {} is not shown, and neither is any count from which it could be worked out, nor the average or range, so that no agency's rating can be singled out; where no count could be shown safely, the table is left out.",
+                min - 1
             )
         }),
     })
@@ -380,6 +411,32 @@ fn evidence_rows(
                 .get(question)
                 .map(|rs| rs.iter().map(|r| reading_view(ctx, fw, r)).collect())
                 .unwrap_or_default();
+            if record
+                .analysis
+                .ranking
+                .withheld
+                .iter()
+                .any(|w| w == question)
+            {
+                readings.insert(
+                    0,
+                    ReadingView {
+                        source: "Agencies' ratings".into(),
+                        rating: Tag::new("Not published", "grey"),
+                        basis: withheld_words(ctx),
+                    },
+                );
+            }
+            if ctx.public
+                && c.signed_off.is_none()
+                && (!c.cases.is_empty() || !c.surveys.is_empty())
+            {
+                readings.push(ReadingView {
+                    source: "Case files and surveys".into(),
+                    rating: Tag::new("Not yet published", "grey"),
+                    basis: "published once the round is signed off".into(),
+                });
+            }
             if readings.is_empty() {
                 readings.push(ReadingView {
                     source: "None".into(),
@@ -396,7 +453,7 @@ fn evidence_rows(
                 method: super::method_word(c.method),
                 date: c.closed.long(),
                 rating: match s {
-                    Some(s) => rating_tag(fw, s.rating),
+                    Some(s) => ctx.rating_tag(fw, s.rating),
                     None => Tag::new("Not applicable", "grey"),
                 },
                 main: c.id == main.id,
@@ -424,7 +481,7 @@ fn reading_view(ctx: &Ctx<'_>, fw: &Framework, r: &Reading) -> ReadingView {
             |d| format!("set by the moderation panel on {}", d.long()),
         ),
         Basis::Cases(_) => case_basis(r, min.min_cases),
-        Basis::Survey { .. } => super::surveys::reading_figure(fw, r, min.min_responses).0,
+        Basis::Survey { .. } => super::surveys::reading_figure(ctx, fw, r, min.min_responses).0,
     };
     let hidden = matches!(r.basis, Basis::Survey { fewest, .. } if fewest < min.min_responses)
         || matches!(&r.basis, Basis::Cases(c) if c.judged() < min.min_cases);
@@ -437,7 +494,7 @@ fn reading_view(ctx: &Ctx<'_>, fw: &Framework, r: &Reading) -> ReadingView {
         rating: if hidden {
             Tag::new("Not shown", "grey")
         } else {
-            rating_tag(fw, r.rating)
+            ctx.rating_tag(fw, r.rating)
         },
         basis,
     }

@@ -2,8 +2,10 @@
 //! it ranked, read from the ledger, with what it rests on.
 
 use super::Ctx;
-use crate::analysis::disclosure::{self, Shown};
+use crate::analysis::RankReport;
+use crate::analysis::evidence::Source;
 use crate::analysis::score::QuestionScore;
+use crate::disclosure::Shown;
 use crate::model::{Level, Method};
 use serde::Serialize;
 
@@ -26,42 +28,96 @@ pub struct RatingRow {
     pub rated: Option<Shown>,
     pub not_applicable: Option<Shown>,
     pub unanswered: Option<Shown>,
-    pub score: f64,
+    /// None in a public file where an exact figure could give away a hidden count.
+    pub score: Option<f64>,
     pub rank: usize,
 }
 
 pub(super) fn rating_rows(ctx: &Ctx<'_>) -> Vec<RatingRow> {
-    let min = ctx.audit.partnership.disclosure.min_agencies;
     let mut rows = Vec::new();
     for record in &ctx.ledger.cycles {
         let a = &record.analysis;
-        let Some(fw) = ctx.audit.frameworks.get(&a.framework) else {
+        let (Some(cycle), Some(fw)) = (
+            ctx.audit.cycle(&a.cycle),
+            ctx.audit.frameworks.get(&a.framework),
+        ) else {
             continue;
         };
-        let returns = record.evidence.returns.is_some();
+        let returns = record.evidence.returns.is_some() && ctx.agency_figures(cycle);
         let mut scores: Vec<&QuestionScore> = a.ranking.priorities.iter().collect();
         scores.sort_by(|x, y| x.question.cmp(&y.question));
         for s in scores {
-            let count = |n: usize| returns.then(|| disclosure::shown(n, min));
+            let d = ctx.disclosure(cycle, fw, &s.question);
+            let exact = |n: usize| (!ctx.public).then_some(Shown::Exact(n));
             rows.push(RatingRow {
                 cycle: a.cycle.clone(),
                 method: a.method,
                 question: s.question.clone(),
                 theme: s.theme.clone(),
                 level: s.level,
-                rating: s.rating,
-                label: s
-                    .rating
-                    .map_or("No rating".into(), |r| fw.level_at(r).label.clone()),
+                rating: s.rating.filter(|_| d.exact || !from_agencies(s)),
+                label: s.label.clone(),
                 source: super::rating_source(s),
                 moderated: s.moderated,
-                rated: count(s.answered),
-                not_applicable: count(s.not_applicable),
-                unanswered: count(s.unanswered),
-                score: crate::analysis::round(s.score, 2),
+                rated: returns.then_some(d.rated),
+                not_applicable: exact(s.not_applicable).filter(|_| returns),
+                unanswered: exact(s.unanswered).filter(|_| returns),
+                score: d.exact.then(|| crate::analysis::round(s.score, 2)),
                 rank: s.rank,
             });
         }
     }
     rows
+}
+
+/// `data/priorities.json` and `.csv` as a public site publishes them: each row passes
+/// disclosure control (`crate::disclosure`). Where the agencies' answers to a question hide a
+/// count, the row gives its rating in words only: no exact rating, score, components, spread,
+/// previous figures or flags drawn from single answers. The plan's risk sums are left out.
+pub(super) fn public_report(ctx: &Ctx<'_>, mut report: RankReport) -> RankReport {
+    if !ctx.public {
+        return report;
+    }
+    for row in report
+        .priorities
+        .iter_mut()
+        .chain(report.other_cycles.iter_mut())
+    {
+        let Some(cycle) = ctx.audit.cycle(&row.cycle) else {
+            continue;
+        };
+        let Some(fw) = ctx.audit.frameworks.get(&cycle.framework) else {
+            continue;
+        };
+        let d = ctx.disclosure(cycle, fw, &row.question);
+        row.answered = ctx.agency_figures(cycle).then_some(d.rated);
+        row.not_applicable = None;
+        row.unanswered = None;
+        if !d.exact {
+            if row.assessed_from.is_none() && !row.moderated {
+                row.rating = None;
+            }
+            row.score = None;
+            row.components = None;
+            row.spread = None;
+            if row.own_source == Some(Source::Agencies) {
+                row.own_rating = None;
+            }
+            row.flags.retain(|f| !f.from_single_answers());
+            if let Some(p) = &mut row.previous {
+                p.rating = None;
+                p.score = None;
+            }
+        }
+    }
+    for a in &mut report.actions {
+        a.risk_covered = None;
+    }
+    report
+}
+
+/// The rating is the agencies' combined figure (not the panel's, not a case audit's or survey's
+/// level): a figure between levels that, beside a hidden count, could give it away.
+fn from_agencies(s: &QuestionScore) -> bool {
+    s.lowered_by.is_none() && s.own_source == Some(Source::Agencies)
 }

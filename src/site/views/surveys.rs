@@ -5,7 +5,7 @@
 //! pages only. Names, emails, timestamps and free text never reach here: the model does not
 //! hold them.
 
-use super::{Chart, Ctx, Publisher, Ref, Tag, rating_tag};
+use super::{Chart, Ctx, Publisher, Ref, Tag};
 use crate::analysis::evidence::{Basis, Reading, Source};
 use crate::analysis::survey::{ItemResult, Tally, percent};
 use crate::model::{Cycle, Framework, Survey};
@@ -72,9 +72,15 @@ pub(super) fn survey_views(
     p: &mut Publisher,
 ) -> Vec<SurveyView> {
     let min = ctx.audit.partnership.disclosure.min_responses;
+    // The ledger holds a survey's figures only where they may be shown (a public build: once
+    // its round is signed off).
+    let Some(record) = ctx.record(&cycle.id) else {
+        return Vec::new();
+    };
     cycle
         .surveys
         .iter()
+        .filter(|s| record.evidence.surveys.iter().any(|e| e.name == s.name))
         .map(|s| survey_view(ctx, cycle, s, internal, min, p))
         .collect()
 }
@@ -113,9 +119,9 @@ fn survey_view(
             Vec::new()
         };
         let (groups, groups_chart) = if internal && s.group_by.is_some() {
-            let groups: Vec<GroupView> = r.groups.iter().map(|(g, t)| group_view(g, t)).collect();
-            let rows: Vec<DivergingRow> = r
-                .groups
+            let merged = merged_groups(&r.groups, min);
+            let groups: Vec<GroupView> = merged.iter().map(|(g, t)| group_view(g, t)).collect();
+            let rows: Vec<DivergingRow> = merged
                 .iter()
                 .map(|(g, t)| DivergingRow {
                     label: format!("{g} ({} responses)", t.responses()),
@@ -200,10 +206,10 @@ fn survey_view(
             &rows,
         ),
     });
-    let respondents = if internal || s.respondents >= min {
+    let respondents = if internal {
         s.respondents.to_string()
     } else {
-        format!("fewer than {min}")
+        crate::disclosure::shown(s.respondents, min).to_string()
     };
     SurveyView {
         name: s.name.clone(),
@@ -222,6 +228,22 @@ fn survey_view(
 
 fn desc() -> String {
     "Each statement's answers as shares of those who answered it: disagreeing to the left of the centre line, agreeing to the right, the middle answer across it. The table below gives the same figures.".into()
+}
+
+/// A breakdown by group with every group of fewer than `min` answers merged into "other
+/// groups" (see `crate::disclosure::merge_small`): even inside the partnership, practitioners
+/// answered on the promise that no one could tell their answer.
+fn merged_groups(groups: &[(String, Tally)], min: usize) -> Vec<(String, Tally)> {
+    let sized: Vec<(String, usize, Tally)> = groups
+        .iter()
+        .map(|(g, t)| (g.clone(), t.responses(), t.clone()))
+        .collect();
+    crate::disclosure::merge_small(&sized, min, |a, b| Tally {
+        counts: a.counts.iter().zip(&b.counts).map(|(x, y)| x + y).collect(),
+    })
+    .into_iter()
+    .map(|(g, _, t)| (g, t))
+    .collect()
 }
 
 fn group_view(g: &str, t: &Tally) -> GroupView {
@@ -252,7 +274,7 @@ pub(super) fn reading_rows(
         .flatten()
         .filter(|r| r.source == Source::Survey)
         .map(|r| {
-            let (figure, rating) = reading_figure(fw, r, min);
+            let (figure, rating) = reading_figure(ctx, fw, r, min);
             ReadingRow {
                 question: ctx.question_ref(&r.question, p),
                 figure,
@@ -264,7 +286,12 @@ pub(super) fn reading_rows(
 
 /// "72% of 96 answers agreed, on 2 items", and the reading as a tag; under the minimum,
 /// neither. `r` is a survey reading.
-pub(super) fn reading_figure(fw: &Framework, r: &Reading, min: usize) -> (String, Tag) {
+pub(super) fn reading_figure(
+    ctx: &Ctx<'_>,
+    fw: &Framework,
+    r: &Reading,
+    min: usize,
+) -> (String, Tag) {
     let Basis::Survey {
         answers,
         agreeing,
@@ -284,6 +311,6 @@ pub(super) fn reading_figure(fw: &Framework, r: &Reading, min: usize) -> (String
             percent(agreement),
             if items == 1 { "" } else { "s" }
         ),
-        rating_tag(fw, r.rating),
+        ctx.rating_tag(fw, r.rating),
     )
 }

@@ -1,7 +1,7 @@
 //! A page per theme: its questions in rank order, its rating levels and the metrics bearing on it.
 
 use super::priorities::PriorityRow;
-use super::{Ctx, Publisher, Ref, StatusCount, Tag, rag_class, rating_tag};
+use super::{Ctx, Publisher, Ref, StatusCount, Tag, rag_class};
 use crate::format::num;
 use serde::Serialize;
 
@@ -75,7 +75,7 @@ pub(super) fn theme_pages(
                 summary_html: p.markdown(&theme.loc, &theme.summary, 2),
                 weight: num(t.weight, 2),
                 weighted: (t.weight - 1.0).abs() > 1e-9,
-                mean: rating_tag(fw, t.mean_rating),
+                mean: ctx.rating_tag(fw, t.mean_rating),
                 questions: priorities
                     .iter()
                     .filter(|r| r.theme.id == t.theme)
