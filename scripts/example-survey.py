@@ -24,10 +24,15 @@ AGENCIES = [
 # (statement, weights over the five points): the second is where practice is weakest.
 ITEMS = [
     ("When I know a parent has a mental health condition, I assess what it means for the young child's daily care, not only for the parent's treatment", [1, 3, 3, 9, 4]),
-    ("I find out who all the adults in a young child's life are, including fathers, new partners and regular visitors, and I speak with them", [4, 9, 5, 4, 1]),
+    ("I find out who all the adults in a young child's life are, including fathers, new partners and regular visitors", [4, 9, 5, 4, 1]),
     ("When I work mainly with adults, I routinely ask whether the person cares for or lives with young children", [2, 5, 3, 8, 3]),
     ("I weigh a parent's mental health together with other pressures, such as domestic abuse or substance use", [1, 2, 3, 10, 5]),
-    ("When a parent's mental health gets worse or their treatment changes, I think again about the risk to the child and tell the others involved", [1, 4, 3, 9, 3]),
+    ("When a parent's mental health gets worse or their treatment changes, I look again at the risk to the child with the others involved", [1, 4, 3, 9, 3]),
+]
+# Items added later draw on their own seeded generator, so that the answers to the items above
+# stay as they were.
+LATER_ITEMS = [
+    ("I speak directly with the adults who care for a young child, including the father or male carer", [5, 10, 4, 3, 1]),
 ]
 COMMENTS = [
     "",
@@ -38,10 +43,22 @@ COMMENTS = [
     "Hard to reach partners who are not registered at the address, especially at weekends.",
 ]
 
+def answer_from(rng, weights):
+    """One answer on the scale; now and then left blank, or a label in other case."""
+    answer = rng.choices(SCALE, weights=weights)[0]
+    r = rng.random()
+    if r < 0.03:
+        return ""
+    if r < 0.06:
+        return answer.lower()
+    return answer
+
+
 def main():
     rng = random.Random(2026)
+    later = random.Random(2027)
     header = ["ID", "Start time", "Completion time", "Email", "Name", "Which agency do you work for?"]
-    header += [s for s, _ in ITEMS]
+    header += [s for s, _ in ITEMS + LATER_ITEMS]
     header.append("Is there anything else you would like to tell us?")
     rows = []
     n = 0
@@ -53,15 +70,11 @@ def main():
             end = f"4/{day}/26 {9 + n % 8}:{(n * 7 + 6) % 60:02d}:{(n * 17) % 60:02d}"
             row = [str(n), start, end, f"respondent-{n:02d}@northmoor-survey.example", f"Respondent {n:02d} Placeholder", agency]
             for _, weights in ITEMS:
-                answer = rng.choices(SCALE, weights=weights)[0]
-                # Now and then a question left blank, or a label in other case.
-                r = rng.random()
-                if r < 0.03:
-                    answer = ""
-                elif r < 0.06:
-                    answer = answer.lower()
-                row.append(answer)
-            row.append(rng.choice(COMMENTS))
+                row.append(answer_from(rng, weights))
+            comment = rng.choice(COMMENTS)
+            for _, weights in LATER_ITEMS:
+                row.append(answer_from(later, weights))
+            row.append(comment)
             rows.append(row)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")

@@ -34,6 +34,22 @@ pub const FRAMEWORKS: &[(&str, &str)] = &[
         "section-11.toml",
         include_str!("../audits/frameworks/section-11.toml"),
     ),
+    (
+        "reforms-2026.toml",
+        include_str!("../audits/frameworks/reforms-2026.toml"),
+    ),
+    (
+        "arrangements-2023.toml",
+        include_str!("../audits/frameworks/arrangements-2023.toml"),
+    ),
+    (
+        "cp-england-2022.toml",
+        include_str!("../audits/frameworks/cp-england-2022.toml"),
+    ),
+    (
+        "ehe-2024.toml",
+        include_str!("../audits/frameworks/ehe-2024.toml"),
+    ),
 ];
 
 pub const METRIC_LIBRARY: &str = include_str!("../audits/metrics/library.toml");

@@ -313,7 +313,9 @@ frameworks = [{fw}]
 #   id         lowercase letters, digits and '-'; it names the agency's return file
 #   sector     local-authority | police | health | education | early-years | probation
 #              | youth-justice | voluntary | other
-#   statutory  true for the three statutory safeguarding partners
+#   statutory  true for an agency with the section 11 duty (Children Act 2004): the three
+#              safeguarding partners, NHS trusts, probation, youth justice; false for schools,
+#              early years settings and the voluntary sector
 [[agencies]]
 id = "council"
 name = {council}

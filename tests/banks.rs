@@ -28,7 +28,7 @@ fn library_ids() -> BTreeSet<String> {
 
 /// Every bundled bank, in listing order, with (themes, at least this many questions per level per
 /// theme, at least this many questions in all).
-const BANKS: [(&str, usize, usize, usize); 8] = [
+const BANKS: [(&str, usize, usize, usize); 12] = [
     ("panel-2023-24", 4, 5, 45),
     ("panel-2022-23", 6, 3, 36),
     ("local-learning", 7, 2, 28),
@@ -37,6 +37,10 @@ const BANKS: [(&str, usize, usize, usize); 8] = [
     ("disabled-residential-2023", 3, 2, 12),
     ("cce-2020", 3, 2, 12),
     ("section-11", 4, 2, 16),
+    ("reforms-2026", 4, 2, 16),
+    ("arrangements-2023", 4, 2, 16),
+    ("cp-england-2022", 4, 2, 16),
+    ("ehe-2024", 3, 2, 12),
 ];
 
 #[test]
@@ -307,6 +311,9 @@ fn the_metric_library_defines_direction_and_never_judges_context_counts() {
         "strategy-health-police",
         "gp-conference-contribution",
         "training-reach",
+        "hv-12-month-review",
+        "hv-2-year-review",
+        "social-worker-turnover",
     ];
     let ids = library_ids();
     for w in wanted {
@@ -340,6 +347,8 @@ fn the_metric_library_defines_direction_and_never_judges_context_counts() {
     }
     for context in [
         "ehe-children",
+        "cme-children",
+        "cin-rate",
         "serious-incident-notifications",
         "missing-episodes",
     ] {
@@ -382,4 +391,170 @@ fn a_partnership_using_every_bundled_bank_passes_check_with_no_problem_in_them()
         "{}",
         stdout(&out)
     );
+}
+
+/// The library's definition of a metric, so a test can ask what it says.
+fn library_definition(id: &str) -> String {
+    let mut diags = Diagnostics::new();
+    let (_, library) = load::bundled(&mut diags);
+    library
+        .expect("the metric library parses")
+        .value
+        .metrics
+        .iter()
+        .map(|m| m.get_ref())
+        .find(|m| m.id.get_ref() == id)
+        .and_then(|m| m.definition.as_ref().map(|d| d.get_ref().clone()))
+        .unwrap_or_else(|| panic!("the library has no definition for {id}"))
+}
+
+#[test]
+fn timeliness_metrics_name_the_clock_they_count_from() {
+    // DfE times initial conferences from the start of the section 47 enquiry; a library that
+    // counted from the strategy discussion would make a partnership look late or early against
+    // England for no reason.
+    let icpc = library_definition("icpc-15-days");
+    assert!(icpc.contains("start of the section 47 enquiry"), "{icpc}");
+    assert!(!icpc.contains("of the strategy discussion that"), "{icpc}");
+    let assessments = library_definition("assessments-45-days");
+    assert!(assessments.contains("Which clock"), "{assessments}");
+    assert!(assessments.contains("point of referral"), "{assessments}");
+}
+
+#[test]
+fn the_toddler_years_question_reads_the_toddler_reviews_not_new_birth_visits() {
+    let b = banks()
+        .into_iter()
+        .find(|b| b.id.get_ref() == "panel-2023-24")
+        .unwrap();
+    let metrics = |id: &str| -> Vec<String> {
+        b.questions
+            .get_ref()
+            .iter()
+            .map(|q| q.get_ref())
+            .find(|q| q.id.get_ref() == id)
+            .unwrap_or_else(|| panic!("no question {id}"))
+            .metrics
+            .iter()
+            .map(|m| m.get_ref().clone())
+            .collect()
+    };
+    assert_eq!(
+        metrics("pmh-p-04"),
+        ["hv-12-month-review", "hv-2-year-review"]
+    );
+    // Supervision is not measured by how many staff are in date with training.
+    assert!(metrics("pf-s-04").is_empty());
+}
+
+/// The banks added for the 2024 to 2026 reforms, the partnership's own arrangements, child
+/// protection and home education.
+const NEW_BANKS: [&str; 4] = [
+    "reforms-2026",
+    "arrangements-2023",
+    "cp-england-2022",
+    "ehe-2024",
+];
+
+#[test]
+fn each_bank_added_in_2026_is_listed_and_passes_check_on_its_own() {
+    let listing = run_in(&repo(), &["frameworks"]);
+    assert_ok(&listing);
+    for bank in NEW_BANKS {
+        assert!(
+            stdout(&listing).lines().any(|l| l.starts_with(bank)),
+            "`panelaudit frameworks` does not list {bank}:\n{}",
+            stdout(&listing)
+        );
+        let shown = run_in(&repo(), &["frameworks", bank]);
+        assert_ok(&shown);
+        for level in ["(strategic)", "(practitioner)"] {
+            assert!(
+                stdout(&shown).contains(level),
+                "{bank}: no {level} question shown"
+            );
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("p");
+        std::fs::create_dir(&p).unwrap();
+        std::fs::write(
+            p.join("partnership.toml"),
+            format!(
+                "name = \"New Bank Partnership\"\nshort_name = \"NBP\"\nframeworks = [\"{bank}\"]\n\n[[agencies]]\nid = \"council\"\nname = \"Council\"\nsector = \"local-authority\"\nstatutory = true\n"
+            ),
+        )
+        .unwrap();
+        let out = run_in(tmp.path(), &["check", "p"]);
+        assert_ok(&out);
+        assert!(
+            stdout(&out).contains("0 error(s), 0 warning(s)"),
+            "{bank}: {}",
+            stdout(&out)
+        );
+    }
+}
+
+/// Runs the copying check (`scripts/shared-runs.py`) with the given arguments from `cwd`.
+fn shared_runs(cwd: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let script = repo().join("scripts/shared-runs.py");
+    std::process::Command::new("python3")
+        .arg(&script)
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("python3 runs (the README lists Python 3 among what the tests need)")
+}
+
+#[test]
+fn no_bundled_text_shares_a_run_of_eight_words_with_its_sources() {
+    // Every string of every bank, the metric library, the worked example and the README,
+    // against the source passages in tests/fixtures/sources: copying is a run of eight or
+    // more words in common outside quotation marks.
+    let out = shared_runs(&repo(), &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains(" 0 run(s) of 8 or more words"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn the_copying_check_finds_a_copied_run_and_lets_a_quotation_through() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sources = tmp.path().join("sources");
+    std::fs::create_dir(&sources).unwrap();
+    std::fs::write(
+        sources.join("act.txt"),
+        "# url: https://example.test/act\nEach body must make arrangements for ensuring that its functions are discharged having regard to the need to safeguard children.\n",
+    )
+    .unwrap();
+    let copied = tmp.path().join("copied.toml");
+    std::fs::write(
+        &copied,
+        "summary = \"The duty: its functions are discharged having regard to the need to safeguard children, says the Act.\"\n",
+    )
+    .unwrap();
+    let out = shared_runs(tmp.path(), &["--sources", "sources", "copied.toml"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("copied.toml [summary]: 12 words shared with act.txt"),
+        "{}",
+        stdout(&out)
+    );
+
+    let quoted = tmp.path().join("quoted.toml");
+    std::fs::write(
+        &quoted,
+        "summary = 'The duty is that \"its functions are discharged having regard to the need to safeguard children\" (the Act, s.11).'\n",
+    )
+    .unwrap();
+    let out = shared_runs(tmp.path(), &["--sources", "sources", "quoted.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }

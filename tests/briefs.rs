@@ -100,15 +100,15 @@ fn the_draft_has_the_learning_journey_filled_from_the_cycle() {
     // Filled from the files: findings by kind, the results worst first, the open actions with
     // owners and dates, the riskiest questions' prompts, and the agencies in counts.
     for filled in [
-        "### Safer sleep advice is given early and repeated",
+        "### Health visitors see where babies sleep",
         "### Fathers and male carers were named but not met",
         "### See the sleeping place, not only ask about it",
-        "- **Fathers and male carers**: limited assurance, over 4 questions",
+        "- **Fathers and male carers**: limited assurance, over 5 questions",
         "led by Designated Doctor for Safeguarding Children, by 31 October 2025",
-        "- Plans have actions for the father or male carer as well as the mother",
+        "- The sleeping place was seen, not only described",
         "6 agencies were asked to take part",
         "6 of the 6 agencies asked sent their full return",
-        "Our audit found least assurance here: “Do child protection",
+        "Our audit found least assurance here: “Do conference chairs and reviewing officers check",
     ] {
         assert!(md.contains(filled), "the draft lacks {filled}:\n{md}");
     }
@@ -119,7 +119,7 @@ fn the_draft_has_the_learning_journey_filled_from_the_cycle() {
     assert!(md.contains("cycle = \"2025-26\""), "{md}");
     assert!(
         md.contains(
-            "over the 24 questions both asked and rated: 5 rose, 3 fell and 16 held steady"
+            "over the 27 questions both asked and rated: 6 rose, 3 fell and 18 held steady"
         ),
         "{md}"
     );

@@ -310,14 +310,18 @@ fn frameworks_lists_every_bundled_bank_with_counts_in_80_columns() {
     assert_eq!(out.status.code(), Some(0));
     let stdout = text(&out.stdout);
     for (id, themes, questions) in [
-        ("panel-2023-24", 4, 48),
-        ("panel-2022-23", 6, 36),
-        ("local-learning", 7, 28),
-        ("csa-family-2024", 3, 12),
-        ("race-racism-2025", 3, 13),
+        ("panel-2023-24", 4, 55),
+        ("panel-2022-23", 6, 38),
+        ("local-learning", 7, 33),
+        ("csa-family-2024", 3, 13),
+        ("race-racism-2025", 3, 14),
         ("disabled-residential-2023", 3, 12),
-        ("cce-2020", 3, 12),
-        ("section-11", 4, 18),
+        ("cce-2020", 3, 15),
+        ("section-11", 4, 22),
+        ("reforms-2026", 4, 16),
+        ("arrangements-2023", 4, 16),
+        ("cp-england-2022", 4, 16),
+        ("ehe-2024", 3, 12),
     ] {
         let line = stdout
             .lines()
@@ -346,7 +350,7 @@ fn frameworks_id_shows_the_scale_and_every_question_under_its_theme() {
             l.starts_with("  ") && (l.contains(" (strategic) ") || l.contains(" (practitioner) "))
         })
         .count();
-    assert_eq!(ids, 48, "{stdout}");
+    assert_eq!(ids, 55, "{stdout}");
 
     let out = run_in(&repo(), &["frameworks", "panel-2023"]);
     assert_eq!(out.status.code(), Some(1));

@@ -152,11 +152,7 @@ pub fn html(audit: &Audit, cycle: &Cycle, fw: &Framework, refs: &[String]) -> St
             "<li>{} <span class=\"small\">({}{})</span></li>\n",
             esc(&a.name),
             esc(&a.id),
-            if a.statutory {
-                ", statutory partner"
-            } else {
-                ""
-            }
+            if a.statutory { ", statutory duty" } else { "" }
         ));
     }
     h.push_str("</ul>\n");
