@@ -8,6 +8,7 @@ mod briefs;
 mod cases;
 mod check;
 mod collection;
+mod disclosure;
 mod fuzz_loaders;
 mod fuzz_markdown;
 mod init;

@@ -50,6 +50,10 @@ pub struct Constants {
     pub change_threshold: String,
     pub pull_lowest: String,
     pub pull_statutory: String,
+    /// The partnership's publication minimums.
+    pub min_agencies: usize,
+    pub min_cases: usize,
+    pub min_responses: usize,
 }
 
 pub(super) fn method_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MethodPage {
@@ -112,6 +116,9 @@ pub(super) fn method_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MethodPage {
             change_threshold: num(ctx.audit.partnership.change_threshold, 2),
             pull_lowest: num(score::PULL_LOWEST * 100.0, 0),
             pull_statutory: num(score::PULL_STATUTORY * 100.0, 0),
+            min_agencies: ctx.audit.partnership.disclosure.min_agencies,
+            min_cases: ctx.audit.partnership.disclosure.min_cases,
+            min_responses: ctx.audit.partnership.disclosure.min_responses,
         },
         flags: [
             Flag::Unanswered,
