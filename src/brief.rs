@@ -11,6 +11,7 @@
 //! [`write`] sees only [`Facts`]. The draft is marked `draft = true`, which a public build
 //! refuses until a person has edited and approved it.
 
+use crate::analysis::impact::ActionImpact;
 use crate::analysis::{CycleRecord, Movement};
 use crate::diag::{Code, Diagnostics};
 use crate::disclosure::shown;
@@ -52,6 +53,9 @@ pub struct Facts {
     pub prompts: Vec<(String, String, Vec<String>)>,
     /// Weakest questions: (id, text).
     pub weakest: Vec<(String, String)>,
+    /// Completed actions on the cycle's questions and what followed: (title, completed,
+    /// verdict in words).
+    pub impact: Vec<(String, Date, String)>,
 }
 
 /// Like-for-like change since the comparable cycle, in counts and theme names.
@@ -73,9 +77,15 @@ const PROMPT_QUESTIONS: usize = 3;
 const REFLECTIVE_QUESTIONS: usize = 3;
 
 impl Facts {
-    /// Copies the public fields of `cycle` and its evidence and analysis from the ledger.
-    /// Nothing else reads the audit.
-    pub fn gather(audit: &Audit, cycle: &Cycle, record: &CycleRecord) -> Facts {
+    /// Copies the public fields of `cycle` and its evidence and analysis from the ledger, and
+    /// what followed the completed actions on its questions (`impact`). Nothing else reads the
+    /// audit.
+    pub fn gather(
+        audit: &Audit,
+        cycle: &Cycle,
+        record: &CycleRecord,
+        impact: &[ActionImpact],
+    ) -> Facts {
         let analysis = &record.analysis;
         let fw = audit.framework(&cycle.framework);
         let asked: Vec<&crate::model::Question> = cycle.questions(fw).collect();
@@ -214,6 +224,15 @@ impl Facts {
             actions,
             prompts,
             weakest,
+            impact: impact
+                .iter()
+                .filter(|i| {
+                    i.questions
+                        .iter()
+                        .any(|q| asked_ids.contains(&q.question.as_str()))
+                })
+                .map(|i| (i.title.clone(), i.completed, i.verdict.words().to_string()))
+                .collect(),
         }
     }
 }
@@ -440,6 +459,19 @@ pub fn write(f: &Facts, today: Date) -> String {
         }
     }
 
+    if !f.impact.is_empty() {
+        let _ = writeln!(o, "## What difference has it made?\n");
+        let _ = writeln!(
+            o,
+            "What followed the actions we have completed on these questions, in the audits and the data since. This is what followed each one, not proof of what it caused:\n"
+        );
+        for (title, completed, verdict) in &f.impact {
+            let month = completed.long();
+            let month = month.split_once(' ').map_or(month.as_str(), |(_, m)| m);
+            let _ = writeln!(o, "- **{}** (completed {month}): {verdict}.", title.trim());
+        }
+        o.push('\n');
+    }
     let _ = writeln!(o, "## Recommendations: what the partnership will do\n");
     if f.actions.is_empty() {
         to_write(

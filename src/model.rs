@@ -738,6 +738,27 @@ impl Metric {
     }
 }
 
+/// The days a period covers: a financial year `2024-25` runs from 1 April 2024 to 31 March
+/// 2025, a quarter `2025-q3` is the calendar quarter (July to September 2025). None for a
+/// period of any other form (validation refuses those).
+pub fn period_span(period: &str) -> Option<(Date, Date)> {
+    let year: u16 = period.get(..4)?.parse().ok()?;
+    let rest = period.get(4..)?;
+    let day = |y: u16, m: u8, d: u8| Date {
+        year: y,
+        month: m,
+        day: d,
+    };
+    if let Some(q) = rest.strip_prefix("-q") {
+        let q: u8 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
+        let first = 3 * (q - 1) + 1;
+        let last_day = [31, 30, 30, 31][usize::from(q - 1)];
+        return Some((day(year, first, 1), day(year, first + 2, last_day)));
+    }
+    let next: u16 = rest.strip_prefix('-')?.parse().ok()?;
+    (next == (year + 1) % 100).then(|| (day(year, 4, 1), day(year + 1, 3, 31)))
+}
+
 #[derive(Debug, Clone)]
 pub struct Action {
     pub id: String,
@@ -748,6 +769,10 @@ pub struct Action {
     pub addresses: Vec<String>,
     pub effort: Option<Effort>,
     pub progress: Option<String>,
+    /// The day it was completed (required once `status = "complete"`).
+    pub completed: Option<Date>,
+    /// The metrics it expects to move; None: those tied to the questions it addresses.
+    pub metrics: Option<Vec<String>>,
     pub loc: Loc,
 }
 
@@ -808,6 +833,25 @@ mod tests {
         assert_eq!((at(0.0), at(0.49), at(0.5), at(0.51)), (0, 0, 0, 1));
         assert_eq!((at(1.74), at(2.5), at(2.9), at(3.0)), (2, 2, 3, 3));
         assert_eq!((at(-1.0), at(9.0)), (0, 3));
+    }
+
+    #[test]
+    fn periods_cover_a_financial_year_or_a_calendar_quarter() {
+        let span = |p: &str| period_span(p).map(|(a, b)| (a.to_string(), b.to_string()));
+        assert_eq!(
+            span("2024-25"),
+            Some(("2024-04-01".into(), "2025-03-31".into()))
+        );
+        assert_eq!(
+            span("2025-q3"),
+            Some(("2025-07-01".into(), "2025-09-30".into()))
+        );
+        assert_eq!(
+            span("2026-q1"),
+            Some(("2026-01-01".into(), "2026-03-31".into()))
+        );
+        assert_eq!(span("2024-26"), None);
+        assert_eq!(span("2025-q5"), None);
     }
 
     #[test]

@@ -90,6 +90,7 @@ fn every_surface_agrees(cwd: &Path, dir: &str) {
             * c("confidence")
             * c("metrics")
             * c("deterioration")
+            * c("after_actions")
             * c("theme_weight");
         let score = num(&r["score"]);
         assert!(

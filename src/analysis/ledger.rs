@@ -12,7 +12,7 @@ use super::plan;
 use super::prioritise;
 use super::score::{self, Inputs, QuestionScore};
 use super::triangulate::{self, Assessment};
-use super::{Analysis, ScaleBounds, change};
+use super::{Analysis, ScaleBounds, change, impact};
 use crate::model::{Audit, Cycle, Date, Framework, Method, Question};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,6 +24,8 @@ pub struct Ledger {
     pub cycles: Vec<CycleRecord>,
     /// Every metric at its latest value, for a partnership with no cycle yet.
     pub metrics_latest: Vec<super::metrics::MetricReading>,
+    /// What followed each completed action.
+    pub impact: Vec<impact::ActionImpact>,
 }
 
 /// One cycle in the ledger.
@@ -74,9 +76,23 @@ impl Ledger {
                     }
                 }
             }
+            // Actions all complete, the evidence since no better: the question weighs more.
+            let fw = audit.framework(&c.framework);
+            let threshold = audit.partnership.change_threshold;
+            let earlier: impact::Scores = scored
+                .iter()
+                .map(|(k, (v, _))| (k.as_str(), v.as_slice()))
+                .collect();
+            let unchanged: Vec<bool> = scores
+                .iter()
+                .map(|s| impact::complete_but_unchanged(audit, c, s, &earlier, threshold))
+                .collect();
+            for (s, _) in scores.iter_mut().zip(unchanged).filter(|(_, u)| *u) {
+                score::after_actions_unchanged(s, fw, threshold);
+            }
             scored.insert(c.id.clone(), (scores, na));
         }
-        let cycles = audit
+        let cycles: Vec<CycleRecord> = audit
             .cycles
             .iter()
             .zip(evidence)
@@ -85,10 +101,23 @@ impl Ledger {
                 evidence: e,
             })
             .collect();
+        let impact = {
+            let all: impact::Scores = cycles
+                .iter()
+                .map(|r: &CycleRecord| {
+                    (
+                        r.analysis.cycle.as_str(),
+                        r.analysis.ranking.priorities.as_slice(),
+                    )
+                })
+                .collect();
+            impact::impacts(audit, &all, audit.partnership.change_threshold)
+        };
         Ledger {
             as_of,
             cycles,
             metrics_latest: super::metrics::readings(audit, None),
+            impact,
         }
     }
 

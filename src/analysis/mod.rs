@@ -18,6 +18,7 @@ pub mod cases;
 mod change;
 mod counts;
 pub mod evidence;
+pub mod impact;
 mod ledger;
 pub mod metrics;
 pub mod plan;

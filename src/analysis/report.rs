@@ -68,6 +68,8 @@ pub struct RankReport {
     pub closed_actions: Vec<super::plan::ClosedAction>,
     pub uncovered: Vec<String>,
     pub not_applicable: Vec<String>,
+    /// What followed each completed action (see `impact`).
+    pub impact: Vec<super::impact::ActionImpact>,
 }
 
 /// What rose and fell since the comparable cycle, by the one definition (see `movement`).
@@ -127,17 +129,19 @@ pub struct RoundedComponents {
     pub theme_weight: f64,
     pub coverage: f64,
     pub deterioration: f64,
+    pub after_actions: f64,
 }
 
 impl RoundedComponents {
     /// Every factor with its name, in the order the formula and the CSV files give them.
-    pub fn named(&self) -> [(&'static str, f64); 6] {
+    pub fn named(&self) -> [(&'static str, f64); 7] {
         [
             ("gap", self.gap),
             ("coverage", self.coverage),
             ("confidence", self.confidence),
             ("metrics", self.metrics),
             ("deterioration", self.deterioration),
+            ("after_actions", self.after_actions),
             ("theme_weight", self.theme_weight),
         ]
     }
@@ -150,6 +154,7 @@ impl RoundedComponents {
             * self.confidence
             * self.metrics
             * self.deterioration
+            * self.after_actions
             * self.theme_weight
     }
 }
@@ -229,6 +234,7 @@ impl PriorityRow {
                 theme_weight: round(c.theme_weight, 4),
                 coverage: round(c.coverage, 4),
                 deterioration: round(c.deterioration, 4),
+                after_actions: round(c.after_actions, 4),
             }),
             flags: s.flags.clone(),
             moderated: s.moderated,
@@ -247,6 +253,12 @@ impl PriorityRow {
 }
 
 impl RankReport {
+    /// The report with what followed each completed action.
+    pub fn with_impact(mut self, impact: &[super::impact::ActionImpact]) -> RankReport {
+        self.impact = impact.to_vec();
+        self
+    }
+
     /// The report, with only the first `top` priorities when given (the plan always covers all).
     pub fn of(a: &Analysis, top: Option<usize>) -> RankReport {
         let shown = top.unwrap_or(usize::MAX);
@@ -316,6 +328,7 @@ impl RankReport {
             closed_actions: a.plan.not_open.clone(),
             uncovered: a.plan.uncovered.clone(),
             not_applicable: a.ranking.not_applicable.clone(),
+            impact: Vec::new(),
         }
     }
 }
@@ -361,6 +374,7 @@ pub fn priorities_csv(reports: &[RankReport]) -> Result<Vec<u8>, csv::Error> {
         "confidence",
         "metrics",
         "deterioration",
+        "after_actions",
         "theme_weight",
         "own_rating",
         "own_source",
@@ -382,7 +396,7 @@ pub fn priorities_csv(reports: &[RankReport]) -> Result<Vec<u8>, csv::Error> {
             let flags: Vec<&str> = r.flags.iter().map(|f| f.as_str()).collect();
             let components: Vec<String> = match &r.components {
                 Some(c) => c.named().iter().map(|(_, v)| v.to_string()).collect(),
-                None => vec![String::new(); 6],
+                None => vec![String::new(); 7],
             };
             let mut row = vec![
                 report.partnership.clone(),

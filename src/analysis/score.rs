@@ -130,6 +130,9 @@ pub struct Components {
     /// 1 + 0.5 × the fall in rating since the comparable cycle as a share of the range, when the
     /// fall is at least the partnership's change threshold: 1 to 1.5.
     pub deterioration: f64,
+    /// `impact::NO_CHANGE_WEIGHT` when every action on the question is complete and the
+    /// evidence since is no better (`actions-complete-no-change`), else 1.
+    pub after_actions: f64,
     /// The theme's weight for this partnership (above 0, at most 10).
     pub theme_weight: f64,
 }
@@ -147,6 +150,7 @@ impl Components {
             * self.confidence
             * self.metrics
             * self.deterioration
+            * self.after_actions
             * self.theme_weight
     }
 }
@@ -172,6 +176,8 @@ pub enum Flag {
     /// A deep dive in the evidence window read it a level lower than the agencies did, and
     /// moderation has not yet considered it: the deep dive's reading is the assessed rating.
     EvidenceConflict,
+    /// Every action addressing it is complete, and its rating since is no better.
+    ActionsCompleteNoChange,
     /// The moderation panel set the rating.
     Moderated,
     /// At least half the ratings given rest on low-confidence evidence.
@@ -198,6 +204,7 @@ impl Flag {
             Flag::MetricWorsening => "metric-worsening",
             Flag::Deteriorated => "deteriorated",
             Flag::EvidenceConflict => "evidence-conflict",
+            Flag::ActionsCompleteNoChange => "actions-complete-no-change",
             Flag::Moderated => "moderated",
             Flag::LowConfidence => "low-confidence",
         }
@@ -322,6 +329,7 @@ pub fn score_question(
         confidence,
         metrics: (1.0 + METRIC_STEP * adverse as f64).min(METRIC_CAP),
         deterioration: 1.0,
+        after_actions: 1.0,
         theme_weight: fw.theme(&q.theme).map_or(1.0, |t| audit.theme_weight(t)),
     };
     let ag = i.agencies;
@@ -399,6 +407,14 @@ pub fn compare_with_previous(
     s.flags = flags(s, scale, threshold);
 }
 
+/// Marks a question whose actions are all complete while its rating since is no better (see
+/// `impact::complete_but_unchanged`): the factor and the flag.
+pub fn after_actions_unchanged(s: &mut QuestionScore, fw: &Framework, threshold: f64) {
+    s.components.after_actions = super::impact::NO_CHANGE_WEIGHT;
+    s.score = s.components.score();
+    s.flags = flags(s, Scale::of(fw), threshold);
+}
+
 fn flags(s: &QuestionScore, scale: Scale, threshold: f64) -> Vec<Flag> {
     let low_confidence = s
         .agencies
@@ -432,6 +448,10 @@ fn flags(s: &QuestionScore, scale: Scale, threshold: f64) -> Vec<Flag> {
         (Flag::MetricWorsening, s.metrics.iter().any(|m| m.worsening)),
         (Flag::Deteriorated, fell),
         (Flag::EvidenceConflict, s.lowered_by.is_some()),
+        (
+            Flag::ActionsCompleteNoChange,
+            s.components.after_actions > 1.0,
+        ),
         (Flag::Moderated, s.moderated),
         (
             Flag::LowConfidence,

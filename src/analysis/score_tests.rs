@@ -287,6 +287,7 @@ fn components_reproduce_the_score() {
         confidence: 1.15,
         metrics: 1.3,
         deterioration: 1.0 + 0.5 / 6.0,
+        after_actions: 1.0,
         theme_weight: 1.2,
     };
     // shortfall 1 - 0.8 × 0.5 = 0.6; 0.1 + 0.9 × 0.6 = 0.64;

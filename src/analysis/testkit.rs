@@ -210,6 +210,8 @@ pub fn action(id: &str, status: ActionStatus, due: &str, addresses: &[&str]) -> 
         addresses: addresses.iter().map(|s| s.to_string()).collect(),
         effort: None,
         progress: None,
+        completed: None,
+        metrics: None,
         loc: Loc::default(),
     }
 }

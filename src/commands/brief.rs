@@ -38,7 +38,7 @@ fn brief(dir: &Path, cycle: Option<&str>, out: &Path) -> Result<String, String> 
     let record = ledger
         .cycle(&c.id)
         .ok_or_else(|| format!("error: cycle `{}` was not analysed", c.id))?;
-    let text = write(&Facts::gather(&audit, c, record), today);
+    let text = write(&Facts::gather(&audit, c, record, &ledger.impact), today);
     fsx::create_new_files(&[(out.to_path_buf(), text.into_bytes())])
         .map_err(|e| format!("error: {e}"))?;
     Ok(format!(

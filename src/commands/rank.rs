@@ -45,7 +45,7 @@ pub fn run(
 
     // Resolve every partnership's cycle before printing anything, so an error leaves no
     // half-written output.
-    let mut analyses: Vec<Analysis> = Vec::new();
+    let mut analyses: Vec<(Analysis, Vec<crate::analysis::impact::ActionImpact>)> = Vec::new();
     let mut failed = false;
     for l in &ws.members {
         let Some(audit) = &l.audit else { continue };
@@ -53,8 +53,9 @@ pub fn run(
             Ok(c) => {
                 // The whole ledger: a cycle's plan and risk read the programme's evidence.
                 let ledger = Ledger::build(audit, as_of);
+                let impact = ledger.impact.clone();
                 if let Some(r) = ledger.cycles.into_iter().find(|r| r.analysis.cycle == c.id) {
-                    analyses.push(r.analysis);
+                    analyses.push((r.analysis, impact));
                 }
             }
             Err(msg) if collection && cycle.is_none() => {
@@ -73,12 +74,14 @@ pub fn run(
     let out = match format {
         Format::Table => analyses
             .iter()
-            .map(|a| crate::rank_table::table(a, top))
+            .map(|(a, _)| crate::rank_table::table(a, top))
             .collect::<Vec<_>>()
             .join("\n"),
         Format::Json => {
-            let reports: Vec<RankReport> =
-                analyses.iter().map(|a| RankReport::of(a, top)).collect();
+            let reports: Vec<RankReport> = analyses
+                .iter()
+                .map(|(a, i)| RankReport::of(a, top).with_impact(i))
+                .collect();
             let json = if collection {
                 serde_json::to_string_pretty(&reports)
             } else {
@@ -93,8 +96,10 @@ pub fn run(
             }
         }
         Format::Csv => {
-            let reports: Vec<RankReport> =
-                analyses.iter().map(|a| RankReport::of(a, top)).collect();
+            let reports: Vec<RankReport> = analyses
+                .iter()
+                .map(|(a, i)| RankReport::of(a, top).with_impact(i))
+                .collect();
             match crate::analysis::priorities_csv(&reports) {
                 Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
                 Err(e) => {

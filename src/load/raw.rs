@@ -322,6 +322,12 @@ pub struct ActionEntry {
     pub effort: Option<S<String>>,
     #[serde(default)]
     pub progress: Option<S<String>>,
+    /// The day a complete action was completed.
+    #[serde(default)]
+    pub completed: Option<S<toml::value::Datetime>>,
+    /// The metrics it expects to move (default: those tied to the questions it addresses).
+    #[serde(default)]
+    pub metrics: Option<Vec<S<String>>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

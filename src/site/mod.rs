@@ -73,6 +73,7 @@ const SECTIONS: &[(&str, &str, &str)] = &[
     ("Priorities", routes::PRIORITIES, "priorities"),
     ("Action plan", routes::ACTIONS, "actions"),
     ("Metrics", routes::METRICS, "metrics"),
+    ("Impact", routes::IMPACT, "impact"),
     ("Briefings", routes::BRIEFINGS, "briefings"),
     ("How we score", routes::METHOD, "method"),
 ];
@@ -253,6 +254,15 @@ pub(crate) fn render_partnership(
     pages.push(
         Page::new(routes::METRICS, "metrics.html", "Metrics", "metrics")
             .with("metrics", &public.metrics),
+    );
+    pages.push(
+        Page::new(
+            routes::IMPACT,
+            "impact.html",
+            "What followed our actions",
+            "impact",
+        )
+        .with("impact", &public.impact),
     );
     pages.push(
         Page::new(
@@ -587,6 +597,8 @@ fn data_files(
         format!("{json}\n"),
     ));
 
+    files.extend(impact_files(public, prefix)?);
+
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "cycle",
@@ -665,4 +677,80 @@ fn data_files(
         bytes,
     ));
     Ok(files)
+}
+
+/// `data/impact.csv` (a row per measure of each completed action) and `data/impact.json`:
+/// what the impact page shows, in the audience's words (ratings in words on a public site).
+fn impact_files(public: &PublicView, prefix: &str) -> Result<Vec<OutFile>, RenderError> {
+    let err = |e: String| RenderError(format!("cannot write a data file: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "action",
+        "completed",
+        "verdict",
+        "kind",
+        "measure",
+        "method",
+        "before",
+        "after",
+        "change",
+    ])
+    .map_err(|e| err(e.to_string()))?;
+    for a in &public.impact.actions {
+        let rows = a
+            .questions
+            .iter()
+            .map(|q| {
+                (
+                    "question",
+                    &q.question.id,
+                    q.method.as_str(),
+                    &q.before,
+                    &q.after,
+                    &q.change,
+                )
+            })
+            .chain(
+                a.metrics
+                    .iter()
+                    .map(|m| ("metric", &m.metric.id, "", &m.before, &m.after, &m.change)),
+            );
+        let rows: Vec<_> = rows.collect();
+        if rows.is_empty() {
+            // The public edition gives each action's verdict alone, without its measures.
+            w.write_record(
+                [a.id.clone(), a.completed.clone(), a.verdict.text.clone()]
+                    .into_iter()
+                    .chain(std::iter::repeat_n(String::new(), 6))
+                    .map(crate::analysis::csv_cell),
+            )
+            .map_err(|e| err(e.to_string()))?;
+        }
+        for (kind, id, method, before, after, change) in rows {
+            w.write_record(
+                [
+                    a.id.clone(),
+                    a.completed.clone(),
+                    a.verdict.text.clone(),
+                    kind.to_string(),
+                    id.clone(),
+                    method.to_string(),
+                    before.clone(),
+                    after.clone(),
+                    change.text.clone(),
+                ]
+                .map(crate::analysis::csv_cell),
+            )
+            .map_err(|e| err(e.to_string()))?;
+        }
+    }
+    let csv = w.into_inner().map_err(|e| err(e.to_string()))?;
+    let json = serde_json::to_string_pretty(&public.impact).map_err(|e| err(e.to_string()))?;
+    Ok(vec![
+        OutFile::new(format!("{prefix}{}", routes::IMPACT_CSV), csv),
+        OutFile::new(
+            format!("{prefix}{}", routes::IMPACT_JSON),
+            format!("{json}\n"),
+        ),
+    ])
 }

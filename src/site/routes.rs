@@ -12,6 +12,8 @@ pub(crate) const OVERVIEW: &str = "index.html";
 pub(crate) const PRIORITIES: &str = "priorities/index.html";
 pub(crate) const ACTIONS: &str = "actions/index.html";
 pub(crate) const METRICS: &str = "metrics/index.html";
+/// What followed each completed action.
+pub(crate) const IMPACT: &str = "impact/index.html";
 pub(crate) const BRIEFINGS: &str = "briefings/index.html";
 pub(crate) const METHOD: &str = "method/index.html";
 pub(crate) const ACCESSIBILITY: &str = "accessibility/index.html";
@@ -19,6 +21,8 @@ pub(crate) const STYLESHEET: &str = "assets/style.css";
 pub(crate) const PRIORITIES_CSV: &str = "data/priorities.csv";
 pub(crate) const PRIORITIES_JSON: &str = "data/priorities.json";
 pub(crate) const RATINGS_CSV: &str = "data/ratings.csv";
+pub(crate) const IMPACT_CSV: &str = "data/impact.csv";
+pub(crate) const IMPACT_JSON: &str = "data/impact.json";
 
 pub(crate) fn question_href(id: &str) -> String {
     format!("questions/{id}/index.html")

@@ -27,6 +27,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("agency.html", include_str!("../../templates/agency.html")),
     ("actions.html", include_str!("../../templates/actions.html")),
     ("metrics.html", include_str!("../../templates/metrics.html")),
+    ("impact.html", include_str!("../../templates/impact.html")),
     (
         "briefings.html",
         include_str!("../../templates/briefings.html"),

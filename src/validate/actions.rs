@@ -6,7 +6,12 @@ use crate::diag::{Code, Diagnostics};
 use crate::load::RawAudit;
 use crate::model::*;
 
-pub(super) fn actions(raw: &RawAudit, known: &Known<'_>, diags: &mut Diagnostics) -> Vec<Action> {
+pub(super) fn actions(
+    raw: &RawAudit,
+    known: &Known<'_>,
+    metrics: &[&str],
+    diags: &mut Diagnostics,
+) -> Vec<Action> {
     let Some(p) = &raw.actions else {
         return Vec::new();
     };
@@ -57,6 +62,13 @@ pub(super) fn actions(raw: &RawAudit, known: &Known<'_>, diags: &mut Diagnostics
             .as_ref()
             .and_then(|e| text_enum::<Effort>(file, e, "effort", diags));
         let due = date(file, &a.due, diags);
+        let completed = completion(file, a, status, diags);
+        let expects = a.metrics.as_ref().map(|list| {
+            list.iter()
+                .filter(|m| known_metric(file, m, metrics, diags))
+                .map(|m| m.get_ref().clone())
+                .collect()
+        });
         if let (Some(status), Some(due)) = (status, due) {
             out.push(Action {
                 id: a.id.get_ref().clone(),
@@ -67,9 +79,77 @@ pub(super) fn actions(raw: &RawAudit, known: &Known<'_>, diags: &mut Diagnostics
                 addresses,
                 effort,
                 progress: text(&a.progress),
+                completed,
+                metrics: expects,
                 loc: file.loc(entry.span().start),
             });
         }
     }
     out
+}
+
+/// `completed = DATE`: required once an action is complete (what follows it is judged from
+/// that day), and meaningless before.
+fn completion(
+    file: &F,
+    a: &crate::load::raw::ActionEntry,
+    status: Option<ActionStatus>,
+    diags: &mut Diagnostics,
+) -> Option<Date> {
+    let completed = a.completed.as_ref().and_then(|d| date(file, d, diags));
+    match (status, &a.completed) {
+        (Some(ActionStatus::Complete), None) => {
+            diags
+                .error(
+                    Code::MissingField,
+                    file,
+                    a.status.span(),
+                    format!(
+                        "action `{}` is complete but says not when: add `completed = YYYY-MM-DD`",
+                        a.id.get_ref()
+                    ),
+                )
+                .with_help(
+                    "the impact page compares the evidence before and after the day it was completed",
+                );
+        }
+        (Some(s), Some(c)) if s != ActionStatus::Complete => {
+            diags
+                .warning(
+                    Code::UnknownWord,
+                    file,
+                    c.span(),
+                    format!(
+                        "action `{}` has a `completed` date but its status is `{s}`: the date is ignored",
+                        a.id.get_ref()
+                    ),
+                )
+                .with_help("set `status = \"complete\"`, or remove the date");
+            return None;
+        }
+        _ => {}
+    }
+    completed
+}
+
+/// A metric an action names must be one the partnership tracks.
+fn known_metric(
+    file: &F,
+    m: &toml::Spanned<String>,
+    metrics: &[&str],
+    diags: &mut Diagnostics,
+) -> bool {
+    if metrics.contains(&m.get_ref().as_str()) {
+        return true;
+    }
+    let d = diags.error(
+        Code::UnknownReference,
+        file,
+        m.span(),
+        format!("the partnership tracks no metric `{}`", m.get_ref()),
+    );
+    if let Some(s) = crate::diag::suggest(m.get_ref(), metrics.iter().copied()) {
+        d.with_help(s);
+    }
+    false
 }

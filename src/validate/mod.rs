@@ -216,7 +216,8 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
         }
     }
 
-    let actions = actions::actions(raw, &known, diags);
+    let metric_ids: Vec<&str> = metrics.iter().map(|m| m.id.as_str()).collect();
+    let actions = actions::actions(raw, &known, &metric_ids, diags);
     let deny = raw
         .deny
         .as_ref()

@@ -45,6 +45,8 @@ pub struct Constants {
     pub metric_step: String,
     pub metric_cap: String,
     pub deterioration: String,
+    /// The factor on a question whose actions are all complete with no better evidence since.
+    pub after_actions: String,
     /// The partnership's evidence window, in self-assessment rounds.
     pub evidence_window: String,
     pub change_threshold: String,
@@ -113,6 +115,7 @@ pub(super) fn method_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MethodPage {
             metric_cap: num(score::METRIC_CAP, 2),
             deterioration: num(score::DETERIORATION_WEIGHT, 2),
             evidence_window: ctx.audit.partnership.evidence_window.to_string(),
+            after_actions: num(crate::analysis::impact::NO_CHANGE_WEIGHT, 2),
             change_threshold: num(ctx.audit.partnership.change_threshold, 2),
             pull_lowest: num(score::PULL_LOWEST * 100.0, 0),
             pull_statutory: num(score::PULL_STATUTORY * 100.0, 0),
@@ -129,6 +132,7 @@ pub(super) fn method_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MethodPage {
             Flag::MetricWorsening,
             Flag::Deteriorated,
             Flag::EvidenceConflict,
+            Flag::ActionsCompleteNoChange,
             Flag::Moderated,
             Flag::LowConfidence,
         ]

@@ -22,6 +22,7 @@ mod change;
 mod collection;
 mod compare;
 mod cycle;
+mod impact;
 mod method;
 mod metrics;
 mod overview;
@@ -259,6 +260,7 @@ fn flag_words(f: Flag) -> &'static str {
         Flag::MetricWorsening => "A metric is getting worse",
         Flag::Deteriorated => "Rating fell since the last comparable cycle",
         Flag::EvidenceConflict => "A case audit or survey found less assurance",
+        Flag::ActionsCompleteNoChange => "Actions complete, no better since",
         Flag::Moderated => "Rating set by moderation",
         Flag::LowConfidence => "Mostly low-confidence evidence",
     }
@@ -326,6 +328,8 @@ pub struct PublicView {
     pub questions: Vec<QuestionPage>,
     pub actions: ActionsPage,
     pub metrics: MetricsPage,
+    /// What followed each completed action.
+    pub impact: impact::ImpactPage,
     /// Briefings with `audience = "public"` only.
     pub briefings: Vec<BriefingPage>,
     /// A page per cycle of the programme, oldest first.
@@ -624,6 +628,7 @@ impl PublicView {
             .collect();
         let actions = actions_page(&ctx, &ranked, &mut p);
         let metrics = metrics_page(&ctx, &mut p);
+        let impact = impact::impact_page(&ctx, &mut p);
         let overview = overview(&ctx, &priorities, &actions, &metrics, &mut p);
         let themes = theme_pages(&ctx, &priorities, &mut p);
         let questions = question_pages(&ctx, &priorities, &actions, &mut p);
@@ -647,6 +652,7 @@ impl PublicView {
             questions,
             actions,
             metrics,
+            impact,
             briefings,
             cycles,
             method,

@@ -47,6 +47,8 @@ pub struct Summary {
     pub practice_conflicts: Vec<PracticeConflict>,
     /// The day overdue is judged on, in words.
     pub as_of: Option<String>,
+    /// What followed the completed actions, when any are complete.
+    pub impact: Option<super::impact::ImpactBrief>,
 }
 
 /// A question where evidence of practice contradicts the self-assessment.
@@ -197,6 +199,7 @@ pub(super) fn overview(
     let mut summary = summary(ctx, assurance.as_ref(), &top, actions, metrics);
     summary.practice_conflicts = practice_conflicts(ctx, p);
     summary.as_of = actions.as_of.clone();
+    summary.impact = super::impact::impact_brief(ctx, p);
     Overview {
         summary,
         assurance,
@@ -407,6 +410,7 @@ fn summary(
         watch_metrics,
         practice_conflicts: Vec::new(),
         as_of: None,
+        impact: None,
     }
 }
 

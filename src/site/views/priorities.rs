@@ -216,6 +216,12 @@ pub(super) fn priority_row(
             Some(format!("deterioration factor ×{}", num(c.deterioration, 2))),
         ));
     }
+    if c.after_actions > 1.0 + 1e-9 {
+        reasons.push(reason(
+            "Every action on it is complete, and the evidence since is no better",
+            Some(format!("after-actions factor ×{}", num(c.after_actions, 2))),
+        ));
+    }
     if (c.theme_weight - 1.0).abs() > 1e-9 {
         reasons.push(reason(
             if c.theme_weight > 1.0 {
@@ -227,13 +233,14 @@ pub(super) fn priority_row(
         ));
     }
     let sum = format!(
-        "100 × ({} + {} × {}) × {} × {} × {} × {} = {}",
+        "100 × ({} + {} × {}) × {} × {} × {} × {} × {} = {}",
         num(score::RESIDUAL, 2),
         num(1.0 - score::RESIDUAL, 2),
         num(c.shortfall(), 2),
         num(c.confidence, 2),
         num(c.metrics, 2),
         num(c.deterioration, 2),
+        num(c.after_actions, 2),
         num(c.theme_weight, 2),
         num(s.score, 1)
     );
