@@ -30,6 +30,9 @@ pub const MAX_METRIC_VALUES: usize = 1_000;
 pub const MAX_METRIC_ROWS: usize = 100_000;
 /// Briefings (files in briefings/).
 pub const MAX_BRIEFINGS: usize = 5_000;
+/// Terms in publication/deny.txt (names of the children in the partnership's reviews, their
+/// families, schools and streets): a few hundred in a real partnership.
+pub const MAX_DENY_TERMS: usize = 20_000;
 
 /// Lists and block quotes opened on one Markdown line (`> > - 1. text`): each nests in the
 /// one before. Real writing rarely goes past five.

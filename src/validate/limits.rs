@@ -122,6 +122,25 @@ pub(super) fn counts(raw: &RawAudit, diags: &mut Diagnostics) -> bool {
     c.diags.error_count() > before
 }
 
+/// The terms of `publication/deny.txt`, or none when it holds more than [`MAX_DENY_TERMS`]
+/// (reported at the first term past the limit): every text of the partnership is matched
+/// against every term.
+pub(super) fn deny_list(file: &F, diags: &mut Diagnostics) -> Vec<String> {
+    let entries = crate::load::deny::deny_entries(&file.text);
+    if let Some((at, _)) = entries.get(MAX_DENY_TERMS) {
+        let mut c = Counter { diags };
+        c.report(
+            file,
+            *at..*at,
+            entries.len(),
+            MAX_DENY_TERMS,
+            "terms in the deny list",
+        );
+        return Vec::new();
+    }
+    entries.into_iter().map(|(_, t)| t).collect()
+}
+
 struct Counter<'a> {
     diags: &'a mut Diagnostics,
 }

@@ -220,7 +220,7 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
     let deny = raw
         .deny
         .as_ref()
-        .map(|f| crate::load::deny::parse_deny_list(&f.text))
+        .map(|f| limits::deny_list(f, diags))
         .unwrap_or_default();
     // Returns are read across agencies: the publication scan's kinds, allow and deny lists
     // apply to their text too (as warnings).
