@@ -4,7 +4,7 @@
 
 use crate::diag::{Code, Diagnostics, suggest};
 use crate::model::{Audit, Confidence, Cycle, Date, Framework, Rating};
-use crate::scan::{Scanner, looks_like_a_name, mask};
+use crate::scan::{Scanner, mask};
 use crate::source::display_path;
 use crate::xlsx::read::{self, Sheet, cell_text, describe, is_blank};
 use crate::xlsx::{
@@ -292,16 +292,13 @@ fn read_about(
                 }
             };
             if let Some(t) = &text
-                && looks_like_a_name(t)
+                && let Some(why) = audit.scanner().role_problem(t)
             {
                 diags
                     .path_warning(
                         Code::PersonalDataInReturn,
                         place,
-                        format!(
-                            "\"Completed by\" looks like a person's name ({}); it should be a role",
-                            mask(t)
-                        ),
+                        format!("\"Completed by\" {why}; it should be a role"),
                     )
                     .with_help("write the role, e.g. \"Head of Public Protection\" or \"Designated Nurse\": returns are read across agencies, and a role still means something when the person has moved on");
             }
@@ -702,7 +699,7 @@ fn turned_into(diags: &mut Diagnostics, place: &str, c: Col, kind: &str) {
 /// Warns, masked, about what the publication scan flags in a text cell: returns are read
 /// across every agency of the partnership and should carry no child's identifiers.
 fn personal_data(diags: &mut Diagnostics, place: &str, c: Col, value: &str, scanner: &Scanner) {
-    for f in scanner.scan(value) {
+    for f in scanner.scan_text(value) {
         diags
             .path_warning(
                 Code::PersonalDataInReturn,
