@@ -158,7 +158,7 @@ pub fn load_one(dir: &Path, command: &str) -> Result<Audit, String> {
         _ => {
             let mut out = String::new();
             for d in diags.iter().filter(|d| d.is_error()) {
-                out.push_str(&d.render());
+                out.push_str(&diags.render_one(d));
             }
             out.push_str(&format!(
                 "error: {shown} has {} problem(s) to fix first (`panelaudit check {shown}` lists them with warnings)",

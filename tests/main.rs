@@ -13,6 +13,7 @@ mod fuzz_markdown;
 mod init;
 mod kill;
 mod limits;
+mod masking;
 mod programme;
 mod publication;
 mod rank;

@@ -31,6 +31,8 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
     let fw = audit.framework(&cycle.framework);
 
     let mut diags = Diagnostics::new();
+    // Nothing printed echoes what the partnership's scan flags (its deny list included).
+    diags.mask_with(std::sync::Arc::new(audit.scanner().clone()));
     let scanner = audit.scanner();
     let mut returns: Vec<Return> = Vec::new();
     for path in files {
@@ -301,7 +303,7 @@ fn describe_changes(old: Option<&ReturnData>, new: &ReturnData) -> Vec<String> {
 /// Prints problems in the order they were found: workbook by workbook, top to bottom.
 pub(super) fn print(diags: &Diagnostics) {
     for d in diags.iter() {
-        eprint!("{}", d.render());
+        eprint!("{}", diags.render_one(d));
     }
 }
 

@@ -2,12 +2,18 @@
 //! as `error[PA0202]: FILE:LINE:COL: message` with the source line and a caret under the
 //! place, a second place where a problem has one ("first defined here"), or as JSON lines
 //! for editors and CI (`check --format json`).
+//!
+//! Nothing printed echoes personal data: CI logs are often public. Every message, help, file
+//! name and source line passes through the personal-data scanner as it is printed, and what it
+//! would flag is masked in place (`94•••••••9`), with the partnership's deny list when
+//! validation has compiled it ([`Diagnostics::mask_with`]).
 
 mod codes;
 mod json;
 
 pub use codes::Code;
 
+use crate::scan::{Scanner, redact};
 use crate::source::SourceFile;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -97,8 +103,14 @@ impl Diagnostic {
         (name, line, col, self.severity)
     }
 
-    /// The human form: a header line, then the source line with a caret.
+    /// The human form: a header line, then the source line with a caret; personal data of the
+    /// built-in kinds masked.
     pub fn render(&self) -> String {
+        self.render_masked(&Masker::default())
+    }
+
+    /// [`Diagnostic::render`], masking what `masker`'s scanners flag.
+    pub fn render_masked(&self, masker: &Masker) -> String {
         let label = format!(
             "{}[{}]",
             match self.severity {
@@ -107,37 +119,45 @@ impl Diagnostic {
             },
             self.code.id()
         );
-        let loc = printable(&self.location());
-        let message = printable(&self.message);
+        let loc = masker.printable(&self.location());
+        let message = masker.printable(&self.message);
         let mut out = if loc.is_empty() {
             format!("{label}: {message}\n")
         } else {
             format!("{label}: {loc}: {message}\n")
         };
         if let (Some(file), Some(span)) = (&self.file, &self.span) {
-            snippet(&mut out, file, span, None);
+            snippet(&mut out, file, span, None, masker);
         }
         for r in &self.related {
             let (l, c) = r.file.line_col(r.span.start);
             let _ = writeln!(
                 out,
                 "  = note: {}:{l}:{c}: {}",
-                printable(&r.file.display),
-                printable(&r.label)
+                masker.printable(&r.file.display),
+                masker.printable(&r.label)
             );
-            snippet(&mut out, &r.file, &r.span, Some(&r.label));
+            snippet(&mut out, &r.file, &r.span, Some(&r.label), masker);
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = help: {help}");
+            let _ = writeln!(out, "  = help: {}", masker.printable(help));
         }
         out
     }
 }
 
-/// The source line of `span` with carets under it (and a label after them, for a second place).
-fn snippet(out: &mut String, file: &SourceFile, span: &Range<usize>, label: Option<&str>) {
+/// The source line of `span` with carets under it (and a label after them, for a second place),
+/// what `masker` flags in the line masked (character for character, so the carets stay put).
+fn snippet(
+    out: &mut String,
+    file: &SourceFile,
+    span: &Range<usize>,
+    label: Option<&str>,
+    masker: &Masker,
+) {
     let (line, col) = file.line_col(span.start);
-    let text = file.line_text(line);
+    let text = masker.redact(file.line_text(line));
+    let text = text.as_ref();
     let width = line.to_string().len();
     // Underline the span on its first line, at least one caret.
     let line_chars = text.chars().count();
@@ -171,7 +191,7 @@ fn snippet(out: &mut String, file: &SourceFile, span: &Range<usize>, label: Opti
         "",
         " ".repeat(indent),
         "^".repeat(carets),
-        label.map_or(String::new(), |l| format!(" {}", printable(l)))
+        label.map_or(String::new(), |l| format!(" {}", masker.printable(l)))
     );
 }
 
@@ -196,10 +216,37 @@ pub fn printable(s: &str) -> String {
         .collect()
 }
 
+/// The scanners whose findings are masked in what is printed: the built-in kinds always, and
+/// each partnership's deny and allow lists once validation has compiled them.
+#[derive(Debug, Clone, Default)]
+pub struct Masker {
+    scanners: Vec<Arc<Scanner>>,
+}
+
+impl Masker {
+    /// `text` with what the scanners flag masked in place.
+    pub fn redact<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let scanners: Vec<&Scanner> = self.scanners.iter().map(|s| s.as_ref()).collect();
+        redact(text, &scanners)
+    }
+
+    /// [`Masker::redact`], then [`printable`].
+    pub fn printable(&self, text: &str) -> String {
+        printable(&self.redact(text))
+    }
+
+    fn add(&mut self, scanner: Arc<Scanner>) {
+        if !self.scanners.iter().any(|s| Arc::ptr_eq(s, &scanner)) {
+            self.scanners.push(scanner);
+        }
+    }
+}
+
 /// The collector every stage writes its problems into.
 #[derive(Debug, Clone, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    masker: Masker,
 }
 
 impl Diagnostics {
@@ -300,6 +347,25 @@ impl Diagnostics {
 
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
+        for s in other.masker.scanners {
+            self.masker.add(s);
+        }
+    }
+
+    /// Masks what `scanner` flags (a partnership's deny list, say) in everything printed from
+    /// here on, besides the built-in kinds.
+    pub fn mask_with(&mut self, scanner: Arc<Scanner>) {
+        self.masker.add(scanner);
+    }
+
+    /// What is masked in what is printed.
+    pub fn masker(&self) -> &Masker {
+        &self.masker
+    }
+
+    /// One of these problems, rendered with their masking.
+    pub fn render_one(&self, d: &Diagnostic) -> String {
+        d.render_masked(&self.masker)
     }
 
     /// Sorted by file and position, so the output reads top to bottom like the files.
@@ -317,7 +383,7 @@ impl Diagnostics {
     pub fn render(&self) -> String {
         self.sorted()
             .iter()
-            .map(|d| d.render())
+            .map(|d| d.render_masked(&self.masker))
             .collect::<Vec<_>>()
             .join("\n")
     }

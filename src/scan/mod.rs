@@ -163,7 +163,8 @@ pub struct Scanner {
     /// Shared by every scanner, with their search caches (one a thread at most): a national
     /// build keeps a scanner for each partnership, and copies would each grow their own.
     builtins: &'static Builtins,
-    deny: deny::DenyMatcher,
+    /// Shared by clones: diagnostics keep a copy of the scanner to mask what they print.
+    deny: std::sync::Arc<deny::DenyMatcher>,
     allow: Vec<AllowEntry>,
 }
 
@@ -268,7 +269,7 @@ impl Scanner {
     /// schools, streets), matched as whole words in any case, however joined, turned or
     /// spelt with look-alike letters (see `deny`).
     pub fn new(allow: &[String], deny: &[String]) -> Scanner {
-        let deny = deny::DenyMatcher::new(deny);
+        let deny = std::sync::Arc::new(deny::DenyMatcher::new(deny));
         let allow = allow
             .iter()
             .map(|a| a.trim())
@@ -894,6 +895,36 @@ fn flag_table_columns(
             pos = le + 1;
         }
     }
+}
+
+/// `text` with every value `scanners` flag in it (or a scanner of the built-in kinds alone, when
+/// none is given) masked in place ([`mask`]): messages and source lines can be printed without
+/// echoing personal data. Characters keep their count, so a caret under a place stays under it.
+pub fn redact<'t>(text: &'t str, scanners: &[&Scanner]) -> std::borrow::Cow<'t, str> {
+    static PLAIN: std::sync::OnceLock<Scanner> = std::sync::OnceLock::new();
+    let plain = [PLAIN.get_or_init(|| Scanner::new(&[], &[]))];
+    let scanners = if scanners.is_empty() {
+        &plain[..]
+    } else {
+        scanners
+    };
+    let mut out = std::borrow::Cow::Borrowed(text);
+    for s in scanners {
+        let found = s.scan_text(&out);
+        if found.is_empty() {
+            continue;
+        }
+        let mut masked = String::with_capacity(out.len() + 16);
+        let mut at = 0;
+        for f in found {
+            masked.push_str(&out[at..f.start]);
+            masked.push_str(&mask(&out[f.start..f.end]));
+            at = f.end;
+        }
+        masked.push_str(&out[at..]);
+        out = std::borrow::Cow::Owned(masked);
+    }
+    out
 }
 
 /// Mask a value for messages: keep the first 2 and last 1 visible chars at most, and
