@@ -138,6 +138,25 @@ fn outside_member(dir: &Path) -> (Loaded, Diagnostics) {
     )
 }
 
+/// Whether `check` would accept `audit`'s folder once `pending` (paths and texts of returns or
+/// case records of `cycle`) were written: the folder is read again, the pending files put in
+/// place of what is on disk, and the whole validated. The problems, when it would not (only
+/// errors: the folder was valid before, so they come from the pending files).
+pub fn check_pending(
+    audit: &Audit,
+    cycle: &str,
+    kind: load::Pending,
+    pending: &[(PathBuf, String)],
+) -> Option<Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let mut raw = load::load_partnership(&audit.dir, &mut diags);
+    for (path, text) in pending {
+        load::put_pending(&mut raw, cycle, kind, path, text.clone(), &mut diags);
+    }
+    validate::validate(&raw, &mut diags);
+    diags.has_errors().then_some(diags)
+}
+
 /// Loads DIR as one valid partnership, for commands that work on one (forms, import, pack).
 /// The error, ready to print, says why not, with the problems to fix first.
 pub fn load_one(dir: &Path, command: &str) -> Result<Audit, String> {
