@@ -156,8 +156,7 @@ fn snippet(
     masker: &Masker,
 ) {
     let (line, col) = file.line_col(span.start);
-    let text = masker.redact(file.line_text(line));
-    let text = text.as_ref();
+    let text = file.line_text(line);
     let width = line.to_string().len();
     // Underline the span on its first line, at least one caret.
     let line_chars = text.chars().count();
@@ -168,7 +167,7 @@ fn snippet(
     // Show at most a window of a long line (a minified file, a pasted document) around
     // the place, so one error never prints megabytes.
     let skip = (col - 1).saturating_sub(SNIPPET_CONTEXT);
-    let shown: String = text.chars().skip(skip).take(SNIPPET_WIDTH).collect();
+    let shown = masked_window(text, skip, masker);
     let lead = if skip > 0 { "…" } else { "" };
     let tail = if line_chars > skip + SNIPPET_WIDTH {
         "…"
@@ -194,6 +193,27 @@ fn snippet(
         label.map_or(String::new(), |l| format!(" {}", masker.printable(l)))
     );
 }
+
+/// The `SNIPPET_WIDTH` characters of `line` from `skip` on, with what `masker` flags masked:
+/// the scan reads a margin either side too, so a value cut by the window's edge is still seen
+/// whole (and a line of megabytes is never scanned whole for one message).
+fn masked_window(line: &str, skip: usize, masker: &Masker) -> String {
+    let from = skip.saturating_sub(SNIPPET_MARGIN);
+    let read: String = line
+        .chars()
+        .skip(from)
+        .take(SNIPPET_WIDTH + (skip - from) + SNIPPET_MARGIN)
+        .collect();
+    masker
+        .redact(&read)
+        .chars()
+        .skip(skip - from)
+        .take(SNIPPET_WIDTH)
+        .collect()
+}
+
+/// Characters either side of a snippet's window that the masking scan reads as well.
+const SNIPPET_MARGIN: usize = 80;
 
 /// Characters of a long source line shown before the place, and in all.
 const SNIPPET_CONTEXT: usize = 60;
@@ -488,6 +508,32 @@ mod tests {
             Some('7'),
             "{source_line}\n{caret_line}"
         );
+    }
+
+    #[test]
+    fn personal_data_is_masked_in_messages_and_in_a_source_line_cut_at_the_window() {
+        // The place at column 201: the line is shown from column 141 for 160 characters, so
+        // the number at column 297 is cut by the window's end.
+        let line = format!(
+            "{}v = 1{}NHS 943 476 5919 and more",
+            "x".repeat(200),
+            " ".repeat(91)
+        );
+        let file = Arc::new(SourceFile::new("a/kai@example.org.toml", line));
+        let mut d = Diagnostics::new();
+        d.error(
+            Code::OffScale,
+            &file,
+            200..201,
+            "rating for 07700 900123 is off the scale",
+        )
+        .with_help("ask kai at example dot org");
+        for out in [d.render(), d.render_json()] {
+            for secret in ["943", "07700 900123", "kai@", "kai at"] {
+                assert!(!out.contains(secret), "{secret} in {out}");
+            }
+            assert!(out.contains('•'), "{out}");
+        }
     }
 
     #[test]

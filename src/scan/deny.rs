@@ -20,7 +20,7 @@
 //!
 //! A single-word term matches alone, and in the plural with a capital (`the Brackenridges`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::OnceLock;
 
 /// How a path of words through the trie may end in a match.
@@ -119,6 +119,8 @@ pub struct DenyMatcher {
     extra_gaps: HashSet<char>,
     titles: HashSet<Box<str>>,
     nodes: u32,
+    /// The most words of any variant of any term.
+    depth: usize,
 }
 
 /// One word of a text: its byte range in the folded text, and its key.
@@ -199,6 +201,7 @@ impl DenyMatcher {
             };
         }
         *self.ends.entry(node).or_default() |= how;
+        self.depth = self.depth.max(keys.len());
     }
 
     /// Byte ranges of the folded `text` where a term is written, in order, not overlapping.
@@ -206,16 +209,33 @@ impl DenyMatcher {
         if self.is_empty() {
             return Vec::new();
         }
-        let words = words(text);
+        // A window of words slides over the text: as many ahead as the longest term has,
+        // and two behind for a title and an initial. Memory stays flat however many words
+        // the text has (8 MiB of `*a` is four million of them).
+        let mut ahead = Words::new(text);
+        let mut window: VecDeque<Word> = VecDeque::new();
         let mut found = Vec::new();
         let mut i = 0;
-        while i < words.len() {
-            match self.longest_at(text, &words, i) {
+        loop {
+            while window.len() < i + self.depth + 1
+                && let Some(w) = ahead.next()
+            {
+                window.push_back(w);
+            }
+            if i >= window.len() {
+                break;
+            }
+            let words = window.make_contiguous();
+            match self.longest_at(text, words, i) {
                 Some(j) => {
                     found.push((words[i].start, words[j].end));
                     i = j + 1;
                 }
                 None => i += 1,
+            }
+            while i > 2 {
+                window.pop_front();
+                i -= 1;
             }
         }
         found
@@ -348,31 +368,44 @@ fn is_mark(c: char) -> bool {
     unicode_normalization::char::is_combining_mark(c)
 }
 
-/// The words of a folded text: runs of letters, digits and their marks.
-fn words(text: &str) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        let inside = c.is_alphanumeric() || (start.is_some() && is_mark(c));
-        match (start, inside) {
-            (None, true) => start = Some(i),
-            (Some(s), false) => {
-                let w = &text[s..i];
-                out.push(Word {
-                    start: s,
-                    end: i,
-                    key: key(w),
-                    capital: w.starts_with(char::is_uppercase),
-                });
-                start = None;
-            }
-            _ => {}
-        }
+/// The words of a folded text, one at a time: runs of letters, digits and their marks.
+struct Words<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+impl<'t> Words<'t> {
+    fn new(text: &'t str) -> Words<'t> {
+        Words { text, at: 0 }
     }
-    out
+}
+
+impl Iterator for Words<'_> {
+    type Item = Word;
+
+    fn next(&mut self) -> Option<Word> {
+        let rest = &self.text[self.at..];
+        let (offset, _) = rest.char_indices().find(|(_, c)| c.is_alphanumeric())?;
+        let start = self.at + offset;
+        let len = self.text[start..]
+            .char_indices()
+            .find(|&(i, c)| i > 0 && !(c.is_alphanumeric() || is_mark(c)))
+            .map_or(self.text.len() - start, |(i, _)| i);
+        let end = start + len;
+        self.at = end;
+        let w = &self.text[start..end];
+        Some(Word {
+            start,
+            end,
+            key: key(w),
+            capital: w.starts_with(char::is_uppercase),
+        })
+    }
+}
+
+/// Every word of a folded text.
+fn words(text: &str) -> Vec<Word> {
+    Words::new(text).collect()
 }
 
 /// A word's key: lower case, then the confusables skeleton, lower case again. An upper-case

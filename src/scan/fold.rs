@@ -28,8 +28,9 @@ use unicode_normalization::UnicodeNormalization;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Folded {
     pub text: String,
-    /// `origin[i]`: the byte offset in the original of folded byte `i`.
-    origin: Vec<usize>,
+    /// `origin[i]`: the byte offset in the original of folded byte `i` (four bytes each, not
+    /// eight: a public build folds every page whole, and a page is far under 4 GiB).
+    origin: Vec<u32>,
     /// Where the original ends (for a range that runs to the end of the folded text).
     end: usize,
 }
@@ -37,8 +38,8 @@ pub struct Folded {
 impl Folded {
     /// The original byte range of the folded range `[start, end)`.
     pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
-        let s = self.origin.get(start).copied().unwrap_or(self.end);
-        let e = self.origin.get(end).copied().unwrap_or(self.end);
+        let at = |i: usize| self.origin.get(i).map_or(self.end, |&o| o as usize);
+        let (s, e) = (at(start), at(end));
         (s, e.max(s))
     }
 
@@ -59,7 +60,7 @@ impl Folded {
                 .count();
             if plain > 0 {
                 self.text.push_str(&fragment[i..i + plain]);
-                self.origin.extend(base + i..base + i + plain);
+                self.origin.extend((base + i..base + i + plain).map(offset));
                 i += plain;
                 continue;
             }
@@ -77,7 +78,7 @@ impl Folded {
     pub fn push_break(&mut self, at: usize) {
         if !self.text.is_empty() && !self.text.ends_with("\n\n") {
             self.text.push_str("\n\n");
-            self.origin.extend([at, at]);
+            self.origin.extend([offset(at), offset(at)]);
         }
     }
 }
@@ -87,6 +88,11 @@ impl Folded {
 /// makes those a plain space).
 fn is_plain_ascii(b: u8) -> bool {
     b.is_ascii() && !matches!(b, b'&' | b'%' | b'\t' | b'\r' | b'\x0b' | b'\x0c')
+}
+
+/// A byte offset as kept in [`Folded`]'s origins.
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 /// Folds `text` as described in the module documentation.
@@ -282,7 +288,8 @@ fn ascii_digit(c: char) -> Option<char> {
 }
 
 /// One character after steps 3 to 5, pushed with its origin.
-fn push_folded(c: char, from: usize, out: &mut String, origin: &mut Vec<usize>) {
+fn push_folded(c: char, from: usize, out: &mut String, origin: &mut Vec<u32>) {
+    let from = offset(from);
     if is_invisible(c) {
         return;
     }

@@ -193,8 +193,8 @@ fn nth_line_start(text: &str, line: usize) -> usize {
 }
 
 /// Reports every Markdown text a page renders (briefings, summaries, evidence, gaps, notes,
-/// progress, definitions) that nests lists and quotes, or indents, beyond the limits, at the
-/// offending line where the file shows it.
+/// progress, definitions) that nests lists and quotes, indents, or marks up beyond the limits,
+/// at the offending line where the file shows it.
 pub(super) fn markdown(raw: &RawAudit, diags: &mut Diagnostics) {
     let mut check = |file: &F, value: &Option<S<String>>, what: &str| {
         if let Some(v) = value {
@@ -235,7 +235,7 @@ pub(super) fn markdown(raw: &RawAudit, diags: &mut Diagnostics) {
     }
     for b in &raw.briefings {
         let body = &b.file.text[b.body_start..];
-        if let Some(d) = limits::markdown_too_deep(body) {
+        if let Some(d) = limits::markdown_over_limits(body) {
             let at = b.body_start + d.offset;
             diags
                 .error(Code::TooLarge, &b.file, at..at, d.message)
@@ -247,12 +247,12 @@ pub(super) fn markdown(raw: &RawAudit, diags: &mut Diagnostics) {
     }
 }
 
-const HELP: &str = "flatten the lists or quotes; nothing this deep can be read on a page";
+const HELP: &str = "flatten the lists or quotes, or take out markup: past the Markdown limits (README) nothing can be read on a page";
 
 /// One Markdown field of a TOML file: located at the offending line when the file writes the
 /// text as it reads (no escapes), else at the field.
 fn field(file: &F, value: &S<String>, what: &str, diags: &mut Diagnostics) {
-    let Some(d) = limits::markdown_too_deep(value.get_ref()) else {
+    let Some(d) = limits::markdown_over_limits(value.get_ref()) else {
         return;
     };
     let span = value.span();
