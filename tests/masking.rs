@@ -98,3 +98,38 @@ fn a_name_on_the_deny_list_is_masked_in_file_names_and_messages() {
         assert!(!lower.contains("tilsey"), "{said}");
     }
 }
+
+#[test]
+fn a_name_after_a_title_or_rank_in_completed_by_is_flagged_and_never_printed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = example(tmp.path());
+    let returns = p.join("cycles/2025-26/responses");
+    for (agency, by) in [
+        ("police", "DS Joanne Pritchard"),
+        ("council", "detective sergeant pritchard"),
+        ("icb", "Head of Safeguarding for Mrs Amberley"),
+    ] {
+        let path = returns.join(format!("{agency}.toml"));
+        let s = std::fs::read_to_string(&path).unwrap();
+        let start = s.find("completed_by = \"").unwrap();
+        let end = start + s[start..].find('\n').unwrap();
+        let text = format!("{}completed_by = \"{by}\"{}", &s[..start], &s[end..]);
+        std::fs::write(&path, text).unwrap();
+    }
+    for (code, said) in check_both(tmp.path()) {
+        assert_eq!(code, Some(0), "warnings, not errors: {said}");
+        for agency in ["police", "council", "icb"] {
+            let place = format!("responses/{agency}.toml");
+            assert!(
+                said.lines().any(|l| l.contains("PA0602")
+                    && l.contains(&place)
+                    && l.contains("completed_by")),
+                "{agency}: {said}"
+            );
+        }
+        let lower = said.to_lowercase();
+        for name in ["pritchard", "amberley", "joanne"] {
+            assert!(!lower.contains(name), "{name}: {said}");
+        }
+    }
+}
