@@ -72,7 +72,7 @@ impl Diagnostics {
     pub fn render_json(&self) -> String {
         self.sorted()
             .iter()
-            .map(|d| d.to_json_masked(self.masker()) + "\n")
+            .map(|d| d.to_json_masked(self.masker_of(d)) + "\n")
             .collect()
     }
 }

@@ -48,6 +48,9 @@ pub struct Diagnostic {
     pub message: String,
     pub help: Option<String>,
     pub related: Vec<Related>,
+    /// What masks this problem when it is printed, when it came from another collection of
+    /// problems (one partnership's, into a collection's): its partnership's scanner.
+    pub masker: Option<Masker>,
 }
 
 impl Diagnostic {
@@ -316,6 +319,7 @@ impl Diagnostics {
             message: message.into(),
             help: None,
             related: Vec::new(),
+            masker: None,
         });
         self.items.last_mut().expect("just pushed")
     }
@@ -349,6 +353,7 @@ impl Diagnostics {
             message: message.into(),
             help: None,
             related: Vec::new(),
+            masker: None,
         });
         self.items.last_mut().expect("just pushed")
     }
@@ -365,11 +370,16 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
+    /// Takes `other`'s problems, each still masked as `other` masks it (its partnership's deny
+    /// list, not every partnership's).
     pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
-        for s in other.masker.scanners {
-            self.masker.add(s);
-        }
+        let masker = other.masker;
+        self.items.extend(other.items.into_iter().map(|mut d| {
+            if d.masker.is_none() && !masker.scanners.is_empty() {
+                d.masker = Some(masker.clone());
+            }
+            d
+        }));
     }
 
     /// Masks what `scanner` flags (a partnership's deny list, say) in everything printed from
@@ -378,14 +388,14 @@ impl Diagnostics {
         self.masker.add(scanner);
     }
 
-    /// What is masked in what is printed.
-    pub fn masker(&self) -> &Masker {
-        &self.masker
+    /// One of these problems, rendered with its masking.
+    pub fn render_one(&self, d: &Diagnostic) -> String {
+        d.render_masked(self.masker_of(d))
     }
 
-    /// One of these problems, rendered with their masking.
-    pub fn render_one(&self, d: &Diagnostic) -> String {
-        d.render_masked(&self.masker)
+    /// What masks `d`: its own partnership's scanner, or these problems' masker.
+    pub fn masker_of<'a>(&'a self, d: &'a Diagnostic) -> &'a Masker {
+        d.masker.as_ref().unwrap_or(&self.masker)
     }
 
     /// Sorted by file and position, so the output reads top to bottom like the files.
@@ -403,7 +413,7 @@ impl Diagnostics {
     pub fn render(&self) -> String {
         self.sorted()
             .iter()
-            .map(|d| d.render_masked(&self.masker))
+            .map(|d| d.render_masked(self.masker_of(d)))
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -533,6 +543,23 @@ mod tests {
                 assert!(!out.contains(secret), "{secret} in {out}");
             }
             assert!(out.contains('•'), "{out}");
+        }
+    }
+
+    #[test]
+    fn a_partnership_s_problems_stay_masked_by_its_deny_list_in_a_collection() {
+        let mut member = Diagnostics::new();
+        member.mask_with(Arc::new(Scanner::new(&[], &["Kai Smith".to_string()])));
+        member.path_error(
+            Code::UnknownWord,
+            "p/a.toml",
+            "audience `Kai Smith` is unknown",
+        );
+        let mut all = Diagnostics::new();
+        all.extend(member);
+        for out in [all.render(), all.render_json()] {
+            assert!(!out.contains("Kai Smith"), "{out}");
+            assert!(out.contains("audience `K"), "{out}");
         }
     }
 
