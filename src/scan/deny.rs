@@ -117,7 +117,11 @@ pub struct DenyMatcher {
     /// Characters other than the usual ones that stand between two words of a term
     /// (`Flat #3`): allowed between words in a text too.
     extra_gaps: HashSet<char>,
-    titles: HashSet<Box<str>>,
+    /// Ids (in `words`) of the titles and ranks.
+    titles: HashSet<u32>,
+    /// The first bytes that keys of `words` start with: a word starting otherwise is not
+    /// looked up (most words of a page are not).
+    first_bytes: [u64; 4],
     nodes: u32,
     /// The most words of any variant of any term.
     depth: usize,
@@ -127,29 +131,40 @@ pub struct DenyMatcher {
 struct Word {
     start: usize,
     end: usize,
-    key: String,
+    /// The word's id when some term has it (else it can take no part in a match).
+    id: Option<u32>,
+    /// A title or rank (`Mrs`, `DS`...).
+    title: bool,
+    /// One letter: perhaps an initial.
+    initial: bool,
     capital: bool,
 }
 
 impl DenyMatcher {
     pub fn new(terms: &[String]) -> DenyMatcher {
-        let mut m = DenyMatcher {
-            titles: super::names::TITLES.iter().map(|t| key(t).into()).collect(),
-            ..DenyMatcher::default()
-        };
+        let mut m = DenyMatcher::default();
+        for t in super::names::TITLES {
+            let id = m.word_id(&key(t));
+            m.titles.insert(id);
+        }
         for term in terms {
             let folded = super::fold::fold(term.trim());
-            let words = words(&folded.text);
+            let words: Vec<(usize, usize)> = spans(&folded.text).collect();
             if words.is_empty() {
                 continue;
             }
-            for (i, w) in words.iter().enumerate().skip(1) {
-                let gap = &folded.text[words[i - 1].end..w.start];
+            for pair in words.windows(2) {
+                let gap = &folded.text[pair[0].1..pair[1].0];
                 m.extra_gaps
                     .extend(gap.chars().filter(|c| !is_usual_gap(*c) && *c != ','));
             }
-            let keys: Vec<String> = words.into_iter().map(|w| w.key).collect();
-            m.add_term(&keys);
+            let keys: Vec<String> = words
+                .iter()
+                .map(|&(s, e)| key(&folded.text[s..e]))
+                .collect();
+            let first = &folded.text[words[0].0..];
+            let initial = key(&first[..first.chars().next().map_or(0, char::len_utf8)]);
+            m.add_term(&keys, initial);
         }
         m
     }
@@ -159,7 +174,8 @@ impl DenyMatcher {
     }
 
     /// Every variant of one term, given as its words' keys.
-    fn add_term(&mut self, keys: &[String]) {
+    /// `initial`: the key of the term's first letter, as an initial stands for it.
+    fn add_term(&mut self, keys: &[String], initial: String) {
         for joined in joinings(keys) {
             self.add(&joined, end::FORWARD);
         }
@@ -181,16 +197,23 @@ impl DenyMatcher {
             reversed.extend(keys[..keys.len() - 1].iter().cloned());
             self.add(&reversed, end::REVERSED);
             self.add(std::slice::from_ref(last), end::FAMILY);
-            let initial: String = keys[0].chars().take(1).collect();
             self.add(&[initial, last.clone()], end::CAPITALISED);
         }
+    }
+
+    /// The id of the word with key `k`, given one if it has none yet.
+    fn word_id(&mut self, k: &str) -> u32 {
+        if let Some(b) = k.bytes().next() {
+            self.first_bytes[usize::from(b / 64)] |= 1 << (b % 64);
+        }
+        let next_word = self.words.len() as u32;
+        *self.words.entry(k.into()).or_insert(next_word)
     }
 
     fn add(&mut self, keys: &[String], how: u8) {
         let mut node = 0;
         for k in keys {
-            let next_word = self.words.len() as u32;
-            let word = *self.words.entry(k.as_str().into()).or_insert(next_word);
+            let word = self.word_id(k);
             node = match self.edges.get(&(node, word)) {
                 Some(&n) => n,
                 None => {
@@ -212,7 +235,7 @@ impl DenyMatcher {
         // A window of words slides over the text: as many ahead as the longest term has,
         // and two behind for a title and an initial. Memory stays flat however many words
         // the text has (8 MiB of `*a` is four million of them).
-        let mut ahead = Words::new(text);
+        let mut ahead = read_words(self, text);
         let mut window: VecDeque<Word> = VecDeque::new();
         let mut found = Vec::new();
         let mut i = 0;
@@ -254,10 +277,10 @@ impl DenyMatcher {
                     None => break,
                 }
             }
-            let Some(word) = self.words.get(words[j].key.as_str()) else {
+            let Some(word) = words[j].id else {
                 break;
             };
-            let Some(&next) = self.edges.get(&(node, *word)) else {
+            let Some(&next) = self.edges.get(&(node, word)) else {
                 break;
             };
             node = next;
@@ -305,10 +328,10 @@ impl DenyMatcher {
                 return false;
             }
             k -= 1;
-            if self.titles.contains(words[k].key.as_str()) {
+            if words[k].title {
                 return true;
             }
-            if words[k].key.chars().count() != 1 {
+            if !words[k].initial {
                 return false;
             }
         }
@@ -365,47 +388,70 @@ fn joinings(keys: &[String]) -> Vec<Vec<String>> {
 }
 
 fn is_mark(c: char) -> bool {
-    unicode_normalization::char::is_combining_mark(c)
+    !c.is_ascii() && unicode_normalization::char::is_combining_mark(c)
 }
 
-/// The words of a folded text, one at a time: runs of letters, digits and their marks.
-struct Words<'t> {
-    text: &'t str,
-    at: usize,
+/// Where the words of a folded text are: runs of letters, digits and their marks. Plain
+/// ASCII is read a byte at a time (most of any page is).
+fn spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = skip_while(text, at, |c| !c.is_alphanumeric());
+        if start >= text.len() {
+            return None;
+        }
+        at = skip_while(text, start, |c| c.is_alphanumeric() || is_mark(c));
+        Some((start, at))
+    })
 }
 
-impl<'t> Words<'t> {
-    fn new(text: &'t str) -> Words<'t> {
-        Words { text, at: 0 }
+/// The byte offset of the first character from `at` on that `skip` refuses, or the end.
+fn skip_while(text: &str, mut at: usize, skip: impl Fn(char) -> bool) -> usize {
+    let bytes = text.as_bytes();
+    while let Some(&b) = bytes.get(at) {
+        let c = if b.is_ascii() {
+            char::from(b)
+        } else {
+            text[at..].chars().next().unwrap_or(' ')
+        };
+        if !skip(c) {
+            break;
+        }
+        at += c.len_utf8();
     }
+    at
 }
 
-impl Iterator for Words<'_> {
-    type Item = Word;
-
-    fn next(&mut self) -> Option<Word> {
-        let rest = &self.text[self.at..];
-        let (offset, _) = rest.char_indices().find(|(_, c)| c.is_alphanumeric())?;
-        let start = self.at + offset;
-        let len = self.text[start..]
-            .char_indices()
-            .find(|&(i, c)| i > 0 && !(c.is_alphanumeric() || is_mark(c)))
-            .map_or(self.text.len() - start, |(i, _)| i);
-        let end = start + len;
-        self.at = end;
-        let w = &self.text[start..end];
-        Some(Word {
+/// The words of a folded text, one at a time, each looked up in `matcher`'s words as it is
+/// read (its key built in one reused buffer: a public build reads every word of every page).
+fn read_words<'a>(matcher: &'a DenyMatcher, text: &'a str) -> impl Iterator<Item = Word> + 'a {
+    let mut buffer = String::new();
+    spans(text).map(move |(start, end)| {
+        let w = &text[start..end];
+        buffer.clear();
+        let first = w.chars().next().unwrap_or(' ');
+        // An ASCII word's key starts with its first letter's key: skip the look-up when no
+        // key starts so.
+        let may_be_known = !first.is_ascii()
+            || ascii_key(first)
+                .bytes()
+                .next()
+                .is_some_and(|b| matcher.first_bytes[usize::from(b / 64)] & (1 << (b % 64)) != 0);
+        let id = may_be_known
+            .then(|| {
+                key_into(w, &mut buffer);
+                matcher.words.get(buffer.as_str()).copied()
+            })
+            .flatten();
+        Word {
             start,
             end,
-            key: key(w),
-            capital: w.starts_with(char::is_uppercase),
-        })
-    }
-}
-
-/// Every word of a folded text.
-fn words(text: &str) -> Vec<Word> {
-    Words::new(text).collect()
+            id,
+            title: id.is_some_and(|i| matcher.titles.contains(&i)),
+            initial: w.chars().nth(1).is_none(),
+            capital: first.is_uppercase(),
+        }
+    })
 }
 
 /// A word's key: lower case, then the confusables skeleton, lower case again. An upper-case
@@ -413,6 +459,12 @@ fn words(text: &str) -> Vec<Word> {
 /// small letter `к` looks like no Latin one).
 pub fn key(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
+    key_into(word, &mut out);
+    out
+}
+
+/// [`key`], appended to `out`.
+fn key_into(word: &str, out: &mut String) {
     for c in word.chars() {
         if c.is_ascii() {
             out.push_str(ascii_key(c));
@@ -420,7 +472,6 @@ pub fn key(word: &str) -> String {
             out.push_str(&non_ascii_key(c));
         }
     }
-    out
 }
 
 fn ascii_key(c: char) -> &'static str {
@@ -523,6 +574,20 @@ mod tests {
             "Joanne-and-Pritchard",
         ] {
             assert!(hits(&m, text).is_empty(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn an_initial_stands_for_a_first_name_whose_key_is_longer_than_its_letter() {
+        // `m` looks like `rn`: its key is two letters, and so is the initial's.
+        let m = matcher(&["Mary Pritchard"]);
+        for text in [
+            "M. Pritchard",
+            "Dr M Pritchard",
+            "Mrs Pritchard",
+            "MARY-PRITCHARD",
+        ] {
+            assert_eq!(hits(&m, text).len(), 1, "{text:?}");
         }
     }
 

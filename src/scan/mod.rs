@@ -426,16 +426,7 @@ impl Scanner {
     /// `DOB_BEFORE_CUE`, nothing but spaces and brackets between), whichever is closer;
     /// and every date in a markdown table column whose header is a cue.
     fn dates_of_birth(&self, text: &str) -> Vec<(usize, usize)> {
-        let mut dates = Vec::new();
-        for_each_hit(
-            &self.builtins.date,
-            text,
-            |s, e| date_ok(text, s, e).then_some((s, e)),
-            |r| dates.push(r),
-        );
-        if dates.is_empty() {
-            return dates;
-        }
+        // Cues first: most texts have none, and then no date needs finding.
         let mut cues = Vec::new();
         for_each_hit(
             &self.builtins.dob_cue,
@@ -445,6 +436,16 @@ impl Scanner {
         );
         if cues.is_empty() {
             return Vec::new();
+        }
+        let mut dates = Vec::new();
+        for_each_hit(
+            &self.builtins.date,
+            text,
+            |s, e| date_ok(text, s, e).then_some((s, e)),
+            |r| dates.push(r),
+        );
+        if dates.is_empty() {
+            return dates;
         }
 
         let mut flagged = vec![false; dates.len()];
