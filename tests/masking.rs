@@ -133,3 +133,31 @@ fn a_name_after_a_title_or_rank_in_completed_by_is_flagged_and_never_printed() {
         }
     }
 }
+
+#[test]
+fn a_two_word_denied_name_in_a_briefing_s_file_name_is_caught_by_the_public_scan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = example(tmp.path());
+    let from = p.join("briefings/learning-from-2025-03-tabletop.md");
+    std::fs::rename(&from, p.join("briefings/kestrel-amberley.md")).unwrap();
+    let o = run_in(tmp.path(), &["check", "p", "--public"]);
+    let said = format!("{}{}", stdout(&o), stderr(&o));
+    assert_eq!(o.status.code(), Some(1), "{said}");
+    assert!(said.contains("PA0601"), "{said}");
+    assert!(said.contains("a name on the deny list"), "{said}");
+    assert!(!said.to_lowercase().contains("amberley"), "{said}");
+    let site = tmp.path().join("site");
+    let o = run_in(
+        tmp.path(),
+        &[
+            "build",
+            "p",
+            "--audience",
+            "public",
+            "--out",
+            site.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!site.exists(), "nothing published");
+}
