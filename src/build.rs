@@ -176,7 +176,7 @@ fn build_all(
     let results: Vec<(Diagnostics, Option<Result<Done, String>>)> = dirs
         .par_iter()
         .map(|d| {
-            let (loaded, diags) = workspace::load_member(d);
+            let (loaded, diags) = workspace::load_member(d, job.collection.as_ref().map(|_| dir));
             let Some(audit) = loaded.audit else {
                 stop.store(true, Ordering::Relaxed);
                 return (diags, None);

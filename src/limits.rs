@@ -30,6 +30,9 @@ pub const MAX_METRIC_VALUES: usize = 1_000;
 pub const MAX_METRIC_ROWS: usize = 100_000;
 /// Briefings (files in briefings/).
 pub const MAX_BRIEFINGS: usize = 5_000;
+/// Terms in publication/deny.txt (names of the children in the partnership's reviews, their
+/// families, schools and streets): a few hundred in a real partnership.
+pub const MAX_DENY_TERMS: usize = 20_000;
 
 /// Lists and block quotes opened on one Markdown line (`> > - 1. text`): each nests in the
 /// one before. Real writing rarely goes past five.
@@ -38,10 +41,16 @@ pub const MAX_MARKDOWN_NESTING: usize = 32;
 /// the next multiple of four):
 /// nested lists indent each level by at least two, so this also bounds nesting by indentation.
 pub const MAX_MARKDOWN_INDENT: usize = 128;
+/// Markdown marks in one text: its lines, the lists and quotes they open, and its inline
+/// markup characters (`*`, `_`, `` ` ``, `[`, `]`, `<`, `>`, `|`, `~`, `!`, `&`, `\`). The
+/// Markdown parser's memory and time grow with these, not with the text's length: 8 MiB of
+/// `*a`, `[` or `<` took a build past a gigabyte. Ordinary writing has a few marks a line, so
+/// even a text of the largest size a file may have stays far within this.
+pub const MAX_MARKDOWN_MARKS: usize = 1_000_000;
 
 /// Why one line of a Markdown text goes beyond the nesting limits.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TooDeep {
+pub struct MarkdownOverLimit {
     /// Byte offset of the line's start in the text.
     pub offset: usize,
     /// 1-based line within the text.
@@ -50,12 +59,15 @@ pub struct TooDeep {
 }
 
 /// The first line of `text` that nests lists and block quotes deeper than
-/// [`MAX_MARKDOWN_NESTING`] or is indented more than [`MAX_MARKDOWN_INDENT`] columns, if any.
-/// Linear in the text's length, and run before any Markdown parser sees it.
-pub fn markdown_too_deep(text: &str) -> Option<TooDeep> {
+/// [`MAX_MARKDOWN_NESTING`], is indented more than [`MAX_MARKDOWN_INDENT`] columns, or takes
+/// the text past [`MAX_MARKDOWN_MARKS`], if any. Linear in the text's length, and run before
+/// any Markdown parser sees it: past a limit a text is never parsed.
+pub fn markdown_over_limits(text: &str) -> Option<MarkdownOverLimit> {
     let mut offset = 0;
+    let mut marks = 0;
     for (i, line) in text.split('\n').enumerate() {
         let (markers, indent) = line_nesting(line);
+        marks += 1 + markers + inline_marks(line);
         let message = if markers > MAX_MARKDOWN_NESTING {
             Some(format!(
                 "this line opens {markers} lists and block quotes one inside another; Markdown may nest at most {MAX_MARKDOWN_NESTING}"
@@ -64,11 +76,15 @@ pub fn markdown_too_deep(text: &str) -> Option<TooDeep> {
             Some(format!(
                 "this line is indented {indent} columns; Markdown lines may be indented at most {MAX_MARKDOWN_INDENT}"
             ))
+        } else if marks > MAX_MARKDOWN_MARKS {
+            Some(format!(
+                "by this line the text has over {MAX_MARKDOWN_MARKS} Markdown marks (lines, list and quote markers, and the characters * _ ` [ ] < > | ~ ! & \\); no page can carry that much markup"
+            ))
         } else {
             None
         };
         if let Some(message) = message {
-            return Some(TooDeep {
+            return Some(MarkdownOverLimit {
                 offset,
                 line: i + 1,
                 message,
@@ -77,6 +93,18 @@ pub fn markdown_too_deep(text: &str) -> Option<TooDeep> {
         offset += line.len() + 1;
     }
     None
+}
+
+/// Inline markup characters in one line: each can open a node for the parser.
+fn inline_marks(line: &str) -> usize {
+    line.bytes()
+        .filter(|b| {
+            matches!(
+                b,
+                b'*' | b'_' | b'`' | b'[' | b']' | b'<' | b'>' | b'|' | b'~' | b'!' | b'&' | b'\\'
+            )
+        })
+        .count()
 }
 
 /// (list and quote markers, columns of indentation) at the start of one line.
@@ -133,27 +161,49 @@ mod tests {
     #[test]
     fn ordinary_markdown_is_within_the_limits() {
         let text = "# Title\n\n- one\n  - two\n    1. three\n       > quoted\n\n    code\n\n---\n- - -\n* * *\n";
-        assert_eq!(markdown_too_deep(text), None);
-        assert_eq!(markdown_too_deep(""), None);
+        assert_eq!(markdown_over_limits(text), None);
+        assert_eq!(markdown_over_limits(""), None);
     }
 
     #[test]
     fn nested_markers_are_counted_on_one_line() {
         let ok = "- ".repeat(MAX_MARKDOWN_NESTING) + "x";
-        assert_eq!(markdown_too_deep(&ok), None);
+        assert_eq!(markdown_over_limits(&ok), None);
         let deep = format!("fine\n{}x", "- ".repeat(MAX_MARKDOWN_NESTING + 1));
-        let d = markdown_too_deep(&deep).unwrap();
+        let d = markdown_over_limits(&deep).unwrap();
         assert_eq!((d.line, d.offset), (2, 5));
         assert!(d.message.contains("opens 33 lists"), "{}", d.message);
         let quotes = ">".repeat(40) + " x";
-        assert!(markdown_too_deep(&quotes).is_some());
+        assert!(markdown_over_limits(&quotes).is_some());
         let mixed = "> 1. - + 2) ".repeat(10) + "x";
         assert!(
-            markdown_too_deep(&mixed)
+            markdown_over_limits(&mixed)
                 .unwrap()
                 .message
                 .contains("opens 50")
         );
+    }
+
+    #[test]
+    fn markup_past_the_budget_is_refused_at_the_line_where_it_goes_over() {
+        for unit in ["*a", "[", "<", "&", "`"] {
+            let text = format!("Intro.\n{}", unit.repeat(MAX_MARKDOWN_MARKS));
+            let d = markdown_over_limits(&text).unwrap();
+            assert_eq!(d.line, 2, "{unit}");
+            assert!(d.message.contains("Markdown marks"), "{}", d.message);
+        }
+        // A line of 32 nested markers is within the nesting limit, but lines of them add up.
+        let nested = ("- ".repeat(32) + "x\n").repeat(MAX_MARKDOWN_MARKS / 33 + 1);
+        assert!(
+            markdown_over_limits(&nested)
+                .unwrap()
+                .message
+                .contains("marks")
+        );
+        // Eight megabytes of ordinary prose are far within it.
+        let prose = "The panel reviewed the partnership's evidence, (and found it good).\n"
+            .repeat(8 * 1024 * 1024 / 70);
+        assert_eq!(markdown_over_limits(&prose), None);
     }
 
     #[test]
@@ -163,11 +213,11 @@ mod tests {
             text.push_str(&" ".repeat(level * 2));
             text.push_str("- item\n");
         }
-        let d = markdown_too_deep(&text).unwrap();
+        let d = markdown_over_limits(&text).unwrap();
         // Line 65 has 128 spaces before its marker and one after it.
         assert_eq!(d.line, 65);
         assert!(d.message.contains("indented 129 columns"), "{}", d.message);
         let tabs = "\t".repeat(33) + "x";
-        assert!(markdown_too_deep(&tabs).unwrap().message.contains("132"));
+        assert!(markdown_over_limits(&tabs).unwrap().message.contains("132"));
     }
 }

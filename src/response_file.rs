@@ -144,10 +144,10 @@ pub(crate) fn toml_string(s: &str) -> String {
             '"' => out.push_str("\\\""),
             '\n' if multi => out.push('\n'),
             '\t' => out.push('\t'),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
             '\r' => out.push_str("\\r"),
             '\n' => out.push_str("\\n"),
+            // Every other control character as `\u00XX`, which `check` refuses (PA0106), so
+            // `import` refuses it too before writing.
             c if c.is_control() && (c < '\u{20}' || c == '\u{7f}') => {
                 let _ = write!(out, "\\u{:04X}", c as u32);
             }

@@ -5,10 +5,19 @@
 //!   all into the partnership's folder, so stopping the server (Ctrl-C) leaves nothing behind.
 //! - It listens on 127.0.0.1 only: an internal site holds agencies' returns, and a preview must
 //!   never be reachable from another machine. [`loopback`] refuses any other address.
+//! - It answers only requests addressed to it by a loopback name and its port (`Host:
+//!   127.0.0.1:PORT`, `localhost:PORT` or `[::1]:PORT`): a web page the user visits could
+//!   otherwise point its own name at 127.0.0.1 (DNS rebinding) and read the preview from the
+//!   user's browser. Anything else gets `421 Misdirected Request` ([`host_allowed`]).
+//! - Every answer carries headers that keep other origins out: a content security policy
+//!   allowing only the site's own files (no inline script), `Cross-Origin-Resource-Policy:
+//!   same-origin`, no framing, no MIME sniffing, no referrer ([`SECURITY_HEADERS`]).
 //! - Changes are found by polling the folder's modification times and sizes twice a second (one
 //!   thread, no platform watcher back-ends).
-//! - Served pages get a small script that asks `/__panelaudit/version` every second and reloads
-//!   when the site was rebuilt. It is added as a page is sent, never to a built file.
+//! - Served pages get a small script (`/__panelaudit/reload.js`, a file of its own so that the
+//!   security policy can forbid inline script) that asks `/__panelaudit/version` every second
+//!   and reloads when the site was rebuilt. It is added as a page is sent, never to a built
+//!   file.
 //! - A build that fails serves an error page listing the problems (HTML-escaped) for every
 //!   page, with the same reload script, so fixing the file brings the site back by itself.
 
@@ -24,6 +33,23 @@ use std::time::{Duration, SystemTime};
 pub const ADDRESS: &str = "127.0.0.1";
 /// Where a served page asks whether the site was rebuilt.
 pub const VERSION_PATH: &str = "/__panelaudit/version";
+/// The reload script every served page loads.
+pub const RELOAD_PATH: &str = "/__panelaudit/reload.js";
+/// Headers sent with every answer, so that no other origin can read or frame the preview:
+/// only the site's own files may load (the reload script is one, never inline), nothing may be
+/// fetched elsewhere, and a browser must not guess a type or send the address on.
+pub const SECURITY_HEADERS: &[(&str, &str)] = &[
+    (
+        "Content-Security-Policy",
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    ),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Cache-Control", "no-store"),
+];
 /// How often the folder is looked at for changes.
 const POLL: Duration = Duration::from_millis(500);
 
@@ -58,6 +84,25 @@ pub fn loopback(address: &str) -> Result<(), String> {
     }
 }
 
+/// Whether a request's `Host` names this server by a loopback name and `port`: `127.0.0.1`,
+/// `localhost` or `[::1]`, with the port (a browser leaves it out only for port 80). A
+/// missing `Host` is refused too: every browser sends one.
+pub fn host_allowed(host: Option<&str>, port: u16) -> bool {
+    let Some(host) = host else {
+        return false;
+    };
+    let host = host.trim().to_ascii_lowercase();
+    let (name, given_port) = match host.rsplit_once(':') {
+        Some((name, p)) if !name.is_empty() && !p.contains(']') => (name, p.parse::<u16>().ok()),
+        _ => (host.as_str(), None),
+    };
+    let port_ok = match given_port {
+        Some(p) => p == port,
+        None => port == 80 && !host.ends_with(':'),
+    };
+    port_ok && matches!(name, "127.0.0.1" | "localhost" | "[::1]")
+}
+
 /// What is being served: the latest build's files, or why it failed.
 struct State {
     version: u64,
@@ -82,10 +127,9 @@ pub fn serve(
         version: 1,
         site: to_map(build()),
     }));
-    let url = match server.server_addr().to_ip() {
-        Some(a) => format!("http://{a}/"),
-        None => format!("http://{ADDRESS}:{port}/"),
-    };
+    // The port actually bound (`--port 0` picks one): requests must name it.
+    let port = server.server_addr().to_ip().map_or(port, |a| a.port());
+    let url = format!("http://{ADDRESS}:{port}/");
     stop_on_signals();
     ready(&url);
     {
@@ -125,22 +169,58 @@ pub fn serve(
             }
             Err(e) => return Err(format!("the server stopped: {e}")),
         };
-        let response = {
+        let host = request
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv("Host"))
+            .map(|h| h.value.as_str().to_string());
+        let (status, content_type, body) = if !host_allowed(host.as_deref(), port) {
+            misdirected(port)
+        } else if !matches!(
+            request.method(),
+            tiny_http::Method::Get | tiny_http::Method::Head
+        ) {
+            (
+                405,
+                "text/plain; charset=utf-8".into(),
+                b"405: this preview only answers GET and HEAD".to_vec(),
+            )
+        } else {
             let Ok(s) = state.lock() else { break };
             respond(&s, request.url())
         };
-        let (status, content_type, body) = response;
-        let header = tiny_http::Header::from_bytes(&b"Content-Type"[..], content_type.as_bytes())
-            .expect("a valid header");
-        let no_store = tiny_http::Header::from_bytes(&b"Cache-Control"[..], &b"no-store"[..])
-            .expect("a valid header");
-        let r = tiny_http::Response::from_data(body)
-            .with_status_code(status)
-            .with_header(header)
-            .with_header(no_store);
-        let _ = request.respond(r);
+        let _ = request.respond(with_headers(
+            tiny_http::Response::from_data(body).with_status_code(status),
+            &content_type,
+        ));
     }
     Ok(())
+}
+
+/// A response with its content type and [`SECURITY_HEADERS`].
+fn with_headers<R: std::io::Read>(
+    response: tiny_http::Response<R>,
+    content_type: &str,
+) -> tiny_http::Response<R> {
+    let header = |name: &str, value: &str| {
+        tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid header")
+    };
+    SECURITY_HEADERS.iter().fold(
+        response.with_header(header("Content-Type", content_type)),
+        |r, (name, value)| r.with_header(header(name, value)),
+    )
+}
+
+/// The answer to a request that names another host: a rebound DNS name, most likely.
+fn misdirected(port: u16) -> (u16, String, Vec<u8>) {
+    (
+        421,
+        "text/plain; charset=utf-8".into(),
+        format!(
+            "421: this preview answers only to http://127.0.0.1:{port}/ or http://localhost:{port}/"
+        )
+        .into_bytes(),
+    )
 }
 
 fn to_map(built: Result<Vec<OutFile>, String>) -> Result<HashMap<String, Vec<u8>>, String> {
@@ -155,6 +235,13 @@ fn respond(s: &State, url: &str) -> (u16, String, Vec<u8>) {
             200,
             "text/plain; charset=utf-8".into(),
             s.version.to_string().into_bytes(),
+        );
+    }
+    if path == RELOAD_PATH {
+        return (
+            200,
+            "text/javascript; charset=utf-8".into(),
+            RELOAD_SCRIPT.as_bytes().to_vec(),
         );
     }
     let mut rel = percent_decode(path.trim_start_matches('/'));
@@ -207,16 +294,12 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// The reload script, for pages served at `version`.
-fn reload_script(version: u64) -> String {
-    format!(
-        "<script>/* panelaudit serve: reloads this page when the site is rebuilt */(function(){{function poll(){{fetch('{VERSION_PATH}',{{cache:'no-store'}}).then(function(r){{return r.text()}}).then(function(v){{if(v!=='{version}'){{location.reload()}}else{{setTimeout(poll,1000)}}}}).catch(function(){{setTimeout(poll,2000)}})}}setTimeout(poll,1000)}})();</script>"
-    )
-}
+/// The reload script: the page's version is in its tag's `data-version`.
+const RELOAD_SCRIPT: &str = "/* panelaudit serve: reloads this page when the site is rebuilt */(function(){var version=document.currentScript.getAttribute('data-version');function poll(){fetch('/__panelaudit/version',{cache:'no-store'}).then(function(r){return r.text()}).then(function(v){if(v!==version){location.reload()}else{setTimeout(poll,1000)}}).catch(function(){setTimeout(poll,2000)})}setTimeout(poll,1000)})();";
 
-/// A page with the reload script added before `</body>` (or at the end).
+/// A page with the tag of the reload script added before `</body>` (or at the end).
 pub fn inject(html: &str, version: u64) -> String {
-    let script = reload_script(version);
+    let script = format!("<script src=\"{RELOAD_PATH}\" data-version=\"{version}\"></script>");
     match html.rfind("</body>") {
         Some(at) => format!("{}{script}{}", &html[..at], &html[at..]),
         None => format!("{html}{script}"),
@@ -310,9 +393,58 @@ mod tests {
     }
 
     #[test]
+    fn only_a_loopback_host_with_the_port_is_answered() {
+        for ok in [
+            "127.0.0.1:8000",
+            "localhost:8000",
+            "LocalHost:8000",
+            "[::1]:8000",
+            " localhost:8000 ",
+        ] {
+            assert!(host_allowed(Some(ok), 8000), "{ok}");
+        }
+        for bad in [
+            "attacker.example:8000",
+            "localhost.attacker.example:8000",
+            "127.0.0.1.nip.io:8000",
+            "localhost:8001",
+            "localhost",
+            "localhost:",
+            "[::1]",
+            "127.0.0.1:80:8000",
+            "",
+            "0.0.0.0:8000",
+        ] {
+            assert!(!host_allowed(Some(bad), 8000), "{bad}");
+        }
+        assert!(!host_allowed(None, 8000));
+        // Port 80 is left out of Host by browsers.
+        assert!(host_allowed(Some("localhost"), 80));
+        assert!(host_allowed(Some("127.0.0.1:80"), 80));
+    }
+
+    #[test]
+    fn the_policy_allows_the_reload_script_and_nothing_inline_or_foreign() {
+        let csp = SECURITY_HEADERS
+            .iter()
+            .find(|(n, _)| *n == "Content-Security-Policy")
+            .unwrap()
+            .1;
+        assert!(csp.contains("script-src 'self'"), "{csp}");
+        assert!(csp.contains("connect-src 'self'"), "{csp}");
+        assert!(!csp.contains("script-src 'self' 'unsafe-inline'"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(RELOAD_SCRIPT.contains(VERSION_PATH));
+        assert!(RELOAD_PATH.starts_with("/__panelaudit/"));
+    }
+
+    #[test]
     fn the_script_goes_into_served_pages_and_errors_are_escaped() {
         let page = inject("<html><body><p>x</p></body></html>", 7);
-        assert!(page.contains("<p>x</p><script>"), "{page}");
+        assert!(
+            page.contains("<p>x</p><script src=\"/__panelaudit/reload.js\" data-version=\"7\">"),
+            "{page}"
+        );
         assert!(page.ends_with("</script></body></html>"), "{page}");
         let e = error_page("error: <b>bad</b> & \"worse\"", 1);
         assert!(

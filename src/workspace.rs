@@ -1,7 +1,7 @@
 //! What DIR is (one partnership folder, or a collection of them), loading and validating it
 //! whole, and which cycle a command means. Every command asks here, so the answers agree.
 
-use crate::diag::{Diagnostics, suggest};
+use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::{self, present, sorted_entries};
 use crate::model::{Audit, Cycle};
 use crate::source::{self, display_path};
@@ -82,7 +82,9 @@ pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Workspace, String> {
         Target::Partnership(p) => (false, vec![p]),
         Target::Collection(v) => (true, v),
     };
-    let loaded: Vec<(Loaded, Diagnostics)> = dirs.par_iter().map(|d| load_member(d)).collect();
+    let within = collection.then_some(dir);
+    let loaded: Vec<(Loaded, Diagnostics)> =
+        dirs.par_iter().map(|d| load_member(d, within)).collect();
     let mut members = Vec::with_capacity(loaded.len());
     for (l, d) in loaded {
         diags.extend(d);
@@ -96,7 +98,14 @@ pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Workspace, String> {
 
 /// Loads and validates one partnership folder, with its own problems. Any error (even in a
 /// file that failed to parse, which leaves a gap validation cannot see) makes it invalid.
-pub fn load_member(dir: &Path) -> (Loaded, Diagnostics) {
+/// A member of the collection `within` is held to the rule of a partnership's own folders: a
+/// link that leads out of the collection is reported and never read.
+pub fn load_member(dir: &Path, within: Option<&Path>) -> (Loaded, Diagnostics) {
+    if let Some(collection) = within
+        && source::leads_outside(&source::canonical_root(collection), dir)
+    {
+        return outside_member(dir);
+    }
     let mut diags = Diagnostics::new();
     let raw = load::load_partnership(dir, &mut diags);
     let audit = validate::validate(&raw, &mut diags).filter(|_| !diags.has_errors());
@@ -107,6 +116,45 @@ pub fn load_member(dir: &Path) -> (Loaded, Diagnostics) {
         },
         diags,
     )
+}
+
+/// A collection member that is a symbolic link leading outside the collection: refused by
+/// name (`PA0110`), with nothing of what it points at read or shown.
+fn outside_member(dir: &Path) -> (Loaded, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    diags
+        .path_error(
+            Code::OutsideFolder,
+            display_path(dir),
+            "this partnership folder is a symbolic link (or lies behind one) leading outside the collection; it is not read",
+        )
+        .with_help("copy the partnership folder into the collection, or remove the link");
+    (
+        Loaded {
+            display_dir: display_path(dir),
+            audit: None,
+        },
+        diags,
+    )
+}
+
+/// Whether `check` would accept `audit`'s folder once `pending` (paths and texts of returns or
+/// case records of `cycle`) were written: the folder is read again, the pending files put in
+/// place of what is on disk, and the whole validated. The problems, when it would not (only
+/// errors: the folder was valid before, so they come from the pending files).
+pub fn check_pending(
+    audit: &Audit,
+    cycle: &str,
+    kind: load::Pending,
+    pending: &[(PathBuf, String)],
+) -> Option<Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let mut raw = load::load_partnership(&audit.dir, &mut diags);
+    for (path, text) in pending {
+        load::put_pending(&mut raw, cycle, kind, path, text.clone(), &mut diags);
+    }
+    validate::validate(&raw, &mut diags);
+    diags.has_errors().then_some(diags)
 }
 
 /// Loads DIR as one valid partnership, for commands that work on one (forms, import, pack).
@@ -129,7 +177,7 @@ pub fn load_one(dir: &Path, command: &str) -> Result<Audit, String> {
         _ => {
             let mut out = String::new();
             for d in diags.iter().filter(|d| d.is_error()) {
-                out.push_str(&d.render());
+                out.push_str(&diags.render_one(d));
             }
             out.push_str(&format!(
                 "error: {shown} has {} problem(s) to fix first (`panelaudit check {shown}` lists them with warnings)",

@@ -342,8 +342,11 @@ fn serve_answers_on_loopback_with_the_page_and_refuses_other_addresses() {
         let addr = line[start + 7..].split('/').next().unwrap().to_string();
         let mut s = std::net::TcpStream::connect(&addr).map_err(|e| e.to_string())?;
         s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        s.write_all(b"GET /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-            .map_err(|e| e.to_string())?;
+        write!(
+            s,
+            "GET /index.html HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .map_err(|e| e.to_string())?;
         let mut body = String::new();
         s.read_to_string(&mut body).map_err(|e| e.to_string())?;
         Ok(body)
@@ -389,7 +392,7 @@ fn serve_answers_on_loopback_with_the_page_and_refuses_other_addresses() {
         "the internal site"
     );
     assert!(
-        body.contains("/__panelaudit/version"),
+        body.contains("<script src=\"/__panelaudit/reload.js\" data-version="),
         "the reload script is served"
     );
 }
@@ -472,11 +475,16 @@ fn start_serve(dir: &Path) -> (std::process::Child, String) {
 
 /// `GET path` over a plain TCP connection: the whole response, or the error.
 fn get(addr: &str, path: &str) -> Result<String, String> {
+    get_as(addr, path, addr)
+}
+
+/// A GET of `path` from the server at `addr`, naming `host` in the `Host` header.
+fn get_as(addr: &str, path: &str, host: &str) -> Result<String, String> {
     let mut s = std::net::TcpStream::connect(addr).map_err(|e| e.to_string())?;
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .map_err(|e| e.to_string())?;
     let mut body = String::new();
@@ -497,6 +505,63 @@ fn wait_for(addr: &str, path: &str, ok: impl Fn(&str) -> bool) -> Result<String,
         }
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+#[test]
+fn serve_refuses_a_foreign_host_and_keeps_other_origins_out() {
+    let (_tmp, dir) = example();
+    let (mut child, addr) = start_serve(&dir);
+    let port = addr.rsplit(':').next().unwrap().to_string();
+    let result = (|| -> Result<(), String> {
+        // A page that rebinds its own name to 127.0.0.1 still sends its own name as Host.
+        for host in [
+            format!("attacker.example:{port}"),
+            format!("localhost.attacker.example:{port}"),
+            "localhost:1".to_string(),
+        ] {
+            for path in [
+                "/index.html",
+                "/agencies/police/index.html",
+                "/__panelaudit/version",
+            ] {
+                let body = get_as(&addr, path, &host)?;
+                if !body.starts_with("HTTP/1.1 421") || body.contains("Northmoor") {
+                    return Err(format!("Host {host} {path} was answered:\n{body}"));
+                }
+            }
+        }
+        for host in [
+            addr.clone(),
+            format!("localhost:{port}"),
+            format!("[::1]:{port}"),
+        ] {
+            let page = get_as(&addr, "/agencies/police/index.html", &host)?;
+            if !page.starts_with("HTTP/1.1 200") {
+                return Err(format!("Host {host} was refused:\n{page}"));
+            }
+        }
+        let page = get(&addr, "/index.html")?;
+        let head = page[..page.find("\r\n\r\n").unwrap_or(page.len())].to_ascii_lowercase();
+        for header in [
+            "cross-origin-resource-policy: same-origin",
+            "x-content-type-options: nosniff",
+            "content-security-policy: default-src 'none'; script-src 'self'",
+            "x-frame-options: deny",
+        ] {
+            if !head.contains(header) {
+                return Err(format!("no `{header}` in:\n{head}"));
+            }
+        }
+        // The reload script the policy allows is there, and asks for the version.
+        let script = get(&addr, "/__panelaudit/reload.js")?;
+        if !script.starts_with("HTTP/1.1 200") || !script.contains("/__panelaudit/version") {
+            return Err(format!("the reload script:\n{script}"));
+        }
+        Ok(())
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    result.unwrap();
 }
 
 #[test]

@@ -250,6 +250,35 @@ fn a_mistake_in_the_workbook_names_its_cell_and_imports_nothing() {
     assert!(!tmp.path().join("pack2").exists());
 }
 
+#[test]
+fn a_case_workbook_whose_records_check_would_refuse_imports_nothing() {
+    let (tmp, p) = tabletop();
+    assert_ok(&run_in(
+        tmp.path(),
+        &[
+            "pack", "p", "--cycle", "2026-q1", "--out", "pack", "--cases", "5",
+        ],
+    ));
+    let filled = tmp.path().join("filled.xlsx");
+    fill(
+        &tmp.path().join("pack/2026-q1-cases.xlsx"),
+        &filled,
+        |_, _| "met",
+    );
+    // An escape sequence in a note, as a spreadsheet file writes it.
+    replace_shared_string(&filled, MARK_GOOD, "Good_x001B_[2J practice");
+    let out = run_in(tmp.path(), &["import", "p", "filled.xlsx"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error[PA0106]: p/cycles/2026-q1/cases/"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err}");
+    assert!(!p.join("cycles/2026-q1/cases").exists(), "nothing imported");
+}
+
 /// Case results: half the cases not meeting the standard pulls a question the agencies rated
 /// reasonable down, and the cycle page shows the figures only over enough cases.
 #[test]

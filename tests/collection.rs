@@ -265,3 +265,40 @@ fn a_publication_hit_in_one_partnership_fails_the_whole_collection_with_nothing_
         .collect();
     assert!(left.is_empty(), "staging folders left: {left:?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_member_linked_from_outside_the_collection_is_refused_by_name_and_never_read() {
+    let (tmp, region) = region();
+    // Move one partnership out of the collection and leave a link to it in its place.
+    let outside = tmp.path().join("elsewhere");
+    std::fs::rename(region.join("westdale"), &outside).unwrap();
+    let p = outside.join("partnership.toml");
+    let s = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        s.replace("Westdale Safeguarding", "Hidden Outside Safeguarding"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&outside, region.join("westdale")).unwrap();
+    let out = tmp.path().join("site");
+    for args in [
+        vec!["check", "region"],
+        vec!["check", "region", "--format", "json"],
+        vec!["rank", "region"],
+        vec!["build", "region", "--out", out.to_str().unwrap()],
+    ] {
+        let o = run_in(tmp.path(), &args);
+        let said = format!("{}{}", text(&o.stdout), text(&o.stderr));
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {said}");
+        assert!(
+            said.contains("PA0110") && said.contains("region/westdale"),
+            "{args:?}: {said}"
+        );
+        assert!(
+            !said.contains("Hidden Outside"),
+            "{args:?}: what the link points at is never read: {said}"
+        );
+    }
+    assert!(!out.exists(), "nothing was built");
+}

@@ -298,3 +298,61 @@ fn a_briefing_of_nested_list_markers_is_refused_at_its_line_not_parsed() {
         assert!(stderr(&out).contains(&at), "{}", stderr(&out));
     }
 }
+
+#[test]
+fn markup_past_the_mark_limit_is_refused_at_its_line_in_a_briefing_and_a_return() {
+    // Within the nesting limit but heavy with markup: these took a build past a gigabyte.
+    let (tmp, p) = fixture();
+    let front = "+++\ntitle = \"Marks\"\ndate = 2025-12-01\naudience = \"public\"\nsummary = \"Marks.\"\n+++\nIntro.\n\n";
+    for (name, body) in [
+        ("emphasis.md", "*a".repeat(1_100_000)),
+        ("brackets.md", "[".repeat(1_100_000)),
+        ("nested.md", ("- ".repeat(32) + "x\n").repeat(40_000)),
+    ] {
+        std::fs::write(p.join("briefings").join(name), format!("{front}{body}\n")).unwrap();
+    }
+    assert_refused(tmp.path(), "Markdown marks", 20);
+    let out = run_in(tmp.path(), &["check", "p"]);
+    for at in [
+        "error[PA0307]: p/briefings/emphasis.md:9:1: by this line the text has over 1000000 Markdown marks",
+        "error[PA0307]: p/briefings/brackets.md:9:1:",
+        "error[PA0307]: p/briefings/nested.md:",
+    ] {
+        assert!(stderr(&out).contains(at), "{at}\n{}", stderr(&out));
+    }
+
+    // The same in a return's internal note, which only the internal site shows.
+    let (tmp, p) = fixture();
+    let path = p.join("cycles/2025-26/responses/police.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!(
+            "{text}\n[answers.extra-note]\nrating = 1\ninternal = \"{}\"\n",
+            "<".repeat(1_100_000)
+        ),
+    )
+    .unwrap();
+    assert_refused(tmp.path(), "in the internal note, line 1: by this line", 20);
+}
+
+#[test]
+fn a_deny_list_past_its_limit_is_refused_quickly_at_its_first_term_too_many() {
+    let (tmp, p) = fixture();
+    std::fs::create_dir_all(p.join("publication")).unwrap();
+    let names: String = (0..240_000)
+        .map(|i| format!("Given{i} Family{i}\n"))
+        .collect();
+    std::fs::write(p.join("publication/deny.txt"), names).unwrap();
+    assert_refused(
+        tmp.path(),
+        "240000 terms in the deny list; at most 20000 are accepted",
+        20,
+    );
+    let out = run_in(tmp.path(), &["check", "p"]);
+    assert!(
+        stderr(&out).contains("p/publication/deny.txt:20001:1:"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1141,3 +1141,84 @@ fn import_takes_the_cycle_from_the_workbook_when_none_is_given() {
     );
     assert_eq!(before, s.responses_snapshot());
 }
+
+#[test]
+fn import_refuses_a_workbook_whose_return_check_would_refuse_as_too_large_before_writing() {
+    let s = Scratch::new();
+    let mut book = Book::new("police", "2025-26");
+    for i in 0..QUESTIONS.len() {
+        let row = FIRST_QUESTION_ROW + i as u32;
+        book.answer(i, V::S("2"), "medium", "SWELLMARKER")
+            .set(row, Col::Gaps, V::S("SWELLMARKER"))
+            .set(row, Col::Internal, V::S("SWELLMARKER"));
+    }
+    book.save(&s.path("police.xlsx"));
+    // One shared string of 600 KB in 15 cells: a workbook of a few kilobytes that would
+    // become a return of about 9 MB.
+    crate::common::replace_shared_string(
+        &s.path("police.xlsx"),
+        "SWELLMARKER",
+        &"words ".repeat(100_000),
+    );
+    assert!(std::fs::metadata(s.path("police.xlsx")).unwrap().len() < 100_000);
+    let before = s.responses_snapshot();
+    let out = s.run(&["import", "testshire", "police.xlsx"]);
+    assert_fails_with(
+        &out,
+        &[
+            "error[PA0101]: testshire/cycles/2025-26/responses/police.toml: the file is",
+            "files over 8388608 bytes are refused",
+            "nothing was imported: `check` would refuse what police.xlsx would become",
+        ],
+    );
+    assert_eq!(s.responses_snapshot(), before, "nothing was written");
+}
+
+#[test]
+fn import_refuses_control_characters_written_as_escapes_in_a_workbook() {
+    let s = Scratch::new();
+    let mut book = Book::new("police", "2025-26");
+    // rust_xlsxwriter writes the escape character as `_x001B_`, as Excel does.
+    book.answer(0, V::S("2"), "medium", "Audit done.\u{1b}[2J Cleared.")
+        .answer(1, V::S("1"), "low", "Fine.");
+    book.save(&s.path("police.xlsx"));
+    book.about(completed_by_label(), V::S("Head of\u{7} Public Protection"));
+    book.save(&s.path("police-about.xlsx"));
+    let shared = part(&s.path("police.xlsx"), "xl/sharedStrings.xml");
+    assert!(shared.contains("_x001B_"), "{shared}");
+    let before = s.responses_snapshot();
+    let out = s.run(&["import", "testshire", "police.xlsx"]);
+    assert_fails_with(
+        &out,
+        &[&format!(
+            "error[PA0106]: police.xlsx: {}: control character U+001B is not allowed in text (a spreadsheet file writes it `_x001B_`)",
+            cell(FIRST_QUESTION_ROW, Col::Evidence)
+        )],
+    );
+    assert!(!stderr(&out).contains('\u{1b}'), "never printed raw");
+    let out = s.run(&["import", "testshire", "police-about.xlsx"]);
+    assert_fails_with(&out, &["About!", "control character U+0007"]);
+    assert_eq!(s.responses_snapshot(), before, "nothing was written");
+}
+
+#[test]
+fn import_refuses_what_check_refuses_in_the_file_it_would_write() {
+    let s = Scratch::new();
+    let mut book = Book::new("police", "2025-26");
+    // Lists nested past the limit: the workbook is fine, the return it becomes is not.
+    let deep = format!("{}too deep", "- ".repeat(40));
+    book.answer(0, V::S("2"), "medium", &deep)
+        .answer(1, V::S("1"), "low", "Fine.");
+    book.save(&s.path("police.xlsx"));
+    let before = s.responses_snapshot();
+    let out = s.run(&["import", "testshire", "police.xlsx"]);
+    assert_fails_with(
+        &out,
+        &[
+            "error[PA0307]: testshire/cycles/2025-26/responses/police.toml:",
+            "opens 40 lists",
+            "nothing was imported",
+        ],
+    );
+    assert_eq!(s.responses_snapshot(), before, "nothing was written");
+}

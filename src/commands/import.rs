@@ -8,6 +8,7 @@
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::diag::{Code, Diagnostics};
 use crate::fsx;
+use crate::load::Pending;
 use crate::model::Audit;
 use crate::response_file;
 use crate::source::display_path;
@@ -31,6 +32,8 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
     let fw = audit.framework(&cycle.framework);
 
     let mut diags = Diagnostics::new();
+    // Nothing printed echoes what the partnership's scan flags (its deny list included).
+    diags.mask_with(std::sync::Arc::new(audit.scanner().clone()));
     let scanner = audit.scanner();
     let mut returns: Vec<Return> = Vec::new();
     for path in files {
@@ -133,6 +136,14 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
     if diags.has_errors() {
         print(&diags);
         eprintln!("error: nothing was imported (no response file was changed)");
+        return EXIT_INVALID;
+    }
+    let pending: Vec<(PathBuf, String, String)> = plans
+        .iter()
+        .filter(|p| !matches!(p.status, Status::Unchanged))
+        .map(|p| (p.target.clone(), p.text.clone(), p.r.file.clone()))
+        .collect();
+    if !refuse_what_check_would(&audit, &cycle.id, Pending::Response, &pending, &diags) {
         return EXIT_INVALID;
     }
 
@@ -298,10 +309,40 @@ fn describe_changes(old: Option<&ReturnData>, new: &ReturnData) -> Vec<String> {
     out
 }
 
+/// Whether `check` would accept the partnership with `pending` (target, text, workbook) written;
+/// when it would not, prints `before` and the errors, and says nothing was imported. The same
+/// limits and rules as `check` (a file's size, control characters such as `_x001B_`, Markdown
+/// nested too deep, every rule on a return or case record), applied before anything is written.
+pub(super) fn refuse_what_check_would(
+    audit: &Audit,
+    cycle: &str,
+    kind: Pending,
+    pending: &[(PathBuf, String, String)],
+    before: &Diagnostics,
+) -> bool {
+    let files: Vec<(PathBuf, String)> = pending
+        .iter()
+        .map(|(p, t, _)| (p.clone(), t.clone()))
+        .collect();
+    let Some(problems) = workspace::check_pending(audit, cycle, kind, &files) else {
+        return true;
+    };
+    print(before);
+    for d in problems.sorted().into_iter().filter(|d| d.is_error()) {
+        eprint!("{}", problems.render_one(d));
+    }
+    let from: Vec<&str> = pending.iter().map(|(_, _, w)| w.as_str()).collect();
+    eprintln!(
+        "error: nothing was imported: `check` would refuse what {} would become (above, at the places the new files would have); fix the workbook and import again",
+        from.join(", ")
+    );
+    false
+}
+
 /// Prints problems in the order they were found: workbook by workbook, top to bottom.
 pub(super) fn print(diags: &Diagnostics) {
     for d in diags.iter() {
-        eprint!("{}", d.render());
+        eprint!("{}", diags.render_one(d));
     }
 }
 

@@ -8,6 +8,7 @@ use super::import::print;
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::diag::{Code, Diagnostics};
 use crate::fsx;
+use crate::load::Pending;
 use crate::source::display_path;
 use crate::xlsx::cases::{self, CaseData};
 use std::collections::BTreeMap;
@@ -51,6 +52,8 @@ fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u8 {
     };
     let fw = audit.framework(&cycle.framework);
     let mut diags = Diagnostics::new();
+    // Nothing printed echoes what the partnership's scan flags (its deny list included).
+    diags.mask_with(std::sync::Arc::new(audit.scanner().clone()));
     let scanner = audit.scanner();
     let mut all: Vec<(String, CaseData)> = Vec::new();
     for path in files {
@@ -90,6 +93,7 @@ fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u8 {
     }
     let cases_dir = audit.dir.join("cycles").join(&cycle.id).join("cases");
     let mut todo: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut sources: Vec<String> = Vec::new();
     let mut report: Vec<String> = Vec::new();
     for (file, c) in &all {
         let target = cases_dir.join(format!("{}.toml", c.reference));
@@ -129,11 +133,26 @@ fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u8 {
         ));
         if state != "unchanged" {
             todo.push((target, text.into_bytes()));
+            sources.push(file.clone());
         }
     }
     if diags.has_errors() {
         print(&diags);
         eprintln!("error: nothing was imported (no case file was changed)");
+        return EXIT_INVALID;
+    }
+    let pending: Vec<(PathBuf, String, String)> = todo
+        .iter()
+        .zip(&sources)
+        .map(|((p, t), w)| {
+            (
+                p.clone(),
+                String::from_utf8_lossy(t).into_owned(),
+                w.clone(),
+            )
+        })
+        .collect();
+    if !super::import::refuse_what_check_would(&audit, &cycle.id, Pending::Case, &pending, &diags) {
         return EXIT_INVALID;
     }
     if !todo.is_empty() {

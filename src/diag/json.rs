@@ -4,7 +4,7 @@
 //! when the problem concerns a whole file or folder), `message`, `help` (or null), and
 //! `related`: the second places (file, line, column, label).
 
-use super::{Diagnostic, Diagnostics, Severity, printable};
+use super::{Diagnostic, Diagnostics, Masker, Severity};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -28,8 +28,13 @@ struct JsonDiagnostic {
 }
 
 impl Diagnostic {
-    /// This problem as one line of JSON.
+    /// This problem as one line of JSON, personal data of the built-in kinds masked.
     pub fn to_json(&self) -> String {
+        self.to_json_masked(&Masker::default())
+    }
+
+    /// [`Diagnostic::to_json`], masking what `masker`'s scanners flag.
+    pub fn to_json_masked(&self, masker: &Masker) -> String {
         let (line, column) = self.line_col().unzip();
         let value = JsonDiagnostic {
             code: self.code.id(),
@@ -37,23 +42,23 @@ impl Diagnostic {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             },
-            file: self.file_name(),
+            file: masker.printable(&self.file_name()),
             line,
             column,
             // JSON escapes control characters itself; `printable` keeps the text the same as
             // the terminal shows it.
-            message: printable(&self.message),
-            help: self.help.clone(),
+            message: masker.printable(&self.message),
+            help: self.help.as_deref().map(|h| masker.printable(h)),
             related: self
                 .related
                 .iter()
                 .map(|r| {
                     let (line, column) = r.file.line_col(r.span.start);
                     JsonRelated {
-                        file: r.file.display.clone(),
+                        file: masker.printable(&r.file.display),
                         line,
                         column,
-                        label: r.label.clone(),
+                        label: masker.printable(&r.label),
                     }
                 })
                 .collect(),
@@ -65,7 +70,10 @@ impl Diagnostic {
 impl Diagnostics {
     /// Every problem as JSON lines, in file order.
     pub fn render_json(&self) -> String {
-        self.sorted().iter().map(|d| d.to_json() + "\n").collect()
+        self.sorted()
+            .iter()
+            .map(|d| d.to_json_masked(self.masker_of(d)) + "\n")
+            .collect()
     }
 }
 

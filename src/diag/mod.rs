@@ -2,12 +2,18 @@
 //! as `error[PA0202]: FILE:LINE:COL: message` with the source line and a caret under the
 //! place, a second place where a problem has one ("first defined here"), or as JSON lines
 //! for editors and CI (`check --format json`).
+//!
+//! Nothing printed echoes personal data: CI logs are often public. Every message, help, file
+//! name and source line passes through the personal-data scanner as it is printed, and what it
+//! would flag is masked in place (`94•••••••9`), with the partnership's deny list when
+//! validation has compiled it ([`Diagnostics::mask_with`]).
 
 mod codes;
 mod json;
 
 pub use codes::Code;
 
+use crate::scan::{Scanner, redact};
 use crate::source::SourceFile;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -42,6 +48,9 @@ pub struct Diagnostic {
     pub message: String,
     pub help: Option<String>,
     pub related: Vec<Related>,
+    /// What masks this problem when it is printed, when it came from another collection of
+    /// problems (one partnership's, into a collection's): its partnership's scanner.
+    pub masker: Option<Masker>,
 }
 
 impl Diagnostic {
@@ -97,8 +106,14 @@ impl Diagnostic {
         (name, line, col, self.severity)
     }
 
-    /// The human form: a header line, then the source line with a caret.
+    /// The human form: a header line, then the source line with a caret; personal data of the
+    /// built-in kinds masked.
     pub fn render(&self) -> String {
+        self.render_masked(&Masker::default())
+    }
+
+    /// [`Diagnostic::render`], masking what `masker`'s scanners flag.
+    pub fn render_masked(&self, masker: &Masker) -> String {
         let label = format!(
             "{}[{}]",
             match self.severity {
@@ -107,35 +122,42 @@ impl Diagnostic {
             },
             self.code.id()
         );
-        let loc = printable(&self.location());
-        let message = printable(&self.message);
+        let loc = masker.printable(&self.location());
+        let message = masker.printable(&self.message);
         let mut out = if loc.is_empty() {
             format!("{label}: {message}\n")
         } else {
             format!("{label}: {loc}: {message}\n")
         };
         if let (Some(file), Some(span)) = (&self.file, &self.span) {
-            snippet(&mut out, file, span, None);
+            snippet(&mut out, file, span, None, masker);
         }
         for r in &self.related {
             let (l, c) = r.file.line_col(r.span.start);
             let _ = writeln!(
                 out,
                 "  = note: {}:{l}:{c}: {}",
-                printable(&r.file.display),
-                printable(&r.label)
+                masker.printable(&r.file.display),
+                masker.printable(&r.label)
             );
-            snippet(&mut out, &r.file, &r.span, Some(&r.label));
+            snippet(&mut out, &r.file, &r.span, Some(&r.label), masker);
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = help: {help}");
+            let _ = writeln!(out, "  = help: {}", masker.printable(help));
         }
         out
     }
 }
 
-/// The source line of `span` with carets under it (and a label after them, for a second place).
-fn snippet(out: &mut String, file: &SourceFile, span: &Range<usize>, label: Option<&str>) {
+/// The source line of `span` with carets under it (and a label after them, for a second place),
+/// what `masker` flags in the line masked (character for character, so the carets stay put).
+fn snippet(
+    out: &mut String,
+    file: &SourceFile,
+    span: &Range<usize>,
+    label: Option<&str>,
+    masker: &Masker,
+) {
     let (line, col) = file.line_col(span.start);
     let text = file.line_text(line);
     let width = line.to_string().len();
@@ -148,7 +170,7 @@ fn snippet(out: &mut String, file: &SourceFile, span: &Range<usize>, label: Opti
     // Show at most a window of a long line (a minified file, a pasted document) around
     // the place, so one error never prints megabytes.
     let skip = (col - 1).saturating_sub(SNIPPET_CONTEXT);
-    let shown: String = text.chars().skip(skip).take(SNIPPET_WIDTH).collect();
+    let shown = masked_window(text, skip, masker);
     let lead = if skip > 0 { "…" } else { "" };
     let tail = if line_chars > skip + SNIPPET_WIDTH {
         "…"
@@ -171,9 +193,30 @@ fn snippet(out: &mut String, file: &SourceFile, span: &Range<usize>, label: Opti
         "",
         " ".repeat(indent),
         "^".repeat(carets),
-        label.map_or(String::new(), |l| format!(" {}", printable(l)))
+        label.map_or(String::new(), |l| format!(" {}", masker.printable(l)))
     );
 }
+
+/// The `SNIPPET_WIDTH` characters of `line` from `skip` on, with what `masker` flags masked:
+/// the scan reads a margin either side too, so a value cut by the window's edge is still seen
+/// whole (and a line of megabytes is never scanned whole for one message).
+fn masked_window(line: &str, skip: usize, masker: &Masker) -> String {
+    let from = skip.saturating_sub(SNIPPET_MARGIN);
+    let read: String = line
+        .chars()
+        .skip(from)
+        .take(SNIPPET_WIDTH + (skip - from) + SNIPPET_MARGIN)
+        .collect();
+    masker
+        .redact(&read)
+        .chars()
+        .skip(skip - from)
+        .take(SNIPPET_WIDTH)
+        .collect()
+}
+
+/// Characters either side of a snippet's window that the masking scan reads as well.
+const SNIPPET_MARGIN: usize = 80;
 
 /// Characters of a long source line shown before the place, and in all.
 const SNIPPET_CONTEXT: usize = 60;
@@ -196,10 +239,37 @@ pub fn printable(s: &str) -> String {
         .collect()
 }
 
+/// The scanners whose findings are masked in what is printed: the built-in kinds always, and
+/// each partnership's deny and allow lists once validation has compiled them.
+#[derive(Debug, Clone, Default)]
+pub struct Masker {
+    scanners: Vec<Arc<Scanner>>,
+}
+
+impl Masker {
+    /// `text` with what the scanners flag masked in place.
+    pub fn redact<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let scanners: Vec<&Scanner> = self.scanners.iter().map(|s| s.as_ref()).collect();
+        redact(text, &scanners)
+    }
+
+    /// [`Masker::redact`], then [`printable`].
+    pub fn printable(&self, text: &str) -> String {
+        printable(&self.redact(text))
+    }
+
+    fn add(&mut self, scanner: Arc<Scanner>) {
+        if !self.scanners.iter().any(|s| Arc::ptr_eq(s, &scanner)) {
+            self.scanners.push(scanner);
+        }
+    }
+}
+
 /// The collector every stage writes its problems into.
 #[derive(Debug, Clone, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    masker: Masker,
 }
 
 impl Diagnostics {
@@ -249,6 +319,7 @@ impl Diagnostics {
             message: message.into(),
             help: None,
             related: Vec::new(),
+            masker: None,
         });
         self.items.last_mut().expect("just pushed")
     }
@@ -282,6 +353,7 @@ impl Diagnostics {
             message: message.into(),
             help: None,
             related: Vec::new(),
+            masker: None,
         });
         self.items.last_mut().expect("just pushed")
     }
@@ -298,8 +370,32 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
+    /// Takes `other`'s problems, each still masked as `other` masks it (its partnership's deny
+    /// list, not every partnership's).
     pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+        let masker = other.masker;
+        self.items.extend(other.items.into_iter().map(|mut d| {
+            if d.masker.is_none() && !masker.scanners.is_empty() {
+                d.masker = Some(masker.clone());
+            }
+            d
+        }));
+    }
+
+    /// Masks what `scanner` flags (a partnership's deny list, say) in everything printed from
+    /// here on, besides the built-in kinds.
+    pub fn mask_with(&mut self, scanner: Arc<Scanner>) {
+        self.masker.add(scanner);
+    }
+
+    /// One of these problems, rendered with its masking.
+    pub fn render_one(&self, d: &Diagnostic) -> String {
+        d.render_masked(self.masker_of(d))
+    }
+
+    /// What masks `d`: its own partnership's scanner, or these problems' masker.
+    pub fn masker_of<'a>(&'a self, d: &'a Diagnostic) -> &'a Masker {
+        d.masker.as_ref().unwrap_or(&self.masker)
     }
 
     /// Sorted by file and position, so the output reads top to bottom like the files.
@@ -317,7 +413,7 @@ impl Diagnostics {
     pub fn render(&self) -> String {
         self.sorted()
             .iter()
-            .map(|d| d.render())
+            .map(|d| d.render_masked(self.masker_of(d)))
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -422,6 +518,49 @@ mod tests {
             Some('7'),
             "{source_line}\n{caret_line}"
         );
+    }
+
+    #[test]
+    fn personal_data_is_masked_in_messages_and_in_a_source_line_cut_at_the_window() {
+        // The place at column 201: the line is shown from column 141 for 160 characters, so
+        // the number at column 297 is cut by the window's end.
+        let line = format!(
+            "{}v = 1{}NHS 943 476 5919 and more",
+            "x".repeat(200),
+            " ".repeat(91)
+        );
+        let file = Arc::new(SourceFile::new("a/kai@example.org.toml", line));
+        let mut d = Diagnostics::new();
+        d.error(
+            Code::OffScale,
+            &file,
+            200..201,
+            "rating for 07700 900123 is off the scale",
+        )
+        .with_help("ask kai at example dot org");
+        for out in [d.render(), d.render_json()] {
+            for secret in ["943", "07700 900123", "kai@", "kai at"] {
+                assert!(!out.contains(secret), "{secret} in {out}");
+            }
+            assert!(out.contains('•'), "{out}");
+        }
+    }
+
+    #[test]
+    fn a_partnership_s_problems_stay_masked_by_its_deny_list_in_a_collection() {
+        let mut member = Diagnostics::new();
+        member.mask_with(Arc::new(Scanner::new(&[], &["Kai Smith".to_string()])));
+        member.path_error(
+            Code::UnknownWord,
+            "p/a.toml",
+            "audience `Kai Smith` is unknown",
+        );
+        let mut all = Diagnostics::new();
+        all.extend(member);
+        for out in [all.render(), all.render_json()] {
+            assert!(!out.contains("Kai Smith"), "{out}");
+            assert!(out.contains("audience `K"), "{out}");
+        }
     }
 
     #[test]

@@ -293,6 +293,15 @@ fn read_response(
     diags: &mut Diagnostics,
 ) -> Option<(Parsed<ResponseFile>, bool)> {
     let file = read_inside(root, path, diags)?;
+    parse_response(file, stem, diags)
+}
+
+/// [`read_response`] of a file already read.
+fn parse_response(
+    file: Arc<SourceFile>,
+    stem: &str,
+    diags: &mut Diagnostics,
+) -> Option<(Parsed<ResponseFile>, bool)> {
     match toml::from_str::<ResponseFile>(&file.text) {
         Ok(value) => Some((Parsed { file, value }, true)),
         Err(e) => {
@@ -301,6 +310,66 @@ fn read_response(
             Some((Parsed { file, value }, false))
         }
     }
+}
+
+/// What `import` is about to write into a cycle, read as `check` will read it from disk.
+#[derive(Debug, Clone, Copy)]
+pub enum Pending {
+    /// `responses/<stem>.toml`
+    Response,
+    /// `cases/<stem>.toml`
+    Case,
+}
+
+/// Puts `text`, which `import` is about to write at `path` (a return or a case record of
+/// cycle `cycle`), in place of what was read from disk, read as `check` reads a file: its
+/// size, its characters, then its TOML. Validating `raw` afterwards then says whether `check`
+/// would accept the partnership with the file written, before anything is.
+pub fn put_pending(
+    raw: &mut RawAudit,
+    cycle: &str,
+    kind: Pending,
+    path: &Path,
+    text: String,
+    diags: &mut Diagnostics,
+) {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let Some(rc) = raw.cycles.iter_mut().find(|c| c.id == cycle) else {
+        return;
+    };
+    rc.responses.retain(|(s, _)| *s != stem);
+    rc.partial.retain(|(s, _)| *s != stem);
+    rc.unreadable.retain(|s| *s != stem);
+    rc.cases.retain(|(s, _)| *s != stem);
+    let shown = source::display_path(path);
+    if text.len() as u64 > source::MAX_FILE_BYTES {
+        let size = source::ReadError::TooLarge(text.len() as u64);
+        diags.path_error(Code::Unreadable, shown, size.to_string());
+        rc.unreadable.push(stem);
+        return;
+    }
+    let file = Arc::new(SourceFile::new(shown, text));
+    control_characters(&file, diags);
+    match kind {
+        Pending::Response => match parse_response(file, &stem, diags) {
+            Some((parsed, true)) => rc.responses.push((stem, parsed)),
+            Some((parsed, false)) => {
+                rc.unreadable.push(stem.clone());
+                rc.partial.push((stem, parsed));
+            }
+            None => rc.unreadable.push(stem),
+        },
+        Pending::Case => {
+            if let Some(value) = parse_toml(&file, diags) {
+                rc.cases.push((stem, Parsed { file, value }));
+            }
+        }
+    }
+    rc.responses.sort_by(|a, b| a.0.cmp(&b.0));
+    rc.cases.sort_by(|a, b| a.0.cmp(&b.0));
 }
 
 /// The code of a TOML decoding problem, from the decoder's message.

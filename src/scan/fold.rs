@@ -8,11 +8,16 @@
 //! 1. HTML character references are decoded (numeric, and the named ones that can stand for
 //!    letters, digits, spaces or punctuation);
 //! 2. percent-escapes that spell UTF-8 are decoded;
-//! 3. invisible characters (format characters, variation selectors, soft hyphens) are dropped;
+//! 3. invisible characters (every default-ignorable and format character: zero-width spaces,
+//!    joiners, variation selectors, soft hyphens, shorthand format controls, tags) are dropped,
+//!    and so is a combining mark on a digit; characters that show as a blank without being
+//!    white space (the braille blank, Hangul fillers) become a space;
 //! 4. every character is folded by Unicode compatibility (NFKC): full-width, circled,
-//!    superscript and mathematical forms become their plain letters and digits;
+//!    superscript and mathematical forms become their plain letters and digits, and dingbat
+//!    and bracketed digits (`❶`, `➀`, `⑴`) their numbers;
 //! 5. decimal digits of any script become ASCII digits, every dash and minus a hyphen, every
-//!    kind of space a space, and fraction and division slashes a slash.
+//!    kind of space a space, fraction and division slashes a slash, and ideographic full
+//!    stops a full stop.
 //!
 //! [`Folded`] keeps, for each byte of the folded text, the byte of the original it came from,
 //! so a hit in the folded text is placed in the original.
@@ -23,8 +28,9 @@ use unicode_normalization::UnicodeNormalization;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Folded {
     pub text: String,
-    /// `origin[i]`: the byte offset in the original of folded byte `i`.
-    origin: Vec<usize>,
+    /// `origin[i]`: the byte offset in the original of folded byte `i` (four bytes each, not
+    /// eight: a public build folds every page whole, and a page is far under 4 GiB).
+    origin: Vec<u32>,
     /// Where the original ends (for a range that runs to the end of the folded text).
     end: usize,
 }
@@ -32,8 +38,8 @@ pub struct Folded {
 impl Folded {
     /// The original byte range of the folded range `[start, end)`.
     pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
-        let s = self.origin.get(start).copied().unwrap_or(self.end);
-        let e = self.origin.get(end).copied().unwrap_or(self.end);
+        let at = |i: usize| self.origin.get(i).map_or(self.end, |&o| o as usize);
+        let (s, e) = (at(start), at(end));
         (s, e.max(s))
     }
 
@@ -54,7 +60,7 @@ impl Folded {
                 .count();
             if plain > 0 {
                 self.text.push_str(&fragment[i..i + plain]);
-                self.origin.extend(base + i..base + i + plain);
+                self.origin.extend((base + i..base + i + plain).map(offset));
                 i += plain;
                 continue;
             }
@@ -72,7 +78,7 @@ impl Folded {
     pub fn push_break(&mut self, at: usize) {
         if !self.text.is_empty() && !self.text.ends_with("\n\n") {
             self.text.push_str("\n\n");
-            self.origin.extend([at, at]);
+            self.origin.extend([offset(at), offset(at)]);
         }
     }
 }
@@ -82,6 +88,11 @@ impl Folded {
 /// makes those a plain space).
 fn is_plain_ascii(b: u8) -> bool {
     b.is_ascii() && !matches!(b, b'&' | b'%' | b'\t' | b'\r' | b'\x0b' | b'\x0c')
+}
+
+/// A byte offset as kept in [`Folded`]'s origins.
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 /// Folds `text` as described in the module documentation.
@@ -215,14 +226,46 @@ fn percent_run(s: &str) -> Option<(String, usize)> {
     Some((text, valid * 3))
 }
 
-/// Characters that show nothing (or only change how a neighbour looks): dropped.
+/// Characters that show nothing (or only change how a neighbour looks): dropped. Every
+/// default-ignorable code point and every format character (category Cf) of Unicode 15, less
+/// the fillers that show as a blank ([`is_blank`]). A test holds this list to the default
+/// ignorables of the confusables skeleton's own tables.
 fn is_invisible(c: char) -> bool {
     matches!(c,
-        '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
-        | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
-        | '\u{2060}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}'
-        | '\u{ffa0}' | '\u{fff9}'..='\u{fffb}' | '\u{1d173}'..='\u{1d17a}'
-        | '\u{e0000}'..='\u{e007f}' | '\u{e0100}'..='\u{e01ef}')
+        '\u{ad}' | '\u{34f}' | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}'
+        | '\u{890}'..='\u{891}' | '\u{8e2}' | '\u{17b4}'..='\u{17b5}' | '\u{180b}'..='\u{180f}'
+        | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}'
+        | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{fff0}'..='\u{fffb}' | '\u{110bd}'
+        | '\u{110cd}' | '\u{13430}'..='\u{1343f}' | '\u{1bca0}'..='\u{1bca3}'
+        | '\u{1d173}'..='\u{1d17a}' | '\u{e0000}'..='\u{e0fff}')
+}
+
+/// Characters that are not white space to Unicode but show as a blank: the braille blank and
+/// the Hangul fillers. Read as a space, which is what a reader sees.
+fn is_blank(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2800}' | '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' | '\u{1d159}'
+    )
+}
+
+/// The number an enclosed or dingbat digit stands for, where compatibility folding leaves it
+/// as a symbol (`❶`, `➀`, `⓿`) or adds brackets or a stop to it (`⑴`, `⒈`).
+fn enclosed_number(c: char) -> Option<u32> {
+    let v = c as u32;
+    let from = |first: u32, value: u32| Some(v - first + value);
+    match v {
+        0x2776..=0x277F => from(0x2776, 1),
+        0x2780..=0x2789 => from(0x2780, 1),
+        0x278A..=0x2793 => from(0x278A, 1),
+        0x24EB..=0x24F4 => from(0x24EB, 11),
+        0x24F5..=0x24FE => from(0x24F5, 1),
+        0x24FF | 0x1F100 | 0x1F10B | 0x1F10C => Some(0),
+        0x1F101..=0x1F10A => from(0x1F101, 0),
+        0x2474..=0x2487 => from(0x2474, 1),
+        0x2488..=0x249B => from(0x2488, 1),
+        _ => None,
+    }
 }
 
 /// The zero of each block of decimal digits that NFKC leaves as they are (Unicode category
@@ -245,15 +288,32 @@ fn ascii_digit(c: char) -> Option<char> {
 }
 
 /// One character after steps 3 to 5, pushed with its origin.
-fn push_folded(c: char, from: usize, out: &mut String, origin: &mut Vec<usize>) {
+fn push_folded(c: char, from: usize, out: &mut String, origin: &mut Vec<u32>) {
+    let from = offset(from);
     if is_invisible(c) {
         return;
     }
+    // A mark on a digit (a keycap, an underline) is never part of a number.
+    if out.ends_with(|d: char| d.is_ascii_digit())
+        && unicode_normalization::char::is_combining_mark(c)
+    {
+        return;
+    }
+    if let Some(n) = enclosed_number(c) {
+        for d in n.to_string().chars() {
+            origin.push(from);
+            out.push(d);
+        }
+        return;
+    }
+    let c = if is_blank(c) { ' ' } else { c };
     for f in std::iter::once(c).nfkc() {
         let f = match f {
             '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{2043}' | '\u{fe58}' | '\u{fe63}' => '-',
             '\u{2044}' | '\u{2215}' | '\u{29f8}' => '/',
             '\u{b7}' | '\u{2027}' | '\u{30fb}' => '.',
+            // Ideographic and stenographic full stops end a domain as well as a '.' does.
+            '\u{3002}' | '\u{2e3c}' => '.',
             c if c.is_whitespace() && c != '\n' => ' ',
             c => ascii_digit(c).unwrap_or(c),
         };
@@ -296,6 +356,39 @@ mod tests {
             ("𝟗𝟒𝟑", "943"),
             ("100% sure, 5%", "100% sure, 5%"),
             ("&amp;&unknown;&#xZZ;", "&&unknown;&#xZZ;"),
+        ] {
+            assert_eq!(fold(written).text, read, "{written:?}");
+        }
+    }
+
+    #[test]
+    fn every_default_ignorable_is_dropped_or_read_as_a_blank() {
+        // The confusables skeleton (UTS #39) drops exactly the default ignorables.
+        for v in 0..=0x10FFFFu32 {
+            let Some(c) = char::from_u32(v) else { continue };
+            if unicode_security::skeleton(c.encode_utf8(&mut [0; 4]))
+                .next()
+                .is_none()
+            {
+                assert!(is_invisible(c) || is_blank(c), "U+{v:04X}");
+            }
+        }
+    }
+
+    #[test]
+    fn blanks_format_controls_dingbats_and_marks_on_digits_read_as_plain_text() {
+        for (written, read) in [
+            ("943\u{2800}476\u{2800}5919", "943 476 5919"),
+            ("943\u{1bca0}476\u{1bca3}5919", "9434765919"),
+            ("Kes\u{3164}trel", "Kes trel"),
+            ("9\u{fe0f}\u{20e3}4\u{332}3", "943"),
+            ("❾❹❸ ➃➆➅ ➎➒➊➒", "943 476 5919"),
+            ("⑼⑷⑶", "943"),
+            ("⒐⒋⒊", "943"),
+            ("⓿", "0"),
+            ("kai@example。org", "kai@example.org"),
+            ("kai＠example｡org", "kai@example.org"),
+            ("\u{600}943\u{13439}", "943"),
         ] {
             assert_eq!(fold(written).text, read, "{written:?}");
         }

@@ -16,6 +16,7 @@
 //! Every pattern is compiled once, in [`Scanner::new`], and every pattern is bounded or
 //! automaton-friendly, so a scan is linear in the length of the text.
 
+mod deny;
 mod names;
 pub use names::looks_like_a_name;
 
@@ -75,8 +76,6 @@ pub struct Finding {
 const DOB_AFTER_CUE: usize = 40;
 /// How far (in characters) a date may precede a birth cue ("12/03/2019 (DOB)").
 const DOB_BEFORE_CUE: usize = 20;
-/// Deny terms are compiled in chunks so that no single automaton grows too large.
-const DENY_CHUNK: usize = 200;
 /// Generous compile limit for the user-supplied (deny and allow) patterns.
 const USER_PATTERN_LIMIT: usize = 256 << 20;
 /// Table header lines longer than this are not treated as markdown table headers.
@@ -87,18 +86,27 @@ const MAX_TABLE_HEADER: usize = 4096;
 // consumed, so the search restarts at the end of group 1 (see `for_each_hit`), which
 // lets a context character serve both a hit and the next one.
 
-/// 10 digits grouped 3-3-4, each gap empty, spaces, or a hyphen, dot or slash with up to two
-/// spaces around it (mixed gaps too: `943 476-5919`); not inside a longer digit run. Texts are
-/// folded first (`fold::fold`), so every dash is a hyphen and every digit ASCII.
-const NHS_PATTERN: &str = r"(?:^|[^0-9])([0-9]{3}(?:[ \u{a0}\u{202f}]{0,2}[\-./][ \u{a0}\u{202f}]{0,2}|[ \u{a0}\u{202f}]{1,2})?[0-9]{3}(?:[ \u{a0}\u{202f}]{0,2}[\-./][ \u{a0}\u{202f}]{0,2}|[ \u{a0}\u{202f}]{1,2})?[0-9]{4})(?:$|[^0-9])";
+/// 10 digits grouped 3-3-4, 4-3-3 or 5-5 (or in one run), each gap empty, spaces, or a
+/// hyphen, dot, slash or comma with up to two spaces around it (mixed gaps too: `943 476-5919`);
+/// not inside a longer digit run. Texts are folded first (`fold::fold`), so every dash is a
+/// hyphen, every digit ASCII and every blank a space.
+const NHS_PATTERN: &str = concat!(
+    r"(?:^|[^0-9])(",
+    r"[0-9]{3}(?:[ \u{a0}\u{202f}]{0,2}[\-./,][ \u{a0}\u{202f}]{0,2}|[ \u{a0}\u{202f}]{1,2})?[0-9]{3}(?:[ \u{a0}\u{202f}]{0,2}[\-./,][ \u{a0}\u{202f}]{0,2}|[ \u{a0}\u{202f}]{1,2})?[0-9]{4}",
+    r"|[0-9]{4}(?:[ \u{a0}\u{202f}]{0,2}[\-./,][ \u{a0}\u{202f}]{0,2}|[ \u{a0}\u{202f}]{1,2})?[0-9]{3}(?:[ \u{a0}\u{202f}]{0,2}[\-./,][ \u{a0}\u{202f}]{0,2}|[ \u{a0}\u{202f}]{1,2})?[0-9]{3}",
+    r"|[0-9]{5}(?:[ \u{a0}\u{202f}]{0,2}[\-./,][ \u{a0}\u{202f}]{0,2}|[ \u{a0}\u{202f}]{1,2})?[0-9]{5}",
+    r")(?:$|[^0-9])"
+);
 
 /// Prefix letters (no D F I Q U V; no O second), six digits, suffix A-D.
-/// Unspaced needs the suffix; digits in spaced pairs may drop it. Here and in the NHS,
-/// phone and postcode patterns a space may also be a no-break space (text pasted from
-/// Word or Excel).
-const NI_PATTERN: &str = r"(?i)(?:^|[^\w])([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z](?:[0-9]{6}[ \u{a0}\u{202f}]?[A-D]|[ \u{a0}\u{202f}]?[0-9]{2}[ \u{a0}\u{202f}][0-9]{2}[ \u{a0}\u{202f}][0-9]{2}(?:[ \u{a0}\u{202f}]?[A-D])?|[ \u{a0}\u{202f}][0-9]{6}[ \u{a0}\u{202f}]?[A-D]))(?:$|[^\w])";
+/// Unspaced needs the suffix; digits in spaced pairs may drop it; a gap may be a hyphen. Here
+/// and in the NHS, phone and postcode patterns a space may also be a no-break space (text
+/// pasted from Word or Excel).
+const NI_PATTERN: &str = r"(?i)(?:^|[^\w])([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z](?:[0-9]{6}[ \u{a0}\u{202f}\-]?[A-D]|[ \u{a0}\u{202f}\-]?[0-9]{2}[ \u{a0}\u{202f}\-][0-9]{2}[ \u{a0}\u{202f}\-][0-9]{2}(?:[ \u{a0}\u{202f}\-]?[A-D])?|[ \u{a0}\u{202f}\-][0-9]{6}[ \u{a0}\u{202f}\-]?[A-D]))(?:$|[^\w])";
 
-const EMAIL_PATTERN: &str = r"(?i)([\w%+\-][\w.%+\-]*@(?:[\w\-]+\.)+[a-z]{2,})";
+/// An address, also with spaces or brackets around the `@` (`kai @ example.org`, `kai[@]…`).
+const EMAIL_PATTERN: &str =
+    r"(?i)([\w%+\-][\w.%+\-]*(?:[ \u{a0}]{0,2}[\[(]?@[\])]?[ \u{a0}]{0,2})(?:[\w\-]+\.)+[a-z]{2,})";
 
 /// An address with "at" and "dot" spelt out, as people write to dodge spam filters:
 /// `kai at example dot org`, `kai [at] example [dot] org`, `kai(at)example.org`. The domain
@@ -106,8 +114,35 @@ const EMAIL_PATTERN: &str = r"(?i)([\w%+\-][\w.%+\-]*@(?:[\w\-]+\.)+[a-z]{2,})";
 const SPELT_EMAIL_PATTERN: &str = r"(?i)(?:^|[^\w.%+\-])([\w%+\-][\w.%+\-]*(?:\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+)[\w\-]+(?:(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)[\w\-]+)*(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)[a-z]{2,})(?:$|[^\w])";
 
 /// Anything that starts like a UK number (`+44`, `0044`, `(0…)`, `0`) and goes on in
-/// digit groups; `phone_hit_len` then decides whether the groups make a UK number.
-const PHONE_PATTERN: &str = r"(?:^|[^\w+])((?:\+|00)44[ \-.\u{a0}\u{202f}]?(?:\(0\)[ \-.\u{a0}\u{202f}]?)?[0-9]{1,10}(?:[ \-.\u{a0}\u{202f}][0-9]{1,10}){0,4}|\(0[0-9]{2,5}\)[ \-.\u{a0}\u{202f}]?[0-9]{1,10}(?:[ \-.\u{a0}\u{202f}][0-9]{1,10}){0,3}|0[0-9]{1,10}(?:[ \-.\u{a0}\u{202f}][0-9]{1,10}){0,4})(?:$|[^\w])";
+/// digit groups separated by a space, hyphen, dot or slash; `phone_prefix_ok` and
+/// `phone_hit_len` then decide whether the groups make a UK number. An extension after it
+/// (`x12`, `ext 12`) is left off.
+const PHONE_PATTERN: &str = r"(?:^|[^0-9+])((?:\+|00)44[ \-./\u{a0}\u{202f}]?(?:\(0\)[ \-./\u{a0}\u{202f}]?)?[0-9]{1,10}(?:[ \-./\u{a0}\u{202f}][0-9]{1,10}){0,4}|\(0[0-9]{2,5}\)[ \-./\u{a0}\u{202f}]?[0-9]{1,10}(?:[ \-./\u{a0}\u{202f}][0-9]{1,10}){0,3}|0[0-9]{0,10}(?:[ \-./\u{a0}\u{202f}][0-9]{1,10}){0,4})(?:$|[^0-9])";
+
+/// Words that introduce a phone number even when the number is written straight after them
+/// (`Tel.0161…`, `Tel-07700…`, `Mob07700…`).
+const PHONE_LABELS: &[&str] = &[
+    "t",
+    "tel",
+    "tele",
+    "telephone",
+    "phone",
+    "ph",
+    "m",
+    "mob",
+    "mobile",
+    "fax",
+    "landline",
+    "cell",
+    "call",
+    "ring",
+    "text",
+    "sms",
+    "whatsapp",
+    "contact",
+    "number",
+    "no",
+];
 
 /// The outward code of a UK postcode (A9, A99, A9A, AA9, AA99, AA9A).
 const POSTCODE_OUTWARD: &str =
@@ -117,8 +152,10 @@ const POSTCODE_INWARD: &str = "[0-9][ABD-HJLNP-UW-Z]{2}";
 
 const MONTHS: &str = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
 
-/// Words that mark a nearby date as a date of birth. "b." is deliberately absent.
-const DOB_CUE_PATTERN: &str = r"(?i)(?:^|[^\p{L}])(date\s+of\s+birth|birth\s*date|birthday|born|d\.?o\.?b\.?|d/o/b)(?:$|[^\p{L}])";
+/// Words that mark a nearby date as a date of birth: `date of birth` (also with hyphens or
+/// underscores), `birth date`, `birthday`, `born`, `DOB` in its spellings, and `Birth` as a
+/// label (`Birth:`). "b." is deliberately absent, and so is "birth" in prose.
+const DOB_CUE_PATTERN: &str = r"(?i)(?:^|[^\p{L}])(date[\s\-_]*of[\s\-_]*birth|birth[\s\-_]*date|birthday|born|birth[ \u{a0}]*[:\-]|d\.?o\.?b\.?|d-o-b|d/o/b)(?:$|[^\p{L}])";
 
 /// A compiled personal-data scanner. Build it once per build and reuse it for every page.
 #[derive(Debug, Clone)]
@@ -126,7 +163,8 @@ pub struct Scanner {
     /// Shared by every scanner, with their search caches (one a thread at most): a national
     /// build keeps a scanner for each partnership, and copies would each grow their own.
     builtins: &'static Builtins,
-    deny: Vec<Regex>,
+    /// Shared by clones: diagnostics keep a copy of the scanner to mask what they print.
+    deny: std::sync::Arc<deny::DenyMatcher>,
     allow: Vec<AllowEntry>,
 }
 
@@ -200,14 +238,14 @@ struct Builtins {
 fn builtins() -> &'static Builtins {
     static BUILTINS: std::sync::OnceLock<Builtins> = std::sync::OnceLock::new();
     BUILTINS.get_or_init(|| {
-        // Any case, any spacing: `SW1A 1AA`, `sw1a1aa`, `Sw1a   1aA`.
+        // Any case, any spacing, or a hyphen: `SW1A 1AA`, `sw1a1aa`, `Sw1a   1aA`, `SW1A-1AA`.
         let postcode_spaced = format!(
-            r"(?i)(?:^|[^\w])({POSTCODE_OUTWARD}[ \u{{a0}}\u{{202f}}]{{1,3}}{POSTCODE_INWARD})(?:$|[^\w])"
+            r"(?i)(?:^|[^\w])({POSTCODE_OUTWARD}(?:[ \u{{a0}}\u{{202f}}]{{1,3}}|[ \u{{a0}}\u{{202f}}]{{0,2}}-[ \u{{a0}}\u{{202f}}]{{0,2}}){POSTCODE_INWARD})(?:$|[^\w])"
         );
         let postcode_tight =
             format!(r"(?i)(?:^|[^\w])({POSTCODE_OUTWARD}{POSTCODE_INWARD})(?:$|[^\w])");
         let date = format!(
-            r"(?i)(?:^|[^0-9])([0-9]{{4}}[\-/.][0-9]{{1,2}}[\-/.][0-9]{{1,2}}|[0-9]{{1,2}}[\-/.][0-9]{{1,2}}[\-/.](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{1,2}}(?:st|nd|rd|th)?(?:\s{{1,3}}of)?(?:\s{{1,3}}|-)(?:{MONTHS})\.?,?(?:\s{{1,3}}|-)(?:[0-9]{{4}}|[0-9]{{2}})|(?:{MONTHS})\.?\s{{1,3}}[0-9]{{1,2}}(?:st|nd|rd|th)?,?\s{{1,3}}[0-9]{{4}})(?:$|[^0-9])"
+            r"(?i)(?:^|[^0-9])([0-9]{{4}}[\-/.][0-9]{{1,2}}[\-/.][0-9]{{1,2}}|[0-9]{{1,2}}[\-/.][0-9]{{1,2}}[\-/.](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{1,2}} [0-9]{{1,2}} (?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{1,2}}(?:st|nd|rd|th)?(?:\s{{1,3}}of)?(?:\s{{1,3}}|-)(?:{MONTHS})\.?,?(?:\s{{1,3}}|-)(?:[0-9]{{4}}|[0-9]{{2}})|(?:{MONTHS})\.?\s{{1,3}}[0-9]{{1,2}}(?:st|nd|rd|th)?,?\s{{1,3}}[0-9]{{4}})(?:$|[^0-9])"
         );
         Builtins {
             nhs: builtin(NHS_PATTERN),
@@ -228,27 +266,10 @@ impl Scanner {
     /// case-insensitively against the whole hit; a hit lying wholly inside an occurrence
     /// of an allowed string is dropped too.
     /// `deny`: terms from the partnership's deny file (names of children in its reviews,
-    /// schools, streets), matched case-insensitively on word boundaries.
+    /// schools, streets), matched as whole words in any case, however joined, turned or
+    /// spelt with look-alike letters (see `deny`).
     pub fn new(allow: &[String], deny: &[String]) -> Scanner {
-        let mut terms: Vec<&str> = deny
-            .iter()
-            .map(|t| t.trim())
-            .filter(|t| !t.is_empty())
-            .collect();
-        // Longest first, so that "Kai Smith" is preferred to "Kai" at the same place.
-        terms.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        terms.dedup();
-        let deny = terms
-            .chunks(DENY_CHUNK)
-            .map(|chunk| {
-                let alternatives: Vec<String> = chunk.iter().map(|t| literal_pattern(t)).collect();
-                user_pattern(&format!(
-                    r"(?i)(?:^|[^\w])({})(?:$|[^\w])",
-                    alternatives.join("|")
-                ))
-            })
-            .collect();
-
+        let deny = std::sync::Arc::new(deny::DenyMatcher::new(deny));
         let allow = allow
             .iter()
             .map(|a| a.trim())
@@ -265,6 +286,39 @@ impl Scanner {
             deny,
             allow,
         }
+    }
+
+    /// [`Scanner::scan`] of `text` folded as a reader sees it ([`fold::fold`]), each finding
+    /// placed back in `text` as written.
+    pub fn scan_text(&self, text: &str) -> Vec<Finding> {
+        let folded = fold::fold(text);
+        self.scan(&folded.text)
+            .into_iter()
+            .map(|f| {
+                let (start, end) = folded.original_range(f.start, f.end);
+                Finding { start, end, ..f }
+            })
+            .filter(|f| f.end > f.start)
+            .collect()
+    }
+
+    /// What is wrong with a text that should name a role (a return's `completed_by`), masked,
+    /// if anything: a person's name (alone, beside a role, or after a title or rank), or what
+    /// the scan flags in it (a name on the deny list, a phone number...).
+    pub fn role_problem(&self, role: &str) -> Option<String> {
+        if looks_like_a_name(role) {
+            return Some(format!(
+                "looks like a person's name ({})",
+                mask(role.trim())
+            ));
+        }
+        self.scan_text(role).first().map(|f| {
+            format!(
+                "holds what looks like {} ({})",
+                f.kind.describe(),
+                mask(&role[f.start..f.end])
+            )
+        })
     }
 
     /// All findings in `text`, sorted by start, not overlapping (when two overlap, the
@@ -328,13 +382,8 @@ impl Scanner {
             |r| push(DataKind::Postcode, r),
         );
 
-        for re in &self.deny {
-            for_each_hit(
-                re,
-                text,
-                |s, e| Some((s, e)),
-                |r| push(DataKind::DenyListed, r),
-            );
+        for r in self.deny.find(text) {
+            push(DataKind::DenyListed, r);
         }
 
         if !self.allow.is_empty() && !found.is_empty() {
@@ -377,16 +426,7 @@ impl Scanner {
     /// `DOB_BEFORE_CUE`, nothing but spaces and brackets between), whichever is closer;
     /// and every date in a markdown table column whose header is a cue.
     fn dates_of_birth(&self, text: &str) -> Vec<(usize, usize)> {
-        let mut dates = Vec::new();
-        for_each_hit(
-            &self.builtins.date,
-            text,
-            |s, e| date_ok(text, s, e).then_some((s, e)),
-            |r| dates.push(r),
-        );
-        if dates.is_empty() {
-            return dates;
-        }
+        // Cues first: most texts have none, and then no date needs finding.
         let mut cues = Vec::new();
         for_each_hit(
             &self.builtins.dob_cue,
@@ -396,6 +436,16 @@ impl Scanner {
         );
         if cues.is_empty() {
             return Vec::new();
+        }
+        let mut dates = Vec::new();
+        for_each_hit(
+            &self.builtins.date,
+            text,
+            |s, e| date_ok(text, s, e).then_some((s, e)),
+            |r| dates.push(r),
+        );
+        if dates.is_empty() {
+            return dates;
         }
 
         let mut flagged = vec![false; dates.len()];
@@ -518,14 +568,32 @@ fn char_before(text: &str, i: usize) -> Option<char> {
     text[..i].chars().next_back()
 }
 
-/// A phone number does not continue an identifier: `REF-0161…`, `v1.0…`, `2024/0…`.
+/// A phone number does not continue an identifier (`REF-0161…`, `v1.0…`, `2024/0…`,
+/// `A07700…`), unless what it continues is a phone label (`Tel.0161…`, `Tel-07700…`).
 fn phone_prefix_ok(text: &str, start: usize) -> bool {
     match char_before(text, start) {
+        Some(c) if c.is_alphanumeric() => label_ends_at(text, start),
         Some(c @ ('-' | '/' | '.')) => {
-            !char_before(text, start - c.len_utf8()).is_some_and(char::is_alphanumeric)
+            let before = start - c.len_utf8();
+            !char_before(text, before).is_some_and(char::is_alphanumeric)
+                || label_ends_at(text, before)
         }
         _ => true,
     }
+}
+
+/// Whether the word ending at byte `end` is a phone label (`Tel`, `Mob`...), any case.
+fn label_ends_at(text: &str, end: usize) -> bool {
+    let head = &text[..end];
+    let word_start = head
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map_or(end, |(i, _)| i);
+    let word = head[word_start..].to_lowercase();
+    !char_before(text, word_start).is_some_and(char::is_alphanumeric)
+        && PHONE_LABELS.contains(&word.as_str())
 }
 
 /// If `hit` (digit groups after a UK prefix) begins with a UK phone number, the byte
@@ -598,6 +666,9 @@ fn phone_hit_len(hit: &str) -> Option<usize> {
         lens.push(digits.len() + usize::from(k == 0 && trunk));
     }
     let nb = national.as_bytes();
+    if let Some(k) = lone_trunk_zero(&lens, nb) {
+        return Some(groups[k - 1].1);
+    }
     for k in (1..=groups.len().min(5)).rev() {
         let total: usize = lens[..k].iter().sum();
         if total > nb.len() || nb[0] != b'0' {
@@ -610,7 +681,7 @@ fn phone_hit_len(hit: &str) -> Option<usize> {
         // also write mobiles and switchboards) any grouping in pairs or longer.
         // A date written with hyphens or dots ("01-02-2024") is not a number in pairs.
         let spaced_pairs = lens[..k].iter().all(|&l| l >= 2)
-            && (lens[0] >= 3 || !hit[..groups[k - 1].1].contains(['-', '.']));
+            && (lens[0] >= 3 || !hit[..groups[k - 1].1].contains(['-', '.', '/']));
         let grouping_ok = k == 1
             || ((3..=6).contains(&lens[0]) && lens[1..k].iter().all(|&l| l >= 3))
             || spaced_pairs;
@@ -621,11 +692,28 @@ fn phone_hit_len(hit: &str) -> Option<usize> {
     None
 }
 
+/// The trunk 0 written apart (`0 7700 900123`, `0 161 496 0000`): how many groups make the
+/// number, when the 0 and the group after it make a usual grouping of 11 digits (a mobile
+/// may also be written 5-3-3).
+fn lone_trunk_zero(lens: &[usize], national: &[u8]) -> Option<usize> {
+    if lens.len() < 3 || lens[0] != 1 || national.first() != Some(&b'0') {
+        return None;
+    }
+    let second = national.get(1).copied().unwrap_or(b'0');
+    (3..=lens.len().min(4)).rev().find(|&k| {
+        let mut merged = vec![1 + lens[1]];
+        merged.extend_from_slice(&lens[2..k]);
+        let usual = matches!(merged.as_slice(), [5, 6] | [4, 3, 4] | [3, 4, 4])
+            || (second == b'7' && merged == [5, 3, 3]);
+        usual && matches!(second, b'1' | b'2' | b'3' | b'7' | b'8')
+    })
+}
+
 /// The byte length of the digit-group separator (space, hyphen, dot, no-break space or
 /// narrow no-break space) at the start of `rest`, or 0.
 fn separator_len(rest: &str) -> usize {
     match rest.chars().next() {
-        Some(c @ (' ' | '-' | '.' | '\u{a0}' | '\u{202f}')) => c.len_utf8(),
+        Some(c @ (' ' | '-' | '.' | '/' | '\u{a0}' | '\u{202f}')) => c.len_utf8(),
         _ => 0,
     }
 }
@@ -810,6 +898,36 @@ fn flag_table_columns(
     }
 }
 
+/// `text` with every value `scanners` flag in it (or a scanner of the built-in kinds alone, when
+/// none is given) masked in place ([`mask`]): messages and source lines can be printed without
+/// echoing personal data. Characters keep their count, so a caret under a place stays under it.
+pub fn redact<'t>(text: &'t str, scanners: &[&Scanner]) -> std::borrow::Cow<'t, str> {
+    static PLAIN: std::sync::OnceLock<Scanner> = std::sync::OnceLock::new();
+    let plain = [PLAIN.get_or_init(|| Scanner::new(&[], &[]))];
+    let scanners = if scanners.is_empty() {
+        &plain[..]
+    } else {
+        scanners
+    };
+    let mut out = std::borrow::Cow::Borrowed(text);
+    for s in scanners {
+        let found = s.scan_text(&out);
+        if found.is_empty() {
+            continue;
+        }
+        let mut masked = String::with_capacity(out.len() + 16);
+        let mut at = 0;
+        for f in found {
+            masked.push_str(&out[at..f.start]);
+            masked.push_str(&mask(&out[f.start..f.end]));
+            at = f.end;
+        }
+        masked.push_str(&out[at..]);
+        out = std::borrow::Cow::Owned(masked);
+    }
+    out
+}
+
 /// Mask a value for messages: keep the first 2 and last 1 visible chars at most, and
 /// never more than a third of the value, e.g. "94•••••••9"; the rest become '•'. The
 /// result always hides at least one char, so it never echoes the whole value.
@@ -827,5 +945,7 @@ pub fn mask(value: &str) -> String {
     out
 }
 
+#[cfg(test)]
+mod evasions;
 #[cfg(test)]
 mod tests;

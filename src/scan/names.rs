@@ -2,8 +2,11 @@
 //!
 //! A return records who completed it as a role ("Head of Public Protection"): returns are read
 //! across every agency of the partnership, and a role still means something when the person
-//! has moved on. A name is two or three capitalised words (after an optional title such as
-//! "Dr") with no word that names a role, a team or a service.
+//! has moved on. A name is two or three capitalised words with no word that names a role, a
+//! team or a service; or, in any case, one to three words after a title or a rank, written
+//! out or abbreviated ("Dr Patel", "DS Joanne Pritchard", "detective sergeant j pritchard",
+//! "Prof. A. Smith"), where the words are not a role ("Detective Sergeant, Public
+//! Protection" is a role).
 
 /// Words that make a phrase a role, a team or a service rather than a person.
 const ROLE_WORDS: &[&str] = &[
@@ -81,18 +84,77 @@ const ROLE_WORDS: &[&str] = &[
     "unit",
     "worker",
     "youth",
+    // Teams and services known by their initials, and words that are never part of a name.
+    "mash",
+    "camhs",
+    "dsl",
+    "lado",
+    "marac",
+    "mappa",
+    "cid",
+    "ppu",
+    "teams",
+    "of",
+    "in",
+    "for",
+    "and",
+    "the",
+    "to",
+    "at",
+    "on",
 ];
 
-const TITLES: &[&str] = &[
+/// Titles and ranks that come before a person's name: courtesy and professional titles, and
+/// the ranks of the police, written out or abbreviated (compared in lower case, without dots).
+pub(super) const TITLES: &[&str] = &[
     "mr",
     "mrs",
     "ms",
     "miss",
     "mx",
+    "master",
     "dr",
+    "doctor",
     "prof",
     "professor",
     "sir",
+    "dame",
+    "lady",
+    "lord",
+    "rev",
+    "revd",
+    "reverend",
+    "cllr",
+    "councillor",
+    "pc",
+    "dc",
+    "ps",
+    "ds",
+    "sgt",
+    "sergeant",
+    "insp",
+    "inspector",
+    "di",
+    "dci",
+    "ci",
+    "chinsp",
+    "supt",
+    "superintendent",
+    "dsupt",
+    "chsupt",
+    "dcs",
+    "acc",
+    "dcc",
+    "cc",
+    "constable",
+    "pcso",
+    "cmdr",
+    "commander",
+    "det",
+    "detective",
+    "chief",
+    "assistant",
+    "deputy",
 ];
 
 /// A word written like a name: a capital, then lowercase letters (O'Neil, Smith-Jones too).
@@ -104,25 +166,36 @@ fn name_word(w: &str) -> bool {
     }) && pieces.iter().any(|p| p.chars().count() >= 2)
 }
 
-/// One comma- or bracket-separated part: "Sarah Okafor" or "Dr A Patel" is a name.
+/// One comma- or bracket-separated part: "Sarah Okafor", "Dr A Patel" or "DS Joanne
+/// Pritchard" is a name.
 fn part_is_name(part: &str) -> bool {
     let words: Vec<&str> = part
         .split_whitespace()
         .map(|w| w.trim_end_matches('.'))
+        .filter(|w| !w.is_empty())
         .collect();
-    if words
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let titled = lower
         .iter()
-        .any(|w| ROLE_WORDS.contains(&w.to_lowercase().as_str()))
+        .take_while(|w| TITLES.contains(&w.as_str()))
+        .count();
+    let rest = &words[titled..];
+    if lower[titled..]
+        .iter()
+        .any(|w| ROLE_WORDS.contains(&w.as_str()))
     {
         return false;
     }
-    let (title, rest) = match words.split_first() {
-        Some((t, rest)) if TITLES.contains(&t.to_lowercase().as_str()) => (true, rest),
-        _ => (false, words.as_slice()),
-    };
-    let initial = |w: &&str| w.chars().count() == 1 && w.chars().all(char::is_uppercase);
-    let enough = if title { 1..=3 } else { 2..=3 };
-    enough.contains(&rest.len())
+    let initial = |w: &&str| w.chars().count() == 1 && w.chars().all(char::is_alphabetic);
+    if titled > 0 {
+        // After a title any case will do: "ds joanne pritchard" names her as plainly.
+        let any_case = |w: &&str| {
+            w.split(['\'', '’', '-'])
+                .all(|p| !p.is_empty() && p.chars().all(char::is_alphabetic))
+        };
+        return (1..=3).contains(&rest.len()) && rest.iter().all(any_case);
+    }
+    (2..=3).contains(&rest.len())
         && rest.iter().all(|w| name_word(w) || initial(w))
         && rest.iter().any(|w| name_word(w))
 }
@@ -150,6 +223,20 @@ mod tests {
             "Dr Patel",
             "Dr A Patel",
             "Jo Smith-Jones",
+            "DS Joanne Pritchard",
+            "ds joanne pritchard",
+            "DS JOANNE PRITCHARD",
+            "Detective Sergeant Joanne Pritchard",
+            "Det. Sgt. J. Pritchard",
+            "Chief Inspector Hale",
+            "PC Rowan Tilsey",
+            "Insp. Tilsey",
+            "Supt Hale, Public Protection",
+            "Mrs Okafor",
+            "MISS okafor",
+            "Prof. A. Smith",
+            "Doctor Patel",
+            "Head of Safeguarding (Mr J O'Neil)",
         ] {
             assert!(looks_like_a_name(name), "{name}");
         }
@@ -165,6 +252,15 @@ mod tests {
             "",
             "Panel Chair",
             "head of service",
+            "Detective Sergeant",
+            "Detective Sergeant, Public Protection",
+            "Chief Inspector",
+            "Chief Superintendent Public Protection",
+            "Deputy Designated Nurse",
+            "Chief Executive",
+            "Dr",
+            "DI MASH",
+            "Deputy Head of Service",
         ] {
             assert!(!looks_like_a_name(role), "{role}");
         }

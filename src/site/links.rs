@@ -88,7 +88,7 @@ pub fn targets(markdown: &str) -> Vec<Target<'_>> {
 pub fn located(markdown: &str) -> Vec<(Target<'_>, std::ops::Range<usize>)> {
     use pulldown_cmark::{Event, Parser, Tag};
     let mut out = Vec::new();
-    if crate::limits::markdown_too_deep(markdown).is_some() {
+    if crate::limits::markdown_over_limits(markdown).is_some() {
         return out;
     }
     for (event, range) in Parser::new(markdown).into_offset_iter() {

@@ -18,7 +18,7 @@ pub fn to_html(source: &str, top: u8) -> String {
 pub fn to_html_linked(source: &str, top: u8, resolve: &dyn Fn(&str) -> Option<String>) -> String {
     // Validation refuses Markdown nested past the limits; any other text that deep (a title,
     // say) is shown as plain text rather than handed to the parser.
-    if crate::limits::markdown_too_deep(source).is_some() {
+    if crate::limits::markdown_over_limits(source).is_some() {
         let mut out = String::new();
         let events = [
             Event::Start(Tag::Paragraph),
@@ -29,76 +29,92 @@ pub fn to_html_linked(source: &str, top: u8, resolve: &dyn Fn(&str) -> Option<St
         return out;
     }
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    let mut events: Vec<Event<'_>> = Vec::new();
-    // Depth of links being dropped (unsafe or relative URL): their text stays, the anchor goes.
-    let mut dropped_links: Vec<bool> = Vec::new();
-    let mut in_image = 0usize;
-    let mut outline = Outline::new(top);
-    for event in Parser::new_ext(source, options) {
+    let mut safe = Sanitiser {
+        dropped_links: Vec::new(),
+        in_image: 0,
+        outline: Outline::new(top),
+        resolve,
+    };
+    // Event by event into the page, never collected: a long text's events took several times
+    // its parse tree in memory.
+    let events = Parser::new_ext(source, options).filter_map(|e| safe.event(e));
+    let mut out = String::with_capacity(source.len() * 5 / 4 + 16);
+    html::push_html(&mut out, events);
+    out
+}
+
+/// What [`to_html_linked`] does to each parser event: at most one event out for each in.
+struct Sanitiser<'r> {
+    /// Depth of links being dropped (unsafe or relative URL): their text stays, the anchor goes.
+    dropped_links: Vec<bool>,
+    in_image: usize,
+    outline: Outline,
+    resolve: &'r dyn Fn(&str) -> Option<String>,
+}
+
+impl Sanitiser<'_> {
+    fn event<'a>(&mut self, event: Event<'a>) -> Option<Event<'a>> {
         match event {
-            Event::Html(text) | Event::InlineHtml(text) => events.push(Event::Text(text)),
-            Event::Start(Tag::HtmlBlock) => events.push(Event::Start(Tag::Paragraph)),
-            Event::End(TagEnd::HtmlBlock) => events.push(Event::End(TagEnd::Paragraph)),
-            Event::Start(Tag::Image { .. }) => in_image += 1,
-            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Html(text) | Event::InlineHtml(text) => Some(Event::Text(text)),
+            Event::Start(Tag::HtmlBlock) => Some(Event::Start(Tag::Paragraph)),
+            Event::End(TagEnd::HtmlBlock) => Some(Event::End(TagEnd::Paragraph)),
+            Event::Start(Tag::Image { .. }) => {
+                self.in_image += 1;
+                None
+            }
+            Event::End(TagEnd::Image) => {
+                self.in_image = self.in_image.saturating_sub(1);
+                None
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                let dest_url = if in_image > 0 || is_safe_url(&dest_url) {
+                let dest_url = if self.in_image > 0 || is_safe_url(&dest_url) {
                     Some(dest_url)
                 } else {
-                    resolve(&dest_url).map(Into::into)
+                    (self.resolve)(&dest_url).map(Into::into)
                 };
-                let keep = in_image == 0 && dest_url.is_some();
-                dropped_links.push(!keep);
-                if let (true, Some(dest_url)) = (keep, dest_url) {
-                    events.push(Event::Start(Tag::Link {
+                let keep = self.in_image == 0 && dest_url.is_some();
+                self.dropped_links.push(!keep);
+                match (keep, dest_url) {
+                    (true, Some(dest_url)) => Some(Event::Start(Tag::Link {
                         link_type,
                         dest_url,
                         title,
                         id,
-                    }));
+                    })),
+                    _ => None,
                 }
             }
             Event::End(TagEnd::Link) => {
-                if dropped_links.pop() == Some(false) {
-                    events.push(Event::End(TagEnd::Link));
-                }
+                (self.dropped_links.pop() == Some(false)).then_some(Event::End(TagEnd::Link))
             }
-            Event::Start(Tag::Heading {
-                level,
-                id: _,
-                classes: _,
-                attrs: _,
-            }) => events.push(Event::Start(Tag::Heading {
-                level: outline.open(level),
+            Event::Start(Tag::Heading { level, .. }) => Some(Event::Start(Tag::Heading {
+                level: self.outline.open(level),
                 id: None,
                 classes: Vec::new(),
                 attrs: Vec::new(),
             })),
             Event::End(TagEnd::Heading(_)) => {
-                events.push(Event::End(TagEnd::Heading(outline.close())))
+                Some(Event::End(TagEnd::Heading(self.outline.close())))
             }
             // Inside an image only its alt text is kept, as plain text.
-            other if in_image > 0 => match other {
-                Event::Text(t) | Event::Code(t) => events.push(Event::Text(t)),
-                Event::SoftBreak | Event::HardBreak => events.push(Event::Text(" ".into())),
-                _ => {}
+            other if self.in_image > 0 => match other {
+                Event::Text(t) | Event::Code(t) => Some(Event::Text(t)),
+                Event::SoftBreak | Event::HardBreak => Some(Event::Text(" ".into())),
+                _ => None,
             },
-            other => events.push(other),
+            other => Some(other),
         }
     }
-    let mut out = String::with_capacity(source.len() * 5 / 4 + 16);
-    html::push_html(&mut out, events.into_iter());
-    out
 }
 
 /// Plain text of a Markdown string (for a chart's description or a table cell).
 pub fn to_text(source: &str) -> String {
-    if crate::limits::markdown_too_deep(source).is_some() {
+    if crate::limits::markdown_over_limits(source).is_some() {
         return source.split_whitespace().collect::<Vec<_>>().join(" ");
     }
     let mut out = String::new();

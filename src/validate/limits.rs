@@ -122,6 +122,25 @@ pub(super) fn counts(raw: &RawAudit, diags: &mut Diagnostics) -> bool {
     c.diags.error_count() > before
 }
 
+/// The terms of `publication/deny.txt`, or none when it holds more than [`MAX_DENY_TERMS`]
+/// (reported at the first term past the limit): every text of the partnership is matched
+/// against every term.
+pub(super) fn deny_list(file: &F, diags: &mut Diagnostics) -> Vec<String> {
+    let entries = crate::load::deny::deny_entries(&file.text);
+    if let Some((at, _)) = entries.get(MAX_DENY_TERMS) {
+        let mut c = Counter { diags };
+        c.report(
+            file,
+            *at..*at,
+            entries.len(),
+            MAX_DENY_TERMS,
+            "terms in the deny list",
+        );
+        return Vec::new();
+    }
+    entries.into_iter().map(|(_, t)| t).collect()
+}
+
 struct Counter<'a> {
     diags: &'a mut Diagnostics,
 }
@@ -174,8 +193,8 @@ fn nth_line_start(text: &str, line: usize) -> usize {
 }
 
 /// Reports every Markdown text a page renders (briefings, summaries, evidence, gaps, notes,
-/// progress, definitions) that nests lists and quotes, or indents, beyond the limits, at the
-/// offending line where the file shows it.
+/// progress, definitions) that nests lists and quotes, indents, or marks up beyond the limits,
+/// at the offending line where the file shows it.
 pub(super) fn markdown(raw: &RawAudit, diags: &mut Diagnostics) {
     let mut check = |file: &F, value: &Option<S<String>>, what: &str| {
         if let Some(v) = value {
@@ -216,7 +235,7 @@ pub(super) fn markdown(raw: &RawAudit, diags: &mut Diagnostics) {
     }
     for b in &raw.briefings {
         let body = &b.file.text[b.body_start..];
-        if let Some(d) = limits::markdown_too_deep(body) {
+        if let Some(d) = limits::markdown_over_limits(body) {
             let at = b.body_start + d.offset;
             diags
                 .error(Code::TooLarge, &b.file, at..at, d.message)
@@ -228,12 +247,12 @@ pub(super) fn markdown(raw: &RawAudit, diags: &mut Diagnostics) {
     }
 }
 
-const HELP: &str = "flatten the lists or quotes; nothing this deep can be read on a page";
+const HELP: &str = "flatten the lists or quotes, or take out markup: past the Markdown limits (README) nothing can be read on a page";
 
 /// One Markdown field of a TOML file: located at the offending line when the file writes the
 /// text as it reads (no escapes), else at the field.
 fn field(file: &F, value: &S<String>, what: &str, diags: &mut Diagnostics) {
-    let Some(d) = limits::markdown_too_deep(value.get_ref()) else {
+    let Some(d) = limits::markdown_over_limits(value.get_ref()) else {
         return;
     };
     let span = value.span();

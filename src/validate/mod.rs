@@ -20,6 +20,7 @@ use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::RawAudit;
 use crate::load::raw::S;
 use crate::model::*;
+use crate::scan::Scanner;
 use common::F;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -91,6 +92,7 @@ impl Known<'_> {
 /// Validates a loaded partnership folder. Returns the audit only when there were no errors.
 pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
     let errors_before = diags.error_count();
+    let (deny, scanner) = scanner(raw, diags);
 
     // Inputs far beyond any real partnership are refused before any check walks them.
     if limits::counts(raw, diags) {
@@ -218,14 +220,8 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
 
     let metric_ids: Vec<&str> = metrics.iter().map(|m| m.id.as_str()).collect();
     let actions = actions::actions(raw, &known, &metric_ids, diags);
-    let deny = raw
-        .deny
-        .as_ref()
-        .map(|f| crate::load::deny::parse_deny_list(&f.text))
-        .unwrap_or_default();
     // Returns are read across agencies: the publication scan's kinds, allow and deny lists
     // apply to their text too (as warnings).
-    let scanner = crate::scan::Scanner::new(&partnership.allow, &deny);
     let cycles = cycle::cycles(
         raw,
         &partnership,
@@ -253,8 +249,27 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
         deny,
         templates: raw.templates.clone(),
         sources: raw.sources(),
-        compiled_scanner: std::sync::OnceLock::from(scanner),
+        compiled_scanner: std::sync::OnceLock::from(scanner.as_ref().clone()),
     })
+}
+
+/// The deny list and the partnership's personal-data scanner, compiled first of all: every
+/// problem printed about this partnership, from loading on, is masked with it.
+fn scanner(raw: &RawAudit, diags: &mut Diagnostics) -> (Vec<String>, std::sync::Arc<Scanner>) {
+    let deny = raw
+        .deny
+        .as_ref()
+        .map(|f| limits::deny_list(f, diags))
+        .unwrap_or_default();
+    let allow: Vec<String> = raw
+        .partnership
+        .as_ref()
+        .and_then(|p| p.value.publication.as_ref())
+        .map(|pb| pb.allow.iter().map(|a| a.get_ref().clone()).collect())
+        .unwrap_or_default();
+    let scanner = std::sync::Arc::new(Scanner::new(&allow, &deny));
+    diags.mask_with(scanner.clone());
+    (deny, scanner)
 }
 
 #[cfg(test)]

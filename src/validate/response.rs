@@ -6,7 +6,7 @@ use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::Parsed;
 use crate::load::raw::*;
 use crate::model::*;
-use crate::scan::{Scanner, looks_like_a_name, mask};
+use crate::scan::{Scanner, mask};
 use std::collections::BTreeMap;
 
 /// Checks one return against the partnership, the cycle's bank and scope. `seen` maps each
@@ -174,17 +174,14 @@ pub(super) fn response(
         );
     }
     if let Some(c) = &r.completed_by
-        && looks_like_a_name(c.get_ref())
+        && let Some(why) = scanner.role_problem(c.get_ref())
     {
         let at = rfile.loc(c.span().start);
         diags
             .path_warning(
                 Code::PersonalDataInReturn,
                 rfile.display.clone(),
-                format!(
-                    "completed_by looks like a person's name ({}); it should be a role",
-                    mask(c.get_ref().trim())
-                ),
+                format!("completed_by {why}; it should be a role"),
             )
             .at(at.line, at.col)
             .with_help("write the role, e.g. \"Head of Public Protection\" or \"Designated Nurse\": returns are read across agencies, and a role still means something when the person has moved on");
@@ -249,7 +246,7 @@ fn personal_data(
 ) {
     let text = value.get_ref();
     let literal = rfile.text.get(value.span()).unwrap_or_default();
-    for f in scanner.scan(text) {
+    for f in scanner.scan_text(text) {
         let found = &text[f.start..f.end];
         let offset = literal
             .find(found)

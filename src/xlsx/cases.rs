@@ -606,7 +606,7 @@ pub fn read_cases(
             (CaseCol::Internal, &finding.internal),
         ] {
             if let Some(t) = t
-                && !scanner.scan(t).is_empty()
+                && !scanner.scan_text(t).is_empty()
             {
                 diags
                     .path_warning(

@@ -4,7 +4,7 @@
 
 use crate::diag::{Code, Diagnostics, suggest};
 use crate::model::{Audit, Confidence, Cycle, Date, Framework, Rating};
-use crate::scan::{Scanner, looks_like_a_name, mask};
+use crate::scan::{Scanner, mask};
 use crate::source::display_path;
 use crate::xlsx::read::{self, Sheet, cell_text, describe, is_blank};
 use crate::xlsx::{
@@ -291,17 +291,17 @@ fn read_about(
                     cell_text(d)
                 }
             };
+            if let Some(t) = &text {
+                refuse_control_characters(diags, &place, t);
+            }
             if let Some(t) = &text
-                && looks_like_a_name(t)
+                && let Some(why) = audit.scanner().role_problem(t)
             {
                 diags
                     .path_warning(
                         Code::PersonalDataInReturn,
                         place,
-                        format!(
-                            "\"Completed by\" looks like a person's name ({}); it should be a role",
-                            mask(t)
-                        ),
+                        format!("\"Completed by\" {why}; it should be a role"),
                     )
                     .with_help("write the role, e.g. \"Head of Public Protection\" or \"Designated Nurse\": returns are read across agencies, and a role still means something when the person has moved on");
             }
@@ -628,6 +628,7 @@ fn read_answers(
                 other => cell_text(other),
             };
             if let Some(v) = &value {
+                refuse_control_characters(diags, &place, v);
                 personal_data(diags, &place, c, v, scanner);
             }
             value
@@ -699,10 +700,30 @@ fn turned_into(diags: &mut Diagnostics, place: &str, c: Col, kind: &str) {
         .with_help("spreadsheets turn some typing (1/4, 12-15, long numbers) into dates or numbers; format the column as Text and type the answer again");
 }
 
+/// Refuses a text cell holding a control character (other than tab and line breaks): `check`
+/// refuses it in a return (PA0106), and a workbook can carry one written as `_x001B_`.
+fn refuse_control_characters(diags: &mut Diagnostics, place: &str, value: &str) {
+    if let Some(c) = value
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        diags
+            .path_error(
+                Code::ControlCharacter,
+                place,
+                format!(
+                    "control character U+{:04X} is not allowed in text (a spreadsheet file writes it `_x{:04X}_`)",
+                    c as u32, c as u32
+                ),
+            )
+            .with_help("retype the cell's text; it may have come from copying out of another program");
+    }
+}
+
 /// Warns, masked, about what the publication scan flags in a text cell: returns are read
 /// across every agency of the partnership and should carry no child's identifiers.
 fn personal_data(diags: &mut Diagnostics, place: &str, c: Col, value: &str, scanner: &Scanner) {
-    for f in scanner.scan(value) {
+    for f in scanner.scan_text(value) {
         diags
             .path_warning(
                 Code::PersonalDataInReturn,
