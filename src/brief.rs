@@ -13,13 +13,11 @@
 
 use crate::analysis::impact::ActionImpact;
 use crate::analysis::{CycleRecord, Movement};
-use crate::diag::{Code, Diagnostics};
+use crate::diag::Code;
 use crate::disclosure::shown;
 use crate::model::Disclosure;
 use crate::model::{Audience, Audit, Cycle, Date, FindingKind, Level};
-use crate::source::SourceFile;
 use std::fmt::Write as _;
-use std::sync::Arc;
 
 /// What a draft may say: public fields of one cycle, finished.
 #[derive(Debug, Clone)]
@@ -577,26 +575,6 @@ fn lower_first(s: &str) -> String {
         }
         _ => s.to_string(),
     }
-}
-
-/// Reads `draft = true` from a briefing's front matter; a draft is a warning in `check`.
-pub fn draft_flag(
-    file: &Arc<SourceFile>,
-    draft: Option<&toml::Spanned<bool>>,
-    diags: &mut Diagnostics,
-) -> bool {
-    let Some(d) = draft else { return false };
-    if *d.get_ref() {
-        diags
-            .warning(
-                Code::DraftBriefing,
-                file,
-                d.span(),
-                "this briefing is a draft: the internal site shows it marked as a draft, and a public build refuses it",
-            )
-            .with_help("remove `draft = true` when the briefing is approved for publication");
-    }
-    *d.get_ref()
 }
 
 /// The message a public build gives for each public briefing still marked as a draft.

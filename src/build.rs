@@ -107,7 +107,7 @@ pub fn build(
     let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     let target = write::check_target(out, &input_refs, audience.as_str())
         .map_err(|e| format!("error: {e}"))?;
-    let builtin = templates::load(None).map_err(|e| format!("error: {e}"))?;
+    let builtin = templates::load(&[]).map_err(|e| format!("error: {e}"))?;
     let job = Job::new(
         dir,
         collection,
@@ -352,9 +352,10 @@ fn member(job: &Job<'_>, audit: &Audit, sink: &Sink<'_>) -> Result<Done, String>
             )
         })?;
     }
-    let own_templates = match &audit.templates {
-        Some(dir) => Some(templates::load(Some(dir)).map_err(|e| format!("error: {e}"))?),
-        None => None,
+    let own_templates = if audit.templates.is_empty() {
+        None
+    } else {
+        Some(templates::load(&audit.templates).map_err(|e| format!("error: {e}"))?)
     };
     let t = own_templates.as_ref().unwrap_or(job.builtin);
     let place = match &job.collection {
@@ -402,7 +403,7 @@ pub fn in_memory(
     as_of: Date,
 ) -> Result<Vec<OutFile>, String> {
     let (collection, dirs) = partnership_dirs(dir)?;
-    let builtin = templates::load(None).map_err(|e| format!("error: {e}"))?;
+    let builtin = templates::load(&[]).map_err(|e| format!("error: {e}"))?;
     let job = Job::new(dir, collection, audience, cycle, as_of, &builtin, "(site)");
     let kept = std::sync::Mutex::new(Vec::new());
     let sink = |files: &[OutFile]| -> Result<(), String> {
@@ -429,7 +430,7 @@ pub fn public_scan(
     as_of: Date,
     site: &str,
 ) -> Result<Diagnostics, String> {
-    let builtin = templates::load(None).map_err(|e| format!("error: {e}"))?;
+    let builtin = templates::load(&[]).map_err(|e| format!("error: {e}"))?;
     let job = Job::new(
         dir,
         collection,
@@ -449,6 +450,25 @@ pub fn public_scan(
     let mut diags = Diagnostics::new();
     publish::report(&outcome.hits, &mut diags);
     Ok(diags)
+}
+
+/// `check` of a partnership with its own templates: renders its internal site in memory, as a
+/// build would, so that an override that does not compile or render is refused by `check`
+/// and never first by `build`. The error a build would give, per partnership.
+pub fn dry_render(audit: &Audit, cycle: Option<&str>, as_of: Date) -> Result<(), String> {
+    let builtin = templates::load(&[]).map_err(|e| format!("error: {e}"))?;
+    let dir = audit.dir.as_path();
+    let job = Job::new(
+        dir,
+        false,
+        Audience::Internal,
+        cycle,
+        as_of,
+        &builtin,
+        "(site)",
+    );
+    let discard = |_: &[OutFile]| Ok(());
+    member(&job, audit, &discard).map(|_| ())
 }
 
 fn collection_name(dir: &Path) -> String {

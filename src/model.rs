@@ -232,8 +232,9 @@ pub struct Audit {
     pub briefings: Vec<Briefing>,
     /// Terms the publication scan must never let through (from `publication/deny.txt`).
     pub deny: Vec<String>,
-    /// The audit's own `templates/` folder, when it has one.
-    pub templates: Option<PathBuf>,
+    /// The audit's own templates, by name (`index.html`, `static/style.css`), as read: each
+    /// takes the place of the built-in of the same name.
+    pub templates: Vec<(String, String)>,
     /// Every file of the partnership's that was read, as read: the publication scan places a
     /// value it finds in a page back in its file from these, never by reading the disk again.
     pub sources: Vec<std::sync::Arc<crate::source::SourceFile>>,

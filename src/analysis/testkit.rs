@@ -95,7 +95,7 @@ pub fn audit(fw: Framework, agencies: &[(&str, bool)]) -> Audit {
         cycles: vec![],
         briefings: vec![],
         deny: vec![],
-        templates: None,
+        templates: Vec::new(),
         sources: Vec::new(),
         compiled_scanner: Default::default(),
     }

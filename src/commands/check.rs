@@ -74,6 +74,24 @@ pub fn run(dir: &Path, public: bool, cycle: Option<&str>, format: CheckFormat) -
             Some(Ok(c)) => Some(c),
             None => a.main_cycle(),
         };
+        if !a.templates.is_empty()
+            && let Err(e) =
+                crate::build::dry_render(a, chosen.map(|c| c.id.as_str()), Date::today())
+        {
+            let e = e.strip_prefix("error: ").unwrap_or(&e);
+            let (file, place) = template_error_place(e);
+            let d = diags.path_error(
+                Code::TemplateOverride,
+                format!("{}/templates/{}", l.display_dir, file.unwrap_or("")),
+                e.to_string(),
+            );
+            if let Some((line, col)) = place {
+                d.at(line, col);
+            }
+            d.with_help(
+                "a build would stop here: mend the template, or remove it to use the built-in one",
+            );
+        }
         let ledger = Ledger::build(a, Date::today());
         if let Some(c) = chosen {
             stale_summaries(a, &ledger, c, &mut diags);
@@ -252,5 +270,38 @@ fn shell_word(s: &str) -> String {
         s.to_string()
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// The template file, line and column a template engine error points at (` --> NAME:L:C`),
+/// so that PA0111 is located like every other problem.
+fn template_error_place(error: &str) -> (Option<&str>, Option<(usize, usize)>) {
+    let Some(at) = error
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("--> "))
+    else {
+        return (None, None);
+    };
+    let mut parts = at.rsplitn(3, ':');
+    let (col, line, name) = (parts.next(), parts.next(), parts.next());
+    match (
+        name,
+        line.and_then(|l| l.parse().ok()),
+        col.and_then(|c| c.parse().ok()),
+    ) {
+        (Some(name), Some(line), Some(col)) => (Some(name), Some((line, col))),
+        _ => (None, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::template_error_place;
+
+    #[test]
+    fn a_template_error_is_located_by_file_line_and_column() {
+        let e = "cannot render index.html:\nerror: bad\n --> index.html:1:52\n  |";
+        assert_eq!(template_error_place(e), (Some("index.html"), Some((1, 52))));
+        assert_eq!(template_error_place("no place"), (None, None));
     }
 }

@@ -38,6 +38,7 @@ codes! {
     MissingFile = "PA0108", "a file every partnership or cycle needs is missing";
     NoFrontMatter = "PA0109", "a briefing without TOML front matter";
     OutsideFolder = "PA0110", "a link that leads outside the partnership folder";
+    TemplateOverride = "PA0111", "a template override (templates/) that does not compile or render";
     InvalidId = "PA0201", "an id or file name that is not lowercase letters, digits and single hyphens";
     DuplicateId = "PA0202", "the same id (or return, or value) given twice";
     UnknownReference = "PA0203", "a reference to a theme, question, agency, framework or metric that does not exist";

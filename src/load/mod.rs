@@ -2,6 +2,7 @@
 //! one, keeping its text so every later problem can point at a line and column.
 
 pub mod deny;
+pub mod links;
 pub mod raw;
 mod recover;
 pub mod survey;
@@ -68,7 +69,9 @@ pub struct RawAudit {
     pub cycles: Vec<RawCycle>,
     pub briefings: Vec<RawBriefing>,
     pub deny: Option<Arc<SourceFile>>,
-    pub templates: Option<PathBuf>,
+    /// The partnership's own templates (`templates/*.html`, and `templates/static/style.css`
+    /// under the name `static/style.css`), read here so that no later stage opens a file.
+    pub templates: Vec<(String, Arc<SourceFile>)>,
 }
 
 impl RawAudit {
@@ -586,10 +589,7 @@ pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
     }
 
     let deny = load_deny_list(root, &dir.join("publication"), diags);
-    let templates = Some(dir.join("templates")).filter(|p| p.is_dir());
-    if let Some(t) = &templates {
-        templates_inside(root, t, diags);
-    }
+    let templates = load_templates(root, &dir.join("templates"), diags);
 
     RawAudit {
         dir: dir.to_path_buf(),
@@ -609,19 +609,36 @@ pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
     }
 }
 
-/// Reports every template override (and the stylesheet) that leads outside the partnership
-/// folder; the build refuses them too, but `check` should say so first.
-fn templates_inside(root: &Path, dir: &Path, diags: &mut Diagnostics) {
-    if outside(root, dir, diags) {
-        return;
+/// The partnership's template overrides, by name: every `.html` file of `templates/` and
+/// `templates/static/style.css`. One that leads outside the partnership folder is reported
+/// (`PA0110`) and not read.
+fn load_templates(
+    root: &Path,
+    dir: &Path,
+    diags: &mut Diagnostics,
+) -> Vec<(String, Arc<SourceFile>)> {
+    let mut out = Vec::new();
+    if !dir.is_dir() || outside(root, dir, diags) {
+        return out;
     }
     for p in sorted_entries(dir) {
-        if p.extension().is_some_and(|e| e == "html") {
-            outside(root, &p, diags);
-        } else if p.file_name().is_some_and(|n| n == "static") && !outside(root, &p, diags) {
-            outside(root, &p.join("style.css"), diags);
+        let Some(name) = p.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
+            continue;
+        };
+        if name.ends_with(".html") {
+            if let Some(f) = read_inside(root, &p, diags) {
+                out.push((name, f));
+            }
+        } else if name == "static" && !outside(root, &p, diags) {
+            let css = p.join("style.css");
+            if css.is_file()
+                && let Some(f) = read_inside(root, &css, diags)
+            {
+                out.push(("static/style.css".to_string(), f));
+            }
         }
     }
+    out
 }
 
 fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
@@ -800,6 +817,80 @@ fn shift_front(f: BriefingFrontMatter, by: usize) -> BriefingFrontMatter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A partnership folder with a `templates/` folder, and a secret file beside it (outside).
+    fn partnership_with_templates() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let secret = tmp.path().join("secret.txt");
+        std::fs::write(&secret, "SECRET-CONTENT-7Q").unwrap();
+        let root = tmp.path().join("p");
+        let templates = root.join("templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        (tmp, root, templates, secret)
+    }
+
+    fn templates_read(root: &Path, dir: &Path) -> (Vec<(String, String)>, String) {
+        let mut diags = Diagnostics::new();
+        let read = load_templates(root, dir, &mut diags)
+            .into_iter()
+            .map(|(n, f)| (n, f.text.clone()))
+            .collect();
+        (read, diags.render())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_template_linking_outside_the_partnership_folder_is_refused_unread() {
+        let (_tmp, root, templates, secret) = partnership_with_templates();
+        std::os::unix::fs::symlink(&secret, templates.join("index.html")).unwrap();
+        let (read, report) = templates_read(&root, &templates);
+        assert!(read.is_empty());
+        assert!(report.contains("index.html"), "{report}");
+        assert!(
+            report.contains("outside the partnership folder"),
+            "{report}"
+        );
+        assert!(!report.contains("SECRET-CONTENT"), "{report}");
+
+        // The stylesheet too, and a templates folder that is itself a link out.
+        let (_tmp, root, templates, secret) = partnership_with_templates();
+        std::fs::create_dir(templates.join("static")).unwrap();
+        std::os::unix::fs::symlink(&secret, templates.join("static/style.css")).unwrap();
+        let (read, report) = templates_read(&root, &templates);
+        assert!(read.is_empty());
+        assert!(
+            report.contains("style.css") && !report.contains("SECRET-CONTENT"),
+            "{report}"
+        );
+
+        let (tmp, root, templates, _) = partnership_with_templates();
+        let elsewhere = tmp.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("extra.html"), "SECRET-CONTENT-7Q").unwrap();
+        std::fs::remove_dir(&templates).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &templates).unwrap();
+        let (read, report) = templates_read(&root, &templates);
+        assert!(read.is_empty());
+        assert!(
+            report.contains("outside the partnership folder"),
+            "{report}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_template_link_that_stays_inside_the_partnership_folder_is_read() {
+        let (_tmp, root, templates, _) = partnership_with_templates();
+        let own = root.join("shared.html");
+        std::fs::write(&own, "<p>ours</p>").unwrap();
+        std::os::unix::fs::symlink(&own, templates.join("extra.html")).unwrap();
+        let (read, report) = templates_read(&root, &templates);
+        assert_eq!(
+            read,
+            vec![("extra.html".to_string(), "<p>ours</p>".to_string())]
+        );
+        assert!(report.is_empty(), "{report}");
+    }
 
     #[test]
     fn front_matter_is_split_with_crlf_too() {

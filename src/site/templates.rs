@@ -2,9 +2,7 @@
 //! folder overrides them file by file: a file there with the same name as a built-in one
 //! replaces it, and further `.html` files there are added (for an override to include).
 
-use crate::source;
 use std::fmt;
-use std::path::Path;
 
 /// (name, text) of every built-in template.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -84,50 +82,27 @@ impl fmt::Debug for Templates {
     }
 }
 
-/// Compiles the built-in templates, with the files of `overrides` (an audit's `templates/`
-/// folder) taking the place of built-ins of the same name.
+/// Compiles the built-in templates, with `overrides` (an audit's own templates, by name, as
+/// `load` read them) taking the place of built-ins of the same name; `static/style.css`
+/// replaces the stylesheet.
 ///
 /// Tera only ever sees the templates given here, by name: `{% include %}`, `{% extends %}`
 /// and `{% import %}` look names up among them and never open a file, so an override can
-/// reach nothing but the built-ins and its siblings. An override that is a symbolic link out
-/// of the partnership folder (the folder holding `templates/`) is refused unread.
-pub fn load(overrides: Option<&Path>) -> Result<Templates, TemplateError> {
+/// reach nothing but the built-ins and its siblings. Nothing here reads the disk: `load` did.
+pub fn load(overrides: &[(String, String)]) -> Result<Templates, TemplateError> {
     let mut chosen: Vec<(String, String)> = BUILTIN
         .iter()
         .map(|(n, t)| (n.to_string(), t.to_string()))
         .collect();
     let mut stylesheet = STYLESHEET.to_string();
-    if let Some(dir) = overrides {
-        let root = source::canonical_root(dir.parent().unwrap_or(dir));
-        let inside = |path: &Path| {
-            if source::leads_outside(&root, path) {
-                Err(TemplateError(format!(
-                    "{}: this template override is a symbolic link (or lies behind one) leading outside the partnership folder; it is not read",
-                    source::display_path(path)
-                )))
-            } else {
-                Ok(())
-            }
-        };
-        inside(dir)?;
-        for path in crate::load::sorted_entries(dir) {
-            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-                continue;
-            };
-            if !path.is_file() || !name.ends_with(".html") {
-                continue;
-            }
-            inside(&path)?;
-            let text = read(&path)?;
-            match chosen.iter_mut().find(|(n, _)| n == name) {
-                Some(slot) => slot.1 = text,
-                None => chosen.push((name.to_string(), text)),
-            }
+    for (name, text) in overrides {
+        if name == STYLESHEET_NAME {
+            stylesheet = text.clone();
+            continue;
         }
-        let css = dir.join(STYLESHEET_NAME);
-        if css.is_file() {
-            inside(&css)?;
-            stylesheet = read(&css)?;
+        match chosen.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = text.clone(),
+            None => chosen.push((name.clone(), text.clone())),
         }
     }
     let mut tera = tera::Tera::new();
@@ -135,13 +110,12 @@ pub fn load(overrides: Option<&Path>) -> Result<Templates, TemplateError> {
     tera.set_escape_fn(escape_html);
     tera.add_raw_templates(chosen.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| {
-            TemplateError(format!(
-                "a template does not compile{}:\n{e}",
-                overrides.map_or(String::new(), |d| format!(
-                    " (built-in templates, overridden by those in {})",
-                    source::display_path(d)
-                ))
-            ))
+            let which = if overrides.is_empty() {
+                String::new()
+            } else {
+                " (the built-in templates with the partnership's own in templates/)".to_string()
+            };
+            TemplateError(format!("a template does not compile{which}:\n{e}"))
         })?;
     Ok(Templates { tera, stylesheet })
 }
@@ -168,11 +142,6 @@ pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result
     out.write_all(&bytes[plain_from..])
 }
 
-fn read(path: &Path) -> Result<String, TemplateError> {
-    source::read_text(path)
-        .map_err(|e| TemplateError(format!("{}: {e}", source::display_path(path))))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,7 +164,7 @@ mod tests {
 
     #[test]
     fn built_in_templates_compile() {
-        let t = load(None).unwrap();
+        let t = load(&[]).unwrap();
         assert!(t.stylesheet.contains(".app-tag"));
         for (name, _) in BUILTIN {
             assert!(t.tera.get_template_names().any(|n| n == *name), "{name}");
@@ -203,105 +172,27 @@ mod tests {
     }
 
     #[test]
-    fn an_audit_folder_overrides_by_file_name() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("accessibility.html"),
-            "{% extends \"base.html\" %}{% block content %}<h1>Ours</h1>{% endblock content %}",
-        )
-        .unwrap();
-        std::fs::create_dir(dir.path().join("static")).unwrap();
-        std::fs::write(dir.path().join("static/style.css"), "body{}").unwrap();
-        let t = load(Some(dir.path())).unwrap();
+    fn an_override_replaces_by_name_and_adds_siblings() {
+        let overrides = vec![
+            (
+                "accessibility.html".to_string(),
+                "{% extends \"base.html\" %}{% block content %}<h1>Ours</h1>{% endblock content %}"
+                    .to_string(),
+            ),
+            ("static/style.css".to_string(), "body{}".to_string()),
+            ("extra.html".to_string(), "<p>ours</p>".to_string()),
+        ];
+        let t = load(&overrides).unwrap();
         assert_eq!(t.stylesheet, "body{}");
         let names: Vec<&str> = t.tera.get_template_names().collect();
         assert!(names.contains(&"index.html"));
-    }
-
-    /// A partnership folder with a `templates/` folder, and a secret file beside it (outside).
-    fn partnership_with_templates() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
-        let tmp = tempfile::tempdir().unwrap();
-        let secret = tmp.path().join("secret.txt");
-        std::fs::write(&secret, "SECRET-CONTENT-7Q").unwrap();
-        let templates = tmp.path().join("p/templates");
-        std::fs::create_dir_all(&templates).unwrap();
-        (tmp, templates, secret)
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn an_override_linking_outside_the_partnership_folder_is_refused_unread() {
-        let (_tmp, templates, secret) = partnership_with_templates();
-        std::os::unix::fs::symlink(&secret, templates.join("index.html")).unwrap();
-        let e = load(Some(&templates)).unwrap_err();
-        assert!(e.0.contains("index.html"), "{e}");
-        assert!(e.0.contains("outside the partnership folder"), "{e}");
-        assert!(!e.0.contains("SECRET-CONTENT"), "{e}");
-
-        // The stylesheet too, and a templates folder that is itself a link out.
-        let (_tmp, templates, secret) = partnership_with_templates();
-        std::fs::create_dir(templates.join("static")).unwrap();
-        std::os::unix::fs::symlink(&secret, templates.join("static/style.css")).unwrap();
-        let e = load(Some(&templates)).unwrap_err();
-        assert!(
-            e.0.contains("style.css") && !e.0.contains("SECRET-CONTENT"),
-            "{e}"
-        );
-
-        let (tmp, templates, _) = partnership_with_templates();
-        let elsewhere = tmp.path().join("elsewhere");
-        std::fs::create_dir(&elsewhere).unwrap();
-        std::fs::write(elsewhere.join("extra.html"), "SECRET-CONTENT-7Q").unwrap();
-        std::fs::remove_dir(&templates).unwrap();
-        std::os::unix::fs::symlink(&elsewhere, &templates).unwrap();
-        let e = load(Some(&templates)).unwrap_err();
-        assert!(e.0.contains("outside the partnership folder"), "{e}");
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_link_that_stays_inside_the_partnership_folder_is_read() {
-        let (_tmp, templates, _) = partnership_with_templates();
-        let own = templates.parent().unwrap().join("shared.html");
-        std::fs::write(&own, "<p>ours</p>").unwrap();
-        std::os::unix::fs::symlink(&own, templates.join("extra.html")).unwrap();
-        let t = load(Some(&templates)).unwrap();
         let html = t.tera.render("extra.html", &tera::Context::new()).unwrap();
         assert_eq!(html, "<p>ours</p>");
     }
 
     #[test]
-    fn an_override_cannot_include_a_file_by_path() {
-        let (tmp, templates, secret) = partnership_with_templates();
-        let relative = "../../secret.txt";
-        assert!(templates.join(relative).is_file());
-        for name in [relative.to_string(), secret.display().to_string()] {
-            for tag in ["include", "extends", "import"] {
-                let body = if tag == "import" {
-                    format!("{{% import \"{name}\" as m %}}x")
-                } else {
-                    format!("{{% {tag} \"{name}\" %}}")
-                };
-                std::fs::write(templates.join("index.html"), &body).unwrap();
-                let rendered = load(Some(&templates)).and_then(|t| {
-                    t.tera
-                        .render("index.html", &tera::Context::new())
-                        .map_err(|e| TemplateError(format!("{e:?}")))
-                });
-                match rendered {
-                    Ok(html) => panic!("{body} rendered: {html}"),
-                    Err(e) => assert!(!e.0.contains("SECRET-CONTENT"), "{body}: {e}"),
-                }
-            }
-        }
-        drop(tmp);
-    }
-
-    #[test]
-    fn a_broken_override_is_an_error_not_a_panic() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("index.html"), "{% if %}").unwrap();
-        let e = load(Some(dir.path())).unwrap_err();
-        assert!(e.0.contains("does not compile"), "{e}");
+    fn an_override_that_does_not_compile_is_an_error_naming_the_folder() {
+        let e = load(&[("index.html".to_string(), "{% if %}".to_string())]).unwrap_err();
+        assert!(e.0.contains("templates/"), "{e}");
     }
 }

@@ -36,7 +36,7 @@ pub(super) fn briefings(
             };
         }
         let audience = text_enum::<Audience>(file, &front.audience, "audience", diags);
-        let draft = crate::brief::draft_flag(file, front.draft.as_ref(), diags);
+        let draft = draft_flag(file, front.draft.as_ref(), diags);
         if let (Some(date), Some(audience)) = (date, audience) {
             out.push(Briefing {
                 slug: b.slug.clone(),
@@ -65,7 +65,7 @@ pub(super) fn links(
     frameworks: &std::collections::BTreeMap<String, Framework>,
     diags: &mut Diagnostics,
 ) {
-    use crate::site::links::{Target, located};
+    use crate::load::links::{Target, located};
     for b in raw {
         let body = &b.file.text[b.body_start..];
         for (t, range) in located(body) {
@@ -87,4 +87,20 @@ pub(super) fn links(
             }
         }
     }
+}
+
+/// Reads `draft = true` from a briefing's front matter; a draft is a warning in `check`.
+fn draft_flag(file: &F, draft: Option<&toml::Spanned<bool>>, diags: &mut Diagnostics) -> bool {
+    let Some(d) = draft else { return false };
+    if *d.get_ref() {
+        diags
+            .warning(
+                Code::DraftBriefing,
+                file,
+                d.span(),
+                "this briefing is a draft: the internal site shows it marked as a draft, and a public build refuses it",
+            )
+            .with_help("remove `draft = true` when the briefing is approved for publication");
+    }
+    *d.get_ref()
 }

@@ -247,7 +247,11 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
         cycles,
         briefings,
         deny,
-        templates: raw.templates.clone(),
+        templates: raw
+            .templates
+            .iter()
+            .map(|(n, f)| (n.clone(), f.text.clone()))
+            .collect(),
         sources: raw.sources(),
         compiled_scanner: std::sync::OnceLock::from(scanner.as_ref().clone()),
     })

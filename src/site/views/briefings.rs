@@ -4,8 +4,9 @@
 //! its cycle asked about, and those of the questions and themes it links to.
 
 use super::{Ctx, Publisher};
+use crate::load::links::{self, Target};
 use crate::model::{Audience, Briefing};
-use crate::site::links::{self, Target};
+use crate::site::links::href;
 use crate::site::{markdown, routes};
 use crate::source::Loc;
 use serde::Serialize;
@@ -51,7 +52,7 @@ pub(super) fn briefing_page(
     let resolve = |dest: &str| {
         links::parse(dest)
             .filter(|t| has_page(ctx, *t, internal))
-            .map(|t| format!("../../{}", t.href()))
+            .map(|t| format!("../../{}", href(t)))
     };
     BriefingPage {
         slug: b.slug.clone(),
