@@ -200,6 +200,11 @@ pub fn printable(s: &str) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// Places holding a stand-in for a value the decoder refused (see `load::salvage`), by
+    /// file: what is said about a stand-in is not about anything the user wrote.
+    poisoned: Vec<(String, Range<usize>)>,
+    /// Problems about stand-ins, kept out of `items`.
+    dropped: Vec<Diagnostic>,
 }
 
 impl Diagnostics {
@@ -264,6 +269,24 @@ impl Diagnostics {
         d
     }
 
+    /// Marks a place in a file as holding a stand-in: problems reported there later are
+    /// dropped (an empty place drops only problems at exactly that place).
+    pub fn poison(&mut self, file: &SourceFile, span: Range<usize>) {
+        self.poisoned.push((file.display.clone(), span));
+    }
+
+    /// Whether `span` in `file` holds a stand-in rather than what the user wrote.
+    pub fn is_poisoned(&self, file: &SourceFile, span: &Range<usize>) -> bool {
+        self.poisoned.iter().any(|(f, p)| {
+            f == &file.display
+                && if p.is_empty() {
+                    p == span
+                } else {
+                    p.start < span.end.max(span.start + 1) && span.start < p.end
+                }
+        })
+    }
+
     fn add(
         &mut self,
         code: Code,
@@ -272,7 +295,16 @@ impl Diagnostics {
         span: Option<Range<usize>>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.items.push(Diagnostic {
+        let stand_in = match (file, &span) {
+            (Some(f), Some(s)) => self.is_poisoned(f, s),
+            _ => false,
+        };
+        let items = if stand_in {
+            &mut self.dropped
+        } else {
+            &mut self.items
+        };
+        items.push(Diagnostic {
             code,
             severity,
             file: file.cloned(),
@@ -283,7 +315,7 @@ impl Diagnostics {
             help: None,
             related: Vec::new(),
         });
-        self.items.last_mut().expect("just pushed")
+        items.last_mut().expect("just pushed")
     }
 
     pub fn error_count(&self) -> usize {
@@ -300,6 +332,7 @@ impl Diagnostics {
 
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
+        self.poisoned.extend(other.poisoned);
     }
 
     /// Sorted by file and position, so the output reads top to bottom like the files.

@@ -4,6 +4,7 @@
 pub mod deny;
 pub mod raw;
 mod recover;
+mod salvage;
 pub mod survey;
 
 use crate::bundled;
@@ -381,13 +382,33 @@ pub(crate) fn read_toml<T: DeserializeOwned>(
     Some(Parsed { file, value })
 }
 
+/// [`read_toml`] for a file whose every mistake is reported in one run: when the decoder
+/// stops at one, the rest of the file is decoded around it (`salvage`) and goes on to be
+/// validated, so a date in quotes no longer hides an unknown status two lines down.
+pub(crate) fn read_toml_whole<T: DeserializeOwned>(
+    root: &Path,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Option<Parsed<T>> {
+    let file = read_inside(root, path, diags)?;
+    match toml::from_str::<T>(&file.text) {
+        Ok(value) => Some(Parsed { file, value }),
+        Err(e) => {
+            report_toml_error(&file, &e, diags);
+            let value = salvage::decode(&file, &e, diags)?;
+            Some(Parsed { file, value })
+        }
+    }
+}
+
+/// [`read_toml_whole`] for a file that may be absent.
 fn read_optional<T: DeserializeOwned>(
     root: &Path,
     path: &Path,
     diags: &mut Diagnostics,
 ) -> Option<Parsed<T>> {
     if present(path) {
-        read_toml(root, path, diags)
+        read_toml_whole(root, path, diags)
     } else {
         None
     }
@@ -563,7 +584,7 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
     let display_dir = source::display_path(cdir);
     let cycle_path = cdir.join("cycle.toml");
     let cycle = if present(&cycle_path) {
-        read_toml(root, &cycle_path, diags)
+        read_toml_whole(root, &cycle_path, diags)
     } else {
         diags.path_error(
             Code::MissingFile,
@@ -603,7 +624,7 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if let Some(parsed) = read_toml(root, &p, diags) {
+            if let Some(parsed) = read_toml_whole(root, &p, diags) {
                 cases.push((stem, parsed));
             }
         }

@@ -5,7 +5,7 @@
 //! Every field keeps its byte offset, so a problem names the line and column in the export.
 //! Nothing here decides which columns matter: validation keeps the item columns only.
 
-use super::{Parsed, outside, present, read_source, read_toml, sorted_entries};
+use super::{Parsed, outside, present, read_source, read_toml_whole, sorted_entries};
 use crate::diag::{Code, Diagnostics};
 use crate::load::raw::SurveyFile;
 use crate::source::{self, SourceFile};
@@ -62,7 +62,7 @@ pub fn load_surveys(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> Vec<Ra
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let Some(file) = read_toml::<SurveyFile>(root, p, diags) else {
+        let Some(file) = read_toml_whole::<SurveyFile>(root, p, diags) else {
             continue;
         };
         let csv_name = file.value.responses.get_ref().trim().to_string();

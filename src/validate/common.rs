@@ -68,6 +68,10 @@ pub(super) fn date(
     value: &S<toml::value::Datetime>,
     diags: &mut Diagnostics,
 ) -> Option<Date> {
+    // A stand-in for a date the decoder refused (reported already) is no date at all.
+    if diags.is_poisoned(file, &value.span()) {
+        return None;
+    }
     let dt = value.get_ref();
     match (dt.date, dt.time, dt.offset) {
         (Some(d), None, None) => Some(Date {
