@@ -662,6 +662,38 @@ fn a_workbook_without_an_about_sheet_is_refused() {
     assert_eq!(before, s.responses_snapshot());
 }
 
+/// A mistake on the About sheet never hides those on the Return sheet: both are named in the
+/// same run, each by its cell.
+#[test]
+fn about_sheet_mistakes_do_not_hide_return_sheet_mistakes() {
+    let s = Scratch::new();
+    let before = s.responses_snapshot();
+    let mut book = Book::new("polcie", "2025-26");
+    book.answer(0, V::S("7"), "certain", "Evidence.");
+    book.save(&s.path("police.xlsx"));
+    let out = s.run(&["import", "testshire", "police.xlsx"]);
+    assert_fails_with(
+        &out,
+        &[
+            "police.xlsx: About!B3: agency `polcie`",
+            "police.xlsx: Return!",
+            "\"7\"",
+            "certain",
+        ],
+    );
+    assert_eq!(before, s.responses_snapshot());
+    // A workbook with no About sheet at all still has its answers checked.
+    let mut book = Book::new("police", "2025-26");
+    book.about = None;
+    book.answer(0, V::S("7"), "high", "Evidence.");
+    book.save(&s.path("no-about.xlsx"));
+    let out = s.run(&["import", "testshire", "no-about.xlsx"]);
+    assert_fails_with(
+        &out,
+        &["no-about.xlsx: no About sheet", "no-about.xlsx: Return!"],
+    );
+}
+
 #[test]
 fn a_workbook_for_another_agency_cycle_or_framework_is_refused() {
     let s = Scratch::new();
