@@ -48,6 +48,16 @@ const MARK_INTERNAL: &str = "MARKINTERNALNOTE";
 /// February 2026, judgements from `judge(case index, question id)`, and a marker in every note
 /// column of the first case, with the police's practice differing.
 fn fill(pack: &Path, out: &Path, judge: impl Fn(usize, &str) -> &'static str) {
+    fill_with(pack, out, judge, &[]);
+}
+
+/// As `fill`, then each (row, column header, text) of `edits` written over what is there.
+fn fill_with(
+    pack: &Path,
+    out: &Path,
+    judge: impl Fn(usize, &str) -> &'static str,
+    edits: &[(u32, &str, &str)],
+) {
     let about = sheet(pack, "About");
     let cases = sheet(pack, "Cases");
     let header = &cases[0];
@@ -104,6 +114,9 @@ fn fill(pack: &Path, out: &Path, judge: impl Fn(usize, &str) -> &'static str) {
             )
             .unwrap();
         }
+    }
+    for (r, h, text) in edits {
+        ws.write_string(*r, col(h), *text).unwrap();
     }
     wb.save(out).unwrap();
 }
@@ -248,6 +261,79 @@ fn a_mistake_in_the_workbook_names_its_cell_and_imports_nothing() {
         stderr(&wrong)
     );
     assert!(!tmp.path().join("pack2").exists());
+}
+
+/// One wrong row of a case is the row named, never the rows of the same case that agree with
+/// each other; an agency id is shown as it is (a name typed in its place is masked); and an
+/// agency whose practice "differed" must be one the case says was involved.
+#[test]
+fn a_wrong_row_is_named_and_agencies_are_checked_against_the_case() {
+    let (tmp, p) = tabletop();
+    // Every question of the bank: four rows a case (C01 rows 2-5, C02 6-9, C03 10-13).
+    let cycle = p.join("cycles/2026-q1/cycle.toml");
+    let text = std::fs::read_to_string(&cycle).unwrap();
+    std::fs::write(&cycle, text.replace("themes = [\"mental-health\"]\n", "")).unwrap();
+    assert_ok(&run_in(
+        tmp.path(),
+        &[
+            "pack", "p", "--cycle", "2026-q1", "--out", "pack", "--cases", "3",
+        ],
+    ));
+    let filled = tmp.path().join("filled.xlsx");
+    let agencies = "Agencies involved";
+    fill_with(
+        &tmp.path().join("pack/2026-q1-cases.xlsx"),
+        &filled,
+        |_, _| "met",
+        &[
+            // C01 involved the council only, yet the police's practice "differed" (fill).
+            (1, agencies, "council"),
+            (2, agencies, "council"),
+            (3, agencies, "council"),
+            (4, agencies, "council"),
+            // C02: row 6 differs from rows 7 to 9, which agree.
+            (5, agencies, "council"),
+            // C03: a misspelt agency on every row, and a name where an agency belongs.
+            (9, agencies, "council, polise"),
+            (10, agencies, "council, polise"),
+            (11, agencies, "council, polise"),
+            (12, agencies, "council, polise"),
+            (
+                9,
+                "Agencies whose practice differed",
+                "Joanne Pritchard: not-met",
+            ),
+        ],
+    );
+    let out = run_in(tmp.path(), &["import", "p", "filled.xlsx"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("filled.xlsx: Cases!C6: case C02: \"Agencies involved\" here differs from rows 7 to 9 of the same case"),
+        "{err}"
+    );
+    for row in 7..=9 {
+        assert!(
+            !err.contains(&format!("Cases!C{row}:")),
+            "row {row} is right: {err}"
+        );
+    }
+    // The misspelt agency: said once, by its id, with the nearest agency.
+    assert!(
+        err.contains("filled.xlsx: Cases!C10: `polise` is listed as involved in case C03, but is not an agency taking part in this cycle"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `police`?"), "{err}");
+    assert_eq!(err.matches("`polise`").count(), 1, "{err}");
+    // The police's practice cannot have differed in a case it was not involved in.
+    assert!(
+        err.contains("Cases!H2: `police` is named as practice that differed, but is not among the agencies involved in case C01"),
+        "{err}"
+    );
+    // A name typed where an agency belongs is masked.
+    assert!(err.contains("Cases!H10: \"Jo"), "{err}");
+    assert!(!err.contains("Pritchard"), "{err}");
+    assert!(!p.join("cycles/2026-q1/cases").exists(), "nothing imported");
 }
 
 /// Case results: half the cases not meeting the standard pulls a question the agencies rated

@@ -64,7 +64,7 @@ codes! {
     SurveyColumn = "PA0502", "a survey item or `group_by` names a column its CSV export does not have (or has twice)";
     SurveyAnswer = "PA0503", "a survey answer that is not on its item's scale";
     PersonalData = "PA0601", "personal data that the public site would publish";
-    PersonalDataInReturn = "PA0602", "personal data in a return, or a person's name where a role belongs: returns are read across agencies";
+    PersonalDataInReturn = "PA0602", "personal data in a return or a case record, or a person's name where a role belongs: they are read across agencies";
     WorkbookShape = "PA0701", "a workbook without the sheet, row or column a return needs";
     WorkbookValue = "PA0702", "a workbook cell whose value cannot be imported";
     WorkbookFormula = "PA0703", "a workbook cell holding a formula instead of an answer";

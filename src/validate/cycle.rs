@@ -354,7 +354,15 @@ pub(super) fn cycle(
         }
     }
 
-    let cases = super::case::cases(&rc.cases, partnership, fw, &scope, (opened, closed), diags);
+    let cases = super::case::cases(
+        &rc.cases,
+        partnership,
+        fw,
+        &scope,
+        (opened, closed),
+        scanner,
+        diags,
+    );
     let moderation = rc
         .moderation
         .as_ref()
@@ -386,7 +394,7 @@ pub(super) fn cycle(
         findings: rc
             .findings
             .as_ref()
-            .map(|f| findings(f, fw, diags))
+            .map(|f| findings(f, fw, scanner, diags))
             .unwrap_or_default(),
         cases,
         responses,
@@ -401,6 +409,7 @@ pub(super) fn cycle(
 fn findings(
     f: &crate::load::Parsed<FindingsFile>,
     fw: &Framework,
+    scanner: &Scanner,
     diags: &mut Diagnostics,
 ) -> Vec<Finding> {
     let file = &f.file;
@@ -423,6 +432,9 @@ fn findings(
         }
         let title = non_empty(file, &e.title, "finding title", diags);
         let text = non_empty(file, &e.text, "finding text", diags);
+        for (field, value) in [("title", &e.title), ("text", &e.text)] {
+            published_personal_data(file, field, value, scanner, diags);
+        }
         if let Some(kind) = kind {
             out.push(Finding {
                 kind,
@@ -435,4 +447,28 @@ fn findings(
         }
     }
     out
+}
+
+/// Warns, without echoing it, about personal data in a finding: findings are written to be
+/// published, so a public build would refuse it; `check` says so before anyone builds.
+fn published_personal_data(
+    file: &F,
+    field: &str,
+    value: &S<String>,
+    scanner: &Scanner,
+    diags: &mut Diagnostics,
+) {
+    for hit in personal_data_in(file, value, scanner) {
+        diags
+            .path_warning(
+                Code::PersonalData,
+                file.display.clone(),
+                format!(
+                    "the {field} of a finding holds what looks like {} ({}): findings are published, and a public build refuses it",
+                    hit.kind, hit.masked
+                ),
+            )
+            .at(hit.line, hit.col)
+            .with_help("write the finding without anything that identifies a child, a family or a practitioner; if it is safe to publish (the partnership's own contact), add it to `allow` under [publication] in partnership.toml");
+    }
 }
