@@ -662,6 +662,45 @@ fn a_workbook_without_an_about_sheet_is_refused() {
     assert_eq!(before, s.responses_snapshot());
 }
 
+/// A return an agency filled in and saved in LibreOffice's own format (.ods) imports like an
+/// .xlsx: the fixture is a real LibreOffice file (made by `scripts/fill-in-libreoffice.py` from
+/// the police's form), with its date typed as a date, an "n/a" and blank gaps.
+#[test]
+fn an_ods_return_saved_by_libreoffice_imports_like_an_xlsx() {
+    let s = Scratch::new();
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/xlsx/police-libreoffice.ods");
+    std::fs::copy(&fixture, s.path("police.ods")).unwrap();
+    let out = s.run(&["import", "testshire", "police.ods"]);
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("police.ods -> testshire/cycles/2025-26/responses/police.toml: written (5 answer(s), 0 unanswered)"),
+        "{}",
+        stdout(&out)
+    );
+    let toml = std::fs::read_to_string(s.response("2025-26", "police")).unwrap();
+    for want in [
+        "completed_by = \"Head of Public Protection\"",
+        "submitted = 2025-10-14",
+        "[answers.fa-s-01]\nrating = 2\nconfidence = \"medium\"",
+        "[answers.ss-s-01]\nrating = \"n/a\"",
+        "gaps = \"Response officers on nights are hardest to reach.\"",
+    ] {
+        assert!(toml.contains(want), "{want}\n{toml}");
+    }
+    // Imported again, nothing changes; check counts it as returned.
+    let again = s.run(&["import", "testshire", "police.ods"]);
+    assert!(stdout(&again).contains("1 unchanged"), "{}", stdout(&again));
+    let check = s.run(&["check", "testshire", "--cycle", "2025-26"]);
+    assert!(
+        stdout(&check).contains(
+            "3 agencies asked: 1 returned, 1 partly answered (2 of 5), 0 empty, 1 not received"
+        ),
+        "{}",
+        stdout(&check)
+    );
+}
+
 /// A mistake on the About sheet never hides those on the Return sheet: both are named in the
 /// same run, each by its cell.
 #[test]
@@ -773,7 +812,7 @@ fn files_that_are_not_workbooks_are_refused_by_name() {
     assert_fails_with(
         &out,
         &[
-            "notes.xlsx: this is not an Excel workbook: it looks like a text file",
+            "notes.xlsx: this is not a workbook: it looks like a text file",
             "empty.xlsx: the file is empty",
             "huge.xlsx: the file is 17825792 bytes",
             "broken.xlsx: this is not a readable Excel workbook",
