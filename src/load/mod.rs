@@ -89,7 +89,9 @@ impl RawAudit {
             out.extend(c.findings.iter().map(|p| p.file.clone()));
             for s in &c.surveys {
                 out.push(s.file.file.clone());
-                out.extend(s.csv.iter().cloned());
+                if let Some(survey::Export::Csv(f)) = &s.export {
+                    out.push(f.clone());
+                }
             }
             out.extend(c.cases.iter().map(|(_, p)| p.file.clone()));
         }
