@@ -393,6 +393,9 @@ pub struct Agency {
     pub sector: Sector,
     pub statutory: bool,
     pub role: Option<AgencyRole>,
+    /// Where `chase` writes to: an email address or a role mailbox (internal, never published).
+    #[serde(skip)]
+    pub contact: Option<String>,
 }
 
 #[derive(Debug, Clone)]

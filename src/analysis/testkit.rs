@@ -78,6 +78,7 @@ pub fn audit(fw: Framework, agencies: &[(&str, bool)]) -> Audit {
                     sector: Sector::Other,
                     statutory,
                     role: None,
+                    contact: None,
                 })
                 .collect(),
             theme_weights: BTreeMap::new(),

@@ -33,6 +33,9 @@ pub struct AgencyEntry {
     pub statutory: bool,
     #[serde(default)]
     pub role: Option<S<String>>,
+    /// The address `chase` writes to: an email address or a role mailbox.
+    #[serde(default)]
+    pub contact: Option<S<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
