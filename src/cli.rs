@@ -142,7 +142,18 @@ pub enum Command {
         #[arg(long)]
         cases: Option<usize>,
     },
-    /// Import completed .xlsx returns into responses/*.toml (all or nothing).
+    /// Sign a cycle off: its evidence is final, later imports need --force and are recorded.
+    Signoff {
+        /// A partnership folder.
+        dir: PathBuf,
+        /// The cycle to sign off.
+        #[arg(long)]
+        cycle: String,
+        /// The day it was signed off (YYYY-MM-DD); default today, or SOURCE_DATE_EPOCH's day.
+        #[arg(long, value_name = "DATE", value_parser = as_of_date)]
+        date: Option<Date>,
+    },
+    /// Import completed returns (.xlsx or .ods) into responses/*.toml (all or nothing).
     Import {
         /// A partnership folder.
         dir: PathBuf,

@@ -23,6 +23,7 @@ pub mod response_file;
 pub mod scaffold;
 pub mod scan;
 pub mod serve;
+pub mod signoff;
 pub mod site;
 pub mod source;
 pub mod validate;

@@ -169,6 +169,11 @@ string_enum!(
     /// A child's age band in a case record.
     AgeBand { Under1 = "under-1", OneToFour = "1-4", FiveToNine = "5-9", TenToFifteen = "10-15", SixteenSeventeen = "16-17" }
 );
+string_enum!(
+    /// What a change after sign-off did: a return or case record that was not there, or one
+    /// that was replaced.
+    ChangeAction { Added = "added", Replaced = "replaced" }
+);
 string_enum!(Level { Strategic = "strategic", Practitioner = "practitioner" });
 string_enum!(Rag { Red = "red", Amber = "amber", Green = "green" });
 string_enum!(
@@ -527,8 +532,34 @@ pub struct Cycle {
     pub moderation: Option<Moderation>,
     /// Practitioner surveys (`surveys/`), sorted by file name.
     pub surveys: Vec<Survey>,
+    /// What was changed after sign-off (`changes.toml`, written by `import --force`), oldest
+    /// first.
+    pub changes: Vec<Change>,
     /// Where the cycle's title is written.
     pub loc: Loc,
+}
+
+/// A return or case record imported into a cycle after it was signed off: what changed and
+/// when, never what it says.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub date: Date,
+    pub what: Changed,
+    pub action: ChangeAction,
+    /// The questions whose answers or judgements changed.
+    pub questions: Vec<String>,
+    /// Why (internal, never published).
+    pub note: Option<String>,
+    pub loc: Loc,
+}
+
+/// Whose evidence a change after sign-off touched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changed {
+    /// An agency's return (its id).
+    Return(String),
+    /// A case record (its reference).
+    Case(String),
 }
 
 impl Cycle {

@@ -215,6 +215,41 @@ fn the_pack_round_trips_through_the_workbook_into_valid_case_records() {
     assert!(stderr(&refused).contains("--force"), "{}", stderr(&refused));
     let c06_after = std::fs::read_to_string(p.join("cycles/2026-q1/cases/C06.toml")).unwrap();
     assert_eq!(c06, c06_after, "nothing was written");
+
+    // Signed off, the round takes the changed records only with --force, and records which
+    // case changed on which questions.
+    // 2 March 2026, after the cycle closed.
+    const LATER: &str = "1772409600";
+    assert_ok(&run_on(
+        LATER,
+        tmp.path(),
+        &["signoff", "p", "--cycle", "2026-q1"],
+    ));
+    assert_ok(&run_on(
+        LATER,
+        tmp.path(),
+        &["import", "p", "--force", "changed.xlsx"],
+    ));
+    let log = std::fs::read_to_string(p.join("cycles/2026-q1/changes.toml")).unwrap();
+    assert!(
+        log.contains(
+            "date = 2026-03-02\ncase = \"C01\"\nchange = \"replaced\"\nquestions = [\"mh-p-01\"]"
+        ),
+        "{log}"
+    );
+    assert!(
+        log.contains(
+            "case = \"C04\"\nchange = \"replaced\"\nquestions = [\"mh-p-01\", \"mh-s-01\"]"
+        ),
+        "{log}"
+    );
+    let check = run_on(LATER, tmp.path(), &["check", "p"]);
+    assert_ok(&check);
+    assert!(
+        !stderr(&check).contains("changes.toml"),
+        "{}",
+        stderr(&check)
+    );
 }
 
 #[test]

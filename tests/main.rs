@@ -17,6 +17,7 @@ mod limits;
 mod programme;
 mod publication;
 mod rank;
+mod signoff;
 mod site;
 mod snapshots;
 mod surveys;

@@ -128,6 +128,7 @@ pub fn cycle(id: &str) -> Cycle {
         responses: vec![],
         moderation: None,
         surveys: vec![],
+        changes: vec![],
         loc: Loc::default(),
     }
 }

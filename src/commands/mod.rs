@@ -15,6 +15,7 @@ mod metrics;
 mod pack;
 mod rank;
 mod serve;
+mod signoff;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_INVALID: u8 = 1;
@@ -89,5 +90,8 @@ pub fn run(cli: Cli) -> u8 {
             force,
             files,
         } => import::run(&dir, cycle.as_deref(), force, &files),
+        Command::Signoff { dir, cycle, date } => {
+            signoff::run(&dir, &cycle, date.unwrap_or_else(Date::today))
+        }
     }
 }

@@ -38,6 +38,8 @@ pub struct RawCycle {
     pub partial: Vec<(String, Parsed<ResponseFile>)>,
     pub moderation: Option<Parsed<ModerationFile>>,
     pub findings: Option<Parsed<FindingsFile>>,
+    /// What `import --force` changed after sign-off.
+    pub changes: Option<Parsed<ChangesFile>>,
     /// `surveys/<name>.toml` with their exports, sorted by file name.
     pub surveys: Vec<survey::RawSurvey>,
     /// (file stem, parsed case record), sorted by file name.
@@ -87,6 +89,7 @@ impl RawAudit {
             out.extend(c.responses.iter().map(|(_, p)| p.file.clone()));
             out.extend(c.moderation.iter().map(|p| p.file.clone()));
             out.extend(c.findings.iter().map(|p| p.file.clone()));
+            out.extend(c.changes.iter().map(|p| p.file.clone()));
             for s in &c.surveys {
                 out.push(s.file.file.clone());
                 if let Some(survey::Export::Csv(f)) = &s.export {
@@ -617,6 +620,7 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
     }
     let moderation = read_optional(root, &cdir.join("moderation.toml"), diags);
     let findings = read_optional(root, &cdir.join("findings.toml"), diags);
+    let changes = read_optional(root, &cdir.join(crate::signoff::CHANGES_FILE), diags);
     let surveys = survey::load_surveys(root, cdir, diags);
     let mut cases = Vec::new();
     let kdir = cdir.join("cases");
@@ -640,6 +644,7 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
         partial,
         moderation,
         findings,
+        changes,
         surveys,
         cases,
     }

@@ -210,6 +210,31 @@ pub struct FindingEntry {
     pub questions: Vec<S<String>>,
 }
 
+/// cycles/<id>/changes.toml: what `import --force` changed after the cycle was signed off.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesFile {
+    #[serde(default)]
+    pub changes: Vec<S<ChangeEntry>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeEntry {
+    pub date: S<toml::value::Datetime>,
+    /// The agency whose return changed, or
+    #[serde(default)]
+    pub agency: Option<S<String>>,
+    /// the case record that changed.
+    #[serde(default)]
+    pub case: Option<S<String>>,
+    pub change: S<String>,
+    #[serde(default)]
+    pub questions: Vec<S<String>>,
+    #[serde(default)]
+    pub note: Option<S<String>>,
+}
+
 /// cycles/<id>/cases/<ref>.toml: one audited case. Internal: never published per case.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -368,6 +368,12 @@ pub(super) fn cycle(
         .as_ref()
         .map(|m| super::moderation::moderation(m, fw, &scope, diags));
     let surveys = super::survey::surveys(&rc.surveys, fw, &scope, diags);
+    let signed = signed_off(file, c, closed, diags);
+    let changes = rc
+        .changes
+        .as_ref()
+        .map(|f| super::changes::changes(f, partnership, fw, signed, diags))
+        .unwrap_or_default();
     if diags.error_count() > before {
         return None;
     }
@@ -390,7 +396,7 @@ pub(super) fn cycle(
             .filter(|a| !a.is_empty())
             .collect(),
         compare_with: c.compare_with.as_ref().map(|x| x.get_ref().clone()),
-        signed_off: signed_off(file, c, closed, diags),
+        signed_off: signed,
         findings: rc
             .findings
             .as_ref()
@@ -400,6 +406,7 @@ pub(super) fn cycle(
         responses,
         moderation,
         surveys,
+        changes,
         loc: file.loc(c.title.span().start),
     })
 }

@@ -5,6 +5,7 @@
 mod actions;
 mod briefing;
 pub mod case;
+mod changes;
 mod common;
 mod cycle;
 mod framework;
