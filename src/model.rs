@@ -612,6 +612,26 @@ pub struct Response {
     pub loc: Loc,
 }
 
+impl Response {
+    /// Whether this return says exactly what `previous` (the agency's return in the comparable
+    /// cycle before) said on `questions`, answers at least one of them, and has no submitted
+    /// date of its own: a form pre-filled from last time and sent back untouched. It is then
+    /// carried over unchanged, not a new return.
+    pub fn carried_over_from(&self, previous: &Response, questions: &[&str]) -> bool {
+        let new_date = self.submitted.is_some() && self.submitted != previous.submitted;
+        let answered = questions.iter().any(|q| self.answers.contains_key(*q));
+        answered
+            && !new_date
+            && questions
+                .iter()
+                .all(|q| match (self.answers.get(*q), previous.answers.get(*q)) {
+                    (None, None) => true,
+                    (Some(a), Some(b)) => a.says_the_same_as(b),
+                    _ => false,
+                })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rating {
     Value(u32),
@@ -657,6 +677,17 @@ pub struct Answer {
     /// Never published.
     pub internal: Option<String>,
     pub loc: Loc,
+}
+
+impl Answer {
+    /// The same rating, confidence and words (wherever they are written).
+    pub fn says_the_same_as(&self, other: &Answer) -> bool {
+        self.rating == other.rating
+            && self.confidence == other.confidence
+            && self.evidence == other.evidence
+            && self.gaps == other.gaps
+            && self.internal == other.internal
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -701,6 +701,60 @@ fn an_ods_return_saved_by_libreoffice_imports_like_an_xlsx() {
     );
 }
 
+/// A form pre-filled from last round and sent back untouched (no new submitted date, every
+/// answer as it was) is imported with a warning, and counted as carried over unchanged, not
+/// as returned: the agency is still chased until it sends its reviewed answers.
+#[test]
+fn an_untouched_pre_filled_form_is_carried_over_not_returned() {
+    let s = Scratch::new();
+    assert_ok(&s.run(&["init", "testshire", "--cycle", "2026-27"]));
+    assert_ok(&s.run(&["forms", "testshire", "--cycle", "2026-27", "--out", "forms"]));
+    let out = s.run(&["import", "testshire", "forms/council.xlsx"]);
+    assert_ok(&out);
+    assert!(
+        stderr(&out).contains("warning[PA0408]: forms/council.xlsx: every answer is `council`'s 2025-26 answer, unchanged, and the form has no new submitted date"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(s.response("2026-27", "council").is_file());
+    let check = s.run(&["check", "testshire", "--cycle", "2026-27"]);
+    assert_ok(&check);
+    assert!(stderr(&check).contains("warning[PA0408]: testshire/cycles/2026-27/responses/council.toml:1:1: this return repeats `council`'s 2025-26 return word for word"), "{}", stderr(&check));
+    let summary = stdout(&check);
+    assert!(
+        summary.contains("3 agencies asked: 0 returned, 0 partly answered, 0 empty, 1 carried over unchanged, 2 not received"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("council (carried over unchanged)"),
+        "{summary}"
+    );
+    // Reviewed and dated, the same agency's return counts for what it is.
+    let mut book = Book::new("council", "2026-27");
+    book.answer(
+        0,
+        V::S("2"),
+        "medium",
+        "Audit of 30 cases in 2026: fathers named in 24.",
+    );
+    book.about("Submitted (date)", V::D(2026, 10, 2));
+    book.save(&s.path("council-reviewed.xlsx"));
+    let out = s.run(&["import", "testshire", "--force", "council-reviewed.xlsx"]);
+    assert_ok(&out);
+    assert!(!stderr(&out).contains("PA0408"), "{}", stderr(&out));
+    let check = s.run(&["check", "testshire", "--cycle", "2026-27"]);
+    assert!(
+        !stdout(&check).contains("carried over"),
+        "{}",
+        stdout(&check)
+    );
+    assert!(
+        stdout(&check).contains("1 partly answered (1 of 5)"),
+        "{}",
+        stdout(&check)
+    );
+}
+
 /// A mistake on the About sheet never hides those on the Return sheet: both are named in the
 /// same run, each by its cell.
 #[test]

@@ -7,7 +7,7 @@ use super::import::partnership_and_cycle;
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::fsx;
 use crate::model::Method;
-use crate::response_file::read_response_file;
+use crate::response_file::on_file;
 use crate::source::display_path;
 use crate::xlsx::form::{self, FormInput};
 use std::path::{Path, PathBuf};
@@ -43,18 +43,7 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
     for agency in cycle.agencies(&audit.partnership) {
         // Pre-fill from the response file as written (the validated model fills in defaults,
         // such as low confidence, that the agency never gave), as it was read.
-        let written = |c: &crate::model::Cycle| -> Option<crate::xlsx::ReturnData> {
-            c.response(&agency.id)?;
-            let path = audit
-                .dir
-                .join("cycles")
-                .join(&c.id)
-                .join("responses")
-                .join(format!("{}.toml", agency.id));
-            let shown = display_path(&path);
-            let file = audit.sources.iter().find(|f| f.display == shown)?;
-            read_response_file(&file.text)
-        };
+        let written = |c: &crate::model::Cycle| on_file(&audit, c, &agency.id);
         let (prefill, from) = match written(cycle) {
             Some(d) => (Some(d), Some("pre-filled from its return".to_string())),
             None => match previous.and_then(|p| written(p).map(|d| (p, d))) {

@@ -59,6 +59,7 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
             .with_help("is this the untouched form? ask the agency for the completed one, then import that");
         false
     });
+    carried_over(&audit, cycle, fw, &returns, &mut diags);
     let mut first: BTreeMap<&str, &str> = BTreeMap::new();
     for r in &returns {
         if let Some(other) = first.insert(&r.data.agency, &r.file) {
@@ -458,4 +459,37 @@ fn write_all(
         )
     })?;
     fsx::write_all_or_nothing(&todo).map_err(|e| format!("cannot write {e}; nothing was imported"))
+}
+
+/// Warns (`PA0408`) about each workbook that gives back the agency's answers of the comparable
+/// cycle before, untouched and undated: it is imported, but counted as carried over
+/// unchanged, not as returned, so the agency is still chased.
+fn carried_over(
+    audit: &Audit,
+    cycle: &crate::model::Cycle,
+    fw: &crate::model::Framework,
+    returns: &[Return],
+    diags: &mut Diagnostics,
+) {
+    let Some(previous) = audit.comparable_cycle(cycle) else {
+        return;
+    };
+    let asked: Vec<&str> = cycle.questions(fw).map(|q| q.id.as_str()).collect();
+    for r in returns {
+        let Some(before) = response_file::on_file(audit, previous, &r.data.agency) else {
+            continue;
+        };
+        if response_file::carried_over(&r.data, &before, &asked) {
+            diags
+                .path_warning(
+                    Code::CarriedOver,
+                    &r.file,
+                    format!(
+                        "every answer is `{}`'s {} answer, unchanged, and the form has no new submitted date: imported, but counted as carried over unchanged, not as returned",
+                        r.data.agency, previous.id
+                    ),
+                )
+                .with_help("is this the pre-filled form sent back untouched? ask the agency to review each answer for this round and fill in the date it submitted");
+        }
+    }
 }

@@ -61,6 +61,7 @@ codes! {
     NotCrossChecked = "PA0405", "files that could not be cross-checked because partnership.toml is broken";
     EmptyReturn = "PA0406", "a return that answers no question: it counts as empty, never as returned";
     StaleSummary = "PA0407", "a moderated public summary that a later deep dive contradicts: the panel has not weighed it";
+    CarriedOver = "PA0408", "a return identical to the agency's previous one, with no new submitted date: carried over unchanged, not returned";
     CsvShape = "PA0501", "a CSV file's header or row cannot be read";
     SurveyColumn = "PA0502", "a survey item or `group_by` names a column its CSV export does not have (or has twice)";
     SurveyAnswer = "PA0503", "a survey answer that is not on its item's scale";

@@ -75,6 +75,7 @@ pub(super) fn cycles(
     for rc in &raw.cycles {
         considered(rc, &out, diags);
     }
+    carried_over(&out, frameworks, diags);
     // Cycle ids must sort in time order: the latest cycle is the default everywhere.
     for pair in out.windows(2) {
         if pair[1].opened < pair[0].opened
@@ -477,5 +478,44 @@ fn published_personal_data(
             )
             .at(hit.line, hit.col)
             .with_help("write the finding without anything that identifies a child, a family or a practitioner; if it is safe to publish (the partnership's own contact), add it to `allow` under [publication] in partnership.toml");
+    }
+}
+
+/// Warns (`PA0408`) about each return that repeats the agency's return in the comparable cycle
+/// before (the one `compare_with` names, else the previous of the same method) word for word,
+/// with no submitted date of its own: a pre-filled form sent back untouched. It counts as
+/// carried over unchanged, not as returned.
+fn carried_over(
+    cycles: &[Cycle],
+    frameworks: &BTreeMap<String, Framework>,
+    diags: &mut Diagnostics,
+) {
+    for c in cycles {
+        let previous = match &c.compare_with {
+            Some(id) => cycles.iter().find(|p| &p.id == id),
+            None => cycles.iter().rfind(|p| p.id < c.id && p.method == c.method),
+        };
+        let (Some(previous), Some(fw)) = (previous, frameworks.get(&c.framework)) else {
+            continue;
+        };
+        let asked: Vec<&str> = c.questions(fw).map(|q| q.id.as_str()).collect();
+        for r in &c.responses {
+            if previous
+                .response(&r.agency)
+                .is_some_and(|p| r.carried_over_from(p, &asked))
+            {
+                diags
+                    .path_warning(
+                        Code::CarriedOver,
+                        r.loc.file.clone(),
+                        format!(
+                            "this return repeats `{}`'s {} return word for word and has no submitted date of its own: it is counted as carried over unchanged, not as returned",
+                            r.agency, previous.id
+                        ),
+                    )
+                    .at(r.loc.line, r.loc.col)
+                    .with_help("ask the agency to review its answers for this round and send the form back with the date it did; import that");
+            }
+        }
     }
 }

@@ -221,6 +221,12 @@ fn returns_text(round: &crate::analysis::returns::ReturnRound) -> String {
     if round.empty() > 0 {
         parts.push(format!("{} sent an empty return", round.empty()));
     }
+    if round.carried_over() > 0 {
+        parts.push(format!(
+            "{} sent back last round's answers unchanged",
+            round.carried_over()
+        ));
+    }
     if round.not_received() > 0 {
         parts.push(format!("{} not received", round.not_received()));
     }
