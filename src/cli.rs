@@ -116,6 +116,12 @@ pub enum Command {
         /// The new cycle's method (with --cycle).
         #[arg(long, value_enum, requires = "cycle", default_value_t = Method::SelfAssessment)]
         method: Method,
+        /// The day the new cycle opens (default: after the previous cycle of its method).
+        #[arg(long, value_name = "DATE", value_parser = as_of_date, requires = "cycle")]
+        opened: Option<Date>,
+        /// The day the new cycle closes: returns or the deep dive's work are due by then.
+        #[arg(long, value_name = "DATE", value_parser = as_of_date, requires = "cycle")]
+        closed: Option<Date>,
     },
     /// Write one .xlsx return form per agency for a cycle.
     Forms {

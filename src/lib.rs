@@ -16,6 +16,7 @@ pub mod fsx;
 pub mod limits;
 pub mod load;
 pub mod model;
+pub mod new_cycle;
 pub mod pack;
 pub mod publish;
 pub mod rank_table;

@@ -57,6 +57,14 @@ impl Date {
             .map_or(self, Date::from_civil)
     }
 
+    /// The same day `months` months later (earlier when negative), or the month's last day
+    /// when it has no such day (31 January + 1 month is 28 or 29 February).
+    pub fn add_months(self, months: i64) -> Date {
+        self.civil()
+            .and_then(|d| d.checked_add(jiff::Span::new().months(months)).ok())
+            .map_or(self, Date::from_civil)
+    }
+
     /// Today in UTC, or, when the environment sets `SOURCE_DATE_EPOCH` (the reproducible-builds
     /// convention: seconds since 1970), that day, so that builds are byte-for-byte repeatable.
     pub fn today() -> Date {

@@ -195,12 +195,13 @@ fn cycle_line(a: &Audit, ledger: &Ledger, c: &Cycle) -> String {
         })
         .collect();
     let unrated = record.analysis.ranking.priorities.len() - rated.len();
-    let mut assessed = format!(
-        "{asked} question(s) in scope, assessed: {}",
-        levels.join(", ")
-    );
+    let mut assessed = format!("{asked} question(s) in scope");
+    if !levels.is_empty() {
+        assessed.push_str(&format!(", assessed: {}", levels.join(", ")));
+    }
     if unrated > 0 {
-        assessed.push_str(&format!(", {unrated} without evidence"));
+        let sep = if levels.is_empty() { ": " } else { ", " };
+        assessed.push_str(&format!("{sep}{unrated} without evidence"));
     }
     parts.push(assessed);
     format!(

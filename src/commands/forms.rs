@@ -19,6 +19,10 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
     let Some(cycle) = audit.cycle(&cycle_id) else {
         return EXIT_INVALID;
     };
+    if !crate::model::Audit::collects_returns(cycle) {
+        eprintln!("error: {}", no_returns(&audit, cycle, dir));
+        return EXIT_INVALID;
+    }
     if let Err(e) = check_out(dir, out) {
         eprintln!("error: {e}");
         return EXIT_INVALID;
@@ -167,4 +171,29 @@ pub(super) fn check_out(dir: &Path, out: &Path) -> Result<(), String> {
         "--out {}: {what}; the forms would be read as part of the audit (and `panelaudit check` would warn about each one), so choose a folder outside it{example}",
         display_path(out)
     ))
+}
+
+/// Why a cycle that collects no returns gets no forms, and what its evidence comes from.
+fn no_returns(audit: &crate::model::Audit, cycle: &crate::model::Cycle, dir: &Path) -> String {
+    let shown = display_path(dir);
+    let id = &cycle.id;
+    let route = match cycle.method {
+        Method::Tabletop | Method::CaseAudit => format!(
+            "its evidence is the table's judgements on each case: make the facilitator's pack and recording workbook with `panelaudit pack {shown} --cycle {id} --out pack`, and import the workbook after the session"
+        ),
+        Method::Survey => format!(
+            "its evidence is the practitioners' answers: save the survey's export (the .xlsx Microsoft Forms downloads, or a CSV) in cycles/{id}/surveys/ with a survey file naming it (see the README, surveys)"
+        ),
+        _ => format!("its evidence is what it found: write it in cycles/{id}/findings.toml"),
+    };
+    let sa = audit
+        .cycles
+        .iter()
+        .rfind(|c| c.method == Method::SelfAssessment)
+        .map(|c| format!("; the forms for the latest self-assessment are `panelaudit forms {shown} --cycle {} --out FOLDER`", c.id))
+        .unwrap_or_default();
+    format!(
+        "cycle {id} is a {}, which asks agencies for no return forms: {route}{sa}",
+        cycle.method.words()
+    )
 }

@@ -64,8 +64,20 @@ pub fn run(cli: Cli) -> u8 {
             framework,
             cycle,
             method,
+            opened,
+            closed,
         } => match (cycle, name) {
-            (Some(cycle), _) => init::new_cycle(&dir, &cycle, method, framework.as_deref()),
+            (Some(cycle), _) => init::new_cycle(
+                &dir,
+                &crate::new_cycle::Request {
+                    id: &cycle,
+                    method,
+                    framework: framework.as_deref(),
+                    opened,
+                    closed,
+                    today: Date::today(),
+                },
+            ),
             (None, Some(name)) => match framework {
                 Some(fw) => init::run(&dir, &name, &fw),
                 None => {

@@ -76,6 +76,7 @@ pub(super) fn cycles(
         considered(rc, &out, diags);
     }
     carried_over(&out, frameworks, diags);
+    overlapping(raw, &out, diags);
     // Cycle ids must sort in time order: the latest cycle is the default everywhere.
     for pair in out.windows(2) {
         if pair[1].opened < pair[0].opened
@@ -517,5 +518,48 @@ fn carried_over(
                     .with_help("ask the agency to review its answers for this round and send the form back with the date it did; import that");
             }
         }
+    }
+}
+
+/// Warns when a cycle's window overlaps an earlier cycle of the same method: two annual
+/// self-assessments open at once, or two tabletops over the same weeks, are almost always a
+/// copied cycle.toml whose dates were never changed.
+fn overlapping(raw: &RawAudit, cycles: &[Cycle], diags: &mut Diagnostics) {
+    for (i, c) in cycles.iter().enumerate() {
+        let Some(earlier) = cycles[..i]
+            .iter()
+            .rev()
+            .find(|e| e.method == c.method && e.opened <= c.closed && c.opened <= e.closed)
+        else {
+            continue;
+        };
+        let Some(cf) = raw
+            .cycles
+            .iter()
+            .find(|r| r.id == c.id)
+            .and_then(|r| r.cycle.as_ref())
+        else {
+            continue;
+        };
+        diags
+            .warning(
+                Code::DateOrder,
+                &cf.file,
+                cf.value.opened.span(),
+                format!(
+                    "cycle `{}` ({} to {}) overlaps `{}` ({} to {}), another {}",
+                    c.id,
+                    c.opened,
+                    c.closed,
+                    earlier.id,
+                    earlier.opened,
+                    earlier.closed,
+                    c.method.words()
+                ),
+            )
+            .with_help(format!(
+                "give each round its own window: this one should open after {} closed (`panelaudit init --cycle` sets the next window for you)",
+                earlier.id
+            ));
     }
 }
