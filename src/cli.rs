@@ -148,6 +148,17 @@ pub enum Command {
         #[arg(long)]
         cases: Option<usize>,
     },
+    /// Write a ready-to-send email (.eml, the form attached) to each agency that has not returned.
+    Chase {
+        /// A partnership folder.
+        dir: PathBuf,
+        /// The cycle to chase (default: the latest that asks agencies for returns).
+        #[arg(long)]
+        cycle: Option<String>,
+        /// The folder to write the emails and summary.csv to, outside the partnership folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Sign a cycle off: its evidence is final, later imports need --force and are recorded.
     Signoff {
         /// A partnership folder.

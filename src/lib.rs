@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod brief;
 pub mod build;
 pub mod bundled;
+pub mod chase;
 pub mod cli;
 pub mod commands;
 pub mod diag;

@@ -76,6 +76,25 @@ impl Date {
         Date::from_civil(jiff::tz::Offset::UTC.to_datetime(now).date())
     }
 
+    /// "Thu, 28 May 2026 00:00:00 +0000": the day's start in UTC as an email's Date header
+    /// writes it (RFC 5322).
+    pub fn email_date(self) -> String {
+        const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let day = self.civil().map_or(0, |d| {
+            usize::from(d.weekday().to_monday_zero_offset().unsigned_abs())
+        });
+        format!(
+            "{}, {:02} {} {:04} 00:00:00 +0000",
+            DAYS[day % 7],
+            self.day,
+            MONTHS[(self.month as usize).saturating_sub(1) % 12],
+            self.year
+        )
+    }
+
     /// "5 December 2025", as a board paper would write it.
     pub fn long(&self) -> String {
         const MONTHS: [&str; 12] = [

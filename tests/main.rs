@@ -6,6 +6,7 @@ mod common;
 mod banks;
 mod briefs;
 mod cases;
+mod chase;
 mod check;
 mod collection;
 mod fuzz_loaders;

@@ -5,6 +5,7 @@ use crate::model::Date;
 
 mod brief;
 pub(crate) mod build;
+mod chase;
 mod check;
 mod forms;
 mod frameworks;
@@ -102,6 +103,9 @@ pub fn run(cli: Cli) -> u8 {
             force,
             files,
         } => import::run(&dir, cycle.as_deref(), force, &files),
+        Command::Chase { dir, cycle, out } => {
+            chase::run(&dir, cycle.as_deref(), &out, Date::today())
+        }
         Command::Signoff { dir, cycle, date } => {
             signoff::run(&dir, &cycle, date.unwrap_or_else(Date::today))
         }
