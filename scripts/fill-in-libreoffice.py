@@ -1,12 +1,12 @@
 #!/usr/bin/python3
-"""Fills in a return form in LibreOffice, as an agency would, and saves it as .ods.
+"""Fills in a return form in LibreOffice, as an agency would, and saves it as .ods (or .xlsx).
 
 Makes the test fixture tests/fixtures/xlsx/police-libreoffice.ods (a real LibreOffice file, so
 the test that imports it needs no LibreOffice):
 
     panelaudit forms tests/fixtures/xlsx/testshire --cycle 2025-26 --out /tmp/forms
     /usr/bin/python3 scripts/fill-in-libreoffice.py /tmp/forms/police.xlsx \
-        tests/fixtures/xlsx/police-libreoffice.ods
+        tests/fixtures/xlsx/police-libreoffice.ods [SUBMITTED]
 
 Needs Debian's LibreOffice with its Python bridge (apt-get install libreoffice-calc
 python3-uno) and the system Python that bridge is built for (/usr/bin/python3). Every answer
@@ -62,7 +62,7 @@ def column(sheet, header):
     sys.exit(f"no column {header!r}")
 
 
-def fill(doc):
+def fill(doc, submitted):
     about = doc.Sheets.getByName("About")
     for r in range(20):
         label = about.getCellByPosition(0, r).getString()
@@ -70,7 +70,7 @@ def fill(doc):
             about.getCellByPosition(1, r).setString("Head of Public Protection")
         if label.startswith("Submitted"):
             # Typed as a person types a date: LibreOffice turns it into a date value.
-            about.getCellByPosition(1, r).setFormula("14/10/2025")
+            about.getCellByPosition(1, r).setFormula(submitted)
     ret = doc.Sheets.getByName("Return")
     cols = [column(ret, h) for h in ("Rating", "Confidence", "Evidence", "Gaps and plans")]
     for i, answer in enumerate(ANSWERS):
@@ -81,6 +81,8 @@ def fill(doc):
 
 def main():
     source, target = (os.path.abspath(a) for a in sys.argv[1:3])
+    # The date typed as submitted (default: the fixture's, typed day first as in England).
+    submitted = sys.argv[3] if len(sys.argv) > 3 else "14/10/2025"
     pipe = f"panelaudit-{os.getpid()}"
     profile = tempfile.mkdtemp()
     office = subprocess.Popen([
@@ -94,8 +96,10 @@ def main():
             "com.sun.star.frame.Desktop", ctx)
         doc = desktop.loadComponentFromURL(
             uno.systemPathToFileUrl(source), "_blank", 0, (prop("Hidden", True),))
-        fill(doc)
-        doc.storeToURL(uno.systemPathToFileUrl(target), (prop("FilterName", "calc8"),))
+        fill(doc, submitted)
+        # LibreOffice's own format, or Excel's when the target is named .xlsx.
+        kind = "Calc MS Excel 2007 XML" if target.endswith(".xlsx") else "calc8"
+        doc.storeToURL(uno.systemPathToFileUrl(target), (prop("FilterName", kind),))
         doc.close(True)
     finally:
         office.terminate()

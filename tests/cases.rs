@@ -338,6 +338,11 @@ fn a_wrong_row_is_named_and_agencies_are_checked_against_the_case() {
                 "Agencies whose practice differed",
                 "Joanne Pritchard: not-met",
             ),
+            // C03's date, read month first by a spreadsheet: far outside the cycle.
+            (9, "Audited on", "2027-12-01"),
+            (10, "Audited on", "2027-12-01"),
+            (11, "Audited on", "2027-12-01"),
+            (12, "Audited on", "2027-12-01"),
         ],
     );
     let out = run_in(tmp.path(), &["import", "p", "filled.xlsx"]);
@@ -363,6 +368,10 @@ fn a_wrong_row_is_named_and_agencies_are_checked_against_the_case() {
     // The police's practice cannot have differed in a case it was not involved in.
     assert!(
         err.contains("Cases!H2: `police` is named as practice that differed, but is not among the agencies involved in case C01"),
+        "{err}"
+    );
+    assert!(
+        err.contains("filled.xlsx: Cases!D10: case C03: audited on 2027-12-01, far outside the cycle (2026-01-12 to 2026-02-27)"),
         "{err}"
     );
     // A name typed where an agency belongs is masked.

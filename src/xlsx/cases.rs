@@ -415,7 +415,16 @@ pub fn read_cases(
     }
     let out = cases
         .into_iter()
-        .filter_map(|(reference, p)| finish_case(&place, &agencies_ok, reference, p, diags))
+        .filter_map(|(reference, p)| {
+            finish_case(
+                &place,
+                (cycle.opened, cycle.closed),
+                &agencies_ok,
+                reference,
+                p,
+                diags,
+            )
+        })
         .collect();
     (diags.error_count() == before).then_some(out)
 }
@@ -811,10 +820,33 @@ fn agree<T: Clone>(
     agreeing.first().map(|r| (*r, value))
 }
 
+/// A case is audited within its cycle's dates (or a little either side), as `check` requires:
+/// a date a spreadsheet read month first (12/01 as 1 December) is caught here, by its cell.
+fn audit_date(
+    place: &Place<'_>,
+    reference: &str,
+    row: u32,
+    d: Date,
+    (opened, closed): (Date, Date),
+    diags: &mut Diagnostics,
+) {
+    use crate::validate::case::AUDIT_DATE_SLACK_DAYS as SLACK;
+    if d < opened.add_days(-SLACK) || d > closed.add_days(SLACK) {
+        diags
+            .path_error(
+                Code::DateOrder,
+                place.at(row, CaseCol::AuditedOn),
+                format!("case {reference}: audited on {d}, far outside the cycle ({opened} to {closed})"),
+            )
+            .with_help(format!("a case is audited within the cycle's dates (or up to {SLACK} days either side); is the day and month the right way round? type the date as 2026-02-10"));
+    }
+}
+
 /// A case from its rows: the agreed age band, agencies and date, each checked, and the
 /// agencies whose practice differed checked against those involved.
 fn finish_case(
     place: &Place<'_>,
+    dates: (Date, Date),
     agencies_ok: &[&str],
     reference: String,
     p: Partial,
@@ -891,6 +923,9 @@ fn finish_case(
                 AgeBand::expected()
             ),
         );
+    }
+    if let Some((row, d)) = &audited_on {
+        audit_date(place, &reference, *row, *d, dates, diags);
     }
     let Some((_, audited_on)) = audited_on else {
         if !p.bad_date {
