@@ -345,6 +345,24 @@ impl std::fmt::Display for Period {
     }
 }
 
+/// "Annual self-audit 2027-28", "Multi-agency tabletop audit 2026-q4": the method and the
+/// cycle's id, or its period when the id is longer than one (`2027-q3-self-assessment`).
+fn title(req: &Request<'_>, period: &str) -> String {
+    let label = if Period::parse(req.id).is_some() {
+        req.id
+    } else {
+        period
+    };
+    if req.method == Method::SelfAssessment {
+        return format!("Annual self-audit {label}");
+    }
+    let mut words = req.method.words().to_string();
+    if let Some(f) = words.get_mut(..1) {
+        f.make_ascii_uppercase();
+    }
+    format!("{words} {label}")
+}
+
 /// cycle.toml's text, commented for the method.
 fn cycle_text(
     audit: &Audit,
@@ -354,10 +372,6 @@ fn cycle_text(
     w: Window,
 ) -> String {
     let method = req.method;
-    let mut words = method.words().to_string();
-    if let Some(f) = words.get_mut(..1) {
-        f.make_ascii_uppercase();
-    }
     let agencies: Vec<String> = audit
         .partnership
         .agencies
@@ -376,7 +390,7 @@ fn cycle_text(
     format!(
         "# A new {m} cycle, started by `panelaudit init --cycle`.\ntitle = {title}\nperiod = {period}                # the period whose metric values it is read against\nmethod = \"{ms}\"\nframework = {fw}\nopened = {opened}\nclosed = {closed}              # {why}\n# What the cycle sets out to learn (Markdown), and what you will do:\n# purpose = \"\"\"...\"\"\"\n# activities = [\"...\"]\n\n[scope]\n# Narrow to the themes and levels this cycle asks, e.g. themes = [\"...\"]\n# {who}\nagencies = [{agencies}]\n",
         m = method.words(),
-        title = toml_str(&format!("{words} {}", req.id)),
+        title = toml_str(&title(req, period)),
         period = toml_str(period),
         ms = method.as_str(),
         fw = toml_str(framework),

@@ -219,6 +219,10 @@ fn new_cycles_follow_the_programme_in_time() {
     let cycle = std::fs::read_to_string(p.join("cycles/2026-27/cycle.toml")).unwrap();
     assert!(cycle.contains("period = \"2026-27\""), "{cycle}");
     assert!(
+        cycle.contains("title = \"Annual self-audit 2026-27\""),
+        "{cycle}"
+    );
+    assert!(
         cycle.contains("opened = 2026-09-01\nclosed = 2026-11-28"),
         "{cycle}"
     );
