@@ -116,6 +116,12 @@ pub enum Command {
         /// The new cycle's method (with --cycle).
         #[arg(long, value_enum, requires = "cycle", default_value_t = Method::SelfAssessment)]
         method: Method,
+        /// The day the new cycle opens (default: after the previous cycle of its method).
+        #[arg(long, value_name = "DATE", value_parser = as_of_date, requires = "cycle")]
+        opened: Option<Date>,
+        /// The day the new cycle closes: returns or the deep dive's work are due by then.
+        #[arg(long, value_name = "DATE", value_parser = as_of_date, requires = "cycle")]
+        closed: Option<Date>,
     },
     /// Write one .xlsx return form per agency for a cycle.
     Forms {
@@ -142,7 +148,29 @@ pub enum Command {
         #[arg(long)]
         cases: Option<usize>,
     },
-    /// Import completed .xlsx returns into responses/*.toml (all or nothing).
+    /// Write a ready-to-send email (.eml, the form attached) to each agency that has not returned.
+    Chase {
+        /// A partnership folder.
+        dir: PathBuf,
+        /// The cycle to chase (default: the latest that asks agencies for returns).
+        #[arg(long)]
+        cycle: Option<String>,
+        /// The folder to write the emails and summary.csv to, outside the partnership folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Sign a cycle off: its evidence is final, later imports need --force and are recorded.
+    Signoff {
+        /// A partnership folder.
+        dir: PathBuf,
+        /// The cycle to sign off.
+        #[arg(long)]
+        cycle: String,
+        /// The day it was signed off (YYYY-MM-DD); default today, or SOURCE_DATE_EPOCH's day.
+        #[arg(long, value_name = "DATE", value_parser = as_of_date)]
+        date: Option<Date>,
+    },
+    /// Import completed returns (.xlsx or .ods) into responses/*.toml (all or nothing).
     Import {
         /// A partnership folder.
         dir: PathBuf,

@@ -57,6 +57,14 @@ impl Date {
             .map_or(self, Date::from_civil)
     }
 
+    /// The same day `months` months later (earlier when negative), or the month's last day
+    /// when it has no such day (31 January + 1 month is 28 or 29 February).
+    pub fn add_months(self, months: i64) -> Date {
+        self.civil()
+            .and_then(|d| d.checked_add(jiff::Span::new().months(months)).ok())
+            .map_or(self, Date::from_civil)
+    }
+
     /// Today in UTC, or, when the environment sets `SOURCE_DATE_EPOCH` (the reproducible-builds
     /// convention: seconds since 1970), that day, so that builds are byte-for-byte repeatable.
     pub fn today() -> Date {
@@ -66,6 +74,25 @@ impl Date {
             .and_then(|s| jiff::Timestamp::from_second(s).ok());
         let now = epoch.unwrap_or_else(jiff::Timestamp::now);
         Date::from_civil(jiff::tz::Offset::UTC.to_datetime(now).date())
+    }
+
+    /// "Thu, 28 May 2026 00:00:00 +0000": the day's start in UTC as an email's Date header
+    /// writes it (RFC 5322).
+    pub fn email_date(self) -> String {
+        const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let day = self.civil().map_or(0, |d| {
+            usize::from(d.weekday().to_monday_zero_offset().unsigned_abs())
+        });
+        format!(
+            "{}, {:02} {} {:04} 00:00:00 +0000",
+            DAYS[day % 7],
+            self.day,
+            MONTHS[(self.month as usize).saturating_sub(1) % 12],
+            self.year
+        )
     }
 
     /// "5 December 2025", as a board paper would write it.
@@ -168,6 +195,11 @@ string_enum!(
 string_enum!(
     /// A child's age band in a case record.
     AgeBand { Under1 = "under-1", OneToFour = "1-4", FiveToNine = "5-9", TenToFifteen = "10-15", SixteenSeventeen = "16-17" }
+);
+string_enum!(
+    /// What a change after sign-off did: a return or case record that was not there, or one
+    /// that was replaced.
+    ChangeAction { Added = "added", Replaced = "replaced" }
 );
 string_enum!(Level { Strategic = "strategic", Practitioner = "practitioner" });
 string_enum!(Rag { Red = "red", Amber = "amber", Green = "green" });
@@ -394,6 +426,9 @@ pub struct Agency {
     pub sector: Sector,
     pub statutory: bool,
     pub role: Option<AgencyRole>,
+    /// Where `chase` writes to: an email address or a role mailbox (internal, never published).
+    #[serde(skip)]
+    pub contact: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -525,8 +560,34 @@ pub struct Cycle {
     pub moderation: Option<Moderation>,
     /// Practitioner surveys (`surveys/`), sorted by file name.
     pub surveys: Vec<Survey>,
+    /// What was changed after sign-off (`changes.toml`, written by `import --force`), oldest
+    /// first.
+    pub changes: Vec<Change>,
     /// Where the cycle's title is written.
     pub loc: Loc,
+}
+
+/// A return or case record imported into a cycle after it was signed off: what changed and
+/// when, never what it says.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub date: Date,
+    pub what: Changed,
+    pub action: ChangeAction,
+    /// The questions whose answers or judgements changed.
+    pub questions: Vec<String>,
+    /// Why (internal, never published).
+    pub note: Option<String>,
+    pub loc: Loc,
+}
+
+/// Whose evidence a change after sign-off touched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changed {
+    /// An agency's return (its id).
+    Return(String),
+    /// A case record (its reference).
+    Case(String),
 }
 
 impl Cycle {
@@ -579,6 +640,26 @@ pub struct Response {
     pub loc: Loc,
 }
 
+impl Response {
+    /// Whether this return says exactly what `previous` (the agency's return in the comparable
+    /// cycle before) said on `questions`, answers at least one of them, and has no submitted
+    /// date of its own: a form pre-filled from last time and sent back untouched. It is then
+    /// carried over unchanged, not a new return.
+    pub fn carried_over_from(&self, previous: &Response, questions: &[&str]) -> bool {
+        let new_date = self.submitted.is_some() && self.submitted != previous.submitted;
+        let answered = questions.iter().any(|q| self.answers.contains_key(*q));
+        answered
+            && !new_date
+            && questions
+                .iter()
+                .all(|q| match (self.answers.get(*q), previous.answers.get(*q)) {
+                    (None, None) => true,
+                    (Some(a), Some(b)) => a.says_the_same_as(b),
+                    _ => false,
+                })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rating {
     Value(u32),
@@ -624,6 +705,17 @@ pub struct Answer {
     /// Never published.
     pub internal: Option<String>,
     pub loc: Loc,
+}
+
+impl Answer {
+    /// The same rating, confidence and words (wherever they are written).
+    pub fn says_the_same_as(&self, other: &Answer) -> bool {
+        self.rating == other.rating
+            && self.confidence == other.confidence
+            && self.evidence == other.evidence
+            && self.gaps == other.gaps
+            && self.internal == other.internal
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -158,6 +158,33 @@ pub(crate) fn toml_string(s: &str) -> String {
     out
 }
 
+/// An agency's return in `cycle` as its file was written (not the validated model, which fills
+/// in defaults such as low confidence that the agency never gave), as it was read.
+pub fn on_file(audit: &Audit, cycle: &Cycle, agency: &str) -> Option<ReturnData> {
+    cycle.response(agency)?;
+    let path = audit
+        .dir
+        .join("cycles")
+        .join(&cycle.id)
+        .join("responses")
+        .join(format!("{agency}.toml"));
+    let shown = crate::source::display_path(&path);
+    let file = audit.sources.iter().find(|f| f.display == shown)?;
+    read_response_file(&file.text)
+}
+
+/// Whether `new`, read from a workbook for `cycle`, says exactly what the agency's return in
+/// `previous` said on the cycle's questions, with no submitted date of its own: a form
+/// pre-filled from last time and sent back untouched.
+pub fn carried_over(new: &ReturnData, previous: &ReturnData, asked: &[&str]) -> bool {
+    let new_date = new.submitted.is_some() && new.submitted != previous.submitted;
+    !new_date
+        && asked.iter().any(|q| new.answers.contains_key(*q))
+        && asked
+            .iter()
+            .all(|q| new.answers.get(*q) == previous.answers.get(*q))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,108 +1,13 @@
 //! Scaffolding for `panelaudit init`: a new partnership folder that passes `panelaudit check` as
 //! it stands, with every file commented so a quality assurance team can fill it in without the
-//! manual, and a new cycle in an existing folder. It never overwrites anything: if any file it
-//! would write exists, it writes nothing.
+//! manual (a new cycle in an existing folder is `new_cycle`'s). It never overwrites anything: if
+//! any file it would write exists, it writes nothing.
 
 use crate::diag::{Diagnostics, suggest};
 use crate::load;
-use crate::model::{Date, Method};
+use crate::model::Date;
 use crate::source::display_path;
 use std::path::{Path, PathBuf};
-
-pub fn write_cycle(
-    dir: &Path,
-    id: &str,
-    method: Method,
-    framework: Option<&str>,
-    today: Date,
-) -> Result<(PathBuf, Option<String>), String> {
-    let audit = crate::workspace::load_one(dir, "init --cycle")
-        .map_err(|e| e.strip_prefix("error: ").unwrap_or(&e).to_string())?;
-    if !crate::validate::is_valid_id(id) {
-        return Err(format!(
-            "cycle id `{id}` is not valid: use lowercase letters, digits and hyphens that sort in time order, e.g. `2026-27` or `2026-q1`"
-        ));
-    }
-    if audit.cycle(id).is_some() {
-        return Err(format!(
-            "cycle `{id}` already exists; init never overwrites, so nothing was written"
-        ));
-    }
-    if let Some(last) = audit.cycles.last()
-        && last.id.as_str() >= id
-    {
-        return Err(format!(
-            "cycle `{id}` would sort before or at the latest cycle `{}`: cycle ids sort in time order",
-            last.id
-        ));
-    }
-    let previous = audit.cycles.iter().rev().find(|c| c.method == method);
-    let fw_id = match framework {
-        Some(f) => {
-            if !audit.frameworks.contains_key(f)
-                && !audit.partnership.frameworks.iter().any(|x| x == f)
-            {
-                return Err(format!(
-                    "framework `{f}` is not one this partnership lists in partnership.toml"
-                ));
-            }
-            f.to_string()
-        }
-        None => previous
-            .map(|c| c.framework.clone())
-            .or_else(|| audit.partnership.frameworks.first().cloned())
-            .ok_or("partnership.toml lists no framework")?,
-    };
-    let period = if crate::validate::period_problem(id).is_none() {
-        // A quarter's period is its financial year; a financial year is its own.
-        if id.contains("-q") {
-            first_cycle(today).id
-        } else {
-            id.to_string()
-        }
-    } else {
-        first_cycle(today).id
-    };
-    let mut words = method.words().to_string();
-    if let Some(f) = words.get_mut(..1) {
-        f.make_ascii_uppercase();
-    }
-    let agencies: Vec<String> = audit
-        .partnership
-        .agencies
-        .iter()
-        .map(|a| toml_str(&a.id))
-        .collect();
-    let text = format!(
-        "# A new {method} cycle, started by `panelaudit init --cycle`.\ntitle = {title}\nperiod = {period}\nmethod = \"{m}\"\nframework = {fw}\nopened = {today}\nclosed = {closed}\n# What the cycle sets out to learn (Markdown), and what you will do:\n# purpose = \"\"\"...\"\"\"\n# activities = [\"...\"]\n\n[scope]\n# Narrow to the themes and levels this cycle asks, e.g. themes = [\"...\"]\n# Every agency takes part; remove those that do not{tabletop}.\nagencies = [{agencies}]\n",
-        method = method.words(),
-        title = toml_str(&format!("{words} {id}")),
-        period = toml_str(&period),
-        m = method.as_str(),
-        fw = toml_str(&fw_id),
-        closed = today.add_days(84),
-        tabletop = if method == Method::SelfAssessment {
-            ""
-        } else {
-            " (a deep dive often asks only a few)"
-        },
-        agencies = agencies.join(", "),
-    );
-    let cdir = dir.join("cycles").join(id);
-    let path = cdir.join("cycle.toml");
-    if cdir.exists() {
-        return Err(format!(
-            "{} already exists; init never overwrites, so nothing was written",
-            display_path(&cdir)
-        ));
-    }
-    crate::fsx::create_new_files(&[
-        (path.clone(), text.into_bytes()),
-        (cdir.join("responses/.gitkeep"), Vec::new()),
-    ])
-    .map_err(|e| format!("cannot create {e}; nothing was left behind"))?;
-    Ok((path, previous.map(|c| c.id.clone())))
-}
 
 /// What init needs to know about the chosen framework.
 struct FrameworkInfo {
@@ -270,7 +175,7 @@ pub fn area(name: &str) -> String {
     }
 }
 
-fn toml_str(s: &str) -> String {
+pub(crate) fn toml_str(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
@@ -392,7 +297,7 @@ statutory = true
         r#"# One audit round. The folder's name, {id}, is the cycle's id: cycle ids sort in time order.
 title = {title}
 period = {period}                # the period whose metric values this cycle is read against
-method = "self-assessment"       # self-assessment | tabletop | case-audit
+method = "self-assessment"       # self-assessment | tabletop | case-audit | survey | learning-review
 framework = {fw}
 opened = {opened}              # when the return forms go out
 closed = {closed}              # when they are due back

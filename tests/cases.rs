@@ -48,6 +48,16 @@ const MARK_INTERNAL: &str = "MARKINTERNALNOTE";
 /// February 2026, judgements from `judge(case index, question id)`, and a marker in every note
 /// column of the first case, with the police's practice differing.
 fn fill(pack: &Path, out: &Path, judge: impl Fn(usize, &str) -> &'static str) {
+    fill_with(pack, out, judge, &[]);
+}
+
+/// As `fill`, then each (row, column header, text) of `edits` written over what is there.
+fn fill_with(
+    pack: &Path,
+    out: &Path,
+    judge: impl Fn(usize, &str) -> &'static str,
+    edits: &[(u32, &str, &str)],
+) {
     let about = sheet(pack, "About");
     let cases = sheet(pack, "Cases");
     let header = &cases[0];
@@ -104,6 +114,9 @@ fn fill(pack: &Path, out: &Path, judge: impl Fn(usize, &str) -> &'static str) {
             )
             .unwrap();
         }
+    }
+    for (r, h, text) in edits {
+        ws.write_string(*r, col(h), *text).unwrap();
     }
     wb.save(out).unwrap();
 }
@@ -202,6 +215,41 @@ fn the_pack_round_trips_through_the_workbook_into_valid_case_records() {
     assert!(stderr(&refused).contains("--force"), "{}", stderr(&refused));
     let c06_after = std::fs::read_to_string(p.join("cycles/2026-q1/cases/C06.toml")).unwrap();
     assert_eq!(c06, c06_after, "nothing was written");
+
+    // Signed off, the round takes the changed records only with --force, and records which
+    // case changed on which questions.
+    // 2 March 2026, after the cycle closed.
+    const LATER: &str = "1772409600";
+    assert_ok(&run_on(
+        LATER,
+        tmp.path(),
+        &["signoff", "p", "--cycle", "2026-q1"],
+    ));
+    assert_ok(&run_on(
+        LATER,
+        tmp.path(),
+        &["import", "p", "--force", "changed.xlsx"],
+    ));
+    let log = std::fs::read_to_string(p.join("cycles/2026-q1/changes.toml")).unwrap();
+    assert!(
+        log.contains(
+            "date = 2026-03-02\ncase = \"C01\"\nchange = \"replaced\"\nquestions = [\"mh-p-01\"]"
+        ),
+        "{log}"
+    );
+    assert!(
+        log.contains(
+            "case = \"C04\"\nchange = \"replaced\"\nquestions = [\"mh-p-01\", \"mh-s-01\"]"
+        ),
+        "{log}"
+    );
+    let check = run_on(LATER, tmp.path(), &["check", "p"]);
+    assert_ok(&check);
+    assert!(
+        !stderr(&check).contains("changes.toml"),
+        "{}",
+        stderr(&check)
+    );
 }
 
 #[test]
@@ -276,6 +324,88 @@ fn a_case_workbook_whose_records_check_would_refuse_imports_nothing() {
     );
     assert!(err.contains("nothing was imported"), "{err}");
     assert!(!err.contains('\u{1b}'), "{err}");
+    assert!(!p.join("cycles/2026-q1/cases").exists(), "nothing imported");
+}
+
+/// One wrong row of a case is the row named, never the rows of the same case that agree with
+/// each other; an agency id is shown as it is (a name typed in its place is masked); and an
+/// agency whose practice "differed" must be one the case says was involved.
+#[test]
+fn a_wrong_row_is_named_and_agencies_are_checked_against_the_case() {
+    let (tmp, p) = tabletop();
+    // Every question of the bank: four rows a case (C01 rows 2-5, C02 6-9, C03 10-13).
+    let cycle = p.join("cycles/2026-q1/cycle.toml");
+    let text = std::fs::read_to_string(&cycle).unwrap();
+    std::fs::write(&cycle, text.replace("themes = [\"mental-health\"]\n", "")).unwrap();
+    assert_ok(&run_in(
+        tmp.path(),
+        &[
+            "pack", "p", "--cycle", "2026-q1", "--out", "pack", "--cases", "3",
+        ],
+    ));
+    let filled = tmp.path().join("filled.xlsx");
+    let agencies = "Agencies involved";
+    fill_with(
+        &tmp.path().join("pack/2026-q1-cases.xlsx"),
+        &filled,
+        |_, _| "met",
+        &[
+            // C01 involved the council only, yet the police's practice "differed" (fill).
+            (1, agencies, "council"),
+            (2, agencies, "council"),
+            (3, agencies, "council"),
+            (4, agencies, "council"),
+            // C02: row 6 differs from rows 7 to 9, which agree.
+            (5, agencies, "council"),
+            // C03: a misspelt agency on every row, and a name where an agency belongs.
+            (9, agencies, "council, polise"),
+            (10, agencies, "council, polise"),
+            (11, agencies, "council, polise"),
+            (12, agencies, "council, polise"),
+            (
+                9,
+                "Agencies whose practice differed",
+                "Joanne Pritchard: not-met",
+            ),
+            // C03's date, read month first by a spreadsheet: far outside the cycle.
+            (9, "Audited on", "2027-12-01"),
+            (10, "Audited on", "2027-12-01"),
+            (11, "Audited on", "2027-12-01"),
+            (12, "Audited on", "2027-12-01"),
+        ],
+    );
+    let out = run_in(tmp.path(), &["import", "p", "filled.xlsx"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("filled.xlsx: Cases!C6: case C02: \"Agencies involved\" here differs from rows 7 to 9 of the same case"),
+        "{err}"
+    );
+    for row in 7..=9 {
+        assert!(
+            !err.contains(&format!("Cases!C{row}:")),
+            "row {row} is right: {err}"
+        );
+    }
+    // The misspelt agency: said once, by its id, with the nearest agency.
+    assert!(
+        err.contains("filled.xlsx: Cases!C10: `polise` is listed as involved in case C03, but is not an agency taking part in this cycle"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `police`?"), "{err}");
+    assert_eq!(err.matches("`polise`").count(), 1, "{err}");
+    // The police's practice cannot have differed in a case it was not involved in.
+    assert!(
+        err.contains("Cases!H2: `police` is named as practice that differed, but is not among the agencies involved in case C01"),
+        "{err}"
+    );
+    assert!(
+        err.contains("filled.xlsx: Cases!D10: case C03: audited on 2027-12-01, far outside the cycle (2026-01-12 to 2026-02-27)"),
+        "{err}"
+    );
+    // A name typed where an agency belongs is masked.
+    assert!(err.contains("Cases!H10: \"Jo"), "{err}");
+    assert!(!err.contains("Pritchard"), "{err}");
     assert!(!p.join("cycles/2026-q1/cases").exists(), "nothing imported");
 }
 

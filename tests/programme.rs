@@ -197,3 +197,153 @@ fn periods_have_one_form_and_the_message_says_what_to_write() {
         assert!(err.contains(says), "{period}: {err}");
     }
 }
+
+/// A new cycle takes the next period and a window a year (or as many quarters as its period
+/// moved) after the previous cycle of its method; `--opened`/`--closed` set it; `check` warns
+/// when two cycles of one method overlap; and an id that would sort before the latest cycle
+/// is refused with one that sorts right.
+#[test]
+fn new_cycles_follow_the_programme_in_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&repo().join("tests/fixtures/valid"), &p);
+    let out = run_in(tmp.path(), &["init", "p", "--cycle", "2026-27"]);
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains(
+            "period 2026-27; open 2026-09-01 to 2026-11-28 (a year after 2025-26's window)"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    let cycle = std::fs::read_to_string(p.join("cycles/2026-27/cycle.toml")).unwrap();
+    assert!(cycle.contains("period = \"2026-27\""), "{cycle}");
+    assert!(
+        cycle.contains("title = \"Annual self-audit 2026-27\""),
+        "{cycle}"
+    );
+    assert!(
+        cycle.contains("opened = 2026-09-01\nclosed = 2026-11-28"),
+        "{cycle}"
+    );
+    assert!(p.join("cycles/2026-27/responses").is_dir());
+    assert_ok(&run_in(tmp.path(), &["check", "p"]));
+
+    // A window given by hand is kept; one overlapping the previous round of its method is
+    // written as asked, and check warns about it.
+    let out = run_in(
+        tmp.path(),
+        &[
+            "init",
+            "p",
+            "--cycle",
+            "2027-28",
+            "--opened",
+            "2026-11-01",
+            "--closed",
+            "2027-01-31",
+        ],
+    );
+    assert_ok(&out);
+    let check = run_in(tmp.path(), &["check", "p"]);
+    assert!(
+        stderr(&check).contains("warning[PA0302]: p/cycles/2027-28/cycle.toml:6:10: cycle `2027-28` (2026-11-01 to 2027-01-31) overlaps `2026-27` (2026-09-01 to 2026-11-28), another self-assessment"),
+        "{}",
+        stderr(&check)
+    );
+
+    // Ids sort as text: once there is a quarter of 2028, a financial year id of 2028 sorts
+    // before it, and init says what to call the cycle instead.
+    assert_ok(&run_in(
+        tmp.path(),
+        &[
+            "init",
+            "p",
+            "--cycle",
+            "2028-q1",
+            "--method",
+            "survey",
+            "--opened",
+            "2028-01-10",
+        ],
+    ));
+    let early = run_in(tmp.path(), &["init", "p", "--cycle", "2028-29"]);
+    assert_eq!(early.status.code(), Some(1));
+    assert!(
+        stderr(&early).contains("cycle `2028-29` would sort before or at the latest cycle `2028-q1`: cycle ids sort in time order, as text"),
+        "{}",
+        stderr(&early)
+    );
+    assert!(!p.join("cycles/2028-29").exists());
+}
+
+/// `init --cycle` for a deep dive says what to do next for its method, and `forms` refuses a
+/// cycle that asks agencies for no returns, naming the route that fits.
+#[test]
+fn deep_dives_are_steered_to_their_own_evidence() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    copy_tree(&repo().join("tests/fixtures/valid"), &p);
+    let out = run_in(
+        tmp.path(),
+        &["init", "p", "--cycle", "2026-q1", "--method", "tabletop"],
+    );
+    assert_ok(&out);
+    let said = stdout(&out);
+    assert!(
+        said.contains("panelaudit pack p --cycle 2026-q1 --out pack"),
+        "{said}"
+    );
+    assert!(!said.contains("panelaudit forms"), "{said}");
+    assert!(
+        said.contains("period 2026-q1; open 2026-01-01 to 2026-02-12 (from the start of 2026-q1)"),
+        "{said}"
+    );
+    assert!(p.join("cycles/2026-q1/cases").is_dir());
+    let forms = run_in(tmp.path(), &["forms", "p", "--out", "forms"]);
+    assert_eq!(forms.status.code(), Some(1));
+    assert!(
+        stderr(&forms).contains("cycle 2026-q1 is a multi-agency tabletop audit, which asks agencies for no return forms")
+            && stderr(&forms).contains("`panelaudit pack p --cycle 2026-q1 --out pack`")
+            && stderr(&forms).contains("`panelaudit forms p --cycle 2025-26 --out FOLDER`"),
+        "{}",
+        stderr(&forms)
+    );
+    assert!(!tmp.path().join("forms").exists());
+
+    let out = run_in(
+        tmp.path(),
+        &["init", "p", "--cycle", "2026-q2", "--method", "survey"],
+    );
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("Save its export in cycles/2026-q2/surveys/"),
+        "{}",
+        stdout(&out)
+    );
+    let forms = run_in(
+        tmp.path(),
+        &["forms", "p", "--cycle", "2026-q2", "--out", "forms"],
+    );
+    assert_eq!(forms.status.code(), Some(1));
+    assert!(
+        stderr(&forms).contains("in cycles/2026-q2/surveys/ with a survey file"),
+        "{}",
+        stderr(&forms)
+    );
+
+    let out = run_in(
+        tmp.path(),
+        &[
+            "init",
+            "p",
+            "--cycle",
+            "2026-q3",
+            "--method",
+            "learning-review",
+        ],
+    );
+    assert_ok(&out);
+    assert!(stdout(&out).contains("findings.toml"), "{}", stdout(&out));
+    assert_ok(&run_in(tmp.path(), &["check", "p"]));
+}

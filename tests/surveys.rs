@@ -112,6 +112,86 @@ fn surveys_exports_of_the_three_tools_are_read() {
     assert!(html.contains("disagree</text>"));
 }
 
+/// The Microsoft Forms export as the workbook Forms downloads ("Open results in Excel"): the
+/// same rows as `msforms.csv`, on a sheet named Sheet1, numbers as numbers and times as dates.
+fn msforms_workbook(csv_path: &Path, out: &Path, edit: impl Fn(usize, usize, &str) -> String) {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(csv_path)
+        .unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Sheet1").unwrap();
+    let when = rust_xlsxwriter::Format::new().set_num_format("m/d/yy h:mm:ss");
+    for (r, record) in reader.records().enumerate() {
+        for (c, field) in record.unwrap().iter().enumerate() {
+            let field = edit(r, c, field.trim_start_matches('\u{feff}'));
+            let (row, col) = (r as u32, c as u16);
+            if r > 0 && c == 0 {
+                ws.write_number(row, col, field.parse::<f64>().unwrap())
+                    .unwrap();
+            } else if r > 0 && (c == 1 || c == 2) {
+                let t = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 1, 7).unwrap();
+                ws.write_datetime_with_format(row, col, &t, &when).unwrap();
+            } else if !field.is_empty() {
+                ws.write_string(row, col, &field).unwrap();
+            }
+        }
+    }
+    wb.save(out).unwrap();
+}
+
+/// Microsoft Forms downloads its responses as an .xlsx workbook: a survey may name it
+/// directly, with the same results as the CSV, and an answer off the scale is placed by cell.
+#[test]
+fn surveys_read_the_workbook_microsoft_forms_downloads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = with_surveys(tmp.path());
+    let dir = p.join("cycles/2026-q1/surveys");
+    msforms_workbook(
+        &dir.join("msforms.csv"),
+        &dir.join("msforms.xlsx"),
+        |_, _, f| f.to_string(),
+    );
+    std::fs::remove_file(dir.join("msforms.csv")).unwrap();
+    let toml = std::fs::read_to_string(dir.join("msforms.toml")).unwrap();
+    std::fs::write(
+        dir.join("msforms.toml"),
+        toml.replace("msforms.csv", "msforms.xlsx"),
+    )
+    .unwrap();
+    let o = run_in(tmp.path(), &["check", "p"]);
+    assert_ok(&o);
+    assert!(!stderr(&o).contains("PA0107"), "{}", stderr(&o));
+    let site = build(tmp.path(), "internal");
+    let html = page(&site, "cycles/2026-q1/index.html");
+    let text = words(&html);
+    assert!(
+        text.contains("I ask who else lives in or visits the home 12 8% (1) 17% (2) 25% (3) 33% (4) 17% (2) 50%"),
+        "{text}"
+    );
+    // Names, emails and free text in the workbook are never read into the site.
+    for planted in ["Zqxname", "zqx.ms0", "ZQXFREETEXT"] {
+        assert!(!html.contains(planted), "{planted}");
+    }
+    // An answer off the scale: named by the workbook's sheet and cell.
+    let fixture = repo().join("tests/fixtures/surveys/2026-q1/surveys/msforms.csv");
+    msforms_workbook(&fixture, &dir.join("msforms.xlsx"), |r, c, f| {
+        if (r, c) == (2, 6) {
+            "Sort of".to_string()
+        } else {
+            f.to_string()
+        }
+    });
+    let o = run_in(tmp.path(), &["check", "p"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("error[PA0503]: p/cycles/2026-q1/surveys/msforms.xlsx: Sheet1!G3: row 3, column G (`I ask who else lives in or visits the home`): `Sort of` is not on the item's scale"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn surveys_feed_the_question_pages_and_the_scores() {
     let tmp = tempfile::tempdir().unwrap();

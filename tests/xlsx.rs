@@ -662,6 +662,131 @@ fn a_workbook_without_an_about_sheet_is_refused() {
     assert_eq!(before, s.responses_snapshot());
 }
 
+/// A return an agency filled in and saved in LibreOffice's own format (.ods) imports like an
+/// .xlsx: the fixture is a real LibreOffice file (made by `scripts/fill-in-libreoffice.py` from
+/// the police's form), with its date typed as a date, an "n/a" and blank gaps.
+#[test]
+fn an_ods_return_saved_by_libreoffice_imports_like_an_xlsx() {
+    let s = Scratch::new();
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/xlsx/police-libreoffice.ods");
+    std::fs::copy(&fixture, s.path("police.ods")).unwrap();
+    let out = s.run(&["import", "testshire", "police.ods"]);
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("police.ods -> testshire/cycles/2025-26/responses/police.toml: written (5 answer(s), 0 unanswered)"),
+        "{}",
+        stdout(&out)
+    );
+    let toml = std::fs::read_to_string(s.response("2025-26", "police")).unwrap();
+    for want in [
+        "completed_by = \"Head of Public Protection\"",
+        "submitted = 2025-10-14",
+        "[answers.fa-s-01]\nrating = 2\nconfidence = \"medium\"",
+        "[answers.ss-s-01]\nrating = \"n/a\"",
+        "gaps = \"Response officers on nights are hardest to reach.\"",
+    ] {
+        assert!(toml.contains(want), "{want}\n{toml}");
+    }
+    // Imported again, nothing changes; check counts it as returned.
+    let again = s.run(&["import", "testshire", "police.ods"]);
+    assert!(stdout(&again).contains("1 unchanged"), "{}", stdout(&again));
+    let check = s.run(&["check", "testshire", "--cycle", "2025-26"]);
+    assert!(
+        stdout(&check).contains(
+            "3 agencies asked: 1 returned, 1 partly answered (2 of 5), 0 empty, 1 not received"
+        ),
+        "{}",
+        stdout(&check)
+    );
+}
+
+/// A form pre-filled from last round and sent back untouched (no new submitted date, every
+/// answer as it was) is imported with a warning, and counted as carried over unchanged, not
+/// as returned: the agency is still chased until it sends its reviewed answers.
+#[test]
+fn an_untouched_pre_filled_form_is_carried_over_not_returned() {
+    let s = Scratch::new();
+    assert_ok(&s.run(&["init", "testshire", "--cycle", "2026-27"]));
+    assert_ok(&s.run(&["forms", "testshire", "--cycle", "2026-27", "--out", "forms"]));
+    let out = s.run(&["import", "testshire", "forms/council.xlsx"]);
+    assert_ok(&out);
+    assert!(
+        stderr(&out).contains("warning[PA0408]: forms/council.xlsx: every answer is `council`'s 2025-26 answer, unchanged, and the form has no new submitted date"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(s.response("2026-27", "council").is_file());
+    let check = s.run(&["check", "testshire", "--cycle", "2026-27"]);
+    assert_ok(&check);
+    assert!(stderr(&check).contains("warning[PA0408]: testshire/cycles/2026-27/responses/council.toml:1:1: this return repeats `council`'s 2025-26 return word for word"), "{}", stderr(&check));
+    let summary = stdout(&check);
+    assert!(
+        summary.contains("3 agencies asked: 0 returned, 0 partly answered, 0 empty, 1 carried over unchanged, 2 not received"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("council (carried over unchanged)"),
+        "{summary}"
+    );
+    // Reviewed and dated, the same agency's return counts for what it is.
+    let mut book = Book::new("council", "2026-27");
+    book.answer(
+        0,
+        V::S("2"),
+        "medium",
+        "Audit of 30 cases in 2026: fathers named in 24.",
+    );
+    book.about("Submitted (date)", V::D(2026, 10, 2));
+    book.save(&s.path("council-reviewed.xlsx"));
+    let out = s.run(&["import", "testshire", "--force", "council-reviewed.xlsx"]);
+    assert_ok(&out);
+    assert!(!stderr(&out).contains("PA0408"), "{}", stderr(&out));
+    let check = s.run(&["check", "testshire", "--cycle", "2026-27"]);
+    assert!(
+        !stdout(&check).contains("carried over"),
+        "{}",
+        stdout(&check)
+    );
+    assert!(
+        stdout(&check).contains("1 partly answered (1 of 5)"),
+        "{}",
+        stdout(&check)
+    );
+}
+
+/// A mistake on the About sheet never hides those on the Return sheet: both are named in the
+/// same run, each by its cell.
+#[test]
+fn about_sheet_mistakes_do_not_hide_return_sheet_mistakes() {
+    let s = Scratch::new();
+    let before = s.responses_snapshot();
+    let mut book = Book::new("polcie", "2025-26");
+    book.answer(0, V::S("7"), "certain", "Evidence.");
+    book.save(&s.path("police.xlsx"));
+    let out = s.run(&["import", "testshire", "police.xlsx"]);
+    assert_fails_with(
+        &out,
+        &[
+            "police.xlsx: About!B3: agency `polcie`",
+            "police.xlsx: Return!",
+            "\"7\"",
+            "certain",
+        ],
+    );
+    assert_eq!(before, s.responses_snapshot());
+    // A workbook with no About sheet at all still has its answers checked.
+    let mut book = Book::new("police", "2025-26");
+    book.about = None;
+    book.answer(0, V::S("7"), "high", "Evidence.");
+    book.save(&s.path("no-about.xlsx"));
+    let out = s.run(&["import", "testshire", "no-about.xlsx"]);
+    assert_fails_with(
+        &out,
+        &["no-about.xlsx: no About sheet", "no-about.xlsx: Return!"],
+    );
+}
+
 #[test]
 fn a_workbook_for_another_agency_cycle_or_framework_is_refused() {
     let s = Scratch::new();
@@ -741,7 +866,7 @@ fn files_that_are_not_workbooks_are_refused_by_name() {
     assert_fails_with(
         &out,
         &[
-            "notes.xlsx: this is not an Excel workbook: it looks like a text file",
+            "notes.xlsx: this is not a workbook: it looks like a text file",
             "empty.xlsx: the file is empty",
             "huge.xlsx: the file is 17825792 bytes",
             "broken.xlsx: this is not a readable Excel workbook",

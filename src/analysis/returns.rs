@@ -4,6 +4,9 @@
 //! - **returned**: every question in scope answered (a rating or "n/a");
 //! - **partly answered**: some, with the count answered of asked;
 //! - **empty**: a return that answers nothing (an untouched form): never counts as returned;
+//! - **carried over unchanged**: the agency's answers of its return in the comparable cycle
+//!   before, sent back as they were with no submitted date of its own (a pre-filled form
+//!   nobody touched): its answers stand, but it is not counted as returned, and is chased;
 //! - **not received**: no return on file.
 
 use crate::model::{Audit, Cycle};
@@ -16,6 +19,7 @@ pub enum ReturnStatus {
     Returned,
     PartlyAnswered { answered: usize, asked: usize },
     Empty,
+    CarriedOver,
     NotReceived,
 }
 
@@ -28,6 +32,7 @@ impl ReturnStatus {
                 format!("{answered} of {asked} answered")
             }
             ReturnStatus::Empty => "empty".to_string(),
+            ReturnStatus::CarriedOver => "carried over unchanged".to_string(),
             ReturnStatus::NotReceived => "not received".to_string(),
         }
     }
@@ -54,11 +59,19 @@ pub struct ReturnRound {
 pub fn return_round(audit: &Audit, cycle: &Cycle) -> ReturnRound {
     let fw = audit.framework(&cycle.framework);
     let asked: Vec<&str> = cycle.questions(fw).map(|q| q.id.as_str()).collect();
+    let previous = audit.comparable_cycle(cycle);
     let agencies = cycle
         .agencies(&audit.partnership)
         .map(|a| {
             let status = match cycle.response(&a.id) {
                 None => ReturnStatus::NotReceived,
+                Some(r)
+                    if previous
+                        .and_then(|p| p.response(&a.id))
+                        .is_some_and(|p| r.carried_over_from(p, &asked)) =>
+                {
+                    ReturnStatus::CarriedOver
+                }
                 Some(r) => {
                     let answered = asked.iter().filter(|q| r.answers.contains_key(**q)).count();
                     if answered == 0 {
@@ -115,6 +128,10 @@ impl ReturnRound {
         self.count(|s| *s == ReturnStatus::NotReceived)
     }
 
+    pub fn carried_over(&self) -> usize {
+        self.count(|s| *s == ReturnStatus::CarriedOver)
+    }
+
     /// The agencies to chase: every one whose return is not complete.
     pub fn to_chase(&self) -> Vec<&AgencyReturn> {
         self.agencies
@@ -132,8 +149,13 @@ impl ReturnRound {
             let each: Vec<String> = partly.iter().map(|(a, q)| format!("{a} of {q}")).collect();
             format!(" ({})", each.join(", "))
         };
+        // Said only when there is one, so the usual summary keeps its shape.
+        let carried = match self.carried_over() {
+            0 => String::new(),
+            n => format!(", {n} carried over unchanged"),
+        };
         format!(
-            "{} returned, {} partly answered{counts}, {} empty, {} not received",
+            "{} returned, {} partly answered{counts}, {} empty{carried}, {} not received",
             self.returned(),
             partly.len(),
             self.empty(),

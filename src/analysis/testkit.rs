@@ -78,6 +78,7 @@ pub fn audit(fw: Framework, agencies: &[(&str, bool)]) -> Audit {
                     sector: Sector::Other,
                     statutory,
                     role: None,
+                    contact: None,
                 })
                 .collect(),
             theme_weights: BTreeMap::new(),
@@ -127,6 +128,7 @@ pub fn cycle(id: &str) -> Cycle {
         responses: vec![],
         moderation: None,
         surveys: vec![],
+        changes: vec![],
         loc: Loc::default(),
     }
 }

@@ -107,6 +107,7 @@ pub fn run(dir: &Path, public: bool, cycle: Option<&str>, format: CheckFormat) -
                 summaries.push(format!("  since then, {}", cycle_line(a, &ledger, later)));
             }
         }
+        summaries.extend(open_cycles(a, &l.display_dir, Date::today()));
     }
     match format {
         // Machines read stdout: JSON lines only, nothing else on it.
@@ -212,12 +213,13 @@ fn cycle_line(a: &Audit, ledger: &Ledger, c: &Cycle) -> String {
         })
         .collect();
     let unrated = record.analysis.ranking.priorities.len() - rated.len();
-    let mut assessed = format!(
-        "{asked} question(s) in scope, assessed: {}",
-        levels.join(", ")
-    );
+    let mut assessed = format!("{asked} question(s) in scope");
+    if !levels.is_empty() {
+        assessed.push_str(&format!(", assessed: {}", levels.join(", ")));
+    }
     if unrated > 0 {
-        assessed.push_str(&format!(", {unrated} without evidence"));
+        let sep = if levels.is_empty() { ": " } else { ", " };
+        assessed.push_str(&format!("{sep}{unrated} without evidence"));
     }
     parts.push(assessed);
     format!(
@@ -271,6 +273,34 @@ fn shell_word(s: &str) -> String {
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
     }
+}
+
+/// Which cycles are still open (not signed off), and how to sign off one that has closed: a
+/// round that is never signed off can still change under the board's feet.
+fn open_cycles(a: &Audit, dir: &str, today: Date) -> Option<String> {
+    if a.cycles.is_empty() {
+        return None;
+    }
+    let open: Vec<&Cycle> = a.cycles.iter().filter(|c| c.signed_off.is_none()).collect();
+    if open.is_empty() {
+        return Some(format!("  signed off: all {} cycle(s)", a.cycles.len()));
+    }
+    let each: Vec<String> = open
+        .iter()
+        .map(|c| {
+            let when = if c.closed < today { "closed" } else { "closes" };
+            format!("{} ({}, {when} {})", c.id, c.method.words(), c.closed)
+        })
+        .collect();
+    let mut line = format!("  open (not signed off): {}", each.join(", "));
+    if let Some(c) = open.iter().find(|c| c.closed < today) {
+        line.push_str(&format!(
+            "; sign a round off once its evidence is in: `panelaudit signoff {} --cycle {}`",
+            shell_word(dir),
+            c.id
+        ));
+    }
+    Some(line)
 }
 
 /// The template file, line and column a template engine error points at (` --> NAME:L:C`),

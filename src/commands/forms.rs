@@ -7,7 +7,7 @@ use super::import::partnership_and_cycle;
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::fsx;
 use crate::model::Method;
-use crate::response_file::read_response_file;
+use crate::response_file::on_file;
 use crate::source::display_path;
 use crate::xlsx::form::{self, FormInput};
 use std::path::{Path, PathBuf};
@@ -19,6 +19,10 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
     let Some(cycle) = audit.cycle(&cycle_id) else {
         return EXIT_INVALID;
     };
+    if !crate::model::Audit::collects_returns(cycle) {
+        eprintln!("error: {}", no_returns(&audit, cycle, dir));
+        return EXIT_INVALID;
+    }
     if let Err(e) = check_out(dir, out) {
         eprintln!("error: {e}");
         return EXIT_INVALID;
@@ -33,54 +37,11 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
         return EXIT_INVALID;
     }
 
-    // A self-assessment's forms start from each agency's answers in the last one, for the
-    // agency to review and update, until it has returned in this cycle.
-    let previous = (cycle.method == Method::SelfAssessment)
-        .then(|| audit.comparable_cycle(cycle))
-        .flatten();
     // Build every form in memory first: nothing is written unless all of them can be.
     let mut forms: Vec<(PathBuf, Vec<u8>, Option<String>)> = Vec::new();
     for agency in cycle.agencies(&audit.partnership) {
-        // Pre-fill from the response file as written (the validated model fills in defaults,
-        // such as low confidence, that the agency never gave), as it was read.
-        let written = |c: &crate::model::Cycle| -> Option<crate::xlsx::ReturnData> {
-            c.response(&agency.id)?;
-            let path = audit
-                .dir
-                .join("cycles")
-                .join(&c.id)
-                .join("responses")
-                .join(format!("{}.toml", agency.id));
-            let shown = display_path(&path);
-            let file = audit.sources.iter().find(|f| f.display == shown)?;
-            read_response_file(&file.text)
-        };
-        let (prefill, from) = match written(cycle) {
-            Some(d) => (Some(d), Some("pre-filled from its return".to_string())),
-            None => match previous.and_then(|p| written(p).map(|d| (p, d))) {
-                Some((p, mut d)) => {
-                    // Last cycle's answers, for this cycle's questions only; the dates are
-                    // this round's to fill in.
-                    d.answers
-                        .retain(|q, _| cycle.questions(fw).any(|x| &x.id == q));
-                    d.submitted = None;
-                    (
-                        Some(d),
-                        Some(format!("starting from its {} answers, to review", p.id)),
-                    )
-                }
-                None => (None, None),
-            },
-        };
-        let input = FormInput {
-            partnership: &audit.partnership,
-            agency,
-            cycle,
-            framework: fw,
-            prefill: prefill.as_ref(),
-        };
-        match form::build(&input) {
-            Ok(bytes) => forms.push((out.join(format!("{}.xlsx", agency.id)), bytes, from)),
+        match form_for(&audit, cycle, agency) {
+            Ok((bytes, from)) => forms.push((out.join(format!("{}.xlsx", agency.id)), bytes, from)),
             Err(e) => {
                 eprintln!("error: the form for `{}`: {e}", agency.id);
                 return EXIT_INVALID;
@@ -178,4 +139,71 @@ pub(super) fn check_out(dir: &Path, out: &Path) -> Result<(), String> {
         "--out {}: {what}; the forms would be read as part of the audit (and `panelaudit check` would warn about each one), so choose a folder outside it{example}",
         display_path(out)
     ))
+}
+
+/// Why a cycle that collects no returns gets no forms, and what its evidence comes from.
+pub(super) fn no_returns(
+    audit: &crate::model::Audit,
+    cycle: &crate::model::Cycle,
+    dir: &Path,
+) -> String {
+    let shown = display_path(dir);
+    let id = &cycle.id;
+    let route = match cycle.method {
+        Method::Tabletop | Method::CaseAudit => format!(
+            "its evidence is the table's judgements on each case: make the facilitator's pack and recording workbook with `panelaudit pack {shown} --cycle {id} --out pack`, and import the workbook after the session"
+        ),
+        Method::Survey => format!(
+            "its evidence is the practitioners' answers: save the survey's export (the .xlsx Microsoft Forms downloads, or a CSV) in cycles/{id}/surveys/ with a survey file naming it (see the README, surveys)"
+        ),
+        _ => format!("its evidence is what it found: write it in cycles/{id}/findings.toml"),
+    };
+    let sa = audit
+        .cycles
+        .iter()
+        .rfind(|c| c.method == Method::SelfAssessment)
+        .map(|c| format!("; the forms for the latest self-assessment are `panelaudit forms {shown} --cycle {} --out FOLDER`", c.id))
+        .unwrap_or_default();
+    format!(
+        "cycle {id} is a {}, which asks agencies for no return forms: {route}{sa}",
+        cycle.method.words()
+    )
+}
+
+/// One agency's form for a cycle, as .xlsx bytes, and what it is pre-filled from: the agency's
+/// return in this cycle when there is one, else (a self-assessment) its answers in the last
+/// self-assessment, for it to review and update, with the dates left for this round.
+pub(super) fn form_for(
+    audit: &crate::model::Audit,
+    cycle: &crate::model::Cycle,
+    agency: &crate::model::Agency,
+) -> Result<(Vec<u8>, Option<String>), String> {
+    let fw = audit.framework(&cycle.framework);
+    let previous = (cycle.method == Method::SelfAssessment)
+        .then(|| audit.comparable_cycle(cycle))
+        .flatten();
+    let written = |c: &crate::model::Cycle| on_file(audit, c, &agency.id);
+    let (prefill, from) = match written(cycle) {
+        Some(d) => (Some(d), Some("pre-filled from its return".to_string())),
+        None => match previous.and_then(|p| written(p).map(|d| (p, d))) {
+            Some((p, mut d)) => {
+                d.answers
+                    .retain(|q, _| cycle.questions(fw).any(|x| &x.id == q));
+                d.submitted = None;
+                (
+                    Some(d),
+                    Some(format!("starting from its {} answers, to review", p.id)),
+                )
+            }
+            None => (None, None),
+        },
+    };
+    let input = FormInput {
+        partnership: &audit.partnership,
+        agency,
+        cycle,
+        framework: fw,
+        prefill: prefill.as_ref(),
+    };
+    form::build(&input).map(|bytes| (bytes, from))
 }

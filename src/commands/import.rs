@@ -10,7 +10,9 @@ use crate::diag::{Code, Diagnostics};
 use crate::fsx;
 use crate::load::Pending;
 use crate::model::Audit;
+use crate::model::ChangeAction;
 use crate::response_file;
+use crate::signoff::{CHANGES_FILE, NewChange, append_changes};
 use crate::source::display_path;
 use crate::workspace;
 use crate::xlsx::returns::{Return, about_cell, read_return, workbook_cycle};
@@ -60,6 +62,7 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
             .with_help("is this the untouched form? ask the agency for the completed one, then import that");
         false
     });
+    carried_over(&audit, cycle, fw, &returns, &mut diags);
     let mut first: BTreeMap<&str, &str> = BTreeMap::new();
     for r in &returns {
         if let Some(other) = first.insert(&r.data.agency, &r.file) {
@@ -90,6 +93,9 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
     for r in returns {
         let target = responses_dir.join(format!("{}.toml", r.data.agency));
         let text = response_file::render(&r.data, &r.file, &audit, cycle, fw);
+        let before = std::fs::read_to_string(&target)
+            .ok()
+            .and_then(|old| response_file::read_response_file(&old));
         let status = match std::fs::read_to_string(&target) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Status::New,
             Err(e) => {
@@ -131,8 +137,10 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
             target,
             text,
             status,
+            before,
         });
     }
+    let record = signed_off_record(&audit, cycle, force, return_changes(&plans), &mut diags);
     if diags.has_errors() {
         print(&diags);
         eprintln!("error: nothing was imported (no response file was changed)");
@@ -154,7 +162,7 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
             println!("  {l}");
         }
     }
-    if let Err(e) = write_all(&responses_dir, &plans) {
+    if let Err(e) = write_all(&responses_dir, &plans, record.clone()) {
         print(&diags);
         eprintln!("error: {e}");
         return EXIT_INVALID;
@@ -193,7 +201,94 @@ pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u
         "cycle {}: {written} written, {replaced} replaced, {unchanged} unchanged{skipped}",
         cycle.id
     );
+    if let Some((path, _)) = &record {
+        println!(
+            "cycle {} was signed off: the change is recorded in {}",
+            cycle.id,
+            display_path(path)
+        );
+    }
     EXIT_OK
+}
+
+/// What importing `plans` changes, as entries of a signed-off cycle's change log.
+fn return_changes(plans: &[Plan]) -> Vec<NewChange> {
+    plans
+        .iter()
+        .filter_map(|p| {
+            let (action, questions) = match p.status {
+                Status::Unchanged => return None,
+                Status::New => (
+                    ChangeAction::Added,
+                    p.r.data.answers.keys().cloned().collect(),
+                ),
+                Status::Changed => (
+                    ChangeAction::Replaced,
+                    changed_questions(p.before.as_ref(), &p.r.data),
+                ),
+            };
+            Some(NewChange {
+                field: "agency",
+                subject: p.r.data.agency.clone(),
+                action,
+                questions,
+            })
+        })
+        .collect()
+}
+
+/// The questions whose answer differs between two returns (given, taken away or changed).
+fn changed_questions(old: Option<&ReturnData>, new: &ReturnData) -> Vec<String> {
+    let Some(old) = old else {
+        return new.answers.keys().cloned().collect();
+    };
+    let ids: std::collections::BTreeSet<&String> =
+        old.answers.keys().chain(new.answers.keys()).collect();
+    ids.into_iter()
+        .filter(|q| old.answers.get(*q) != new.answers.get(*q))
+        .cloned()
+        .collect()
+}
+
+/// A signed-off cycle's evidence is fixed: without --force, whatever would change it is refused
+/// (reported in `diags`); with --force, the change log with `changes` appended, to be written
+/// with the imported files. None when the cycle is open or nothing changes.
+pub(super) fn signed_off_record(
+    audit: &Audit,
+    cycle: &crate::model::Cycle,
+    force: bool,
+    changes: Vec<NewChange>,
+    diags: &mut Diagnostics,
+) -> Option<(PathBuf, Vec<u8>)> {
+    let on = cycle.signed_off?;
+    if changes.is_empty() {
+        return None;
+    }
+    let log = audit.dir.join("cycles").join(&cycle.id).join(CHANGES_FILE);
+    if !force {
+        let what: Vec<String> = changes
+            .iter()
+            .map(|c| format!("{} {} ({})", c.field, c.subject, c.action))
+            .collect();
+        diags
+            .path_error(
+                Code::ReturnConflict,
+                display_path(&audit.dir.join("cycles").join(&cycle.id).join("cycle.toml")),
+                format!(
+                    "cycle {} was signed off on {on}: its evidence is final, and this import would change it ({})",
+                    cycle.id,
+                    what.join(", ")
+                ),
+            )
+            .with_help(format!(
+                "if the change must be made, import again with --force: it is recorded in {} (what changed and when) and shown on the cycle's page",
+                display_path(&log)
+            ));
+        return None;
+    }
+    let existing = std::fs::read_to_string(&log).ok();
+    let text = append_changes(existing.as_deref(), crate::model::Date::today(), &changes);
+    Some((log, text.into_bytes()))
 }
 
 /// The one cycle the workbooks' About sheets name, if any names one. Workbooks for different
@@ -377,15 +472,23 @@ struct Plan {
     target: PathBuf,
     text: String,
     status: Status,
+    /// The return on file before, when there is one.
+    before: Option<ReturnData>,
 }
 
-/// Writes every new or changed response: all to temporary files first, then each renamed into
-/// place, so a failure part-way leaves the old files as they were.
-fn write_all(responses_dir: &Path, plans: &[Plan]) -> Result<(), String> {
+/// Writes every new or changed response (and a signed-off cycle's change log): all to
+/// temporary files first, then each renamed into place, so a failure part-way leaves the old
+/// files as they were.
+fn write_all(
+    responses_dir: &Path,
+    plans: &[Plan],
+    record: Option<(PathBuf, Vec<u8>)>,
+) -> Result<(), String> {
     let todo: Vec<(PathBuf, Vec<u8>)> = plans
         .iter()
         .filter(|p| !matches!(p.status, Status::Unchanged))
         .map(|p| (p.target.clone(), p.text.clone().into_bytes()))
+        .chain(record)
         .collect();
     if todo.is_empty() {
         return Ok(());
@@ -397,4 +500,37 @@ fn write_all(responses_dir: &Path, plans: &[Plan]) -> Result<(), String> {
         )
     })?;
     fsx::write_all_or_nothing(&todo).map_err(|e| format!("cannot write {e}; nothing was imported"))
+}
+
+/// Warns (`PA0408`) about each workbook that gives back the agency's answers of the comparable
+/// cycle before, untouched and undated: it is imported, but counted as carried over
+/// unchanged, not as returned, so the agency is still chased.
+fn carried_over(
+    audit: &Audit,
+    cycle: &crate::model::Cycle,
+    fw: &crate::model::Framework,
+    returns: &[Return],
+    diags: &mut Diagnostics,
+) {
+    let Some(previous) = audit.comparable_cycle(cycle) else {
+        return;
+    };
+    let asked: Vec<&str> = cycle.questions(fw).map(|q| q.id.as_str()).collect();
+    for r in returns {
+        let Some(before) = response_file::on_file(audit, previous, &r.data.agency) else {
+            continue;
+        };
+        if response_file::carried_over(&r.data, &before, &asked) {
+            diags
+                .path_warning(
+                    Code::CarriedOver,
+                    &r.file,
+                    format!(
+                        "every answer is `{}`'s {} answer, unchanged, and the form has no new submitted date: imported, but counted as carried over unchanged, not as returned",
+                        r.data.agency, previous.id
+                    ),
+                )
+                .with_help("is this the pre-filled form sent back untouched? ask the agency to review each answer for this round and fill in the date it submitted");
+        }
+    }
 }

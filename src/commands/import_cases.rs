@@ -9,6 +9,8 @@ use super::{EXIT_INVALID, EXIT_OK};
 use crate::diag::{Code, Diagnostics};
 use crate::fsx;
 use crate::load::Pending;
+use crate::model::ChangeAction;
+use crate::signoff::NewChange;
 use crate::source::display_path;
 use crate::xlsx::cases::{self, CaseData};
 use std::collections::BTreeMap;
@@ -95,6 +97,7 @@ fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u8 {
     let mut todo: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let mut sources: Vec<String> = Vec::new();
     let mut report: Vec<String> = Vec::new();
+    let mut changes: Vec<NewChange> = Vec::new();
     for (file, c) in &all {
         let target = cases_dir.join(format!("{}.toml", c.reference));
         let text = cases::render(c, file);
@@ -132,10 +135,14 @@ fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u8 {
             c.findings.len()
         ));
         if state != "unchanged" {
+            changes.push(case_change(&target, c, &text));
             todo.push((target, text.into_bytes()));
             sources.push(file.clone());
         }
     }
+    let record = super::import::signed_off_record(&audit, cycle, force, changes, &mut diags);
+    let recorded = record.as_ref().map(|(path, _)| display_path(path));
+    todo.extend(record);
     if diags.has_errors() {
         print(&diags);
         eprintln!("error: nothing was imported (no case file was changed)");
@@ -178,5 +185,42 @@ fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u8 {
         all.len(),
         display_path(dir)
     );
+    if let Some(log) = recorded {
+        println!(
+            "cycle {} was signed off: the change is recorded in {log}",
+            cycle.id
+        );
+    }
     EXIT_OK
+}
+
+/// A case record written (`target` did not exist) or replaced, as an entry of a signed-off
+/// cycle's change log: the questions whose judgement or notes differ from the file on disk.
+fn case_change(target: &Path, c: &CaseData, text: &str) -> NewChange {
+    let findings = |t: &str| -> toml::Table {
+        toml::from_str::<toml::Table>(t)
+            .ok()
+            .and_then(|t| t.get("findings").and_then(|f| f.as_table()).cloned())
+            .unwrap_or_default()
+    };
+    let (action, questions) = match std::fs::read_to_string(target) {
+        Ok(old) => {
+            let (before, after) = (findings(&old), findings(text));
+            let ids: std::collections::BTreeSet<&String> =
+                before.keys().chain(after.keys()).collect();
+            let changed = ids
+                .into_iter()
+                .filter(|q| before.get(*q) != after.get(*q))
+                .cloned()
+                .collect();
+            (ChangeAction::Replaced, changed)
+        }
+        Err(_) => (ChangeAction::Added, c.findings.keys().cloned().collect()),
+    };
+    NewChange {
+        field: "case",
+        subject: c.reference.clone(),
+        action,
+        questions,
+    }
 }

@@ -3,7 +3,8 @@
 
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::model::{Date, Method};
-use crate::scaffold::{scaffold, write_cycle};
+use crate::new_cycle::{Request, write_cycle};
+use crate::scaffold::scaffold;
 use crate::source::display_path;
 use std::path::Path;
 
@@ -34,26 +35,29 @@ pub fn run(dir: &Path, name: &str, framework: &str) -> u8 {
     }
 }
 
-/// `panelaudit init DIR --cycle ID --method M`: a new cycle in an existing partnership folder,
-/// taking part every agency of the partnership and the bank of the last cycle of the same
-/// method (or `--framework`). A self-assessment's forms then start from each agency's answers
-/// in the last self-assessment (see `forms`).
-pub fn new_cycle(dir: &Path, id: &str, method: Method, framework: Option<&str>) -> u8 {
-    match write_cycle(dir, id, method, framework, Date::today()) {
-        Ok((path, previous)) => {
+/// `panelaudit init DIR --cycle ID [--method M]`: a new cycle in an existing partnership
+/// folder (see `crate::new_cycle`), then what to do next for its method: forms for a
+/// self-assessment, the pack for a tabletop or case audit, the survey file and its export for
+/// a survey, the findings for a learning review.
+pub fn new_cycle(dir: &Path, req: &Request<'_>) -> u8 {
+    match write_cycle(dir, req) {
+        Ok(w) => {
             let shown = display_path(dir);
-            println!("Started cycle {id} ({}) in {shown}:", method.words());
-            println!("  created {}", display_path(&path));
+            println!(
+                "Started cycle {} ({}) in {shown}:",
+                req.id,
+                req.method.words()
+            );
+            println!("  created {}", display_path(&w.path));
+            println!(
+                "  period {}; open {} to {} ({}): change them in that file if they are not right",
+                w.period, w.opened, w.closed, w.why
+            );
             println!("Next:");
             println!("  1. Fill in its title, purpose, activities and scope in that file.");
             println!("  2. Check the folder:   panelaudit check {shown}");
-            match previous {
-                Some(p) if method == Method::SelfAssessment => println!(
-                    "  3. Make the forms:     panelaudit forms {shown} --cycle {id} --out forms\n     (each starts from the agency's answers in {p}, to be reviewed and updated)"
-                ),
-                _ => println!(
-                    "  3. Make the forms:     panelaudit forms {shown} --cycle {id} --out forms"
-                ),
+            for line in next_steps(&shown, req, w.previous.as_deref()) {
+                println!("{line}");
             }
             EXIT_OK
         }
@@ -61,5 +65,58 @@ pub fn new_cycle(dir: &Path, id: &str, method: Method, framework: Option<&str>) 
             eprintln!("error: {e}");
             EXIT_INVALID
         }
+    }
+}
+
+/// What to do after `check`, for the cycle's method.
+fn next_steps(shown: &str, req: &Request<'_>, previous: Option<&str>) -> Vec<String> {
+    let id = req.id;
+    match req.method {
+        Method::SelfAssessment => {
+            let mut v = vec![format!(
+                "  3. Make the forms:     panelaudit forms {shown} --cycle {id} --out forms"
+            )];
+            if let Some(p) = previous {
+                v.push(format!(
+                    "     (each starts from the agency's answers in {p}, to be reviewed and updated)"
+                ));
+            }
+            v.push(format!(
+                "  4. Bring them back:    panelaudit import {shown} forms-back/*.xlsx   (.xlsx or .ods)"
+            ));
+            v.push(format!(
+                "  5. Chase who is late:  panelaudit chase {shown} --cycle {id} --out chase"
+            ));
+            v.push(format!(
+                "  6. When all is in:     panelaudit signoff {shown} --cycle {id}"
+            ));
+            v
+        }
+        Method::Tabletop | Method::CaseAudit => vec![
+            "  3. Narrow [scope] to the themes and the agencies at the table.".to_string(),
+            format!(
+                "  4. Make the pack:      panelaudit pack {shown} --cycle {id} --out pack --cases 8"
+            ),
+            format!("     ({id}-pack.html to print for the session, {id}-cases.xlsx to record the judgements in)"),
+            format!("  5. After the session:  panelaudit import {shown} pack/{id}-cases.xlsx"),
+            format!("  6. Write what it found in cycles/{id}/findings.toml, then: panelaudit signoff {shown} --cycle {id}"),
+            "  A tabletop or case audit asks agencies for no return forms: `forms` is for self-assessments.".to_string(),
+        ],
+        Method::Survey => vec![
+            "  3. Run the survey (Microsoft Forms, SmartSurvey, Google Forms), one statement a question.".to_string(),
+            format!("  4. Save its export in cycles/{id}/surveys/: the .xlsx Microsoft Forms downloads, or a CSV."),
+            format!("  5. Describe it in cycles/{id}/surveys/<name>.toml:"),
+            "       title = \"Practitioner survey: ...\"".to_string(),
+            "       responses = \"<the export's file name>\"".to_string(),
+            "       [[items]]".to_string(),
+            "       column = \"<a statement's column header in the export>\"".to_string(),
+            "       questions = [\"<question id>\"]".to_string(),
+            format!("  6. Check it, then when the survey has closed: panelaudit signoff {shown} --cycle {id}"),
+            "  A survey asks agencies for no return forms: `forms` is for self-assessments.".to_string(),
+        ],
+        Method::LearningReview => vec![
+            format!("  3. Write what the review found in cycles/{id}/findings.toml (a commented start is there)."),
+            format!("  4. When it is agreed: panelaudit signoff {shown} --cycle {id}"),
+        ],
     }
 }

@@ -5,6 +5,7 @@ use crate::model::Date;
 
 mod brief;
 pub(crate) mod build;
+mod chase;
 mod check;
 mod forms;
 mod frameworks;
@@ -15,6 +16,7 @@ mod metrics;
 mod pack;
 mod rank;
 mod serve;
+mod signoff;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_INVALID: u8 = 1;
@@ -63,8 +65,20 @@ pub fn run(cli: Cli) -> u8 {
             framework,
             cycle,
             method,
+            opened,
+            closed,
         } => match (cycle, name) {
-            (Some(cycle), _) => init::new_cycle(&dir, &cycle, method, framework.as_deref()),
+            (Some(cycle), _) => init::new_cycle(
+                &dir,
+                &crate::new_cycle::Request {
+                    id: &cycle,
+                    method,
+                    framework: framework.as_deref(),
+                    opened,
+                    closed,
+                    today: Date::today(),
+                },
+            ),
             (None, Some(name)) => match framework {
                 Some(fw) => init::run(&dir, &name, &fw),
                 None => {
@@ -89,5 +103,11 @@ pub fn run(cli: Cli) -> u8 {
             force,
             files,
         } => import::run(&dir, cycle.as_deref(), force, &files),
+        Command::Chase { dir, cycle, out } => {
+            chase::run(&dir, cycle.as_deref(), &out, Date::today())
+        }
+        Command::Signoff { dir, cycle, date } => {
+            signoff::run(&dir, &cycle, date.unwrap_or_else(Date::today))
+        }
     }
 }

@@ -47,6 +47,7 @@ codes! {
     NameMismatch = "PA0206", "a file's name does not match what it holds";
     NotInScope = "PA0207", "an answer, return or moderation outside the cycle's scope (ignored)";
     CaseReference = "PA0208", "a case reference that is not a short code, or looks like a name, a date or a record number";
+    BadContact = "PA0209", "an agency's `contact` that is not one email address";
     BadDate = "PA0301", "a date that is not a calendar date without a time";
     DateOrder = "PA0302", "dates in the wrong order (a cycle closing before it opens, cycles out of order)";
     OffScale = "PA0303", "a rating that is not on the framework's scale, or a scale that is malformed";
@@ -61,11 +62,12 @@ codes! {
     NotCrossChecked = "PA0405", "files that could not be cross-checked because partnership.toml is broken";
     EmptyReturn = "PA0406", "a return that answers no question: it counts as empty, never as returned";
     StaleSummary = "PA0407", "a moderated public summary that a later deep dive contradicts: the panel has not weighed it";
+    CarriedOver = "PA0408", "a return identical to the agency's previous one, with no new submitted date: carried over unchanged, not returned";
     CsvShape = "PA0501", "a CSV file's header or row cannot be read";
     SurveyColumn = "PA0502", "a survey item or `group_by` names a column its CSV export does not have (or has twice)";
     SurveyAnswer = "PA0503", "a survey answer that is not on its item's scale";
     PersonalData = "PA0601", "personal data that the public site would publish";
-    PersonalDataInReturn = "PA0602", "personal data in a return, or a person's name where a role belongs: returns are read across agencies";
+    PersonalDataInReturn = "PA0602", "personal data in a return or a case record, or a person's name where a role belongs: they are read across agencies";
     WorkbookShape = "PA0701", "a workbook without the sheet, row or column a return needs";
     WorkbookValue = "PA0702", "a workbook cell whose value cannot be imported";
     WorkbookFormula = "PA0703", "a workbook cell holding a formula instead of an answer";

@@ -270,6 +270,11 @@ impl Masker {
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
     masker: Masker,
+    /// Places holding a stand-in for a value the decoder refused (see `load::salvage`), by
+    /// file: what is said about a stand-in is not about anything the user wrote.
+    poisoned: Vec<(String, Range<usize>)>,
+    /// Problems about stand-ins, kept out of `items`.
+    dropped: Vec<Diagnostic>,
 }
 
 impl Diagnostics {
@@ -335,6 +340,24 @@ impl Diagnostics {
         d
     }
 
+    /// Marks a place in a file as holding a stand-in: problems reported there later are
+    /// dropped (an empty place drops only problems at exactly that place).
+    pub fn poison(&mut self, file: &SourceFile, span: Range<usize>) {
+        self.poisoned.push((file.display.clone(), span));
+    }
+
+    /// Whether `span` in `file` holds a stand-in rather than what the user wrote.
+    pub fn is_poisoned(&self, file: &SourceFile, span: &Range<usize>) -> bool {
+        self.poisoned.iter().any(|(f, p)| {
+            f == &file.display
+                && if p.is_empty() {
+                    p == span
+                } else {
+                    p.start < span.end.max(span.start + 1) && span.start < p.end
+                }
+        })
+    }
+
     fn add(
         &mut self,
         code: Code,
@@ -343,7 +366,16 @@ impl Diagnostics {
         span: Option<Range<usize>>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.items.push(Diagnostic {
+        let stand_in = match (file, &span) {
+            (Some(f), Some(s)) => self.is_poisoned(f, s),
+            _ => false,
+        };
+        let items = if stand_in {
+            &mut self.dropped
+        } else {
+            &mut self.items
+        };
+        items.push(Diagnostic {
             code,
             severity,
             file: file.cloned(),
@@ -355,7 +387,7 @@ impl Diagnostics {
             related: Vec::new(),
             masker: None,
         });
-        self.items.last_mut().expect("just pushed")
+        items.last_mut().expect("just pushed")
     }
 
     pub fn error_count(&self) -> usize {
@@ -373,6 +405,7 @@ impl Diagnostics {
     /// Takes `other`'s problems, each still masked as `other` masks it (its partnership's deny
     /// list, not every partnership's).
     pub fn extend(&mut self, other: Diagnostics) {
+        self.poisoned.extend(other.poisoned);
         let masker = other.masker;
         self.items.extend(other.items.into_iter().map(|mut d| {
             if d.masker.is_none() && !masker.scanners.is_empty() {

@@ -5,6 +5,7 @@ pub mod deny;
 pub mod links;
 pub mod raw;
 mod recover;
+mod salvage;
 pub mod survey;
 
 use crate::bundled;
@@ -38,6 +39,8 @@ pub struct RawCycle {
     pub partial: Vec<(String, Parsed<ResponseFile>)>,
     pub moderation: Option<Parsed<ModerationFile>>,
     pub findings: Option<Parsed<FindingsFile>>,
+    /// What `import --force` changed after sign-off.
+    pub changes: Option<Parsed<ChangesFile>>,
     /// `surveys/<name>.toml` with their exports, sorted by file name.
     pub surveys: Vec<survey::RawSurvey>,
     /// (file stem, parsed case record), sorted by file name.
@@ -89,9 +92,12 @@ impl RawAudit {
             out.extend(c.responses.iter().map(|(_, p)| p.file.clone()));
             out.extend(c.moderation.iter().map(|p| p.file.clone()));
             out.extend(c.findings.iter().map(|p| p.file.clone()));
+            out.extend(c.changes.iter().map(|p| p.file.clone()));
             for s in &c.surveys {
                 out.push(s.file.file.clone());
-                out.extend(s.csv.iter().cloned());
+                if let Some(survey::Export::Csv(f)) = &s.export {
+                    out.push(f.clone());
+                }
             }
             out.extend(c.cases.iter().map(|(_, p)| p.file.clone()));
         }
@@ -453,13 +459,33 @@ pub(crate) fn read_toml<T: DeserializeOwned>(
     Some(Parsed { file, value })
 }
 
+/// [`read_toml`] for a file whose every mistake is reported in one run: when the decoder
+/// stops at one, the rest of the file is decoded around it (`salvage`) and goes on to be
+/// validated, so a date in quotes no longer hides an unknown status two lines down.
+pub(crate) fn read_toml_whole<T: DeserializeOwned>(
+    root: &Path,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Option<Parsed<T>> {
+    let file = read_inside(root, path, diags)?;
+    match toml::from_str::<T>(&file.text) {
+        Ok(value) => Some(Parsed { file, value }),
+        Err(e) => {
+            report_toml_error(&file, &e, diags);
+            let value = salvage::decode(&file, &e, diags)?;
+            Some(Parsed { file, value })
+        }
+    }
+}
+
+/// [`read_toml_whole`] for a file that may be absent.
 fn read_optional<T: DeserializeOwned>(
     root: &Path,
     path: &Path,
     diags: &mut Diagnostics,
 ) -> Option<Parsed<T>> {
     if present(path) {
-        read_toml(root, path, diags)
+        read_toml_whole(root, path, diags)
     } else {
         None
     }
@@ -649,7 +675,7 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
     let display_dir = source::display_path(cdir);
     let cycle_path = cdir.join("cycle.toml");
     let cycle = if present(&cycle_path) {
-        read_toml(root, &cycle_path, diags)
+        read_toml_whole(root, &cycle_path, diags)
     } else {
         diags.path_error(
             Code::MissingFile,
@@ -680,6 +706,7 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
     }
     let moderation = read_optional(root, &cdir.join("moderation.toml"), diags);
     let findings = read_optional(root, &cdir.join("findings.toml"), diags);
+    let changes = read_optional(root, &cdir.join(crate::signoff::CHANGES_FILE), diags);
     let surveys = survey::load_surveys(root, cdir, diags);
     let mut cases = Vec::new();
     let kdir = cdir.join("cases");
@@ -689,7 +716,7 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if let Some(parsed) = read_toml(root, &p, diags) {
+            if let Some(parsed) = read_toml_whole(root, &p, diags) {
                 cases.push((stem, parsed));
             }
         }
@@ -703,6 +730,7 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
         partial,
         moderation,
         findings,
+        changes,
         surveys,
         cases,
     }

@@ -33,6 +33,9 @@ pub struct AgencyEntry {
     pub statutory: bool,
     #[serde(default)]
     pub role: Option<S<String>>,
+    /// The address `chase` writes to: an email address or a role mailbox.
+    #[serde(default)]
+    pub contact: Option<S<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -205,6 +208,31 @@ pub struct FindingEntry {
     pub text: S<String>,
     #[serde(default)]
     pub questions: Vec<S<String>>,
+}
+
+/// cycles/<id>/changes.toml: what `import --force` changed after the cycle was signed off.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesFile {
+    #[serde(default)]
+    pub changes: Vec<S<ChangeEntry>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeEntry {
+    pub date: S<toml::value::Datetime>,
+    /// The agency whose return changed, or
+    #[serde(default)]
+    pub agency: Option<S<String>>,
+    /// the case record that changed.
+    #[serde(default)]
+    pub case: Option<S<String>>,
+    pub change: S<String>,
+    #[serde(default)]
+    pub questions: Vec<S<String>>,
+    #[serde(default)]
+    pub note: Option<S<String>>,
 }
 
 /// cycles/<id>/cases/<ref>.toml: one audited case. Internal: never published per case.

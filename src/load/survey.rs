@@ -1,11 +1,14 @@
-//! cycles/<id>/surveys/: each `<name>.toml` with the CSV export it names beside it, and the
-//! CSV read as the survey tools write it (Microsoft Forms, SmartSurvey, Google Forms): UTF-8
-//! with or without a byte-order mark, quoted fields holding commas, quotes and line breaks.
+//! cycles/<id>/surveys/: each `<name>.toml` with the export it names beside it: a CSV file
+//! read as the survey tools write it (Microsoft Forms, SmartSurvey, Google Forms): UTF-8 with
+//! or without a byte-order mark, quoted fields holding commas, quotes and line breaks; or the
+//! workbook Microsoft Forms downloads (`.xlsx`, or an `.ods`), its first sheet read as the
+//! same table.
 //!
-//! Every field keeps its byte offset, so a problem names the line and column in the export.
-//! Nothing here decides which columns matter: validation keeps the item columns only.
+//! Every field keeps its place, so a problem names the line and column of a CSV export, or the
+//! sheet and cell of a workbook. Nothing here decides which columns matter: validation keeps
+//! the item columns only.
 
-use super::{Parsed, outside, present, read_source, read_toml, sorted_entries};
+use super::{Parsed, outside, present, read_source, read_toml_whole, sorted_entries};
 use crate::diag::{Code, Diagnostics};
 use crate::load::raw::SurveyFile;
 use crate::source::{self, SourceFile};
@@ -30,7 +33,128 @@ pub struct RawSurvey {
     /// The file stem: the survey's id.
     pub name: String,
     pub file: Parsed<SurveyFile>,
-    pub csv: Option<Arc<SourceFile>>,
+    pub export: Option<Export>,
+}
+
+/// A survey tool's export of the responses, as read.
+#[derive(Debug)]
+pub enum Export {
+    /// A CSV export's text (parsed by validation, so its mistakes are placed in it).
+    Csv(Arc<SourceFile>),
+    /// The first sheet of a workbook export, as a table.
+    Workbook {
+        display: String,
+        sheet: String,
+        table: Table,
+    },
+}
+
+impl Export {
+    /// The export's file, as messages show it.
+    pub fn display(&self) -> &str {
+        match self {
+            Export::Csv(f) => &f.display,
+            Export::Workbook { display, .. } => display,
+        }
+    }
+
+    /// Where a field of the export is, for a message: the file with a line and column (CSV),
+    /// or the file, sheet and cell (a workbook). `row` counts responses from 0, under the
+    /// header row; `col` counts columns from 0.
+    pub fn place(&self, row: usize, col: usize, field: &Field) -> (String, Option<(usize, usize)>) {
+        match self {
+            Export::Csv(f) => (f.display.clone(), Some(f.line_col(field.offset))),
+            Export::Workbook { display, sheet, .. } => (
+                format!("{display}: {sheet}!{}{}", column_letter(col), row + 2),
+                None,
+            ),
+        }
+    }
+}
+
+/// Whether a file name is a workbook's (the export is then read as one).
+fn is_workbook_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".xlsx", ".xlsm", ".ods", ".xls"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
+/// A workbook export's first sheet as a table: its first filled row is the header.
+fn read_workbook(path: &Path, diags: &mut Diagnostics) -> Option<Export> {
+    let display = source::display_path(path);
+    let refuse = |e: String, diags: &mut Diagnostics| {
+        diags
+            .path_error(Code::CsvShape, &display, format!("the export cannot be read: {e}"))
+            .with_help("download the responses again from the survey tool (Microsoft Forms: \"Open results in Excel\"), or export them as CSV");
+    };
+    let names = match crate::xlsx::read::read(path, &[]) {
+        Ok(book) => book.sheet_names,
+        Err(e) => {
+            refuse(e, diags);
+            return None;
+        }
+    };
+    let Some(first) = names.first() else {
+        refuse("the workbook has no sheet".to_string(), diags);
+        return None;
+    };
+    let book = match crate::xlsx::read::read(path, &[first.as_str()]) {
+        Ok(b) => b,
+        Err(e) => {
+            refuse(e, diags);
+            return None;
+        }
+    };
+    let sheet = book.sheet(first)?;
+    Some(Export::Workbook {
+        display: display.clone(),
+        sheet: first.clone(),
+        table: sheet_table(sheet),
+    })
+}
+
+/// A sheet's filled rows as a table of text, from its first column to its last filled one.
+fn sheet_table(sheet: &crate::xlsx::read::Sheet) -> Table {
+    let width = sheet
+        .cells
+        .keys()
+        .map(|&(_, c)| usize::from(c) + 1)
+        .max()
+        .unwrap_or(0)
+        .min(MAX_SURVEY_COLUMNS + 1);
+    let mut rows = sheet.rows().into_iter().take(MAX_SURVEY_ROWS + 2).map(|r| {
+        (0..width)
+            .map(|c| Field {
+                text: u16::try_from(c)
+                    .ok()
+                    .and_then(|c| sheet.get(r, c))
+                    .map(cell_words)
+                    .unwrap_or_default(),
+                offset: 0,
+            })
+            .collect::<Vec<Field>>()
+    });
+    let header = rows.next().unwrap_or_default();
+    Table {
+        header,
+        rows: rows.collect(),
+    }
+}
+
+/// A cell as the text a CSV export of it would hold.
+fn cell_words(d: &calamine::Data) -> String {
+    use calamine::Data;
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(dt) => {
+            let (y, m, d, h, min, sec, _) = dt.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{d:02} {h:02}:{min:02}:{sec:02}")
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        other => crate::xlsx::read::cell_text(other).unwrap_or_default(),
+    }
 }
 
 /// Reads every survey of a cycle folder. A CSV no survey names, or any other file, is
@@ -62,25 +186,27 @@ pub fn load_surveys(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> Vec<Ra
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let Some(file) = read_toml::<SurveyFile>(root, p, diags) else {
+        let Some(file) = read_toml_whole::<SurveyFile>(root, p, diags) else {
             continue;
         };
         let csv_name = file.value.responses.get_ref().trim().to_string();
-        let csv =
-            if csv_name.is_empty() || csv_name.contains(['/', '\\']) || csv_name.starts_with('.') {
-                diags
+        let csv = if csv_name.is_empty()
+            || csv_name.contains(['/', '\\'])
+            || csv_name.starts_with('.')
+        {
+            diags
                     .error(
                         Code::BadStructure,
                         &file.file,
                         file.value.responses.span(),
-                        "`responses` names the CSV export by its file name, in the same folder",
+                        "`responses` names the export by its file name, in the same folder",
                     )
-                    .with_help("e.g. responses = \"fathers-2026.csv\", the file beside this one");
-                None
-            } else {
-                let path = dir.join(&csv_name);
-                if !present(&path) {
-                    diags
+                    .with_help("e.g. responses = \"fathers-2026.csv\" (or \"fathers-2026.xlsx\"), the file beside this one");
+            None
+        } else {
+            let path = dir.join(&csv_name);
+            if !present(&path) {
+                diags
                         .error(
                             Code::MissingFile,
                             &file.file,
@@ -90,15 +216,21 @@ pub fn load_surveys(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> Vec<Ra
                                 source::display_path(&dir)
                             ),
                         )
-                        .with_help("save the survey tool's CSV export beside the survey file");
-                    None
-                } else if outside(root, &path, diags) {
-                    None
-                } else {
-                    read_source(&path, diags)
-                }
-            };
-        out.push(RawSurvey { name, file, csv });
+                        .with_help("save the survey tool's export (CSV, or the .xlsx Microsoft Forms downloads) beside the survey file");
+                None
+            } else if outside(root, &path, diags) {
+                None
+            } else if is_workbook_name(&csv_name) {
+                read_workbook(&path, diags)
+            } else {
+                read_source(&path, diags).map(Export::Csv)
+            }
+        };
+        out.push(RawSurvey {
+            name,
+            file,
+            export: csv,
+        });
     }
     for p in &entries {
         let named = out.iter().any(|s| {

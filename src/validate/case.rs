@@ -54,6 +54,7 @@ pub(super) fn cases(
     fw: &Framework,
     scope: &Scope,
     dates: (Option<Date>, Option<Date>),
+    scanner: &crate::scan::Scanner,
     diags: &mut Diagnostics,
 ) -> Vec<CaseRecord> {
     let mut out: Vec<CaseRecord> = Vec::new();
@@ -63,7 +64,9 @@ pub(super) fn cases(
         let c = &parsed.value;
         let before = diags.error_count();
         let reference = c.reference.get_ref().trim().to_string();
-        if let Some(problem) = reference_problem(&reference) {
+        if diags.is_poisoned(file, &c.reference.span()) {
+            // A stand-in for a reference the decoder refused: that is reported already.
+        } else if let Some(problem) = reference_problem(&reference) {
             // The value is never echoed, nor its line shown: it may be exactly what must not be
             // written down.
             let at = file.loc(c.reference.span().start);
@@ -160,20 +163,25 @@ pub(super) fn cases(
             let judgement = text_enum::<Judgement>(file, &e.judgement, "judgement", diags);
             let mut by_agency = BTreeMap::new();
             for (a, j) in &e.by_agency {
-                agency_in_scope(file, a, partnership, scope, diags);
+                if agency_in_scope(file, a, partnership, scope, diags) {
+                    involved(file, a, &c.agencies, diags);
+                }
                 if let Some(j) = text_enum::<Judgement>(file, j, "judgement", diags) {
                     by_agency.insert(a.get_ref().clone(), j);
                 }
             }
-            for t in [&e.good_practice, &e.learning, &e.internal]
-                .into_iter()
-                .flatten()
-            {
+            for (field, t) in [
+                ("good_practice", &e.good_practice),
+                ("learning", &e.learning),
+                ("internal", &e.internal),
+            ] {
+                let Some(t) = t else { continue };
                 if t.get_ref().trim().is_empty() {
                     diags
                         .warning(Code::EmptyText, file, t.span(), "an empty note")
                         .with_help("write the note, or leave the field out");
                 }
+                personal_data(file, qid, field, t, scanner, diags);
             }
             if let Some(judgement) = judgement {
                 findings.insert(
@@ -218,13 +226,61 @@ pub(super) fn cases(
     out
 }
 
+/// An agency named under `by_agency` (its practice differed from the table's judgement) must
+/// be one of the agencies the case says were involved with the child.
+fn involved(file: &F, a: &S<String>, agencies: &[S<String>], diags: &mut Diagnostics) {
+    let id = a.get_ref();
+    if agencies.iter().any(|x| x.get_ref() == id) {
+        return;
+    }
+    let listed: Vec<&str> = agencies.iter().map(|x| x.get_ref().as_str()).collect();
+    diags
+        .error(
+            Code::UnknownReference,
+            file,
+            a.span(),
+            format!("agency `{id}` is named as practice that differed, but is not among the agencies involved in this case"),
+        )
+        .with_help(if listed.is_empty() {
+            format!("list the agencies involved with the child (`agencies = [\"{id}\", ...]`), or take `{id}` out of by_agency")
+        } else {
+            format!("the case's agencies are {}: add `{id}` there if it was involved, or take it out of by_agency", listed.join(", "))
+        });
+}
+
+/// Warns, without echoing it, about personal data in a case note: case records are read
+/// across the agencies at the table, and refer to the child only by the case reference.
+fn personal_data(
+    file: &F,
+    question: &str,
+    field: &str,
+    value: &S<String>,
+    scanner: &crate::scan::Scanner,
+    diags: &mut Diagnostics,
+) {
+    for hit in personal_data_in(file, value, scanner) {
+        diags
+            .path_warning(
+                Code::PersonalDataInReturn,
+                file.display.clone(),
+                format!(
+                    "{field} of `{question}` holds what looks like {} ({}): case records are read across the agencies and should carry no child's identifiers",
+                    hit.kind, hit.masked
+                ),
+            )
+            .at(hit.line, hit.col)
+            .with_help("describe the practice, not the child: refer to the case by its reference only");
+    }
+}
+
+/// Whether `a` is an agency of the partnership taking part in the cycle (reported when not).
 fn agency_in_scope(
     file: &F,
     a: &S<String>,
     partnership: &Partnership,
     scope: &Scope,
     diags: &mut Diagnostics,
-) {
+) -> bool {
     let id = a.get_ref();
     if partnership.agencies.iter().all(|x| &x.id != id) {
         let d = diags.error(
@@ -237,6 +293,7 @@ fn agency_in_scope(
             Some(s) => d.with_help(s),
             None => d.with_help("agencies are listed in partnership.toml"),
         };
+        false
     } else if scope.valid && !scope.includes(id) {
         diags
             .error(
@@ -246,6 +303,9 @@ fn agency_in_scope(
                 format!("agency `{id}` does not take part in this cycle"),
             )
             .with_help("add it to the cycle's [scope] agencies, or leave it out of the case");
+        false
+    } else {
+        true
     }
 }
 

@@ -68,6 +68,10 @@ pub(super) fn date(
     value: &S<toml::value::Datetime>,
     diags: &mut Diagnostics,
 ) -> Option<Date> {
+    // A stand-in for a date the decoder refused (reported already) is no date at all.
+    if diags.is_poisoned(file, &value.span()) {
+        return None;
+    }
     let dt = value.get_ref();
     match (dt.date, dt.time, dt.offset) {
         (Some(d), None, None) => Some(Date {
@@ -150,4 +154,40 @@ pub(super) fn describe(v: &toml::Value) -> String {
         toml::Value::Float(f) => format!("the number {f}"),
         other => format!("a {}", other.type_str()),
     }
+}
+
+/// What the personal-data scan found in a text of a user's file: where (line and column of
+/// the hit itself), what kind, and the value masked. The value is never shown whole.
+pub(super) struct PersonalHit {
+    pub line: usize,
+    pub col: usize,
+    pub kind: &'static str,
+    pub masked: String,
+}
+
+/// Every hit of the personal-data scan in `value` (a text of `file`), placed in the file.
+pub(super) fn personal_data_in(
+    file: &F,
+    value: &S<String>,
+    scanner: &crate::scan::Scanner,
+) -> Vec<PersonalHit> {
+    let text = value.get_ref();
+    let literal = file.text.get(value.span()).unwrap_or_default();
+    scanner
+        .scan_text(text)
+        .into_iter()
+        .map(|f| {
+            let found = &text[f.start..f.end];
+            let offset = literal
+                .find(found)
+                .map_or(value.span().start, |i| value.span().start + i);
+            let at = file.loc(offset);
+            PersonalHit {
+                line: at.line,
+                col: at.col,
+                kind: f.kind.describe(),
+                masked: crate::scan::mask(found),
+            }
+        })
+        .collect()
 }

@@ -75,6 +75,8 @@ pub(super) fn cycles(
     for rc in &raw.cycles {
         considered(rc, &out, diags);
     }
+    carried_over(&out, frameworks, diags);
+    overlapping(raw, &out, diags);
     // Cycle ids must sort in time order: the latest cycle is the default everywhere.
     for pair in out.windows(2) {
         if pair[1].opened < pair[0].opened
@@ -354,12 +356,26 @@ pub(super) fn cycle(
         }
     }
 
-    let cases = super::case::cases(&rc.cases, partnership, fw, &scope, (opened, closed), diags);
+    let cases = super::case::cases(
+        &rc.cases,
+        partnership,
+        fw,
+        &scope,
+        (opened, closed),
+        scanner,
+        diags,
+    );
     let moderation = rc
         .moderation
         .as_ref()
         .map(|m| super::moderation::moderation(m, fw, &scope, diags));
     let surveys = super::survey::surveys(&rc.surveys, fw, &scope, diags);
+    let signed = signed_off(file, c, closed, diags);
+    let changes = rc
+        .changes
+        .as_ref()
+        .map(|f| super::changes::changes(f, partnership, fw, signed, diags))
+        .unwrap_or_default();
     if diags.error_count() > before {
         return None;
     }
@@ -382,16 +398,17 @@ pub(super) fn cycle(
             .filter(|a| !a.is_empty())
             .collect(),
         compare_with: c.compare_with.as_ref().map(|x| x.get_ref().clone()),
-        signed_off: signed_off(file, c, closed, diags),
+        signed_off: signed,
         findings: rc
             .findings
             .as_ref()
-            .map(|f| findings(f, fw, diags))
+            .map(|f| findings(f, fw, scanner, diags))
             .unwrap_or_default(),
         cases,
         responses,
         moderation,
         surveys,
+        changes,
         loc: file.loc(c.title.span().start),
     })
 }
@@ -401,6 +418,7 @@ pub(super) fn cycle(
 fn findings(
     f: &crate::load::Parsed<FindingsFile>,
     fw: &Framework,
+    scanner: &Scanner,
     diags: &mut Diagnostics,
 ) -> Vec<Finding> {
     let file = &f.file;
@@ -423,6 +441,9 @@ fn findings(
         }
         let title = non_empty(file, &e.title, "finding title", diags);
         let text = non_empty(file, &e.text, "finding text", diags);
+        for (field, value) in [("title", &e.title), ("text", &e.text)] {
+            published_personal_data(file, field, value, scanner, diags);
+        }
         if let Some(kind) = kind {
             out.push(Finding {
                 kind,
@@ -435,4 +456,110 @@ fn findings(
         }
     }
     out
+}
+
+/// Warns, without echoing it, about personal data in a finding: findings are written to be
+/// published, so a public build would refuse it; `check` says so before anyone builds.
+fn published_personal_data(
+    file: &F,
+    field: &str,
+    value: &S<String>,
+    scanner: &Scanner,
+    diags: &mut Diagnostics,
+) {
+    for hit in personal_data_in(file, value, scanner) {
+        diags
+            .path_warning(
+                Code::PersonalData,
+                file.display.clone(),
+                format!(
+                    "the {field} of a finding holds what looks like {} ({}): findings are published, and a public build refuses it",
+                    hit.kind, hit.masked
+                ),
+            )
+            .at(hit.line, hit.col)
+            .with_help("write the finding without anything that identifies a child, a family or a practitioner; if it is safe to publish (the partnership's own contact), add it to `allow` under [publication] in partnership.toml");
+    }
+}
+
+/// Warns (`PA0408`) about each return that repeats the agency's return in the comparable cycle
+/// before (the one `compare_with` names, else the previous of the same method) word for word,
+/// with no submitted date of its own: a pre-filled form sent back untouched. It counts as
+/// carried over unchanged, not as returned.
+fn carried_over(
+    cycles: &[Cycle],
+    frameworks: &BTreeMap<String, Framework>,
+    diags: &mut Diagnostics,
+) {
+    for c in cycles {
+        let previous = match &c.compare_with {
+            Some(id) => cycles.iter().find(|p| &p.id == id),
+            None => cycles.iter().rfind(|p| p.id < c.id && p.method == c.method),
+        };
+        let (Some(previous), Some(fw)) = (previous, frameworks.get(&c.framework)) else {
+            continue;
+        };
+        let asked: Vec<&str> = c.questions(fw).map(|q| q.id.as_str()).collect();
+        for r in &c.responses {
+            if previous
+                .response(&r.agency)
+                .is_some_and(|p| r.carried_over_from(p, &asked))
+            {
+                diags
+                    .path_warning(
+                        Code::CarriedOver,
+                        r.loc.file.clone(),
+                        format!(
+                            "this return repeats `{}`'s {} return word for word and has no submitted date of its own: it is counted as carried over unchanged, not as returned",
+                            r.agency, previous.id
+                        ),
+                    )
+                    .at(r.loc.line, r.loc.col)
+                    .with_help("ask the agency to review its answers for this round and send the form back with the date it did; import that");
+            }
+        }
+    }
+}
+
+/// Warns when a cycle's window overlaps an earlier cycle of the same method: two annual
+/// self-assessments open at once, or two tabletops over the same weeks, are almost always a
+/// copied cycle.toml whose dates were never changed.
+fn overlapping(raw: &RawAudit, cycles: &[Cycle], diags: &mut Diagnostics) {
+    for (i, c) in cycles.iter().enumerate() {
+        let Some(earlier) = cycles[..i]
+            .iter()
+            .rev()
+            .find(|e| e.method == c.method && e.opened <= c.closed && c.opened <= e.closed)
+        else {
+            continue;
+        };
+        let Some(cf) = raw
+            .cycles
+            .iter()
+            .find(|r| r.id == c.id)
+            .and_then(|r| r.cycle.as_ref())
+        else {
+            continue;
+        };
+        diags
+            .warning(
+                Code::DateOrder,
+                &cf.file,
+                cf.value.opened.span(),
+                format!(
+                    "cycle `{}` ({} to {}) overlaps `{}` ({} to {}), another {}",
+                    c.id,
+                    c.opened,
+                    c.closed,
+                    earlier.id,
+                    earlier.opened,
+                    earlier.closed,
+                    c.method.words()
+                ),
+            )
+            .with_help(format!(
+                "give each round its own window: this one should open after {} closed (`panelaudit init --cycle` sets the next window for you)",
+                earlier.id
+            ));
+    }
 }

@@ -5,6 +5,7 @@
 mod actions;
 mod briefing;
 pub mod case;
+mod changes;
 mod common;
 mod cycle;
 mod framework;
@@ -26,6 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use common::is_valid_id;
 pub use metrics::period_problem;
+pub use partnership::email_address;
 
 /// The question banks shipped in the binary, validated as a partnership's own would be (in
 /// listing order). Problems in them go to `diags`: a test keeps them at none.

@@ -75,6 +75,7 @@ pub(super) fn partnership(
                 .role
                 .as_ref()
                 .and_then(|r| text_enum::<AgencyRole>(file, r, "agency role", diags)),
+            contact: a.contact.as_ref().and_then(|c| contact(file, c, diags)),
         });
     }
     if agencies.is_empty() {
@@ -227,4 +228,78 @@ fn evidence_window(file: &F, priority: Option<&PrioritySection>, diags: &mut Dia
         diags,
     )
     .unwrap_or(DEFAULT)
+}
+
+/// An agency's `contact`: one email address, bare (`safeguarding@police.example`) or with a
+/// display name (`Safeguarding Hub <safeguarding@police.example>`), as a mail program writes
+/// it. `chase` puts it in the To line of the agency's email.
+fn contact(file: &F, c: &S<String>, diags: &mut Diagnostics) -> Option<String> {
+    let text = c.get_ref().trim();
+    if email_address(text).is_some() {
+        return Some(text.to_string());
+    }
+    diags
+        .error(
+            Code::BadContact,
+            file,
+            c.span(),
+            "`contact` is not an email address",
+        )
+        .with_help("write the agency's role mailbox, e.g. contact = \"safeguarding@police.example\" or \"Safeguarding Hub <safeguarding@police.example>\"; one address");
+    None
+}
+
+/// The address in a contact (`a@b.example`, or the part in angle brackets), when it is one.
+pub fn email_address(contact: &str) -> Option<&str> {
+    let contact = contact.trim();
+    let addr = match (contact.rfind('<'), contact.strip_suffix('>')) {
+        (Some(open), Some(rest)) => {
+            let name = &contact[..open];
+            if name.contains(['<', '>', '"', '\n', '\r', ',', ';']) {
+                return None;
+            }
+            &rest[open + 1..]
+        }
+        _ => contact,
+    };
+    let (local, domain) = addr.split_once('@')?;
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|ch| ch.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(ch))
+            && !s.starts_with('.')
+            && !s.ends_with('.')
+            && !s.contains("..")
+    };
+    (plain(local) && plain(domain) && domain.contains('.') && !domain.contains(['/', '=']))
+        .then_some(addr)
+}
+
+#[cfg(test)]
+mod contact_tests {
+    use super::email_address;
+
+    #[test]
+    fn a_contact_is_one_address_bare_or_with_a_name() {
+        assert_eq!(
+            email_address("safeguarding@police.example"),
+            Some("safeguarding@police.example")
+        );
+        assert_eq!(
+            email_address("Safeguarding Hub <hub@council.example>"),
+            Some("hub@council.example")
+        );
+        for bad in [
+            "",
+            "Safeguarding team",
+            "hub@council",
+            "a@b.example, c@d.example",
+            "hub @council.example",
+            "<hub@council.example",
+            "Hub <x> <hub@council.example>",
+            "hub@council.example\nBcc: x@y.example",
+        ] {
+            assert_eq!(email_address(bad), None, "{bad}");
+        }
+    }
 }

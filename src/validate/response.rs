@@ -6,7 +6,7 @@ use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::Parsed;
 use crate::load::raw::*;
 use crate::model::*;
-use crate::scan::{Scanner, mask};
+use crate::scan::Scanner;
 use std::collections::BTreeMap;
 
 /// Checks one return against the partnership, the cycle's bank and scope. `seen` maps each
@@ -244,25 +244,17 @@ fn personal_data(
     scanner: &Scanner,
     diags: &mut Diagnostics,
 ) {
-    let text = value.get_ref();
-    let literal = rfile.text.get(value.span()).unwrap_or_default();
-    for f in scanner.scan_text(text) {
-        let found = &text[f.start..f.end];
-        let offset = literal
-            .find(found)
-            .map_or(value.span().start, |i| value.span().start + i);
-        let at = rfile.loc(offset);
+    for hit in personal_data_in(rfile, value, scanner) {
         diags
             .path_warning(
                 Code::PersonalDataInReturn,
                 rfile.display.clone(),
                 format!(
                     "{field} of `{question}` holds what looks like {} ({}): returns are read across every agency and should carry no child's identifiers",
-                    f.kind.describe(),
-                    mask(found)
+                    hit.kind, hit.masked
                 ),
             )
-            .at(at.line, at.col)
+            .at(hit.line, hit.col)
             .with_help("remove it, or refer to the case by its audit reference; if it is safe to share (the partnership's own contact), add it to `allow` under [publication] in partnership.toml");
     }
 }

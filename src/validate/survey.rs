@@ -216,29 +216,36 @@ fn survey(
         ));
     }
     let group_by = s.group_by.as_ref().map(|g| g.get_ref().trim().to_string());
-    let csv = raw.csv.as_ref()?;
-    let table = match survey::parse_csv(&csv.text) {
-        Ok(t) => t,
-        Err(e) => {
-            let (line, col) = csv.line_col(e.offset);
-            diags
-                .path_error(
-                    Code::CsvShape,
-                    &csv.display,
-                    format!("the export cannot be read as CSV: {}", e.message),
-                )
-                .at(line, col);
-            return None;
-        }
+    let export = raw.export.as_ref()?;
+    let parsed;
+    let table: &Table = match export {
+        survey::Export::Csv(csv) => match survey::parse_csv(&csv.text) {
+            Ok(t) => {
+                parsed = t;
+                &parsed
+            }
+            Err(e) => {
+                let (line, col) = csv.line_col(e.offset);
+                diags
+                    .path_error(
+                        Code::CsvShape,
+                        &csv.display,
+                        format!("the export cannot be read as CSV: {}", e.message),
+                    )
+                    .at(line, col);
+                return None;
+            }
+        },
+        survey::Export::Workbook { table, .. } => table,
     };
     if table.header.is_empty() {
         diags
             .path_error(
                 Code::CsvShape,
-                &csv.display,
+                export.display(),
                 "the export is empty: it has no header row",
             )
-            .with_help("export the responses from the survey tool as CSV, with the header row");
+            .with_help("export the responses from the survey tool with the header row (CSV, or the .xlsx Microsoft Forms downloads)");
         return None;
     }
     // Each header once; a header twice is ambiguous only when an item or group_by needs it.
@@ -260,7 +267,7 @@ fn survey(
                         format!(
                             "`{given}` is the header of {} columns of {} ({})",
                             many.len(),
-                            csv.display,
+                            export.display(),
                             letters.join(", ")
                         ),
                     )
@@ -274,13 +281,13 @@ fn survey(
                         Code::SurveyColumn,
                         file,
                         span,
-                        format!("column `{given}` is not a header of {}", csv.display),
+                        format!("column `{given}` is not a header of {}", export.display()),
                     );
-                    match nearest_header(given, &table) {
+                    match nearest_header(given, table) {
                         Some(h) => d.with_help(format!("did you mean `{h}`?")),
                         None => d.with_help(format!(
                             "the export's headers are: {}",
-                            headers_list(&table)
+                            headers_list(table)
                         )),
                     };
                     None
@@ -300,7 +307,7 @@ fn survey(
     if diags.error_count() > before {
         return None;
     }
-    read_answers(csv, &table, group_col, &mut placed, diags);
+    read_answers(export, table, group_col, &mut placed, diags);
     if diags.error_count() > before {
         return None;
     }
@@ -316,7 +323,7 @@ fn survey(
 
 /// Reads each item's answers, row by row; a blank answer is no answer.
 fn read_answers(
-    csv: &F,
+    export: &survey::Export,
     table: &Table,
     group_col: Option<usize>,
     placed: &mut [(usize, SurveyItem)],
@@ -342,25 +349,26 @@ fn read_answers(
                 }),
                 None if reported < MAX_ANSWER_REPORTS => {
                     reported += 1;
-                    let (line, c) = csv.line_col(field.offset);
+                    let (path, at) = export.place(r, *col, field);
                     let shown: String = field.text.trim().chars().take(40).collect();
-                    diags
-                        .path_error(
-                            Code::SurveyAnswer,
-                            &csv.display,
-                            format!(
-                                "row {}, column {} (`{}`): `{}` is not on the item's scale",
-                                r + 2,
-                                column_letter(*col),
-                                item.column,
-                                shown
-                            ),
-                        )
-                        .at(line, c)
-                        .with_help(format!(
-                            "the scale is: {}; a blank counts as no answer",
-                            item.scale.join(", ")
-                        ));
+                    let d = diags.path_error(
+                        Code::SurveyAnswer,
+                        path,
+                        format!(
+                            "row {}, column {} (`{}`): `{}` is not on the item's scale",
+                            r + 2,
+                            column_letter(*col),
+                            item.column,
+                            shown
+                        ),
+                    );
+                    if let Some((line, c)) = at {
+                        d.at(line, c);
+                    }
+                    d.with_help(format!(
+                        "the scale is: {}; a blank counts as no answer",
+                        item.scale.join(", ")
+                    ));
                 }
                 None => more += 1,
             }
@@ -369,7 +377,7 @@ fn read_answers(
     if more > 0 {
         diags.path_error(
             Code::SurveyAnswer,
-            &csv.display,
+            export.display(),
             format!("and {more} more answers not on their item's scale"),
         );
     }

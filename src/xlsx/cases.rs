@@ -327,15 +327,37 @@ pub struct FindingData {
     pub internal: Option<String>,
 }
 
+/// One case as its rows give it, before the case-level values are agreed.
 #[derive(Default)]
 struct Partial {
     first_row: u32,
-    age_band: Option<(u32, String)>,
-    agencies: Option<(u32, String)>,
-    audited_on: Option<(u32, Date)>,
+    /// Case-level values, each with the row that gives it: every row may repeat them.
+    age_band: Vec<(u32, String)>,
+    agencies: Vec<(u32, String)>,
+    audited_on: Vec<(u32, Date)>,
     /// A date cell was refused already: no second message about a missing date.
     bad_date: bool,
     findings: BTreeMap<String, (u32, FindingData)>,
+}
+
+/// Where a workbook's problems are placed, and what its columns are.
+struct Place<'a> {
+    file: &'a str,
+    cols: BTreeMap<CaseCol, u16>,
+}
+
+impl Place<'_> {
+    fn col(&self, c: CaseCol) -> u16 {
+        self.cols.get(&c).copied().unwrap_or(0)
+    }
+
+    fn at(&self, row: u32, c: CaseCol) -> String {
+        format!(
+            "{}: {CASES_SHEET}!{}",
+            self.file,
+            cell_ref(row, self.col(c))
+        )
+    }
 }
 
 /// Reads and checks one case workbook; every problem names its sheet and cell. None when it
@@ -357,7 +379,58 @@ pub fn read_cases(
         }
     };
     let before = diags.error_count();
-    let about = book.sheet(ABOUT_SHEET)?;
+    check_about(&file, book.sheet(ABOUT_SHEET)?, cycle, diags);
+    let Some(sheet) = book.sheet(CASES_SHEET) else {
+        diags.path_error(
+            Code::WorkbookShape,
+            &file,
+            format!(
+                "no {CASES_SHEET} sheet (the workbook's sheets: {})",
+                book.sheet_names.join(", ")
+            ),
+        );
+        return None;
+    };
+    let place = Place {
+        file: &file,
+        cols: header_columns(&file, sheet, diags)?,
+    };
+    let agencies_ok: Vec<&str> = cycle
+        .agencies(&audit.partnership)
+        .map(|a| a.id.as_str())
+        .collect();
+    let reading = Reading {
+        sheet,
+        place: &place,
+        cycle,
+        fw,
+        scanner,
+        agencies_ok: &agencies_ok,
+    };
+    let mut cases: BTreeMap<String, Partial> = BTreeMap::new();
+    for row in sheet.rows_with_formulas() {
+        if row > 0 {
+            reading.row(row, &mut cases, diags);
+        }
+    }
+    let out = cases
+        .into_iter()
+        .filter_map(|(reference, p)| {
+            finish_case(
+                &place,
+                (cycle.opened, cycle.closed),
+                &agencies_ok,
+                reference,
+                p,
+                diags,
+            )
+        })
+        .collect();
+    (diags.error_count() == before).then_some(out)
+}
+
+/// The About sheet names this cycle, its bank and a form version this panelaudit reads.
+fn check_about(file: &str, about: &Sheet, cycle: &Cycle, diags: &mut Diagnostics) {
     let at_about = |row: u32| format!("{file}: {ABOUT_SHEET}!{}", cell_ref(row, ABOUT_VALUE_COL));
     match about_value(about, "Cycle id") {
         Some((_, id)) if id == cycle.id => {}
@@ -403,18 +476,14 @@ pub fn read_cases(
             ),
         );
     }
-    let Some(sheet) = book.sheet(CASES_SHEET) else {
-        diags.path_error(
-            Code::WorkbookShape,
-            &file,
-            format!(
-                "no {CASES_SHEET} sheet (the workbook's sheets: {})",
-                book.sheet_names.join(", ")
-            ),
-        );
-        return None;
-    };
-    let at = |row: u32, col: u16| format!("{file}: {CASES_SHEET}!{}", cell_ref(row, col));
+}
+
+/// The header row's columns, or None (reported) when one import needs is missing.
+fn header_columns(
+    file: &str,
+    sheet: &Sheet,
+    diags: &mut Diagnostics,
+) -> Option<BTreeMap<CaseCol, u16>> {
     let mut cols: BTreeMap<CaseCol, u16> = BTreeMap::new();
     for (c, d) in sheet.row(0) {
         if let Some(col) = cell_text(d).and_then(|t| CaseCol::from_header(&t)) {
@@ -426,275 +495,457 @@ pub fn read_cases(
             diags
                 .path_error(
                     Code::WorkbookShape,
-                    at(0, 0),
+                    format!("{file}: {CASES_SHEET}!{}", cell_ref(0, 0)),
                     format!("the header row has no \"{}\" column", need.header()),
                 )
                 .with_help("keep the headers of the workbook `panelaudit pack` made");
             return None;
         }
     }
-    let get = |row: u32, c: CaseCol| {
-        cols.get(&c)
-            .and_then(|&c| sheet.get(row, c))
+    Some(cols)
+}
+
+/// What reading the Cases sheet row by row needs.
+struct Reading<'a> {
+    sheet: &'a Sheet,
+    place: &'a Place<'a>,
+    cycle: &'a Cycle,
+    fw: &'a Framework,
+    scanner: &'a Scanner,
+    agencies_ok: &'a [&'a str],
+}
+
+impl Reading<'_> {
+    fn get(&self, row: u32, c: CaseCol) -> Option<&Data> {
+        self.place
+            .cols
+            .get(&c)
+            .and_then(|&c| self.sheet.get(row, c))
             .filter(|d| !is_blank(d))
-    };
-    let text = |row: u32, c: CaseCol| get(row, c).and_then(cell_text);
-    let agencies_ok: Vec<&str> = cycle
-        .agencies(&audit.partnership)
-        .map(|a| a.id.as_str())
-        .collect();
-    let mut cases: BTreeMap<String, Partial> = BTreeMap::new();
-    for row in sheet.rows_with_formulas() {
-        if row == 0 {
-            continue;
-        }
-        let formulas: Vec<u16> = cols
+    }
+
+    fn text(&self, row: u32, c: CaseCol) -> Option<String> {
+        self.get(row, c).and_then(cell_text)
+    }
+
+    /// One row: its case's values, and its judgement of one question.
+    fn row(&self, row: u32, cases: &mut BTreeMap<String, Partial>, diags: &mut Diagnostics) {
+        let place = self.place;
+        let formulas: Vec<u16> = place
+            .cols
             .values()
             .copied()
-            .filter(|&c| sheet.formula(row, c).is_some())
+            .filter(|&c| self.sheet.formula(row, c).is_some())
             .collect();
         if !formulas.is_empty() {
             for c in formulas {
                 diags
-                    .path_error(Code::WorkbookFormula, at(row, c), "a formula, not a value")
+                    .path_error(
+                        Code::WorkbookFormula,
+                        format!("{}: {CASES_SHEET}!{}", place.file, cell_ref(row, c)),
+                        "a formula, not a value",
+                    )
                     .with_help("type the value itself");
             }
-            continue;
+            return;
         }
-        let col = |c: CaseCol| cols.get(&c).copied().unwrap_or(0);
-        let judgement = text(row, CaseCol::Judgement);
-        let Some(reference) = text(row, CaseCol::Ref) else {
+        let judgement = self.text(row, CaseCol::Judgement);
+        let Some(reference) = self.text(row, CaseCol::Ref) else {
             if judgement.is_some() {
                 diags.path_error(
                     Code::EmptyText,
-                    at(row, col(CaseCol::Ref)),
+                    place.at(row, CaseCol::Ref),
                     "a judgement without a case ref",
                 );
             }
-            continue;
+            return;
         };
         if let Some(problem) = crate::validate::case::reference_problem(&reference) {
             diags
                 .path_error(
                     Code::CaseReference,
-                    at(row, col(CaseCol::Ref)),
+                    place.at(row, CaseCol::Ref),
                     format!("the case reference {problem}"),
                 )
                 .with_help(
                     "use a short code such as C03, never a name, date of birth or record number",
                 );
-            continue;
+            return;
         }
         let case = cases.entry(reference.clone()).or_insert_with(|| Partial {
             first_row: row,
             ..Partial::default()
         });
-        // Case-level values: the same on every row that gives them.
-        for (c, slot) in [
-            (CaseCol::AgeBand, &mut case.age_band),
-            (CaseCol::Agencies, &mut case.agencies),
-        ] {
-            if let Some(v) = text(row, c) {
-                match slot {
-                    Some((r0, old)) if normalize_label(old) != normalize_label(&v) => {
-                        diags.path_error(
-                            Code::WorkbookValue,
-                            at(row, col(c)),
-                            format!(
-                                "case {reference}: \"{}\" differs from row {}",
-                                c.header(),
-                                *r0 + 1
-                            ),
-                        );
-                    }
-                    Some(_) => {}
-                    None => *slot = Some((row, v)),
-                }
-            }
+        self.case_values(row, case, diags);
+        let Some(qid) = self.text(row, CaseCol::QuestionId) else {
+            return;
+        };
+        if !self
+            .fw
+            .question(&qid)
+            .is_some_and(|q| self.cycle.in_scope(q))
+        {
+            diags.path_error(
+                Code::NotInScope,
+                place.at(row, CaseCol::QuestionId),
+                format!("question `{qid}` is not one this cycle asks"),
+            );
+            return;
         }
-        if let Some(d) = get(row, CaseCol::AuditedOn) {
+        let Some(finding) = judgement.and_then(|j| self.finding(row, &j, diags)) else {
+            return;
+        };
+        if let Some((r0, _)) = case.findings.get(&qid) {
+            diags.path_error(
+                Code::DuplicateId,
+                place.at(row, CaseCol::QuestionId),
+                format!(
+                    "case {reference} judges `{qid}` twice (first on row {})",
+                    r0 + 1
+                ),
+            );
+            return;
+        }
+        case.findings.insert(qid, (row, finding));
+    }
+
+    /// Age band, agencies and audit date as this row gives them (agreed in `finish_case`).
+    fn case_values(&self, row: u32, case: &mut Partial, diags: &mut Diagnostics) {
+        if let Some(v) = self.text(row, CaseCol::AgeBand) {
+            case.age_band.push((row, v));
+        }
+        if let Some(v) = self.text(row, CaseCol::Agencies) {
+            case.agencies.push((row, v));
+        }
+        if let Some(d) = self.get(row, CaseCol::AuditedOn) {
             match cell_date(d) {
-                Some(date) => match case.audited_on {
-                    Some((r0, old)) if old != date => {
-                        diags.path_error(
-                            Code::WorkbookValue,
-                            at(row, col(CaseCol::AuditedOn)),
-                            format!(
-                                "case {reference}: audited on {date}, but row {} says {old}",
-                                r0 + 1
-                            ),
-                        );
-                    }
-                    Some(_) => {}
-                    None => case.audited_on = Some((row, date)),
-                },
+                Some(date) => case.audited_on.push((row, date)),
                 None => {
+                    case.bad_date = true;
                     diags
                         .path_error(
                             Code::BadDate,
-                            at(row, col(CaseCol::AuditedOn)),
+                            self.place.at(row, CaseCol::AuditedOn),
                             format!("audited on: {} is not a date", describe(d)),
                         )
                         .with_help("type the date of the audit, e.g. 10/02/2026 or 2026-02-10");
                 }
             }
         }
-        let Some(qid) = text(row, CaseCol::QuestionId) else {
-            continue;
-        };
-        if !fw.question(&qid).is_some_and(|q| cycle.in_scope(q)) {
-            diags.path_error(
-                Code::NotInScope,
-                at(row, col(CaseCol::QuestionId)),
-                format!("question `{qid}` is not one this cycle asks"),
-            );
-            continue;
-        }
-        let Some(j) = judgement else {
-            continue;
-        };
-        let j = j.to_lowercase().replace(' ', "-");
+    }
+
+    /// The row's judgement, the agencies whose practice differed and its notes; None when the
+    /// judgement is not one of the four (reported).
+    fn finding(&self, row: u32, judgement: &str, diags: &mut Diagnostics) -> Option<FindingData> {
+        let place = self.place;
+        let j = judgement.to_lowercase().replace(' ', "-");
         if Judgement::parse(&j).is_none() {
             diags
                 .path_error(
                     Code::WorkbookValue,
-                    at(row, col(CaseCol::Judgement)),
+                    place.at(row, CaseCol::Judgement),
                     format!("judgement \"{j}\" is not one of met, partly, not-met, n/a"),
                 )
                 .with_help("choose from the drop-down");
-            continue;
+            return None;
         }
         let mut finding = FindingData {
             judgement: j,
             ..FindingData::default()
         };
-        if let Some(differed) = text(row, CaseCol::Differed) {
-            for part in differed
-                .split([';', '\n'])
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-            {
-                let (a, jj) = part
-                    .split_once(':')
-                    .map_or((part, ""), |(a, b)| (a.trim(), b.trim()));
-                let jj = jj.to_lowercase().replace(' ', "-");
-                if !agencies_ok.contains(&a) || Judgement::parse(&jj).is_none() {
-                    diags
-                        .path_error(
-                            Code::WorkbookValue,
-                            at(row, col(CaseCol::Differed)),
-                            format!(
-                                "\"{}\" is not an agency of this cycle and a judgement",
-                                mask(part)
-                            ),
-                        )
-                        .with_help(format!(
-                            "write e.g. \"police: not-met\"; this cycle's agencies: {}",
-                            agencies_ok.join(", ")
-                        ));
-                    continue;
-                }
-                finding.by_agency.insert(a.to_string(), jj);
-            }
+        if let Some(differed) = self.text(row, CaseCol::Differed) {
+            finding.by_agency = self.differed(row, &differed, diags);
         }
-        finding.good_practice = text(row, CaseCol::GoodPractice);
-        finding.learning = text(row, CaseCol::Learning);
-        finding.internal = text(row, CaseCol::Internal);
+        finding.good_practice = self.text(row, CaseCol::GoodPractice);
+        finding.learning = self.text(row, CaseCol::Learning);
+        finding.internal = self.text(row, CaseCol::Internal);
         for (c, t) in [
             (CaseCol::GoodPractice, &finding.good_practice),
             (CaseCol::Learning, &finding.learning),
             (CaseCol::Internal, &finding.internal),
         ] {
             if let Some(t) = t
-                && !scanner.scan_text(t).is_empty()
+                && !self.scanner.scan_text(t).is_empty()
             {
                 diags
                     .path_warning(
                         Code::PersonalDataInReturn,
-                        at(row, col(c)),
+                        place.at(row, c),
                         "looks like personal data (a date of birth, an NHS number, a name, an address or a contact): case notes are read across agencies",
                     )
                     .with_help("describe the practice, not the child");
             }
         }
-        if let Some((r0, _)) = case.findings.get(&qid) {
-            diags.path_error(
-                Code::DuplicateId,
-                at(row, col(CaseCol::QuestionId)),
-                format!(
-                    "case {reference} judges `{qid}` twice (first on row {})",
-                    r0 + 1
-                ),
-            );
-            continue;
-        }
-        case.findings.insert(qid, (row, finding));
+        Some(finding)
     }
-    let mut out = Vec::new();
-    for (reference, p) in cases {
-        if p.findings.is_empty() {
-            continue;
-        }
-        let mut agencies = Vec::new();
-        if let Some((row, list)) = &p.agencies {
-            for a in list
-                .split([',', ';', '\n'])
-                .map(str::trim)
-                .filter(|a| !a.is_empty())
-            {
-                if agencies_ok.contains(&a) {
-                    agencies.push(a.to_string());
-                } else {
-                    diags
-                        .path_error(
-                            Code::WorkbookValue,
-                            at(*row, cols.get(&CaseCol::Agencies).copied().unwrap_or(0)),
-                            format!(
-                                "case {reference}: `{}` is not an agency taking part in this cycle",
-                                mask(a)
-                            ),
-                        )
-                        .with_help(format!("this cycle's agencies: {}", agencies_ok.join(", ")));
-                }
-            }
-        }
-        if let Some((row, b)) = &p.age_band
-            && AgeBand::parse(b).is_none()
+
+    /// "police: not-met; council: partly" read into agency -> judgement, each part checked.
+    fn differed(
+        &self,
+        row: u32,
+        differed: &str,
+        diags: &mut Diagnostics,
+    ) -> BTreeMap<String, String> {
+        let at = self.place.at(row, CaseCol::Differed);
+        let mut out = BTreeMap::new();
+        for part in differed
+            .split([';', '\n'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
         {
-            diags.path_error(
-                Code::WorkbookValue,
-                at(*row, cols.get(&CaseCol::AgeBand).copied().unwrap_or(0)),
-                format!(
-                    "case {reference}: age band \"{b}\" is not one of {}",
-                    AgeBand::expected()
-                ),
-            );
-        }
-        let Some((_, audited_on)) = p.audited_on else {
-            if p.bad_date {
+            let (a, j) = part
+                .split_once(':')
+                .map_or((part, ""), |(a, b)| (a.trim(), b.trim()));
+            let j = j.to_lowercase().replace(' ', "-");
+            if !self.agencies_ok.contains(&a) {
+                not_an_agency(
+                    diags,
+                    &at,
+                    a,
+                    self.agencies_ok,
+                    "named as practice that differed",
+                );
                 continue;
             }
+            if Judgement::parse(&j).is_none() {
+                diags
+                    .path_error(
+                        Code::WorkbookValue,
+                        at.clone(),
+                        format!("practice of `{a}` differed, but \"{j}\" is not one of met, partly, not-met, n/a"),
+                    )
+                    .with_help(format!("write e.g. \"{a}: not-met\""));
+                continue;
+            }
+            out.insert(a.to_string(), j);
+        }
+        out
+    }
+}
+
+/// An agency id as a message may show it: an id as it is (ids are never personal), anything
+/// else, which may be a person's name typed into the cell, masked.
+fn shown(value: &str) -> String {
+    if crate::validate::is_valid_id(value) {
+        format!("`{value}`")
+    } else {
+        format!("\"{}\"", mask(value))
+    }
+}
+
+fn not_an_agency(diags: &mut Diagnostics, at: &str, a: &str, ok: &[&str], role: &str) {
+    let d = diags.path_error(
+        Code::WorkbookValue,
+        at,
+        format!(
+            "{} is {role}, but is not an agency taking part in this cycle",
+            shown(a)
+        ),
+    );
+    match crate::diag::suggest(a, ok.iter().copied()) {
+        Some(s) => d.with_help(format!("{s} (this cycle's agencies: {})", ok.join(", "))),
+        None => d.with_help(format!(
+            "write e.g. \"police: not-met\"; this cycle's agencies: {}",
+            ok.join(", ")
+        )),
+    };
+}
+
+/// The value most of a case's rows give (the first row's among equals), and each row that
+/// gives another: the row that is wrong is the one named, never the rows that agree.
+fn consensus<T: Clone>(given: &[(u32, T)], key: impl Fn(&T) -> String) -> Option<(T, Vec<u32>)> {
+    let mut counts: Vec<(String, usize, &T)> = Vec::new();
+    for (_, v) in given {
+        let k = key(v);
+        match counts.iter_mut().find(|(x, ..)| *x == k) {
+            Some(entry) => entry.1 += 1,
+            None => counts.push((k, 1, v)),
+        }
+    }
+    let most = counts.iter().map(|c| c.1).max()?;
+    let (winner, _, value) = counts.iter().find(|c| c.1 == most)?;
+    let dissent = given
+        .iter()
+        .filter(|(_, v)| &key(v) != winner)
+        .map(|(r, _)| *r)
+        .collect();
+    Some(((*value).clone(), dissent))
+}
+
+/// Rows (0-based) as a spreadsheet numbers them: "rows 2 to 6", "rows 2, 4 and 7", "row 3".
+fn row_list(rows: &[u32]) -> String {
+    let shown: Vec<u32> = rows.iter().map(|r| r + 1).collect();
+    match shown.as_slice() {
+        [one] => format!("row {one}"),
+        [first, .., last] if shown.windows(2).all(|w| w[1] == w[0] + 1) => {
+            format!("rows {first} to {last}")
+        }
+        [init @ .., last] => {
+            let init: Vec<String> = init.iter().map(u32::to_string).collect();
+            format!("rows {} and {last}", init.join(", "))
+        }
+        [] => String::new(),
+    }
+}
+
+/// Agrees one case-level value (age band, agencies or date) over the case's rows, reporting
+/// each row that differs from the rest.
+fn agree<T: Clone>(
+    place: &Place<'_>,
+    reference: &str,
+    col: CaseCol,
+    given: &[(u32, T)],
+    key: impl Fn(&T) -> String,
+    diags: &mut Diagnostics,
+) -> Option<(u32, T)> {
+    let (value, dissent) = consensus(given, &key)?;
+    let agreeing: Vec<u32> = given
+        .iter()
+        .filter(|(r, _)| !dissent.contains(r))
+        .map(|(r, _)| *r)
+        .collect();
+    for row in &dissent {
+        diags
+            .path_error(
+                Code::WorkbookValue,
+                place.at(*row, col),
+                format!(
+                    "case {reference}: \"{}\" here differs from {} of the same case",
+                    col.header(),
+                    row_list(&agreeing)
+                ),
+            )
+            .with_help("a case has one value: write the same on every row of the case, or leave the other rows blank");
+    }
+    agreeing.first().map(|r| (*r, value))
+}
+
+/// A case is audited within its cycle's dates (or a little either side), as `check` requires:
+/// a date a spreadsheet read month first (12/01 as 1 December) is caught here, by its cell.
+fn audit_date(
+    place: &Place<'_>,
+    reference: &str,
+    row: u32,
+    d: Date,
+    (opened, closed): (Date, Date),
+    diags: &mut Diagnostics,
+) {
+    use crate::validate::case::AUDIT_DATE_SLACK_DAYS as SLACK;
+    if d < opened.add_days(-SLACK) || d > closed.add_days(SLACK) {
+        diags
+            .path_error(
+                Code::DateOrder,
+                place.at(row, CaseCol::AuditedOn),
+                format!("case {reference}: audited on {d}, far outside the cycle ({opened} to {closed})"),
+            )
+            .with_help(format!("a case is audited within the cycle's dates (or up to {SLACK} days either side); is the day and month the right way round? type the date as 2026-02-10"));
+    }
+}
+
+/// A case from its rows: the agreed age band, agencies and date, each checked, and the
+/// agencies whose practice differed checked against those involved.
+fn finish_case(
+    place: &Place<'_>,
+    dates: (Date, Date),
+    agencies_ok: &[&str],
+    reference: String,
+    p: Partial,
+    diags: &mut Diagnostics,
+) -> Option<CaseData> {
+    if p.findings.is_empty() {
+        return None;
+    }
+    let by_text = |s: &String| normalize_label(s);
+    let age_band = agree(
+        place,
+        &reference,
+        CaseCol::AgeBand,
+        &p.age_band,
+        by_text,
+        diags,
+    );
+    let listed = agree(
+        place,
+        &reference,
+        CaseCol::Agencies,
+        &p.agencies,
+        by_text,
+        diags,
+    );
+    let audited_on = agree(
+        place,
+        &reference,
+        CaseCol::AuditedOn,
+        &p.audited_on,
+        |d| d.to_string(),
+        diags,
+    );
+    let mut agencies = Vec::new();
+    if let Some((row, list)) = &listed {
+        for a in list
+            .split([',', ';', '\n'])
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+        {
+            if agencies_ok.contains(&a) {
+                agencies.push(a.to_string());
+            } else {
+                let role = format!("listed as involved in case {reference}");
+                not_an_agency(
+                    diags,
+                    &place.at(*row, CaseCol::Agencies),
+                    a,
+                    agencies_ok,
+                    &role,
+                );
+            }
+        }
+    }
+    for (row, f) in p.findings.values() {
+        for a in f.by_agency.keys().filter(|a| !agencies.contains(a)) {
+            diags
+                .path_error(
+                    Code::WorkbookValue,
+                    place.at(*row, CaseCol::Differed),
+                    format!("`{a}` is named as practice that differed, but is not among the agencies involved in case {reference}"),
+                )
+                .with_help(format!("add `{a}` to \"{}\" if it was involved with the child, or take it out of this cell", CaseCol::Agencies.header()));
+        }
+    }
+    if let Some((row, b)) = &age_band
+        && AgeBand::parse(b).is_none()
+    {
+        diags.path_error(
+            Code::WorkbookValue,
+            place.at(*row, CaseCol::AgeBand),
+            format!(
+                "case {reference}: age band \"{b}\" is not one of {}",
+                AgeBand::expected()
+            ),
+        );
+    }
+    if let Some((row, d)) = &audited_on {
+        audit_date(place, &reference, *row, *d, dates, diags);
+    }
+    let Some((_, audited_on)) = audited_on else {
+        if !p.bad_date {
             diags
                 .path_error(
                     Code::EmptyText,
-                    at(
-                        p.first_row,
-                        cols.get(&CaseCol::AuditedOn).copied().unwrap_or(0),
-                    ),
+                    place.at(p.first_row, CaseCol::AuditedOn),
                     format!("case {reference} has judgements but no \"Audited on\" date"),
                 )
                 .with_help("write the date the table audited the case on one of its rows");
-            continue;
-        };
-        out.push(CaseData {
-            reference,
-            age_band: p.age_band.map(|(_, b)| b),
-            agencies,
-            audited_on,
-            findings: p.findings.into_iter().map(|(q, (_, f))| (q, f)).collect(),
-        });
-    }
-    (diags.error_count() == before).then_some(out)
+        }
+        return None;
+    };
+    Some(CaseData {
+        reference,
+        age_band: age_band.map(|(_, b)| b),
+        agencies,
+        audited_on,
+        findings: p.findings.into_iter().map(|(q, (_, f))| (q, f)).collect(),
+    })
 }
 
 /// A case as `cases/<ref>.toml` text.

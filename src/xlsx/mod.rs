@@ -15,6 +15,7 @@
 
 pub mod cases;
 pub mod form;
+pub mod ods;
 pub mod read;
 pub mod returns;
 

@@ -1,6 +1,7 @@
 //! Reading a workbook someone sent back, defensively: whatever the file is (empty, a renamed
 //! text file, an old .xls, a zip bomb, a sheet with a million rows) the answer is a clear
-//! message, never a panic or a machine brought to its knees.
+//! message, never a panic or a machine brought to its knees. An Excel workbook (.xlsx) and an
+//! OpenDocument spreadsheet (.ods, see `ods`) are read into the same sheets and cells.
 
 use calamine::{Data, Dimensions, Reader, Xlsx, XlsxError, XlsxFormulaMetadata};
 use std::collections::{BTreeMap, BTreeSet};
@@ -102,6 +103,14 @@ pub fn read(path: &Path, wanted: &[&str]) -> Result<Book, String> {
 pub fn read_bytes(bytes: Vec<u8>, wanted: &[&str]) -> Result<Book, String> {
     sniff(&bytes)?;
     check_zip(&bytes)?;
+    if super::ods::is_ods(&bytes) {
+        return quietly(move || super::ods::read_sheets(bytes, wanted)).unwrap_or_else(|| {
+            Err(format!(
+                "the spreadsheet is damaged and cannot be read; {}",
+                super::ods::SAVE_AS
+            ))
+        });
+    }
     // A damaged file must never take the whole import down with it. calamine 0.38 has spots
     // where crafted cell references overflow (a panic in builds with overflow checks), so the
     // reading runs behind a net, with the panic message held back: the user gets one clear line.
@@ -143,7 +152,7 @@ fn sniff(bytes: &[u8]) -> Result<(), String> {
             "some other kind of file"
         };
         return Err(format!(
-            "this is not an Excel workbook: it looks like {kind} with an .xlsx name; {SAVE_AS}"
+            "this is not a workbook: it looks like {kind} with a workbook's name; {SAVE_AS}"
         ));
     }
     Ok(())

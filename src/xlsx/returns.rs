@@ -65,19 +65,23 @@ pub(crate) fn read_return(
         }
     };
     let errors_before = diags.error_count();
-    let Some(about) = book.sheet(ABOUT_SHEET) else {
-        diags
-            .path_error(Code::WorkbookShape,
-                &file,
-                format!(
-                    "no {ABOUT_SHEET} sheet, so there is no telling which agency, cycle and framework this return is for (the workbook's sheets: {})",
-                    list_or_none(&book.sheet_names)
-                ),
-            )
-            .with_help("send the agency the form `panelaudit forms` makes, and import that form once it is filled in");
-        return None;
+    // Each sheet is checked whatever the other holds: a mistake on the About sheet never
+    // hides those on the Return sheet.
+    let about = match book.sheet(ABOUT_SHEET) {
+        Some(about) => read_about(&file, about, audit, cycle, diags),
+        None => {
+            diags
+                .path_error(Code::WorkbookShape,
+                    &file,
+                    format!(
+                        "no {ABOUT_SHEET} sheet, so there is no telling which agency, cycle and framework this return is for (the workbook's sheets: {})",
+                        list_or_none(&book.sheet_names)
+                    ),
+                )
+                .with_help("send the agency the form `panelaudit forms` makes, and import that form once it is filled in");
+            None
+        }
     };
-    let about = read_about(&file, about, audit, cycle, diags)?;
     let Some(sheet) = book.sheet(RETURN_SHEET) else {
         diags.path_error(
             Code::WorkbookShape,
@@ -90,6 +94,7 @@ pub(crate) fn read_return(
         return None;
     };
     let (answers, unanswered) = read_answers(&file, sheet, cycle, fw, scanner, diags)?;
+    let about = about?;
     (diags.error_count() == errors_before).then_some(Return {
         file,
         data: ReturnData {

@@ -42,6 +42,16 @@ pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// As `run_in`, on another day (seconds since 1970, as `SOURCE_DATE_EPOCH` takes them).
+pub fn run_on(epoch: &str, cwd: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(bin())
+        .env("SOURCE_DATE_EPOCH", epoch)
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }

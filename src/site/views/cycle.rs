@@ -18,6 +18,8 @@ pub struct CycleView {
     pub opened: String,
     pub closed: String,
     pub moderated_on: Option<String>,
+    /// "Signed off on 12 December 2025", or that the round is still open.
+    pub signed_off: String,
     pub scope_themes: String,
     pub scope_levels: String,
     pub questions_in_scope: usize,
@@ -159,6 +161,10 @@ pub(super) fn cycle_view(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, p: &mut Publi
             .as_ref()
             .and_then(|m| m.moderated_on)
             .map(|d| d.long()),
+        signed_off: match c.signed_off {
+            Some(d) => format!("Signed off on {}: its evidence is final", d.long()),
+            None => "Not signed off yet: its evidence may still change".to_string(),
+        },
         scope_themes,
         scope_levels,
         questions_in_scope: asked.len(),
@@ -215,6 +221,12 @@ fn returns_text(round: &crate::analysis::returns::ReturnRound) -> String {
     if round.empty() > 0 {
         parts.push(format!("{} sent an empty return", round.empty()));
     }
+    if round.carried_over() > 0 {
+        parts.push(format!(
+            "{} sent back last round's answers unchanged",
+            round.carried_over()
+        ));
+    }
     if round.not_received() > 0 {
         parts.push(format!("{} not received", round.not_received()));
     }
@@ -252,6 +264,62 @@ pub struct CyclePage {
     /// Public pages of a round not yet signed off: why its case and survey figures are absent.
     pub unpublished: Option<String>,
     pub readings: Vec<super::surveys::ReadingRow>,
+    /// What was imported after sign-off, oldest first: when and what, never what it says.
+    pub changes: Vec<ChangeView>,
+}
+
+/// One change after sign-off. Public pages name neither the agency nor the case, nor the
+/// questions (with two builds side by side they would show what one agency or case said).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    pub date: String,
+    /// "The return from Northmoor Police was replaced", "A case record was added".
+    pub what: String,
+    /// Internal pages: the questions whose answers changed.
+    pub questions: Vec<Ref>,
+    /// Public pages: how many questions changed.
+    pub count: usize,
+    /// Internal pages: why, when the change log says.
+    pub note: Option<String>,
+}
+
+fn change_views(ctx: &Ctx<'_>, c: &Cycle, p: &mut Publisher) -> Vec<ChangeView> {
+    use crate::model::{ChangeAction, Changed};
+    let audit = ctx.audit;
+    c.changes
+        .iter()
+        .map(|ch| {
+            let verb = match ch.action {
+                ChangeAction::Added => "added",
+                ChangeAction::Replaced => "replaced",
+            };
+            let what = match (&ch.what, ctx.public) {
+                (Changed::Return(_), true) => format!("An agency's return was {verb}"),
+                (Changed::Case(_), true) => format!("A case record was {verb}"),
+                (Changed::Return(a), false) => {
+                    let name = audit
+                        .agency(a)
+                        .map_or(a.clone(), |x| p.text(&audit.partnership.loc, &x.name));
+                    format!("The return from {name} was {verb}")
+                }
+                (Changed::Case(r), false) => format!("The record of case {r} was {verb}"),
+            };
+            ChangeView {
+                date: ch.date.long(),
+                what,
+                questions: if ctx.public {
+                    Vec::new()
+                } else {
+                    ch.questions
+                        .iter()
+                        .map(|q| ctx.question_ref(q, p))
+                        .collect()
+                },
+                count: ch.questions.len(),
+                note: ch.note.clone().filter(|_| !ctx.public),
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -380,6 +448,7 @@ pub(super) fn cycle_pages(
                     "This round has not been signed off yet. Its case audit and survey figures are published once it is, so that they are final: until then, the results below do not draw on them.".to_string()
                 }),
                 readings: super::surveys::reading_rows(ctx, c, fw, p),
+                changes: change_views(ctx, c, p),
                 summary: cycle_view(ctx, c, fw, p),
                 main: main.as_deref() == Some(c.id.as_str()),
                 purpose_html: c.purpose.as_ref().map(|t| p.markdown(&c.loc, t, 3)),

@@ -237,6 +237,7 @@ fn return_tag(s: crate::analysis::returns::ReturnStatus) -> Tag {
             Tag::new(format!("Partly answered ({answered} of {asked})"), "orange")
         }
         ReturnStatus::Empty => Tag::new("Empty return", "red"),
+        ReturnStatus::CarriedOver => Tag::new("Carried over unchanged", "orange"),
         ReturnStatus::NotReceived => Tag::new("Not received", "red"),
     }
 }

@@ -1,0 +1,197 @@
+//! `panelaudit chase DIR [--cycle ID] --out FOLDER`: for each agency whose return is not in
+//! (not received, empty, partly answered, carried over unchanged), a ready-to-send email as a
+//! standard `.eml` file with its form attached (`crate::chase`), and `summary.csv` listing them.
+//! Nothing is sent. Like `forms`, it writes all or nothing, outside the partnership folder, and
+//! never replaces a file that differs (an email someone has started to edit).
+
+use super::forms::{check_out, form_for, no_returns};
+use super::{EXIT_INVALID, EXIT_OK};
+use crate::analysis::Ledger;
+use crate::analysis::returns::{AgencyReturn, ReturnStatus};
+use crate::chase::Letter;
+use crate::model::{Audit, Cycle, Date};
+use crate::source::display_path;
+use std::path::{Path, PathBuf};
+
+pub fn run(dir: &Path, cycle: Option<&str>, out: &Path, today: Date) -> u8 {
+    let audit = match crate::workspace::load_one(dir, "chase") {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_INVALID;
+        }
+    };
+    let c = match pick(&audit, cycle, dir) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_INVALID;
+        }
+    };
+    if let Err(e) = check_out(dir, out) {
+        eprintln!("error: {e}");
+        return EXIT_INVALID;
+    }
+    let ledger = Ledger::build(&audit, today);
+    let round = ledger
+        .cycle(&c.id)
+        .and_then(|r| r.evidence.returns.as_ref());
+    let chase: Vec<&AgencyReturn> = round.map(|r| r.to_chase()).unwrap_or_default();
+    if chase.is_empty() {
+        println!(
+            "cycle {}: every agency asked has returned in full: nobody to chase, nothing written",
+            c.id
+        );
+        return EXIT_OK;
+    }
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut rows = vec!["agency,name,status,missing,to,email".to_string()];
+    let mut report = Vec::new();
+    for r in chase {
+        let letter = match letter(&audit, c, r, today) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error: the email to `{}`: {e}", r.agency);
+                return EXIT_INVALID;
+            }
+        };
+        let file = format!("{}.eml", r.agency);
+        let to = letter.agency.contact.clone().unwrap_or_default();
+        rows.push(csv_row(&[
+            &r.agency,
+            &r.name,
+            &r.status.describe(),
+            &letter.missing.len().to_string(),
+            &to,
+            &file,
+        ]));
+        report.push(format!(
+            "  {file}: {} ({}), {} question(s); to {}",
+            r.agency,
+            r.status.describe(),
+            letter.missing.len(),
+            if to.is_empty() {
+                "nobody yet: add `contact = \"...\"` to its [[agencies]] in partnership.toml, or fill in To".to_string()
+            } else {
+                to
+            }
+        ));
+        files.push((out.join(&file), letter.eml().into_bytes()));
+    }
+    files.push((
+        out.join("summary.csv"),
+        (rows.join("\n") + "\n").into_bytes(),
+    ));
+    if let Err(e) = write(out, &files) {
+        eprintln!("error: {e}");
+        return EXIT_INVALID;
+    }
+    println!(
+        "cycle {} ({}), due {}: {} email(s) in {}, with summary.csv; nothing was sent",
+        c.id,
+        c.title,
+        c.closed,
+        report.len(),
+        display_path(out)
+    );
+    for line in report {
+        println!("{line}");
+    }
+    println!("Open each .eml in your mail program (it opens as a draft), check it, and send it.");
+    EXIT_OK
+}
+
+/// The cycle to chase: `--cycle` (which must collect returns), else the latest that does.
+fn pick<'a>(audit: &'a Audit, cycle: Option<&str>, dir: &Path) -> Result<&'a Cycle, String> {
+    match cycle {
+        Some(id) => {
+            let c = crate::workspace::pick_cycle(audit, Some(id))?;
+            if Audit::collects_returns(c) {
+                Ok(c)
+            } else {
+                Err(no_returns(audit, c, dir))
+            }
+        }
+        None => audit
+            .cycles
+            .iter()
+            .rfind(|c| Audit::collects_returns(c))
+            .ok_or_else(|| {
+                "no cycle asks agencies for returns yet: there is nobody to chase".to_string()
+            }),
+    }
+}
+
+/// The email to one agency, with its form (pre-filled with what it has given) attached.
+fn letter<'a>(
+    audit: &'a Audit,
+    c: &'a Cycle,
+    r: &AgencyReturn,
+    today: Date,
+) -> Result<Letter<'a>, String> {
+    let agency = audit
+        .agency(&r.agency)
+        .ok_or_else(|| format!("`{}` is not an agency of the partnership", r.agency))?;
+    let fw = audit.framework(&c.framework);
+    let answered = |q: &str| {
+        c.response(&agency.id)
+            .is_some_and(|x| x.answers.contains_key(q))
+    };
+    let missing = c
+        .questions(fw)
+        .filter(|q| r.status == ReturnStatus::CarriedOver || !answered(&q.id))
+        .collect();
+    let (bytes, _) = form_for(audit, c, agency)?;
+    Ok(Letter {
+        audit,
+        cycle: c,
+        agency,
+        status: r.status,
+        missing,
+        previous: audit.comparable_cycle(c).map(|p| p.id.as_str()),
+        form: (format!("{}-{}.xlsx", agency.id, c.id), bytes),
+        today,
+    })
+}
+
+/// One CSV line, fields quoted where needed and never read as a formula by a spreadsheet.
+fn csv_row(fields: &[&str]) -> String {
+    fields
+        .iter()
+        .map(|f| {
+            let f = if f.starts_with(['=', '+', '-', '@']) {
+                format!("'{f}")
+            } else {
+                f.to_string()
+            };
+            if f.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", f.replace('"', "\"\""))
+            } else {
+                f
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Writes every file, or none: a file already there that differs is never replaced.
+fn write(out: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), String> {
+    if out.exists() && !out.is_dir() {
+        return Err(format!("{}: exists and is not a folder", display_path(out)));
+    }
+    let differing: Vec<String> = files
+        .iter()
+        .filter(|(p, bytes)| std::fs::read(p).is_ok_and(|old| &old != bytes))
+        .map(|(p, _)| display_path(p))
+        .collect();
+    if !differing.is_empty() {
+        return Err(format!(
+            "{}: already there and different (an email you may have started to edit); nothing was written: choose a new --out folder, e.g. one named for today",
+            differing.join(", ")
+        ));
+    }
+    std::fs::create_dir_all(out)
+        .map_err(|e| format!("{}: cannot create the folder: {e}", display_path(out)))?;
+    crate::fsx::write_all_or_nothing(files)
+        .map_err(|e| format!("cannot write {e}; nothing was written"))
+}
