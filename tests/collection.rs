@@ -172,8 +172,9 @@ fn comparison_pages_show_every_partnership_by_name_and_never_a_rank() {
             own.contains(&format!("{short} is marked with a diamond")),
             "{own}"
         );
+        // One marked diamond in every chart.
         assert_eq!(
-            own.matches("<path d=\"M").count(),
+            own.matches("-diamond\" x=").count(),
             own.matches("<figure").count()
         );
         assert!(own.contains(&format!(

@@ -52,6 +52,8 @@ struct Chrome<'a> {
     nav: Vec<Nav>,
     as_at: Option<&'a str>,
     contact: Option<&'a str>,
+    /// Who wrote the practice questions: one sentence, the same on every page.
+    questions_by: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -327,6 +329,7 @@ fn render_page(
         short_name: &public.partnership.short_name,
         as_at: public.partnership.as_at.as_deref(),
         contact: public.partnership.contact.as_deref(),
+        questions_by: Some(&public.partnership.questions_by),
     };
     page_html(t, &who, audience, place, page)
 }
@@ -337,6 +340,7 @@ struct Who<'a> {
     short_name: &'a str,
     as_at: Option<&'a str>,
     contact: Option<&'a str>,
+    questions_by: Option<&'a str>,
 }
 
 /// Where a partnership in a collection finds itself compared with the others.
@@ -405,6 +409,7 @@ fn page_html(
         nav,
         as_at: who.as_at,
         contact: who.contact,
+        questions_by: who.questions_by,
     };
     page.context.insert("site", &chrome);
     page.context.insert("crumbs", &crumbs);
@@ -434,6 +439,7 @@ pub(crate) fn render_member_compare(
         short_name: &view.short_name,
         as_at,
         contact,
+        questions_by: None,
     };
     let audience = if internal { "internal" } else { "public" };
     let page = Page::new(
@@ -531,6 +537,7 @@ pub(crate) fn render_collection(
             nav: Vec::new(),
             as_at: None,
             contact: None,
+            questions_by: None,
         };
         let mut crumbs: Vec<Crumb> = Vec::new();
         if depth > 0 {

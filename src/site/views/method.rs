@@ -52,6 +52,9 @@ pub struct Constants {
     pub change_threshold: String,
     pub pull_lowest: String,
     pub pull_statutory: String,
+    /// Where the levels of concern part on the score less its theme weight (low | some |
+    /// high | very high), for the reported cycle's scale; empty before any cycle.
+    pub concern_bounds: Vec<String>,
     /// The partnership's publication minimums.
     pub min_agencies: usize,
     pub min_cases: usize,
@@ -119,6 +122,12 @@ pub(super) fn method_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MethodPage {
             change_threshold: num(ctx.audit.partnership.change_threshold, 2),
             pull_lowest: num(score::PULL_LOWEST * 100.0, 0),
             pull_statutory: num(score::PULL_STATUTORY * 100.0, 0),
+            concern_bounds: ctx.latest.map_or(Vec::new(), |(_, _, fw)| {
+                super::priorities::concern_bounds(fw)
+                    .iter()
+                    .map(|b| num(*b, 0))
+                    .collect()
+            }),
             min_agencies: ctx.audit.partnership.disclosure.min_agencies,
             min_cases: ctx.audit.partnership.disclosure.min_cases,
             min_responses: ctx.audit.partnership.disclosure.min_responses,
