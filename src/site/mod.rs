@@ -13,6 +13,7 @@ pub(crate) mod charts;
 pub(crate) mod links;
 pub mod markdown;
 pub(crate) mod routes;
+pub(crate) mod tables;
 pub(crate) mod templates;
 pub mod views;
 
@@ -421,7 +422,7 @@ fn page_html(
             page.template
         ))
     })?;
-    Ok(OutFile::new(path, html))
+    Ok(OutFile::new(path, tables::wrap_tables(&html)))
 }
 
 /// A partnership's page in a collection comparing it with the others (`<folder>/compare/`),
@@ -562,7 +563,7 @@ pub(crate) fn render_collection(
         let html = t.tera.render(template, &ctx).map_err(|e| {
             RenderError(format!("cannot render {path} (template {template}):\n{e}"))
         })?;
-        files.push(OutFile::new(path, html));
+        files.push(OutFile::new(path, tables::wrap_tables(&html)));
     }
     files.push(OutFile::new(routes::STYLESHEET, t.stylesheet.clone()));
     Ok(files)

@@ -411,7 +411,9 @@ pub fn questions_by(audit: &Audit) -> String {
         )
     };
     let who = match (ours, own) {
-        (true, true) => "by the makers of panelaudit, the toolkit behind this report, and by the partnership itself",
+        (true, true) => {
+            "by the makers of panelaudit, the toolkit behind this report, and by the partnership itself"
+        }
         (false, true) => "by the partnership itself",
         _ => "by the makers of panelaudit, the toolkit behind this report",
     };

@@ -72,7 +72,12 @@ fn score_of_rating(fw: &Framework, r: f64) -> f64 {
 /// level means the same in every cycle and every partnership using it.
 pub fn concern_bounds(fw: &Framework) -> [f64; 3] {
     use crate::model::Rag;
-    let values = |rag: Rag| fw.scale.iter().filter(move |l| l.rag == rag).map(|l| l.value);
+    let values = |rag: Rag| {
+        fw.scale
+            .iter()
+            .filter(move |l| l.rag == rag)
+            .map(|l| l.value)
+    };
     let midway = |upper: Option<u32>, lower: Option<u32>| match (upper, lower) {
         (Some(u), Some(l)) => Some(score_of_rating(fw, (f64::from(u) + f64::from(l)) / 2.0)),
         _ => None,
@@ -372,7 +377,10 @@ mod tests {
         use Rag::*;
         // The bundled scale: no (red), limited (amber), reasonable and substantial (green).
         let bounds = concern_bounds(&scale(&[Red, Amber, Green, Green], 0));
-        assert_eq!(bounds.map(|b| crate::analysis::round(b, 2)), [55.0, 85.0, 115.0]);
+        assert_eq!(
+            bounds.map(|b| crate::analysis::round(b, 2)),
+            [55.0, 85.0, 115.0]
+        );
         // The scale's numbers do not matter, only its shape.
         let shifted = concern_bounds(&scale(&[Red, Amber, Green, Green], 1));
         assert_eq!(bounds, shifted);
