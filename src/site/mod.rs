@@ -207,7 +207,12 @@ pub(crate) fn render_partnership(
         let mut page = Page::new(
             routes::question_href(&q.id),
             "question.html",
-            format!("Question {}", q.id),
+            // Public pages name a question in words, never by its id.
+            if internal.is_some() {
+                format!("Question {}", q.id)
+            } else {
+                q.text.clone()
+            },
             "",
         );
         if let Some(href) = &q.theme.href {

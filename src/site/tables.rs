@@ -51,7 +51,13 @@ fn wrapped(table: &str, n: usize) -> String {
         }
         None => ("aria-label=\"Table\"".to_string(), table.to_string()),
     };
-    format!("<div class=\"app-table-wrap\" role=\"region\" {name} tabindex=\"0\">\n{table}\n</div>")
+    // A table left out of print takes its region with it.
+    let class = if table[..table.find('>').unwrap_or(0)].contains("app-print-hide") {
+        "app-table-wrap app-print-hide"
+    } else {
+        "app-table-wrap"
+    };
+    format!("<div class=\"{class}\" role=\"region\" {name} tabindex=\"0\">\n{table}\n</div>")
 }
 
 /// The value of an `id="..."` attribute among a tag's attributes.

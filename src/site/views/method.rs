@@ -79,7 +79,16 @@ pub(super) fn method_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MethodPage {
                 url: (url.starts_with("https://") || url.starts_with("http://"))
                     .then(|| p.text(&loc, url)),
                 licence: p.text(&loc, &fw.source.licence),
-                note: p.text(&loc, &fw.source.note),
+                // The public edition keeps the note's first sentence (what the bank was
+                // built from); the rest is the bank's change log, by question id.
+                note: p.text(
+                    &loc,
+                    &if ctx.public {
+                        first_sentence(&fw.source.note)
+                    } else {
+                        fw.source.note.clone()
+                    },
+                ),
                 bundled: fw.bundled,
             }
         })
@@ -148,5 +157,14 @@ pub(super) fn method_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MethodPage {
         .iter()
         .map(|f| (flag_words(*f).to_string(), f.as_str()))
         .collect(),
+    }
+}
+
+/// Text up to the end of its first sentence (a full stop followed by a space or the end).
+fn first_sentence(s: &str) -> String {
+    let s = s.trim();
+    match s.find(". ") {
+        Some(i) => s[..=i].to_string(),
+        None => s.to_string(),
     }
 }

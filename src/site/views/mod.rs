@@ -254,7 +254,7 @@ fn flag_words(f: Flag) -> &'static str {
     match f {
         Flag::Unanswered => "Not every agency answered",
         Flag::AgenciesDisagree => "Agencies disagree",
-        Flag::StatutoryLow => "A statutory partner rated it low",
+        Flag::StatutoryLow => "An agency with a legal duty to safeguard children rated it low",
         Flag::MetricOffTarget => "A metric is worse than target",
         Flag::WorseThanComparator => "A metric is worse than the comparator",
         Flag::MetricWorsening => "A metric is getting worse",
