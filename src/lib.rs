@@ -17,6 +17,7 @@ pub mod limits;
 pub mod load;
 pub mod model;
 pub mod pack;
+pub mod paper;
 pub mod publish;
 pub mod rank_table;
 pub mod response_file;
