@@ -15,6 +15,7 @@ mod init;
 mod kill;
 mod ledger;
 mod limits;
+mod paper;
 mod plain;
 mod programme;
 mod publication;

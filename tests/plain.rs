@@ -44,6 +44,7 @@ pub fn visible_text(html: &str) -> String {
     let out = out
         .replace("&amp;", "&")
         .replace("&#39;", "'")
+        .replace("&apos;", "'")
         .replace("&quot;", "\"")
         .replace("&lt;", "<")
         .replace("&gt;", ">");
