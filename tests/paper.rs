@@ -84,16 +84,28 @@ fn the_paper_is_marked_numbered_and_carries_charts_with_alt_text_and_real_tables
         };
         assert!(header.contains(marked), "{header}");
         let document = part(&out, "word/document.xml");
-        assert!(document.contains("w:headerReference"), "the header is on every page");
+        assert!(
+            document.contains("w:headerReference"),
+            "the header is on every page"
+        );
         let footer = part(&out, "word/footer1.xml");
-        assert!(footer.contains(" PAGE ") && footer.contains(" NUMPAGES "), "{footer}");
+        assert!(
+            footer.contains(" PAGE ") && footer.contains(" NUMPAGES "),
+            "{footer}"
+        );
         // Charts: a PNG each, described for screen readers.
         let all = parts(&out);
-        assert!(all.keys().any(|k| k.starts_with("word/media/") && k.ends_with(".png")));
+        assert!(
+            all.keys()
+                .any(|k| k.starts_with("word/media/") && k.ends_with(".png"))
+        );
         let descr = document.split("<wp:docPr ").nth(1).expect("a chart");
         let alt = &descr[descr.find("descr=\"").unwrap() + 7..];
         assert!(alt.starts_with("Stacked bars, one per theme"), "{alt}");
-        assert!(document.matches("<w:tbl>").count() >= 4, "tables are Word tables");
+        assert!(
+            document.matches("<w:tbl>").count() >= 4,
+            "tables are Word tables"
+        );
         assert!(document.contains("<w:tblHeader/>"));
         let w = words(&out);
         for heading in [
@@ -124,7 +136,10 @@ fn the_paper_never_overwrites_a_file() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("never overwrites"), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), "the last meeting's paper");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "the last meeting's paper"
+    );
 }
 
 #[test]
@@ -136,10 +151,13 @@ fn the_paper_opens_in_libreoffice_and_prints_on_at_most_six_pages() {
             .is_ok_and(|o| o.status.success())
     });
     let Some(soffice) = soffice else {
-        println!("skipped: LibreOffice is not installed (scripts/test.sh installs libreoffice-writer)");
+        println!(
+            "skipped: LibreOffice is not installed (scripts/test.sh installs libreoffice-writer)"
+        );
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
+    let page_marks = regex::Regex::new(r"/Type\s*/Page[^s]").unwrap();
     for audience in ["internal", "public"] {
         let out = tmp.path().join(format!("{audience}.docx"));
         paper(&example(), audience, &out);
@@ -153,7 +171,7 @@ fn the_paper_opens_in_libreoffice_and_prints_on_at_most_six_pages() {
         assert!(o.status.success(), "{}", text(&o.stderr));
         let pdf = std::fs::read(tmp.path().join(format!("{audience}.pdf"))).unwrap();
         let pdf = String::from_utf8_lossy(&pdf);
-        let pages = regex::Regex::new(r"/Type\s*/Page[^s]").unwrap().find_iter(&pdf).count();
+        let pages = page_marks.find_iter(&pdf).count();
         assert!((1..=6).contains(&pages), "{audience}: {pages} pages");
     }
 }
@@ -184,7 +202,11 @@ fn planted(tmp: &Path) -> PathBuf {
         "gaps = \"",
         "gaps = \"MARKERGAPS ",
     );
-    edit("cycles/2025-26/moderation.toml", "note = \"", "note = \"MARKERNOTE ");
+    edit(
+        "cycles/2025-26/moderation.toml",
+        "note = \"",
+        "note = \"MARKERNOTE ",
+    );
     edit(
         "cycles/2026-q1/cases/C01.toml",
         "learning = \"",
@@ -201,13 +223,25 @@ fn a_public_paper_shows_nothing_the_public_site_hides() {
     paper(&p, "internal", &internal);
     paper(&p, "public", &public);
     let (i, w) = (words(&internal), words(&public));
-    for marker in ["MARKERINTERNAL", "MARKEREVIDENCE", "MARKERGAPS", "MARKERNOTE", "MARKERCASE"] {
+    for marker in [
+        "MARKERINTERNAL",
+        "MARKEREVIDENCE",
+        "MARKERGAPS",
+        "MARKERNOTE",
+        "MARKERCASE",
+    ] {
         assert!(!w.contains(marker) && !i.contains(marker), "{marker}");
     }
     // The unsigned case audit's finding is the board's to see, not yet the public's.
     let unsigned = "multi-agency tabletop audit (February 2026)";
-    assert!(i.contains(unsigned), "the internal paper reports the case audit");
-    assert!(!w.contains(unsigned), "the public paper does not, until it is signed off");
+    assert!(
+        i.contains(unsigned),
+        "the internal paper reports the case audit"
+    );
+    assert!(
+        !w.contains(unsigned),
+        "the public paper does not, until it is signed off"
+    );
     let public_site = visible_text(&site(&p, "public", &tmp.path().join("site")));
     assert!(!public_site.contains(unsigned), "nor does the public site");
     // Scores and ratings as figures are internal.
@@ -231,6 +265,8 @@ fn weakest_rows(index: &str) -> Vec<String> {
 #[test]
 fn a_figure_reads_the_same_in_the_paper_and_on_the_site() {
     let tmp = tempfile::tempdir().unwrap();
+    let overdue_on_site =
+        regex::Regex::new(r"(\d+) overdue actions? as of 15 January 2026").unwrap();
     for audience in ["public", "internal"] {
         let out = tmp.path().join(format!("{audience}.docx"));
         paper(&example(), audience, &out);
@@ -254,11 +290,7 @@ fn a_figure_reads_the_same_in_the_paper_and_on_the_site() {
             .map(|s| format!("Of {}", &s[..s.find("improvement").unwrap() + 11]))
             .unwrap();
         assert!(w.contains(&impact), "{audience}: “{impact}”");
-        let overdue = regex::Regex::new(r"(\d+) overdue actions? as of 15 January 2026")
-            .unwrap()
-            .captures(&page)
-            .unwrap()[1]
-            .to_string();
+        let overdue = overdue_on_site.captures(&page).unwrap()[1].to_string();
         assert!(
             w.contains(&format!("{overdue} open actions past their due date")),
             "{audience}: {overdue} overdue on the site"

@@ -84,6 +84,12 @@ fn question_ids(text: &str) -> Vec<String> {
 fn the_public_edition_names_no_question_by_id_and_uses_no_method_jargon() {
     let (_tmp, pages) = build("public");
     let decimal = regex::Regex::new(r"(^|[^\d.])\d\.\d{1,2}($|[^\d%])").unwrap();
+    // Figures that are not ratings: theme weights, measures with their units, and standards'
+    // version numbers (names, not figures).
+    let not_ratings = regex::Regex::new(
+        r"[Tt]heme weight \d+(\.\d+)?|WCAG \d\.\d|version \d\.\d|\d+(\.\d+)?( ?%| weeks| cases| days)",
+    )
+    .unwrap();
     for (path, html) in &pages {
         let text = visible_text(html);
         let ids = question_ids(&text);
@@ -102,12 +108,7 @@ fn the_public_edition_names_no_question_by_id_and_uses_no_method_jargon() {
         // Ratings and averages are in words. Metric values (the metrics page, a question's
         // metrics), the method's formula and theme weights are figures by nature.
         if !(path.starts_with("metrics/") || path.starts_with("method/")) {
-            // Standards' version numbers are names, not figures.
-            let without_weights = regex::Regex::new(
-                r"[Tt]heme weight \d+(\.\d+)?|WCAG \d\.\d|version \d\.\d|\d+(\.\d+)?( ?%| weeks| cases| days)",
-            )
-            .unwrap()
-            .replace_all(&text, "");
+            let without_weights = not_ratings.replace_all(&text, "");
             let hit = decimal
                 .find(&without_weights)
                 .map(|m| m.as_str().to_string());

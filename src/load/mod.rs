@@ -728,24 +728,6 @@ fn shift_front(f: BriefingFrontMatter, by: usize) -> BriefingFrontMatter {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn front_matter_is_split_with_crlf_too() {
-        let t = "+++\ntitle = \"x\"\n+++\nBody\n";
-        let (fm, body) = split_front_matter(t).unwrap();
-        assert_eq!(&t[fm], "title = \"x\"\n");
-        assert_eq!(&t[body..], "Body\n");
-        let t = "+++\r\ntitle = \"x\"\r\n+++\r\nBody";
-        let (_, body) = split_front_matter(t).unwrap();
-        assert_eq!(&t[body..], "Body");
-        assert!(split_front_matter("no front matter\n").is_none());
-        assert!(split_front_matter("+++\nunclosed = 1\n").is_none());
-    }
-}
-
 /// What a collection's pages call it: the `name` in its optional `collection.toml` ("North
 /// West region"), else "Partnerships in <folder>". A broken file is reported and the fallback
 /// used, so every problem is listed in one run.
@@ -772,4 +754,22 @@ pub fn collection_name(dir: &Path, diags: &mut Diagnostics) -> String {
             .map(|n| n.to_string_lossy().into_owned());
         folder.map_or_else(|| "Partnerships".into(), |n| format!("Partnerships in {n}"))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_is_split_with_crlf_too() {
+        let t = "+++\ntitle = \"x\"\n+++\nBody\n";
+        let (fm, body) = split_front_matter(t).unwrap();
+        assert_eq!(&t[fm], "title = \"x\"\n");
+        assert_eq!(&t[body..], "Body\n");
+        let t = "+++\r\ntitle = \"x\"\r\n+++\r\nBody";
+        let (_, body) = split_front_matter(t).unwrap();
+        assert_eq!(&t[body..], "Body");
+        assert!(split_front_matter("no front matter\n").is_none());
+        assert!(split_front_matter("+++\nunclosed = 1\n").is_none());
+    }
 }
