@@ -107,6 +107,8 @@ struct Page {
     section: &'static str,
     /// Breadcrumbs between "Overview" and the page itself: (label, path from the root).
     trail: Vec<(String, String)>,
+    /// The page's own breadcrumb, when its title is too long for one (a question's text).
+    crumb: Option<String>,
     context: tera::Context,
 }
 
@@ -123,8 +125,14 @@ impl Page {
             title: title.into(),
             section,
             trail: Vec::new(),
+            crumb: None,
             context: tera::Context::new(),
         }
+    }
+
+    fn crumb(mut self, label: impl Into<String>) -> Page {
+        self.crumb = Some(label.into());
+        self
     }
 
     fn with<T: Serialize + ?Sized>(mut self, key: &'static str, value: &T) -> Page {
@@ -217,6 +225,10 @@ pub(crate) fn render_partnership(
         );
         if let Some(href) = &q.theme.href {
             page = page.trail(q.theme.text.clone(), href.clone());
+        }
+        if internal.is_none() {
+            // The public title is the question itself: too long to repeat as a breadcrumb.
+            page = page.crumb(format!("{} question", q.level));
         }
         let extra = internal.and_then(|i| i.questions.get(&q.id));
         pages.push(page.with("question", q).with("internal", &extra));
@@ -398,7 +410,7 @@ fn page_html(
             });
         }
         crumbs.push(Crumb {
-            label: page.title.clone(),
+            label: page.crumb.clone().unwrap_or_else(|| page.title.clone()),
             href: None,
         });
     }

@@ -27,6 +27,9 @@ const LINE: f64 = 24.0;
 /// Height of a stacked or diverging bar, and of the plain band a number sits on inside it.
 const BAR: f64 = 36.0;
 const BAND: f64 = 24.0;
+/// How far across the longest stacked bar reaches, in percent: room beyond it for a number
+/// too big for the bar's last part.
+const STACK_SPAN: f64 = 92.0;
 
 fn hex(c: RGBColor) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
@@ -200,9 +203,9 @@ pub fn stacked_bars(
             if n == 0 {
                 continue;
             }
-            let x0 = f64::from(acc) / f64::from(max_total) * 100.0;
+            let x0 = f64::from(acc) / f64::from(max_total) * STACK_SPAN;
             acc += n;
-            let x1 = f64::from(acc) / f64::from(max_total) * 100.0;
+            let x1 = f64::from(acc) / f64::from(max_total) * STACK_SPAN;
             body.push_str(&swatch_bar(&label.id, (x0, x1), y, BAR, seg.swatch));
             // A white gap keeps adjacent parts apart.
             let _ = writeln!(
