@@ -83,8 +83,9 @@ pub struct Document {
     pub blocks: Vec<Block>,
 }
 
-/// The text width of an A4 page with 2 cm margins, in EMU (English metric units).
-const TEXT_WIDTH_EMU: u64 = 6_120_000;
+/// The widest a picture is drawn: four fifths of the 170 mm text width of an A4 page with
+/// 2 cm margins, in EMU (English metric units), so a chart's 16 px text prints at about 10 pt.
+const TEXT_WIDTH_EMU: u64 = 4_896_000;
 /// EMU per CSS pixel at 96 pixels an inch.
 const EMU_PER_PX: u64 = 9525;
 
@@ -200,7 +201,7 @@ fn picture(p: &Picture, n: usize) -> String {
         alt = esc(&p.alt),
         title = esc(&p.title),
     );
-    para(Some("Figure"), "<w:keepNext/>", &drawing)
+    para(Some("Figure"), "", &drawing)
 }
 
 fn body(doc: &Document) -> String {
@@ -466,8 +467,8 @@ mod tests {
         assert!(xml.contains("descr=\"Bars &quot;quoted&quot;\""), "{xml}");
         assert!(xml.contains("<w:tblHeader/>"), "the header row repeats");
         assert!(xml.contains("<w:tblCaption w:val=\"Themes\"/>"));
-        // 2000 px would be 19 million EMU: scaled to the text width, its shape kept.
-        assert!(xml.contains("cx=\"6120000\" cy=\"3060000\""), "{xml}");
+        // 2000 px would be 19 million EMU: scaled to the widest a picture is drawn, its shape kept.
+        assert!(xml.contains("cx=\"4896000\" cy=\"2448000\""), "{xml}");
         assert!(core_xml("a<b").contains("a&lt;b"));
     }
 }

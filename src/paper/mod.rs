@@ -190,6 +190,7 @@ fn weakest(v: &PublicView) -> Result<Vec<Block>, String> {
         widths,
     }));
     if let Some(a) = &v.overview.assurance {
+        out.push(Block::Para(vec![Run::bold(&a.chart.caption)]));
         out.push(chart(&a.chart)?);
     }
     Ok(out)

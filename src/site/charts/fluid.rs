@@ -62,7 +62,7 @@ pub(super) fn label_text(
 /// Whether a number of `chars` characters fits inside a bar `share` (0 to 1) of the plot wide
 /// at the narrowest width the charts are laid out for.
 fn fits(share: f64, chars: usize) -> bool {
-    share * NARROWEST >= 12.0 + 10.0 * chars as f64
+    share * NARROWEST >= 8.0 + 9.0 * chars as f64
 }
 
 /// The opening of a fluid chart, with its hatching patterns (ids prefixed by the chart's id).
