@@ -28,6 +28,7 @@ build_pages() {
   mkdir -p "$work/collection"
   cp -r "$audit" "$work/collection/north"
   cp -r "$audit" "$work/collection/south"
+  printf 'name = "North and South test region"\n' > "$work/collection/collection.toml"
   for audience in internal public; do
     "$bin" build "$audit" --out "$work/$audience" --audience "$audience" >/dev/null
     "$bin" build "$work/collection" --out "$work/collection-$audience" --audience "$audience" >/dev/null

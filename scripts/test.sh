@@ -12,6 +12,16 @@ if ! python3 -c 'import openpyxl' 2>/dev/null; then
     || echo "test.sh: could not install openpyxl; the foreign-workbook import test will be skipped" >&2
 fi
 
+# LibreOffice opens the board paper (`panelaudit paper`) and prints it to PDF in a test, as a
+# business manager's Word would; without it that test says it was skipped.
+if ! command -v soffice >/dev/null 2>&1; then
+  echo "test.sh: installing LibreOffice Writer from apt (the board paper's test opens the .docx)" >&2
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  { $sudo apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends libreoffice-writer; } >/dev/null \
+    || echo "test.sh: could not install LibreOffice; the board paper's PDF test will be skipped" >&2
+fi
+
 # Every unit, integration and property test (the crate has no doc tests). The totals over all
 # test binaries close the output, so the summary is the last thing a reader (or CI) sees.
 log="$(mktemp)"

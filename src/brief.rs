@@ -393,7 +393,7 @@ pub fn write(f: &Facts, today: Date) -> String {
     if !f.summaries.is_empty() {
         let _ = writeln!(o, "### What the moderation panel concluded\n");
         for (id, _, s) in &f.summaries {
-            let _ = writeln!(o, "- {} ([question {id}](question:{id}))", s.trim());
+            let _ = writeln!(o, "- {} ([about this question](question:{id}))", s.trim());
         }
         o.push('\n');
     }
@@ -498,7 +498,11 @@ pub fn write(f: &Facts, today: Date) -> String {
             "Where the risk is greatest, this is what good practice looks like:\n"
         );
         for (id, text, prompts) in &f.prompts {
-            let _ = writeln!(o, "**{}** ([question {id}](question:{id}))\n", text.trim());
+            let _ = writeln!(
+                o,
+                "**{}** ([about this question](question:{id}))\n",
+                text.trim()
+            );
             for p in prompts {
                 let _ = writeln!(o, "- {}", p.trim());
             }

@@ -41,6 +41,8 @@ struct Job<'a> {
 }
 
 impl<'a> Job<'a> {
+    /// A build's job; for a collection, its name is read here (a broken `collection.toml`
+    /// stops the build with its problems).
     fn new(
         dir: &Path,
         collection: bool,
@@ -49,15 +51,25 @@ impl<'a> Job<'a> {
         as_of: Date,
         builtin: &'a Templates,
         site: &str,
-    ) -> Job<'a> {
-        Job {
+    ) -> Result<Job<'a>, String> {
+        let mut diags = Diagnostics::new();
+        let collection = collection.then(|| crate::load::collection_name(dir, &mut diags));
+        if diags.has_errors() {
+            return Err(format!(
+                "{}\nerror: {} problem(s) in the collection's files; `panelaudit check {}` lists them",
+                diags.render(),
+                diags.error_count(),
+                display_path(dir)
+            ));
+        }
+        Ok(Job {
             audience,
             cycle,
             as_of,
-            collection: collection.then(|| collection_name(dir)),
+            collection,
             builtin,
             site: site.to_string(),
-        }
+        })
     }
 }
 
@@ -116,7 +128,7 @@ pub fn build(
         as_of,
         &builtin,
         &display_path(out),
-    );
+    )?;
 
     let mut outcome = Outcome::default();
     write::write_site_streaming(&target, |stage| -> Result<(), Stop> {
@@ -404,7 +416,7 @@ pub fn in_memory(
 ) -> Result<Vec<OutFile>, String> {
     let (collection, dirs) = partnership_dirs(dir)?;
     let builtin = templates::load(&[]).map_err(|e| format!("error: {e}"))?;
-    let job = Job::new(dir, collection, audience, cycle, as_of, &builtin, "(site)");
+    let job = Job::new(dir, collection, audience, cycle, as_of, &builtin, "(site)")?;
     let kept = std::sync::Mutex::new(Vec::new());
     let sink = |files: &[OutFile]| -> Result<(), String> {
         kept.lock()
@@ -439,7 +451,7 @@ pub fn public_scan(
         as_of,
         &builtin,
         site,
-    );
+    )?;
     let discard = |_: &[OutFile]| Ok(());
     let done: Vec<Result<Done, String>> = audits
         .par_iter()
@@ -466,17 +478,7 @@ pub fn dry_render(audit: &Audit, cycle: Option<&str>, as_of: Date) -> Result<(),
         as_of,
         &builtin,
         "(site)",
-    );
+    )?;
     let discard = |_: &[OutFile]| Ok(());
     member(&job, audit, &discard).map(|_| ())
-}
-
-fn collection_name(dir: &Path) -> String {
-    dir.canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .map_or_else(
-            || "Partnerships".to_string(),
-            |n| format!("Partnerships in {n}"),
-        )
 }

@@ -67,6 +67,24 @@ pub enum Command {
         #[arg(long, value_name = "DATE", value_parser = as_of_date)]
         as_of: Option<Date>,
     },
+    /// Write the board paper as an editable Word document (never overwrites a file).
+    Paper {
+        /// A partnership folder.
+        dir: PathBuf,
+        /// The new .docx file to write (it must not exist yet).
+        #[arg(long)]
+        out: PathBuf,
+        /// Who the paper is for: the board (internal), or the public (what the public site shows).
+        #[arg(long, value_enum, default_value_t = Audience::Internal)]
+        audience: Audience,
+        /// The cycle the paper reports (default: the latest self-assessment).
+        #[arg(long)]
+        cycle: Option<String>,
+        /// The day "overdue" is judged on (YYYY-MM-DD); default today, or SOURCE_DATE_EPOCH's
+        /// day when that is set.
+        #[arg(long, value_name = "DATE", value_parser = as_of_date)]
+        as_of: Option<Date>,
+    },
     /// Draft a public learning briefing from a cycle (never overwrites a file).
     Brief {
         /// A partnership folder.

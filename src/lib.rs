@@ -19,6 +19,7 @@ pub mod load;
 pub mod model;
 pub mod new_cycle;
 pub mod pack;
+pub mod paper;
 pub mod publish;
 pub mod rank_table;
 pub mod response_file;

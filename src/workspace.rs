@@ -55,6 +55,9 @@ pub struct Loaded {
 /// Everything DIR holds, loaded and validated.
 pub struct Workspace {
     pub collection: bool,
+    /// A collection's name (its `collection.toml`, else from its folder); None for one
+    /// partnership.
+    pub name: Option<String>,
     pub members: Vec<Loaded>,
 }
 
@@ -82,6 +85,7 @@ pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Workspace, String> {
         Target::Partnership(p) => (false, vec![p]),
         Target::Collection(v) => (true, v),
     };
+    let name = collection.then(|| load::collection_name(dir, diags));
     let within = collection.then_some(dir);
     let loaded: Vec<(Loaded, Diagnostics)> =
         dirs.par_iter().map(|d| load_member(d, within)).collect();
@@ -92,6 +96,7 @@ pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Workspace, String> {
     }
     Ok(Workspace {
         collection,
+        name,
         members,
     })
 }

@@ -172,8 +172,9 @@ fn comparison_pages_show_every_partnership_by_name_and_never_a_rank() {
             own.contains(&format!("{short} is marked with a diamond")),
             "{own}"
         );
+        // One marked diamond in every chart.
         assert_eq!(
-            own.matches("<path d=\"M").count(),
+            own.matches("-diamond\" x=").count(),
             own.matches("<figure").count()
         );
         assert!(own.contains(&format!(
@@ -301,4 +302,45 @@ fn a_member_linked_from_outside_the_collection_is_refused_by_name_and_never_read
         );
     }
     assert!(!out.exists(), "nothing was built");
+}
+
+#[test]
+fn a_collection_carries_the_name_its_collection_toml_gives_it() {
+    let (tmp, region) = region();
+    let out = tmp.path().join("site");
+    built(&region, &out, "public");
+    let index = page(&out, "index.html");
+    assert!(
+        index.contains("Partnerships in region"),
+        "without a name, the folder's"
+    );
+    std::fs::write(
+        region.join("collection.toml"),
+        "name = \"North West region\"\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("named");
+    built(&region, &out, "public");
+    for path in ["index.html", "compare/index.html"] {
+        let html = page(&out, path);
+        assert!(html.contains("North West region"), "{path}");
+        assert!(!html.contains("Partnerships in region"), "{path}");
+    }
+    // A misspelt field or an empty name is an error naming the place, for check and build.
+    std::fs::write(region.join("collection.toml"), "nmae = \"North West\"\n").unwrap();
+    let o = build(&region, &tmp.path().join("bad"), "public");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("collection.toml:1:1"),
+        "{}",
+        text(&o.stderr)
+    );
+    std::fs::write(region.join("collection.toml"), "name = \"  \"\n").unwrap();
+    let o = run_in(&repo(), &["check", region.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stdout).contains("error[PA0205]") || text(&o.stderr).contains("error[PA0205]"),
+        "{}",
+        text(&o.stderr)
+    );
 }

@@ -17,6 +17,8 @@ mod kill;
 mod ledger;
 mod limits;
 mod masking;
+mod paper;
+mod plain;
 mod programme;
 mod publication;
 mod rank;

@@ -139,7 +139,10 @@ fn a_later_deep_dive_never_replaces_the_main_report_and_every_cycle_can_be_built
         index.contains("Self-assessment: overview"),
         "the self-assessment is reported"
     );
-    assert!(index.contains("Deep dive since"), "the deep dive is listed");
+    assert!(
+        index.contains("Case audit or survey since"),
+        "the deep dive is listed"
+    );
     for id in ["2024-25", "2025-26", "2026-q1"] {
         assert!(
             tmp.path()

@@ -14,6 +14,7 @@ mod import_cases;
 mod init;
 mod metrics;
 mod pack;
+mod paper;
 mod rank;
 mod serve;
 mod signoff;
@@ -31,6 +32,19 @@ pub fn run(cli: Cli) -> u8 {
             format,
         } => check::run(&dir, public, cycle.as_deref(), format),
         Command::Brief { dir, cycle, out } => brief::run(&dir, cycle.as_deref(), &out),
+        Command::Paper {
+            dir,
+            out,
+            audience,
+            cycle,
+            as_of,
+        } => paper::run(
+            &dir,
+            &out,
+            audience,
+            cycle.as_deref(),
+            as_of.unwrap_or_else(Date::today),
+        ),
         Command::Serve {
             dir,
             port,

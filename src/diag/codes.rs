@@ -76,6 +76,7 @@ codes! {
     TextTurnedIntoValue = "PA0706", "a workbook text cell that the spreadsheet turned into a date or a number";
     DraftBriefing = "PA0901", "a briefing marked `draft = true`: shown as a draft inside the partnership, refused by a public build";
     BriefingLink = "PA0902", "a link in a briefing to a page the site does not have";
+    BriefingBeforeEvidence = "PA0903", "a briefing dated before the close of a cycle it names or links: it cannot rest on that cycle's evidence";
 }
 
 #[cfg(test)]

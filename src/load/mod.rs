@@ -842,6 +842,34 @@ fn shift_front(f: BriefingFrontMatter, by: usize) -> BriefingFrontMatter {
     }
 }
 
+/// What a collection's pages call it: the `name` in its optional `collection.toml` ("North
+/// West region"), else "Partnerships in <folder>". A broken file is reported and the fallback
+/// used, so every problem is listed in one run.
+pub fn collection_name(dir: &Path, diags: &mut Diagnostics) -> String {
+    let path = dir.join("collection.toml");
+    let given = read_optional::<CollectionFile>(dir, &path, diags).and_then(|p| {
+        let name = p.value.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            diags
+                .error(
+                    Code::EmptyText,
+                    &p.file,
+                    p.value.name.span(),
+                    "the collection's `name` is empty",
+                )
+                .with_help("write the name its pages should carry, e.g. \"North West region\"");
+            return None;
+        }
+        Some(name)
+    });
+    given.unwrap_or_else(|| {
+        let folder = source::canonical_root(dir)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
+        folder.map_or_else(|| "Partnerships".into(), |n| format!("Partnerships in {n}"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

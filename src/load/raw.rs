@@ -394,3 +394,10 @@ pub struct SurveyItemEntry {
     #[serde(default)]
     pub scale: Option<S<Vec<S<String>>>>,
 }
+
+/// `collection.toml` in a collection's folder: what its pages call it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionFile {
+    pub name: S<String>,
+}

@@ -13,6 +13,7 @@ pub(crate) mod charts;
 pub(crate) mod links;
 pub mod markdown;
 pub(crate) mod routes;
+pub(crate) mod tables;
 pub(crate) mod templates;
 pub mod views;
 
@@ -52,6 +53,8 @@ struct Chrome<'a> {
     nav: Vec<Nav>,
     as_at: Option<&'a str>,
     contact: Option<&'a str>,
+    /// Who wrote the practice questions: one sentence, the same on every page.
+    questions_by: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -104,6 +107,8 @@ struct Page {
     section: &'static str,
     /// Breadcrumbs between "Overview" and the page itself: (label, path from the root).
     trail: Vec<(String, String)>,
+    /// The page's own breadcrumb, when its title is too long for one (a question's text).
+    crumb: Option<String>,
     context: tera::Context,
 }
 
@@ -120,8 +125,14 @@ impl Page {
             title: title.into(),
             section,
             trail: Vec::new(),
+            crumb: None,
             context: tera::Context::new(),
         }
+    }
+
+    fn crumb(mut self, label: impl Into<String>) -> Page {
+        self.crumb = Some(label.into());
+        self
     }
 
     fn with<T: Serialize + ?Sized>(mut self, key: &'static str, value: &T) -> Page {
@@ -204,11 +215,20 @@ pub(crate) fn render_partnership(
         let mut page = Page::new(
             routes::question_href(&q.id),
             "question.html",
-            format!("Question {}", q.id),
+            // Public pages name a question in words, never by its id.
+            if internal.is_some() {
+                format!("Question {}", q.id)
+            } else {
+                q.text.clone()
+            },
             "",
         );
         if let Some(href) = &q.theme.href {
             page = page.trail(q.theme.text.clone(), href.clone());
+        }
+        if internal.is_none() {
+            // The public title is the question itself: too long to repeat as a breadcrumb.
+            page = page.crumb(format!("{} question", q.level));
         }
         let extra = internal.and_then(|i| i.questions.get(&q.id));
         pages.push(page.with("question", q).with("internal", &extra));
@@ -327,6 +347,7 @@ fn render_page(
         short_name: &public.partnership.short_name,
         as_at: public.partnership.as_at.as_deref(),
         contact: public.partnership.contact.as_deref(),
+        questions_by: Some(&public.partnership.questions_by),
     };
     page_html(t, &who, audience, place, page)
 }
@@ -337,6 +358,7 @@ struct Who<'a> {
     short_name: &'a str,
     as_at: Option<&'a str>,
     contact: Option<&'a str>,
+    questions_by: Option<&'a str>,
 }
 
 /// Where a partnership in a collection finds itself compared with the others.
@@ -388,7 +410,7 @@ fn page_html(
             });
         }
         crumbs.push(Crumb {
-            label: page.title.clone(),
+            label: page.crumb.clone().unwrap_or_else(|| page.title.clone()),
             href: None,
         });
     }
@@ -405,6 +427,7 @@ fn page_html(
         nav,
         as_at: who.as_at,
         contact: who.contact,
+        questions_by: who.questions_by,
     };
     page.context.insert("site", &chrome);
     page.context.insert("crumbs", &crumbs);
@@ -416,7 +439,7 @@ fn page_html(
             page.template
         ))
     })?;
-    Ok(OutFile::new(path, html))
+    Ok(OutFile::new(path, tables::wrap_tables(&html)))
 }
 
 /// A partnership's page in a collection comparing it with the others (`<folder>/compare/`),
@@ -434,6 +457,7 @@ pub(crate) fn render_member_compare(
         short_name: &view.short_name,
         as_at,
         contact,
+        questions_by: None,
     };
     let audience = if internal { "internal" } else { "public" };
     let page = Page::new(
@@ -531,6 +555,7 @@ pub(crate) fn render_collection(
             nav: Vec::new(),
             as_at: None,
             contact: None,
+            questions_by: None,
         };
         let mut crumbs: Vec<Crumb> = Vec::new();
         if depth > 0 {
@@ -555,7 +580,7 @@ pub(crate) fn render_collection(
         let html = t.tera.render(template, &ctx).map_err(|e| {
             RenderError(format!("cannot render {path} (template {template}):\n{e}"))
         })?;
-        files.push(OutFile::new(path, html));
+        files.push(OutFile::new(path, tables::wrap_tables(&html)));
     }
     files.push(OutFile::new(routes::STYLESHEET, t.stylesheet.clone()));
     Ok(files)

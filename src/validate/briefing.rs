@@ -55,7 +55,7 @@ pub(super) fn briefings(
     out
 }
 
-/// Warns about a link in a briefing (`question:ID`, `../../themes/ID/`, see `site::links`)
+/// Warns about a link in a briefing (`question:ID`, `../../themes/ID/`, see `load::links`)
 /// to a question, theme, cycle or briefing that does not exist: the page would show its text
 /// without a link.
 pub(super) fn links(
@@ -103,4 +103,53 @@ fn draft_flag(file: &F, draft: Option<&toml::Spanned<bool>>, diags: &mut Diagnos
             .with_help("remove `draft = true` when the briefing is approved for publication");
     }
     *d.get_ref()
+}
+
+/// Warns about a briefing dated before the close of a cycle it reports on (`cycle = ...`) or
+/// links to (`cycle:ID`): it cannot rest on evidence gathered after it was written, and a
+/// reader would take it to.
+pub(super) fn dated_before_evidence(
+    raw: &[RawBriefing],
+    briefings: &[Briefing],
+    cycles: &[Cycle],
+    diags: &mut Diagnostics,
+) {
+    use crate::load::links::{Target, located};
+    for b in raw {
+        let Some(briefing) = briefings.iter().find(|x| x.slug == b.slug) else {
+            continue;
+        };
+        let after = |id: &str| {
+            cycles
+                .iter()
+                .find(|c| c.id == id && c.closed > briefing.date)
+        };
+        let mut places: Vec<(std::ops::Range<usize>, &Cycle)> = Vec::new();
+        if let Some(c) = b.front.as_ref().and_then(|f| f.cycle.as_ref())
+            && let Some(cycle) = after(c.get_ref())
+        {
+            places.push((c.span(), cycle));
+        }
+        let body = &b.file.text[b.body_start..];
+        for (t, range) in located(body) {
+            if let Target::Cycle(id) = t
+                && let Some(cycle) = after(id)
+            {
+                places.push((b.body_start + range.start..b.body_start + range.end, cycle));
+            }
+        }
+        for (span, cycle) in places {
+            diags
+                .warning(
+                    Code::BriefingBeforeEvidence,
+                    &b.file,
+                    span,
+                    format!(
+                        "this briefing is dated {}, before cycle `{}` closed on {}: it cannot rest on that cycle's evidence",
+                        briefing.date, cycle.id, cycle.closed
+                    ),
+                )
+                .with_help("date the briefing on or after the cycle closed, or remove what it says about that cycle");
+        }
+    }
 }

@@ -235,6 +235,7 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
     );
     let briefings = briefing::briefings(&raw.briefings, &cycles, diags);
     briefing::links(&raw.briefings, &briefings, &cycles, &frameworks, diags);
+    briefing::dated_before_evidence(&raw.briefings, &briefings, &cycles, diags);
 
     if diags.error_count() > errors_before {
         return None;

@@ -107,17 +107,6 @@ fn degenerate_inputs_do_not_panic() {
 }
 
 #[test]
-fn hatching_stays_inside_its_rectangle() {
-    for rising in [true, false] {
-        for [a, b] in hatch_lines((10, 20), (50, 40), 8, rising) {
-            for (x, y) in [a, b] {
-                assert!((10..=50).contains(&x) && (20..=40).contains(&y), "{x},{y}");
-            }
-        }
-    }
-}
-
-#[test]
 fn numbers_lose_trailing_zeros() {
     assert_eq!(trim_number(2.0), "2");
     assert_eq!(trim_number(25.30), "25.3");
@@ -142,4 +131,118 @@ fn axis_ticks_cover_the_data_with_round_steps() {
             "{lo}..{hi}"
         );
     }
+}
+
+/// Every kind of chart, with a long label, for the legibility tests.
+fn every_chart() -> Vec<String> {
+    let long = "Do partners know how many children are waiting for mental health support, how long they wait, and what help they receive?";
+    let stacked = stacked_bars(
+        &label(),
+        &levels(),
+        &[StackedRow {
+            label: long.into(),
+            counts: vec![1, 12, 2],
+        }],
+    )
+    .unwrap();
+    let bars = bars(&label(), &[(long.into(), 120.0, "120.0".into())]).unwrap();
+    let diverging = diverging_bars(
+        &label(),
+        &["Disagree".into(), "Neither".into(), "Agree".into()],
+        &[DivergingRow {
+            label: long.into(),
+            shares: vec![0.2, 0.3, 0.5],
+        }],
+    );
+    let dots = strip(
+        &label(),
+        &[
+            StripPoint {
+                value: 1.5,
+                name: "A".into(),
+                marked: false,
+            },
+            StripPoint {
+                value: 2.0,
+                name: "B".into(),
+                marked: true,
+            },
+        ],
+        0.0,
+        3.0,
+        Some(("England", 1.8)),
+    );
+    let line = lines(
+        &label(),
+        &["2024-25".into(), "2025-26".into()],
+        (0.0, 3.0),
+        &[(0.0, "0".into()), (3.0, "3".into())],
+        &[Line {
+            label: long.into(),
+            values: vec![Some(1.0), Some(2.0)],
+        }],
+        &[Reference {
+            label: "Target: 2".into(),
+            value: 2.0,
+            mark: RefMark::Line,
+        }],
+        true,
+    )
+    .unwrap();
+    vec![stacked, bars, diverging, dots, line]
+}
+
+#[test]
+fn chart_text_keeps_the_body_size_at_any_width() {
+    for svg in every_chart() {
+        let open = &svg[..svg.find('>').unwrap()];
+        assert!(
+            open.contains("width=\"100%\"") && !open.contains("viewBox"),
+            "a fluid chart is drawn to the page's width, not scaled as a picture: {open}"
+        );
+        for size in svg.split("font-size=\"").skip(1) {
+            let px: f64 = size[..size.find('"').unwrap()].parse().unwrap();
+            assert!(px >= 16.0, "text of {px}px is below a phone's body size");
+        }
+        // No halo: text is never outlined to stand out from what is under it.
+        for t in svg.split("<text ").skip(1) {
+            let open = &t[..t.find('>').unwrap()];
+            assert!(!open.contains("stroke"), "{open}");
+        }
+    }
+}
+
+#[test]
+fn labels_are_shown_in_full_and_wrapped_to_a_phone() {
+    for svg in every_chart().iter().filter(|s| s.contains("waiting for")) {
+        assert!(!svg.contains('…'), "no label is cut short");
+        let words: String = svg
+            .split("<text ")
+            .skip(1)
+            .map(|t| {
+                let t = &t[t.find('>').unwrap() + 1..];
+                t[..t.find("</text>").unwrap()].to_string()
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            words.contains("Do partners know how many children are")
+                && words.contains("what help they receive?"),
+            "{words}"
+        );
+        for t in svg.split("<text ").skip(1) {
+            let t = &t[t.find('>').unwrap() + 1..];
+            let line = &t[..t.find("</text>").unwrap()];
+            assert!(line.chars().count() <= LABEL_CHARS + 2, "{line}");
+        }
+    }
+}
+
+#[test]
+fn dots_of_the_comparison_plot_stand_out_from_the_page() {
+    let dots = &every_chart()[3];
+    // Dark blue (#12436d, over 9:1 on white), opaque, 10 pixels across.
+    assert!(dots.contains("<g fill=\"#12436d\""), "{dots}");
+    assert!(!dots.contains("fill-opacity"));
+    assert!(dots.contains("r=\"5\""));
 }

@@ -62,10 +62,48 @@ pub(super) fn briefing_page(
         date_iso: b.date.to_string(),
         audience: b.audience.as_str(),
         summary: p.text(&b.loc, &b.summary),
-        body_html: markdown::to_html_linked(&b.body, 2, &resolve),
+        body_html: if ctx.public {
+            markdown::to_html_linked(&question_words(ctx, &b.body), 2, &resolve)
+        } else {
+            markdown::to_html_linked(&b.body, 2, &resolve)
+        },
         draft: b.draft,
         themes: covered_themes(ctx, b),
     }
+}
+
+/// A briefing's Markdown with each link whose words are a question's id (`[cmh-s-01]
+/// (question:cmh-s-01)`, as `brief` drafts them) worded as the question itself: the public
+/// edition names questions in words, never by id.
+fn question_words(ctx: &Ctx<'_>, body: &str) -> String {
+    static LINK: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\[([a-z0-9-]+)\]\(question:([a-z0-9-]+)\)").ok()
+    });
+    let Some(link) = LINK.as_ref() else {
+        return body.to_string();
+    };
+    link.replace_all(body, |c: &regex::Captures<'_>| {
+        match ctx.pages.get(&c[2]).filter(|_| c[1] == c[2]) {
+            Some(q) => format!("[{}](question:{})", escape_markdown(&q.text), &c[2]),
+            None => c[0].to_string(),
+        }
+    })
+    .into_owned()
+}
+
+/// Text that Markdown shows as written.
+fn escape_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for ch in s.chars() {
+        if matches!(
+            ch,
+            '\\' | '[' | ']' | '*' | '_' | '`' | '<' | '>' | '(' | ')' | '!' | '#'
+        ) {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// Whether the site being built has the page a link names.

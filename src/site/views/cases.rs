@@ -149,7 +149,7 @@ fn chart(c: &Cycle, rows: &[CaseRow]) -> Option<Chart> {
     let stacked: Vec<StackedRow> = rows
         .iter()
         .map(|r| StackedRow {
-            label: short(&r.question),
+            label: r.question.text.clone(),
             counts: vec![
                 r.counts.met as u32,
                 r.counts.partly as u32,
@@ -162,7 +162,7 @@ fn chart(c: &Cycle, rows: &[CaseRow]) -> Option<Chart> {
         .map(|r| {
             format!(
                 "{}: {} met, {} partly met, {} not met",
-                r.question.id, r.counts.met, r.counts.partly, r.counts.not_met
+                r.question.text, r.counts.met, r.counts.partly, r.counts.not_met
             )
         })
         .collect::<Vec<_>>()
@@ -180,17 +180,6 @@ fn chart(c: &Cycle, rows: &[CaseRow]) -> Option<Chart> {
         caption: "Cases met, partly met and not met, by question".into(),
         svg,
     })
-}
-
-/// A bar's label: the question id and the start of its text.
-fn short(q: &Ref) -> String {
-    let text: String = q.text.chars().take(64).collect();
-    let more = if q.text.chars().count() > 64 {
-        "…"
-    } else {
-        ""
-    };
-    format!("{}: {text}{more}", q.id)
 }
 
 pub fn age_words(b: AgeBand) -> &'static str {

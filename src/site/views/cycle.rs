@@ -412,7 +412,7 @@ pub(super) fn cycle_pages(
                 .collect();
             let change = a.comparison.as_ref().map(|cmp| {
                 let mut s = format!(
-                    "Compared with {} ({}), the last {}: {} question{} rose, {} fell and {} held steady (a rise or a fall is a move of at least {} on the scale).",
+                    "Compared with {} ({}), the last {}: {} question{} rose, {} fell and {} held steady ({}).",
                     audit.cycle(&cmp.cycle).map_or(cmp.cycle.clone(), |x| p.text(&x.loc, &x.title)),
                     cmp.cycle,
                     cmp.method.words(),
@@ -420,7 +420,11 @@ pub(super) fn cycle_pages(
                     if cmp.rose.len() == 1 { "" } else { "s" },
                     cmp.fell.len(),
                     cmp.steady,
-                    num(cmp.threshold, 2)
+                    if ctx.public {
+                        "a rise or a fall is a clear move on the rating scale, as “How we score” defines it".to_string()
+                    } else {
+                        format!("a rise or a fall is a move of at least {} on the scale", num(cmp.threshold, 2))
+                    }
                 );
                 if cmp.scope_differs() {
                     s.push_str(&format!(

@@ -52,6 +52,9 @@ pub struct Constants {
     pub change_threshold: String,
     pub pull_lowest: String,
     pub pull_statutory: String,
+    /// Where the levels of concern part on the score less its theme weight (low | some |
+    /// high | very high), for the reported cycle's scale; empty before any cycle.
+    pub concern_bounds: Vec<String>,
     /// The partnership's publication minimums.
     pub min_agencies: usize,
     pub min_cases: usize,
@@ -76,7 +79,16 @@ pub(super) fn method_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MethodPage {
                 url: (url.starts_with("https://") || url.starts_with("http://"))
                     .then(|| p.text(&loc, url)),
                 licence: p.text(&loc, &fw.source.licence),
-                note: p.text(&loc, &fw.source.note),
+                // The public edition keeps the note's first sentence (what the bank was
+                // built from); the rest is the bank's change log, by question id.
+                note: p.text(
+                    &loc,
+                    &if ctx.public {
+                        first_sentence(&fw.source.note)
+                    } else {
+                        fw.source.note.clone()
+                    },
+                ),
                 bundled: fw.bundled,
             }
         })
@@ -119,6 +131,12 @@ pub(super) fn method_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MethodPage {
             change_threshold: num(ctx.audit.partnership.change_threshold, 2),
             pull_lowest: num(score::PULL_LOWEST * 100.0, 0),
             pull_statutory: num(score::PULL_STATUTORY * 100.0, 0),
+            concern_bounds: ctx.latest.map_or(Vec::new(), |(_, _, fw)| {
+                super::priorities::concern_bounds(fw)
+                    .iter()
+                    .map(|b| num(*b, 0))
+                    .collect()
+            }),
             min_agencies: ctx.audit.partnership.disclosure.min_agencies,
             min_cases: ctx.audit.partnership.disclosure.min_cases,
             min_responses: ctx.audit.partnership.disclosure.min_responses,
@@ -139,5 +157,14 @@ pub(super) fn method_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MethodPage {
         .iter()
         .map(|f| (flag_words(*f).to_string(), f.as_str()))
         .collect(),
+    }
+}
+
+/// Text up to the end of its first sentence (a full stop followed by a space or the end).
+fn first_sentence(s: &str) -> String {
+    let s = s.trim();
+    match s.find(". ") {
+        Some(i) => s[..=i].to_string(),
+        None => s.to_string(),
     }
 }

@@ -255,7 +255,7 @@ fn flag_words(f: Flag) -> &'static str {
     match f {
         Flag::Unanswered => "Not every agency answered",
         Flag::AgenciesDisagree => "Agencies disagree",
-        Flag::StatutoryLow => "A statutory partner rated it low",
+        Flag::StatutoryLow => "An agency with a legal duty to safeguard children rated it low",
         Flag::MetricOffTarget => "A metric is worse than target",
         Flag::WorseThanComparator => "A metric is worse than the comparator",
         Flag::MetricWorsening => "A metric is getting worse",
@@ -389,6 +389,38 @@ pub struct PartnershipInfo {
     pub approved: Option<String>,
     /// "Figures as at" date: the latest cycle's close or moderation, never the clock.
     pub as_at: Option<String>,
+    /// Who wrote the practice questions, in the one sentence every page carries.
+    pub questions_by: String,
+}
+
+/// Who wrote the practice questions the audit asks, in one sentence: the bundled banks are
+/// panelaudit's, written in its makers' own words; a bank in the partnership's `frameworks/`
+/// folder is the partnership's. The footer of every page and the public overview say it, so no
+/// two pages disagree.
+pub fn questions_by(audit: &Audit) -> String {
+    let used: Vec<&Framework> = audit
+        .cycles
+        .iter()
+        .filter_map(|c| audit.frameworks.get(&c.framework))
+        .collect();
+    let (ours, own) = if used.is_empty() {
+        (true, false)
+    } else {
+        (
+            used.iter().any(|f| f.bundled),
+            used.iter().any(|f| !f.bundled),
+        )
+    };
+    let who = match (ours, own) {
+        (true, true) => {
+            "by the makers of panelaudit, the toolkit behind this report, and by the partnership itself"
+        }
+        (false, true) => "by the partnership itself",
+        _ => "by the makers of panelaudit, the toolkit behind this report",
+    };
+    format!(
+        "The practice questions were written {who}, in their own words, from the published learning of the national Child Safeguarding Practice Review Panel and other national and local reviews; they are not the Panel's own questions."
+    )
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -581,6 +613,7 @@ impl PublicView {
             contact: audit.partnership.contact.as_ref().map(|c| p.text(ploc, c)),
             approved: audit.partnership.approved.map(|d| d.long()),
             as_at,
+            questions_by: questions_by(audit),
         };
         let cycle = ctx.latest.map(|(c, _, fw)| cycle_view(&ctx, c, fw, &mut p));
         let priorities: Vec<PriorityRow> = match ctx.latest {

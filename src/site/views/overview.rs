@@ -148,7 +148,7 @@ pub(super) fn overview(
                 .iter()
                 .map(|r| {
                     (
-                        format!("{}. {}", r.rank, r.question.id),
+                        format!("{}. {}", r.rank, r.question.text),
                         r.score_value,
                         r.score.clone(),
                     )
@@ -160,7 +160,7 @@ pub(super) fn overview(
                 desc: format!(
                     "Horizontal bars, highest risk first: {}.",
                     top.iter()
-                        .map(|r| format!("{} scores {}", r.question.id, r.score))
+                        .map(|r| format!("{}. {} scores {}", r.rank, r.question.text, r.score))
                         .collect::<Vec<_>>()
                         .join("; ")
                 ),

@@ -43,18 +43,87 @@ fn reason(text: impl Into<String>, factor: Option<String>) -> Reason {
     }
 }
 
-/// The level of concern a score stands for, in words. 10 is the floor (top assurance on strong
-/// evidence); 100 is no assurance with nothing else adverse; 130 no answer at all.
-pub(super) fn concern(score: f64) -> Tag {
-    if score >= 100.0 {
-        Tag::new("Very high concern", "red")
-    } else if score >= 60.0 {
-        Tag::new("High concern", "orange")
-    } else if score >= 30.0 {
-        Tag::new("Some concern", "blue")
+/// The levels of concern, lowest first.
+const CONCERN: [(&str, &str); 4] = [
+    ("Low concern", "grey"),
+    ("Some concern", "blue"),
+    ("High concern", "orange"),
+    ("Very high concern", "red"),
+];
+
+/// The score a question rated `r` would have on that rating alone: every agency answering,
+/// strong evidence, nothing adverse, a theme weight of 1.
+fn score_of_rating(fw: &Framework, r: f64) -> f64 {
+    let (top, bottom) = (f64::from(fw.top()), f64::from(fw.bottom()));
+    let gap = if top > bottom {
+        (top - r) / (top - bottom)
     } else {
-        Tag::new("Low concern", "grey")
+        0.0
+    };
+    100.0 * (score::RESIDUAL + (1.0 - score::RESIDUAL) * gap)
+}
+
+/// Where the concern levels part on a question's score (less its theme weight), for a
+/// framework's scale: the score is read as the rating it would stand for on its own
+/// ([`score_of_rating`]), and the concern is that rating's colour. So a score nearer a green
+/// level's than an amber one's is low concern, nearer an amber level's is some concern, nearer
+/// a red one's is high concern, and one beyond the bottom of the scale by more than half a level
+/// is very high concern. On the bundled 0 to 3 scale: 55, 85 and 115. Fixed for a scale, so a
+/// level means the same in every cycle and every partnership using it.
+pub fn concern_bounds(fw: &Framework) -> [f64; 3] {
+    use crate::model::Rag;
+    let values = |rag: Rag| {
+        fw.scale
+            .iter()
+            .filter(move |l| l.rag == rag)
+            .map(|l| l.value)
+    };
+    let midway = |upper: Option<u32>, lower: Option<u32>| match (upper, lower) {
+        (Some(u), Some(l)) => Some(score_of_rating(fw, (f64::from(u) + f64::from(l)) / 2.0)),
+        _ => None,
+    };
+    let green = values(Rag::Green).min();
+    let amber = values(Rag::Amber);
+    let red = values(Rag::Red).max();
+    let very = score_of_rating(fw, f64::from(fw.bottom()) - 0.5);
+    let high = midway(amber.clone().min(), red)
+        .or_else(|| midway(green, red))
+        .unwrap_or(very);
+    let some = midway(green, amber.max()).unwrap_or(high);
+    [some, high, very]
+}
+
+/// The level of concern a question's score stands for, in words (what public pages show
+/// instead of the score), by [`concern_bounds`]. The theme weight is left out: it orders the
+/// ranking by the partnership's priorities but is no evidence of risk. A question rated at a
+/// green level (reasonable assurance or better) with nothing adverse (every agency answered,
+/// no metric against it, no fall, no lower finding in practice, no completed actions without
+/// change) is never above some concern, however weak its evidence.
+pub fn concern(fw: &Framework, s: &QuestionScore) -> Tag {
+    let c = &s.components;
+    let weight = if c.theme_weight > 0.0 {
+        c.theme_weight
+    } else {
+        1.0
+    };
+    let evidence = s.score / weight;
+    let mut level = concern_bounds(fw)
+        .iter()
+        .filter(|b| evidence >= **b - 1e-9)
+        .count();
+    let green = s
+        .rating
+        .is_some_and(|r| fw.level_at(r).rag == crate::model::Rag::Green);
+    let adverse = c.coverage < 1.0 - 1e-9
+        || c.metrics > 1.0 + 1e-9
+        || c.deterioration > 1.0 + 1e-9
+        || c.after_actions > 1.0 + 1e-9
+        || s.lowered_by.is_some();
+    if green && !adverse {
+        level = level.min(1);
     }
+    let (text, class) = CONCERN[level];
+    Tag::new(text, class)
 }
 
 /// Where the rating comes from, and how deep dives bore on it, as reasons.
@@ -271,7 +340,7 @@ pub(super) fn priority_row(
         } else {
             0.0
         },
-        concern: concern(s.score),
+        concern: concern(fw, s),
         flags: s
             .flags
             .iter()
@@ -286,5 +355,43 @@ pub(super) fn priority_row(
             .collect(),
         reasons,
         sum: if exact { sum } else { String::new() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Rag;
+
+    fn scale(rags: &[Rag], bottom: u32) -> Framework {
+        let values: Vec<u32> = (0..rags.len() as u32).map(|i| bottom + i).collect();
+        let mut fw = crate::analysis::testkit::framework(&values, &[("t", 1.0)], &[]);
+        for (l, rag) in fw.scale.iter_mut().zip(rags) {
+            l.rag = *rag;
+        }
+        fw
+    }
+
+    #[test]
+    fn concern_levels_part_where_the_scale_changes_colour() {
+        use Rag::*;
+        // The bundled scale: no (red), limited (amber), reasonable and substantial (green).
+        let bounds = concern_bounds(&scale(&[Red, Amber, Green, Green], 0));
+        assert_eq!(
+            bounds.map(|b| crate::analysis::round(b, 2)),
+            [55.0, 85.0, 115.0]
+        );
+        // The scale's numbers do not matter, only its shape.
+        let shifted = concern_bounds(&scale(&[Red, Amber, Green, Green], 1));
+        assert_eq!(bounds, shifted);
+        // Five levels: two red, one amber, two green.
+        let five = concern_bounds(&scale(&[Red, Red, Amber, Green, Green], 1));
+        assert!(five[0] < five[1] && five[1] < five[2], "{five:?}");
+        // Every rating on its own, with nothing adverse, is no more than "high": only a score
+        // beyond the bottom of the scale is very high concern.
+        let fw = scale(&[Red, Amber, Green, Green], 0);
+        assert!(score_of_rating(&fw, 0.0) < bounds[2]);
+        assert!(score_of_rating(&fw, 2.0) < bounds[0]);
+        assert!(score_of_rating(&fw, 1.0) >= bounds[0] && score_of_rating(&fw, 1.0) < bounds[1]);
     }
 }

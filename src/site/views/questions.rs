@@ -321,13 +321,21 @@ fn aggregate(
         levels,
         confidence,
         range: tally.range().filter(|_| d.exact).map(|(lo, hi)| {
+            // Public pages name the levels in words; internal ones give the scale's figures.
+            let word = |v: u32| match fw.level(v) {
+                Some(l) if ctx.public => l.label.to_lowercase(),
+                _ => v.to_string(),
+            };
             if lo == hi {
-                format!("All ratings were {lo}")
+                format!("All ratings were {}", word(lo))
             } else {
-                format!("From {lo} to {hi}")
+                format!("From {} to {}", word(lo), word(hi))
             }
         }),
-        agencies_mean: tally.mean().filter(|_| d.exact).map(crate::format::rating),
+        agencies_mean: tally
+            .mean()
+            .filter(|_| d.exact && !ctx.public)
+            .map(crate::format::rating),
         suppression_note: protected.then(|| {
             format!(
                 "A count from 1 to {} is not shown, and neither is any count from which it could be worked out, nor the average or range, so that no agency's rating can be singled out; where no count could be shown safely, the table is left out.",

@@ -1,0 +1,73 @@
+//! `panelaudit paper`: the board paper as a Word document (see `crate::paper`), written to a
+//! new file; an existing file is never overwritten. A public paper passes the publication
+//! scans a public build passes.
+
+use super::{EXIT_INVALID, EXIT_OK};
+use crate::diag::Diagnostics;
+use crate::model::{Audience, Date};
+use crate::paper::{Request, paper};
+use crate::publish;
+use crate::source::display_path;
+use crate::write::OutFile;
+use crate::{fsx, workspace};
+use std::path::Path;
+
+pub fn run(dir: &Path, out: &Path, audience: Audience, cycle: Option<&str>, as_of: Date) -> u8 {
+    match write(dir, out, audience, cycle, as_of) {
+        Ok(msg) => {
+            println!("{msg}");
+            EXIT_OK
+        }
+        Err(msg) => {
+            eprintln!("{msg}");
+            EXIT_INVALID
+        }
+    }
+}
+
+fn write(
+    dir: &Path,
+    out: &Path,
+    audience: Audience,
+    cycle: Option<&str>,
+    as_of: Date,
+) -> Result<String, String> {
+    let shown = display_path(out);
+    if out.symlink_metadata().is_ok() {
+        return Err(format!(
+            "error: {shown} already exists; `panelaudit paper` never overwrites a file: choose another --out, or move the old file away"
+        ));
+    }
+    let audit = workspace::load_one(dir, "paper")?;
+    let req = Request {
+        audience,
+        cycle,
+        as_of,
+    };
+    let made = paper(&audit, &req)?;
+    if audience == Audience::Public {
+        // The last gate, as for a public site: the document's own text, whole.
+        let files: Vec<OutFile> = made
+            .parts
+            .iter()
+            .map(|(name, xml)| OutFile::new(name.clone(), xml.clone()))
+            .collect();
+        let hits = publish::scan_site(&shown, &[("", &audit)], &files);
+        if !hits.is_empty() {
+            let mut diags = Diagnostics::new();
+            publish::report(&hits, &mut diags);
+            return Err(format!(
+                "{}\nerror: the public paper is refused; nothing was written",
+                diags.render()
+            ));
+        }
+    }
+    fsx::create_new_files(&[(out.to_path_buf(), made.bytes)]).map_err(|e| format!("error: {e}"))?;
+    Ok(format!(
+        "wrote the {} board paper of {} ({}) to {shown}, overdue judged on {}",
+        audience.as_str(),
+        audit.partnership.short_name,
+        made.cycle,
+        as_of.long()
+    ))
+}
