@@ -321,6 +321,18 @@ fn a_collection_carries_the_name_its_collection_toml_gives_it() {
     .unwrap();
     let out = tmp.path().join("named");
     built(&region, &out, "public");
+    // Named by a path relative to where the command runs, as a user types it: the file is
+    // inside the collection, never mistaken for a link leading out of it.
+    for args in [
+        vec!["check", "region"],
+        vec!["build", "region", "--out", "rel"],
+    ] {
+        let o = run_in(tmp.path(), &args);
+        let said = format!("{}{}", text(&o.stdout), text(&o.stderr));
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {said}");
+        assert!(!said.contains("PA0110"), "{args:?}: {said}");
+    }
+    assert!(page(&tmp.path().join("rel"), "index.html").contains("North West region"));
     for path in ["index.html", "compare/index.html"] {
         let html = page(&out, path);
         assert!(html.contains("North West region"), "{path}");

@@ -847,7 +847,8 @@ fn shift_front(f: BriefingFrontMatter, by: usize) -> BriefingFrontMatter {
 /// used, so every problem is listed in one run.
 pub fn collection_name(dir: &Path, diags: &mut Diagnostics) -> String {
     let path = dir.join("collection.toml");
-    let given = read_optional::<CollectionFile>(dir, &path, diags).and_then(|p| {
+    let root = source::canonical_root(dir);
+    let given = read_optional::<CollectionFile>(&root, &path, diags).and_then(|p| {
         let name = p.value.name.get_ref().trim().to_string();
         if name.is_empty() {
             diags
@@ -863,9 +864,7 @@ pub fn collection_name(dir: &Path, diags: &mut Diagnostics) -> String {
         Some(name)
     });
     given.unwrap_or_else(|| {
-        let folder = source::canonical_root(dir)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned());
+        let folder = root.file_name().map(|n| n.to_string_lossy().into_owned());
         folder.map_or_else(|| "Partnerships".into(), |n| format!("Partnerships in {n}"))
     })
 }
