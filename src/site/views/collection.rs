@@ -56,6 +56,8 @@ pub struct MemberSummary {
     /// The partnership's publication allow and deny lists: the collection's pages answer to them.
     pub allow: Vec<String>,
     pub deny: Vec<String>,
+    /// A public build: its ratings are read out as the scale's words, never as figures.
+    pub public: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -181,6 +183,7 @@ impl MemberSummary {
             metrics,
             allow: audit.partnership.allow.clone(),
             deny: audit.deny.clone(),
+            public,
         }
     }
 }
@@ -215,11 +218,33 @@ pub(super) fn shared_framework(members: &[MemberSummary]) -> Option<&MemberSumma
         .then_some(first)
 }
 
-/// "0 = No assurance to 3 = Substantial assurance".
-pub(super) fn scale_words(scale: &[ScaleLevel]) -> String {
+/// "0 = No assurance to 3 = Substantial assurance" (public: "No assurance to Substantial
+/// assurance", the words without the figures).
+pub(super) fn scale_words(scale: &[ScaleLevel], public: bool) -> String {
     match (scale.first(), scale.last()) {
+        (Some(a), Some(b)) if public => format!("{} to {}", a.label, b.label),
         (Some(a), Some(b)) => format!("{} = {} to {} = {}", a.value, a.label, b.value, b.label),
         _ => String::new(),
+    }
+}
+
+/// A rating as the page shows it: the figure inside the partnership ("1.33"), the scale's
+/// words in public ("Limited assurance"; a median halfway between two levels reads "between
+/// Limited and Reasonable assurance"). Public ratings here are already levels of the scale.
+pub(super) fn rating_text(scale: &[ScaleLevel], rating: f64, public: bool) -> String {
+    if !public || scale.is_empty() {
+        return crate::format::rating(rating);
+    }
+    let below = scale
+        .iter()
+        .rev()
+        .find(|l| f64::from(l.value) <= rating + 1e-9)
+        .unwrap_or(&scale[0]);
+    match scale.iter().find(|l| f64::from(l.value) > rating + 1e-9) {
+        Some(above) if rating - f64::from(below.value) > 1e-9 => {
+            format!("between {} and {}", below.label, above.label)
+        }
+        _ => below.label.clone(),
     }
 }
 
@@ -242,12 +267,16 @@ impl CollectionView {
                             title: t.title.clone(),
                             values: values
                                 .iter()
-                                .map(|v| v.map_or("–".into(), crate::format::rating))
+                                .map(|v| {
+                                    v.map_or("–".into(), |r| {
+                                        rating_text(&first.scale, r, first.public)
+                                    })
+                                })
                                 .collect(),
                         })
                     })
                     .collect(),
-                scale_words(&first.scale),
+                scale_words(&first.scale, first.public),
             ),
             None => (Vec::new(), String::new()),
         };
@@ -256,5 +285,36 @@ impl CollectionView {
             themes,
             scale,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rating_text;
+    use crate::model::{Rag, ScaleLevel};
+
+    fn scale() -> Vec<ScaleLevel> {
+        ["No assurance", "Limited assurance", "Reasonable assurance"]
+            .iter()
+            .zip(0..)
+            .map(|(label, value)| ScaleLevel {
+                value,
+                label: label.to_string(),
+                rag: Rag::Amber,
+                descriptor: String::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_public_rating_is_read_out_in_the_scales_words() {
+        let s = scale();
+        assert_eq!(rating_text(&s, 1.0, true), "Limited assurance");
+        assert_eq!(
+            rating_text(&s, 1.5, true),
+            "between Limited assurance and Reasonable assurance"
+        );
+        assert_eq!(rating_text(&s, 2.0, true), "Reasonable assurance");
+        assert_eq!(rating_text(&s, 1.5, false), "1.50");
     }
 }

@@ -7,7 +7,7 @@
 //! partnership's effective rating per theme (as its own public theme page shows it) and the
 //! metric values its public metrics page shows. No count of agencies appears here.
 
-use super::collection::{MemberSummary, scale_tag, scale_words, shared_framework};
+use super::collection::{MemberSummary, rating_text, scale_tag, scale_words, shared_framework};
 use super::{Chart, Tag};
 use crate::format::with_unit;
 use crate::model::Better;
@@ -194,7 +194,7 @@ fn metric_ids(members: &[MemberSummary]) -> Vec<&super::collection::MetricPoint>
 /// partnership to mark in the charts (None on the collection's own pages).
 pub fn compare_index(members: &[MemberSummary]) -> CompareIndex {
     let shared = shared_framework(members);
-    let scale = shared.map_or_else(String::new, |f| scale_words(&f.scale));
+    let scale = shared.map_or_else(String::new, |f| scale_words(&f.scale, f.public));
     let themes = shared
         .map(|first| {
             first
@@ -232,7 +232,8 @@ fn theme_spread(
         .collect();
     let rated: Vec<f64> = values.iter().flatten().copied().collect();
     let s = stats(&rated);
-    let (lowest, median, highest) = fmt3(s, crate::format::rating);
+    let words = |r: f64| rating_text(&first.scale, r, first.public);
+    let (lowest, median, highest) = fmt3(s, words);
     let rows = members
         .iter()
         .zip(&values)
@@ -244,7 +245,7 @@ fn theme_spread(
                 .get(i)
                 .and_then(|t| t.href.as_ref())
                 .map(|h| routes::in_member(&m.row.folder, h)),
-            value: v.map_or("–".into(), crate::format::rating),
+            value: v.map_or("–".into(), words),
             tag: scale_tag(&m.scale, *v),
             period: String::new(),
         })
@@ -256,7 +257,7 @@ fn theme_spread(
         .filter_map(|(m, v)| {
             v.map(|value| StripPoint {
                 value,
-                name: format!("{}: {}", m.row.short_name, crate::format::rating(value)),
+                name: format!("{}: {}", m.row.short_name, words(value)),
                 marked: false,
             })
         })
@@ -441,6 +442,7 @@ pub fn member_compare(members: &[MemberSummary], index: &CompareIndex, i: usize)
             .map(|((t, theme), spread)| {
                 let own = me.themes.get(t).and_then(|x| x.mean);
                 let (lo, hi) = scale_bounds(first);
+                let words = |r: f64| rating_text(&first.scale, r, first.public);
                 let points: Vec<StripPoint> = members
                     .iter()
                     .enumerate()
@@ -450,7 +452,7 @@ pub fn member_compare(members: &[MemberSummary], index: &CompareIndex, i: usize)
                             // Only the marked dot is named: every partnership's page draws
                             // every partnership, so naming them all grows with the square.
                             name: if j == i {
-                                format!("{}: {}", m.row.short_name, crate::format::rating(value))
+                                format!("{}: {}", m.row.short_name, words(value))
                             } else {
                                 String::new()
                             },
@@ -462,7 +464,7 @@ pub fn member_compare(members: &[MemberSummary], index: &CompareIndex, i: usize)
                 MemberSpread {
                     title: theme.title.clone(),
                     href: format!("{}#{}", spread.href, anchor(&me.row.folder)),
-                    own: own.map_or("–".into(), crate::format::rating),
+                    own: own.map_or("–".into(), words),
                     tag: scale_tag(&me.scale, own),
                     reported: spread.rated,
                     lowest: spread.lowest.clone(),
@@ -490,7 +492,7 @@ pub fn member_compare(members: &[MemberSummary], index: &CompareIndex, i: usize)
                                     spread.median,
                                     spread.highest,
                                     me.row.short_name,
-                                    own.map_or("no rating".into(), crate::format::rating)
+                                    own.map_or("no rating".into(), words)
                                 ),
                             },
                             &points,
