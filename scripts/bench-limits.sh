@@ -19,6 +19,10 @@
 #   briefing-over-nested       8 MiB of lines opening 32 lists each (refused)
 #   briefing-over-emphasis     8 MiB of `*a` (refused); and -brackets, -angles likewise
 #   internal-over-nested       a return's internal note of such lines (refused)
+#   briefing-scan-*            a public briefing of 8 MiB of near-misses for one of the
+#                              scanner's patterns (runs of digits, of digits and spaces, `a.`,
+#                              `a@`, "born 1/", a DOB table, one letter, a first name, `é1 `):
+#                              the scan stays linear in the text
 #   deny-20000                 publication/deny.txt of 20,000 names (the limit)
 #   deny-240000                publication/deny.txt of 240,000 names (refused)
 set -euo pipefail
@@ -91,6 +95,12 @@ briefing("briefing-over-emphasis", fill("*a", limit))
 briefing("briefing-over-brackets", fill("[", limit))
 briefing("briefing-over-angles", fill("<", limit))
 internal("internal-over-nested", fill(nested_line, limit))
+for name, unit in [
+    ("digits", "0"), ("digits-spaces", "0 "), ("dots", "a."), ("ats", "a@"),
+    ("born", "born 1/ "), ("dob-table", "| DOB |\n|---|\n| 1/2/2019 |\n\n"),
+    ("letter", "k"), ("name", "Kai "), ("accents", "é1 "),
+]:
+    briefing(f"briefing-scan-{name}", fill(unit, limit * len(unit) // len(unit.encode())))
 deny("deny-20000", 20_000)
 deny("deny-240000", 240_000)
 EOF

@@ -604,18 +604,18 @@ mod tests {
     }
 
     #[test]
-    fn the_longest_term_wins_and_a_big_list_stays_quick() {
+    /// (How long a list at the 20,000-name limit takes is `scripts/bench-limits.sh`'s
+    /// `deny-20000`, not asserted here.)
+    fn the_longest_term_wins_and_a_list_at_the_limit_finds_every_name() {
         let m = matcher(&["Kai", "Kai Smith"]);
         assert_eq!(hits(&m, "Kai Smith's"), ["Kai Smith"]);
         let many: Vec<String> = (0..20_000).map(|i| format!("Given{i} Family{i}")).collect();
-        let t = std::time::Instant::now();
         let m = DenyMatcher::new(&many);
         let text = "Given7 Family7 met the panel. ".repeat(20_000);
         assert_eq!(m.find(&text).len(), 20_000);
-        assert!(
-            t.elapsed() < std::time::Duration::from_secs(20),
-            "{:?}",
-            t.elapsed()
-        );
+        let each: String = (0..20_000)
+            .map(|i| format!("Given{i} Family{i}; "))
+            .collect();
+        assert_eq!(m.find(&each).len(), 20_000);
     }
 }

@@ -5,7 +5,6 @@ use super::*;
 use crate::load::deny::parse_deny_list;
 use proptest::prelude::*;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 const CONTACT: &str = "safeguarding@examplepartnership.org.uk";
 
@@ -585,16 +584,17 @@ fn mask_never_echoes_the_value() {
     }
 }
 
+/// Megabytes of ordinary report text and of near-misses for every pattern: nothing in the
+/// ordinary text is taken for personal data, and every finding in a near-miss run is a real
+/// place in it, in order and not overlapping. How long these take is measured by
+/// `scripts/bench-limits.sh` (the `briefing-scan-*` inputs), not asserted here.
 #[test]
-fn a_few_megabytes_scan_in_linear_time() {
+fn megabytes_of_near_misses_give_sound_findings() {
     let s = scanner();
     let para = "The panel reviewed 12/03/2025 the 20 records (70%) for period 2024-25; Action A07 is due 2026-03-31. Ref REF-2025-000123, £1,250,000 at 10:30. Kaiser, v1.2.3, q-01-03. Chloé née Ng.\n";
     let big = para.repeat(3 * 1024 * 1024 / para.len());
-    let t = Instant::now();
     assert!(s.scan(&big).is_empty());
-    let ordinary = t.elapsed();
 
-    // Adversarial inputs: long runs of near-misses for every pattern.
     let mb = 1024 * 1024;
     for nasty in [
         "0".repeat(mb),
@@ -607,17 +607,14 @@ fn a_few_megabytes_scan_in_linear_time() {
         "Kai ".repeat(mb / 4),
         "é1 ".repeat(mb / 4),
     ] {
-        let t = Instant::now();
-        let _ = s.scan(&nasty);
-        assert!(
-            t.elapsed() < Duration::from_secs(20),
-            "{:?}… took {:?}",
-            nasty.chars().take(8).collect::<String>(),
-            t.elapsed()
-        );
+        let found = s.scan(&nasty);
+        let mut end = 0;
+        for f in &found {
+            assert!(f.start >= end && f.start < f.end && f.end <= nasty.len());
+            assert!(nasty.is_char_boundary(f.start) && nasty.is_char_boundary(f.end));
+            end = f.end;
+        }
     }
-    println!("3 MB of ordinary report text scanned in {ordinary:?}");
-    assert!(ordinary < Duration::from_secs(20), "took {ordinary:?}");
 }
 
 /// Planted positives and look-alike negatives: the scan's measured recall and false
