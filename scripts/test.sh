@@ -6,20 +6,20 @@ cd "$(dirname "$0")/.."
 # openpyxl writes the "foreign" workbook that the spreadsheet-import tests read back.
 if ! python3 -c 'import openpyxl' 2>/dev/null; then
   # A system Python that refuses pip installs (PEP 668) gets a user install instead; if even
-  # that fails, the one test that needs openpyxl says it was skipped and why.
+  # that fails, the one test that needs openpyxl is skipped on a developer's machine and fails in CI.
   python3 -m pip install --quiet --disable-pip-version-check openpyxl==3.1.5 2>/dev/null \
     || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages openpyxl==3.1.5 \
-    || echo "test.sh: could not install openpyxl; the foreign-workbook import test will be skipped" >&2
+    || echo "test.sh: could not install openpyxl; the foreign-workbook import test will be skipped (and fail in CI)" >&2
 fi
 
 # LibreOffice opens the board paper (`panelaudit paper`) and prints it to PDF in a test, as a
-# business manager's Word would; without it that test says it was skipped.
+# business manager's Word would; without it that test is skipped, and in CI it fails.
 if ! command -v soffice >/dev/null 2>&1; then
   echo "test.sh: installing LibreOffice Writer from apt (the board paper's test opens the .docx)" >&2
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   { $sudo apt-get update -qq \
     && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends libreoffice-writer; } >/dev/null \
-    || echo "test.sh: could not install LibreOffice; the board paper's PDF test will be skipped" >&2
+    || echo "test.sh: could not install LibreOffice; the board paper's PDF test will be skipped (and fail in CI)" >&2
 fi
 
 # Every unit, integration and property test (the crate has no doc tests). The totals over all

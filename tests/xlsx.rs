@@ -2,7 +2,7 @@
 //! fixture partnership in tests/fixtures/xlsx/testshire (its own framework, two cycles, one
 //! hand-written return from the council).
 
-use crate::common::{assert_ok, copy_tree, files, stderr, stdout};
+use crate::common::{assert_ok, copy_tree, files, skip_unless_ci, stderr, stdout};
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use panelaudit::xlsx::{
@@ -989,7 +989,7 @@ fn a_workbook_written_by_openpyxl_imports_correctly() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !have_openpyxl {
-        println!("skipped: python3 with openpyxl is not available (pip install openpyxl)");
+        skip_unless_ci("python3 with openpyxl is not available (pip install openpyxl)");
         return;
     }
     let s = Scratch::new();

@@ -120,3 +120,15 @@ pub fn replace_shared_string(path: &Path, marker: &str, with: &str) {
     }
     std::fs::write(path, out.finish().unwrap().into_inner()).unwrap();
 }
+
+/// A test that needs a tool the machine lacks: on a developer's machine it says so and is
+/// skipped; in CI (`CI` set, as `.ci/run` runs there) it fails, since `scripts/test.sh`
+/// installs the tool and a skip there would hide a test that never ran.
+pub fn skip_unless_ci(why: &str) {
+    let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    assert!(
+        !in_ci,
+        "{why}: CI must run this test (scripts/test.sh installs what it needs)"
+    );
+    println!("skipped: {why}");
+}
