@@ -61,5 +61,26 @@ fn public_overview_of_the_example() {
         .and_then(|(_, rest)| rest.split_once("</main>"))
         .map(|(m, _)| format!("<main{m}</main>"))
         .expect("the overview has a <main>");
-    insta::assert_snapshot!("public-overview-main", main);
+    // A reviewer reads the page's words and structure; each chart's drawing (coordinates no
+    // one reviews) is checked here by its properties and stands in the snapshot as its title
+    // and description, which is what a screen reader says of it.
+    let svg = regex::Regex::new(r"(?s)<svg\b([^>]*)>(.*?)</svg>").unwrap();
+    let title = regex::Regex::new(r#"(?s)<title id="([^"]+)">(.*?)</title>"#).unwrap();
+    let desc = regex::Regex::new(r#"(?s)<desc id="([^"]+)">(.*?)</desc>"#).unwrap();
+    let mut charts = 0;
+    let readable = svg.replace_all(&main, |c: &regex::Captures<'_>| {
+        charts += 1;
+        let (attrs, body) = (&c[1], &c[2]);
+        let t = title.captures(body).expect("every chart has a <title>");
+        let d = desc.captures(body).expect("every chart has a <desc>");
+        assert!(attrs.contains(r#"role="img""#), "{attrs}");
+        assert!(
+            attrs.contains(&format!(r#"aria-labelledby="{} {}""#, &t[1], &d[1])),
+            "a chart is labelled by its own title and description: {attrs}"
+        );
+        assert!(!body.contains("<script") && !body.contains("href=\"http"), "{body}");
+        format!("<svg role=\"img\">[chart] {} — {}</svg>", &t[2], &d[2])
+    });
+    assert!(charts >= 1, "the overview draws its chart of ratings by theme");
+    insta::assert_snapshot!("public-overview-main", readable);
 }
