@@ -78,9 +78,15 @@ fn public_overview_of_the_example() {
             attrs.contains(&format!(r#"aria-labelledby="{} {}""#, &t[1], &d[1])),
             "a chart is labelled by its own title and description: {attrs}"
         );
-        assert!(!body.contains("<script") && !body.contains("href=\"http"), "{body}");
+        assert!(
+            !body.contains("<script") && !body.contains("href=\"http"),
+            "{body}"
+        );
         format!("<svg role=\"img\">[chart] {} — {}</svg>", &t[2], &d[2])
     });
-    assert!(charts >= 1, "the overview draws its chart of ratings by theme");
+    assert!(
+        charts >= 1,
+        "the overview draws its chart of ratings by theme"
+    );
     insta::assert_snapshot!("public-overview-main", readable);
 }
