@@ -29,12 +29,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 const RESERVED: &[&str] = &["assets", "accessibility", "index.html"];
 
 /// What one build asks of every partnership.
-struct Job<'a> {
+pub(crate) struct Job<'a> {
     audience: Audience,
     cycle: Option<&'a str>,
     as_of: Date,
     /// The collection's name, when DIR is a collection.
-    collection: Option<String>,
+    pub(crate) collection: Option<String>,
     builtin: &'a Templates,
     /// The output folder as messages name it.
     site: String,
@@ -43,7 +43,7 @@ struct Job<'a> {
 impl<'a> Job<'a> {
     /// A build's job; for a collection, its name is read here (a broken `collection.toml`
     /// stops the build with its problems).
-    fn new(
+    pub(crate) fn new(
         dir: &Path,
         collection: bool,
         audience: Audience,
@@ -74,7 +74,7 @@ impl<'a> Job<'a> {
 }
 
 /// Whether DIR is a collection, and its partnership folders (itself when it is one).
-fn partnership_dirs(dir: &Path) -> Result<(bool, Vec<PathBuf>), String> {
+pub(crate) fn partnership_dirs(dir: &Path) -> Result<(bool, Vec<PathBuf>), String> {
     Ok(
         match workspace::discover(dir).map_err(|e| format!("error: {e}"))? {
             Target::Partnership(p) => (false, vec![p]),
@@ -84,10 +84,11 @@ fn partnership_dirs(dir: &Path) -> Result<(bool, Vec<PathBuf>), String> {
 }
 
 /// Where a build's files go: the staging folder, or nowhere (`check --public` only scans).
-type Sink<'a> = dyn Fn(&[OutFile]) -> Result<(), String> + Sync + 'a;
+pub(crate) type Sink<'a> = dyn Fn(&[OutFile]) -> Result<(), String> + Sync + 'a;
 
 /// One partnership done: what the collection's pages need of it, and what its files held.
-struct Done {
+#[derive(Clone)]
+pub(crate) struct Done {
     summary: MemberSummary,
     as_at: Option<String>,
     contact: Option<String>,
@@ -98,7 +99,7 @@ struct Done {
 
 /// What a whole build produced.
 #[derive(Default)]
-struct Outcome {
+pub(crate) struct Outcome {
     pages: usize,
     files: usize,
     hits: Vec<Hit>,
@@ -243,7 +244,7 @@ fn build_all(
 /// The collection's own pages (comparison index and pages, each partnership's comparison
 /// page), scanned and written last (not written when the build has any publication hit); and
 /// the publication hits of the whole build.
-fn finish(job: &Job<'_>, done: Vec<Done>, sink: &Sink<'_>) -> Result<Outcome, String> {
+pub(crate) fn finish(job: &Job<'_>, done: Vec<Done>, sink: &Sink<'_>) -> Result<Outcome, String> {
     let mut outcome = Outcome::default();
     let mut extras = Vec::with_capacity(done.len());
     for d in done {
@@ -328,7 +329,7 @@ fn finish(job: &Job<'_>, done: Vec<Done>, sink: &Sink<'_>) -> Result<Outcome, St
 
 /// One valid partnership: scores every cycle once, builds its views for the audience, renders
 /// its pages and, when a public build's scans find nothing, hands them to `sink`.
-fn member(job: &Job<'_>, audit: &Audit, sink: &Sink<'_>) -> Result<Done, String> {
+pub(crate) fn member(job: &Job<'_>, audit: &Audit, sink: &Sink<'_>) -> Result<Done, String> {
     // The cycle its site reports: `--cycle`, else its main cycle.
     let main = match (job.cycle, workspace::pick_cycle(audit, job.cycle)) {
         (_, Ok(c)) => Some(c.id.clone()),

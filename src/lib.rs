@@ -20,6 +20,7 @@ pub mod model;
 pub mod new_cycle;
 pub mod pack;
 pub mod paper;
+pub mod preview;
 pub mod publish;
 pub mod rank_table;
 pub mod response_file;

@@ -12,22 +12,24 @@
 //! - Every answer carries headers that keep other origins out: a content security policy
 //!   allowing only the site's own files (no inline script), `Cross-Origin-Resource-Policy:
 //!   same-origin`, no framing, no MIME sniffing, no referrer ([`SECURITY_HEADERS`]).
-//! - Changes are found by polling the folder's modification times and sizes twice a second (one
-//!   thread, no platform watcher back-ends).
+//! - Changes are found by the platform's file watcher (inotify, FSEvents, ReadDirectoryChanges,
+//!   through the `notify` crate), with a look at every file's size and modification time every
+//!   two seconds as well, and twice a second when no watcher can be started. Only what a change
+//!   touched is built again ([`crate::preview`]).
 //! - Served pages get a small script (`/__panelaudit/reload.js`, a file of its own so that the
-//!   security policy can forbid inline script) that asks `/__panelaudit/version` every second
-//!   and reloads when the site was rebuilt. It is added as a page is sent, never to a built
+//!   security policy can forbid inline script) that asks `/__panelaudit/version?since=N`, a
+//!   question held open until the site is rebuilt (at most 25 s, then asked again), and
+//!   reloads the page at once. It is added as a page is sent, never to a built
 //!   file.
 //! - A build that fails serves an error page listing the problems (HTML-escaped) for every
 //!   page, with the same reload script, so fixing the file brings the site back by itself.
 
-use crate::write::OutFile;
-use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use crate::preview::{Preview, Refreshed, Site};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 /// The only address `serve` listens on.
 pub const ADDRESS: &str = "127.0.0.1";
@@ -50,8 +52,15 @@ pub const SECURITY_HEADERS: &[(&str, &str)] = &[
     ("Referrer-Policy", "no-referrer"),
     ("Cache-Control", "no-store"),
 ];
-/// How often the folder is looked at for changes.
+/// How often the folder is looked at for changes when no file watcher could be started.
 const POLL: Duration = Duration::from_millis(500);
+/// How often it is looked at even with a watcher (a watcher can miss a change on some file
+/// systems, network shares among them).
+const LOOK_ANYWAY: Duration = Duration::from_secs(2);
+/// A save is often several events (write to a temporary file, rename): the rebuild waits until
+/// the folder has been quiet this long, and never longer than [`SETTLE_AT_MOST`].
+const SETTLE: Duration = Duration::from_millis(10);
+const SETTLE_AT_MOST: Duration = Duration::from_millis(60);
 
 /// Set by Ctrl-C (SIGINT) or SIGTERM: the server finishes the request in hand and returns.
 static STOP: AtomicBool = AtomicBool::new(false);
@@ -106,53 +115,71 @@ pub fn host_allowed(host: Option<&str>, port: u16) -> bool {
 /// What is being served: the latest build's files, or why it failed.
 struct State {
     version: u64,
-    site: Result<HashMap<String, Vec<u8>>, String>,
+    site: Result<Site, String>,
 }
 
-/// Builds the site with `build`, serves it on 127.0.0.1:`port`, and rebuilds whenever a file
-/// below `dir` changes. `ready` is told the address once the server listens. Returns when
-/// Ctrl-C (or SIGTERM) stops it.
+/// What the server and the rebuild thread share.
+struct Shared {
+    state: Mutex<State>,
+    /// Told when the version moves on, so pages waiting on it reload at once.
+    rebuilt: Condvar,
+    /// Pages waiting for the next version now (each on a thread of its own).
+    waiting: AtomicUsize,
+}
+
+/// The longest a page's question "has the site changed since version N?" is held open.
+const WAIT_AT_MOST: Duration = Duration::from_secs(25);
+/// At most this many questions are held open at once; any more are answered at once.
+const WAITING_AT_MOST: usize = 32;
+
+/// Builds the site with `preview`, serves it on 127.0.0.1:`port`, and brings it up to date
+/// whenever a file below `dir` changes. `ready` is told the address once the server listens.
+/// Returns when Ctrl-C (or SIGTERM) stops it.
 pub fn serve(
     dir: &Path,
     port: u16,
-    build: impl Fn() -> Result<Vec<OutFile>, String> + Send + 'static,
+    mut preview: Preview,
     ready: impl FnOnce(&str),
 ) -> Result<(), String> {
     let server = tiny_http::Server::http((ADDRESS, port))
         .map_err(|e| format!("cannot listen on {ADDRESS}:{port}: {e}"))?;
-    // Taken before the first build, so a change made while it runs (or before the watcher
-    // starts) is never missed.
-    let first_seen = fingerprint(dir);
-    let state = Arc::new(Mutex::new(State {
-        version: 1,
-        site: to_map(build()),
-    }));
+    // Started before the first build, so a change made while it runs is never missed.
+    let (changes, changed) = std::sync::mpsc::channel();
+    let watcher = watch(dir, changes);
+    let shared = Arc::new(Shared {
+        state: Mutex::new(State {
+            version: 0,
+            site: Err(String::new()),
+        }),
+        rebuilt: Condvar::new(),
+        waiting: AtomicUsize::new(0),
+    });
+    preview.refresh(&mut |site| publish(&shared, site));
     // The port actually bound (`--port 0` picks one): requests must name it.
     let port = server.server_addr().to_ip().map_or(port, |a| a.port());
     let url = format!("http://{ADDRESS}:{port}/");
     stop_on_signals();
     ready(&url);
     {
-        let state = Arc::clone(&state);
-        let dir = dir.to_path_buf();
+        let shared = Arc::clone(&shared);
         std::thread::spawn(move || {
-            let mut seen = first_seen;
+            // Kept alive as long as the thread: dropping it stops the events.
+            let every = if watcher.is_some() { LOOK_ANYWAY } else { POLL };
+            let _watcher = watcher;
             loop {
-                std::thread::sleep(POLL);
-                let now = fingerprint(&dir);
-                if now == seen {
-                    continue;
-                }
-                seen = now;
-                let site = to_map(build());
-                // A change during this build is seen at the next look, not lost.
-                match &site {
-                    Ok(_) => eprintln!("rebuilt after a change in {}", dir.display()),
-                    Err(_) => eprintln!("the rebuild failed: the page shows why"),
-                }
-                if let Ok(mut s) = state.lock() {
-                    s.version += 1;
-                    s.site = site;
+                wait_for_change(&changed, every);
+                let started = std::time::Instant::now();
+                let refreshed = preview.refresh(&mut |site| {
+                    if site.is_err() {
+                        eprintln!("the rebuild failed: the page shows why");
+                    }
+                    publish(&shared, site);
+                });
+                if let Refreshed::Changed = refreshed {
+                    eprintln!(
+                        "rebuilt after a change ({} ms)",
+                        started.elapsed().as_millis()
+                    );
                 }
             }
         });
@@ -185,8 +212,11 @@ pub fn serve(
                 "text/plain; charset=utf-8".into(),
                 b"405: this preview only answers GET and HEAD".to_vec(),
             )
+        } else if let Some(since) = asked_since(request.url()) {
+            answer_when_rebuilt(Arc::clone(&shared), request, since);
+            continue;
         } else {
-            let Ok(s) = state.lock() else { break };
+            let Ok(s) = shared.state.lock() else { break };
             respond(&s, request.url())
         };
         let _ = request.respond(with_headers(
@@ -223,8 +253,79 @@ fn misdirected(port: u16) -> (u16, String, Vec<u8>) {
     )
 }
 
-fn to_map(built: Result<Vec<OutFile>, String>) -> Result<HashMap<String, Vec<u8>>, String> {
-    built.map(|files| files.into_iter().map(|f| (f.path, f.bytes)).collect())
+/// Serves `site` from now on: the version goes up, so open pages reload.
+fn publish(shared: &Shared, site: Result<Site, String>) {
+    if let Ok(mut s) = shared.state.lock() {
+        s.version += 1;
+        s.site = site;
+    }
+    shared.rebuilt.notify_all();
+}
+
+/// N, when `url` asks `VERSION_PATH?since=N`: "answer when the site has moved past N".
+fn asked_since(url: &str) -> Option<u64> {
+    let (path, query) = url.split_once('?')?;
+    if path != VERSION_PATH {
+        return None;
+    }
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("since="))?
+        .parse()
+        .ok()
+}
+
+/// Answers a page's `since` question with the site's version as soon as it differs from
+/// `since` (or after [`WAIT_AT_MOST`]), on a thread of its own so that other requests go on.
+fn answer_when_rebuilt(shared: Arc<Shared>, request: tiny_http::Request, since: u64) {
+    let held = shared.waiting.fetch_add(1, Ordering::SeqCst) < WAITING_AT_MOST;
+    std::thread::spawn(move || {
+        let version = match shared.state.lock() {
+            Ok(s) if held => shared
+                .rebuilt
+                .wait_timeout_while(s, WAIT_AT_MOST, |s| s.version == since)
+                .map_or(since, |(s, _)| s.version),
+            Ok(s) => s.version,
+            Err(_) => since,
+        };
+        shared.waiting.fetch_sub(1, Ordering::SeqCst);
+        let _ = request.respond(with_headers(
+            tiny_http::Response::from_data(version.to_string().into_bytes()),
+            "text/plain; charset=utf-8",
+        ));
+    });
+}
+
+/// A watcher of every file below `dir` that says on `changes` when one may have changed, or
+/// `None` when the platform cannot watch it (the folder is then polled).
+fn watch(dir: &Path, changes: Sender<()>) -> Option<notify::RecommendedWatcher> {
+    use notify::Watcher;
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        // Reading a file (the build does) is not a change.
+        let reading = matches!(&event, Ok(e) if matches!(e.kind, notify::EventKind::Access(_)));
+        if !reading {
+            let _ = changes.send(());
+        }
+    })
+    .ok()?;
+    watcher.watch(dir, notify::RecursiveMode::Recursive).ok()?;
+    Some(watcher)
+}
+
+/// Returns when `changed` says something changed and the folder has settled, or after
+/// `every` at the latest.
+fn wait_for_change(changed: &Receiver<()>, every: Duration) {
+    match changed.recv_timeout(every) {
+        Ok(()) => {}
+        Err(RecvTimeoutError::Timeout) => return,
+        // No watcher: poll.
+        Err(RecvTimeoutError::Disconnected) => {
+            std::thread::sleep(every);
+            return;
+        }
+    }
+    let started = std::time::Instant::now();
+    while started.elapsed() < SETTLE_AT_MOST && changed.recv_timeout(SETTLE).is_ok() {}
 }
 
 /// The answer to a GET of `url`: status, content type and body.
@@ -265,7 +366,7 @@ fn respond(s: &State, url: &str) -> (u16, String, Vec<u8>) {
                     "text/html; charset=utf-8".into(),
                     inject(&String::from_utf8_lossy(bytes), s.version).into_bytes(),
                 ),
-                Some(bytes) => (200, content_type(&rel).into(), bytes.clone()),
+                Some(bytes) => (200, content_type(&rel).into(), bytes.to_vec()),
                 None => (
                     404,
                     "text/html; charset=utf-8".into(),
@@ -295,7 +396,7 @@ fn content_type(path: &str) -> &'static str {
 }
 
 /// The reload script: the page's version is in its tag's `data-version`.
-const RELOAD_SCRIPT: &str = "/* panelaudit serve: reloads this page when the site is rebuilt */(function(){var version=document.currentScript.getAttribute('data-version');function poll(){fetch('/__panelaudit/version',{cache:'no-store'}).then(function(r){return r.text()}).then(function(v){if(v!==version){location.reload()}else{setTimeout(poll,1000)}}).catch(function(){setTimeout(poll,2000)})}setTimeout(poll,1000)})();";
+const RELOAD_SCRIPT: &str = "/* panelaudit serve: reloads this page when the site is rebuilt */(function(){var version=document.currentScript.getAttribute('data-version');function poll(){fetch('/__panelaudit/version?since='+version,{cache:'no-store'}).then(function(r){return r.text()}).then(function(v){if(v!==version){location.reload()}else{poll()}}).catch(function(){setTimeout(poll,2000)})}poll()})();";
 
 /// A page with the tag of the reload script added before `</body>` (or at the end).
 pub fn inject(html: &str, version: u64) -> String {
@@ -351,32 +452,6 @@ fn percent_decode(s: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Every file and folder below `dir` with its modification time and size, hashed: it changes
-/// when a file is added, removed, renamed or saved.
-fn fingerprint(dir: &Path) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    let mut stack: Vec<PathBuf> = vec![dir.to_path_buf()];
-    let mut entries: Vec<(PathBuf, Option<SystemTime>, u64)> = Vec::new();
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            let Ok(m) = std::fs::symlink_metadata(&p) else {
-                continue;
-            };
-            if m.is_dir() {
-                stack.push(p.clone());
-            }
-            entries.push((p, m.modified().ok(), m.len()));
-        }
-    }
-    entries.sort();
-    entries.hash(&mut h);
-    h.finish()
 }
 
 #[cfg(test)]

@@ -573,8 +573,37 @@ fn serve_rebuilds_on_a_change_and_shows_a_failed_build_on_the_page() {
     let good = std::fs::read_to_string(&actions).unwrap();
     let result = (|| -> Result<(), String> {
         let before = get(&addr, "/__panelaudit/version")?;
+        let version = before
+            .rsplit("\r\n\r\n")
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        // An open page asks "changed since this version?": held open until the site changes.
+        let (tx, held) = std::sync::mpsc::channel();
+        let (a, v) = (addr.clone(), version.clone());
+        std::thread::spawn(move || {
+            let _ = tx.send(get(&a, &format!("/__panelaudit/version?since={v}")));
+        });
+        std::thread::sleep(Duration::from_millis(500));
+        if held.try_recv().is_ok() {
+            return Err("the question was answered before anything changed".into());
+        }
         // Break a file: every page becomes the error page, the message escaped.
         std::fs::write(&actions, format!("{good}\n<oops> = \n")).unwrap();
+        let answer = held
+            .recv_timeout(Duration::from_secs(30))
+            .map_err(|e| e.to_string())??;
+        let moved = answer.rsplit("\r\n\r\n").next().unwrap_or_default();
+        if !answer.starts_with("HTTP/1.1 200") || moved == version || moved.is_empty() {
+            return Err(format!(
+                "the held question was not answered with the new version:\n{answer}"
+            ));
+        }
+        if !answer.contains("Content-Security-Policy") {
+            return Err(format!(
+                "the held answer lacks the security headers:\n{answer}"
+            ));
+        }
         let broken = wait_for(&addr, "/index.html", |b| b.contains("could not be built"))?;
         if !broken.contains("actions.toml") || broken.contains("<oops>") {
             return Err(format!(

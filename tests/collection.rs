@@ -371,3 +371,112 @@ fn a_collection_carries_the_name_its_collection_toml_gives_it() {
         text(&o.stderr)
     );
 }
+
+/// A site's files, in path order.
+type Files = Vec<(String, Vec<u8>)>;
+
+/// Every state the preview shows while it brings itself up to date.
+fn refresh(preview: &mut panelaudit::preview::Preview) -> Vec<Result<Files, String>> {
+    let mut shown = Vec::new();
+    preview.refresh(&mut |site| {
+        shown.push(site.map(|files| {
+            let mut files: Files = files.into_iter().map(|(p, b)| (p, b.to_vec())).collect();
+            files.sort();
+            files
+        }))
+    });
+    shown
+}
+
+/// The site `build` makes of the same files, in memory.
+fn whole(region: &Path, as_of: panelaudit::model::Date) -> Files {
+    panelaudit::build::in_memory(region, panelaudit::model::Audience::Internal, None, as_of)
+        .expect("the region builds")
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect()
+}
+
+fn page_of<'a>(site: &'a [(String, Vec<u8>)], path: &str) -> &'a str {
+    let (_, bytes) = site
+        .iter()
+        .find(|(p, _)| p == path)
+        .unwrap_or_else(|| panic!("no {path}"));
+    std::str::from_utf8(bytes).unwrap()
+}
+
+#[test]
+fn the_preview_rebuilds_only_what_changed_and_always_matches_a_whole_build() {
+    let (_tmp, region) = region();
+    let as_of = panelaudit::model::Date::parse("2026-06-01").unwrap();
+    let mut preview = panelaudit::preview::Preview::new(&region, as_of).unwrap();
+    let first = refresh(&mut preview);
+    assert_eq!(first.len(), 1, "the first build shows the site once, whole");
+    assert_eq!(first[0].as_ref().unwrap(), &whole(&region, as_of));
+    assert!(
+        refresh(&mut preview).is_empty(),
+        "nothing changed, nothing is shown again"
+    );
+
+    // A briefing saved in one partnership: its page shows first, then the whole site, and the
+    // result is what a whole build gives.
+    let briefing = region.join("southdale/briefings/learning-2025-26.md");
+    let text = std::fs::read_to_string(&briefing).unwrap();
+    std::fs::write(
+        &briefing,
+        text.replacen("Partners know", "Marker-7741: partners know", 1),
+    )
+    .unwrap();
+    let shown = refresh(&mut preview);
+    assert_eq!(
+        shown.len(),
+        2,
+        "the partnership's pages, then the collection's"
+    );
+    let early = shown[0].as_ref().unwrap();
+    let html = early
+        .iter()
+        .filter(|(p, _)| p.starts_with("southdale/briefings/"))
+        .any(|(_, b)| String::from_utf8_lossy(b).contains("Marker-7741"));
+    assert!(html, "the saved briefing shows in the first state served");
+    assert_eq!(shown[1].as_ref().unwrap(), &whole(&region, as_of));
+
+    // A moderated rating changed: the comparison pages follow.
+    let moderation = region.join("westdale/cycles/2025-26/moderation.toml");
+    let text = std::fs::read_to_string(&moderation).unwrap();
+    let before = page_of(
+        shown[1].as_ref().unwrap(),
+        "compare/outside-home/index.html",
+    )
+    .to_string();
+    std::fs::write(&moderation, text.replacen("rating = 2", "rating = 0", 1)).unwrap();
+    let shown = refresh(&mut preview);
+    let last = shown.last().unwrap().as_ref().unwrap();
+    assert_ne!(page_of(last, "compare/outside-home/index.html"), before);
+    assert_eq!(last, &whole(&region, as_of));
+
+    // A broken file: the problem is shown, located; mended, the site comes back whole.
+    let partnership = region.join("northdale/partnership.toml");
+    let good = std::fs::read_to_string(&partnership).unwrap();
+    std::fs::write(&partnership, format!("{good}\n[broken\n")).unwrap();
+    let shown = refresh(&mut preview);
+    let problem = shown.last().unwrap().as_ref().unwrap_err();
+    assert!(problem.contains("partnership.toml:"), "{problem}");
+    std::fs::write(&partnership, &good).unwrap();
+    let shown = refresh(&mut preview);
+    assert_eq!(
+        shown.last().unwrap().as_ref().unwrap(),
+        &whole(&region, as_of)
+    );
+
+    // The collection's own file: everything is rebuilt under the new name.
+    std::fs::write(
+        region.join("collection.toml"),
+        "name = \"Marker Region 55\"\n",
+    )
+    .unwrap();
+    let shown = refresh(&mut preview);
+    let last = shown.last().unwrap().as_ref().unwrap();
+    assert!(page_of(last, "northdale/index.html").contains("Marker Region 55"));
+    assert_eq!(last, &whole(&region, as_of));
+}

@@ -2,11 +2,11 @@
 //! `crate::serve`). A build's problems are shown on the page as well as in the terminal.
 
 use super::{EXIT_INVALID, EXIT_USAGE};
-use crate::model::{Audience, Date};
+use crate::model::Date;
+use crate::preview::Preview;
 use crate::source::display_path;
-use crate::write::OutFile;
 use crate::{serve, workspace};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// `as_of`: the day overdue actions are judged on, the same on every rebuild.
 pub fn run(dir: &Path, port: u16, address: &str, as_of: Date) -> u8 {
@@ -18,24 +18,19 @@ pub fn run(dir: &Path, port: u16, address: &str, as_of: Date) -> u8 {
         eprintln!("error: {e}");
         return EXIT_INVALID;
     }
-    let owned: PathBuf = dir.to_path_buf();
+    let preview = match Preview::new(dir, as_of) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_INVALID;
+        }
+    };
     let shown = display_path(dir);
-    let result = serve::serve(
-        dir,
-        port,
-        move || {
-            let r = build(&owned, as_of);
-            if let Err(e) = &r {
-                eprintln!("{e}");
-            }
-            r
-        },
-        |url| {
-            println!(
-                "serving the internal site of {shown} at {url} (127.0.0.1 only); it rebuilds when a file changes; press Ctrl-C to stop"
-            );
-        },
-    );
+    let result = serve::serve(dir, port, preview, |url| {
+        println!(
+            "serving the internal site of {shown} at {url} (127.0.0.1 only); it rebuilds when a file changes; press Ctrl-C to stop"
+        );
+    });
     match result {
         Ok(()) => {
             println!("stopped; nothing was written");
@@ -46,9 +41,4 @@ pub fn run(dir: &Path, port: u16, address: &str, as_of: Date) -> u8 {
             EXIT_INVALID
         }
     }
-}
-
-/// The internal site, in memory, or every problem that stopped it.
-fn build(dir: &Path, as_of: Date) -> Result<Vec<OutFile>, String> {
-    crate::build::in_memory(dir, Audience::Internal, None, as_of)
 }
