@@ -456,14 +456,8 @@ pub fn strip(
             trim_number(base)
         );
         let words = format!("{name} {}", trim_number(v));
-        body.push_str(&label_text(
-            &x,
-            18.0,
-            anchor_at(frac(v)),
-            false,
-            INK,
-            &words,
-        ));
+        let (at, anchor) = label_place(x_of(frac(v)), &words, false);
+        body.push_str(&label_text(&pct(at), 18.0, anchor, false, INK, &words));
     }
     let mut marked = None;
     body.push_str("<g fill=\"#12436d\" stroke=\"#ffffff\" stroke-width=\"1\">\n");
@@ -489,10 +483,32 @@ pub fn strip(
             "<use href=\"#{id}-diamond\" x=\"{x}\" y=\"{}\"/>",
             trim_number(cy)
         );
-        body.push_str(&label_text(&x, 40.0, anchor_at(f), true, INK, &p.name));
+        let (at, anchor) = label_place(x_of(f), &p.name, true);
+        body.push_str(&label_text(&pct(at), 40.0, anchor, true, INK, &p.name));
     }
     body.push_str("</svg>\n");
     finish(body, label)
+}
+
+/// Where a label of `words` for a point at `x` (percent of the chart's width) is drawn, and
+/// how anchored, so that it stays whole on the chart at the narrowest width: centred on its
+/// point when it fits both ways, else starting or ending there when one side has the room,
+/// else centred as near the point as the chart's edges allow.
+pub(super) fn label_place(x: f64, words: &str, bold: bool) -> (f64, &'static str) {
+    // A generous estimate of the text's width: bold sans-serif runs wider.
+    let width = words.chars().count() as f64 * if bold { 10.0 } else { 9.0 };
+    let left = x / 100.0 * NARROWEST;
+    let right = NARROWEST - left;
+    if width / 2.0 <= left.min(right) {
+        (x, "middle")
+    } else if width <= right {
+        (x, "start")
+    } else if width <= left {
+        (x, "end")
+    } else {
+        let half = (width / 2.0 / NARROWEST * 100.0).min(50.0);
+        (x.clamp(half, 100.0 - half), "middle")
+    }
 }
 
 /// Text near the left end starts at its point, near the right end ends there.

@@ -246,3 +246,44 @@ fn dots_of_the_comparison_plot_stand_out_from_the_page() {
     assert!(!dots.contains("fill-opacity"));
     assert!(dots.contains("r=\"5\""));
 }
+
+#[test]
+fn a_strip_plots_names_stay_whole_on_a_phone_wherever_the_dot_falls() {
+    // At 2 of 0..3 a centred "WDSCP: Reasonable assurance" ran off a 390 px screen.
+    let name = "WDSCP: Reasonable assurance";
+    for value in [0.0, 1.0, 1.5, 2.0, 2.5, 3.0] {
+        let svg = strip(
+            &label(),
+            &[StripPoint {
+                value,
+                name: name.into(),
+                marked: true,
+            }],
+            0.0,
+            3.0,
+            None,
+        );
+        let tag = svg
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("the marked name is drawn: {svg}"));
+        let attr = |key: &str| {
+            let from = tag.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
+            tag[from..].split('"').next().unwrap().to_string()
+        };
+        let x: f64 = attr("x").trim_end_matches('%').parse().unwrap();
+        // Its extent at the narrowest width (330 px), at 10 px a character, bold.
+        let (width, at) = (name.chars().count() as f64 * 10.0, x / 100.0 * 330.0);
+        let (from, to) = match attr("text-anchor").as_str() {
+            "start" => (at, at + width),
+            "end" => (at - width, at),
+            _ => (at - width / 2.0, at + width / 2.0),
+        };
+        assert!(
+            from >= 0.0 && to <= 330.0,
+            "at {value}: {from}..{to}: {tag}"
+        );
+    }
+    // A short name sits centred on its dot.
+    assert_eq!(fluid::label_place(50.0, "NDSCP: 2", true), (50.0, "middle"));
+}
