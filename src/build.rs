@@ -89,9 +89,9 @@ pub(crate) type Sink<'a> = dyn Fn(&[OutFile]) -> Result<(), String> + Sync + 'a;
 /// One partnership done: what the collection's pages need of it, and what its files held.
 #[derive(Clone)]
 pub(crate) struct Done {
-    summary: MemberSummary,
-    as_at: Option<String>,
-    contact: Option<String>,
+    pub(crate) summary: MemberSummary,
+    pub(crate) as_at: Option<String>,
+    pub(crate) contact: Option<String>,
     hits: Vec<Hit>,
     pages: usize,
     files: usize,

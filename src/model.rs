@@ -495,7 +495,7 @@ pub struct FrameworkSource {
     pub note: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScaleLevel {
     pub value: u32,
     pub label: String,

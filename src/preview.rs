@@ -5,9 +5,10 @@
 //! A change inside one partnership's folder reloads, checks, scores and renders that
 //! partnership alone; the others keep their pages. A change anywhere else in a collection (its
 //! `collection.toml`, a shared file, a partnership added or removed) rebuilds everything. The
-//! collection's own pages (the comparison pages, which read every partnership) are made after
-//! the changed partnership's pages are already shown, so a saved file shows on its own page
-//! first. The templates are compiled once, when the preview starts.
+//! collection's own pages (the comparison pages, which read every partnership's summary) are
+//! made again only when a summary changed, and then after the changed partnership's pages are
+//! already shown, so a saved file shows on its own page first. The templates are compiled once,
+//! when the preview starts.
 //!
 //! The result is the site `build` would make of the same files, byte for byte (tested).
 
@@ -15,6 +16,7 @@ use crate::build::{self, Done, Job};
 use crate::diag::Diagnostics;
 use crate::model::{Audience, Date};
 use crate::site::templates::{self, Templates};
+use crate::site::views::MemberSummary;
 use crate::source::display_path;
 use crate::workspace;
 use rayon::prelude::*;
@@ -147,8 +149,14 @@ impl Preview {
             .par_iter()
             .map(|&i| Member::build(&job, &self.dir, &shape.1[i], stamps[i]))
             .collect();
-        let had_pages = !self.collection_pages.is_empty();
         self.members.resize_with(shape.1.len(), Member::placeholder);
+        // The collection's pages read only each partnership's summary: when no summary
+        // changed (a briefing or a return's wording, say), they stay as they are.
+        let same_summaries = !self.collection_pages.is_empty()
+            && stale
+                .iter()
+                .zip(&fresh)
+                .all(|(&i, m)| self.members[i].summary() == m.summary() && m.summary().is_some());
         for (i, m) in stale.into_iter().zip(fresh) {
             for line in m.warnings() {
                 eprintln!("{line}");
@@ -161,7 +169,11 @@ impl Preview {
             show(Err(e));
             return;
         }
-        if had_pages {
+        if same_summaries {
+            show(Ok(self.site()));
+            return;
+        }
+        if !self.collection_pages.is_empty() {
             // The changed partnership's pages first; the comparison pages follow.
             show(Ok(self.site()));
         }
@@ -274,6 +286,14 @@ impl Member {
             stamp: 0,
             diags: Diagnostics::new(),
             built: Some(Err(e)),
+        }
+    }
+
+    /// What the collection's pages read of it, when it was built.
+    fn summary(&self) -> Option<(&MemberSummary, &Option<String>, &Option<String>)> {
+        match &self.built {
+            Some(Ok((done, _))) => Some((&done.summary, &done.as_at, &done.contact)),
+            _ => None,
         }
     }
 

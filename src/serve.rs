@@ -169,16 +169,19 @@ pub fn serve(
             loop {
                 wait_for_change(&changed, every);
                 let started = std::time::Instant::now();
+                let mut served = Vec::new();
                 let refreshed = preview.refresh(&mut |site| {
                     if site.is_err() {
                         eprintln!("the rebuild failed: the page shows why");
                     }
                     publish(&shared, site);
+                    served.push(started.elapsed().as_millis().to_string());
                 });
                 if let Refreshed::Changed = refreshed {
+                    // In a collection: the changed partnership's pages, then the comparison.
                     eprintln!(
-                        "rebuilt after a change ({} ms)",
-                        started.elapsed().as_millis()
+                        "rebuilt after a change (served after {} ms)",
+                        served.join(", then ")
                     );
                 }
             }

@@ -430,28 +430,42 @@ fn the_preview_rebuilds_only_what_changed_and_always_matches_a_whole_build() {
     let shown = refresh(&mut preview);
     assert_eq!(
         shown.len(),
-        2,
-        "the partnership's pages, then the collection's"
+        1,
+        "a briefing changes no figure the comparison pages read: they are kept"
     );
-    let early = shown[0].as_ref().unwrap();
-    let html = early
+    let html = shown[0]
+        .as_ref()
+        .unwrap()
         .iter()
         .filter(|(p, _)| p.starts_with("southdale/briefings/"))
         .any(|(_, b)| String::from_utf8_lossy(b).contains("Marker-7741"));
-    assert!(html, "the saved briefing shows in the first state served");
-    assert_eq!(shown[1].as_ref().unwrap(), &whole(&region, as_of));
+    assert!(html, "the saved briefing is served");
+    assert_eq!(shown[0].as_ref().unwrap(), &whole(&region, as_of));
 
-    // A moderated rating changed: the comparison pages follow.
+    // A moderated rating changed: the partnership's pages are served first, then the
+    // comparison pages follow.
     let moderation = region.join("westdale/cycles/2025-26/moderation.toml");
     let text = std::fs::read_to_string(&moderation).unwrap();
     let before = page_of(
-        shown[1].as_ref().unwrap(),
+        shown[0].as_ref().unwrap(),
         "compare/outside-home/index.html",
     )
     .to_string();
     std::fs::write(&moderation, text.replacen("rating = 2", "rating = 0", 1)).unwrap();
     let shown = refresh(&mut preview);
-    let last = shown.last().unwrap().as_ref().unwrap();
+    assert_eq!(
+        shown.len(),
+        2,
+        "the partnership's pages, then the comparison pages"
+    );
+    assert_eq!(
+        page_of(
+            shown[0].as_ref().unwrap(),
+            "compare/outside-home/index.html"
+        ),
+        before
+    );
+    let last = shown[1].as_ref().unwrap();
     assert_ne!(page_of(last, "compare/outside-home/index.html"), before);
     assert_eq!(last, &whole(&region, as_of));
 

@@ -18,7 +18,7 @@ pub struct CollectionView {
     pub scale: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CollectionRow {
     pub name: String,
     pub short_name: String,
@@ -43,7 +43,7 @@ pub struct CollectionTheme {
 /// What a collection's pages keep of one partnership once its own pages are written: public
 /// figures only (the partnership's effective ratings, its metrics' latest values), never an
 /// agency's return.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MemberSummary {
     pub row: CollectionRow,
     /// The framework of the cycle its site reports, with that framework's scale.
@@ -60,7 +60,7 @@ pub struct MemberSummary {
     pub public: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThemePoint {
     pub id: String,
     pub title: String,
@@ -69,7 +69,7 @@ pub struct ThemePoint {
     pub href: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MetricPoint {
     pub id: String,
     pub title: String,

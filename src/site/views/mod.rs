@@ -161,7 +161,7 @@ impl Tag {
 
 /// A link to a page of the site; `href` is relative to the partnership's root, and None when
 /// the thing has no page of its own (then the text is shown plain).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ref {
     pub id: String,
     pub text: String,
