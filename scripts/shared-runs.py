@@ -11,7 +11,8 @@ nothing is shared, 1 when a run is found, 2 on bad arguments.
 What it compares
   bundled texts  every string value in a TOML file (field by field, so a run never spans two
                  fields), and the whole of a Markdown, CSV or text file, under the paths given
-                 (by default the banks, the metric library, the worked example and README.md).
+                 (by default the banks, the metric library, the worked example, README.md and the
+                 user guide under docs/src).
   sources        every *.txt file under --sources; lines starting with "#" (the address and
                  publisher of each excerpt) are skipped.
 
@@ -34,7 +35,13 @@ import re
 import sys
 import tomllib
 
-DEFAULT_PATHS = ["audits/frameworks", "audits/metrics", "audits/example", "README.md"]
+DEFAULT_PATHS = [
+    "audits/frameworks",
+    "audits/metrics",
+    "audits/example",
+    "README.md",
+    "docs/src",
+]
 DEFAULT_SOURCES = "tests/fixtures/sources"
 TEXT_SUFFIXES = {".md", ".csv", ".txt"}
 # Fields that cite a source by name or address rather than describe it.

@@ -502,14 +502,14 @@ fn shared_runs(cwd: &std::path::Path, args: &[&str]) -> std::process::Output {
         .args(args)
         .current_dir(cwd)
         .output()
-        .expect("python3 runs (the README lists Python 3 among what the tests need)")
+        .expect("python3 runs (the README and the guide list Python 3 among what the tests need)")
 }
 
 #[test]
 fn no_bundled_text_shares_a_run_of_eight_words_with_its_sources() {
-    // Every string of every bank, the metric library, the worked example and the README,
-    // against the source passages in tests/fixtures/sources: copying is a run of eight or
-    // more words in common outside quotation marks.
+    // Every string of every bank, the metric library, the worked example, the README and the
+    // user guide (docs/src), against the source passages in tests/fixtures/sources: copying
+    // is a run of eight or more words in common outside quotation marks.
     let out = shared_runs(&repo(), &[]);
     assert_eq!(
         out.status.code(),

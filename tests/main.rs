@@ -12,6 +12,7 @@ mod collection;
 mod disclosure;
 mod fuzz_loaders;
 mod fuzz_markdown;
+mod guide;
 mod init;
 mod kill;
 mod ledger;

@@ -1,7 +1,8 @@
 //! `panelaudit rank` end to end: the real binary on tests/fixtures/rank.
 //!
 //! The fixture is a collection `region/` of two partnerships: `fenmoor` (0..3 scale, two
-//! cycles, metrics, moderation, actions; the README works its `exp-s-01` by hand) and
+//! cycles, metrics, moderation, actions; the user guide works its `exp-s-01` by hand, in
+//! docs/src/method/worked-example.md) and
 //! `lowdale` (its own 1..5 scale, one cycle, no actions).
 
 use crate::common::*;
@@ -99,7 +100,7 @@ fn json_has_the_contract_shape_and_the_documented_ranking() {
     // Moderation rated inf-p-02 "n/a": listed apart, never silently dropped.
     assert_eq!(strings(&r["not_applicable"]), ["inf-p-02"]);
 
-    // The README's worked example.
+    // The user guide's worked example (docs/src/method/worked-example.md).
     let p = &r["priorities"][2];
     assert_eq!(p["question"], "exp-s-01");
     assert_eq!(p["rating"], 1.5);
@@ -528,4 +529,36 @@ fn the_same_input_gives_the_same_bytes() {
         let b = rank(&region(), &["--format", format]);
         assert_eq!(a.stdout, b.stdout, "{format}");
     }
+}
+
+#[test]
+fn the_guides_worked_example_shows_the_figures_rank_prints() {
+    let page = std::fs::read_to_string(repo().join("docs/src/method/worked-example.md"))
+        .expect("the guide's worked example is readable");
+    let table = page
+        .split_once("## The figures as `rank` prints them")
+        .expect("the page has its table of figures")
+        .1;
+    let r = json(&fenmoor(), &[]);
+    let p = r["priorities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["question"] == "exp-s-01")
+        .expect("exp-s-01 is ranked");
+    let mut compared = 0;
+    for row in table.lines().filter(|l| l.starts_with("| ")) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let (name, shown) = (cells[1], cells[2]);
+        let Ok(shown) = shown.parse::<f64>() else {
+            continue; // the header row
+        };
+        let printed = match name {
+            "rating" | "score" | "rank" => &p[name],
+            _ => &p["components"][name],
+        };
+        assert_eq!(printed.as_f64(), Some(shown), "{name} on the guide's page");
+        compared += 1;
+    }
+    assert_eq!(compared, 10, "every figure of the page's table is compared");
 }

@@ -11,7 +11,7 @@ macro_rules! codes {
         pub enum Code { $($(#[$m])* $name),+ }
 
         impl Code {
-            /// Every code, in number order (the README's table follows it).
+            /// Every code, in number order (the user guide's table, docs/src/codes.md, follows it).
             pub const ALL: &'static [Code] = &[$(Code::$name),+];
 
             /// `PA0202`: what messages print and JSON carries.
@@ -98,12 +98,36 @@ mod tests {
         }
     }
 
+    /// The user guide's chapter on problem codes (docs/src/codes.md).
+    const GUIDE: &str = include_str!("../../docs/src/codes.md");
+
     #[test]
-    fn the_readme_lists_every_code_with_its_meaning() {
-        let readme = include_str!("../../README.md");
+    fn the_guide_lists_every_code_with_its_meaning() {
         for c in Code::ALL {
             let row = format!("| `{}` | {} |", c.id(), c.summary());
-            assert!(readme.contains(&row), "README lacks the row: {row}");
+            assert!(
+                GUIDE.contains(&row),
+                "docs/src/codes.md lacks the row: {row}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_guide_lists_no_code_the_program_lacks() {
+        let known: BTreeSet<&str> = Code::ALL.iter().map(|c| c.id()).collect();
+        let listed: Vec<&str> = GUIDE
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `PA"))
+            .filter_map(|rest| rest.split_once('`'))
+            .map(|(digits, _)| digits)
+            .collect();
+        assert_eq!(listed.len(), Code::ALL.len(), "rows in docs/src/codes.md");
+        for digits in listed {
+            let id = format!("PA{digits}");
+            assert!(
+                known.contains(id.as_str()),
+                "docs/src/codes.md lists {id}, which the program does not have"
+            );
         }
     }
 }
