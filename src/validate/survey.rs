@@ -75,8 +75,8 @@ fn survey(
         _ => None,
     };
     let mut placed: Vec<(usize, SurveyItem)> = Vec::new();
-    for ((item, column), entry) in items.into_iter().zip(&s.items) {
-        if let Some(i) = columns.find(&column, entry.get_ref().column.span(), diags) {
+    for (item, span) in items {
+        if let Some(i) = columns.find(&item.column, span, diags) {
             placed.push((i, item));
         }
     }
@@ -133,13 +133,13 @@ fn item_count_allowed(raw: &RawSurvey, diags: &mut Diagnostics) -> bool {
 }
 
 /// The items' own shape: a column named once, questions of the cycle, a scale. Each item kept
-/// comes with its column header, trimmed.
+/// comes with where its column is written (an item left out must not shift the others' places).
 fn survey_items(
     raw: &RawSurvey,
     fw: &Framework,
     scope: &Scope,
     diags: &mut Diagnostics,
-) -> Vec<(SurveyItem, String)> {
+) -> Vec<(SurveyItem, Range<usize>)> {
     let file = &raw.file.file;
     let mut first: BTreeMap<String, Range<usize>> = BTreeMap::new();
     let mut items = Vec::new();
@@ -164,14 +164,14 @@ fn survey_items(
         let (scale, scale_span) = item_scale(file, e, diags);
         items.push((
             SurveyItem {
-                column: column.clone(),
+                column,
                 loc: file.loc(e.column.span().start),
                 questions,
                 scale,
                 scale_loc: file.loc(scale_span.start),
                 answers: Vec::new(),
             },
-            column,
+            e.column.span(),
         ));
     }
     items
@@ -505,4 +505,45 @@ fn headers_list(table: &Table) -> String {
         names.push(format!("and {} more", table.header.len() - 12));
     }
     names.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testkit;
+
+    #[test]
+    fn an_item_left_out_does_not_move_the_next_items_column_error() {
+        let toml = "title = \"Practice survey\"\nresponses = \"answers.csv\"\n\n\
+            [[items]]\ncolumn = \"\"\nquestions = [\"q1\"]\n\n\
+            [[items]]\ncolumn = \"Agree?\"\nquestions = [\"q1\"]\n\n\
+            [[items]]\ncolumn = \"Not exported\"\nquestions = [\"q1\"]\n";
+        let file = Arc::new(SourceFile::new("surveys/practice.toml", toml.to_string()));
+        let mut diags = Diagnostics::new();
+        let value = crate::load::parse_toml(&file, &mut diags).expect("the survey file parses");
+        let csv = Arc::new(SourceFile::new(
+            "surveys/answers.csv",
+            "Agree?\nAgree\n".to_string(),
+        ));
+        let raw = RawSurvey {
+            name: "practice".into(),
+            file: crate::load::Parsed { file, value },
+            export: Some(survey::Export::Csv(csv)),
+        };
+        let fw = testkit::framework(&[0, 100], &[("t", 1.0)], &[("q1", "t")]);
+        let scope = Scope {
+            themes: Vec::new(),
+            levels: Vec::new(),
+            agencies: Vec::new(),
+            valid: true,
+        };
+        assert!(survey(&raw, &fw, &scope, &mut diags).is_none());
+        let missing: Vec<String> = diags
+            .iter()
+            .filter(|d| d.code == Code::SurveyColumn)
+            .map(|d| d.location())
+            .collect();
+        // The third item's own line, not the second's.
+        assert_eq!(missing, ["surveys/practice.toml:13:10"]);
+    }
 }
