@@ -95,8 +95,8 @@ impl RawAudit {
             out.extend(c.changes.iter().map(|p| p.file.clone()));
             for s in &c.surveys {
                 out.push(s.file.file.clone());
-                if let Some(survey::Export::Csv(f)) = &s.export {
-                    out.push(f.clone());
+                if let Some(survey::Export::Csv { file, .. }) = &s.export {
+                    out.push(file.clone());
                 }
             }
             out.extend(c.cases.iter().map(|(_, p)| p.file.clone()));

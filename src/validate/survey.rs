@@ -11,7 +11,6 @@ use crate::load::survey::{
 };
 use crate::model::*;
 use crate::source::SourceFile;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -69,7 +68,7 @@ fn survey(
             .with_help("export the responses from the survey tool with the header row (CSV, or the .xlsx Microsoft Forms downloads)");
         return None;
     }
-    let columns = Columns::of(file, export, &table);
+    let columns = Columns::of(file, export, table);
     let group_col = match (&group_by, &s.group_by) {
         (Some(g), Some(span)) => columns.find(g, span.span(), diags),
         _ => None,
@@ -83,7 +82,7 @@ fn survey(
     if diags.error_count() > before {
         return None;
     }
-    read_answers(export, &table, group_col, &mut placed, diags);
+    read_answers(export, table, group_col, &mut placed, diags);
     if diags.error_count() > before {
         return None;
     }
@@ -322,25 +321,26 @@ fn check_scale_points(file: &Arc<SourceFile>, points: &[S<String>], diags: &mut 
     }
 }
 
-/// The export as a table: a workbook's as read, a CSV export's parsed here so its mistakes are
-/// placed in it (None, reported, when it cannot be read).
-fn export_table<'a>(export: &'a survey::Export, diags: &mut Diagnostics) -> Option<Cow<'a, Table>> {
+/// The export as a table, as load read it: None (reported) when a CSV export cannot be read,
+/// at the place in its text.
+fn export_table<'a>(export: &'a survey::Export, diags: &mut Diagnostics) -> Option<&'a Table> {
     match export {
-        survey::Export::Csv(csv) => match survey::parse_csv(&csv.text) {
-            Ok(t) => Some(Cow::Owned(t)),
-            Err(e) => {
-                let (line, col) = csv.line_col(e.offset);
-                diags
-                    .path_error(
-                        Code::CsvShape,
-                        &csv.display,
-                        format!("the export cannot be read as CSV: {}", e.message),
-                    )
-                    .at(line, col);
-                None
-            }
-        },
-        survey::Export::Workbook { table, .. } => Some(Cow::Borrowed(table)),
+        survey::Export::Csv { table: Ok(t), .. } => Some(t),
+        survey::Export::Csv {
+            file,
+            table: Err(e),
+        } => {
+            let (line, col) = file.line_col(e.offset);
+            diags
+                .path_error(
+                    Code::CsvShape,
+                    &file.display,
+                    format!("the export cannot be read as CSV: {}", e.message),
+                )
+                .at(line, col);
+            None
+        }
+        survey::Export::Workbook { table, .. } => Some(table),
     }
 }
 
@@ -525,10 +525,11 @@ mod tests {
             "surveys/answers.csv",
             "Agree?\nAgree\n".to_string(),
         ));
+        let table = survey::parse_csv(&csv.text);
         let raw = RawSurvey {
             name: "practice".into(),
             file: crate::load::Parsed { file, value },
-            export: Some(survey::Export::Csv(csv)),
+            export: Some(survey::Export::Csv { file: csv, table }),
         };
         let fw = testkit::framework(&[0, 100], &[("t", 1.0)], &[("q1", "t")]);
         let scope = Scope {
