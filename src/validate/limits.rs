@@ -23,7 +23,7 @@ pub(super) fn counts(raw: &RawAudit, diags: &mut Diagnostics) -> bool {
     if let Some(m) = &raw.metrics {
         c.metrics(m);
     }
-    if let Some(csv) = &raw.metrics_csv {
+    if let Some(csv) = raw.metrics_csv.as_ref().map(|p| &p.file) {
         let rows = csv.text.lines().count().saturating_sub(1);
         if rows > MAX_METRIC_ROWS {
             let at = nth_line_start(&csv.text, MAX_METRIC_ROWS + 1);

@@ -3,11 +3,11 @@
 use super::Known;
 use super::common::*;
 use crate::diag::{Code, Diagnostics, suggest};
+use crate::load::metrics_csv::{CsvRecord, CsvRow};
 use crate::load::raw::*;
 use crate::load::{Parsed, RawAudit};
 use crate::model::*;
 use std::collections::BTreeMap;
-use std::ops::Range;
 
 pub(super) fn library_entry<'a>(
     library: Option<&'a Parsed<MetricsFile>>,
@@ -43,8 +43,8 @@ pub(super) fn metrics(
             }
         }
     }
-    if let Some(file) = &raw.metrics_csv {
-        metrics_csv(file, &mut out, diags);
+    if let Some(csv) = &raw.metrics_csv {
+        metrics_csv(&csv.file, csv.value.as_deref(), &mut out, diags);
     }
     out
 }
@@ -265,89 +265,16 @@ pub fn period_problem(p: &str) -> Option<(String, String)> {
     }
 }
 
-/// One record of metrics.csv as read, placed in the file.
-enum CsvRecord {
-    /// A row the CSV reader refused, at a byte offset.
-    Unreadable {
-        at: usize,
-        message: String,
-    },
-    Row(CsvRow),
-}
-
-/// A row of metrics.csv that is not blank: its place and each field's.
-struct CsvRow {
-    start: usize,
-    span: Range<usize>,
-    fields: Vec<(String, Range<usize>)>,
-}
-
-impl CsvRow {
-    /// Where field `n` is written (the whole row when it has no such field).
-    fn field_span(&self, n: usize) -> Range<usize> {
-        self.fields
-            .get(n)
-            .map_or(self.span.clone(), |(_, span)| span.clone())
-    }
-}
-
-/// metrics.csv read as CSV, blank rows left out; None when it does not start with the header
-/// `metric,period,value`. Nothing is checked here but the header.
-fn csv_records(file: &F) -> Option<Vec<CsvRecord>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(file.text.as_bytes());
-    let header_ok = reader
-        .headers()
-        .map(|h| h.iter().map(str::trim).collect::<Vec<_>>() == ["metric", "period", "value"])
-        .unwrap_or(false);
-    if !header_ok {
-        return None;
-    }
-    let mut out = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let at = e.position().map_or(0, |p| p.byte() as usize);
-                out.push(CsvRecord::Unreadable {
-                    at,
-                    message: e.to_string(),
-                });
-                continue;
-            }
-        };
-        let start = record.position().map_or(0, |p| p.byte() as usize);
-        let span = start
-            ..start
-                + file.text[start..]
-                    .find(['\r', '\n'])
-                    .unwrap_or(file.text.len() - start);
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        // Each field is found in the row's text after the one before it.
-        let mut fields = Vec::new();
-        let mut off = start;
-        for f in record.iter() {
-            let pos = file.text[off..].find(f).map_or(off, |p| off + p);
-            fields.push((f.to_string(), pos..pos + f.len().max(1)));
-            off = pos + f.len();
-        }
-        out.push(CsvRecord::Row(CsvRow {
-            start,
-            span,
-            fields,
-        }));
-    }
-    Some(out)
-}
-
-/// metrics.csv: each row a value of a metric declared in metrics.toml, for a well-formed
-/// period, given once (here or in metrics.toml).
-pub(super) fn metrics_csv(file: &F, metrics: &mut [Metric], diags: &mut Diagnostics) {
-    let Some(records) = csv_records(file) else {
+/// metrics.csv, as load read it (`records`: None when the header is wrong): each row a value
+/// of a metric declared in metrics.toml, for a well-formed period, given once (here or in
+/// metrics.toml).
+fn metrics_csv(
+    file: &F,
+    records: Option<&[CsvRecord]>,
+    metrics: &mut [Metric],
+    diags: &mut Diagnostics,
+) {
+    let Some(records) = records else {
         diags.error(
             Code::CsvShape,
             file,
@@ -363,11 +290,11 @@ pub(super) fn metrics_csv(file: &F, metrics: &mut [Metric], diags: &mut Diagnost
                 diags.error(
                     Code::CsvShape,
                     file,
-                    at..at,
+                    *at..*at,
                     format!("this row cannot be read as CSV: {message}"),
                 );
             }
-            CsvRecord::Row(row) => csv_value(file, &row, metrics, &mut seen, diags),
+            CsvRecord::Row(row) => csv_value(file, row, metrics, &mut seen, diags),
         }
     }
 }
