@@ -356,88 +356,97 @@ fn is_plain_number(s: &str) -> bool {
         && s.parse::<f64>().is_ok()
 }
 
+/// The columns of the priorities CSV, in order.
+const PRIORITIES_HEADER: [&str; 27] = [
+    "partnership",
+    "cycle",
+    "rank",
+    "question",
+    "theme",
+    "level",
+    "rating",
+    "score",
+    "gap",
+    "coverage",
+    "confidence",
+    "metrics",
+    "deterioration",
+    "after_actions",
+    "theme_weight",
+    "own_rating",
+    "own_source",
+    "assessed_from",
+    "answered",
+    "not_applicable",
+    "unanswered",
+    "moderated",
+    "flags",
+    "previous_cycle",
+    "previous_rating",
+    "previous_score",
+    "change",
+];
+
 /// The priorities as CSV, one row per ranked question: what `rank --format csv` prints and
 /// what the site publishes as `data/priorities.csv`, written in one place so they never drift.
 pub fn priorities_csv(reports: &[RankReport]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "partnership",
-        "cycle",
-        "rank",
-        "question",
-        "theme",
-        "level",
-        "rating",
-        "score",
-        "gap",
-        "coverage",
-        "confidence",
-        "metrics",
-        "deterioration",
-        "after_actions",
-        "theme_weight",
-        "own_rating",
-        "own_source",
-        "assessed_from",
-        "answered",
-        "not_applicable",
-        "unanswered",
-        "moderated",
-        "flags",
-        "previous_cycle",
-        "previous_rating",
-        "previous_score",
-        "change",
-    ])?;
-    let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
-    let count = |x: Option<Shown>| x.map(Shown::data).unwrap_or_default();
+    w.write_record(PRIORITIES_HEADER)?;
     for report in reports {
         for r in report.priorities.iter().chain(&report.other_cycles) {
-            let flags: Vec<&str> = r.flags.iter().map(|f| f.as_str()).collect();
-            let components: Vec<String> = match &r.components {
-                Some(c) => c.named().iter().map(|(_, v)| v.to_string()).collect(),
-                None => vec![String::new(); 7],
-            };
-            let mut row = vec![
-                report.partnership.clone(),
-                r.cycle.clone(),
-                r.rank.to_string(),
-                r.question.clone(),
-                r.theme.clone(),
-                r.level.to_string(),
-                opt(r.rating),
-                opt(r.score),
-            ];
-            row.extend(components);
-            row.extend([
-                opt(r.own_rating),
-                r.own_source
-                    .map_or(String::new(), |s| s.words().to_string()),
-                r.assessed_from
-                    .as_ref()
-                    .map_or(String::new(), |a| a.cycle.clone()),
-                count(r.answered),
-                count(r.not_applicable),
-                count(r.unanswered),
-                r.moderated.to_string(),
-                flags.join(";"),
-                r.previous
-                    .as_ref()
-                    .map(|p| p.cycle.clone())
-                    .unwrap_or_default(),
-                opt(r.previous.as_ref().and_then(|p| p.rating)),
-                opt(r.previous.as_ref().and_then(|p| p.score)),
-                r.previous.as_ref().map_or(String::new(), |p| {
-                    serde_json::to_value(p.movement)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default()
-                }),
-            ]);
+            let row = priority_csv_row(&report.partnership, r);
             w.write_record(row.into_iter().map(csv_cell))?;
         }
     }
     w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// One ranked question's row of the priorities CSV, its cells in [`PRIORITIES_HEADER`]'s order.
+fn priority_csv_row(partnership: &str, r: &PriorityRow) -> Vec<String> {
+    let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    let count = |x: Option<Shown>| x.map(Shown::data).unwrap_or_default();
+    let flags: Vec<&str> = r.flags.iter().map(|f| f.as_str()).collect();
+    let components: Vec<String> = match &r.components {
+        Some(c) => c.named().iter().map(|(_, v)| v.to_string()).collect(),
+        None => vec![String::new(); 7],
+    };
+    let mut row = vec![
+        partnership.to_string(),
+        r.cycle.clone(),
+        r.rank.to_string(),
+        r.question.clone(),
+        r.theme.clone(),
+        r.level.to_string(),
+        opt(r.rating),
+        opt(r.score),
+    ];
+    row.extend(components);
+    row.extend([
+        opt(r.own_rating),
+        r.own_source
+            .map_or(String::new(), |s| s.words().to_string()),
+        r.assessed_from
+            .as_ref()
+            .map_or(String::new(), |a| a.cycle.clone()),
+        count(r.answered),
+        count(r.not_applicable),
+        count(r.unanswered),
+        r.moderated.to_string(),
+        flags.join(";"),
+        r.previous
+            .as_ref()
+            .map(|p| p.cycle.clone())
+            .unwrap_or_default(),
+        opt(r.previous.as_ref().and_then(|p| p.rating)),
+        opt(r.previous.as_ref().and_then(|p| p.score)),
+        r.previous.as_ref().map_or(String::new(), |p| {
+            serde_json::to_value(p.movement)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        }),
+    ]);
+    row
 }
 
 #[cfg(test)]
