@@ -338,19 +338,9 @@ fn csv_value(
         return;
     };
     check_period(file, &S::new(row.field_span(1), period.to_string()), diags);
-    let Ok(v) = value.parse::<f64>() else {
-        diags.error(
-            Code::CsvShape,
-            file,
-            row.field_span(2),
-            format!("`{value}` is not a number"),
-        );
+    let Some(v) = csv_number(file, row, value, diags) else {
         return;
     };
-    if !plausible(v) {
-        diags.error(Code::OutOfRange, file, row.field_span(2), IMPLAUSIBLE);
-        return;
-    }
     let key = (id.to_string(), period.to_string());
     if let Some(line) = seen.get(&key) {
         diags.error(
@@ -374,4 +364,22 @@ fn csv_value(
         return;
     }
     metric.values.insert(period.to_string(), v);
+}
+
+/// The value of a metrics.csv row (written `value`): a plausible number, or None (reported).
+fn csv_number(file: &F, row: &CsvRow, value: &str, diags: &mut Diagnostics) -> Option<f64> {
+    let Ok(v) = value.parse::<f64>() else {
+        diags.error(
+            Code::CsvShape,
+            file,
+            row.field_span(2),
+            format!("`{value}` is not a number"),
+        );
+        return None;
+    };
+    if !plausible(v) {
+        diags.error(Code::OutOfRange, file, row.field_span(2), IMPLAUSIBLE);
+        return None;
+    }
+    Some(v)
 }
