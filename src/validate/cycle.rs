@@ -221,7 +221,7 @@ pub(super) fn cycle(
     check_period(file, &c.period, diags);
     let fw = framework(file, c, partnership, frameworks, all, broken, diags)?;
     let scope = scope(file, c, fw, partnership, diags);
-    let returns = Returns {
+    let evidence = Evidence {
         rc,
         partnership,
         fw,
@@ -229,21 +229,8 @@ pub(super) fn cycle(
         window: (opened, closed),
         scanner,
     };
-    let responses = returns.read(method, diags);
-    let cases = super::case::cases(
-        &rc.cases,
-        partnership,
-        fw,
-        &scope,
-        (opened, closed),
-        scanner,
-        diags,
-    );
-    let moderation = rc
-        .moderation
-        .as_ref()
-        .map(|m| super::moderation::moderation(m, fw, &scope, diags));
-    let surveys = super::survey::surveys(&rc.surveys, fw, &scope, diags);
+    let responses = evidence.returns(method, diags);
+    let (cases, moderation, surveys) = evidence.deep_dives(diags);
     let signed = signed_off(file, c, closed, diags);
     let changes = rc
         .changes
@@ -408,8 +395,8 @@ fn scope(
     scope
 }
 
-/// What the cycle's returns are checked against.
-struct Returns<'a> {
+/// What the cycle's evidence (returns, case audits, moderation, surveys) is checked against.
+struct Evidence<'a> {
     rc: &'a RawCycle,
     partnership: &'a Partnership,
     fw: &'a Framework,
@@ -418,10 +405,10 @@ struct Returns<'a> {
     scanner: &'a Scanner,
 }
 
-impl Returns<'_> {
+impl Evidence<'_> {
     /// The cycle's returns, by agency, each checked; returns the decoder stopped in checked
     /// for their other mistakes too; missing returns warned of.
-    fn read(&self, method: Option<Method>, diags: &mut Diagnostics) -> Vec<Response> {
+    fn returns(&self, method: Option<Method>, diags: &mut Diagnostics) -> Vec<Response> {
         let mut responses: Vec<Response> = Vec::new();
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for (stem, rf) in &self.rc.responses {
@@ -437,6 +424,30 @@ impl Returns<'_> {
         responses.sort_by(|a, b| a.agency.cmp(&b.agency));
         self.report_missing(method, &responses, &seen, diags);
         responses
+    }
+
+    /// The cycle's case audits, moderation and surveys, each checked against the same bank,
+    /// scope and window as the returns.
+    fn deep_dives(
+        &self,
+        diags: &mut Diagnostics,
+    ) -> (Vec<CaseRecord>, Option<Moderation>, Vec<Survey>) {
+        let rc = self.rc;
+        let cases = super::case::cases(
+            &rc.cases,
+            self.partnership,
+            self.fw,
+            self.scope,
+            self.window,
+            self.scanner,
+            diags,
+        );
+        let moderation = rc
+            .moderation
+            .as_ref()
+            .map(|m| super::moderation::moderation(m, self.fw, self.scope, diags));
+        let surveys = super::survey::surveys(&rc.surveys, self.fw, self.scope, diags);
+        (cases, moderation, surveys)
     }
 
     fn check(
