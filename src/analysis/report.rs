@@ -269,15 +269,7 @@ impl RankReport {
             framework: a.framework.clone(),
             method: a.method,
             previous_cycle: a.previous_cycle.clone(),
-            change: a.comparison.as_ref().map(|c| ChangeSummary {
-                cycle: c.cycle.clone(),
-                threshold: c.threshold,
-                asked_now: c.asked_now,
-                asked_then: c.asked_then,
-                shared: c.shared,
-                rose: c.rose.iter().map(|m| m.question.clone()).collect(),
-                fell: c.fell.iter().map(|m| m.question.clone()).collect(),
-            }),
+            change: a.comparison.as_ref().map(ChangeSummary::of),
             deep_dives: a.deep_dives.clone(),
             as_of: a.plan.as_of,
             scale: a.scale.clone(),
@@ -286,49 +278,66 @@ impl RankReport {
                 .priorities
                 .iter()
                 .take(shown)
-                .map(|s| PriorityRow {
-                    text: a
-                        .question_text
-                        .get(&s.question)
-                        .cloned()
-                        .unwrap_or_default(),
-                    ..PriorityRow::of(s, a.change_threshold)
-                })
+                .map(|s| PriorityRow::with_text(a, s))
                 .collect(),
             other_cycles: a
                 .elsewhere
                 .iter()
                 .take(shown.saturating_sub(a.ranking.priorities.len()))
-                .map(|s| PriorityRow {
-                    text: a
-                        .question_text
-                        .get(&s.question)
-                        .cloned()
-                        .unwrap_or_default(),
-                    ..PriorityRow::of(s, a.change_threshold)
-                })
+                .map(|s| PriorityRow::with_text(a, s))
                 .collect(),
-            actions: a
-                .plan
-                .actions
-                .iter()
-                .map(|p| ActionRow {
-                    rank: p.rank,
-                    action: p.action.clone(),
-                    title: p.title.clone(),
-                    owner: p.owner.clone(),
-                    covers: p.covers.clone(),
-                    risk_covered: Some(round(p.risk_covered, 2)),
-                    addresses: p.addresses.clone(),
-                    due: p.due,
-                    status: p.status,
-                    overdue: p.overdue,
-                })
-                .collect(),
+            actions: a.plan.actions.iter().map(ActionRow::of).collect(),
             closed_actions: a.plan.not_open.clone(),
             uncovered: a.plan.uncovered.clone(),
             not_applicable: a.ranking.not_applicable.clone(),
             impact: Vec::new(),
+        }
+    }
+}
+
+impl ChangeSummary {
+    /// The comparison in counts and question ids.
+    fn of(c: &super::Comparison) -> ChangeSummary {
+        ChangeSummary {
+            cycle: c.cycle.clone(),
+            threshold: c.threshold,
+            asked_now: c.asked_now,
+            asked_then: c.asked_then,
+            shared: c.shared,
+            rose: c.rose.iter().map(|m| m.question.clone()).collect(),
+            fell: c.fell.iter().map(|m| m.question.clone()).collect(),
+        }
+    }
+}
+
+impl ActionRow {
+    /// One action of the plan, its risk rounded to two places.
+    fn of(p: &super::plan::PlannedAction) -> ActionRow {
+        ActionRow {
+            rank: p.rank,
+            action: p.action.clone(),
+            title: p.title.clone(),
+            owner: p.owner.clone(),
+            covers: p.covers.clone(),
+            risk_covered: Some(round(p.risk_covered, 2)),
+            addresses: p.addresses.clone(),
+            due: p.due,
+            status: p.status,
+            overdue: p.overdue,
+        }
+    }
+}
+
+impl PriorityRow {
+    /// The row of a scored question, with its text from the analysis.
+    fn with_text(a: &Analysis, s: &QuestionScore) -> PriorityRow {
+        PriorityRow {
+            text: a
+                .question_text
+                .get(&s.question)
+                .cloned()
+                .unwrap_or_default(),
+            ..PriorityRow::of(s, a.change_threshold)
         }
     }
 }
