@@ -3,20 +3,21 @@
 //! else did we find; what can we learn; the results; recommendations with owners; what can you
 //! do; reflective questions for supervision and team meetings).
 //!
-//! Public-safe by construction: [`Facts::gather`] is the only code here that reads the audit,
-//! and it copies public fields only (the cycle's purpose, activities and scope, counts of
-//! returns, `findings.toml`, moderated `public_summary`, aggregate ratings, the action plan's
-//! titles, owners and dates, the questions' text and prompts). [`Facts`] has no field that could
-//! hold an agency's evidence, gaps or internal notes, a moderation note or a case record, and
-//! [`write`] sees only [`Facts`]. The draft is marked `draft = true`, which a public build
-//! refuses until a person has edited and approved it.
+//! Public-safe by construction: [`Facts::gather`] is the only code here that reads the audit
+//! (the readers it calls get only the parts they copy from), and it copies public fields only
+//! (the cycle's purpose, activities and scope, counts of returns, `findings.toml`, moderated
+//! `public_summary`, aggregate ratings, the action plan's titles, owners and dates, the
+//! questions' text and prompts). [`Facts`] has no field that could hold an agency's evidence,
+//! gaps or internal notes, a moderation note or a case record, and [`write`] sees only
+//! [`Facts`]. The draft is marked `draft = true`, which a public build refuses until a person
+//! has edited and approved it.
 
 use crate::analysis::impact::ActionImpact;
-use crate::analysis::{CycleRecord, Movement};
-use crate::diag::Code;
+use crate::analysis::{Analysis, Comparison, CycleRecord, Movement};
+use crate::diag::{Code, Diagnostics};
 use crate::disclosure::shown;
 use crate::model::Disclosure;
-use crate::model::{Audience, Audit, Cycle, Date, FindingKind, Level};
+use crate::model::{Action, Audience, Audit, Cycle, Date, FindingKind, Framework, Level, Question};
 use std::fmt::Write as _;
 
 /// What a draft may say: public fields of one cycle, finished.
@@ -77,7 +78,7 @@ const REFLECTIVE_QUESTIONS: usize = 3;
 impl Facts {
     /// Copies the public fields of `cycle` and its evidence and analysis from the ledger, and
     /// what followed the completed actions on its questions (`impact`). Nothing else reads the
-    /// audit.
+    /// audit: the readers it calls are handed only the parts they copy from.
     pub fn gather(
         audit: &Audit,
         cycle: &Cycle,
@@ -86,119 +87,15 @@ impl Facts {
     ) -> Facts {
         let analysis = &record.analysis;
         let fw = audit.framework(&cycle.framework);
-        let asked: Vec<&crate::model::Question> = cycle.questions(fw).collect();
-        let themes = fw
-            .themes
-            .iter()
-            .filter(|t| asked.iter().any(|q| q.theme == t.id))
-            .map(|t| t.title.clone())
-            .collect();
-        let levels = match cycle.scope_levels.as_slice() {
-            [] => "strategic leaders and practitioners".to_string(),
-            [Level::Strategic] => "strategic leaders".to_string(),
-            [Level::Practitioner] => "practitioners".to_string(),
-            _ => "strategic leaders and practitioners".to_string(),
-        };
-        let agencies: Vec<&crate::model::Agency> = cycle.agencies(&audit.partnership).collect();
-        let rests_on = rests_on(record, agencies.len(), &audit.partnership.disclosure);
-        let findings = cycle
-            .findings
-            .iter()
-            .map(|f| (f.kind, f.title.clone(), f.text.clone(), f.questions.clone()))
-            .collect();
-        let summaries = asked
-            .iter()
-            .filter_map(|q| {
-                let s = cycle.moderated(&q.id)?.public_summary.as_ref()?;
-                Some((q.id.clone(), q.text.clone(), s.trim().to_string()))
-            })
-            .collect();
-        let mut theme_results: Vec<(String, Option<f64>, String, usize)> = analysis
-            .ranking
-            .themes
-            .iter()
-            .map(|t| {
-                let label = t
-                    .mean_rating
-                    .map(|r| fw.level_at(r).label.clone())
-                    .unwrap_or_else(|| "no rating".to_string());
-                (
-                    t.title.clone(),
-                    t.mean_rating,
-                    label,
-                    t.questions - t.unrated,
-                )
-            })
-            .collect();
-        theme_results.sort_by(|a, b| {
-            a.1.unwrap_or(f64::INFINITY)
-                .total_cmp(&b.1.unwrap_or(f64::INFINITY))
-                .then(a.0.cmp(&b.0))
-        });
-        let theme_title = |id: &str| {
-            fw.theme(id)
-                .map_or_else(|| id.to_string(), |t| t.title.clone())
-        };
-        let change = analysis.comparison.as_ref().map(|c| {
-            let moved = |m: Movement| {
-                c.themes
-                    .iter()
-                    .filter(|t| t.movement == m)
-                    .map(|t| theme_title(&t.theme))
-                    .collect()
-            };
-            Change {
-                with: audit
-                    .cycle(&c.cycle)
-                    .map_or_else(|| c.cycle.clone(), |p| format!("{} ({})", p.title, p.id)),
-                shared: c.shared,
-                questions_rose: c.rose.len(),
-                questions_fell: c.fell.len(),
-                rose: moved(Movement::Rose),
-                fell: moved(Movement::Fell),
-                steady: c.steady,
-            }
-        });
+        let asked: Vec<&Question> = cycle.questions(fw).collect();
         let asked_ids: Vec<&str> = asked.iter().map(|q| q.id.as_str()).collect();
-        let mut actions: Vec<(String, String, Date)> = audit
-            .actions
-            .iter()
-            .filter(|a| a.status.is_open())
-            .filter(|a| a.addresses.iter().any(|q| asked_ids.contains(&q.as_str())))
-            .map(|a| (a.title.clone(), a.owner.clone(), a.due))
-            .collect();
-        actions.sort_by(|a, b| a.2.cmp(&b.2).then(a.0.cmp(&b.0)));
-        // Ranked order is risk order: practitioners' questions first for "what can you do".
-        let ranked: Vec<&crate::model::Question> = analysis
-            .ranking
-            .priorities
-            .iter()
-            .filter_map(|s| fw.question(&s.question))
-            .collect();
-        let mut for_prompts: Vec<&&crate::model::Question> = ranked
-            .iter()
-            .filter(|q| q.level == Level::Practitioner && !q.prompts.is_empty())
-            .collect();
-        if for_prompts.is_empty() {
-            for_prompts = ranked.iter().filter(|q| !q.prompts.is_empty()).collect();
-        }
-        let prompts = for_prompts
-            .into_iter()
-            .take(PROMPT_QUESTIONS)
-            .map(|q| (q.id.clone(), q.text.clone(), q.prompts.clone()))
-            .collect();
-        let mut weakest: Vec<(f64, usize, &crate::model::Question)> = analysis
-            .ranking
-            .priorities
-            .iter()
-            .filter_map(|s| Some((s.rating?, s.rank, fw.question(&s.question)?)))
-            .collect();
-        weakest.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let weakest = weakest
-            .into_iter()
-            .take(REFLECTIVE_QUESTIONS)
-            .map(|(_, _, q)| (q.id.clone(), q.text.clone()))
-            .collect();
+        let agencies: Vec<&crate::model::Agency> = cycle.agencies(&audit.partnership).collect();
+        let change = analysis.comparison.as_ref().map(|c| Change {
+            with: audit
+                .cycle(&c.cycle)
+                .map_or_else(|| c.cycle.clone(), |p| format!("{} ({})", p.title, p.id)),
+            ..like_for_like(c, fw)
+        });
         Facts {
             partnership: audit.partnership.name.clone(),
             short_name: audit.partnership.short_name.clone(),
@@ -209,19 +106,28 @@ impl Facts {
             closed: cycle.closed,
             purpose: cycle.purpose.clone(),
             activities: cycle.activities.clone(),
-            themes,
-            levels,
+            themes: fw
+                .themes
+                .iter()
+                .filter(|t| asked.iter().any(|q| q.theme == t.id))
+                .map(|t| t.title.clone())
+                .collect(),
+            levels: levels(&cycle.scope_levels).to_string(),
             questions: asked.len(),
             agencies_asked: agencies.iter().map(|a| a.name.clone()).collect(),
-            rests_on,
-            findings,
-            summaries,
-            theme_results,
+            rests_on: rests_on(record, agencies.len(), &audit.partnership.disclosure),
+            findings: cycle
+                .findings
+                .iter()
+                .map(|f| (f.kind, f.title.clone(), f.text.clone(), f.questions.clone()))
+                .collect(),
+            summaries: summaries(cycle, &asked),
+            theme_results: theme_results(analysis, fw),
             scale_top: fw.scale.last().map(|l| l.label.clone()).unwrap_or_default(),
             change,
-            actions,
-            prompts,
-            weakest,
+            actions: open_actions(&audit.actions, &asked_ids),
+            prompts: prompts(analysis, fw),
+            weakest: weakest(analysis, fw),
             impact: impact
                 .iter()
                 .filter(|i| {
@@ -233,6 +139,129 @@ impl Facts {
                 .collect(),
         }
     }
+}
+
+/// Who the cycle asked, in words.
+fn levels(scope: &[Level]) -> &'static str {
+    match scope {
+        [Level::Strategic] => "strategic leaders",
+        [Level::Practitioner] => "practitioners",
+        _ => "strategic leaders and practitioners",
+    }
+}
+
+/// The moderation panel's public summaries of the questions asked: (id, text, summary).
+fn summaries(cycle: &Cycle, asked: &[&Question]) -> Vec<(String, String, String)> {
+    asked
+        .iter()
+        .filter_map(|q| {
+            let s = cycle.moderated(&q.id)?.public_summary.as_ref()?;
+            Some((q.id.clone(), q.text.clone(), s.trim().to_string()))
+        })
+        .collect()
+}
+
+/// Themes worst first (unrated last, then by title): title, mean rating, its level's label,
+/// rated questions.
+fn theme_results(analysis: &Analysis, fw: &Framework) -> Vec<(String, Option<f64>, String, usize)> {
+    let mut results: Vec<(String, Option<f64>, String, usize)> = analysis
+        .ranking
+        .themes
+        .iter()
+        .map(|t| {
+            let label = t
+                .mean_rating
+                .map(|r| fw.level_at(r).label.clone())
+                .unwrap_or_else(|| "no rating".to_string());
+            (
+                t.title.clone(),
+                t.mean_rating,
+                label,
+                t.questions - t.unrated,
+            )
+        })
+        .collect();
+    results.sort_by(|a, b| {
+        a.1.unwrap_or(f64::INFINITY)
+            .total_cmp(&b.1.unwrap_or(f64::INFINITY))
+            .then(a.0.cmp(&b.0))
+    });
+    results
+}
+
+/// The like-for-like change in counts and theme titles; `with` is left for the caller, which
+/// names the earlier cycle.
+fn like_for_like(c: &Comparison, fw: &Framework) -> Change {
+    let moved = |m: Movement| {
+        c.themes
+            .iter()
+            .filter(|t| t.movement == m)
+            .map(|t| {
+                fw.theme(&t.theme)
+                    .map_or_else(|| t.theme.clone(), |th| th.title.clone())
+            })
+            .collect()
+    };
+    Change {
+        with: String::new(),
+        shared: c.shared,
+        questions_rose: c.rose.len(),
+        questions_fell: c.fell.len(),
+        rose: moved(Movement::Rose),
+        fell: moved(Movement::Fell),
+        steady: c.steady,
+    }
+}
+
+/// Open actions addressing a question asked, soonest due first: (title, owner, due).
+fn open_actions(actions: &[Action], asked_ids: &[&str]) -> Vec<(String, String, Date)> {
+    let mut open: Vec<(String, String, Date)> = actions
+        .iter()
+        .filter(|a| a.status.is_open())
+        .filter(|a| a.addresses.iter().any(|q| asked_ids.contains(&q.as_str())))
+        .map(|a| (a.title.clone(), a.owner.clone(), a.due))
+        .collect();
+    open.sort_by(|a, b| a.2.cmp(&b.2).then(a.0.cmp(&b.0)));
+    open
+}
+
+/// The highest-risk questions with prompts, practitioners' first (ranked order is risk
+/// order), for "what can you do": (id, text, prompts).
+fn prompts(analysis: &Analysis, fw: &Framework) -> Vec<(String, String, Vec<String>)> {
+    let ranked: Vec<&Question> = analysis
+        .ranking
+        .priorities
+        .iter()
+        .filter_map(|s| fw.question(&s.question))
+        .collect();
+    let mut for_prompts: Vec<&&Question> = ranked
+        .iter()
+        .filter(|q| q.level == Level::Practitioner && !q.prompts.is_empty())
+        .collect();
+    if for_prompts.is_empty() {
+        for_prompts = ranked.iter().filter(|q| !q.prompts.is_empty()).collect();
+    }
+    for_prompts
+        .into_iter()
+        .take(PROMPT_QUESTIONS)
+        .map(|q| (q.id.clone(), q.text.clone(), q.prompts.clone()))
+        .collect()
+}
+
+/// The lowest-rated questions (ties in rank order), for the reflective questions: (id, text).
+fn weakest(analysis: &Analysis, fw: &Framework) -> Vec<(String, String)> {
+    let mut weakest: Vec<(f64, usize, &Question)> = analysis
+        .ranking
+        .priorities
+        .iter()
+        .filter_map(|s| Some((s.rating?, s.rank, fw.question(&s.question)?)))
+        .collect();
+    weakest.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    weakest
+        .into_iter()
+        .take(REFLECTIVE_QUESTIONS)
+        .map(|(_, _, q)| (q.id.clone(), q.text.clone()))
+        .collect()
 }
 
 /// What a cycle's evidence rests on, in sentences: its returns, its cases, its survey
@@ -291,6 +320,19 @@ fn to_write(out: &mut String, what: &str) {
 /// The draft briefing: front matter, then the learning journey's sections.
 pub fn write(f: &Facts, today: Date) -> String {
     let mut o = String::new();
+    push_front_matter(&mut o, f, today);
+    push_what_we_did(&mut o, f);
+    push_what_we_found(&mut o, f);
+    push_results(&mut o, f);
+    push_difference_made(&mut o, f);
+    push_recommendations(&mut o, f);
+    push_what_you_can_do(&mut o, f);
+    push_reflective_questions(&mut o, f);
+    o
+}
+
+/// The front matter (marked a draft) and the line asking managers to share the briefing.
+fn push_front_matter(o: &mut String, f: &Facts, today: Date) {
     let title = format!("Learning from the {}", lower_first(&f.cycle_title));
     let summary = format!(
         "In {} the {} ran a {} on {}, asking {} of {}. {} This briefing sets out what we found, what the partnership will do, and what every practitioner can do.",
@@ -323,16 +365,16 @@ pub fn write(f: &Facts, today: Date) -> String {
         "*A seven-minute briefing from the {} ({}). Managers: please share it in a team meeting or in supervision, and record how your team will use it.*\n",
         f.partnership, f.short_name
     );
+}
 
+/// "What did we do and how?": the purpose, the activities, the cycle in one paragraph.
+fn push_what_we_did(o: &mut String, f: &Facts) {
     let _ = writeln!(o, "## What did we do and how?\n");
     match &f.purpose {
         Some(p) => {
             let _ = writeln!(o, "{}\n", p.trim());
         }
-        None => to_write(
-            &mut o,
-            "what the partnership set out to learn, and why now.",
-        ),
+        None => to_write(o, "what the partnership set out to learn, and why now."),
     }
     if !f.activities.is_empty() {
         let _ = writeln!(o, "What we did:\n");
@@ -359,34 +401,22 @@ pub fn write(f: &Facts, today: Date) -> String {
         and_list(&f.agencies_asked),
         sentence(&f.rests_on),
     );
+}
 
-    let findings = |o: &mut String, kind: FindingKind, none: &str| {
-        let mut any = false;
-        for (k, t, text, qs) in &f.findings {
-            if *k != kind {
-                continue;
-            }
-            any = true;
-            let _ = writeln!(o, "### {}\n\n{}\n", t.trim(), text.trim());
-            if !qs.is_empty() {
-                let links: Vec<String> =
-                    qs.iter().map(|q| format!("[{q}](question:{q})")).collect();
-                let _ = writeln!(o, "Questions: {}.\n", links.join(", "));
-            }
-        }
-        if !any {
-            to_write(o, none);
-        }
-    };
+/// The findings by kind: good practice; what else (concerns, then the panel's conclusions);
+/// what we can learn.
+fn push_what_we_found(o: &mut String, f: &Facts) {
     let _ = writeln!(o, "## What good practice did we find?\n");
-    findings(
-        &mut o,
+    push_findings(
+        o,
+        f,
         FindingKind::GoodPractice,
         "what went well (findings.toml has no good practice for this cycle).",
     );
     let _ = writeln!(o, "## What else did we find?\n");
-    findings(
-        &mut o,
+    push_findings(
+        o,
+        f,
         FindingKind::Concern,
         "what worried us (findings.toml has no concern for this cycle).",
     );
@@ -398,15 +428,39 @@ pub fn write(f: &Facts, today: Date) -> String {
         o.push('\n');
     }
     let _ = writeln!(o, "## What can we learn?\n");
-    findings(
-        &mut o,
+    push_findings(
+        o,
+        f,
         FindingKind::Learning,
         "the learning (findings.toml has no learning for this cycle).",
     );
+}
 
+/// Each finding of `kind` with the questions it bears on; `none` to write when there is none.
+fn push_findings(o: &mut String, f: &Facts, kind: FindingKind, none: &str) {
+    let mut any = false;
+    for (k, t, text, qs) in &f.findings {
+        if *k != kind {
+            continue;
+        }
+        any = true;
+        let _ = writeln!(o, "### {}\n\n{}\n", t.trim(), text.trim());
+        if !qs.is_empty() {
+            let links: Vec<String> = qs.iter().map(|q| format!("[{q}](question:{q})")).collect();
+            let _ = writeln!(o, "Questions: {}.\n", links.join(", "));
+        }
+    }
+    if !any {
+        to_write(o, none);
+    }
+}
+
+/// "The results in figures": themes from least to most assurance, then the change since the
+/// comparable cycle (or that this is a baseline).
+fn push_results(o: &mut String, f: &Facts) {
     let _ = writeln!(o, "## The results in figures\n");
     if f.theme_results.is_empty() {
-        to_write(&mut o, "the results: no question of this cycle was rated.");
+        to_write(o, "the results: no question of this cycle was rated.");
     } else {
         let _ = writeln!(
             o,
@@ -427,106 +481,117 @@ pub fn write(f: &Facts, today: Date) -> String {
         }
         o.push('\n');
     }
-    match &f.change {
-        Some(c) => {
-            let _ = writeln!(
-                o,
-                "Compared like for like with {}, over the {} both asked and rated: {} rose, {} fell and {} held steady.{}{}\n",
-                c.with,
-                questions(c.shared),
-                c.questions_rose,
-                c.questions_fell,
-                c.steady,
-                if c.rose.is_empty() {
-                    String::new()
-                } else {
-                    format!(" On average, assurance rose in {}.", themes_list(&c.rose))
-                },
-                if c.fell.is_empty() {
-                    String::new()
-                } else {
-                    format!(" On average, it fell in {}.", themes_list(&c.fell))
-                },
-            );
-        }
-        None => {
-            let _ = writeln!(
-                o,
-                "There is no earlier cycle of the same kind to compare with, so this is a baseline.\n"
-            );
-        }
-    }
-
-    if !f.impact.is_empty() {
-        let _ = writeln!(o, "## What difference has it made?\n");
+    let Some(c) = &f.change else {
         let _ = writeln!(
             o,
-            "What followed the actions we have completed on these questions, in the audits and the data since. This is what followed each one, not proof of what it caused:\n"
+            "There is no earlier cycle of the same kind to compare with, so this is a baseline.\n"
         );
-        for (title, completed, verdict) in &f.impact {
-            let month = completed.long();
-            let month = month.split_once(' ').map_or(month.as_str(), |(_, m)| m);
-            let _ = writeln!(o, "- **{}** (completed {month}): {verdict}.", title.trim());
-        }
-        o.push('\n');
+        return;
+    };
+    let _ = writeln!(
+        o,
+        "Compared like for like with {}, over the {} both asked and rated: {} rose, {} fell and {} held steady.{}{}\n",
+        c.with,
+        questions(c.shared),
+        c.questions_rose,
+        c.questions_fell,
+        c.steady,
+        if c.rose.is_empty() {
+            String::new()
+        } else {
+            format!(" On average, assurance rose in {}.", themes_list(&c.rose))
+        },
+        if c.fell.is_empty() {
+            String::new()
+        } else {
+            format!(" On average, it fell in {}.", themes_list(&c.fell))
+        },
+    );
+}
+
+/// "What difference has it made?", when actions on these questions are complete: what
+/// followed each.
+fn push_difference_made(o: &mut String, f: &Facts) {
+    if f.impact.is_empty() {
+        return;
     }
+    let _ = writeln!(o, "## What difference has it made?\n");
+    let _ = writeln!(
+        o,
+        "What followed the actions we have completed on these questions, in the audits and the data since. This is what followed each one, not proof of what it caused:\n"
+    );
+    for (title, completed, verdict) in &f.impact {
+        let month = completed.long();
+        let month = month.split_once(' ').map_or(month.as_str(), |(_, m)| m);
+        let _ = writeln!(o, "- **{}** (completed {month}): {verdict}.", title.trim());
+    }
+    o.push('\n');
+}
+
+/// "Recommendations": the open actions with their owners and dates.
+fn push_recommendations(o: &mut String, f: &Facts) {
     let _ = writeln!(o, "## Recommendations: what the partnership will do\n");
     if f.actions.is_empty() {
         to_write(
-            &mut o,
+            o,
             "the actions agreed (no open action in actions.toml addresses this cycle's questions).",
         );
-    } else {
-        for (t, owner, due) in &f.actions {
-            let _ = writeln!(
-                o,
-                "- **{}**: led by {}, by {}",
-                t.trim(),
-                owner.trim(),
-                due.long()
-            );
+        return;
+    }
+    for (t, owner, due) in &f.actions {
+        let _ = writeln!(
+            o,
+            "- **{}**: led by {}, by {}",
+            t.trim(),
+            owner.trim(),
+            due.long()
+        );
+    }
+    o.push('\n');
+}
+
+/// "What can you do?": the prompts of the highest-risk questions.
+fn push_what_you_can_do(o: &mut String, f: &Facts) {
+    let _ = writeln!(o, "## What can you do?\n");
+    if f.prompts.is_empty() {
+        to_write(o, "what we ask of every practitioner.");
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "Where the risk is greatest, this is what good practice looks like:\n"
+    );
+    for (id, text, prompts) in &f.prompts {
+        let _ = writeln!(
+            o,
+            "**{}** ([about this question](question:{id}))\n",
+            text.trim()
+        );
+        for p in prompts {
+            let _ = writeln!(o, "- {}", p.trim());
         }
         o.push('\n');
     }
+}
 
-    let _ = writeln!(o, "## What can you do?\n");
-    if f.prompts.is_empty() {
-        to_write(&mut o, "what we ask of every practitioner.");
-    } else {
-        let _ = writeln!(
-            o,
-            "Where the risk is greatest, this is what good practice looks like:\n"
-        );
-        for (id, text, prompts) in &f.prompts {
-            let _ = writeln!(
-                o,
-                "**{}** ([about this question](question:{id}))\n",
-                text.trim()
-            );
-            for p in prompts {
-                let _ = writeln!(o, "- {}", p.trim());
-            }
-            o.push('\n');
-        }
-    }
-
+/// Reflective questions for teams, written from the weakest questions.
+fn push_reflective_questions(o: &mut String, f: &Facts) {
     let _ = writeln!(
         o,
         "## Reflective questions for supervision and team meetings\n"
     );
     if f.weakest.is_empty() {
-        to_write(&mut o, "two or three questions for teams to discuss.");
-    } else {
-        for (_, text) in &f.weakest {
-            let _ = writeln!(o, "- {}", reflective(text));
-        }
-        let _ = writeln!(
-            o,
-            "- What will you do differently after reading this briefing, and how will you and your manager know it has made a difference for children?"
-        );
-        o.push('\n');
+        to_write(o, "two or three questions for teams to discuss.");
+        return;
     }
-    o
+    for (_, text) in &f.weakest {
+        let _ = writeln!(o, "- {}", reflective(text));
+    }
+    let _ = writeln!(
+        o,
+        "- What will you do differently after reading this briefing, and how will you and your manager know it has made a difference for children?"
+    );
+    o.push('\n');
 }
 
 /// Clauses as one sentence: "9 of the 10 agencies asked sent their full return, and 48
@@ -581,19 +646,24 @@ fn lower_first(s: &str) -> String {
     }
 }
 
-/// The message a public build gives for each public briefing still marked as a draft.
+/// The message a public build gives for each public briefing still marked as a draft: a
+/// `PA0901` error on the briefing's file, rendered as every other problem is.
 pub fn drafts_refused(audit: &Audit) -> Vec<String> {
-    audit
+    let mut diags = Diagnostics::new();
+    for b in audit
         .briefings
         .iter()
         .filter(|b| b.draft && b.audience == Audience::Public)
-        .map(|b| {
-            format!(
-                "error[{}]: {}: a draft is never published; remove `draft = true` when it is approved",
-                Code::DraftBriefing.id(),
-                b.loc.file
-            )
-        })
+    {
+        diags.path_error(
+            Code::DraftBriefing,
+            b.loc.file.clone(),
+            "a draft is never published; remove `draft = true` when it is approved",
+        );
+    }
+    diags
+        .iter()
+        .map(|d| diags.render_one(d).trim_end().to_string())
         .collect()
 }
 

@@ -1,7 +1,8 @@
 //! `rank`'s table for an 80-column terminal: the priorities with their scores and flags, the
 //! action plan, the uncovered questions, and what changed since the comparable cycle.
 
-use crate::analysis::Analysis;
+use crate::analysis::score::QuestionScore;
+use crate::analysis::{Analysis, Movement, movement};
 use crate::format::fixed;
 use std::fmt::Write as _;
 
@@ -36,6 +37,22 @@ fn push_elsewhere(out: &mut String, a: &Analysis, top: Option<usize>) {
 /// The table for one partnership, with at most `top` priorities (the plan always in full).
 pub fn table(a: &Analysis, top: Option<usize>) -> String {
     let mut out = String::new();
+    push_heading(&mut out, a);
+    let shown: Vec<&QuestionScore> = a
+        .ranking
+        .priorities
+        .iter()
+        .take(top.unwrap_or(usize::MAX))
+        .collect();
+    push_priorities(&mut out, a, &shown);
+    push_elsewhere(&mut out, a, top);
+    push_plan(&mut out, a);
+    push_change(&mut out, a, &shown);
+    out
+}
+
+/// The partnership, the cycle and the cycle it is compared with.
+fn push_heading(out: &mut String, a: &Analysis) {
     let _ = writeln!(out, "{} ({})", a.partnership, a.short_name);
     let previous = a
         .previous_cycle
@@ -43,38 +60,44 @@ pub fn table(a: &Analysis, top: Option<usize>) -> String {
         .map(|p| format!(", previous cycle {p}"))
         .unwrap_or_default();
     push_wrapped(
-        &mut out,
+        out,
         &format!(
             "Cycle {}: {}, framework {}{previous}",
             a.cycle, a.cycle_title, a.framework
         ),
         "  ",
     );
-    let all = &a.ranking.priorities;
-    let shown: Vec<&crate::analysis::score::QuestionScore> =
-        all.iter().take(top.unwrap_or(usize::MAX)).collect();
+}
+
+/// The width of the QUESTION column: the longest id shown.
+fn question_width(shown: &[&QuestionScore]) -> usize {
+    shown
+        .iter()
+        .map(|s| s.question.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("QUESTION".len())
+}
+
+/// The priorities shown, highest risk first, each with its text and flags; then the questions
+/// rated n/a.
+fn push_priorities(out: &mut String, a: &Analysis, shown: &[&QuestionScore]) {
     let _ = writeln!(
         out,
         "\nPriorities: {} of {} ranked, highest risk first",
         shown.len(),
-        all.len()
+        a.ranking.priorities.len()
     );
     let sc = &a.scale;
     push_wrapped(
-        &mut out,
+        out,
         &format!(
             "RATING runs from {} ({}) to {} ({}). SCORE runs from 10 (top rating on strong evidence, nothing adverse) through 100 (no assurance) to 130 (no agency answered) and above (weak evidence, adverse data, a fall, a heavier theme).",
             sc.bottom, sc.bottom_label, sc.top, sc.top_label
         ),
         "  ",
     );
-
-    let qw = shown
-        .iter()
-        .map(|s| s.question.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max("QUESTION".len());
+    let qw = question_width(shown);
     // Flags sit on their own line, so the theme gets what the other columns leave of 80.
     let room = WIDTH
         .saturating_sub(4 + 2 + qw + 2 + 2 + 5 + 2 + 6 + 2 + 6)
@@ -91,7 +114,7 @@ pub fn table(a: &Analysis, top: Option<usize>) -> String {
         "RANK", "QUESTION", "THEME", "LEVEL", "RATING", "SCORE"
     );
     let _ = writeln!(out, "{:>4}  question text; flags", "");
-    for s in &shown {
+    for s in shown {
         let _ = writeln!(
             out,
             "{:>4}  {:<qw$}  {:<tw$}  {:<5}  {:>6}  {:>6}",
@@ -107,12 +130,12 @@ pub fn table(a: &Analysis, top: Option<usize>) -> String {
         }
         let flags: Vec<&str> = s.flags.iter().map(|f| f.as_str()).collect();
         if !flags.is_empty() {
-            push_columns(&mut out, "      ", 6, &flags, "");
+            push_columns(out, "      ", 6, &flags, "");
         }
     }
     if !a.ranking.not_applicable.is_empty() {
         push_wrapped(
-            &mut out,
+            out,
             &format!(
                 "Not ranked (rated n/a): {}",
                 a.ranking.not_applicable.join(", ")
@@ -120,10 +143,13 @@ pub fn table(a: &Analysis, top: Option<usize>) -> String {
             "  ",
         );
     }
-    push_elsewhere(&mut out, a, top);
+}
 
+/// The action plan in full: open actions in the order they take risk, those not open, and
+/// the high-risk questions no open action addresses.
+fn push_plan(out: &mut String, a: &Analysis) {
     push_wrapped(
-        &mut out,
+        out,
         &format!(
             "\nAction plan: open actions, each taking the most risk not yet covered (overdue as of {})",
             a.plan.as_of
@@ -133,36 +159,7 @@ pub fn table(a: &Analysis, top: Option<usize>) -> String {
     if a.plan.actions.is_empty() {
         let _ = writeln!(out, "  no open actions");
     } else {
-        let aw = a
-            .plan
-            .actions
-            .iter()
-            .map(|p| p.action.chars().count())
-            .max()
-            .unwrap_or(0)
-            .max("ACTION".len());
-        let head = format!(
-            "{:>4}  {:<aw$}  {:>7}  {:<18}  ",
-            "RANK", "ACTION", "RISK", "DUE"
-        );
-        let indent = head.chars().count();
-        let _ = writeln!(out, "{head}COVERS");
-        for p in &a.plan.actions {
-            let due = if p.overdue {
-                format!("{} OVERDUE", p.due)
-            } else {
-                p.due.to_string()
-            };
-            let lead = format!(
-                "{:>4}  {:<aw$}  {:>7}  {:<18}  ",
-                p.rank,
-                p.action,
-                fixed(p.risk_covered, 1),
-                due
-            );
-            let covers: Vec<&str> = p.covers.iter().map(String::as_str).collect();
-            push_columns(&mut out, &lead, indent, &covers, "(nothing new)");
-        }
+        push_open_actions(out, a);
     }
     if !a.plan.not_open.is_empty() {
         let closed: Vec<String> = a
@@ -171,7 +168,7 @@ pub fn table(a: &Analysis, top: Option<usize>) -> String {
             .iter()
             .map(|c| format!("{} ({})", c.action, c.status))
             .collect();
-        push_wrapped(&mut out, &format!("Not open: {}", closed.join(", ")), "  ");
+        push_wrapped(out, &format!("Not open: {}", closed.join(", ")), "  ");
     }
     let uncovered = if a.plan.uncovered.is_empty() {
         "none".to_string()
@@ -179,80 +176,125 @@ pub fn table(a: &Analysis, top: Option<usize>) -> String {
         a.plan.uncovered.join(", ")
     };
     push_wrapped(
-        &mut out,
+        out,
         &format!("\nHigh-risk questions no open action addresses: {uncovered}"),
         "  ",
     );
+}
 
-    if let (Some(prev), Some(cmp)) = (&a.previous_cycle, &a.comparison) {
-        let changed: Vec<&&crate::analysis::score::QuestionScore> =
-            shown.iter().filter(|s| s.previous.is_some()).collect();
+/// One row an open action: its rank, the risk it covers, when it is due, what it covers.
+fn push_open_actions(out: &mut String, a: &Analysis) {
+    let aw = a
+        .plan
+        .actions
+        .iter()
+        .map(|p| p.action.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("ACTION".len());
+    let head = format!(
+        "{:>4}  {:<aw$}  {:>7}  {:<18}  ",
+        "RANK", "ACTION", "RISK", "DUE"
+    );
+    let indent = head.chars().count();
+    let _ = writeln!(out, "{head}COVERS");
+    for p in &a.plan.actions {
+        let due = if p.overdue {
+            format!("{} OVERDUE", p.due)
+        } else {
+            p.due.to_string()
+        };
+        let lead = format!(
+            "{:>4}  {:<aw$}  {:>7}  {:<18}  ",
+            p.rank,
+            p.action,
+            fixed(p.risk_covered, 1),
+            due
+        );
+        let covers: Vec<&str> = p.covers.iter().map(String::as_str).collect();
+        push_columns(out, &lead, indent, &covers, "(nothing new)");
+    }
+}
+
+/// What changed since the comparable cycle, for the questions shown that both asked.
+fn push_change(out: &mut String, a: &Analysis, shown: &[&QuestionScore]) {
+    let (Some(prev), Some(cmp)) = (&a.previous_cycle, &a.comparison) else {
+        return;
+    };
+    let changed: Vec<&QuestionScore> = shown
+        .iter()
+        .copied()
+        .filter(|s| s.previous.is_some())
+        .collect();
+    let _ = writeln!(
+        out,
+        "\nChange since {prev}, the last {} (questions asked in both)",
+        cmp.method.words()
+    );
+    push_wrapped(
+        out,
+        &format!(
+            "  {} rose, {} fell, {} held: a rise or a fall is a move of at least {} on the scale{}",
+            cmp.rose.len(),
+            cmp.fell.len(),
+            cmp.steady,
+            crate::format::num(cmp.threshold, 2),
+            if cmp.scope_differs() {
+                format!(
+                    "; the cycles asked different questions ({} now, {} then), so only the {} both asked are compared",
+                    cmp.asked_now, cmp.asked_then, cmp.shared
+                )
+            } else {
+                String::new()
+            }
+        ),
+        "  ",
+    );
+    if changed.is_empty() {
+        let _ = writeln!(out, "  no question shown was asked in {prev}");
+    } else {
+        push_change_rows(out, &changed, question_width(shown), cmp.threshold);
+    }
+}
+
+/// One row a question asked in both cycles. The change sits beside the ratings it describes
+/// and says so, apart from the scores (which move the other way: a falling rating raises the
+/// score).
+fn push_change_rows(out: &mut String, changed: &[&QuestionScore], qw: usize, threshold: f64) {
+    let fixed_part = 2 + 11 + 2 + 6 + 2 + 11 + 2 + 10 + 2 + 6;
+    let cw = qw.min(WIDTH - fixed_part);
+    let _ = writeln!(
+        out,
+        "{:<cw$}  {:>11}  {:>6}  {:<11}  {:>10}  {:>6}",
+        "QUESTION", "RATING THEN", "NOW", "CHANGE", "SCORE THEN", "NOW"
+    );
+    for s in changed {
+        let Some(p) = &s.previous else { continue };
+        let then_shown = p.rating.map(|r| fixed(r, 2));
+        let now_shown = s.rating.map(|r| fixed(r, 2));
+        // The one definition of a rise or a fall, as on the site and in the data.
+        let change = match movement(p.rating, s.rating, threshold) {
+            Movement::Rose => "rating rose",
+            Movement::Fell => "rating fell",
+            Movement::Steady => "rating held",
+            Movement::NotComparable => "-",
+        };
+        // An id too long for the column gets a line of its own.
+        let question = if s.question.chars().count() > cw {
+            let _ = writeln!(out, "{}", s.question);
+            ""
+        } else {
+            s.question.as_str()
+        };
         let _ = writeln!(
             out,
-            "\nChange since {prev}, the last {} (questions asked in both)",
-            cmp.method.words()
+            "{question:<cw$}  {:>11}  {:>6}  {change:<11}  {:>10}  {:>6}",
+            then_shown.as_deref().unwrap_or("none"),
+            now_shown.as_deref().unwrap_or("none"),
+            fixed(p.score, 1),
+            fixed(s.score, 1),
         );
-        push_wrapped(
-            &mut out,
-            &format!(
-                "  {} rose, {} fell, {} held: a rise or a fall is a move of at least {} on the scale{}",
-                cmp.rose.len(),
-                cmp.fell.len(),
-                cmp.steady,
-                crate::format::num(cmp.threshold, 2),
-                if cmp.scope_differs() {
-                    format!(
-                        "; the cycles asked different questions ({} now, {} then), so only the {} both asked are compared",
-                        cmp.asked_now, cmp.asked_then, cmp.shared
-                    )
-                } else {
-                    String::new()
-                }
-            ),
-            "  ",
-        );
-        if changed.is_empty() {
-            let _ = writeln!(out, "  no question shown was asked in {prev}");
-        } else {
-            // The change sits beside the ratings it describes and says so, apart from the
-            // scores (which move the other way: a falling rating raises the score).
-            let fixed_part = 2 + 11 + 2 + 6 + 2 + 11 + 2 + 10 + 2 + 6;
-            let cw = qw.min(WIDTH - fixed_part);
-            let _ = writeln!(
-                out,
-                "{:<cw$}  {:>11}  {:>6}  {:<11}  {:>10}  {:>6}",
-                "QUESTION", "RATING THEN", "NOW", "CHANGE", "SCORE THEN", "NOW"
-            );
-            for s in changed {
-                let Some(p) = &s.previous else { continue };
-                let then_shown = p.rating.map(|r| fixed(r, 2));
-                let now_shown = s.rating.map(|r| fixed(r, 2));
-                // The one definition of a rise or a fall, as on the site and in the data.
-                let change = match crate::analysis::movement(p.rating, s.rating, cmp.threshold) {
-                    crate::analysis::Movement::Rose => "rating rose",
-                    crate::analysis::Movement::Fell => "rating fell",
-                    crate::analysis::Movement::Steady => "rating held",
-                    crate::analysis::Movement::NotComparable => "-",
-                };
-                // An id too long for the column gets a line of its own.
-                let question = if s.question.chars().count() > cw {
-                    let _ = writeln!(out, "{}", s.question);
-                    ""
-                } else {
-                    s.question.as_str()
-                };
-                let _ = writeln!(
-                    out,
-                    "{question:<cw$}  {:>11}  {:>6}  {change:<11}  {:>10}  {:>6}",
-                    then_shown.as_deref().unwrap_or("none"),
-                    now_shown.as_deref().unwrap_or("none"),
-                    fixed(p.score, 1),
-                    fixed(s.score, 1),
-                );
-            }
-        }
     }
-    out
 }
 
 /// Shortens to `width` characters, marking the cut with '~'.

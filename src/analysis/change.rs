@@ -117,54 +117,8 @@ pub fn compare(
         .iter()
         .filter_map(|s| Some((s, *before.get(s.question.as_str())?, s.rating?)))
         .collect();
-    let mut rose = Vec::new();
-    let mut fell = Vec::new();
-    let mut steady = 0;
-    for (s, b, n) in &pairs {
-        let m = QuestionMove {
-            question: s.question.clone(),
-            theme: s.theme.clone(),
-            before: *b,
-            now: *n,
-        };
-        match movement(Some(*b), Some(*n), threshold) {
-            Movement::Rose => rose.push(m),
-            Movement::Fell => fell.push(m),
-            _ => steady += 1,
-        }
-    }
-    let size = |m: &QuestionMove| (m.now - m.before).abs();
-    rose.sort_by(|x, y| {
-        size(y)
-            .total_cmp(&size(x))
-            .then(x.question.cmp(&y.question))
-    });
-    fell.sort_by(|x, y| {
-        size(y)
-            .total_cmp(&size(x))
-            .then(x.question.cmp(&y.question))
-    });
-    let mean = |v: &[f64]| super::mean_2dp(v);
-    let themes = ranking
-        .themes
-        .iter()
-        .map(|t| {
-            let shared: Vec<&(&QuestionScore, f64, f64)> = pairs
-                .iter()
-                .filter(|(s, _, _)| s.theme == t.theme)
-                .collect();
-            let b: Vec<f64> = shared.iter().map(|p| p.1).collect();
-            let n: Vec<f64> = shared.iter().map(|p| p.2).collect();
-            let (before, now) = (mean(&b), mean(&n));
-            ThemeMove {
-                theme: t.theme.clone(),
-                questions: shared.len(),
-                before,
-                now,
-                movement: movement(before, now, threshold),
-            }
-        })
-        .collect();
+    let (rose, fell, steady) = question_moves(&pairs, threshold);
+    let themes = theme_moves(ranking, &pairs, threshold);
     let asked_both = asked_now.intersection(&asked_then).count();
     if asked_both == 0 {
         // Nothing in common (another bank, another theme): there is no like for like.
@@ -183,6 +137,67 @@ pub fn compare(
         steady,
         themes,
     })
+}
+
+/// The questions both cycles rated, as (score, rating then, rating now): those that rose
+/// and fell, largest move first (then by id), and how many held.
+fn question_moves(
+    pairs: &[(&QuestionScore, f64, f64)],
+    threshold: f64,
+) -> (Vec<QuestionMove>, Vec<QuestionMove>, usize) {
+    let mut rose = Vec::new();
+    let mut fell = Vec::new();
+    let mut steady = 0;
+    for (s, b, n) in pairs {
+        let m = QuestionMove {
+            question: s.question.clone(),
+            theme: s.theme.clone(),
+            before: *b,
+            now: *n,
+        };
+        match movement(Some(*b), Some(*n), threshold) {
+            Movement::Rose => rose.push(m),
+            Movement::Fell => fell.push(m),
+            _ => steady += 1,
+        }
+    }
+    let size = |m: &QuestionMove| (m.now - m.before).abs();
+    for moves in [&mut rose, &mut fell] {
+        moves.sort_by(|x, y| {
+            size(y)
+                .total_cmp(&size(x))
+                .then(x.question.cmp(&y.question))
+        });
+    }
+    (rose, fell, steady)
+}
+
+/// Each theme's average before and now over its questions both cycles rated, and its move.
+fn theme_moves(
+    ranking: &Ranking,
+    pairs: &[(&QuestionScore, f64, f64)],
+    threshold: f64,
+) -> Vec<ThemeMove> {
+    ranking
+        .themes
+        .iter()
+        .map(|t| {
+            let shared: Vec<&(&QuestionScore, f64, f64)> = pairs
+                .iter()
+                .filter(|(s, _, _)| s.theme == t.theme)
+                .collect();
+            let b: Vec<f64> = shared.iter().map(|p| p.1).collect();
+            let n: Vec<f64> = shared.iter().map(|p| p.2).collect();
+            let (before, now) = (super::mean_2dp(&b), super::mean_2dp(&n));
+            ThemeMove {
+                theme: t.theme.clone(),
+                questions: shared.len(),
+                before,
+                now,
+                movement: movement(before, now, threshold),
+            }
+        })
+        .collect()
 }
 
 /// Each theme's average rating across the cycles of one framework and method, up to a cycle:

@@ -59,38 +59,8 @@ impl Ledger {
             .collect();
         let mut scored: Scored = BTreeMap::new();
         for c in &audit.cycles {
-            let (mut scores, mut na) = score_cycle(audit, c, &evidence);
-            // Withheld questions were asked but are not rated in public: like n/a, they stop
-            // an older cycle's reading standing in for them.
-            if let Some(e) = evidence.iter().find(|e| e.cycle == c.id) {
-                na.extend(e.withheld.iter().cloned());
-            }
-            if let Some(p) = audit.comparable_cycle(c)
-                && let Some((before, _)) = scored.get(&p.id)
-            {
-                let fw = audit.framework(&c.framework);
-                let threshold = audit.partnership.change_threshold;
-                for s in &mut scores {
-                    if let Some(prev) = before.iter().find(|b| b.question == s.question) {
-                        score::compare_with_previous(s, prev, fw, threshold);
-                    }
-                }
-            }
-            // Actions all complete, the evidence since no better: the question weighs more.
-            let fw = audit.framework(&c.framework);
-            let threshold = audit.partnership.change_threshold;
-            let earlier: impact::Scores = scored
-                .iter()
-                .map(|(k, (v, _))| (k.as_str(), v.as_slice()))
-                .collect();
-            let unchanged: Vec<bool> = scores
-                .iter()
-                .map(|s| impact::complete_but_unchanged(audit, c, s, &earlier, threshold))
-                .collect();
-            for (s, _) in scores.iter_mut().zip(unchanged).filter(|(_, u)| *u) {
-                score::after_actions_unchanged(s, fw, threshold);
-            }
-            scored.insert(c.id.clone(), (scores, na));
+            let one = score_against_history(audit, c, &evidence, &scored);
+            scored.insert(c.id.clone(), one);
         }
         let cycles: Vec<CycleRecord> = audit
             .cycles
@@ -147,6 +117,47 @@ impl Ledger {
             .iter()
             .find(|s| s.question == question)
     }
+}
+
+/// One cycle's scores and its questions left out (n/a, or withheld in public), weighed
+/// against what the cycles before it (`scored`, oldest first) found: the change since the
+/// comparable cycle, and actions all complete with the evidence since no better.
+fn score_against_history(
+    audit: &Audit,
+    c: &Cycle,
+    evidence: &[CycleEvidence],
+    scored: &Scored,
+) -> (Vec<QuestionScore>, Vec<String>) {
+    let (mut scores, mut na) = score_cycle(audit, c, evidence);
+    // Withheld questions were asked but are not rated in public: like n/a, they stop
+    // an older cycle's reading standing in for them.
+    if let Some(e) = evidence.iter().find(|e| e.cycle == c.id) {
+        na.extend(e.withheld.iter().cloned());
+    }
+    let fw = audit.framework(&c.framework);
+    let threshold = audit.partnership.change_threshold;
+    if let Some(p) = audit.comparable_cycle(c)
+        && let Some((before, _)) = scored.get(&p.id)
+    {
+        for s in &mut scores {
+            if let Some(prev) = before.iter().find(|b| b.question == s.question) {
+                score::compare_with_previous(s, prev, fw, threshold);
+            }
+        }
+    }
+    // Actions all complete, the evidence since no better: the question weighs more.
+    let earlier: impact::Scores = scored
+        .iter()
+        .map(|(k, (v, _))| (k.as_str(), v.as_slice()))
+        .collect();
+    let unchanged: Vec<bool> = scores
+        .iter()
+        .map(|s| impact::complete_but_unchanged(audit, c, s, &earlier, threshold))
+        .collect();
+    for (s, _) in scores.iter_mut().zip(unchanged).filter(|(_, u)| *u) {
+        score::after_actions_unchanged(s, fw, threshold);
+    }
+    (scores, na)
 }
 
 /// Scores every question `cycle` asks from its own evidence and, for a self-assessment, the

@@ -68,14 +68,53 @@ pub fn plan(
     elsewhere: &[QuestionScore],
     as_of: Date,
 ) -> Plan {
+    let open = open_actions(actions, ranking, elsewhere);
+    let addressed_by_open: BTreeSet<&str> = open
+        .values()
+        .flat_map(|(_, qs)| qs.iter().map(|s| s.question.as_str()))
+        .collect();
+    let ranked = ranking.priorities.len();
+    // The programme's other questions (ranked after this cycle's) are high-risk by their gap.
+    let uncovered = ranking
+        .priorities
+        .iter()
+        .chain(elsewhere)
+        .filter(|s| is_high_risk(s, ranked) && !addressed_by_open.contains(s.question.as_str()))
+        .map(|s| s.question.clone())
+        .collect();
+    let mut not_open: Vec<ClosedAction> = actions
+        .iter()
+        .filter(|a| !a.status.is_open())
+        .map(|a| ClosedAction {
+            action: a.id.clone(),
+            title: a.title.clone(),
+            owner: a.owner.clone(),
+            status: a.status,
+        })
+        .collect();
+    not_open.sort_by(|a, b| a.action.cmp(&b.action));
+    Plan {
+        as_of,
+        actions: greedy_order(open, as_of),
+        uncovered,
+        not_open,
+    }
+}
+
+/// Each open action by id, with what it addresses among the scored questions (this cycle's
+/// ranking, then `elsewhere`), in rank order, each once.
+fn open_actions<'a>(
+    actions: &'a [Action],
+    ranking: &'a Ranking,
+    elsewhere: &'a [QuestionScore],
+) -> BTreeMap<&'a str, (&'a Action, Vec<&'a QuestionScore>)> {
     let by_id: BTreeMap<&str, &QuestionScore> = ranking
         .priorities
         .iter()
         .chain(elsewhere)
         .map(|s| (s.question.as_str(), s))
         .collect();
-    // What each open action addresses among the ranked questions, in rank order, by action id.
-    let mut open: BTreeMap<&str, (&Action, Vec<&QuestionScore>)> = actions
+    actions
         .iter()
         .filter(|a| a.status.is_open())
         .map(|a| {
@@ -88,12 +127,15 @@ pub fn plan(
             addressed.dedup_by_key(|s| s.rank);
             (a.id.as_str(), (a, addressed))
         })
-        .collect();
-    let addressed_by_open: BTreeSet<&str> = open
-        .values()
-        .flat_map(|(_, qs)| qs.iter().map(|s| s.question.as_str()))
-        .collect();
+        .collect()
+}
 
+/// The open actions in greedy order: each step takes the action whose questions not yet
+/// covered carry the most score (the lowest id on a tie).
+fn greedy_order(
+    mut open: BTreeMap<&str, (&Action, Vec<&QuestionScore>)>,
+    as_of: Date,
+) -> Vec<PlannedAction> {
     let mut covered: BTreeSet<&str> = BTreeSet::new();
     let mut planned = Vec::new();
     while !open.is_empty() {
@@ -134,33 +176,7 @@ pub fn plan(
             overdue: action.due < as_of,
         });
     }
-
-    let ranked = ranking.priorities.len();
-    // The programme's other questions (ranked after this cycle's) are high-risk by their gap.
-    let uncovered = ranking
-        .priorities
-        .iter()
-        .chain(elsewhere)
-        .filter(|s| is_high_risk(s, ranked) && !addressed_by_open.contains(s.question.as_str()))
-        .map(|s| s.question.clone())
-        .collect();
-    let mut not_open: Vec<ClosedAction> = actions
-        .iter()
-        .filter(|a| !a.status.is_open())
-        .map(|a| ClosedAction {
-            action: a.id.clone(),
-            title: a.title.clone(),
-            owner: a.owner.clone(),
-            status: a.status,
-        })
-        .collect();
-    not_open.sort_by(|a, b| a.action.cmp(&b.action));
-    Plan {
-        as_of,
-        actions: planned,
-        uncovered,
-        not_open,
-    }
+    planned
 }
 
 #[cfg(test)]

@@ -269,15 +269,7 @@ impl RankReport {
             framework: a.framework.clone(),
             method: a.method,
             previous_cycle: a.previous_cycle.clone(),
-            change: a.comparison.as_ref().map(|c| ChangeSummary {
-                cycle: c.cycle.clone(),
-                threshold: c.threshold,
-                asked_now: c.asked_now,
-                asked_then: c.asked_then,
-                shared: c.shared,
-                rose: c.rose.iter().map(|m| m.question.clone()).collect(),
-                fell: c.fell.iter().map(|m| m.question.clone()).collect(),
-            }),
+            change: a.comparison.as_ref().map(ChangeSummary::of),
             deep_dives: a.deep_dives.clone(),
             as_of: a.plan.as_of,
             scale: a.scale.clone(),
@@ -286,49 +278,66 @@ impl RankReport {
                 .priorities
                 .iter()
                 .take(shown)
-                .map(|s| PriorityRow {
-                    text: a
-                        .question_text
-                        .get(&s.question)
-                        .cloned()
-                        .unwrap_or_default(),
-                    ..PriorityRow::of(s, a.change_threshold)
-                })
+                .map(|s| PriorityRow::with_text(a, s))
                 .collect(),
             other_cycles: a
                 .elsewhere
                 .iter()
                 .take(shown.saturating_sub(a.ranking.priorities.len()))
-                .map(|s| PriorityRow {
-                    text: a
-                        .question_text
-                        .get(&s.question)
-                        .cloned()
-                        .unwrap_or_default(),
-                    ..PriorityRow::of(s, a.change_threshold)
-                })
+                .map(|s| PriorityRow::with_text(a, s))
                 .collect(),
-            actions: a
-                .plan
-                .actions
-                .iter()
-                .map(|p| ActionRow {
-                    rank: p.rank,
-                    action: p.action.clone(),
-                    title: p.title.clone(),
-                    owner: p.owner.clone(),
-                    covers: p.covers.clone(),
-                    risk_covered: Some(round(p.risk_covered, 2)),
-                    addresses: p.addresses.clone(),
-                    due: p.due,
-                    status: p.status,
-                    overdue: p.overdue,
-                })
-                .collect(),
+            actions: a.plan.actions.iter().map(ActionRow::of).collect(),
             closed_actions: a.plan.not_open.clone(),
             uncovered: a.plan.uncovered.clone(),
             not_applicable: a.ranking.not_applicable.clone(),
             impact: Vec::new(),
+        }
+    }
+}
+
+impl ChangeSummary {
+    /// The comparison in counts and question ids.
+    fn of(c: &super::Comparison) -> ChangeSummary {
+        ChangeSummary {
+            cycle: c.cycle.clone(),
+            threshold: c.threshold,
+            asked_now: c.asked_now,
+            asked_then: c.asked_then,
+            shared: c.shared,
+            rose: c.rose.iter().map(|m| m.question.clone()).collect(),
+            fell: c.fell.iter().map(|m| m.question.clone()).collect(),
+        }
+    }
+}
+
+impl ActionRow {
+    /// One action of the plan, its risk rounded to two places.
+    fn of(p: &super::plan::PlannedAction) -> ActionRow {
+        ActionRow {
+            rank: p.rank,
+            action: p.action.clone(),
+            title: p.title.clone(),
+            owner: p.owner.clone(),
+            covers: p.covers.clone(),
+            risk_covered: Some(round(p.risk_covered, 2)),
+            addresses: p.addresses.clone(),
+            due: p.due,
+            status: p.status,
+            overdue: p.overdue,
+        }
+    }
+}
+
+impl PriorityRow {
+    /// The row of a scored question, with its text from the analysis.
+    fn with_text(a: &Analysis, s: &QuestionScore) -> PriorityRow {
+        PriorityRow {
+            text: a
+                .question_text
+                .get(&s.question)
+                .cloned()
+                .unwrap_or_default(),
+            ..PriorityRow::of(s, a.change_threshold)
         }
     }
 }
@@ -356,88 +365,97 @@ fn is_plain_number(s: &str) -> bool {
         && s.parse::<f64>().is_ok()
 }
 
+/// The columns of the priorities CSV, in order.
+const PRIORITIES_HEADER: [&str; 27] = [
+    "partnership",
+    "cycle",
+    "rank",
+    "question",
+    "theme",
+    "level",
+    "rating",
+    "score",
+    "gap",
+    "coverage",
+    "confidence",
+    "metrics",
+    "deterioration",
+    "after_actions",
+    "theme_weight",
+    "own_rating",
+    "own_source",
+    "assessed_from",
+    "answered",
+    "not_applicable",
+    "unanswered",
+    "moderated",
+    "flags",
+    "previous_cycle",
+    "previous_rating",
+    "previous_score",
+    "change",
+];
+
 /// The priorities as CSV, one row per ranked question: what `rank --format csv` prints and
 /// what the site publishes as `data/priorities.csv`, written in one place so they never drift.
 pub fn priorities_csv(reports: &[RankReport]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "partnership",
-        "cycle",
-        "rank",
-        "question",
-        "theme",
-        "level",
-        "rating",
-        "score",
-        "gap",
-        "coverage",
-        "confidence",
-        "metrics",
-        "deterioration",
-        "after_actions",
-        "theme_weight",
-        "own_rating",
-        "own_source",
-        "assessed_from",
-        "answered",
-        "not_applicable",
-        "unanswered",
-        "moderated",
-        "flags",
-        "previous_cycle",
-        "previous_rating",
-        "previous_score",
-        "change",
-    ])?;
-    let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
-    let count = |x: Option<Shown>| x.map(Shown::data).unwrap_or_default();
+    w.write_record(PRIORITIES_HEADER)?;
     for report in reports {
         for r in report.priorities.iter().chain(&report.other_cycles) {
-            let flags: Vec<&str> = r.flags.iter().map(|f| f.as_str()).collect();
-            let components: Vec<String> = match &r.components {
-                Some(c) => c.named().iter().map(|(_, v)| v.to_string()).collect(),
-                None => vec![String::new(); 7],
-            };
-            let mut row = vec![
-                report.partnership.clone(),
-                r.cycle.clone(),
-                r.rank.to_string(),
-                r.question.clone(),
-                r.theme.clone(),
-                r.level.to_string(),
-                opt(r.rating),
-                opt(r.score),
-            ];
-            row.extend(components);
-            row.extend([
-                opt(r.own_rating),
-                r.own_source
-                    .map_or(String::new(), |s| s.words().to_string()),
-                r.assessed_from
-                    .as_ref()
-                    .map_or(String::new(), |a| a.cycle.clone()),
-                count(r.answered),
-                count(r.not_applicable),
-                count(r.unanswered),
-                r.moderated.to_string(),
-                flags.join(";"),
-                r.previous
-                    .as_ref()
-                    .map(|p| p.cycle.clone())
-                    .unwrap_or_default(),
-                opt(r.previous.as_ref().and_then(|p| p.rating)),
-                opt(r.previous.as_ref().and_then(|p| p.score)),
-                r.previous.as_ref().map_or(String::new(), |p| {
-                    serde_json::to_value(p.movement)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default()
-                }),
-            ]);
+            let row = priority_csv_row(&report.partnership, r);
             w.write_record(row.into_iter().map(csv_cell))?;
         }
     }
     w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// One ranked question's row of the priorities CSV, its cells in [`PRIORITIES_HEADER`]'s order.
+fn priority_csv_row(partnership: &str, r: &PriorityRow) -> Vec<String> {
+    let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    let count = |x: Option<Shown>| x.map(Shown::data).unwrap_or_default();
+    let flags: Vec<&str> = r.flags.iter().map(|f| f.as_str()).collect();
+    let components: Vec<String> = match &r.components {
+        Some(c) => c.named().iter().map(|(_, v)| v.to_string()).collect(),
+        None => vec![String::new(); 7],
+    };
+    let mut row = vec![
+        partnership.to_string(),
+        r.cycle.clone(),
+        r.rank.to_string(),
+        r.question.clone(),
+        r.theme.clone(),
+        r.level.to_string(),
+        opt(r.rating),
+        opt(r.score),
+    ];
+    row.extend(components);
+    row.extend([
+        opt(r.own_rating),
+        r.own_source
+            .map_or(String::new(), |s| s.words().to_string()),
+        r.assessed_from
+            .as_ref()
+            .map_or(String::new(), |a| a.cycle.clone()),
+        count(r.answered),
+        count(r.not_applicable),
+        count(r.unanswered),
+        r.moderated.to_string(),
+        flags.join(";"),
+        r.previous
+            .as_ref()
+            .map(|p| p.cycle.clone())
+            .unwrap_or_default(),
+        opt(r.previous.as_ref().and_then(|p| p.rating)),
+        opt(r.previous.as_ref().and_then(|p| p.score)),
+        r.previous.as_ref().map_or(String::new(), |p| {
+            serde_json::to_value(p.movement)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        }),
+    ]);
+    row
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod deny;
 pub mod links;
+pub mod metrics_csv;
 pub mod raw;
 mod recover;
 mod salvage;
@@ -67,7 +68,8 @@ pub struct RawAudit {
     pub local_frameworks: Vec<Parsed<FrameworkFile>>,
     pub library: Option<Parsed<MetricsFile>>,
     pub metrics: Option<Parsed<MetricsFile>>,
-    pub metrics_csv: Option<Arc<SourceFile>>,
+    /// metrics.csv and its records as read (None when its header is not `metric,period,value`).
+    pub metrics_csv: Option<Parsed<Option<Vec<metrics_csv::CsvRecord>>>>,
     pub actions: Option<Parsed<ActionsFile>>,
     pub cycles: Vec<RawCycle>,
     pub briefings: Vec<RawBriefing>,
@@ -85,7 +87,7 @@ impl RawAudit {
         out.extend(self.partnership.iter().map(|p| p.file.clone()));
         out.extend(self.local_frameworks.iter().map(|p| p.file.clone()));
         out.extend(self.metrics.iter().map(|p| p.file.clone()));
-        out.extend(self.metrics_csv.iter().cloned());
+        out.extend(self.metrics_csv.iter().map(|p| p.file.clone()));
         out.extend(self.actions.iter().map(|p| p.file.clone()));
         for c in &self.cycles {
             out.extend(c.cycle.iter().map(|p| p.file.clone()));
@@ -95,8 +97,8 @@ impl RawAudit {
             out.extend(c.changes.iter().map(|p| p.file.clone()));
             for s in &c.surveys {
                 out.push(s.file.file.clone());
-                if let Some(survey::Export::Csv(f)) = &s.export {
-                    out.push(f.clone());
+                if let Some(survey::Export::Csv { file, .. }) = &s.export {
+                    out.push(file.clone());
                 }
             }
             out.extend(c.cases.iter().map(|(_, p)| p.file.clone()));
@@ -571,7 +573,10 @@ pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
     let metrics = read_optional(root, &dir.join("metrics.toml"), diags);
     let csv_path = dir.join("metrics.csv");
     let metrics_csv = if present(&csv_path) {
-        read_inside(root, &csv_path, diags)
+        read_inside(root, &csv_path, diags).map(|file| Parsed {
+            value: metrics_csv::read(&file),
+            file,
+        })
     } else {
         None
     };

@@ -39,8 +39,12 @@ pub struct RawSurvey {
 /// A survey tool's export of the responses, as read.
 #[derive(Debug)]
 pub enum Export {
-    /// A CSV export's text (parsed by validation, so its mistakes are placed in it).
-    Csv(Arc<SourceFile>),
+    /// A CSV export: its text, and its table as parsed (or why it cannot be read, with the
+    /// place in the text; validation reports it in turn with the survey's other problems).
+    Csv {
+        file: Arc<SourceFile>,
+        table: Result<Table, CsvError>,
+    },
     /// The first sheet of a workbook export, as a table.
     Workbook {
         display: String,
@@ -53,7 +57,7 @@ impl Export {
     /// The export's file, as messages show it.
     pub fn display(&self) -> &str {
         match self {
-            Export::Csv(f) => &f.display,
+            Export::Csv { file, .. } => &file.display,
             Export::Workbook { display, .. } => display,
         }
     }
@@ -63,7 +67,7 @@ impl Export {
     /// header row; `col` counts columns from 0.
     pub fn place(&self, row: usize, col: usize, field: &Field) -> (String, Option<(usize, usize)>) {
         match self {
-            Export::Csv(f) => (f.display.clone(), Some(f.line_col(field.offset))),
+            Export::Csv { file, .. } => (file.display.clone(), Some(file.line_col(field.offset))),
             Export::Workbook { display, sheet, .. } => (
                 format!("{display}: {sheet}!{}{}", column_letter(col), row + 2),
                 None,
@@ -223,7 +227,10 @@ pub fn load_surveys(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> Vec<Ra
             } else if is_workbook_name(&csv_name) {
                 read_workbook(&path, diags)
             } else {
-                read_source(&path, diags).map(Export::Csv)
+                read_source(&path, diags).map(|file| Export::Csv {
+                    table: parse_csv(&file.text),
+                    file,
+                })
             }
         };
         out.push(RawSurvey {

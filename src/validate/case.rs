@@ -11,6 +11,7 @@ use crate::load::raw::*;
 use crate::model::*;
 use regex::Regex;
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 /// How far before the cycle opens or after it closes a case may be audited: preparation and
@@ -57,144 +58,61 @@ pub(super) fn cases(
     scanner: &crate::scan::Scanner,
     diags: &mut Diagnostics,
 ) -> Vec<CaseRecord> {
-    let mut out: Vec<CaseRecord> = Vec::new();
-    let mut seen: BTreeMap<String, (F, std::ops::Range<usize>)> = BTreeMap::new();
-    for (stem, parsed) in raw {
+    let audit = CaseAudit {
+        partnership,
+        fw,
+        scope,
+        dates,
+        scanner,
+    };
+    let mut seen: BTreeMap<String, (F, Range<usize>)> = BTreeMap::new();
+    let mut out: Vec<CaseRecord> = raw
+        .iter()
+        .filter_map(|(stem, parsed)| audit.case(stem, parsed, &mut seen, diags))
+        .collect();
+    out.sort_by(|a, b| a.reference.cmp(&b.reference));
+    out
+}
+
+/// What each case of a cycle is checked against.
+struct CaseAudit<'a> {
+    partnership: &'a Partnership,
+    fw: &'a Framework,
+    scope: &'a Scope,
+    /// The cycle's opening and closing dates.
+    dates: (Option<Date>, Option<Date>),
+    scanner: &'a crate::scan::Scanner,
+}
+
+impl CaseAudit<'_> {
+    /// One case file, checked; None when it has errors. `seen` holds each reference met so far
+    /// (lowercased), so a case recorded twice is caught.
+    fn case(
+        &self,
+        stem: &str,
+        parsed: &Parsed<CaseFile>,
+        seen: &mut BTreeMap<String, (F, Range<usize>)>,
+        diags: &mut Diagnostics,
+    ) -> Option<CaseRecord> {
         let file = &parsed.file;
         let c = &parsed.value;
         let before = diags.error_count();
         let reference = c.reference.get_ref().trim().to_string();
-        if diags.is_poisoned(file, &c.reference.span()) {
-            // A stand-in for a reference the decoder refused: that is reported already.
-        } else if let Some(problem) = reference_problem(&reference) {
-            // The value is never echoed, nor its line shown: it may be exactly what must not be
-            // written down.
-            let at = file.loc(c.reference.span().start);
-            diags
-                .path_error(
-                    Code::CaseReference,
-                    file.display.clone(),
-                    format!("the case reference {problem}"),
-                )
-                .at(at.line, at.col)
-                .with_help("use a short code that means nothing outside the audit, e.g. `C03`; keep the key to which child it is in the agency's own records");
-        } else {
-            if &reference != stem {
-                diags
-                    .error(
-                        Code::NameMismatch,
-                        file,
-                        c.reference.span(),
-                        format!("ref `{reference}` does not match the file name `{stem}.toml`"),
-                    )
-                    .with_help(format!(
-                        "rename the file to `{reference}.toml`, or correct the ref"
-                    ));
-            }
-            let key = reference.to_lowercase();
-            if let Some((first, span)) = seen.get(&key) {
-                diags
-                    .error(
-                        Code::DuplicateId,
-                        file,
-                        c.reference.span(),
-                        format!("case `{reference}` is recorded twice"),
-                    )
-                    .with_related(first, span.clone(), "first defined here")
-                    .with_help("give each case its own reference");
-            } else {
-                seen.insert(key, (file.clone(), c.reference.span()));
-            }
-        }
+        check_reference(stem, parsed, &reference, seen, diags);
         let age_band = c
             .age_band
             .as_ref()
             .and_then(|a| text_enum::<AgeBand>(file, a, "age band", diags));
         let mut agencies = Vec::new();
         for a in &c.agencies {
-            agency_in_scope(file, a, partnership, scope, diags);
+            agency_in_scope(file, a, self.partnership, self.scope, diags);
             agencies.push(a.get_ref().clone());
         }
-        let audited_on = date(file, &c.audited_on, diags);
-        if let (Some(d), (Some(o), Some(cl))) = (audited_on, dates)
-            && (d < o.add_days(-AUDIT_DATE_SLACK_DAYS) || d > cl.add_days(AUDIT_DATE_SLACK_DAYS))
-        {
-            diags
-                .error(
-                    Code::DateOrder,
-                    file,
-                    c.audited_on.span(),
-                    format!("audited on {d}, far outside the cycle ({o} to {cl})"),
-                )
-                .with_help(format!(
-                    "a case is audited within the cycle's dates (or up to {AUDIT_DATE_SLACK_DAYS} days either side); is it in the right cycle folder?"
-                ));
-        }
+        let audited_on = self.audited_on(file, c, diags);
         let mut findings = BTreeMap::new();
         for (q, entry) in &c.findings {
-            let qid = q.get_ref();
-            match fw.question(qid) {
-                None => {
-                    let d = diags.error(
-                        Code::UnknownReference,
-                        file,
-                        q.span(),
-                        format!("framework `{}` has no question `{qid}`", fw.id),
-                    );
-                    if let Some(s) = suggest(qid, fw.questions.iter().map(|q| q.id.as_str())) {
-                        d.with_help(s);
-                    }
-                }
-                Some(question) if scope.valid && !scope.asks(question) => {
-                    diags
-                        .error(
-                            Code::NotInScope,
-                            file,
-                            q.span(),
-                            format!("question `{qid}` is not in this cycle's scope"),
-                        )
-                        .with_help(
-                            "judge only the questions the cycle asks (its [scope] in cycle.toml)",
-                        );
-                }
-                Some(_) => {}
-            }
-            let e = entry.get_ref();
-            let judgement = text_enum::<Judgement>(file, &e.judgement, "judgement", diags);
-            let mut by_agency = BTreeMap::new();
-            for (a, j) in &e.by_agency {
-                if agency_in_scope(file, a, partnership, scope, diags) {
-                    involved(file, a, &c.agencies, diags);
-                }
-                if let Some(j) = text_enum::<Judgement>(file, j, "judgement", diags) {
-                    by_agency.insert(a.get_ref().clone(), j);
-                }
-            }
-            for (field, t) in [
-                ("good_practice", &e.good_practice),
-                ("learning", &e.learning),
-                ("internal", &e.internal),
-            ] {
-                let Some(t) = t else { continue };
-                if t.get_ref().trim().is_empty() {
-                    diags
-                        .warning(Code::EmptyText, file, t.span(), "an empty note")
-                        .with_help("write the note, or leave the field out");
-                }
-                personal_data(file, qid, field, t, scanner, diags);
-            }
-            if let Some(judgement) = judgement {
-                findings.insert(
-                    qid.clone(),
-                    CaseFinding {
-                        judgement,
-                        by_agency,
-                        good_practice: text(&e.good_practice),
-                        learning: text(&e.learning),
-                        internal: text(&e.internal),
-                        loc: file.loc(q.span().start),
-                    },
-                );
+            if let Some(finding) = self.finding(file, c, q, entry, diags) {
+                findings.insert(q.get_ref().clone(), finding);
             }
         }
         if findings.is_empty() && c.findings.is_empty() {
@@ -208,22 +126,174 @@ pub(super) fn cases(
                 .with_help("add a [findings.<question>] table with the table's judgement");
         }
         if diags.error_count() > before {
-            continue;
+            return None;
         }
-        let Some(audited_on) = audited_on else {
-            continue;
-        };
-        out.push(CaseRecord {
+        Some(CaseRecord {
             reference,
             age_band,
             agencies,
-            audited_on,
+            audited_on: audited_on?,
             findings,
             loc: file.loc(c.reference.span().start),
-        });
+        })
     }
-    out.sort_by(|a, b| a.reference.cmp(&b.reference));
-    out
+
+    /// `audited_on`: a calendar date within the cycle's dates, give or take
+    /// [`AUDIT_DATE_SLACK_DAYS`].
+    fn audited_on(&self, file: &F, c: &CaseFile, diags: &mut Diagnostics) -> Option<Date> {
+        let audited_on = date(file, &c.audited_on, diags);
+        if let (Some(d), (Some(o), Some(cl))) = (audited_on, self.dates)
+            && (d < o.add_days(-AUDIT_DATE_SLACK_DAYS) || d > cl.add_days(AUDIT_DATE_SLACK_DAYS))
+        {
+            diags
+                .error(
+                    Code::DateOrder,
+                    file,
+                    c.audited_on.span(),
+                    format!("audited on {d}, far outside the cycle ({o} to {cl})"),
+                )
+                .with_help(format!(
+                    "a case is audited within the cycle's dates (or up to {AUDIT_DATE_SLACK_DAYS} days either side); is it in the right cycle folder?"
+                ));
+        }
+        audited_on
+    }
+
+    /// The case's finding on question `q`: its judgement (None, reported, when it cannot be
+    /// read), the agencies whose practice differed, its notes scanned for personal data.
+    fn finding(
+        &self,
+        file: &F,
+        c: &CaseFile,
+        q: &S<String>,
+        entry: &S<CaseFindingEntry>,
+        diags: &mut Diagnostics,
+    ) -> Option<CaseFinding> {
+        let qid = q.get_ref();
+        self.check_question(file, q, diags);
+        let e = entry.get_ref();
+        let judgement = text_enum::<Judgement>(file, &e.judgement, "judgement", diags);
+        let mut by_agency = BTreeMap::new();
+        for (a, j) in &e.by_agency {
+            if agency_in_scope(file, a, self.partnership, self.scope, diags) {
+                involved(file, a, &c.agencies, diags);
+            }
+            if let Some(j) = text_enum::<Judgement>(file, j, "judgement", diags) {
+                by_agency.insert(a.get_ref().clone(), j);
+            }
+        }
+        for (field, t) in [
+            ("good_practice", &e.good_practice),
+            ("learning", &e.learning),
+            ("internal", &e.internal),
+        ] {
+            let Some(t) = t else { continue };
+            if t.get_ref().trim().is_empty() {
+                diags
+                    .warning(Code::EmptyText, file, t.span(), "an empty note")
+                    .with_help("write the note, or leave the field out");
+            }
+            personal_data(file, qid, field, t, self.scanner, diags);
+        }
+        Some(CaseFinding {
+            judgement: judgement?,
+            by_agency,
+            good_practice: text(&e.good_practice),
+            learning: text(&e.learning),
+            internal: text(&e.internal),
+            loc: file.loc(q.span().start),
+        })
+    }
+
+    /// A finding's question is one of the bank's, and (when the scope is sound) one the cycle
+    /// asks.
+    fn check_question(&self, file: &F, q: &S<String>, diags: &mut Diagnostics) {
+        let qid = q.get_ref();
+        let fw = self.fw;
+        match fw.question(qid) {
+            None => {
+                let d = diags.error(
+                    Code::UnknownReference,
+                    file,
+                    q.span(),
+                    format!("framework `{}` has no question `{qid}`", fw.id),
+                );
+                if let Some(s) = suggest(qid, fw.questions.iter().map(|q| q.id.as_str())) {
+                    d.with_help(s);
+                }
+            }
+            Some(question) if self.scope.valid && !self.scope.asks(question) => {
+                diags
+                    .error(
+                        Code::NotInScope,
+                        file,
+                        q.span(),
+                        format!("question `{qid}` is not in this cycle's scope"),
+                    )
+                    .with_help(
+                        "judge only the questions the cycle asks (its [scope] in cycle.toml)",
+                    );
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// The case reference: never echoed when it could identify a child; otherwise it matches the
+/// file name and no other case's (`seen`, lowercased).
+fn check_reference(
+    stem: &str,
+    parsed: &Parsed<CaseFile>,
+    reference: &str,
+    seen: &mut BTreeMap<String, (F, Range<usize>)>,
+    diags: &mut Diagnostics,
+) {
+    let file = &parsed.file;
+    let span = parsed.value.reference.span();
+    if diags.is_poisoned(file, &span) {
+        // A stand-in for a reference the decoder refused: that is reported already.
+        return;
+    }
+    if let Some(problem) = reference_problem(reference) {
+        // The value is never echoed, nor its line shown: it may be exactly what must not be
+        // written down.
+        let at = file.loc(span.start);
+        diags
+            .path_error(
+                Code::CaseReference,
+                file.display.clone(),
+                format!("the case reference {problem}"),
+            )
+            .at(at.line, at.col)
+            .with_help("use a short code that means nothing outside the audit, e.g. `C03`; keep the key to which child it is in the agency's own records");
+        return;
+    }
+    if reference != stem {
+        diags
+            .error(
+                Code::NameMismatch,
+                file,
+                span.clone(),
+                format!("ref `{reference}` does not match the file name `{stem}.toml`"),
+            )
+            .with_help(format!(
+                "rename the file to `{reference}.toml`, or correct the ref"
+            ));
+    }
+    let key = reference.to_lowercase();
+    if let Some((first, first_span)) = seen.get(&key) {
+        diags
+            .error(
+                Code::DuplicateId,
+                file,
+                span,
+                format!("case `{reference}` is recorded twice"),
+            )
+            .with_related(first, first_span.clone(), "first defined here")
+            .with_help("give each case its own reference");
+    } else {
+        seen.insert(key, (file.clone(), span));
+    }
 }
 
 /// An agency named under `by_agency` (its practice differed from the table's judgement) must

@@ -38,47 +38,61 @@ pub(super) fn cycles(
         }
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
-    // `compare_with` names an earlier cycle.
     for c in &out {
-        let Some(target) = &c.compare_with else {
-            continue;
-        };
-        let Some(raw_c) = raw.cycles.iter().find(|r| r.id == c.id) else {
-            continue;
-        };
-        let Some(cf) = &raw_c.cycle else { continue };
-        let Some(span) = cf.value.compare_with.as_ref().map(|s| s.span()) else {
-            continue;
-        };
-        if !out.iter().any(|o| &o.id == target && o.id < c.id) {
-            let ids: Vec<&str> = out
-                .iter()
-                .filter(|o| o.id < c.id)
-                .map(|o| o.id.as_str())
-                .collect();
-            let d = diags.error(
-                Code::UnknownReference,
-                &cf.file,
-                span,
-                format!("`compare_with` names `{target}`, which is not an earlier cycle"),
-            );
-            match suggest(target, ids.iter().copied()) {
-                Some(s) => d.with_help(s),
-                None => d.with_help(if ids.is_empty() {
-                    "there is no earlier cycle to compare with: leave compare_with out".to_string()
-                } else {
-                    format!("earlier cycles: {}", ids.join(", "))
-                }),
-            };
-        }
+        check_compare_with(raw, c, &out, diags);
     }
     for rc in &raw.cycles {
         considered(rc, &out, diags);
     }
     carried_over(&out, frameworks, diags);
     overlapping(raw, &out, diags);
-    // Cycle ids must sort in time order: the latest cycle is the default everywhere.
-    for pair in out.windows(2) {
+    check_time_order(raw, &out, diags);
+    out
+}
+
+/// `compare_with` names an earlier cycle.
+fn check_compare_with(raw: &RawAudit, c: &Cycle, cycles: &[Cycle], diags: &mut Diagnostics) {
+    let Some(target) = &c.compare_with else {
+        return;
+    };
+    let Some(cf) = raw
+        .cycles
+        .iter()
+        .find(|r| r.id == c.id)
+        .and_then(|r| r.cycle.as_ref())
+    else {
+        return;
+    };
+    let Some(span) = cf.value.compare_with.as_ref().map(|s| s.span()) else {
+        return;
+    };
+    if cycles.iter().any(|o| &o.id == target && o.id < c.id) {
+        return;
+    }
+    let ids: Vec<&str> = cycles
+        .iter()
+        .filter(|o| o.id < c.id)
+        .map(|o| o.id.as_str())
+        .collect();
+    let d = diags.error(
+        Code::UnknownReference,
+        &cf.file,
+        span,
+        format!("`compare_with` names `{target}`, which is not an earlier cycle"),
+    );
+    match suggest(target, ids.iter().copied()) {
+        Some(s) => d.with_help(s),
+        None => d.with_help(if ids.is_empty() {
+            "there is no earlier cycle to compare with: leave compare_with out".to_string()
+        } else {
+            format!("earlier cycles: {}", ids.join(", "))
+        }),
+    };
+}
+
+/// Cycle ids must sort in time order: the latest cycle is the default everywhere.
+fn check_time_order(raw: &RawAudit, cycles: &[Cycle], diags: &mut Diagnostics) {
+    for pair in cycles.windows(2) {
         if pair[1].opened < pair[0].opened
             && let Some(rc) = raw.cycles.iter().find(|c| c.id == pair[1].id)
             && let Some(cf) = &rc.cycle
@@ -96,7 +110,6 @@ pub(super) fn cycles(
                 .with_help("cycle folder names must sort in time order, e.g. `2024-25`, `2025-26`");
         }
     }
-    out
 }
 
 /// `considered = [...]` in a moderation names deep dives the panel weighed: each must be a
@@ -204,6 +217,65 @@ pub(super) fn cycle(
     let c = &cf.value;
     let before = diags.error_count();
     let method = text_enum::<Method>(file, &c.method, "method", diags);
+    let (opened, closed) = window(file, c, diags);
+    check_period(file, &c.period, diags);
+    let fw = framework(file, c, partnership, frameworks, all, broken, diags)?;
+    let scope = scope(file, c, fw, partnership, diags);
+    let evidence = Evidence {
+        rc,
+        partnership,
+        fw,
+        scope: &scope,
+        window: (opened, closed),
+        scanner,
+    };
+    let responses = evidence.returns(method, diags);
+    let (cases, moderation, surveys) = evidence.deep_dives(diags);
+    let signed = signed_off(file, c, closed, diags);
+    let changes = rc
+        .changes
+        .as_ref()
+        .map(|f| super::changes::changes(f, partnership, fw, signed, diags))
+        .unwrap_or_default();
+    if diags.error_count() > before {
+        return None;
+    }
+    Some(Cycle {
+        id: rc.id.clone(),
+        title: non_empty(file, &c.title, "title", diags),
+        period: c.period.get_ref().clone(),
+        method: method?,
+        framework: c.framework.get_ref().clone(),
+        opened: opened?,
+        closed: closed?,
+        scope_themes: scope.themes,
+        scope_levels: scope.levels,
+        scope_agencies: scope.agencies,
+        purpose: text(&c.purpose),
+        activities: c
+            .activities
+            .iter()
+            .map(|a| a.get_ref().trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect(),
+        compare_with: c.compare_with.as_ref().map(|x| x.get_ref().clone()),
+        signed_off: signed,
+        findings: rc
+            .findings
+            .as_ref()
+            .map(|f| findings(f, fw, scanner, diags))
+            .unwrap_or_default(),
+        cases,
+        responses,
+        moderation,
+        surveys,
+        changes,
+        loc: file.loc(c.title.span().start),
+    })
+}
+
+/// `opened` and `closed`: calendar dates, the cycle closing on or after it opens.
+fn window(file: &F, c: &CycleFile, diags: &mut Diagnostics) -> (Option<Date>, Option<Date>) {
     let opened = date(file, &c.opened, diags);
     let closed = date(file, &c.closed, diags);
     if let (Some(o), Some(cl)) = (opened, closed)
@@ -216,7 +288,20 @@ pub(super) fn cycle(
             format!("the cycle closes ({cl}) before it opens ({o})"),
         );
     }
-    check_period(file, &c.period, diags);
+    (opened, closed)
+}
+
+/// The question bank the cycle names: None when it names none known (reported), or one whose
+/// own errors are reported already. A bank the partnership does not list is warned of.
+fn framework<'a>(
+    file: &F,
+    c: &CycleFile,
+    partnership: &Partnership,
+    frameworks: &'a BTreeMap<String, Framework>,
+    all: &BTreeMap<String, (Framework, F)>,
+    broken: &BTreeSet<String>,
+    diags: &mut Diagnostics,
+) -> Option<&'a Framework> {
     let fw_id = c.framework.get_ref();
     let Some(fw) = frameworks.get(fw_id) else {
         if broken.contains(fw_id) {
@@ -247,170 +332,177 @@ pub(super) fn cycle(
             )
             .with_help("add it there so ranking and the site know the partnership uses it");
     }
-    let mut scope_themes = Vec::new();
-    let mut scope_levels = Vec::new();
-    let mut scope_agencies: Vec<String> = Vec::new();
-    let before_scope = diags.error_count();
-    if let Some(scope) = &c.scope {
-        for t in &scope.themes {
-            if fw.theme(t.get_ref()).is_none() {
-                let d = diags.error(
-                    Code::UnknownReference,
-                    file,
-                    t.span(),
-                    format!("framework `{fw_id}` has no theme `{}`", t.get_ref()),
-                );
-                if let Some(s) = suggest(t.get_ref(), fw.themes.iter().map(|t| t.id.as_str())) {
-                    d.with_help(s);
-                }
-            }
-            scope_themes.push(t.get_ref().clone());
-        }
-        for a in &scope.agencies {
-            if partnership.agencies.iter().all(|x| &x.id != a.get_ref()) {
-                let d = diags.error(
-                    Code::UnknownReference,
-                    file,
-                    a.span(),
-                    format!("unknown agency `{}`", a.get_ref()),
-                );
-                match suggest(
-                    a.get_ref(),
-                    partnership.agencies.iter().map(|x| x.id.as_str()),
-                ) {
-                    Some(s) => d.with_help(s),
-                    None => d.with_help("agencies are listed in partnership.toml"),
-                };
-            }
-            scope_agencies.push(a.get_ref().clone());
-        }
-        for l in &scope.levels {
-            if let Some(level) = text_enum::<Level>(file, l, "level", diags) {
-                scope_levels.push(level);
-            }
-        }
-    }
-    let scope = Scope {
-        themes: scope_themes,
-        levels: scope_levels,
-        agencies: scope_agencies,
-        valid: diags.error_count() == before_scope,
-    };
+    Some(fw)
+}
 
-    let mut responses: Vec<Response> = Vec::new();
-    let mut seen_agencies: BTreeMap<String, String> = BTreeMap::new();
-    for (stem, rf) in &rc.responses {
-        if let Some(r) = super::response::response(
-            stem,
-            rf,
-            partnership,
-            fw,
-            &scope,
-            (opened, closed),
-            &mut seen_agencies,
-            scanner,
-            diags,
-        ) {
-            responses.push(r);
+/// `[scope]`: themes of the bank, agencies of the partnership, levels. The scope is valid when
+/// none of it is in error.
+fn scope(
+    file: &F,
+    c: &CycleFile,
+    fw: &Framework,
+    partnership: &Partnership,
+    diags: &mut Diagnostics,
+) -> Scope {
+    let mut scope = Scope {
+        themes: Vec::new(),
+        levels: Vec::new(),
+        agencies: Vec::new(),
+        valid: true,
+    };
+    let before = diags.error_count();
+    let Some(raw) = &c.scope else {
+        return scope;
+    };
+    for t in &raw.themes {
+        if fw.theme(t.get_ref()).is_none() {
+            let d = diags.error(
+                Code::UnknownReference,
+                file,
+                t.span(),
+                format!("framework `{}` has no theme `{}`", fw.id, t.get_ref()),
+            );
+            if let Some(s) = suggest(t.get_ref(), fw.themes.iter().map(|t| t.id.as_str())) {
+                d.with_help(s);
+            }
+        }
+        scope.themes.push(t.get_ref().clone());
+    }
+    for a in &raw.agencies {
+        if partnership.agencies.iter().all(|x| &x.id != a.get_ref()) {
+            let d = diags.error(
+                Code::UnknownReference,
+                file,
+                a.span(),
+                format!("unknown agency `{}`", a.get_ref()),
+            );
+            match suggest(
+                a.get_ref(),
+                partnership.agencies.iter().map(|x| x.id.as_str()),
+            ) {
+                Some(s) => d.with_help(s),
+                None => d.with_help("agencies are listed in partnership.toml"),
+            };
+        }
+        scope.agencies.push(a.get_ref().clone());
+    }
+    for l in &raw.levels {
+        if let Some(level) = text_enum::<Level>(file, l, "level", diags) {
+            scope.levels.push(level);
         }
     }
-    // Returns the decoder stopped in: checked for their other mistakes, then left out (their
-    // first mistake is an error already, so the cycle is not used).
-    for (stem, rf) in &rc.partial {
-        let mut seen = seen_agencies.clone();
+    scope.valid = diags.error_count() == before;
+    scope
+}
+
+/// What the cycle's evidence (returns, case audits, moderation, surveys) is checked against.
+struct Evidence<'a> {
+    rc: &'a RawCycle,
+    partnership: &'a Partnership,
+    fw: &'a Framework,
+    scope: &'a Scope,
+    window: (Option<Date>, Option<Date>),
+    scanner: &'a Scanner,
+}
+
+impl Evidence<'_> {
+    /// The cycle's returns, by agency, each checked; returns the decoder stopped in checked
+    /// for their other mistakes too; missing returns warned of.
+    fn returns(&self, method: Option<Method>, diags: &mut Diagnostics) -> Vec<Response> {
+        let mut responses: Vec<Response> = Vec::new();
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for (stem, rf) in &self.rc.responses {
+            if let Some(r) = self.check(stem, rf, &mut seen, diags) {
+                responses.push(r);
+            }
+        }
+        // Returns the decoder stopped in: checked for their other mistakes, then left out
+        // (their first mistake is an error already, so the cycle is not used).
+        for (stem, rf) in &self.rc.partial {
+            self.check(stem, rf, &mut seen.clone(), diags);
+        }
+        responses.sort_by(|a, b| a.agency.cmp(&b.agency));
+        self.report_missing(method, &responses, &seen, diags);
+        responses
+    }
+
+    /// The cycle's case audits, moderation and surveys, each checked against the same bank,
+    /// scope and window as the returns.
+    fn deep_dives(
+        &self,
+        diags: &mut Diagnostics,
+    ) -> (Vec<CaseRecord>, Option<Moderation>, Vec<Survey>) {
+        let rc = self.rc;
+        let cases = super::case::cases(
+            &rc.cases,
+            self.partnership,
+            self.fw,
+            self.scope,
+            self.window,
+            self.scanner,
+            diags,
+        );
+        let moderation = rc
+            .moderation
+            .as_ref()
+            .map(|m| super::moderation::moderation(m, self.fw, self.scope, diags));
+        let surveys = super::survey::surveys(&rc.surveys, self.fw, self.scope, diags);
+        (cases, moderation, surveys)
+    }
+
+    fn check(
+        &self,
+        stem: &str,
+        rf: &crate::load::Parsed<ResponseFile>,
+        seen: &mut BTreeMap<String, String>,
+        diags: &mut Diagnostics,
+    ) -> Option<Response> {
         super::response::response(
             stem,
             rf,
-            partnership,
-            fw,
-            &scope,
-            (opened, closed),
-            &mut seen,
-            scanner,
+            self.partnership,
+            self.fw,
+            self.scope,
+            self.window,
+            seen,
+            self.scanner,
             diags,
-        );
+        )
     }
-    responses.sort_by(|a, b| a.agency.cmp(&b.agency));
-    for a in &partnership.agencies {
-        let asked = scope.includes(&a.id);
-        // A return that exists but could not be read has its own error already.
-        let asked = asked && !rc.unreadable.contains(&a.id);
+
+    /// Warns of each agency in scope with no return, where the cycle collects returns.
+    fn report_missing(
+        &self,
+        method: Option<Method>,
+        responses: &[Response],
+        seen: &BTreeMap<String, String>,
+        diags: &mut Diagnostics,
+    ) {
+        let rc = self.rc;
         // A deep dive collects returns only when some were sent to it (a tabletop where the
         // agencies rated together); a case audit, survey or learning review without any is
         // read from its own evidence, and no return is missing from it.
         let collects = method == Some(Method::SelfAssessment)
             || !rc.responses.is_empty()
             || !rc.unreadable.is_empty();
-        if asked
-            && collects
-            && !responses.iter().any(|r| r.agency == a.id)
-            && !seen_agencies.contains_key(&a.id)
-        {
-            diags
-                .path_warning(
-                    Code::MissingReturn,
-                    format!("{}/responses", rc.display_dir),
-                    format!("no return from `{}` ({})", a.id, a.name),
-                )
-                .with_help("its questions count as unanswered");
+        for a in &self.partnership.agencies {
+            // A return that exists but could not be read has its own error already.
+            let asked = self.scope.includes(&a.id) && !rc.unreadable.contains(&a.id);
+            if asked
+                && collects
+                && !responses.iter().any(|r| r.agency == a.id)
+                && !seen.contains_key(&a.id)
+            {
+                diags
+                    .path_warning(
+                        Code::MissingReturn,
+                        format!("{}/responses", rc.display_dir),
+                        format!("no return from `{}` ({})", a.id, a.name),
+                    )
+                    .with_help("its questions count as unanswered");
+            }
         }
     }
-
-    let cases = super::case::cases(
-        &rc.cases,
-        partnership,
-        fw,
-        &scope,
-        (opened, closed),
-        scanner,
-        diags,
-    );
-    let moderation = rc
-        .moderation
-        .as_ref()
-        .map(|m| super::moderation::moderation(m, fw, &scope, diags));
-    let surveys = super::survey::surveys(&rc.surveys, fw, &scope, diags);
-    let signed = signed_off(file, c, closed, diags);
-    let changes = rc
-        .changes
-        .as_ref()
-        .map(|f| super::changes::changes(f, partnership, fw, signed, diags))
-        .unwrap_or_default();
-    if diags.error_count() > before {
-        return None;
-    }
-    Some(Cycle {
-        id: rc.id.clone(),
-        title: non_empty(file, &c.title, "title", diags),
-        period: c.period.get_ref().clone(),
-        method: method?,
-        framework: fw_id.clone(),
-        opened: opened?,
-        closed: closed?,
-        scope_themes: scope.themes,
-        scope_levels: scope.levels,
-        scope_agencies: scope.agencies,
-        purpose: text(&c.purpose),
-        activities: c
-            .activities
-            .iter()
-            .map(|a| a.get_ref().trim().to_string())
-            .filter(|a| !a.is_empty())
-            .collect(),
-        compare_with: c.compare_with.as_ref().map(|x| x.get_ref().clone()),
-        signed_off: signed,
-        findings: rc
-            .findings
-            .as_ref()
-            .map(|f| findings(f, fw, scanner, diags))
-            .unwrap_or_default(),
-        cases,
-        responses,
-        moderation,
-        surveys,
-        changes,
-        loc: file.loc(c.title.span().start),
-    })
 }
 
 /// findings.toml: each finding's kind, a title and text to publish, and the questions of the

@@ -16,6 +16,34 @@ pub(super) fn framework(
     let raw = &parsed.value;
     let errors_before = diags.error_count();
     check_id(file, &raw.id, "framework", diags);
+    let scale = scale(file, raw, diags);
+    let themes = themes(file, raw, diags);
+    let questions = questions(file, raw, &themes, diags);
+    let s = &raw.source;
+    let fw = Framework {
+        id: raw.id.get_ref().clone(),
+        title: non_empty(file, &raw.title, "title", diags),
+        summary: text(&raw.summary).unwrap_or_default(),
+        source: FrameworkSource {
+            publisher: s.publisher.get_ref().clone(),
+            publication: s.publication.get_ref().clone(),
+            year: s.year,
+            url: s.url.get_ref().clone(),
+            licence: s.licence.get_ref().clone(),
+            note: text(&s.note).unwrap_or_default(),
+        },
+        scale,
+        themes,
+        questions,
+        bundled,
+        loc: file.loc(raw.title.span().start),
+    };
+    (diags.error_count() == errors_before).then_some(fw)
+}
+
+/// The rating scale: at least two levels, lowest first, values whole numbers from 0 to 100
+/// each higher than the last.
+fn scale(file: &F, raw: &FrameworkFile, diags: &mut Diagnostics) -> Vec<ScaleLevel> {
     let mut scale = Vec::new();
     let mut last: Option<i64> = None;
     for level in raw.scale.get_ref() {
@@ -49,6 +77,11 @@ pub(super) fn framework(
             "a rating scale needs at least two levels",
         );
     }
+    scale
+}
+
+/// The themes: at least one, each id valid and once, each weight above 0 and at most 10.
+fn themes(file: &F, raw: &FrameworkFile, diags: &mut Diagnostics) -> Vec<Theme> {
     let themes_raw = raw.themes.get_ref();
     duplicates(
         file,
@@ -91,6 +124,16 @@ pub(super) fn framework(
             "a framework needs at least one theme",
         );
     }
+    themes
+}
+
+/// The questions: at least one, each id valid and once, each of one of `themes`, at a level.
+fn questions(
+    file: &F,
+    raw: &FrameworkFile,
+    themes: &[Theme],
+    diags: &mut Diagnostics,
+) -> Vec<Question> {
     let qs = raw.questions.get_ref();
     duplicates(file, qs.iter().map(|q| &q.get_ref().id), "question", diags);
     let theme_ids: Vec<&str> = themes.iter().map(|t| t.id.as_str()).collect();
@@ -132,24 +175,5 @@ pub(super) fn framework(
             "a framework needs at least one question",
         );
     }
-    let s = &raw.source;
-    let fw = Framework {
-        id: raw.id.get_ref().clone(),
-        title: non_empty(file, &raw.title, "title", diags),
-        summary: text(&raw.summary).unwrap_or_default(),
-        source: FrameworkSource {
-            publisher: s.publisher.get_ref().clone(),
-            publication: s.publication.get_ref().clone(),
-            year: s.year,
-            url: s.url.get_ref().clone(),
-            licence: s.licence.get_ref().clone(),
-            note: text(&s.note).unwrap_or_default(),
-        },
-        scale,
-        themes,
-        questions,
-        bundled,
-        loc: file.loc(raw.title.span().start),
-    };
-    (diags.error_count() == errors_before).then_some(fw)
+    questions
 }

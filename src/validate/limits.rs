@@ -5,8 +5,8 @@
 use super::common::F;
 use crate::diag::{Code, Diagnostics};
 use crate::limits::{self, *};
-use crate::load::RawAudit;
-use crate::load::raw::S;
+use crate::load::raw::{FrameworkFile, MetricsFile, PartnershipFile, S};
+use crate::load::{Parsed, RawAudit, RawCycle};
 use std::ops::Range;
 
 /// Reports every list longer than its limit. True when there was one: the audit is then not
@@ -15,72 +15,15 @@ pub(super) fn counts(raw: &RawAudit, diags: &mut Diagnostics) -> bool {
     let before = diags.error_count();
     let mut c = Counter { diags };
     if let Some(p) = &raw.partnership {
-        let v = &p.value;
-        c.list(&p.file, &v.agencies, MAX_AGENCIES, "agencies");
-        c.list(
-            &p.file,
-            v.frameworks.get_ref(),
-            MAX_SMALL_LIST,
-            "frameworks",
-        );
-        if let Some(pr) = &v.priority {
-            c.keys(
-                &p.file,
-                pr.theme_weights.keys(),
-                MAX_THEMES,
-                "theme weights",
-            );
-        }
-        if let Some(pb) = &v.publication {
-            c.list(&p.file, &pb.allow, MAX_ANSWERS, "allowed strings");
-        }
+        c.partnership(p);
     }
     for f in &raw.local_frameworks {
-        let v = &f.value;
-        c.list(
-            &f.file,
-            v.scale.get_ref(),
-            MAX_SMALL_LIST,
-            "points on the scale",
-        );
-        c.list(&f.file, v.themes.get_ref(), MAX_THEMES, "themes");
-        c.list(&f.file, v.questions.get_ref(), MAX_QUESTIONS, "questions");
-        for q in v.questions.get_ref() {
-            let q = q.get_ref();
-            c.list(
-                &f.file,
-                &q.prompts,
-                MAX_SMALL_LIST,
-                "prompts for one question",
-            );
-            c.list(
-                &f.file,
-                &q.metrics,
-                MAX_SMALL_LIST,
-                "metrics for one question",
-            );
-        }
+        c.framework(f);
     }
     if let Some(m) = &raw.metrics {
-        c.list(&m.file, &m.value.metrics, MAX_METRICS, "metrics");
-        for e in m.value.metrics.iter().take(MAX_METRICS) {
-            let e = e.get_ref();
-            c.keys(
-                &m.file,
-                e.values.keys(),
-                MAX_METRIC_VALUES,
-                "values for one metric",
-            );
-            c.list(&m.file, &e.themes, MAX_THEMES, "themes for one metric");
-            c.list(
-                &m.file,
-                &e.questions,
-                MAX_QUESTIONS,
-                "questions for one metric",
-            );
-        }
+        c.metrics(m);
     }
-    if let Some(csv) = &raw.metrics_csv {
+    if let Some(csv) = raw.metrics_csv.as_ref().map(|p| &p.file) {
         let rows = csv.text.lines().count().saturating_sub(1);
         if rows > MAX_METRIC_ROWS {
             let at = nth_line_start(&csv.text, MAX_METRIC_ROWS + 1);
@@ -100,24 +43,7 @@ pub(super) fn counts(raw: &RawAudit, diags: &mut Diagnostics) -> bool {
         }
     }
     for cy in &raw.cycles {
-        if let Some(cf) = &cy.cycle
-            && let Some(scope) = &cf.value.scope
-        {
-            c.list(&cf.file, &scope.themes, MAX_THEMES, "themes in scope");
-            c.list(&cf.file, &scope.levels, MAX_SMALL_LIST, "levels in scope");
-            c.list(&cf.file, &scope.agencies, MAX_AGENCIES, "agencies in scope");
-        }
-        for (_, r) in &cy.responses {
-            c.keys(&r.file, r.value.answers.keys(), MAX_ANSWERS, "answers");
-        }
-        if let Some(m) = &cy.moderation {
-            c.keys(
-                &m.file,
-                m.value.questions.keys(),
-                MAX_ANSWERS,
-                "moderated questions",
-            );
-        }
+        c.cycle(cy);
     }
     c.diags.error_count() > before
 }
@@ -146,6 +72,101 @@ struct Counter<'a> {
 }
 
 impl Counter<'_> {
+    /// partnership.toml's lists: agencies, banks, theme weights, allowed strings.
+    fn partnership(&mut self, p: &Parsed<PartnershipFile>) {
+        let v = &p.value;
+        self.list(&p.file, &v.agencies, MAX_AGENCIES, "agencies");
+        self.list(
+            &p.file,
+            v.frameworks.get_ref(),
+            MAX_SMALL_LIST,
+            "frameworks",
+        );
+        if let Some(pr) = &v.priority {
+            self.keys(
+                &p.file,
+                pr.theme_weights.keys(),
+                MAX_THEMES,
+                "theme weights",
+            );
+        }
+        if let Some(pb) = &v.publication {
+            self.list(&p.file, &pb.allow, MAX_ANSWERS, "allowed strings");
+        }
+    }
+
+    /// A local question bank's lists: its scale, themes, questions, and each question's
+    /// prompts and metrics.
+    fn framework(&mut self, f: &Parsed<FrameworkFile>) {
+        let v = &f.value;
+        self.list(
+            &f.file,
+            v.scale.get_ref(),
+            MAX_SMALL_LIST,
+            "points on the scale",
+        );
+        self.list(&f.file, v.themes.get_ref(), MAX_THEMES, "themes");
+        self.list(&f.file, v.questions.get_ref(), MAX_QUESTIONS, "questions");
+        for q in v.questions.get_ref() {
+            let q = q.get_ref();
+            self.list(
+                &f.file,
+                &q.prompts,
+                MAX_SMALL_LIST,
+                "prompts for one question",
+            );
+            self.list(
+                &f.file,
+                &q.metrics,
+                MAX_SMALL_LIST,
+                "metrics for one question",
+            );
+        }
+    }
+
+    /// metrics.toml's metrics, and each one's values, themes and questions.
+    fn metrics(&mut self, m: &Parsed<MetricsFile>) {
+        self.list(&m.file, &m.value.metrics, MAX_METRICS, "metrics");
+        for e in m.value.metrics.iter().take(MAX_METRICS) {
+            let e = e.get_ref();
+            self.keys(
+                &m.file,
+                e.values.keys(),
+                MAX_METRIC_VALUES,
+                "values for one metric",
+            );
+            self.list(&m.file, &e.themes, MAX_THEMES, "themes for one metric");
+            self.list(
+                &m.file,
+                &e.questions,
+                MAX_QUESTIONS,
+                "questions for one metric",
+            );
+        }
+    }
+
+    /// A cycle's scope, each return's answers, the moderated questions.
+    fn cycle(&mut self, cy: &RawCycle) {
+        if let Some(cf) = &cy.cycle
+            && let Some(scope) = &cf.value.scope
+        {
+            self.list(&cf.file, &scope.themes, MAX_THEMES, "themes in scope");
+            self.list(&cf.file, &scope.levels, MAX_SMALL_LIST, "levels in scope");
+            self.list(&cf.file, &scope.agencies, MAX_AGENCIES, "agencies in scope");
+        }
+        for (_, r) in &cy.responses {
+            self.keys(&r.file, r.value.answers.keys(), MAX_ANSWERS, "answers");
+        }
+        if let Some(m) = &cy.moderation {
+            self.keys(
+                &m.file,
+                m.value.questions.keys(),
+                MAX_ANSWERS,
+                "moderated questions",
+            );
+        }
+    }
+
     fn list<T>(&mut self, file: &F, items: &[S<T>], max: usize, what: &str) {
         if let Some(first_too_many) = items.get(max) {
             self.report(file, first_too_many.span(), items.len(), max, what);

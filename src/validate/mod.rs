@@ -91,6 +91,9 @@ impl Known<'_> {
     }
 }
 
+/// Every question bank by id, with its file: bundled, then the partnership's own.
+type AllFrameworks = BTreeMap<String, (Framework, F)>;
+
 /// Validates a loaded partnership folder. Returns the audit only when there were no errors.
 pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
     let errors_before = diags.error_count();
@@ -102,68 +105,9 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
     }
     limits::markdown(raw, diags);
 
-    // Frameworks: bundled, then the partnership's own.
-    let mut all_frameworks: BTreeMap<String, (Framework, F)> = BTreeMap::new();
-    // Ids of local banks that have errors of their own: not reported again as unknown.
-    let mut broken: BTreeSet<String> = BTreeSet::new();
-    for p in &raw.bundled_frameworks {
-        if let Some(fw) = framework::framework(p, true, diags) {
-            all_frameworks.insert(fw.id.clone(), (fw, p.file.clone()));
-        }
-    }
-    for p in &raw.local_frameworks {
-        let id = p.value.id.get_ref();
-        if let Some((existing, _)) = all_frameworks.get(id) {
-            let whose = if existing.bundled {
-                "a bundled question bank"
-            } else {
-                "another file in frameworks/"
-            };
-            diags
-                .error(
-                    Code::DuplicateId,
-                    &p.file,
-                    p.value.id.span(),
-                    format!("framework id `{id}` is already used by {whose}"),
-                )
-                .with_help("give your copy its own id, e.g. `northmoor-learning`");
-            continue;
-        }
-        match framework::framework(p, false, diags) {
-            Some(fw) => {
-                all_frameworks.insert(fw.id.clone(), (fw, p.file.clone()));
-            }
-            None => {
-                broken.insert(id.clone());
-            }
-        }
-    }
-
-    let partnership = raw
-        .partnership
-        .as_ref()
-        .and_then(|p| partnership::partnership(p, &all_frameworks, &broken, diags));
-    let Some(partnership) = partnership else {
-        // Every other file names agencies and banks that partnership.toml defines.
-        if !raw.cycles.is_empty() || raw.actions.is_some() || raw.metrics.is_some() {
-            diags.path_warning(Code::NotCrossChecked,
-                format!("{}/partnership.toml", raw.display_dir),
-                "the other files were read but not cross-checked: they are checked against partnership.toml once it can be read",
-            );
-        }
-        return None;
-    };
-
-    // The frameworks this audit uses: those listed, and those its cycles name.
-    let mut used: BTreeSet<String> = partnership.frameworks.iter().cloned().collect();
-    for c in &raw.cycles {
-        if let Some(cf) = &c.cycle {
-            let id = cf.value.framework.get_ref();
-            if all_frameworks.contains_key(id) {
-                used.insert(id.clone());
-            }
-        }
-    }
+    let (all_frameworks, broken) = all_frameworks(raw, diags);
+    let partnership = partnership_of(raw, &all_frameworks, &broken, diags)?;
+    let used = frameworks_used(raw, &partnership, &all_frameworks);
     let frameworks: BTreeMap<String, Framework> = used
         .iter()
         .filter_map(|id| all_frameworks.get(id).map(|(f, _)| (id.clone(), f.clone())))
@@ -171,54 +115,10 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
     let known = Known {
         frameworks: &frameworks,
     };
+    check_theme_weights(raw, &known, diags);
 
-    if let Some(p) = &raw.partnership {
-        for (theme, w) in p.value.priority.iter().flat_map(|s| s.theme_weights.iter()) {
-            known.check_theme(&p.file, theme, diags);
-            if !(w.get_ref().is_finite() && *w.get_ref() > 0.0 && *w.get_ref() <= 10.0) {
-                diags.error(
-                    Code::OutOfRange,
-                    &p.file,
-                    w.span(),
-                    "a theme weight must be a number above 0 and at most 10",
-                );
-            }
-        }
-    }
-
-    // Question banks may name metrics the partnership does not track: a warning, not an error.
-    let library = raw.library.as_ref();
-    let metrics = metrics::metrics(raw, library, &known, diags);
-    for (id, (fw, file)) in &all_frameworks {
-        if !used.contains(id) {
-            continue;
-        }
-        for q in &fw.questions {
-            for m in &q.metrics {
-                let in_library = library.is_some_and(|l| {
-                    l.value
-                        .metrics
-                        .iter()
-                        .any(|e| e.get_ref().id.get_ref() == m)
-                });
-                if !metrics.iter().any(|x| &x.id == m) && !fw.bundled {
-                    let at = file.text.find(&format!("\"{m}\"")).unwrap_or(0);
-                    let msg = if in_library {
-                        format!(
-                            "question `{}` names metric `{m}`, which this partnership does not track in metrics.toml",
-                            q.id
-                        )
-                    } else {
-                        format!(
-                            "question `{}` names metric `{m}`, which is neither in the metric library nor in metrics.toml",
-                            q.id
-                        )
-                    };
-                    diags.warning(Code::UntrackedMetric, file, at..at + m.len() + 2, msg);
-                }
-            }
-        }
-    }
+    let metrics = metrics::metrics(raw, raw.library.as_ref(), &known, diags);
+    untracked_metrics(raw, &all_frameworks, &used, &metrics, diags);
 
     let metric_ids: Vec<&str> = metrics.iter().map(|m| m.id.as_str()).collect();
     let actions = actions::actions(raw, &known, &metric_ids, diags);
@@ -258,6 +158,149 @@ pub fn validate(raw: &RawAudit, diags: &mut Diagnostics) -> Option<Audit> {
         sources: raw.sources(),
         compiled_scanner: std::sync::OnceLock::from(scanner.as_ref().clone()),
     })
+}
+
+/// The question banks, bundled then the partnership's own (a local bank may not take a
+/// bundled bank's id, nor another's), and the ids of local banks with errors of their own:
+/// those are not reported again as unknown.
+fn all_frameworks(raw: &RawAudit, diags: &mut Diagnostics) -> (AllFrameworks, BTreeSet<String>) {
+    let mut all: AllFrameworks = BTreeMap::new();
+    let mut broken: BTreeSet<String> = BTreeSet::new();
+    for p in &raw.bundled_frameworks {
+        if let Some(fw) = framework::framework(p, true, diags) {
+            all.insert(fw.id.clone(), (fw, p.file.clone()));
+        }
+    }
+    for p in &raw.local_frameworks {
+        let id = p.value.id.get_ref();
+        if let Some((existing, _)) = all.get(id) {
+            let whose = if existing.bundled {
+                "a bundled question bank"
+            } else {
+                "another file in frameworks/"
+            };
+            diags
+                .error(
+                    Code::DuplicateId,
+                    &p.file,
+                    p.value.id.span(),
+                    format!("framework id `{id}` is already used by {whose}"),
+                )
+                .with_help("give your copy its own id, e.g. `northmoor-learning`");
+            continue;
+        }
+        match framework::framework(p, false, diags) {
+            Some(fw) => {
+                all.insert(fw.id.clone(), (fw, p.file.clone()));
+            }
+            None => {
+                broken.insert(id.clone());
+            }
+        }
+    }
+    (all, broken)
+}
+
+/// partnership.toml, validated; when it cannot be, nothing else is cross-checked (every other
+/// file names agencies and banks it defines), and a warning says so.
+fn partnership_of(
+    raw: &RawAudit,
+    all: &AllFrameworks,
+    broken: &BTreeSet<String>,
+    diags: &mut Diagnostics,
+) -> Option<Partnership> {
+    let partnership = raw
+        .partnership
+        .as_ref()
+        .and_then(|p| partnership::partnership(p, all, broken, diags));
+    if partnership.is_none()
+        && (!raw.cycles.is_empty() || raw.actions.is_some() || raw.metrics.is_some())
+    {
+        diags.path_warning(Code::NotCrossChecked,
+            format!("{}/partnership.toml", raw.display_dir),
+            "the other files were read but not cross-checked: they are checked against partnership.toml once it can be read",
+        );
+    }
+    partnership
+}
+
+/// The frameworks this audit uses: those listed, and those its cycles name.
+fn frameworks_used(
+    raw: &RawAudit,
+    partnership: &Partnership,
+    all: &AllFrameworks,
+) -> BTreeSet<String> {
+    let mut used: BTreeSet<String> = partnership.frameworks.iter().cloned().collect();
+    for c in &raw.cycles {
+        if let Some(cf) = &c.cycle {
+            let id = cf.value.framework.get_ref();
+            if all.contains_key(id) {
+                used.insert(id.clone());
+            }
+        }
+    }
+    used
+}
+
+/// `[priority] theme_weights`: themes of the banks in use, each weighed above 0 and at most 10.
+fn check_theme_weights(raw: &RawAudit, known: &Known<'_>, diags: &mut Diagnostics) {
+    let Some(p) = &raw.partnership else {
+        return;
+    };
+    for (theme, w) in p.value.priority.iter().flat_map(|s| s.theme_weights.iter()) {
+        known.check_theme(&p.file, theme, diags);
+        if !(w.get_ref().is_finite() && *w.get_ref() > 0.0 && *w.get_ref() <= 10.0) {
+            diags.error(
+                Code::OutOfRange,
+                &p.file,
+                w.span(),
+                "a theme weight must be a number above 0 and at most 10",
+            );
+        }
+    }
+}
+
+/// Question banks may name metrics the partnership does not track: a warning, not an error
+/// (and none for a bundled bank).
+fn untracked_metrics(
+    raw: &RawAudit,
+    all: &AllFrameworks,
+    used: &BTreeSet<String>,
+    metrics: &[Metric],
+    diags: &mut Diagnostics,
+) {
+    let library = raw.library.as_ref();
+    for (id, (fw, file)) in all {
+        if !used.contains(id) {
+            continue;
+        }
+        for q in &fw.questions {
+            for m in &q.metrics {
+                if metrics.iter().any(|x| &x.id == m) || fw.bundled {
+                    continue;
+                }
+                let in_library = library.is_some_and(|l| {
+                    l.value
+                        .metrics
+                        .iter()
+                        .any(|e| e.get_ref().id.get_ref() == m)
+                });
+                let at = file.text.find(&format!("\"{m}\"")).unwrap_or(0);
+                let msg = if in_library {
+                    format!(
+                        "question `{}` names metric `{m}`, which this partnership does not track in metrics.toml",
+                        q.id
+                    )
+                } else {
+                    format!(
+                        "question `{}` names metric `{m}`, which is neither in the metric library nor in metrics.toml",
+                        q.id
+                    )
+                };
+                diags.warning(Code::UntrackedMetric, file, at..at + m.len() + 2, msg);
+            }
+        }
+    }
 }
 
 /// The deny list and the partnership's personal-data scanner, compiled first of all: every

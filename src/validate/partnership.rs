@@ -15,6 +15,51 @@ pub(super) fn partnership(
 ) -> Option<Partnership> {
     let file = &p.file;
     let raw = &p.value;
+    let frameworks = frameworks(file, raw, all, broken, diags);
+    let agencies = agencies(file, raw, diags);
+    let publication = raw.publication.as_ref();
+    let p = Partnership {
+        name: non_empty(file, &raw.name, "name", diags),
+        short_name: non_empty(file, &raw.short_name, "short_name", diags),
+        area: raw
+            .area
+            .as_ref()
+            .map(|a| a.get_ref().trim().to_string())
+            .unwrap_or_default(),
+        frameworks,
+        agencies,
+        theme_weights: raw
+            .priority
+            .iter()
+            .flat_map(|s| s.theme_weights.iter())
+            .map(|(k, v)| (k.get_ref().clone(), *v.get_ref()))
+            .collect(),
+        allow: publication
+            .map(|s| s.allow.iter().map(|a| a.get_ref().clone()).collect())
+            .unwrap_or_default(),
+        contact: publication.and_then(|s| text(&s.contact)),
+        approved: publication
+            .and_then(|s| s.approved.as_ref())
+            .and_then(|d| date(file, d, diags)),
+        disclosure: disclosure(file, publication, diags),
+        change_threshold: change_threshold(file, raw.priority.as_ref(), diags),
+        evidence_window: evidence_window(file, raw.priority.as_ref(), diags),
+        loc: file.loc(0),
+    };
+    // Even with errors here, the other files are checked against what could be read (the
+    // audit as a whole is refused at the end): one mistake must not hide the rest.
+    Some(p)
+}
+
+/// `frameworks = [...]`: at least one, each a known bank listed once. A bank with errors of
+/// its own (`broken`) is left out without a second report.
+fn frameworks(
+    file: &F,
+    raw: &PartnershipFile,
+    all: &BTreeMap<String, (Framework, F)>,
+    broken: &BTreeSet<String>,
+    diags: &mut Diagnostics,
+) -> Vec<String> {
     let mut frameworks = Vec::new();
     if raw.frameworks.get_ref().is_empty() {
         diags
@@ -55,6 +100,11 @@ pub(super) fn partnership(
             };
         }
     }
+    frameworks
+}
+
+/// `[[agencies]]`: at least one, each id valid and once, with a name and a sector.
+fn agencies(file: &F, raw: &PartnershipFile, diags: &mut Diagnostics) -> Vec<Agency> {
     duplicates(
         file,
         raw.agencies.iter().map(|a| &a.get_ref().id),
@@ -88,38 +138,7 @@ pub(super) fn partnership(
             )
             .with_help("each agency has an id, name, sector and statutory = true|false");
     }
-    let publication = raw.publication.as_ref();
-    let p = Partnership {
-        name: non_empty(file, &raw.name, "name", diags),
-        short_name: non_empty(file, &raw.short_name, "short_name", diags),
-        area: raw
-            .area
-            .as_ref()
-            .map(|a| a.get_ref().trim().to_string())
-            .unwrap_or_default(),
-        frameworks,
-        agencies,
-        theme_weights: raw
-            .priority
-            .iter()
-            .flat_map(|s| s.theme_weights.iter())
-            .map(|(k, v)| (k.get_ref().clone(), *v.get_ref()))
-            .collect(),
-        allow: publication
-            .map(|s| s.allow.iter().map(|a| a.get_ref().clone()).collect())
-            .unwrap_or_default(),
-        contact: publication.and_then(|s| text(&s.contact)),
-        approved: publication
-            .and_then(|s| s.approved.as_ref())
-            .and_then(|d| date(file, d, diags)),
-        disclosure: disclosure(file, publication, diags),
-        change_threshold: change_threshold(file, raw.priority.as_ref(), diags),
-        evidence_window: evidence_window(file, raw.priority.as_ref(), diags),
-        loc: file.loc(0),
-    };
-    // Even with errors here, the other files are checked against what could be read (the
-    // audit as a whole is refused at the end): one mistake must not hide the rest.
-    Some(p)
+    agencies
 }
 
 /// The smallest counts public pages may show: whole numbers from 1 to 100, defaults where

@@ -23,9 +23,50 @@ pub(super) fn response(
     scanner: &Scanner,
     diags: &mut Diagnostics,
 ) -> Option<Response> {
+    let rfile = &rf.file;
+    let r = &rf.value;
+    if !agency_counts(stem, rf, partnership, scope, seen, diags) {
+        return None;
+    }
+    let submitted = r.submitted.as_ref().and_then(|s| date(rfile, s, diags));
     let (opened, closed) = window;
-    let fw_id = &fw.id;
-    let seen_agencies = seen;
+    if let (Some(s), Some(o), Some(cl), Some(raw_s)) = (submitted, opened, closed, &r.submitted)
+        && (s < o || s > cl)
+    {
+        diags.warning(
+            Code::DateOrder,
+            rfile,
+            raw_s.span(),
+            format!("submitted {s}, outside the cycle's window ({o} to {cl})"),
+        );
+    }
+    let answers = answers(rfile, r, fw, scope, scanner, diags);
+    check_completed_by(rfile, r, scanner, diags);
+    report_unanswered(rfile, r, fw, scope, diags);
+    Some(Response {
+        agency: r.agency.get_ref().clone(),
+        completed_by: r
+            .completed_by
+            .as_ref()
+            .map(|c| c.get_ref().trim().to_string())
+            .unwrap_or_default(),
+        submitted,
+        answers,
+        loc: rfile.loc(0),
+    })
+}
+
+/// Whether the return's agency is one of the partnership's, in the cycle's scope, and not
+/// returned already (false, reported: the return is not read further). A file named for
+/// another agency is reported and read on.
+fn agency_counts(
+    stem: &str,
+    rf: &Parsed<ResponseFile>,
+    partnership: &Partnership,
+    scope: &Scope,
+    seen: &mut BTreeMap<String, String>,
+    diags: &mut Diagnostics,
+) -> bool {
     let rfile = &rf.file;
     let r = &rf.value;
     let agency = r.agency.get_ref();
@@ -40,13 +81,13 @@ pub(super) fn response(
             Some(s) => d.with_help(s),
             None => d.with_help("agencies are listed in partnership.toml"),
         };
-        return None;
+        return false;
     }
     if !scope.includes(agency) {
         diags
             .warning(Code::NotInScope, rfile, r.agency.span(), format!("`{agency}` is not among this cycle's agencies ([scope] agencies); its return is ignored"))
             .with_help("add it to `agencies` under [scope] in cycle.toml, or remove the file");
-        return None;
+        return false;
     }
     if stem != agency {
         diags
@@ -60,28 +101,29 @@ pub(super) fn response(
                 "name the file `{agency}.toml`, or correct the agency"
             ));
     }
-    if let Some(other) = seen_agencies.insert(agency.clone(), rfile.display.clone()) {
+    if let Some(other) = seen.insert(agency.clone(), rfile.display.clone()) {
         diags.error(
             Code::DuplicateId,
             rfile,
             r.agency.span(),
             format!("a second return for `{agency}` (the first is {other})"),
         );
-        return None;
+        return false;
     }
-    let submitted = r.submitted.as_ref().and_then(|s| date(rfile, s, diags));
-    if let (Some(s), Some(o), Some(cl), Some(raw_s)) = (submitted, opened, closed, &r.submitted)
-        && (s < o || s > cl)
-    {
-        diags.warning(
-            Code::DateOrder,
-            rfile,
-            raw_s.span(),
-            format!("submitted {s}, outside the cycle's window ({o} to {cl})"),
-        );
-    }
+    true
+}
+
+/// The return's answers to questions in scope, each checked; answers to questions outside the
+/// scope are left out with one warning a file, not one an answer.
+fn answers(
+    rfile: &F,
+    r: &ResponseFile,
+    fw: &Framework,
+    scope: &Scope,
+    scanner: &Scanner,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, Answer> {
     let mut answers = BTreeMap::new();
-    // Answers to questions outside the scope: one warning a file, not one an answer.
     let mut outside: Vec<&S<String>> = Vec::new();
     for (qid, entry) in &r.answers {
         let Some(q) = fw.question(qid.get_ref()) else {
@@ -89,7 +131,7 @@ pub(super) fn response(
                 Code::UnknownReference,
                 rfile,
                 qid.span(),
-                format!("framework `{fw_id}` has no question `{}`", qid.get_ref()),
+                format!("framework `{}` has no question `{}`", fw.id, qid.get_ref()),
             );
             if let Some(s) = suggest(qid.get_ref(), fw.questions.iter().map(|q| q.id.as_str())) {
                 d.with_help(s);
@@ -100,57 +142,8 @@ pub(super) fn response(
             outside.push(qid);
             continue;
         }
-        let a = entry.get_ref();
-        let rating = rating(rfile, &a.rating, fw, diags);
-        let confidence = match &a.confidence {
-            Some(c) => text_enum::<Confidence>(rfile, c, "confidence", diags),
-            None => {
-                if matches!(rating, Some(Rating::Value(_))) {
-                    diags
-                        .warning(
-                            Code::WeakAnswer,
-                            rfile,
-                            entry.span().start..entry.span().start,
-                            format!("answer to `{}` gives no confidence; counted as low", q.id),
-                        )
-                        .with_help("add confidence = \"low\" | \"medium\" | \"high\"");
-                }
-                Some(Confidence::Low)
-            }
-        };
-        for (field, value) in [
-            ("evidence", &a.evidence),
-            ("gaps", &a.gaps),
-            ("internal", &a.internal),
-        ] {
-            if let Some(value) = value {
-                personal_data(rfile, &q.id, field, value, scanner, diags);
-            }
-        }
-        let evidence = text(&a.evidence).unwrap_or_default();
-        if evidence.is_empty() && matches!(rating, Some(Rating::Value(v)) if v > fw.bottom()) {
-            diags.warning(
-                Code::WeakAnswer,
-                rfile,
-                a.rating.span(),
-                format!(
-                    "`{}` is rated above the lowest level with no evidence",
-                    q.id
-                ),
-            );
-        }
-        if let (Some(rating), Some(confidence)) = (rating, confidence) {
-            answers.insert(
-                q.id.clone(),
-                Answer {
-                    rating,
-                    confidence,
-                    evidence,
-                    gaps: text(&a.gaps),
-                    internal: text(&a.internal),
-                    loc: rfile.loc(qid.span().start),
-                },
-            );
+        if let Some(answer) = answer(rfile, q, qid, entry, fw, scanner, diags) {
+            answers.insert(q.id.clone(), answer);
         }
     }
     // Skipped when the scope itself is wrong: its own error says what to fix.
@@ -158,21 +151,83 @@ pub(super) fn response(
         && scope.valid
     {
         let ids: Vec<&str> = outside.iter().map(|q| q.get_ref().as_str()).collect();
-        let shown = if ids.len() > 8 {
-            format!("{} and {} more", ids[..8].join(", "), ids.len() - 8)
-        } else {
-            ids.join(", ")
-        };
         diags.warning(
             Code::NotInScope,
             rfile,
             first.span(),
             format!(
-                "{} answer(s) to questions outside this cycle's scope are ignored: {shown}",
-                ids.len()
+                "{} answer(s) to questions outside this cycle's scope are ignored: {}",
+                ids.len(),
+                first_eight(&ids)
             ),
         );
     }
+    answers
+}
+
+/// One answer to question `q` of the scope: its rating and confidence (None, reported, when
+/// either cannot be read), its text scanned for personal data, its evidence weighed.
+#[allow(clippy::too_many_arguments)]
+fn answer(
+    rfile: &F,
+    q: &Question,
+    qid: &S<String>,
+    entry: &S<AnswerEntry>,
+    fw: &Framework,
+    scanner: &Scanner,
+    diags: &mut Diagnostics,
+) -> Option<Answer> {
+    let a = entry.get_ref();
+    let rating = rating(rfile, &a.rating, fw, diags);
+    let confidence = match &a.confidence {
+        Some(c) => text_enum::<Confidence>(rfile, c, "confidence", diags),
+        None => {
+            if matches!(rating, Some(Rating::Value(_))) {
+                diags
+                    .warning(
+                        Code::WeakAnswer,
+                        rfile,
+                        entry.span().start..entry.span().start,
+                        format!("answer to `{}` gives no confidence; counted as low", q.id),
+                    )
+                    .with_help("add confidence = \"low\" | \"medium\" | \"high\"");
+            }
+            Some(Confidence::Low)
+        }
+    };
+    for (field, value) in [
+        ("evidence", &a.evidence),
+        ("gaps", &a.gaps),
+        ("internal", &a.internal),
+    ] {
+        if let Some(value) = value {
+            personal_data(rfile, &q.id, field, value, scanner, diags);
+        }
+    }
+    let evidence = text(&a.evidence).unwrap_or_default();
+    if evidence.is_empty() && matches!(rating, Some(Rating::Value(v)) if v > fw.bottom()) {
+        diags.warning(
+            Code::WeakAnswer,
+            rfile,
+            a.rating.span(),
+            format!(
+                "`{}` is rated above the lowest level with no evidence",
+                q.id
+            ),
+        );
+    }
+    Some(Answer {
+        rating: rating?,
+        confidence: confidence?,
+        evidence,
+        gaps: text(&a.gaps),
+        internal: text(&a.internal),
+        loc: rfile.loc(qid.span().start),
+    })
+}
+
+/// `completed_by` names a role, not a person.
+fn check_completed_by(rfile: &F, r: &ResponseFile, scanner: &Scanner, diags: &mut Diagnostics) {
     if let Some(c) = &r.completed_by
         && let Some(why) = scanner.role_problem(c.get_ref())
     {
@@ -186,8 +241,17 @@ pub(super) fn response(
             .at(at.line, at.col)
             .with_help("write the role, e.g. \"Head of Public Protection\" or \"Designated Nurse\": returns are read across agencies, and a role still means something when the person has moved on");
     }
-    // Unanswered questions in scope are reported, never silently skipped; a return that
-    // answers nothing is empty, and never counts as returned.
+}
+
+/// Unanswered questions in scope are reported, never silently skipped; a return that answers
+/// nothing is empty, and never counts as returned.
+fn report_unanswered(
+    rfile: &F,
+    r: &ResponseFile,
+    fw: &Framework,
+    scope: &Scope,
+    diags: &mut Diagnostics,
+) {
     let answers_in_scope = r
         .answers
         .keys()
@@ -211,26 +275,19 @@ pub(super) fn response(
             )
             .with_help("send the agency its form again (`panelaudit forms`), or remove the file until the answers come back");
     } else if !missing.is_empty() {
-        let shown = if missing.len() > 8 {
-            format!("{} and {} more", missing[..8].join(", "), missing.len() - 8)
-        } else {
-            missing.join(", ")
-        };
         diags
-            .warning(Code::Unanswered, rfile, r.agency.span(), format!("{} question(s) in scope unanswered: {shown}", missing.len()))
+            .warning(Code::Unanswered, rfile, r.agency.span(), format!("{} question(s) in scope unanswered: {}", missing.len(), first_eight(&missing)))
             .with_help("unanswered questions count as no evidence of assurance; answer them or rate them \"n/a\"");
     }
-    Some(Response {
-        agency: agency.clone(),
-        completed_by: r
-            .completed_by
-            .as_ref()
-            .map(|c| c.get_ref().trim().to_string())
-            .unwrap_or_default(),
-        submitted,
-        answers,
-        loc: rfile.loc(0),
-    })
+}
+
+/// Ids for a message: the first eight, then how many more.
+fn first_eight(ids: &[&str]) -> String {
+    if ids.len() > 8 {
+        format!("{} and {} more", ids[..8].join(", "), ids.len() - 8)
+    } else {
+        ids.join(", ")
+    }
 }
 
 /// Warns, without echoing it, about personal data in a return's text: returns are read
