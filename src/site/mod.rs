@@ -361,9 +361,6 @@ struct Who<'a> {
     questions_by: Option<&'a str>,
 }
 
-/// Where a partnership in a collection finds itself compared with the others.
-const COMPARE: &str = "compare/index.html";
-
 fn page_html(
     t: &Templates,
     who: &Who<'_>,
@@ -385,7 +382,7 @@ fn page_html(
     if in_collection {
         nav.push(Nav {
             label: "Compared",
-            href: format!("{root}{COMPARE}"),
+            href: format!("{root}{}", routes::COMPARE),
             current: page.section == "compare",
         });
     }
@@ -461,7 +458,7 @@ pub(crate) fn render_member_compare(
     };
     let audience = if internal { "internal" } else { "public" };
     let page = Page::new(
-        COMPARE,
+        routes::COMPARE,
         "compare-member.html",
         "Compared with other partnerships",
         "compare",
@@ -503,7 +500,7 @@ pub(crate) fn render_collection(
     let mut ctx = tera::Context::new();
     ctx.insert("compare", compare);
     pages.push((
-        COMPARE.to_string(),
+        routes::COMPARE.to_string(),
         "compare.html",
         compared.to_string(),
         Vec::new(),
@@ -516,7 +513,7 @@ pub(crate) fn render_collection(
             spread.href.clone(),
             "compare-theme.html",
             spread.title.clone(),
-            vec![(compared.to_string(), COMPARE.to_string())],
+            vec![(compared.to_string(), routes::COMPARE.to_string())],
             ctx,
         ));
     }
@@ -527,7 +524,7 @@ pub(crate) fn render_collection(
             spread.href.clone(),
             "compare-metric.html",
             spread.title.clone(),
-            vec![(compared.to_string(), COMPARE.to_string())],
+            vec![(compared.to_string(), routes::COMPARE.to_string())],
             ctx,
         ));
     }

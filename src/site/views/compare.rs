@@ -283,7 +283,7 @@ fn theme_spread(
     ThemeSpread {
         id: id.to_string(),
         title: title.to_string(),
-        href: format!("compare/{id}/index.html"),
+        href: routes::compare_theme_href(id),
         scale: scale.to_string(),
         count: members.len(),
         rated: rated.len(),
@@ -342,7 +342,7 @@ fn metric_spread(members: &[MemberSummary], p: &super::collection::MetricPoint) 
     MetricSpread {
         id: p.id.clone(),
         title: p.title.clone(),
-        href: format!("compare/metrics/{}/index.html", p.id),
+        href: routes::compare_metric_href(&p.id),
         unit: p.unit.clone(),
         england_label: p.england_label.clone(),
         england: with_unit(p.england, &p.unit),
