@@ -227,7 +227,6 @@ pub(super) fn priority_row(
     s: &QuestionScore,
     p: &mut Publisher,
 ) -> PriorityRow {
-    let c = &s.components;
     // Exact figures (the score, flags drawn from single answers) only where nothing is hidden.
     let exact = !ctx.public
         || ctx
@@ -236,6 +235,46 @@ pub(super) fn priority_row(
             .is_some_and(|cy| ctx.disclosure(cy, fw, &s.question).exact);
     let mut reasons = Vec::new();
     reasons.extend(rating_reasons(ctx, fw, s, p));
+    reasons.extend(factor_reasons(ctx, s, p));
+    let from_cycle = ctx
+        .latest
+        .filter(|(c, _, _)| c.id != s.cycle)
+        .and_then(|_| ctx.audit.cycle(&s.cycle))
+        .map(|c| Ref {
+            id: c.id.clone(),
+            text: p.text(&c.loc, &c.title),
+            href: Some(crate::site::routes::cycle_href(&c.id)),
+        });
+    PriorityRow {
+        rank: s.rank,
+        from_cycle,
+        question: ctx.question_ref(&s.question, p),
+        theme: ctx.theme_ref(&s.theme, p),
+        level: level_word(s.level),
+        rating: ctx.rating_tag(fw, s.rating),
+        moderated: s.moderated,
+        score: if exact {
+            fixed(s.score, 1)
+        } else {
+            String::new()
+        },
+        score_value: if exact {
+            crate::analysis::round(s.score, 2)
+        } else {
+            0.0
+        },
+        concern: concern(fw, s),
+        flags: flag_tags(s, exact),
+        reasons,
+        sum: if exact { score_sum(s) } else { String::new() },
+    }
+}
+
+/// Why each factor beyond the rating raised (or lowered) the score: missing answers, weak
+/// evidence, adverse data, a fall, completed actions that changed nothing, the theme's weight.
+fn factor_reasons(ctx: &Ctx<'_>, s: &QuestionScore, p: &mut Publisher) -> Vec<Reason> {
+    let c = &s.components;
+    let mut reasons = Vec::new();
     if c.coverage < 1.0 - 1e-9 {
         reasons.push(reason(
             if ctx.public {
@@ -275,6 +314,14 @@ pub(super) fn priority_row(
             Some(format!("metrics factor ×{}", num(c.metrics, 2))),
         ));
     }
+    reasons.extend(later_reasons(s));
+    reasons
+}
+
+/// The factors that come of the question's history and the partnership's weights.
+fn later_reasons(s: &QuestionScore) -> Vec<Reason> {
+    let c = &s.components;
+    let mut reasons = Vec::new();
     if c.deterioration > 1.0 + 1e-9 {
         let since = s
             .previous
@@ -301,7 +348,13 @@ pub(super) fn priority_row(
             Some(format!("theme weight ×{}", num(c.theme_weight, 2))),
         ));
     }
-    let sum = format!(
+    reasons
+}
+
+/// The score worked out, factor by factor.
+fn score_sum(s: &QuestionScore) -> String {
+    let c = &s.components;
+    format!(
         "100 × ({} + {} × {}) × {} × {} × {} × {} × {} = {}",
         num(score::RESIDUAL, 2),
         num(1.0 - score::RESIDUAL, 2),
@@ -312,50 +365,22 @@ pub(super) fn priority_row(
         num(c.after_actions, 2),
         num(c.theme_weight, 2),
         num(s.score, 1)
-    );
-    let from_cycle = ctx
-        .latest
-        .filter(|(c, _, _)| c.id != s.cycle)
-        .and_then(|_| ctx.audit.cycle(&s.cycle))
-        .map(|c| Ref {
-            id: c.id.clone(),
-            text: p.text(&c.loc, &c.title),
-            href: Some(crate::site::routes::cycle_href(&c.id)),
-        });
-    PriorityRow {
-        rank: s.rank,
-        from_cycle,
-        question: ctx.question_ref(&s.question, p),
-        theme: ctx.theme_ref(&s.theme, p),
-        level: level_word(s.level),
-        rating: ctx.rating_tag(fw, s.rating),
-        moderated: s.moderated,
-        score: if exact {
-            fixed(s.score, 1)
-        } else {
-            String::new()
-        },
-        score_value: if exact {
-            crate::analysis::round(s.score, 2)
-        } else {
-            0.0
-        },
-        concern: concern(fw, s),
-        flags: s
-            .flags
-            .iter()
-            .filter(|f| exact || !f.from_single_answers())
-            .map(|f| {
-                let class = match f {
-                    Flag::Moderated => "blue",
-                    _ => "orange",
-                };
-                Tag::new(flag_words(*f), class)
-            })
-            .collect(),
-        reasons,
-        sum: if exact { sum } else { String::new() },
-    }
+    )
+}
+
+/// The question's flags; those drawn from single answers only where figures are exact.
+fn flag_tags(s: &QuestionScore, exact: bool) -> Vec<Tag> {
+    s.flags
+        .iter()
+        .filter(|f| exact || !f.from_single_answers())
+        .map(|f| {
+            let class = match f {
+                Flag::Moderated => "blue",
+                _ => "orange",
+            };
+            Tag::new(flag_words(*f), class)
+        })
+        .collect()
 }
 
 #[cfg(test)]
