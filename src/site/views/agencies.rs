@@ -131,7 +131,7 @@ impl InternalView {
                 .partnership
                 .agencies
                 .iter()
-                .map(|ag| AgencyPage::not_asked(ag))
+                .map(AgencyPage::not_asked)
                 .collect();
             return view;
         };
