@@ -133,26 +133,35 @@ fn rating_reasons(
     s: &QuestionScore,
     p: &mut Publisher,
 ) -> Vec<Reason> {
-    let mut out = Vec::new();
+    let mut out = vec![own_reason(ctx, fw, s, p)];
+    out.extend(weighed_reasons(ctx, fw, s, p));
+    out
+}
+
+/// A rating as a page of this audience gives it: internal pages the figure, public ones the
+/// level in words (see `Ctx::rating_tag`).
+fn figure(ctx: &Ctx<'_>, fw: &Framework, r: f64) -> String {
+    if ctx.public {
+        fw.level_at(r).label.to_lowercase()
+    } else {
+        crate::format::rating(r)
+    }
+}
+
+fn cycle_title(ctx: &Ctx<'_>, cycle: &str, p: &mut Publisher) -> String {
+    ctx.audit
+        .cycle(cycle)
+        .map_or(cycle.to_string(), |c| p.text(&c.loc, &c.title))
+}
+
+/// Where the rating comes from: moderation, the evidence of practice, or the agencies.
+fn own_reason(ctx: &Ctx<'_>, fw: &Framework, s: &QuestionScore, p: &mut Publisher) -> Reason {
     let top = fw.scale.last().map_or(String::new(), |l| l.label.clone());
     let gap = num(s.components.gap * 100.0, 0);
-    let title = |cycle: &str, p: &mut Publisher| {
-        ctx.audit
-            .cycle(cycle)
-            .map_or(cycle.to_string(), |c| p.text(&c.loc, &c.title))
-    };
     let own_words = match s.own_source {
         _ if s.moderated => "Moderation rated it",
         Some(src) if src.is_practice() => "The evidence of practice reads it at",
         _ => "The agencies' ratings combine to",
-    };
-    // Internal pages give the figures; public ones the level in words (see `Ctx::rating_tag`).
-    let figure = |r: f64| {
-        if ctx.public {
-            fw.level_at(r).label.to_lowercase()
-        } else {
-            crate::format::rating(r)
-        }
     };
     let scale = if ctx.public {
         String::new()
@@ -164,34 +173,47 @@ fn rating_reasons(
         )
     };
     match (&s.lowered_by, s.rating) {
-        (Some(r), Some(rating)) => out.push(reason(
+        (Some(r), Some(rating)) => reason(
             format!(
                 "{own_words} {}, but the {} “{}” found less from the {}: {}{scale}, which is the rating used until the moderation panel weighs it",
-                s.own_rating.map_or("no rating".to_string(), figure),
+                s.own_rating
+                    .map_or("no rating".to_string(), |x| figure(ctx, fw, x)),
                 r.method.words(),
-                title(&r.cycle, p),
+                cycle_title(ctx, &r.cycle, p),
                 r.source.words(),
-                figure(rating),
+                figure(ctx, fw, rating),
             ),
             None,
-        )),
-        (None, Some(rating)) => {
-            out.push(reason(format!("{own_words} {}{scale}", figure(rating)), None))
-        }
-        (_, None) => out.push(reason(
+        ),
+        (None, Some(rating)) => reason(
+            format!("{own_words} {}{scale}", figure(ctx, fw, rating)),
+            None,
+        ),
+        (_, None) => reason(
             "Nothing gave it a rating, which counts as no assurance",
             None,
-        )),
+        ),
     }
+}
+
+/// How each deep dive that did not lower the rating bore on it: weighed by the panel, or
+/// better news that never lowers the risk.
+fn weighed_reasons(
+    ctx: &Ctx<'_>,
+    fw: &Framework,
+    s: &QuestionScore,
+    p: &mut Publisher,
+) -> Vec<Reason> {
+    let mut out = Vec::new();
     for w in &s.weighed {
         let r = &w.reading;
-        let found = r.rating.map_or(String::new(), figure);
+        let found = r.rating.map_or(String::new(), |x| figure(ctx, fw, x));
         if let Some(on) = w.considered_on {
             out.push(reason(
                 format!(
                     "The moderation panel weighed the {} “{}” ({found} from the {}) on {}",
                     r.method.words(),
-                    title(&r.cycle, p),
+                    cycle_title(ctx, &r.cycle, p),
                     r.source.words(),
                     on.long()
                 ),
@@ -211,7 +233,7 @@ fn rating_reasons(
                 format!(
                     "The {} “{}” {what} ({found} from the {}); better news never lowers the risk",
                     r.method.words(),
-                    title(&r.cycle, p),
+                    cycle_title(ctx, &r.cycle, p),
                     r.source.words()
                 ),
                 None,
