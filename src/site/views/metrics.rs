@@ -77,43 +77,11 @@ fn metric_view(
     let target = r.target;
     let previous = sig.previous_period.as_deref().zip(sig.previous);
     let worsening = sig.worsening;
-    let trend = latest.zip(previous).map(|((_, v), (per, before))| {
-        let word = if v > before {
-            "Up"
-        } else if v < before {
-            "Down"
-        } else {
-            "Unchanged"
-        };
-        let from = if word == "Unchanged" { "at" } else { "from" };
-        format!("{word} {from} {} in {per}", with_unit(before, &m.unit))
-    });
-    let status = match (target, worsening) {
-        (TargetStatus::ContextOnly, _) => Tag::new("Context only", "grey"),
-        (TargetStatus::NoData, _) => Tag::new("No data", "grey"),
-        (TargetStatus::WorseThanTarget, true) => {
-            Tag::new("Worse than target and getting worse", "red")
-        }
-        (TargetStatus::WorseThanTarget, false) => Tag::new("Worse than target", "red"),
-        (TargetStatus::OnTarget, true) => Tag::new("On target, but getting worse", "orange"),
-        (TargetStatus::OnTarget, false) => Tag::new("On target", "green"),
-        (TargetStatus::NoTarget, true) => Tag::new("No target; getting worse", "orange"),
-        (TargetStatus::NoTarget, false) => Tag::new("No target", "grey"),
-    };
-    let rows: Vec<MetricRow> = r
-        .history
-        .iter()
-        .map(|(per, v, status)| MetricRow {
-            period: per.clone(),
-            value: with_unit(*v, &m.unit),
-            against_target: match status {
-                TargetStatus::ContextOnly => "Context only".into(),
-                TargetStatus::NoData | TargetStatus::NoTarget => "–".into(),
-                TargetStatus::WorseThanTarget => "Worse than target".into(),
-                TargetStatus::OnTarget => "Meets target".into(),
-            },
-        })
-        .collect();
+    let trend = latest
+        .zip(previous)
+        .map(|((_, v), (per, before))| trend_words(v, per, before, &m.unit));
+    let status = status_tag(target, worsening);
+    let rows = history_rows(m, r);
     let comparator_label = m.comparator.as_ref().map(|c| p.text(&m.loc, &c.label));
     let title = p.text(&m.loc, &m.title);
     let chart = (!rows.is_empty())
@@ -151,6 +119,52 @@ fn metric_view(
         themes: m.themes.iter().map(|t| ctx.theme_ref(t, p)).collect(),
         questions: m.questions.iter().map(|q| ctx.question_ref(q, p)).collect(),
     }
+}
+
+/// How the latest value moved from the one before, in words.
+fn trend_words(v: f64, per: &str, before: f64, unit: &str) -> String {
+    let word = if v > before {
+        "Up"
+    } else if v < before {
+        "Down"
+    } else {
+        "Unchanged"
+    };
+    let from = if word == "Unchanged" { "at" } else { "from" };
+    format!("{word} {from} {} in {per}", with_unit(before, unit))
+}
+
+/// Where the metric stands against its target, and whether it is getting worse.
+fn status_tag(target: TargetStatus, worsening: bool) -> Tag {
+    match (target, worsening) {
+        (TargetStatus::ContextOnly, _) => Tag::new("Context only", "grey"),
+        (TargetStatus::NoData, _) => Tag::new("No data", "grey"),
+        (TargetStatus::WorseThanTarget, true) => {
+            Tag::new("Worse than target and getting worse", "red")
+        }
+        (TargetStatus::WorseThanTarget, false) => Tag::new("Worse than target", "red"),
+        (TargetStatus::OnTarget, true) => Tag::new("On target, but getting worse", "orange"),
+        (TargetStatus::OnTarget, false) => Tag::new("On target", "green"),
+        (TargetStatus::NoTarget, true) => Tag::new("No target; getting worse", "orange"),
+        (TargetStatus::NoTarget, false) => Tag::new("No target", "grey"),
+    }
+}
+
+/// Every period's value and how it stood against the target.
+fn history_rows(m: &Metric, r: &MetricReading) -> Vec<MetricRow> {
+    r.history
+        .iter()
+        .map(|(per, v, status)| MetricRow {
+            period: per.clone(),
+            value: with_unit(*v, &m.unit),
+            against_target: match status {
+                TargetStatus::ContextOnly => "Context only".into(),
+                TargetStatus::NoData | TargetStatus::NoTarget => "–".into(),
+                TargetStatus::WorseThanTarget => "Worse than target".into(),
+                TargetStatus::OnTarget => "Meets target".into(),
+            },
+        })
+        .collect()
 }
 
 fn metric_chart(
