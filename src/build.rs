@@ -25,9 +25,6 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Folder names a collection's partnerships may not use: the collection's own pages sit there.
-const RESERVED: &[&str] = &["assets", "accessibility", "index.html"];
-
 /// What one build asks of every partnership.
 pub(crate) struct Job<'a> {
     audience: Audience,
@@ -342,13 +339,6 @@ pub(crate) fn member(job: &Job<'_>, audit: &Audit, sink: &Sink<'_>) -> Result<Do
         if !drafts.is_empty() {
             return Err(drafts.join("\n"));
         }
-    }
-    if job.collection.is_some() && RESERVED.contains(&audit.folder.as_str()) {
-        return Err(format!(
-            "error: {}: a partnership in a collection cannot be called `{}`: the collection's own pages use that name",
-            display_path(&audit.dir),
-            audit.folder
-        ));
     }
     // A public build reads only evidence that may be published (see `Ledger::public`).
     let ledger = match job.audience {

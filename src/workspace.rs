@@ -112,6 +112,9 @@ pub fn load_member(dir: &Path, within: Option<&Path>) -> (Loaded, Diagnostics) {
         return outside_member(dir);
     }
     let mut diags = Diagnostics::new();
+    if within.is_some() {
+        refuse_reserved_folder(dir, &mut diags);
+    }
     let raw = load::load_partnership(dir, &mut diags);
     let audit = validate::validate(&raw, &mut diags).filter(|_| !diags.has_errors());
     (
@@ -121,6 +124,28 @@ pub fn load_member(dir: &Path, within: Option<&Path>) -> (Loaded, Diagnostics) {
         },
         diags,
     )
+}
+
+/// A collection's partnership in a folder whose name the collection's own pages use
+/// (`compare`, `assets`, …: `site::routes` says which) is refused by name (`PA0202`, a name
+/// given twice) before any of its pages could overwrite the collection's.
+fn refuse_reserved_folder(dir: &Path, diags: &mut Diagnostics) {
+    let Some(folder) = dir.file_name().map(|n| n.to_string_lossy()) else {
+        return;
+    };
+    if !crate::site::routes::is_reserved(&folder) {
+        return;
+    }
+    diags
+        .path_error(
+            Code::DuplicateId,
+            display_path(dir),
+            format!(
+                "a partnership in a collection cannot be in a folder called `{folder}`: the collection's own pages use that name (reserved: {})",
+                crate::site::routes::reserved_folders().join(", ")
+            ),
+        )
+        .with_help("rename the partnership's folder; its name in partnership.toml can stay");
 }
 
 /// A collection member that is a symbolic link leading outside the collection: refused by

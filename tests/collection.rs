@@ -494,3 +494,26 @@ fn the_preview_rebuilds_only_what_changed_and_always_matches_a_whole_build() {
     assert!(page_of(last, "northdale/index.html").contains("Marker Region 55"));
     assert_eq!(last, &whole(&region, as_of));
 }
+
+#[test]
+fn a_partnership_folder_named_like_the_collections_own_pages_is_refused_by_name() {
+    let (tmp, region) = region();
+    std::fs::rename(region.join("westdale"), region.join("compare")).unwrap();
+    let out = tmp.path().join("site");
+    for args in [
+        vec!["check", "region"],
+        vec!["build", "region", "--out", out.to_str().unwrap()],
+    ] {
+        let o = run_in(tmp.path(), &args);
+        let said = format!("{}{}", text(&o.stdout), text(&o.stderr));
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {said}");
+        assert!(
+            said.contains("error[PA0202]: region/compare: ")
+                && said.contains("cannot be in a folder called `compare`")
+                && said.contains("rename the partnership's folder"),
+            "{args:?}: {said}"
+        );
+        assert!(!said.contains("written twice"), "{args:?}: {said}");
+    }
+    assert!(!out.exists(), "nothing was written");
+}

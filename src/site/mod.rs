@@ -166,34 +166,65 @@ pub(crate) fn render_partnership(
     } else {
         "public"
     };
-    let mut pages: Vec<Page> = Vec::new();
-    let mut briefings: Vec<&views::BriefingPage> = public.briefings.iter().collect();
-    if let Some(internal) = internal {
+    let briefings = newest_briefings_first(view);
+    let mut pages = vec![overview_page(public, &briefings), priorities_page(public)];
+    pages.extend(theme_pages(public, &briefings));
+    pages.extend(question_pages(public, internal));
+    pages.extend(agency_pages(internal));
+    pages.extend(cycle_pages(public, internal));
+    pages.extend(plan_pages(public));
+    pages.extend(briefing_pages(&briefings));
+    pages.extend(about_pages(public));
+
+    let mut files = Vec::with_capacity(pages.len() + 4);
+    for page in pages {
+        let html = render_page(t, public, audience, place, page)?;
+        files.push(html);
+    }
+    files.push(OutFile::new(
+        format!("{}{}", place.prefix, routes::STYLESHEET),
+        t.stylesheet.clone(),
+    ));
+    files.extend(data_files(public, internal, &place.prefix)?);
+    Ok(files)
+}
+
+/// Every briefing the audience may read (an internal build's too), newest first; the slug
+/// keeps the order fixed for briefings of the same day.
+fn newest_briefings_first(view: &PartnershipView) -> Vec<&views::BriefingPage> {
+    let mut briefings: Vec<&views::BriefingPage> = view.public.briefings.iter().collect();
+    if let Some(internal) = view.internal.as_deref() {
         briefings.extend(internal.briefings.iter());
     }
-    // Newest first; the slug keeps the order fixed for briefings of the same day.
     briefings.sort_by(|a, b| b.date_iso.cmp(&a.date_iso).then(a.slug.cmp(&b.slug)));
-    let latest_briefings = &briefings[..briefings.len().min(LATEST_BRIEFINGS)];
+    briefings
+}
 
-    pages.push(
-        Page::new(routes::OVERVIEW, "index.html", "Overview", "overview")
-            .with("cycle", &public.cycle)
-            .with("overview", &public.overview)
-            .with("latest_briefings", &latest_briefings)
-            .with("partnership", &public.partnership),
-    );
-    pages.push(
-        Page::new(
-            routes::PRIORITIES,
-            "priorities.html",
-            "Priorities",
-            "priorities",
-        )
-        .with("priorities", &public.priorities)
-        .with("other_priorities", &public.other_priorities)
-        .with("not_applicable", &public.not_applicable)
-        .with("withheld", &public.withheld),
-    );
+fn overview_page(public: &PublicView, briefings: &[&views::BriefingPage]) -> Page {
+    let latest_briefings = &briefings[..briefings.len().min(LATEST_BRIEFINGS)];
+    Page::new(routes::OVERVIEW, "index.html", "Overview", "overview")
+        .with("cycle", &public.cycle)
+        .with("overview", &public.overview)
+        .with("latest_briefings", &latest_briefings)
+        .with("partnership", &public.partnership)
+}
+
+fn priorities_page(public: &PublicView) -> Page {
+    Page::new(
+        routes::PRIORITIES,
+        "priorities.html",
+        "Priorities",
+        "priorities",
+    )
+    .with("priorities", &public.priorities)
+    .with("other_priorities", &public.other_priorities)
+    .with("not_applicable", &public.not_applicable)
+    .with("withheld", &public.withheld)
+}
+
+/// A page a theme, with the briefings that cover it.
+fn theme_pages(public: &PublicView, briefings: &[&views::BriefingPage]) -> Vec<Page> {
+    let mut pages = Vec::new();
     for theme in &public.themes {
         let covering: Vec<&views::BriefingPage> = briefings
             .iter()
@@ -211,6 +242,12 @@ pub(crate) fn render_partnership(
             .with("theme_briefings", &covering),
         );
     }
+    pages
+}
+
+/// A page a question; an internal build's carries the agencies' answers.
+fn question_pages(public: &PublicView, internal: Option<&views::InternalView>) -> Vec<Page> {
+    let mut pages = Vec::new();
     for q in &public.questions {
         let mut page = Page::new(
             routes::question_href(&q.id),
@@ -233,21 +270,35 @@ pub(crate) fn render_partnership(
         let extra = internal.and_then(|i| i.questions.get(&q.id));
         pages.push(page.with("question", q).with("internal", &extra));
     }
-    if let Some(internal) = internal {
-        for a in &internal.agencies {
-            pages.push(
-                Page::new(
-                    routes::agency_href(&a.id),
-                    "agency.html",
-                    a.name.clone(),
-                    "",
-                )
-                .with("agency", a),
-            );
-        }
-    }
-    for cp in &public.cycles {
-        pages.push(
+    pages
+}
+
+/// A page an agency, in an internal build only.
+fn agency_pages(internal: Option<&views::InternalView>) -> Vec<Page> {
+    let Some(internal) = internal else {
+        return Vec::new();
+    };
+    internal
+        .agencies
+        .iter()
+        .map(|a| {
+            Page::new(
+                routes::agency_href(&a.id),
+                "agency.html",
+                a.name.clone(),
+                "",
+            )
+            .with("agency", a)
+        })
+        .collect()
+}
+
+/// A page a cycle; an internal build's shows every survey statement and its own case figures.
+fn cycle_pages(public: &PublicView, internal: Option<&views::InternalView>) -> Vec<Page> {
+    public
+        .cycles
+        .iter()
+        .map(|cp| {
             Page::new(
                 routes::cycle_href(&cp.summary.id),
                 "cycle.html",
@@ -264,18 +315,18 @@ pub(crate) fn render_partnership(
             .with(
                 "internal_cases",
                 &internal.and_then(|i| i.cases.get(&cp.summary.id)),
-            ),
-        );
-    }
-    pages.push(
+            )
+        })
+        .collect()
+}
+
+/// The action plan, the metrics and what followed the actions.
+fn plan_pages(public: &PublicView) -> Vec<Page> {
+    vec![
         Page::new(routes::ACTIONS, "actions.html", "Action plan", "actions")
             .with("actions", &public.actions),
-    );
-    pages.push(
         Page::new(routes::METRICS, "metrics.html", "Metrics", "metrics")
             .with("metrics", &public.metrics),
-    );
-    pages.push(
         Page::new(
             routes::IMPACT,
             "impact.html",
@@ -283,8 +334,12 @@ pub(crate) fn render_partnership(
             "impact",
         )
         .with("impact", &public.impact),
-    );
-    pages.push(
+    ]
+}
+
+/// The list of learning briefings and a page each.
+fn briefing_pages(briefings: &[&views::BriefingPage]) -> Vec<Page> {
+    let mut pages = vec![
         Page::new(
             routes::BRIEFINGS,
             "briefings.html",
@@ -292,8 +347,8 @@ pub(crate) fn render_partnership(
             "briefings",
         )
         .with("briefings", &briefings),
-    );
-    for b in &briefings {
+    ];
+    for b in briefings {
         pages.push(
             Page::new(
                 routes::briefing_path(&b.slug),
@@ -305,7 +360,12 @@ pub(crate) fn render_partnership(
             .with("briefing", b),
         );
     }
-    pages.push(
+    pages
+}
+
+/// How we score and rank, and the accessibility statement.
+fn about_pages(public: &PublicView) -> Vec<Page> {
+    vec![
         Page::new(
             routes::METHOD,
             "method.html",
@@ -314,25 +374,13 @@ pub(crate) fn render_partnership(
         )
         .with("method", &public.method)
         .with("cycle", &public.cycle),
-    );
-    pages.push(Page::new(
-        routes::ACCESSIBILITY,
-        "accessibility.html",
-        "Accessibility statement",
-        "",
-    ));
-
-    let mut files = Vec::with_capacity(pages.len() + 4);
-    for page in pages {
-        let html = render_page(t, public, audience, place, page)?;
-        files.push(html);
-    }
-    files.push(OutFile::new(
-        format!("{}{}", place.prefix, routes::STYLESHEET),
-        t.stylesheet.clone(),
-    ));
-    files.extend(data_files(public, internal, &place.prefix)?);
-    Ok(files)
+        Page::new(
+            routes::ACCESSIBILITY,
+            "accessibility.html",
+            "Accessibility statement",
+            "",
+        ),
+    ]
 }
 
 fn render_page(
@@ -361,9 +409,6 @@ struct Who<'a> {
     questions_by: Option<&'a str>,
 }
 
-/// Where a partnership in a collection finds itself compared with the others.
-const COMPARE: &str = "compare/index.html";
-
 fn page_html(
     t: &Templates,
     who: &Who<'_>,
@@ -385,7 +430,7 @@ fn page_html(
     if in_collection {
         nav.push(Nav {
             label: "Compared",
-            href: format!("{root}{COMPARE}"),
+            href: format!("{root}{}", routes::COMPARE),
             current: page.section == "compare",
         });
     }
@@ -461,13 +506,40 @@ pub(crate) fn render_member_compare(
     };
     let audience = if internal { "internal" } else { "public" };
     let page = Page::new(
-        COMPARE,
+        routes::COMPARE,
         "compare-member.html",
         "Compared with other partnerships",
         "compare",
     )
     .with("compare", view);
     page_html(t, &who, audience, place, page)
+}
+
+/// One of a collection's own pages, before its layout is filled in.
+struct CollectionPage {
+    path: String,
+    template: &'static str,
+    title: String,
+    /// Breadcrumbs between the collection's index and the page: (label, path from the root).
+    trail: Vec<(String, String)>,
+    context: tera::Context,
+}
+
+impl CollectionPage {
+    fn new(path: impl Into<String>, template: &'static str, title: impl Into<String>) -> Self {
+        CollectionPage {
+            path: path.into(),
+            template,
+            title: title.into(),
+            trail: Vec::new(),
+            context: tera::Context::new(),
+        }
+    }
+
+    fn with<T: Serialize + ?Sized>(mut self, key: &'static str, value: &T) -> Self {
+        self.context.insert(key, value);
+        self
+    }
 }
 
 /// A collection's own pages: the index, the comparison pages (`compare/`), the accessibility
@@ -479,132 +551,125 @@ pub(crate) fn render_collection(
     compare: &CompareIndex,
     internal: bool,
 ) -> Result<Vec<OutFile>, RenderError> {
-    let audience = if internal { "internal" } else { "public" };
-    let compared = "Compared theme by theme";
-    // (path, template, title, breadcrumbs between the index and the page, context)
-    type CollectionPage<'t> = (
-        String,
-        &'t str,
-        String,
-        Vec<(String, String)>,
-        tera::Context,
-    );
-    let mut pages: Vec<CollectionPage<'_>> = Vec::new();
-    let mut ctx = tera::Context::new();
-    ctx.insert("collection", view);
-    ctx.insert("compare", compare);
-    pages.push((
-        routes::OVERVIEW.to_string(),
-        "collection.html",
-        "Partnerships compared".to_string(),
-        Vec::new(),
-        ctx,
-    ));
-    let mut ctx = tera::Context::new();
-    ctx.insert("compare", compare);
-    pages.push((
-        COMPARE.to_string(),
-        "compare.html",
-        compared.to_string(),
-        Vec::new(),
-        ctx,
-    ));
-    for spread in &compare.themes {
-        let mut ctx = tera::Context::new();
-        ctx.insert("spread", spread);
-        pages.push((
-            spread.href.clone(),
-            "compare-theme.html",
-            spread.title.clone(),
-            vec![(compared.to_string(), COMPARE.to_string())],
-            ctx,
-        ));
-    }
-    for spread in &compare.metrics {
-        let mut ctx = tera::Context::new();
-        ctx.insert("spread", spread);
-        pages.push((
-            spread.href.clone(),
-            "compare-metric.html",
-            spread.title.clone(),
-            vec![(compared.to_string(), COMPARE.to_string())],
-            ctx,
-        ));
-    }
-    pages.push((
-        routes::ACCESSIBILITY.to_string(),
-        "accessibility.html",
-        "Accessibility statement".to_string(),
-        Vec::new(),
-        tera::Context::new(),
-    ));
-    let mut files = Vec::with_capacity(pages.len() + 1);
-    for (path, template, title, trail, mut ctx) in pages {
-        let depth = path.matches('/').count();
-        let root = up(depth);
-        let chrome = Chrome {
-            name,
-            short_name: name,
-            audience,
-            internal,
-            root: root.clone(),
-            assets: root.clone(),
-            home: format!("{root}{}", routes::OVERVIEW),
-            footer_root: root.clone(),
-            method: false,
-            nav: Vec::new(),
-            as_at: None,
-            contact: None,
-            questions_by: None,
-        };
-        let mut crumbs: Vec<Crumb> = Vec::new();
-        if depth > 0 {
-            crumbs.push(Crumb {
-                label: name.to_string(),
-                href: Some(format!("{root}{}", routes::OVERVIEW)),
-            });
-            for (label, p) in trail {
-                crumbs.push(Crumb {
-                    label,
-                    href: Some(format!("{root}{p}")),
-                });
-            }
-            crumbs.push(Crumb {
-                label: title.clone(),
-                href: None,
-            });
-        }
-        ctx.insert("site", &chrome);
-        ctx.insert("crumbs", &crumbs);
-        ctx.insert("title", &title);
-        let html = t.tera.render(template, &ctx).map_err(|e| {
-            RenderError(format!("cannot render {path} (template {template}):\n{e}"))
-        })?;
-        files.push(OutFile::new(path, tables::wrap_tables(&html)));
+    let mut files = Vec::new();
+    for page in collection_pages(view, compare) {
+        files.push(render_collection_page(t, name, internal, page)?);
     }
     files.push(OutFile::new(routes::STYLESHEET, t.stylesheet.clone()));
     Ok(files)
 }
 
-/// `data/priorities.csv`, `data/priorities.json` and `data/ratings.csv`. The agency-level
-/// lines of the ratings come only from the internal view, so a public build cannot have them.
+/// The index, every theme and metric compared, and the accessibility statement.
+fn collection_pages(view: &CollectionView, compare: &CompareIndex) -> Vec<CollectionPage> {
+    let compared = "Compared theme by theme";
+    let back = || vec![(compared.to_string(), routes::COMPARE.to_string())];
+    let mut pages = vec![
+        CollectionPage::new(routes::OVERVIEW, "collection.html", "Partnerships compared")
+            .with("collection", view)
+            .with("compare", compare),
+        CollectionPage::new(routes::COMPARE, "compare.html", compared).with("compare", compare),
+    ];
+    for spread in &compare.themes {
+        let mut page = CollectionPage::new(&spread.href, "compare-theme.html", &spread.title);
+        page.trail = back();
+        pages.push(page.with("spread", spread));
+    }
+    for spread in &compare.metrics {
+        let mut page = CollectionPage::new(&spread.href, "compare-metric.html", &spread.title);
+        page.trail = back();
+        pages.push(page.with("spread", spread));
+    }
+    pages.push(CollectionPage::new(
+        routes::ACCESSIBILITY,
+        "accessibility.html",
+        "Accessibility statement",
+    ));
+    pages
+}
+
+/// One collection page in the collection's layout: no navigation bar, and breadcrumbs from the
+/// collection's index on every page but the index.
+fn render_collection_page(
+    t: &Templates,
+    name: &str,
+    internal: bool,
+    mut page: CollectionPage,
+) -> Result<OutFile, RenderError> {
+    let depth = page.path.matches('/').count();
+    let root = up(depth);
+    let chrome = Chrome {
+        name,
+        short_name: name,
+        audience: if internal { "internal" } else { "public" },
+        internal,
+        root: root.clone(),
+        assets: root.clone(),
+        home: format!("{root}{}", routes::OVERVIEW),
+        footer_root: root.clone(),
+        method: false,
+        nav: Vec::new(),
+        as_at: None,
+        contact: None,
+        questions_by: None,
+    };
+    let mut crumbs: Vec<Crumb> = Vec::new();
+    if depth > 0 {
+        crumbs.push(Crumb {
+            label: name.to_string(),
+            href: Some(format!("{root}{}", routes::OVERVIEW)),
+        });
+        for (label, p) in page.trail {
+            crumbs.push(Crumb {
+                label,
+                href: Some(format!("{root}{p}")),
+            });
+        }
+        crumbs.push(Crumb {
+            label: page.title.clone(),
+            href: None,
+        });
+    }
+    page.context.insert("site", &chrome);
+    page.context.insert("crumbs", &crumbs);
+    page.context.insert("title", &page.title);
+    let (path, template) = (page.path, page.template);
+    let html = t
+        .tera
+        .render(template, &page.context)
+        .map_err(|e| RenderError(format!("cannot render {path} (template {template}):\n{e}")))?;
+    Ok(OutFile::new(path, tables::wrap_tables(&html)))
+}
+
+/// `data/priorities.csv`, `data/priorities.json`, `data/ratings.csv` and the impact files.
 fn data_files(
     public: &PublicView,
     internal: Option<&views::InternalView>,
     prefix: &str,
 ) -> Result<Vec<OutFile>, RenderError> {
-    let csv_err = |e: csv::Error| RenderError(format!("cannot write a data file: {e}"));
-    let mut files = Vec::new();
+    let mut files = priorities_files(public, prefix)?;
+    files.extend(impact_files(public, prefix)?);
+    files.push(OutFile::new(
+        format!("{prefix}{}", routes::RATINGS_CSV),
+        ratings_csv(public, internal)?,
+    ));
+    Ok(files)
+}
 
+fn csv_error(e: impl fmt::Display) -> RenderError {
+    RenderError(format!("cannot write a data file: {e}"))
+}
+
+/// The ranking as CSV (when the partnership has a cycle to rank) and as JSON (empty without).
+fn priorities_files(public: &PublicView, prefix: &str) -> Result<Vec<OutFile>, RenderError> {
+    let mut files = Vec::new();
     if let Some(report) = &public.priorities_json {
         let bytes =
-            crate::analysis::priorities_csv(std::slice::from_ref(report)).map_err(csv_err)?;
+            crate::analysis::priorities_csv(std::slice::from_ref(report)).map_err(csv_error)?;
         files.push(OutFile::new(
             format!("{prefix}{}", routes::PRIORITIES_CSV),
             bytes,
         ));
     }
-
     let json = match &public.priorities_json {
         Some(report) => serde_json::to_string_pretty(report),
         None => serde_json::to_string_pretty(&serde_json::json!({
@@ -621,29 +686,36 @@ fn data_files(
         format!("{prefix}{}", routes::PRIORITIES_JSON),
         format!("{json}\n"),
     ));
+    Ok(files)
+}
 
-    files.extend(impact_files(public, prefix)?);
+const RATINGS_HEADER: [&str; 16] = [
+    "cycle",
+    "method",
+    "question",
+    "theme",
+    "level",
+    "by",
+    "rating",
+    "label",
+    "source",
+    "confidence",
+    "moderated",
+    "rated",
+    "not_applicable",
+    "unanswered",
+    "score",
+    "rank",
+];
 
+/// `data/ratings.csv`: the partnership's rating of every question in every cycle, then (in an
+/// internal build only, since only the internal view has them) each agency's.
+fn ratings_csv(
+    public: &PublicView,
+    internal: Option<&views::InternalView>,
+) -> Result<Vec<u8>, RenderError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "cycle",
-        "method",
-        "question",
-        "theme",
-        "level",
-        "by",
-        "rating",
-        "label",
-        "source",
-        "confidence",
-        "moderated",
-        "rated",
-        "not_applicable",
-        "unanswered",
-        "score",
-        "rank",
-    ])
-    .map_err(csv_err)?;
+    w.write_record(RATINGS_HEADER).map_err(csv_error)?;
     for r in &public.ratings {
         w.write_record(
             [
@@ -666,42 +738,28 @@ fn data_files(
             ]
             .map(crate::analysis::csv_cell),
         )
-        .map_err(csv_err)?;
+        .map_err(csv_error)?;
     }
-    if let Some(internal) = internal {
-        for r in &internal.agency_ratings {
-            w.write_record(
-                [
-                    r.cycle.clone(),
-                    r.method.clone(),
-                    r.question.clone(),
-                    r.theme.clone(),
-                    r.level.as_str().to_string(),
-                    r.agency.clone(),
-                    r.rating.clone(),
-                    String::new(),
-                    String::new(),
-                    r.confidence.clone(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                ]
-                .map(crate::analysis::csv_cell),
-            )
-            .map_err(csv_err)?;
-        }
+    for r in internal.iter().flat_map(|i| &i.agency_ratings) {
+        let given = [
+            r.cycle.clone(),
+            r.method.clone(),
+            r.question.clone(),
+            r.theme.clone(),
+            r.level.as_str().to_string(),
+            r.agency.clone(),
+            r.rating.clone(),
+            String::new(),
+            String::new(),
+            r.confidence.clone(),
+        ];
+        let row = given
+            .into_iter()
+            .chain(std::iter::repeat_n(String::new(), 6))
+            .map(crate::analysis::csv_cell);
+        w.write_record(row).map_err(csv_error)?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| RenderError(format!("cannot write a data file: {e}")))?;
-    files.push(OutFile::new(
-        format!("{prefix}{}", routes::RATINGS_CSV),
-        bytes,
-    ));
-    Ok(files)
+    w.into_inner().map_err(csv_error)
 }
 
 /// `data/impact.csv` (a row per measure of each completed action) and `data/impact.json`:

@@ -106,6 +106,8 @@ pub fn load(overrides: &[(String, String)]) -> Result<Templates, TemplateError> 
         }
     }
     let mut tera = tera::Tera::new();
+    // Before the templates: they may call it.
+    tera.register_function("url", super::routes::url_function);
     tera.autoescape_on([".html"]);
     tera.set_escape_fn(escape_html);
     tera.add_raw_templates(chosen.iter().map(|(n, t)| (n.as_str(), t.as_str())))
@@ -188,6 +190,36 @@ mod tests {
         assert!(names.contains(&"index.html"));
         let html = t.tera.render("extra.html", &tera::Context::new()).unwrap();
         assert_eq!(html, "<p>ours</p>");
+    }
+
+    fn render(t: &Templates, text: &str, root: &str) -> Result<String, tera::Error> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &serde_json::json!({ "root": root }));
+        let mut tera = t.tera.clone();
+        tera.add_raw_template("probe.html", text)?;
+        tera.render("probe.html", &ctx)
+    }
+
+    #[test]
+    fn url_links_a_page_from_where_the_template_is_rendered() {
+        let t = load(&[]).unwrap();
+        let html = render(&t, r#"{{ url(page="priorities") }}#rank-1"#, "../../").unwrap();
+        assert_eq!(html, "../../priorities/index.html#rank-1");
+        let html = render(&t, r#"{{ url(page="theme", id="safety") }}"#, "").unwrap();
+        assert_eq!(html, "themes/safety/index.html");
+        let html = render(&t, r#"{{ url(page="compare", root="../") }}"#, "").unwrap();
+        assert_eq!(html, "../compare/index.html");
+    }
+
+    #[test]
+    fn url_names_the_pages_when_given_one_the_site_does_not_have() {
+        let t = load(&[]).unwrap();
+        let e = render(&t, r#"{{ url(page="prorities") }}"#, "").unwrap_err();
+        let shown = format!("{e:?}");
+        assert!(
+            shown.contains("`prorities`") && shown.contains("priorities"),
+            "{shown}"
+        );
     }
 
     #[test]

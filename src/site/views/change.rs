@@ -146,8 +146,31 @@ pub(super) fn trend_view(
     if ctx.public && !trend_exact(ctx, a, fw) {
         return None;
     }
-    let cycles = trend.cycles.clone();
-    let rows: Vec<(TrendRow, Vec<Option<f64>>)> = trend
+    let rows = trend_rows(ctx, trend, p);
+    if rows.is_empty() {
+        return None;
+    }
+    let basis = format!(
+        "Each average is over the {} question{} every one of these cycles asked and rated, so a line moves only when ratings move.",
+        trend.questions,
+        if trend.questions == 1 { "" } else { "s" }
+    );
+    let chart = trend_chart(fw, &trend.cycles, &rows, &basis)?;
+    Some(TrendView {
+        chart,
+        cycles: trend.cycles.clone(),
+        rows: rows.into_iter().map(|(r, _)| r).collect(),
+        basis,
+    })
+}
+
+/// Each theme the trend follows: its row of averages in words, and the averages themselves.
+fn trend_rows(
+    ctx: &Ctx<'_>,
+    trend: &analysis::Trend,
+    p: &mut Publisher,
+) -> Vec<(TrendRow, Vec<Option<f64>>)> {
+    trend
         .themes
         .iter()
         .filter(|t| t.questions > 0)
@@ -164,10 +187,16 @@ pub(super) fn trend_view(
                 t.means.clone(),
             )
         })
-        .collect();
-    if rows.is_empty() {
-        return None;
-    }
+        .collect()
+}
+
+/// The trend as lines, a theme each, on the framework's scale, with its description.
+fn trend_chart(
+    fw: &Framework,
+    cycles: &[String],
+    rows: &[(TrendRow, Vec<Option<f64>>)],
+    basis: &str,
+) -> Option<Chart> {
     let lines: Vec<Line> = rows
         .iter()
         .map(|(r, v)| Line {
@@ -185,26 +214,23 @@ pub(super) fn trend_view(
         .map(|(r, _)| format!("{}: {}", r.theme.text, r.values.join(", then ")))
         .collect::<Vec<_>>()
         .join(". ");
-    let basis = format!(
-        "Each average is over the {} question{} every one of these cycles asked and rated, so a line moves only when ratings move.",
-        trend.questions,
-        if trend.questions == 1 { "" } else { "s" }
+    let (bottom, top) = (
+        fw.scale.first().map_or("", |l| l.label.as_str()),
+        fw.scale.last().map_or("", |l| l.label.as_str()),
     );
     let label = Label {
         id: "chart-trend".into(),
         title: "Average rating by theme across audit cycles".into(),
         desc: format!(
-            "Lines, one per theme, over cycles {}. Scale {} ({}) to {} ({}). {basis} {desc}.",
+            "Lines, one per theme, over cycles {}. Scale {} ({bottom}) to {} ({top}). {basis} {desc}.",
             cycles.join(", "),
             fw.bottom(),
-            fw.scale.first().map_or("", |l| l.label.as_str()),
             fw.top(),
-            fw.scale.last().map_or("", |l| l.label.as_str()),
         ),
     };
     let svg = charts::lines(
         &label,
-        &cycles,
+        cycles,
         (f64::from(fw.bottom()), f64::from(fw.top())),
         &ticks,
         &lines,
@@ -212,21 +238,14 @@ pub(super) fn trend_view(
         false,
     )
     .ok()?;
-    Some(TrendView {
-        chart: Chart {
-            id: label.id,
-            caption: format!(
-                "Average rating by theme, cycle by cycle ({} = {}, {} = {})",
-                fw.bottom(),
-                fw.scale.first().map_or("", |l| l.label.as_str()),
-                fw.top(),
-                fw.scale.last().map_or("", |l| l.label.as_str())
-            ),
-            svg,
-        },
-        cycles,
-        rows: rows.into_iter().map(|(r, _)| r).collect(),
-        basis,
+    Some(Chart {
+        id: label.id,
+        caption: format!(
+            "Average rating by theme, cycle by cycle ({} = {bottom}, {} = {top})",
+            fw.bottom(),
+            fw.top(),
+        ),
+        svg,
     })
 }
 

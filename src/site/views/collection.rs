@@ -99,38 +99,7 @@ impl MemberSummary {
         };
         let mean = coarse(analysis.and_then(Analysis::mean_rating));
         let scale = fw.map(|f| f.scale.clone()).unwrap_or_default();
-        let row = CollectionRow {
-            name: view.partnership.name.clone(),
-            short_name: view.partnership.short_name.clone(),
-            folder: audit.folder.clone(),
-            href: routes::in_member(&audit.folder, routes::OVERVIEW),
-            cycle: view.cycle.as_ref().map_or("No cycles yet".into(), |c| {
-                format!("{} ({})", c.title, c.id)
-            }),
-            questions: view.cycle.as_ref().map_or(0, |c| c.questions_in_scope),
-            returns: view
-                .cycle
-                .as_ref()
-                .filter(|c| c.agency_figures && c.collects_returns)
-                .map_or("–".into(), |c| {
-                    format!("{} of {}", c.returns_received, c.agencies)
-                }),
-            mean: if fw.is_some() {
-                scale_tag(&scale, mean)
-            } else {
-                Tag::new("No rating", "grey")
-            },
-            top: view.priorities.first().map(|p| Ref {
-                id: p.question.id.clone(),
-                text: p.question.text.clone(),
-                href: p
-                    .question
-                    .href
-                    .as_ref()
-                    .map(|h| routes::in_member(&audit.folder, h)),
-            }),
-            overdue: view.actions.overdue,
-        };
+        let row = collection_row(audit, view, fw.is_some(), &scale, mean);
         let themes = match (fw, analysis) {
             (Some(fw), Some(a)) => fw
                 .themes
@@ -152,29 +121,7 @@ impl MemberSummary {
                 .collect(),
             _ => Vec::new(),
         };
-        let period = view.metrics.period.as_deref();
-        let metrics = audit
-            .metrics
-            .iter()
-            .filter_map(|m| {
-                let c = m.comparator.as_ref()?;
-                let (per, value) = match period {
-                    Some(p) => m.value_at(p)?,
-                    None => m.values.iter().next_back().map(|(k, v)| (k.as_str(), *v))?,
-                };
-                Some(MetricPoint {
-                    id: m.id.clone(),
-                    title: m.title.clone(),
-                    unit: m.unit.clone(),
-                    better: m.better,
-                    value,
-                    period: per.to_string(),
-                    england_label: c.label.clone(),
-                    england: c.value,
-                    england_source: c.source.clone(),
-                })
-            })
-            .collect();
+        let metrics = metric_points(audit, view);
         MemberSummary {
             row,
             framework: analysis.map(|a| a.framework.clone()),
@@ -186,6 +133,76 @@ impl MemberSummary {
             public,
         }
     }
+}
+
+/// A partnership's line in the collection's table.
+fn collection_row(
+    audit: &Audit,
+    view: &PublicView,
+    rated: bool,
+    scale: &[ScaleLevel],
+    mean: Option<f64>,
+) -> CollectionRow {
+    CollectionRow {
+        name: view.partnership.name.clone(),
+        short_name: view.partnership.short_name.clone(),
+        folder: audit.folder.clone(),
+        href: routes::in_member(&audit.folder, routes::OVERVIEW),
+        cycle: view.cycle.as_ref().map_or("No cycles yet".into(), |c| {
+            format!("{} ({})", c.title, c.id)
+        }),
+        questions: view.cycle.as_ref().map_or(0, |c| c.questions_in_scope),
+        returns: view
+            .cycle
+            .as_ref()
+            .filter(|c| c.agency_figures && c.collects_returns)
+            .map_or("–".into(), |c| {
+                format!("{} of {}", c.returns_received, c.agencies)
+            }),
+        mean: if rated {
+            scale_tag(scale, mean)
+        } else {
+            Tag::new("No rating", "grey")
+        },
+        top: view.priorities.first().map(|p| Ref {
+            id: p.question.id.clone(),
+            text: p.question.text.clone(),
+            href: p
+                .question
+                .href
+                .as_ref()
+                .map(|h| routes::in_member(&audit.folder, h)),
+        }),
+        overdue: view.actions.overdue,
+    }
+}
+
+/// The metrics the partnership reports that have a comparator for England, at the period
+/// its metrics page shows (else the latest).
+fn metric_points(audit: &Audit, view: &PublicView) -> Vec<MetricPoint> {
+    let period = view.metrics.period.as_deref();
+    audit
+        .metrics
+        .iter()
+        .filter_map(|m| {
+            let c = m.comparator.as_ref()?;
+            let (per, value) = match period {
+                Some(p) => m.value_at(p)?,
+                None => m.values.iter().next_back().map(|(k, v)| (k.as_str(), *v))?,
+            };
+            Some(MetricPoint {
+                id: m.id.clone(),
+                title: m.title.clone(),
+                unit: m.unit.clone(),
+                better: m.better,
+                value,
+                period: per.to_string(),
+                england_label: c.label.clone(),
+                england: c.value,
+                england_source: c.source.clone(),
+            })
+        })
+        .collect()
 }
 
 /// The scale level nearest a rating, as words on a tag (like a partnership's own pages).

@@ -283,7 +283,7 @@ fn theme_spread(
     ThemeSpread {
         id: id.to_string(),
         title: title.to_string(),
-        href: format!("compare/{id}/index.html"),
+        href: routes::compare_theme_href(id),
         scale: scale.to_string(),
         count: members.len(),
         rated: rated.len(),
@@ -342,7 +342,7 @@ fn metric_spread(members: &[MemberSummary], p: &super::collection::MetricPoint) 
     MetricSpread {
         id: p.id.clone(),
         title: p.title.clone(),
-        href: format!("compare/metrics/{}/index.html", p.id),
+        href: routes::compare_metric_href(&p.id),
         unit: p.unit.clone(),
         england_label: p.england_label.clone(),
         england: with_unit(p.england, &p.unit),
@@ -439,105 +439,14 @@ pub fn member_compare(members: &[MemberSummary], index: &CompareIndex, i: usize)
             .iter()
             .enumerate()
             .zip(&index.themes)
-            .map(|((t, theme), spread)| {
-                let own = me.themes.get(t).and_then(|x| x.mean);
-                let (lo, hi) = scale_bounds(first);
-                let words = |r: f64| rating_text(&first.scale, r, first.public);
-                let points: Vec<StripPoint> = members
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(j, m)| {
-                        m.themes.get(t).and_then(|x| x.mean).map(|value| StripPoint {
-                            value,
-                            // Only the marked dot is named: every partnership's page draws
-                            // every partnership, so naming them all grows with the square.
-                            name: if j == i {
-                                format!("{}: {}", m.row.short_name, words(value))
-                            } else {
-                                String::new()
-                            },
-                            marked: j == i,
-                        })
-                    })
-                    .collect();
-                let id = format!("own-{}", theme.id);
-                MemberSpread {
-                    title: theme.title.clone(),
-                    href: format!("{}#{}", spread.href, anchor(&me.row.folder)),
-                    own: own.map_or("–".into(), words),
-                    tag: scale_tag(&me.scale, own),
-                    reported: spread.rated,
-                    lowest: spread.lowest.clone(),
-                    median: spread.median.clone(),
-                    highest: spread.highest.clone(),
-                    england: None,
-                    chart: Chart {
-                        id: id.clone(),
-                        caption: format!(
-                            "{}: {} (diamond) among {} partnerships",
-                            theme.title, me.row.short_name, spread.rated
-                        ),
-                        svg: charts::strip(
-                            &Label {
-                                id,
-                                title: format!(
-                                    "{}: {} among the partnerships",
-                                    theme.title, me.row.short_name
-                                ),
-                                desc: format!(
-                                    "Dot plot of {} partnerships' average ratings on the scale {}: lowest {}, median {}, highest {}. {} is marked with a diamond: {}.",
-                                    spread.rated,
-                                    index.scale,
-                                    spread.lowest,
-                                    spread.median,
-                                    spread.highest,
-                                    me.row.short_name,
-                                    own.map_or("no rating".into(), words)
-                                ),
-                            },
-                            &points,
-                            lo,
-                            hi,
-                            None,
-                        ),
-                    },
-                }
-            })
+            .map(|((t, theme), spread)| member_theme(members, index, i, (first, t, theme), spread))
             .collect(),
         None => Vec::new(),
     };
     let metrics = metric_ids(members)
         .into_iter()
         .zip(&index.metrics)
-        .filter_map(|(p, spread)| {
-            let own = me.metrics.iter().find(|x| x.id == p.id)?;
-            let values: Vec<Option<&super::collection::MetricPoint>> = members
-                .iter()
-                .map(|m| m.metrics.iter().find(|x| x.id == p.id))
-                .collect();
-            let chart = metric_chart(
-                p,
-                &values,
-                members,
-                Some(i),
-                "own-",
-                &spread.lowest,
-                &spread.median,
-                &spread.highest,
-            );
-            Some(MemberSpread {
-                title: p.title.clone(),
-                href: format!("{}#{}", spread.href, anchor(&me.row.folder)),
-                own: with_unit(own.value, &own.unit),
-                tag: against(own.better, own.value, own.england, &own.england_label),
-                reported: spread.reporting,
-                lowest: spread.lowest.clone(),
-                median: spread.median.clone(),
-                highest: spread.highest.clone(),
-                england: Some(spread.england.clone()),
-                chart,
-            })
-        })
+        .filter_map(|(p, spread)| member_metric(members, i, p, spread))
         .collect();
     MemberCompare {
         name: me.row.name.clone(),
@@ -547,4 +456,113 @@ pub fn member_compare(members: &[MemberSummary], index: &CompareIndex, i: usize)
         themes,
         metrics,
     }
+}
+
+/// Partnership `i` on one theme's spread: its average among everyone's (the theme is the
+/// `t`th of the framework `first`, which every partnership shares).
+fn member_theme(
+    members: &[MemberSummary],
+    index: &CompareIndex,
+    i: usize,
+    (first, t, theme): (&MemberSummary, usize, &super::collection::ThemePoint),
+    spread: &ThemeSpread,
+) -> MemberSpread {
+    let me = &members[i];
+    let own = me.themes.get(t).and_then(|x| x.mean);
+    let (lo, hi) = scale_bounds(first);
+    let words = |r: f64| rating_text(&first.scale, r, first.public);
+    let points: Vec<StripPoint> = members
+        .iter()
+        .enumerate()
+        .filter_map(|(j, m)| {
+            m.themes
+                .get(t)
+                .and_then(|x| x.mean)
+                .map(|value| StripPoint {
+                    value,
+                    // Only the marked dot is named: every partnership's page draws every
+                    // partnership, so naming them all grows with the square.
+                    name: if j == i {
+                        format!("{}: {}", m.row.short_name, words(value))
+                    } else {
+                        String::new()
+                    },
+                    marked: j == i,
+                })
+        })
+        .collect();
+    let id = format!("own-{}", theme.id);
+    let label = Label {
+        id: id.clone(),
+        title: format!(
+            "{}: {} among the partnerships",
+            theme.title, me.row.short_name
+        ),
+        desc: format!(
+            "Dot plot of {} partnerships' average ratings on the scale {}: lowest {}, median {}, highest {}. {} is marked with a diamond: {}.",
+            spread.rated,
+            index.scale,
+            spread.lowest,
+            spread.median,
+            spread.highest,
+            me.row.short_name,
+            own.map_or("no rating".into(), words)
+        ),
+    };
+    MemberSpread {
+        title: theme.title.clone(),
+        href: format!("{}#{}", spread.href, anchor(&me.row.folder)),
+        own: own.map_or("–".into(), words),
+        tag: scale_tag(&me.scale, own),
+        reported: spread.rated,
+        lowest: spread.lowest.clone(),
+        median: spread.median.clone(),
+        highest: spread.highest.clone(),
+        england: None,
+        chart: Chart {
+            id,
+            caption: format!(
+                "{}: {} (diamond) among {} partnerships",
+                theme.title, me.row.short_name, spread.rated
+            ),
+            svg: charts::strip(&label, &points, lo, hi, None),
+        },
+    }
+}
+
+/// Partnership `i` on one metric's spread, when it reports the metric.
+fn member_metric(
+    members: &[MemberSummary],
+    i: usize,
+    p: &super::collection::MetricPoint,
+    spread: &MetricSpread,
+) -> Option<MemberSpread> {
+    let me = &members[i];
+    let own = me.metrics.iter().find(|x| x.id == p.id)?;
+    let values: Vec<Option<&super::collection::MetricPoint>> = members
+        .iter()
+        .map(|m| m.metrics.iter().find(|x| x.id == p.id))
+        .collect();
+    let chart = metric_chart(
+        p,
+        &values,
+        members,
+        Some(i),
+        "own-",
+        &spread.lowest,
+        &spread.median,
+        &spread.highest,
+    );
+    Some(MemberSpread {
+        title: p.title.clone(),
+        href: format!("{}#{}", spread.href, anchor(&me.row.folder)),
+        own: with_unit(own.value, &own.unit),
+        tag: against(own.better, own.value, own.england, &own.england_label),
+        reported: spread.reporting,
+        lowest: spread.lowest.clone(),
+        median: spread.median.clone(),
+        highest: spread.highest.clone(),
+        england: Some(spread.england.clone()),
+        chart,
+    })
 }

@@ -78,25 +78,8 @@ pub(super) fn cycle_view(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, p: &mut Publi
     let loc = c.loc.clone();
     let fw_loc = fw.loc.clone();
     let asked: Vec<&crate::model::Question> = c.questions(fw).collect();
-    let scope_themes = if c.scope_themes.is_empty() {
-        "All themes".to_string()
-    } else {
-        c.scope_themes
-            .iter()
-            .map(|t| fw.theme(t).map_or(t.as_str(), |t| t.title.as_str()))
-            .map(|t| p.text(&fw_loc, t))
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    let scope_levels = if c.scope_levels.is_empty() || c.scope_levels.len() == Level::ALL.len() {
-        "Strategic and practitioner questions".to_string()
-    } else {
-        c.scope_levels
-            .iter()
-            .map(|l| format!("{} questions", level_word(*l)))
-            .collect::<Vec<_>>()
-            .join(" and ")
-    };
+    let scope_themes = scope_themes(c, fw, p);
+    let scope_levels = scope_levels(c);
     let evidence = ctx.record(&c.id).map(|r| &r.evidence);
     let answers = evidence.map(|e| e.answers.clone()).unwrap_or_default();
     let agency_figures = ctx.agency_figures(c);
@@ -104,49 +87,8 @@ pub(super) fn cycle_view(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, p: &mut Publi
         .and_then(|e| e.returns.as_ref())
         .filter(|_| agency_figures);
     let taking_part = c.agencies(&audit.partnership).count();
-    let returns = round
-        .map(|round| {
-            round
-                .agencies
-                .iter()
-                .filter_map(|r| {
-                    let a = audit.agency(&r.agency)?;
-                    Some(ReturnRow {
-                        agency: Ref {
-                            id: a.id.clone(),
-                            text: p.text(&audit.partnership.loc, &a.name),
-                            href: Some(routes::agency_href(&a.id)),
-                        },
-                        sector: a.sector.as_str().replace('-', " "),
-                        statutory: a.statutory,
-                        returned: super::return_tag(r.status),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let history = audit
-        .cycles
-        .iter()
-        .map(|h| CycleSummary {
-            id: h.id.clone(),
-            href: routes::cycle_href(&h.id),
-            main: h.id == c.id,
-            since_main: h.method != c.method && h.id > c.id,
-            title: p.text(&h.loc, &h.title),
-            period: h.period.clone(),
-            method: method_word(h.method),
-            framework: audit
-                .frameworks
-                .get(&h.framework)
-                .map_or(h.framework.clone(), |f| p.text(&f.loc, &f.title)),
-            closed: h.closed.long(),
-            returns: ctx
-                .record(&h.id)
-                .and_then(|r| r.evidence.returns.as_ref())
-                .map_or(0, |r| r.returned()),
-        })
-        .collect();
+    let returns = round.map(|r| return_rows(audit, r, p)).unwrap_or_default();
+    let history = cycle_history(ctx, c, p);
     CycleView {
         id: c.id.clone(),
         title: p.text(&loc, &c.title),
@@ -200,6 +142,83 @@ pub(super) fn cycle_view(ctx: &Ctx<'_>, c: &Cycle, fw: &Framework, p: &mut Publi
         returns,
         history,
     }
+}
+
+/// The themes a cycle asked about, in words.
+fn scope_themes(c: &Cycle, fw: &Framework, p: &mut Publisher) -> String {
+    if c.scope_themes.is_empty() {
+        return "All themes".to_string();
+    }
+    c.scope_themes
+        .iter()
+        .map(|t| fw.theme(t).map_or(t.as_str(), |t| t.title.as_str()))
+        .map(|t| p.text(&fw.loc, t))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The levels of question a cycle asked, in words.
+fn scope_levels(c: &Cycle) -> String {
+    if c.scope_levels.is_empty() || c.scope_levels.len() == Level::ALL.len() {
+        return "Strategic and practitioner questions".to_string();
+    }
+    c.scope_levels
+        .iter()
+        .map(|l| format!("{} questions", level_word(*l)))
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+/// Each agency's return in a round: who, and whether it came in.
+fn return_rows(
+    audit: &crate::model::Audit,
+    round: &crate::analysis::returns::ReturnRound,
+    p: &mut Publisher,
+) -> Vec<ReturnRow> {
+    round
+        .agencies
+        .iter()
+        .filter_map(|r| {
+            let a = audit.agency(&r.agency)?;
+            Some(ReturnRow {
+                agency: Ref {
+                    id: a.id.clone(),
+                    text: p.text(&audit.partnership.loc, &a.name),
+                    href: Some(routes::agency_href(&a.id)),
+                },
+                sector: a.sector.as_str().replace('-', " "),
+                statutory: a.statutory,
+                returned: super::return_tag(r.status),
+            })
+        })
+        .collect()
+}
+
+/// Every cycle of the audit, `c` marked as the one the site reports.
+fn cycle_history(ctx: &Ctx<'_>, c: &Cycle, p: &mut Publisher) -> Vec<CycleSummary> {
+    let audit = ctx.audit;
+    audit
+        .cycles
+        .iter()
+        .map(|h| CycleSummary {
+            id: h.id.clone(),
+            href: routes::cycle_href(&h.id),
+            main: h.id == c.id,
+            since_main: h.method != c.method && h.id > c.id,
+            title: p.text(&h.loc, &h.title),
+            period: h.period.clone(),
+            method: method_word(h.method),
+            framework: audit
+                .frameworks
+                .get(&h.framework)
+                .map_or(h.framework.clone(), |f| p.text(&f.loc, &f.title)),
+            closed: h.closed.long(),
+            returns: ctx
+                .record(&h.id)
+                .and_then(|r| r.evidence.returns.as_ref())
+                .map_or(0, |r| r.returned()),
+        })
+        .collect()
 }
 
 /// Where a round of returns stands, in one sentence every page shares.
@@ -350,131 +369,179 @@ pub(super) fn cycle_pages(
     briefings: &[super::BriefingPage],
     p: &mut Publisher,
 ) -> Vec<CyclePage> {
-    let audit = ctx.audit;
     let main = ctx.latest.map(|(c, _, _)| c.id.clone());
-    audit
+    ctx.audit
         .cycles
         .iter()
         .filter_map(|c| {
-            let fw = audit.frameworks.get(&c.framework)?;
-            let record = ctx.record(&c.id)?;
-            let a = &record.analysis;
-            let cycle_ref = |id: &str, p: &mut Publisher| -> Ref {
-                let t = audit.cycle(id).map_or(id.to_string(), |x| p.text(&x.loc, &x.title));
-                Ref {
-                    id: id.to_string(),
-                    text: t,
-                    href: Some(routes::cycle_href(id)),
-                }
-            };
-            let findings = FindingKind::ALL
+            let is_main = main.as_deref() == Some(c.id.as_str());
+            cycle_page(ctx, briefings, c, is_main, p)
+        })
+        .collect()
+}
+
+/// A cycle's page, once the cycle has been analysed.
+fn cycle_page(
+    ctx: &Ctx<'_>,
+    briefings: &[super::BriefingPage],
+    c: &Cycle,
+    main: bool,
+    p: &mut Publisher,
+) -> Option<CyclePage> {
+    let audit = ctx.audit;
+    let fw = audit.frameworks.get(&c.framework)?;
+    let record = ctx.record(&c.id)?;
+    let a = &record.analysis;
+    let findings = finding_groups(ctx, c, p);
+    let results = result_rows(ctx, c, fw, a, p);
+    let change = change_sentence(ctx, a, p);
+    let weighed = a
+        .deep_dives
+        .iter()
+        .map(|d| cycle_ref(audit, d, p))
+        .collect();
+    // The latest self-assessment its evidence weighs on (a deep dive between two
+    // self-assessments counts for both; the later one is the one that reports it).
+    let weighs_on = audit
+        .cycles
+        .iter()
+        .rfind(|sa| audit.deep_dives_for(sa).iter().any(|d| d.id == c.id))
+        .map(|sa| cycle_ref(audit, &sa.id, p));
+    Some(CyclePage {
+        surveys: super::surveys::survey_views(ctx, c, false, p),
+        survey_only: !c.surveys.is_empty() && record.evidence.returns.is_none(),
+        unpublished: (ctx.public
+            && c.signed_off.is_none()
+            && (!c.cases.is_empty() || !c.surveys.is_empty()))
+        .then(|| {
+            "This round has not been signed off yet. Its case audit and survey figures are published once it is, so that they are final: until then, the results below do not draw on them.".to_string()
+        }),
+        readings: super::surveys::reading_rows(ctx, c, fw, p),
+        changes: change_views(ctx, c, p),
+        summary: cycle_view(ctx, c, fw, p),
+        main,
+        purpose_html: c.purpose.as_ref().map(|t| p.markdown(&c.loc, t, 3)),
+        activities: c.activities.iter().map(|t| p.text(&c.loc, t)).collect(),
+        findings,
+        results,
+        cases: super::cases::case_results(ctx, c, fw, p),
+        change,
+        weighed,
+        weighs_on,
+        briefings: audit
+            .briefings
+            .iter()
+            .filter(|b| b.cycle.as_deref() == Some(c.id.as_str()))
+            .filter_map(|b| briefings.iter().find(|x| x.slug == b.slug))
+            .map(|b| Ref {
+                id: b.slug.clone(),
+                text: b.title.clone(),
+                href: Some(b.href.clone()),
+            })
+            .collect(),
+    })
+}
+
+/// A link to a cycle's page, by its title.
+fn cycle_ref(audit: &crate::model::Audit, id: &str, p: &mut Publisher) -> Ref {
+    let text = audit
+        .cycle(id)
+        .map_or(id.to_string(), |x| p.text(&x.loc, &x.title));
+    Ref {
+        id: id.to_string(),
+        text,
+        href: Some(routes::cycle_href(id)),
+    }
+}
+
+/// The cycle's findings, grouped by kind (good practice, concerns, learning).
+fn finding_groups(ctx: &Ctx<'_>, c: &Cycle, p: &mut Publisher) -> Vec<FindingGroup> {
+    FindingKind::ALL
+        .iter()
+        .filter_map(|kind| {
+            let items: Vec<FindingView> = c
+                .findings
                 .iter()
-                .filter_map(|kind| {
-                    let items: Vec<FindingView> = c
-                        .findings
-                        .iter()
-                        .filter(|f| f.kind == *kind)
-                        .map(|f| FindingView {
-                            title: p.text(&f.loc, &f.title),
-                            text_html: p.markdown(&f.text_loc, &f.text, 4),
-                            questions: f.questions.iter().map(|q| ctx.question_ref(q, p)).collect(),
-                        })
-                        .collect();
-                    (!items.is_empty()).then_some(FindingGroup {
-                        heading: match kind {
-                            FindingKind::GoodPractice => "Good practice we found",
-                            FindingKind::Concern => "What else we found",
-                            FindingKind::Learning => "What we can learn",
-                        },
-                        items,
-                    })
+                .filter(|f| f.kind == *kind)
+                .map(|f| FindingView {
+                    title: p.text(&f.loc, &f.title),
+                    text_html: p.markdown(&f.text_loc, &f.text, 4),
+                    questions: f.questions.iter().map(|q| ctx.question_ref(q, p)).collect(),
                 })
                 .collect();
-            let results = c
-                .questions(fw)
-                .map(|q| {
-                    let s = a.ranking.priorities.iter().find(|s| s.question == q.id);
-                    ResultRow {
-                        question: ctx.question_ref(&q.id, p),
-                        rating: match s {
-                            Some(s) => ctx.rating_tag(fw, s.rating),
-                            None if a.ranking.withheld.contains(&q.id) => {
-                                Tag::new("Not published", "grey")
-                            }
-                            None => Tag::new("Not applicable", "grey"),
-                        },
-                        source: s.map_or_else(String::new, super::rating_source),
-                        flags: s
-                            .map(|s| s.flags.iter().map(|f| Tag::new(flag_words(*f), "grey")).collect())
-                            .unwrap_or_default(),
-                    }
-                })
-                .collect();
-            let change = a.comparison.as_ref().map(|cmp| {
-                let mut s = format!(
-                    "Compared with {} ({}), the last {}: {} question{} rose, {} fell and {} held steady ({}).",
-                    audit.cycle(&cmp.cycle).map_or(cmp.cycle.clone(), |x| p.text(&x.loc, &x.title)),
-                    cmp.cycle,
-                    cmp.method.words(),
-                    cmp.rose.len(),
-                    if cmp.rose.len() == 1 { "" } else { "s" },
-                    cmp.fell.len(),
-                    cmp.steady,
-                    if ctx.public {
-                        "a rise or a fall is a clear move on the rating scale, as “How we score” defines it".to_string()
-                    } else {
-                        format!("a rise or a fall is a move of at least {} on the scale", num(cmp.threshold, 2))
-                    }
-                );
-                if cmp.scope_differs() {
-                    s.push_str(&format!(
-                        " The two cycles did not ask the same questions, so only the {} both asked are compared.",
-                        cmp.shared
-                    ));
-                }
-                s
-            });
-            let weighed = a.deep_dives.iter().map(|d| cycle_ref(d, p)).collect();
-            // The latest self-assessment its evidence weighs on (a deep dive between two
-            // self-assessments counts for both; the later one is the one that reports it).
-            let weighs_on = audit
-                .cycles
-                .iter()
-                .rfind(|sa| audit.deep_dives_for(sa).iter().any(|d| d.id == c.id))
-                .map(|sa| cycle_ref(&sa.id, p));
-            Some(CyclePage {
-                surveys: super::surveys::survey_views(ctx, c, false, p),
-                survey_only: !c.surveys.is_empty() && record.evidence.returns.is_none(),
-                unpublished: (ctx.public
-                    && c.signed_off.is_none()
-                    && (!c.cases.is_empty() || !c.surveys.is_empty()))
-                .then(|| {
-                    "This round has not been signed off yet. Its case audit and survey figures are published once it is, so that they are final: until then, the results below do not draw on them.".to_string()
-                }),
-                readings: super::surveys::reading_rows(ctx, c, fw, p),
-                changes: change_views(ctx, c, p),
-                summary: cycle_view(ctx, c, fw, p),
-                main: main.as_deref() == Some(c.id.as_str()),
-                purpose_html: c.purpose.as_ref().map(|t| p.markdown(&c.loc, t, 3)),
-                activities: c.activities.iter().map(|t| p.text(&c.loc, t)).collect(),
-                findings,
-                results,
-                cases: super::cases::case_results(ctx, c, fw, p),
-                change,
-                weighed,
-                weighs_on,
-                briefings: audit
-                    .briefings
-                    .iter()
-                    .filter(|b| b.cycle.as_deref() == Some(c.id.as_str()))
-                    .filter_map(|b| briefings.iter().find(|x| x.slug == b.slug))
-                    .map(|b| Ref {
-                        id: b.slug.clone(),
-                        text: b.title.clone(),
-                        href: Some(b.href.clone()),
-                    })
-                    .collect(),
+            (!items.is_empty()).then_some(FindingGroup {
+                heading: match kind {
+                    FindingKind::GoodPractice => "Good practice we found",
+                    FindingKind::Concern => "What else we found",
+                    FindingKind::Learning => "What we can learn",
+                },
+                items,
             })
         })
         .collect()
+}
+
+/// Each question the cycle asked, with its assessed rating and what it rests on.
+fn result_rows(
+    ctx: &Ctx<'_>,
+    c: &Cycle,
+    fw: &Framework,
+    a: &crate::analysis::Analysis,
+    p: &mut Publisher,
+) -> Vec<ResultRow> {
+    c.questions(fw)
+        .map(|q| {
+            let s = a.ranking.priorities.iter().find(|s| s.question == q.id);
+            ResultRow {
+                question: ctx.question_ref(&q.id, p),
+                rating: match s {
+                    Some(s) => ctx.rating_tag(fw, s.rating),
+                    None if a.ranking.withheld.contains(&q.id) => Tag::new("Not published", "grey"),
+                    None => Tag::new("Not applicable", "grey"),
+                },
+                source: s.map_or_else(String::new, super::rating_source),
+                flags: s
+                    .map(|s| {
+                        s.flags
+                            .iter()
+                            .map(|f| Tag::new(flag_words(*f), "grey"))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// How the cycle compares with the last of the same method, in one sentence.
+fn change_sentence(
+    ctx: &Ctx<'_>,
+    a: &crate::analysis::Analysis,
+    p: &mut Publisher,
+) -> Option<String> {
+    let audit = ctx.audit;
+    a.comparison.as_ref().map(|cmp| {
+        let mut s = format!(
+            "Compared with {} ({}), the last {}: {} question{} rose, {} fell and {} held steady ({}).",
+            audit.cycle(&cmp.cycle).map_or(cmp.cycle.clone(), |x| p.text(&x.loc, &x.title)),
+            cmp.cycle,
+            cmp.method.words(),
+            cmp.rose.len(),
+            if cmp.rose.len() == 1 { "" } else { "s" },
+            cmp.fell.len(),
+            cmp.steady,
+            if ctx.public {
+                "a rise or a fall is a clear move on the rating scale, as “How we score” defines it".to_string()
+            } else {
+                format!("a rise or a fall is a move of at least {} on the scale", num(cmp.threshold, 2))
+            }
+        );
+        if cmp.scope_differs() {
+            s.push_str(&format!(
+                " The two cycles did not ask the same questions, so only the {} both asked are compared.",
+                cmp.shared
+            ));
+        }
+        s
+    })
 }

@@ -4,6 +4,7 @@
 use super::{Ctx, Publisher, Ref, Tag, flag_words, rag_class};
 use crate::analysis::score::{self, Flag};
 use crate::format::num;
+use crate::model::Framework;
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -62,36 +63,11 @@ pub struct Constants {
 }
 
 pub(super) fn method_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MethodPage {
-    let audit = ctx.audit;
-    let frameworks = audit
+    let frameworks = ctx
+        .audit
         .frameworks
         .values()
-        .map(|fw| {
-            let loc = fw.loc.clone();
-            let url = fw.source.url.trim();
-            FrameworkView {
-                id: fw.id.clone(),
-                title: p.text(&loc, &fw.title),
-                summary_html: p.markdown(&loc, &fw.summary, 3),
-                publisher: p.text(&loc, &fw.source.publisher),
-                publication: p.text(&loc, &fw.source.publication),
-                year: fw.source.year,
-                url: (url.starts_with("https://") || url.starts_with("http://"))
-                    .then(|| p.text(&loc, url)),
-                licence: p.text(&loc, &fw.source.licence),
-                // The public edition keeps the note's first sentence (what the bank was
-                // built from); the rest is the bank's change log, by question id.
-                note: p.text(
-                    &loc,
-                    &if ctx.public {
-                        first_sentence(&fw.source.note)
-                    } else {
-                        fw.source.note.clone()
-                    },
-                ),
-                bundled: fw.bundled,
-            }
-        })
+        .map(|fw| framework_view(ctx, fw, p))
         .collect();
     let (scale, weights) = match ctx.latest {
         Some((_, a, fw)) => {
@@ -118,29 +94,7 @@ pub(super) fn method_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MethodPage {
         frameworks,
         scale,
         weights,
-        constants: Constants {
-            residual: num(score::RESIDUAL, 2),
-            confidence_high: num(score::CONFIDENCE_HIGH, 2),
-            confidence_medium: num(score::CONFIDENCE_MEDIUM, 2),
-            confidence_low: num(score::CONFIDENCE_LOW, 2),
-            metric_step: num(score::METRIC_STEP, 2),
-            metric_cap: num(score::METRIC_CAP, 2),
-            deterioration: num(score::DETERIORATION_WEIGHT, 2),
-            evidence_window: ctx.audit.partnership.evidence_window.to_string(),
-            after_actions: num(crate::analysis::impact::NO_CHANGE_WEIGHT, 2),
-            change_threshold: num(ctx.audit.partnership.change_threshold, 2),
-            pull_lowest: num(score::PULL_LOWEST * 100.0, 0),
-            pull_statutory: num(score::PULL_STATUTORY * 100.0, 0),
-            concern_bounds: ctx.latest.map_or(Vec::new(), |(_, _, fw)| {
-                super::priorities::concern_bounds(fw)
-                    .iter()
-                    .map(|b| num(*b, 0))
-                    .collect()
-            }),
-            min_agencies: ctx.audit.partnership.disclosure.min_agencies,
-            min_cases: ctx.audit.partnership.disclosure.min_cases,
-            min_responses: ctx.audit.partnership.disclosure.min_responses,
-        },
+        constants: constants(ctx),
         flags: [
             Flag::Unanswered,
             Flag::AgenciesDisagree,
@@ -157,6 +111,61 @@ pub(super) fn method_page(ctx: &Ctx<'_>, p: &mut Publisher) -> MethodPage {
         .iter()
         .map(|f| (flag_words(*f).to_string(), f.as_str()))
         .collect(),
+    }
+}
+
+/// A question bank: what it is, where it comes from, under what licence.
+fn framework_view(ctx: &Ctx<'_>, fw: &Framework, p: &mut Publisher) -> FrameworkView {
+    let loc = fw.loc.clone();
+    let url = fw.source.url.trim();
+    FrameworkView {
+        id: fw.id.clone(),
+        title: p.text(&loc, &fw.title),
+        summary_html: p.markdown(&loc, &fw.summary, 3),
+        publisher: p.text(&loc, &fw.source.publisher),
+        publication: p.text(&loc, &fw.source.publication),
+        year: fw.source.year,
+        url: (url.starts_with("https://") || url.starts_with("http://")).then(|| p.text(&loc, url)),
+        licence: p.text(&loc, &fw.source.licence),
+        // The public edition keeps the note's first sentence (what the bank was built
+        // from); the rest is the bank's change log, by question id.
+        note: p.text(
+            &loc,
+            &if ctx.public {
+                first_sentence(&fw.source.note)
+            } else {
+                fw.source.note.clone()
+            },
+        ),
+        bundled: fw.bundled,
+    }
+}
+
+/// The method's figures as the page states them.
+fn constants(ctx: &Ctx<'_>) -> Constants {
+    let partnership = &ctx.audit.partnership;
+    Constants {
+        residual: num(score::RESIDUAL, 2),
+        confidence_high: num(score::CONFIDENCE_HIGH, 2),
+        confidence_medium: num(score::CONFIDENCE_MEDIUM, 2),
+        confidence_low: num(score::CONFIDENCE_LOW, 2),
+        metric_step: num(score::METRIC_STEP, 2),
+        metric_cap: num(score::METRIC_CAP, 2),
+        deterioration: num(score::DETERIORATION_WEIGHT, 2),
+        evidence_window: partnership.evidence_window.to_string(),
+        after_actions: num(crate::analysis::impact::NO_CHANGE_WEIGHT, 2),
+        change_threshold: num(partnership.change_threshold, 2),
+        pull_lowest: num(score::PULL_LOWEST * 100.0, 0),
+        pull_statutory: num(score::PULL_STATUTORY * 100.0, 0),
+        concern_bounds: ctx.latest.map_or(Vec::new(), |(_, _, fw)| {
+            super::priorities::concern_bounds(fw)
+                .iter()
+                .map(|b| num(*b, 0))
+                .collect()
+        }),
+        min_agencies: partnership.disclosure.min_agencies,
+        min_cases: partnership.disclosure.min_cases,
+        min_responses: partnership.disclosure.min_responses,
     }
 }
 

@@ -585,76 +585,95 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// The latest cycle's ranking as the pages show it.
+struct Ranking {
+    priorities: Vec<PriorityRow>,
+    /// Questions ranked in other cycles (deep dives asking beyond the main cycle).
+    elsewhere: Vec<PriorityRow>,
+    withheld: Vec<Ref>,
+    not_applicable: Vec<Ref>,
+}
+
+impl Ranking {
+    fn of(ctx: &Ctx<'_>, p: &mut Publisher) -> Ranking {
+        let Some((_, a, fw)) = ctx.latest else {
+            return Ranking {
+                priorities: Vec::new(),
+                elsewhere: Vec::new(),
+                withheld: Vec::new(),
+                not_applicable: Vec::new(),
+            };
+        };
+        let priorities = a
+            .ranking
+            .priorities
+            .iter()
+            .map(|s| priority_row(ctx, fw, s, p))
+            .collect();
+        let elsewhere = a
+            .elsewhere
+            .iter()
+            .filter_map(|s| {
+                let c = ctx.audit.cycle(&s.cycle)?;
+                let fw = ctx.audit.frameworks.get(&c.framework)?;
+                Some(priority_row(ctx, fw, s, p))
+            })
+            .collect();
+        let mut refs =
+            |ids: &[String]| -> Vec<Ref> { ids.iter().map(|q| ctx.question_ref(q, p)).collect() };
+        let withheld = refs(&a.ranking.withheld);
+        let not_applicable = refs(&a.ranking.not_applicable);
+        Ranking {
+            priorities,
+            elsewhere,
+            withheld,
+            not_applicable,
+        }
+    }
+}
+
+/// Who the partnership is, and how recent the evidence its figures rest on: the cycle's
+/// close, its moderation, and the close of every deep dive that weighs on it.
+fn partnership_info(ctx: &Ctx<'_>, p: &mut Publisher) -> PartnershipInfo {
+    let audit = ctx.audit;
+    let ploc = &audit.partnership.loc;
+    let as_at = ctx.latest.map(|(c, a, _)| {
+        let moderated = c.moderation.as_ref().and_then(|m| m.moderated_on);
+        let dives = a
+            .deep_dives
+            .iter()
+            .filter_map(|d| audit.cycle(d))
+            .map(|d| d.closed);
+        dives
+            .chain(moderated)
+            .fold(c.closed, |latest, d| latest.max(d))
+            .long()
+    });
+    PartnershipInfo {
+        name: p.text(ploc, &audit.partnership.name),
+        short_name: p.text(ploc, &audit.partnership.short_name),
+        area: p.text(ploc, &audit.partnership.area),
+        folder: audit.folder.clone(),
+        contact: audit.partnership.contact.as_ref().map(|c| p.text(ploc, c)),
+        approved: audit.partnership.approved.map(|d| d.long()),
+        as_at,
+        questions_by: questions_by(audit),
+    }
+}
+
 impl PublicView {
     /// `public`: the public edition, with disclosure control (see `crate::disclosure`).
     pub fn build(audit: &Audit, ledger: &Ledger, main: Option<&str>, public: bool) -> PublicView {
         let mut p = Publisher::default();
         let ctx = Ctx::new(audit, ledger, main, public);
-        let ploc = &audit.partnership.loc;
-        // The latest evidence the figures rest on: the cycle's close, its moderation, and the
-        // close of every deep dive that weighs on it.
-        let as_at = ctx.latest.map(|(c, a, _)| {
-            let moderated = c.moderation.as_ref().and_then(|m| m.moderated_on);
-            let dives = a
-                .deep_dives
-                .iter()
-                .filter_map(|d| audit.cycle(d))
-                .map(|d| d.closed);
-            dives
-                .chain(moderated)
-                .fold(c.closed, |latest, d| latest.max(d))
-                .long()
-        });
-        let partnership = PartnershipInfo {
-            name: p.text(ploc, &audit.partnership.name),
-            short_name: p.text(ploc, &audit.partnership.short_name),
-            area: p.text(ploc, &audit.partnership.area),
-            folder: audit.folder.clone(),
-            contact: audit.partnership.contact.as_ref().map(|c| p.text(ploc, c)),
-            approved: audit.partnership.approved.map(|d| d.long()),
-            as_at,
-            questions_by: questions_by(audit),
-        };
+        let partnership = partnership_info(&ctx, &mut p);
         let cycle = ctx.latest.map(|(c, _, fw)| cycle_view(&ctx, c, fw, &mut p));
-        let priorities: Vec<PriorityRow> = match ctx.latest {
-            Some((_, a, fw)) => a
-                .ranking
-                .priorities
-                .iter()
-                .map(|s| priority_row(&ctx, fw, s, &mut p))
-                .collect(),
-            None => Vec::new(),
-        };
-        let other_priorities: Vec<PriorityRow> = match ctx.latest {
-            Some((_, a, _)) => a
-                .elsewhere
-                .iter()
-                .filter_map(|s| {
-                    let c = audit.cycle(&s.cycle)?;
-                    let fw = audit.frameworks.get(&c.framework)?;
-                    Some(priority_row(&ctx, fw, s, &mut p))
-                })
-                .collect(),
-            None => Vec::new(),
-        };
-        let withheld = match ctx.latest {
-            Some((_, a, _)) => a
-                .ranking
-                .withheld
-                .iter()
-                .map(|q| ctx.question_ref(q, &mut p))
-                .collect(),
-            None => Vec::new(),
-        };
-        let not_applicable = match ctx.latest {
-            Some((_, a, _)) => a
-                .ranking
-                .not_applicable
-                .iter()
-                .map(|q| ctx.question_ref(q, &mut p))
-                .collect(),
-            None => Vec::new(),
-        };
+        let Ranking {
+            priorities,
+            elsewhere: other_priorities,
+            withheld,
+            not_applicable,
+        } = Ranking::of(&ctx, &mut p);
         let ranked: Vec<PriorityRow> = priorities
             .iter()
             .chain(&other_priorities)

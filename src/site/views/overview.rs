@@ -300,54 +300,92 @@ fn summary(
     metrics: &MetricsPage,
 ) -> Summary {
     let comparison = ctx.latest.and_then(|(_, a, _)| a.comparison.as_ref());
+    let late_actions = actions
+        .actions
+        .iter()
+        .filter(|a| a.overdue)
+        .map(|a| LateAction {
+            action: action_brief(a),
+            addresses: a.addresses.clone(),
+        })
+        .collect();
+    Summary {
+        weakest: weakest_themes(ctx, assurance),
+        compared_with: comparison.and_then(|c| {
+            ctx.audit
+                .cycle(&c.cycle)
+                .map(|pc| format!("{} ({})", pc.title, c.cycle))
+        }),
+        top: top_priorities(ctx, top, actions),
+        late_actions,
+        watch_metrics: watch_metrics(metrics),
+        practice_conflicts: Vec::new(),
+        as_of: None,
+        impact: None,
+    }
+}
+
+/// The themes, unrated first (no evidence of assurance), then the lowest average first, each
+/// with how it moved since the last comparable cycle.
+fn weakest_themes(ctx: &Ctx<'_>, assurance: Option<&AssuranceByTheme>) -> Vec<WeakTheme> {
+    let (Some((_, a, _)), Some(assurance)) = (ctx.latest, assurance) else {
+        return Vec::new();
+    };
+    let comparison = a.comparison.as_ref();
     let mut weakest: Vec<(Option<f64>, WeakTheme)> = Vec::new();
-    if let (Some((_, a, _)), Some(assurance)) = (ctx.latest, assurance) {
-        for row in &assurance.rows {
-            let mean = a
-                .ranking
+    for row in &assurance.rows {
+        let mean = a
+            .ranking
+            .themes
+            .iter()
+            .find(|t| t.theme == row.theme.id)
+            .and_then(|t| t.mean_rating);
+        let change = comparison.map(|c| {
+            match c
                 .themes
                 .iter()
                 .find(|t| t.theme == row.theme.id)
-                .and_then(|t| t.mean_rating);
-            let change = comparison.map(|c| {
-                match c
-                    .themes
-                    .iter()
-                    .find(|t| t.theme == row.theme.id)
-                    .map(|t| t.movement)
-                {
-                    Some(Movement::Rose) => Tag::new("Improved", "green"),
-                    Some(Movement::Fell) => Tag::new("Declined", "red"),
-                    Some(Movement::Steady) => Tag::new("No change", "grey"),
-                    _ => Tag::new("Not comparable", "grey"),
-                }
-            });
-            weakest.push((
-                mean,
-                WeakTheme {
-                    theme: row.theme.clone(),
-                    mean: row.mean.clone(),
-                    questions: row.questions,
-                    change,
-                },
-            ));
-        }
+                .map(|t| t.movement)
+            {
+                Some(Movement::Rose) => Tag::new("Improved", "green"),
+                Some(Movement::Fell) => Tag::new("Declined", "red"),
+                Some(Movement::Steady) => Tag::new("No change", "grey"),
+                _ => Tag::new("Not comparable", "grey"),
+            }
+        });
+        weakest.push((
+            mean,
+            WeakTheme {
+                theme: row.theme.clone(),
+                mean: row.mean.clone(),
+                questions: row.questions,
+                change,
+            },
+        ));
     }
-    // Unrated first (no evidence of assurance), then the lowest average; stable otherwise.
+    // Stable: themes of the same average keep their order.
     weakest.sort_by(|(a, _), (b, _)| match (a, b) {
         (None, None) => std::cmp::Ordering::Equal,
         (None, Some(_)) => std::cmp::Ordering::Less,
         (Some(_), None) => std::cmp::Ordering::Greater,
         (Some(x), Some(y)) => x.total_cmp(y),
     });
-    let brief = |a: &super::actions::ActionView| ActionBrief {
+    weakest.into_iter().map(|(_, w)| w).collect()
+}
+
+fn action_brief(a: &super::actions::ActionView) -> ActionBrief {
+    ActionBrief {
         id: a.id.clone(),
         title: a.title.clone(),
         owner: a.owner.clone(),
         due: a.due.clone(),
         status: a.status.clone(),
         overdue: a.overdue,
-    };
+    }
+}
+
+/// The five highest priorities, each with the open actions that address it.
+fn top_priorities(ctx: &Ctx<'_>, top: &[PriorityRow], actions: &ActionsPage) -> Vec<TopPriority> {
     let open = |a: &&super::actions::ActionView| {
         ctx.audit
             .actions
@@ -355,8 +393,7 @@ fn summary(
             .find(|x| x.id == a.id)
             .is_some_and(|x| x.status.is_open())
     };
-    let top = top
-        .iter()
+    top.iter()
         .take(5)
         .map(|r| TopPriority {
             rank: r.rank,
@@ -370,20 +407,15 @@ fn summary(
                 .iter()
                 .filter(open)
                 .filter(|a| a.addresses.iter().any(|q| q.id == r.question.id))
-                .map(brief)
+                .map(action_brief)
                 .collect(),
         })
-        .collect();
-    let late_actions = actions
-        .actions
-        .iter()
-        .filter(|a| a.overdue)
-        .map(|a| LateAction {
-            action: brief(a),
-            addresses: a.addresses.clone(),
-        })
-        .collect();
-    let watch_metrics = metrics
+        .collect()
+}
+
+/// The metrics off target or getting worse.
+fn watch_metrics(metrics: &MetricsPage) -> Vec<WatchMetric> {
+    metrics
         .metrics
         .iter()
         .filter(|m| m.off_target || m.worsening)
@@ -397,21 +429,7 @@ fn summary(
             status: m.status.clone(),
             trend: m.trend.clone(),
         })
-        .collect();
-    Summary {
-        weakest: weakest.into_iter().map(|(_, w)| w).collect(),
-        compared_with: comparison.and_then(|c| {
-            ctx.audit
-                .cycle(&c.cycle)
-                .map(|pc| format!("{} ({})", pc.title, c.cycle))
-        }),
-        top,
-        late_actions,
-        watch_metrics,
-        practice_conflicts: Vec::new(),
-        as_of: None,
-        impact: None,
-    }
+        .collect()
 }
 
 /// Every ranked question whose assessed rating a case audit or survey set, highest risk first.

@@ -133,26 +133,35 @@ fn rating_reasons(
     s: &QuestionScore,
     p: &mut Publisher,
 ) -> Vec<Reason> {
-    let mut out = Vec::new();
+    let mut out = vec![own_reason(ctx, fw, s, p)];
+    out.extend(weighed_reasons(ctx, fw, s, p));
+    out
+}
+
+/// A rating as a page of this audience gives it: internal pages the figure, public ones the
+/// level in words (see `Ctx::rating_tag`).
+fn figure(ctx: &Ctx<'_>, fw: &Framework, r: f64) -> String {
+    if ctx.public {
+        fw.level_at(r).label.to_lowercase()
+    } else {
+        crate::format::rating(r)
+    }
+}
+
+fn cycle_title(ctx: &Ctx<'_>, cycle: &str, p: &mut Publisher) -> String {
+    ctx.audit
+        .cycle(cycle)
+        .map_or(cycle.to_string(), |c| p.text(&c.loc, &c.title))
+}
+
+/// Where the rating comes from: moderation, the evidence of practice, or the agencies.
+fn own_reason(ctx: &Ctx<'_>, fw: &Framework, s: &QuestionScore, p: &mut Publisher) -> Reason {
     let top = fw.scale.last().map_or(String::new(), |l| l.label.clone());
     let gap = num(s.components.gap * 100.0, 0);
-    let title = |cycle: &str, p: &mut Publisher| {
-        ctx.audit
-            .cycle(cycle)
-            .map_or(cycle.to_string(), |c| p.text(&c.loc, &c.title))
-    };
     let own_words = match s.own_source {
         _ if s.moderated => "Moderation rated it",
         Some(src) if src.is_practice() => "The evidence of practice reads it at",
         _ => "The agencies' ratings combine to",
-    };
-    // Internal pages give the figures; public ones the level in words (see `Ctx::rating_tag`).
-    let figure = |r: f64| {
-        if ctx.public {
-            fw.level_at(r).label.to_lowercase()
-        } else {
-            crate::format::rating(r)
-        }
     };
     let scale = if ctx.public {
         String::new()
@@ -164,34 +173,47 @@ fn rating_reasons(
         )
     };
     match (&s.lowered_by, s.rating) {
-        (Some(r), Some(rating)) => out.push(reason(
+        (Some(r), Some(rating)) => reason(
             format!(
                 "{own_words} {}, but the {} “{}” found less from the {}: {}{scale}, which is the rating used until the moderation panel weighs it",
-                s.own_rating.map_or("no rating".to_string(), figure),
+                s.own_rating
+                    .map_or("no rating".to_string(), |x| figure(ctx, fw, x)),
                 r.method.words(),
-                title(&r.cycle, p),
+                cycle_title(ctx, &r.cycle, p),
                 r.source.words(),
-                figure(rating),
+                figure(ctx, fw, rating),
             ),
             None,
-        )),
-        (None, Some(rating)) => {
-            out.push(reason(format!("{own_words} {}{scale}", figure(rating)), None))
-        }
-        (_, None) => out.push(reason(
+        ),
+        (None, Some(rating)) => reason(
+            format!("{own_words} {}{scale}", figure(ctx, fw, rating)),
+            None,
+        ),
+        (_, None) => reason(
             "Nothing gave it a rating, which counts as no assurance",
             None,
-        )),
+        ),
     }
+}
+
+/// How each deep dive that did not lower the rating bore on it: weighed by the panel, or
+/// better news that never lowers the risk.
+fn weighed_reasons(
+    ctx: &Ctx<'_>,
+    fw: &Framework,
+    s: &QuestionScore,
+    p: &mut Publisher,
+) -> Vec<Reason> {
+    let mut out = Vec::new();
     for w in &s.weighed {
         let r = &w.reading;
-        let found = r.rating.map_or(String::new(), figure);
+        let found = r.rating.map_or(String::new(), |x| figure(ctx, fw, x));
         if let Some(on) = w.considered_on {
             out.push(reason(
                 format!(
                     "The moderation panel weighed the {} “{}” ({found} from the {}) on {}",
                     r.method.words(),
-                    title(&r.cycle, p),
+                    cycle_title(ctx, &r.cycle, p),
                     r.source.words(),
                     on.long()
                 ),
@@ -211,7 +233,7 @@ fn rating_reasons(
                 format!(
                     "The {} “{}” {what} ({found} from the {}); better news never lowers the risk",
                     r.method.words(),
-                    title(&r.cycle, p),
+                    cycle_title(ctx, &r.cycle, p),
                     r.source.words()
                 ),
                 None,
@@ -227,7 +249,6 @@ pub(super) fn priority_row(
     s: &QuestionScore,
     p: &mut Publisher,
 ) -> PriorityRow {
-    let c = &s.components;
     // Exact figures (the score, flags drawn from single answers) only where nothing is hidden.
     let exact = !ctx.public
         || ctx
@@ -236,6 +257,46 @@ pub(super) fn priority_row(
             .is_some_and(|cy| ctx.disclosure(cy, fw, &s.question).exact);
     let mut reasons = Vec::new();
     reasons.extend(rating_reasons(ctx, fw, s, p));
+    reasons.extend(factor_reasons(ctx, s, p));
+    let from_cycle = ctx
+        .latest
+        .filter(|(c, _, _)| c.id != s.cycle)
+        .and_then(|_| ctx.audit.cycle(&s.cycle))
+        .map(|c| Ref {
+            id: c.id.clone(),
+            text: p.text(&c.loc, &c.title),
+            href: Some(crate::site::routes::cycle_href(&c.id)),
+        });
+    PriorityRow {
+        rank: s.rank,
+        from_cycle,
+        question: ctx.question_ref(&s.question, p),
+        theme: ctx.theme_ref(&s.theme, p),
+        level: level_word(s.level),
+        rating: ctx.rating_tag(fw, s.rating),
+        moderated: s.moderated,
+        score: if exact {
+            fixed(s.score, 1)
+        } else {
+            String::new()
+        },
+        score_value: if exact {
+            crate::analysis::round(s.score, 2)
+        } else {
+            0.0
+        },
+        concern: concern(fw, s),
+        flags: flag_tags(s, exact),
+        reasons,
+        sum: if exact { score_sum(s) } else { String::new() },
+    }
+}
+
+/// Why each factor beyond the rating raised (or lowered) the score: missing answers, weak
+/// evidence, adverse data, a fall, completed actions that changed nothing, the theme's weight.
+fn factor_reasons(ctx: &Ctx<'_>, s: &QuestionScore, p: &mut Publisher) -> Vec<Reason> {
+    let c = &s.components;
+    let mut reasons = Vec::new();
     if c.coverage < 1.0 - 1e-9 {
         reasons.push(reason(
             if ctx.public {
@@ -275,6 +336,14 @@ pub(super) fn priority_row(
             Some(format!("metrics factor ×{}", num(c.metrics, 2))),
         ));
     }
+    reasons.extend(later_reasons(s));
+    reasons
+}
+
+/// The factors that come of the question's history and the partnership's weights.
+fn later_reasons(s: &QuestionScore) -> Vec<Reason> {
+    let c = &s.components;
+    let mut reasons = Vec::new();
     if c.deterioration > 1.0 + 1e-9 {
         let since = s
             .previous
@@ -301,7 +370,13 @@ pub(super) fn priority_row(
             Some(format!("theme weight ×{}", num(c.theme_weight, 2))),
         ));
     }
-    let sum = format!(
+    reasons
+}
+
+/// The score worked out, factor by factor.
+fn score_sum(s: &QuestionScore) -> String {
+    let c = &s.components;
+    format!(
         "100 × ({} + {} × {}) × {} × {} × {} × {} × {} = {}",
         num(score::RESIDUAL, 2),
         num(1.0 - score::RESIDUAL, 2),
@@ -312,50 +387,22 @@ pub(super) fn priority_row(
         num(c.after_actions, 2),
         num(c.theme_weight, 2),
         num(s.score, 1)
-    );
-    let from_cycle = ctx
-        .latest
-        .filter(|(c, _, _)| c.id != s.cycle)
-        .and_then(|_| ctx.audit.cycle(&s.cycle))
-        .map(|c| Ref {
-            id: c.id.clone(),
-            text: p.text(&c.loc, &c.title),
-            href: Some(crate::site::routes::cycle_href(&c.id)),
-        });
-    PriorityRow {
-        rank: s.rank,
-        from_cycle,
-        question: ctx.question_ref(&s.question, p),
-        theme: ctx.theme_ref(&s.theme, p),
-        level: level_word(s.level),
-        rating: ctx.rating_tag(fw, s.rating),
-        moderated: s.moderated,
-        score: if exact {
-            fixed(s.score, 1)
-        } else {
-            String::new()
-        },
-        score_value: if exact {
-            crate::analysis::round(s.score, 2)
-        } else {
-            0.0
-        },
-        concern: concern(fw, s),
-        flags: s
-            .flags
-            .iter()
-            .filter(|f| exact || !f.from_single_answers())
-            .map(|f| {
-                let class = match f {
-                    Flag::Moderated => "blue",
-                    _ => "orange",
-                };
-                Tag::new(flag_words(*f), class)
-            })
-            .collect(),
-        reasons,
-        sum: if exact { sum } else { String::new() },
-    }
+    )
+}
+
+/// The question's flags; those drawn from single answers only where figures are exact.
+fn flag_tags(s: &QuestionScore, exact: bool) -> Vec<Tag> {
+    s.flags
+        .iter()
+        .filter(|f| exact || !f.from_single_answers())
+        .map(|f| {
+            let class = match f {
+                Flag::Moderated => "blue",
+                _ => "orange",
+            };
+            Tag::new(flag_words(*f), class)
+        })
+        .collect()
 }
 
 #[cfg(test)]

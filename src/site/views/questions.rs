@@ -4,11 +4,12 @@
 use super::actions::ActionsPage;
 use super::priorities::PriorityRow;
 use super::{Ctx, Publisher, Ref, Tag, confidence_word, level_word, rag_class};
+use crate::analysis::Analysis;
 use crate::analysis::evidence::{Basis, Reading};
 use crate::analysis::score::{MetricSignal, QuestionScore};
 use crate::disclosure;
 use crate::format::with_unit;
-use crate::model::{Better, Confidence, Cycle, Framework};
+use crate::model::{Better, Confidence, Cycle, Framework, Question};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -113,15 +114,15 @@ pub(super) fn question_pages(
     actions: &ActionsPage,
     p: &mut Publisher,
 ) -> Vec<QuestionPage> {
-    let Some((main_cycle, _, _)) = ctx.latest else {
+    let Some((main_cycle, _, main_fw)) = ctx.latest else {
         return Vec::new();
     };
-    let mut ids: Vec<&str> = ctx.pages.keys().copied().collect();
     // The main cycle's questions in its framework order, then the others by id.
-    let main_order: Vec<&str> = ctx
-        .latest
-        .map(|(c, _, fw)| c.questions(fw).map(|q| q.id.as_str()).collect())
-        .unwrap_or_default();
+    let main_order: Vec<&str> = main_cycle
+        .questions(main_fw)
+        .map(|q| q.id.as_str())
+        .collect();
+    let mut ids: Vec<&str> = ctx.pages.keys().copied().collect();
     ids.sort_by_key(|id| {
         (
             main_order
@@ -131,85 +132,121 @@ pub(super) fn question_pages(
             *id,
         )
     });
+    let seen = Seen {
+        main_cycle,
+        priorities,
+        actions,
+    };
     ids.into_iter()
-        .filter_map(|id| {
-            // The main cycle for its questions; else the latest cycle that asked it.
-            let (c, a, fw) = if main_order.contains(&id) {
-                ctx.latest?
-            } else {
-                let c = ctx.audit.cycles.iter().rev().find(|c| {
-                    ctx.audit
-                        .frameworks
-                        .get(&c.framework)
-                        .is_some_and(|fw| c.questions(fw).any(|q| q.id == id))
-                })?;
-                let a = &ctx.record(&c.id)?.analysis;
-                (c, a, ctx.audit.frameworks.get(&c.framework)?)
-            };
-            let q = fw.question(id)?;
-            Some((c, a, fw, q))
-        })
-        .map(|(c, a, fw, q)| {
-            let score = a.ranking.priorities.iter().find(|s| s.question == q.id);
-            let moderation = c.moderated(&q.id);
-            let public_summary_html = moderation
-                .and_then(|m| m.public_summary.as_ref().map(|s| (m, s)))
-                .map(|(m, s)| p.markdown(&m.loc, s, 3));
-            let aggregate = aggregate(ctx, c, fw, &q.id, p);
-            let mut assessment = score.map_or_else(Vec::new, |s| assessment(ctx, fw, s, p));
-            if a.ranking.withheld.contains(&q.id) {
-                assessment.push(withheld_words(ctx));
-            }
-            let signals = match score {
-                Some(s) => s.metrics.iter().map(|m| signal_view(ctx, m, p)).collect(),
-                None => Vec::new(),
-            };
-            QuestionPage {
-                id: q.id.clone(),
-                text: p.text(&q.loc, &q.text),
-                theme: ctx.theme_ref(&q.theme, p),
-                level: level_word(q.level),
-                prompts: q.prompts.iter().map(|s| p.text(&q.loc, s)).collect(),
-                priority: (c.id == main_cycle.id)
-                    .then(|| priorities.iter().find(|r| r.question.id == q.id).cloned())
-                    .flatten(),
-                rating: match score {
-                    Some(s) => ctx.rating_tag(fw, s.rating),
-                    None if a.ranking.withheld.contains(&q.id) => Tag::new("Not published", "grey"),
-                    None => Tag::new("Not applicable", "grey"),
-                },
-                moderated: score.is_some_and(|s| s.moderated),
-                public_summary_html,
-                assessment,
-                aggregate,
-                previous: score.and_then(|s| s.previous.as_ref()).map(|pr| {
-                    format!(
-                        "In {} it was rated {}.",
-                        pr.cycle,
-                        ctx.rating_tag(fw, pr.rating).text
-                    )
-                }),
-                metrics: signals,
-                actions: actions
-                    .actions
+        .filter_map(|id| asked_in(ctx, id, main_order.contains(&id)))
+        .map(|asked| question_page(ctx, &seen, asked, p))
+        .collect()
+}
+
+/// What every question page is read against.
+struct Seen<'v> {
+    main_cycle: &'v Cycle,
+    priorities: &'v [PriorityRow],
+    actions: &'v ActionsPage,
+}
+
+/// The cycle a question's page reports it from: the main cycle for its questions, else the
+/// latest cycle that asked it.
+fn asked_in<'a>(
+    ctx: &Ctx<'a>,
+    id: &str,
+    in_main: bool,
+) -> Option<(&'a Cycle, &'a Analysis, &'a Framework, &'a Question)> {
+    let (c, a, fw) = if in_main {
+        ctx.latest?
+    } else {
+        let c = ctx.audit.cycles.iter().rev().find(|c| {
+            ctx.audit
+                .frameworks
+                .get(&c.framework)
+                .is_some_and(|fw| c.questions(fw).any(|q| q.id == id))
+        })?;
+        let a = &ctx.record(&c.id)?.analysis;
+        (c, a, ctx.audit.frameworks.get(&c.framework)?)
+    };
+    let q = fw.question(id)?;
+    Some((c, a, fw, q))
+}
+
+fn question_page(
+    ctx: &Ctx<'_>,
+    seen: &Seen<'_>,
+    (c, a, fw, q): (&Cycle, &Analysis, &Framework, &Question),
+    p: &mut Publisher,
+) -> QuestionPage {
+    let score = a.ranking.priorities.iter().find(|s| s.question == q.id);
+    let moderation = c.moderated(&q.id);
+    let public_summary_html = moderation
+        .and_then(|m| m.public_summary.as_ref().map(|s| (m, s)))
+        .map(|(m, s)| p.markdown(&m.loc, s, 3));
+    let aggregate = aggregate(ctx, c, fw, &q.id, p);
+    let mut assessment = score.map_or_else(Vec::new, |s| assessment(ctx, fw, s, p));
+    if a.ranking.withheld.contains(&q.id) {
+        assessment.push(withheld_words(ctx));
+    }
+    let signals = match score {
+        Some(s) => s.metrics.iter().map(|m| signal_view(ctx, m, p)).collect(),
+        None => Vec::new(),
+    };
+    QuestionPage {
+        id: q.id.clone(),
+        text: p.text(&q.loc, &q.text),
+        theme: ctx.theme_ref(&q.theme, p),
+        level: level_word(q.level),
+        prompts: q.prompts.iter().map(|s| p.text(&q.loc, s)).collect(),
+        priority: (c.id == seen.main_cycle.id)
+            .then(|| {
+                seen.priorities
                     .iter()
-                    .filter(|x| x.addresses.iter().any(|r| r.id == q.id))
-                    .map(|x| ActionRef {
-                        id: x.id.clone(),
-                        title: x.title.clone(),
-                        status: x.status.clone(),
-                        due: x.due.clone(),
-                        overdue: x.overdue,
-                    })
-                    .collect(),
-                from_cycle: Ref {
-                    id: c.id.clone(),
-                    text: p.text(&c.loc, &c.title),
-                    href: Some(crate::site::routes::cycle_href(&c.id)),
-                },
-                outside_main: c.id != main_cycle.id,
-                evidence: evidence_rows(ctx, &q.id, main_cycle, p),
-            }
+                    .find(|r| r.question.id == q.id)
+                    .cloned()
+            })
+            .flatten(),
+        rating: match score {
+            Some(s) => ctx.rating_tag(fw, s.rating),
+            None if a.ranking.withheld.contains(&q.id) => Tag::new("Not published", "grey"),
+            None => Tag::new("Not applicable", "grey"),
+        },
+        moderated: score.is_some_and(|s| s.moderated),
+        public_summary_html,
+        assessment,
+        aggregate,
+        previous: score.and_then(|s| s.previous.as_ref()).map(|pr| {
+            format!(
+                "In {} it was rated {}.",
+                pr.cycle,
+                ctx.rating_tag(fw, pr.rating).text
+            )
+        }),
+        metrics: signals,
+        actions: action_refs(seen.actions, &q.id),
+        from_cycle: Ref {
+            id: c.id.clone(),
+            text: p.text(&c.loc, &c.title),
+            href: Some(crate::site::routes::cycle_href(&c.id)),
+        },
+        outside_main: c.id != seen.main_cycle.id,
+        evidence: evidence_rows(ctx, &q.id, seen.main_cycle, p),
+    }
+}
+
+/// The actions that address question `id`.
+fn action_refs(actions: &ActionsPage, id: &str) -> Vec<ActionRef> {
+    actions
+        .actions
+        .iter()
+        .filter(|x| x.addresses.iter().any(|r| r.id == id))
+        .map(|x| ActionRef {
+            id: x.id.clone(),
+            title: x.title.clone(),
+            status: x.status.clone(),
+            due: x.due.clone(),
+            overdue: x.overdue,
         })
         .collect()
 }

@@ -85,6 +85,16 @@ pub(super) fn survey_views(
         .collect()
 }
 
+/// How a survey is read for this audience.
+#[derive(Clone, Copy)]
+struct Showing {
+    internal: bool,
+    /// The fewest responses a public page shows a statement's figures for.
+    min: usize,
+    /// Whether every statement has the same scale (then one chart shows them all).
+    same_scale: bool,
+}
+
 fn survey_view(
     ctx: &Ctx<'_>,
     cycle: &Cycle,
@@ -99,113 +109,23 @@ fn survey_view(
         .map(|e| e.items.clone())
         .unwrap_or_default();
     let title = p.text(&s.loc, &s.title);
-    let same_scale = results.windows(2).all(|w| w[0].scale == w[1].scale);
-    let show = |r: &ItemResult| internal || r.all.responses() >= min;
-    let mut items: Vec<ItemView> = Vec::new();
-    for (k, (r, item)) in results.iter().zip(&s.items).enumerate() {
-        let column = p.text(&item.loc, &r.column);
-        let scale: Vec<String> = r.scale.iter().map(|l| p.text(&item.scale_loc, l)).collect();
-        let n = r.all.responses();
-        let shown = show(r);
-        let id = format!("survey-{}-{}-{k}", cycle.id, s.name);
-        let points = if shown {
-            scale
-                .iter()
-                .zip(r.all.shares())
-                .zip(&r.all.counts)
-                .map(|((l, sh), &c)| (l.clone(), percent(sh), c))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let (groups, groups_chart) = if internal && s.group_by.is_some() {
-            let merged = merged_groups(&r.groups, min);
-            let groups: Vec<GroupView> = merged.iter().map(|(g, t)| group_view(g, t)).collect();
-            let rows: Vec<DivergingRow> = merged
-                .iter()
-                .map(|(g, t)| DivergingRow {
-                    label: format!("{g} ({} responses)", t.responses()),
-                    shares: t.shares(),
-                })
-                .collect();
-            let chart = Chart {
-                id: format!("{id}-groups"),
-                caption: format!("{column}: by {}", s.group_by.clone().unwrap_or_default()),
-                svg: charts::diverging_bars(
-                    &Label {
-                        id: format!("{id}-groups"),
-                        title: format!("{column}, by group"),
-                        desc: "Each group's answers: disagreeing to the left of the centre line, agreeing to the right. The table below gives the figures.".into(),
-                    },
-                    &scale,
-                    &rows,
-                ),
-            };
-            (groups, Some(chart))
-        } else {
-            (Vec::new(), None)
-        };
-        let chart = (shown && !same_scale).then(|| Chart {
-            id: id.clone(),
-            caption: column.clone(),
-            svg: charts::diverging_bars(
-                &Label {
-                    id: id.clone(),
-                    title: column.clone(),
-                    desc: desc(),
-                },
-                &scale,
-                &[DivergingRow {
-                    label: format!("{column} ({n} responses)"),
-                    shares: r.all.shares(),
-                }],
-            ),
-        });
-        items.push(ItemView {
-            column,
-            questions: r.questions.iter().map(|q| ctx.question_ref(q, p)).collect(),
-            responses: if shown {
-                n.to_string()
-            } else {
-                format!("fewer than {min}")
-            },
-            shown,
-            note: (!shown).then(|| suppressed_note(min)),
-            points,
-            agreement: if shown {
-                r.all.agreement().map_or("no answers".into(), percent)
-            } else {
-                String::new()
-            },
-            chart,
-            groups,
-            groups_chart,
-        });
-    }
-    let scale: Vec<String> = results.first().map(|r| r.scale.clone()).unwrap_or_default();
-    let rows: Vec<DivergingRow> = results
+    let how = Showing {
+        internal,
+        min,
+        same_scale: results.windows(2).all(|w| w[0].scale == w[1].scale),
+    };
+    let items: Vec<ItemView> = results
         .iter()
-        .zip(&items)
-        .filter(|(_, v)| v.shown)
-        .map(|(r, v)| DivergingRow {
-            label: format!("{} ({} responses)", v.column, r.all.responses()),
-            shares: r.all.shares(),
+        .zip(&s.items)
+        .enumerate()
+        .map(|(k, (r, item))| {
+            let id = format!("survey-{}-{}-{k}", cycle.id, s.name);
+            item_view(ctx, p, s, &id, (r, item), how)
         })
         .collect();
     let id = format!("survey-{}-{}", cycle.id, s.name);
-    let chart = (same_scale && !rows.is_empty()).then(|| Chart {
-        id: id.clone(),
-        caption: "Answers to each statement (the table below gives the figures)".into(),
-        svg: charts::diverging_bars(
-            &Label {
-                id,
-                title: format!("{title}: answers to each statement"),
-                desc: desc(),
-            },
-            &scale,
-            &rows,
-        ),
-    });
+    let chart = survey_chart(&results, &items, &id, &title, how);
+    let scale: Vec<String> = results.first().map(|r| r.scale.clone()).unwrap_or_default();
     let respondents = if internal {
         s.respondents.to_string()
     } else {
@@ -215,7 +135,7 @@ fn survey_view(
         name: s.name.clone(),
         title,
         respondents,
-        scale: if same_scale {
+        scale: if how.same_scale {
             scale.iter().map(|l| p.text(&s.loc, l)).collect()
         } else {
             Vec::new()
@@ -224,6 +144,141 @@ fn survey_view(
         items,
         group_by: if internal { s.group_by.clone() } else { None },
     }
+}
+
+/// One statement: its answers level by level (public pages only when enough answered), its
+/// own chart when the statements' scales differ, and (internal pages) its answers by group.
+fn item_view(
+    ctx: &Ctx<'_>,
+    p: &mut Publisher,
+    s: &Survey,
+    id: &str,
+    (r, item): (&ItemResult, &crate::model::SurveyItem),
+    how: Showing,
+) -> ItemView {
+    let column = p.text(&item.loc, &r.column);
+    let scale: Vec<String> = r.scale.iter().map(|l| p.text(&item.scale_loc, l)).collect();
+    let n = r.all.responses();
+    let shown = how.internal || n >= how.min;
+    let points = if shown {
+        scale
+            .iter()
+            .zip(r.all.shares())
+            .zip(&r.all.counts)
+            .map(|((l, sh), &c)| (l.clone(), percent(sh), c))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (groups, groups_chart) = if how.internal && s.group_by.is_some() {
+        by_group(r, s, id, &column, &scale, how.min)
+    } else {
+        (Vec::new(), None)
+    };
+    let chart = (shown && !how.same_scale).then(|| Chart {
+        id: id.to_string(),
+        caption: column.clone(),
+        svg: charts::diverging_bars(
+            &Label {
+                id: id.to_string(),
+                title: column.clone(),
+                desc: desc(),
+            },
+            &scale,
+            &[DivergingRow {
+                label: format!("{column} ({n} responses)"),
+                shares: r.all.shares(),
+            }],
+        ),
+    });
+    ItemView {
+        questions: r.questions.iter().map(|q| ctx.question_ref(q, p)).collect(),
+        responses: if shown {
+            n.to_string()
+        } else {
+            format!("fewer than {}", how.min)
+        },
+        shown,
+        note: (!shown).then(|| suppressed_note(how.min)),
+        points,
+        agreement: if shown {
+            r.all.agreement().map_or("no answers".into(), percent)
+        } else {
+            String::new()
+        },
+        column,
+        chart,
+        groups,
+        groups_chart,
+    }
+}
+
+/// A statement's answers by the survey's `group_by` column (internal pages), small groups
+/// merged, with their chart.
+fn by_group(
+    r: &ItemResult,
+    s: &Survey,
+    id: &str,
+    column: &str,
+    scale: &[String],
+    min: usize,
+) -> (Vec<GroupView>, Option<Chart>) {
+    let merged = merged_groups(&r.groups, min);
+    let groups: Vec<GroupView> = merged.iter().map(|(g, t)| group_view(g, t)).collect();
+    let rows: Vec<DivergingRow> = merged
+        .iter()
+        .map(|(g, t)| DivergingRow {
+            label: format!("{g} ({} responses)", t.responses()),
+            shares: t.shares(),
+        })
+        .collect();
+    let chart = Chart {
+        id: format!("{id}-groups"),
+        caption: format!("{column}: by {}", s.group_by.clone().unwrap_or_default()),
+        svg: charts::diverging_bars(
+            &Label {
+                id: format!("{id}-groups"),
+                title: format!("{column}, by group"),
+                desc: "Each group's answers: disagreeing to the left of the centre line, agreeing to the right. The table below gives the figures.".into(),
+            },
+            scale,
+            &rows,
+        ),
+    };
+    (groups, Some(chart))
+}
+
+/// One chart of every shown statement, when they share a scale.
+fn survey_chart(
+    results: &[ItemResult],
+    items: &[ItemView],
+    id: &str,
+    title: &str,
+    how: Showing,
+) -> Option<Chart> {
+    let scale: Vec<String> = results.first().map(|r| r.scale.clone()).unwrap_or_default();
+    let rows: Vec<DivergingRow> = results
+        .iter()
+        .zip(items)
+        .filter(|(_, v)| v.shown)
+        .map(|(r, v)| DivergingRow {
+            label: format!("{} ({} responses)", v.column, r.all.responses()),
+            shares: r.all.shares(),
+        })
+        .collect();
+    (how.same_scale && !rows.is_empty()).then(|| Chart {
+        id: id.to_string(),
+        caption: "Answers to each statement (the table below gives the figures)".into(),
+        svg: charts::diverging_bars(
+            &Label {
+                id: id.to_string(),
+                title: format!("{title}: answers to each statement"),
+                desc: desc(),
+            },
+            &scale,
+            &rows,
+        ),
+    })
 }
 
 fn desc() -> String {
