@@ -3,18 +3,20 @@
 //! replaced only when it is identical (re-running is harmless); one that differs may hold an
 //! agency's answers, so it is never overwritten.
 
-use super::import::partnership_and_cycle;
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::fsx;
-use crate::model::Method;
-use crate::response_file::on_file;
+use crate::intake::forms::{form_for, no_returns};
 use crate::source::display_path;
-use crate::xlsx::form::{self, FormInput};
+use crate::workspace::{check_out, load_one_cycle};
 use std::path::{Path, PathBuf};
 
 pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
-    let Some((audit, cycle_id)) = partnership_and_cycle(dir, "forms", cycle) else {
-        return EXIT_INVALID;
+    let (audit, cycle_id) = match load_one_cycle(dir, "forms", cycle) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_INVALID;
+        }
     };
     let Some(cycle) = audit.cycle(&cycle_id) else {
         return EXIT_INVALID;
@@ -23,7 +25,7 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
         eprintln!("error: {}", no_returns(&audit, cycle, dir));
         return EXIT_INVALID;
     }
-    if let Err(e) = check_out(dir, out) {
+    if let Err(e) = check_out(dir, out, "the forms") {
         eprintln!("error: {e}");
         return EXIT_INVALID;
     }
@@ -109,101 +111,4 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
         display_path(dir)
     );
     EXIT_OK
-}
-
-/// Refuses an output folder that is the partnership folder or lies inside it: the forms would
-/// become part of the audit, and `panelaudit check` would warn about every one of them.
-pub(super) fn check_out(dir: &Path, out: &Path) -> Result<(), String> {
-    let (Ok(real_dir), Ok(real_out)) = (fsx::real_path(dir), fsx::real_path(out)) else {
-        // Without a working folder nothing can be compared; writing will report the problem.
-        return Ok(());
-    };
-    if !real_out.starts_with(&real_dir) {
-        return Ok(());
-    }
-    let shown_dir = display_path(dir);
-    let what = if real_out == real_dir {
-        format!("is the partnership folder {shown_dir}")
-    } else {
-        format!("is inside the partnership folder {shown_dir}")
-    };
-    let example = real_dir
-        .parent()
-        .zip(real_dir.file_name())
-        .map(|(parent, name)| {
-            let sibling = parent.join(format!("{}-forms", name.to_string_lossy()));
-            format!(", such as --out {}", display_path(&sibling))
-        })
-        .unwrap_or_default();
-    Err(format!(
-        "--out {}: {what}; the forms would be read as part of the audit (and `panelaudit check` would warn about each one), so choose a folder outside it{example}",
-        display_path(out)
-    ))
-}
-
-/// Why a cycle that collects no returns gets no forms, and what its evidence comes from.
-pub(super) fn no_returns(
-    audit: &crate::model::Audit,
-    cycle: &crate::model::Cycle,
-    dir: &Path,
-) -> String {
-    let shown = display_path(dir);
-    let id = &cycle.id;
-    let route = match cycle.method {
-        Method::Tabletop | Method::CaseAudit => format!(
-            "its evidence is the table's judgements on each case: make the facilitator's pack and recording workbook with `panelaudit pack {shown} --cycle {id} --out pack`, and import the workbook after the session"
-        ),
-        Method::Survey => format!(
-            "its evidence is the practitioners' answers: save the survey's export (the .xlsx Microsoft Forms downloads, or a CSV) in cycles/{id}/surveys/ with a survey file naming it (see the README, surveys)"
-        ),
-        _ => format!("its evidence is what it found: write it in cycles/{id}/findings.toml"),
-    };
-    let sa = audit
-        .cycles
-        .iter()
-        .rfind(|c| c.method == Method::SelfAssessment)
-        .map(|c| format!("; the forms for the latest self-assessment are `panelaudit forms {shown} --cycle {} --out FOLDER`", c.id))
-        .unwrap_or_default();
-    format!(
-        "cycle {id} is a {}, which asks agencies for no return forms: {route}{sa}",
-        cycle.method.words()
-    )
-}
-
-/// One agency's form for a cycle, as .xlsx bytes, and what it is pre-filled from: the agency's
-/// return in this cycle when there is one, else (a self-assessment) its answers in the last
-/// self-assessment, for it to review and update, with the dates left for this round.
-pub(super) fn form_for(
-    audit: &crate::model::Audit,
-    cycle: &crate::model::Cycle,
-    agency: &crate::model::Agency,
-) -> Result<(Vec<u8>, Option<String>), String> {
-    let fw = audit.framework(&cycle.framework);
-    let previous = (cycle.method == Method::SelfAssessment)
-        .then(|| audit.comparable_cycle(cycle))
-        .flatten();
-    let written = |c: &crate::model::Cycle| on_file(audit, c, &agency.id);
-    let (prefill, from) = match written(cycle) {
-        Some(d) => (Some(d), Some("pre-filled from its return".to_string())),
-        None => match previous.and_then(|p| written(p).map(|d| (p, d))) {
-            Some((p, mut d)) => {
-                d.answers
-                    .retain(|q, _| cycle.questions(fw).any(|x| &x.id == q));
-                d.submitted = None;
-                (
-                    Some(d),
-                    Some(format!("starting from its {} answers, to review", p.id)),
-                )
-            }
-            None => (None, None),
-        },
-    };
-    let input = FormInput {
-        partnership: &audit.partnership,
-        agency,
-        cycle,
-        framework: fw,
-        prefill: prefill.as_ref(),
-    };
-    form::build(&input).map(|bytes| (bytes, from))
 }

@@ -10,7 +10,6 @@ mod check;
 mod forms;
 mod frameworks;
 mod import;
-mod import_cases;
 mod init;
 mod metrics;
 mod pack;

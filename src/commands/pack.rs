@@ -3,17 +3,21 @@
 //! `panelaudit import` reads back into `cases/`). Files already in FOLDER are replaced only
 //! when identical; one that differs may hold the table's judgements, so nothing is written.
 
-use super::import::partnership_and_cycle;
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::fsx;
 use crate::model::Method;
 use crate::source::display_path;
+use crate::workspace::{check_out, load_one_cycle};
 use crate::xlsx::cases;
 use std::path::{Path, PathBuf};
 
 pub fn run(dir: &Path, cycle: &str, out: &Path, blank: Option<usize>) -> u8 {
-    let Some((audit, cycle_id)) = partnership_and_cycle(dir, "pack", Some(cycle)) else {
-        return EXIT_INVALID;
+    let (audit, cycle_id) = match load_one_cycle(dir, "pack", Some(cycle)) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_INVALID;
+        }
     };
     let Some(cycle) = audit.cycle(&cycle_id) else {
         return EXIT_INVALID;
@@ -27,8 +31,8 @@ pub fn run(dir: &Path, cycle: &str, out: &Path, blank: Option<usize>) -> u8 {
         eprintln!("  = help: for agencies' returns, make their forms with `panelaudit forms`");
         return EXIT_INVALID;
     }
-    if let Err(e) = super::forms::check_out(dir, out) {
-        eprintln!("error: {}", e.replace("the forms", "the pack"));
+    if let Err(e) = check_out(dir, out, "the pack") {
+        eprintln!("error: {e}");
         return EXIT_INVALID;
     }
     if blank.is_some_and(|n| n == 0 || n > cases::MAX_CASES) {
