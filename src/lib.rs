@@ -8,6 +8,7 @@ pub mod brief;
 pub mod build;
 pub mod bundled;
 pub mod chase;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod diag;
