@@ -121,6 +121,9 @@ struct About {
     submitted: Option<Date>,
 }
 
+/// Reads and checks the About sheet: whose return it is, for which cycle and framework, made
+/// by which form version, and who completed it when. None when it cannot be imported (a
+/// mistake in "Completed by" or "Submitted" alone does not stop the answers being read).
 fn read_about(
     file: &str,
     sheet: &Sheet,
@@ -128,209 +131,49 @@ fn read_about(
     cycle: &Cycle,
     diags: &mut Diagnostics,
 ) -> Option<About> {
-    // Find each field by its label in column A; the value is beside it in column B.
-    let mut found: BTreeMap<Field, (u32, Option<&Data>)> = BTreeMap::new();
-    for row in sheet.rows() {
-        let Some(Data::String(label)) = sheet.get(row, ABOUT_LABEL_COL) else {
-            continue;
-        };
-        if let Some(field) = Field::from_label(label) {
-            found
-                .entry(field)
-                .or_insert((row, sheet.get(row, ABOUT_VALUE_COL)));
-        }
-    }
+    let mut about = AboutSheet::read(file, sheet);
     let before = diags.error_count();
-    let at = |row: u32| format!("{file}: {ABOUT_SHEET}!{}", cell_ref(row, ABOUT_VALUE_COL));
-    // A formula's value is worked out, not typed, and may change when the workbook is next
-    // opened (=TODAY()); a return records the value itself. Only the fields import reads count.
-    let formula_at = |field: Field| {
-        let &(row, _) = found.get(&field)?;
-        sheet.formula(row, ABOUT_VALUE_COL).map(|f| (row, f))
-    };
-    let mut refused: BTreeSet<Field> = BTreeSet::new();
-    for field in [
-        Field::AgencyId,
-        Field::CycleId,
-        Field::FrameworkId,
-        Field::FormVersion,
-    ] {
-        if let Some((row, f)) = formula_at(field) {
-            refuse_formula(diags, at(row), f, "type the value itself");
-            refused.insert(field);
-        }
-    }
-    let required = |field: Field, diags: &mut Diagnostics| -> Option<(u32, String)> {
-        let label = field.spec().label;
-        if refused.contains(&field) {
-            return None;
-        }
-        match found.get(&field) {
-            None => {
-                diags
-                    .path_error(Code::WorkbookShape,
-                        format!("{file}: {ABOUT_SHEET}"),
-                        format!("no \"{label}\" row: the {ABOUT_SHEET} sheet must say which agency, cycle and framework the return is for"),
-                    )
-                    .with_help("import the form `panelaudit forms` made, without changing its About sheet");
-                None
-            }
-            Some((row, value)) => match value.and_then(cell_text) {
-                Some(t) => Some((*row, t)),
-                None => {
-                    diags.path_error(Code::EmptyText, at(*row), format!("\"{label}\" is blank"));
-                    None
-                }
-            },
-        }
-    };
-    let agency = required(Field::AgencyId, diags);
-    let cycle_id = required(Field::CycleId, diags);
-    let framework = required(Field::FrameworkId, diags);
-    let version = required(Field::FormVersion, diags);
-
+    about.refuse_formulas(
+        &[
+            Field::AgencyId,
+            Field::CycleId,
+            Field::FrameworkId,
+            Field::FormVersion,
+        ],
+        diags,
+    );
+    let agency = about.required(Field::AgencyId, diags);
+    let cycle_id = about.required(Field::CycleId, diags);
+    let framework = about.required(Field::FrameworkId, diags);
+    let version = about.required(Field::FormVersion, diags);
     if let Some((row, v)) = &version {
-        match v.parse::<u32>() {
-            Ok(n) if (1..=FORM_VERSION).contains(&n) => {}
-            Ok(n) if n > FORM_VERSION => {
-                diags
-                    .path_error(Code::WorkbookShape,
-                        at(*row),
-                        format!("form version {n} was made by a newer panelaudit; this one reads forms up to version {FORM_VERSION}"),
-                    )
-                    .with_help("update panelaudit, or make the forms again with this version");
-            }
-            _ => {
-                diags.path_error(
-                    Code::WorkbookShape,
-                    at(*row),
-                    format!("form version \"{v}\" is not one panelaudit made"),
-                );
-            }
-        }
+        check_version(&about.at(*row), v, diags);
     }
-    if let Some((row, id)) = &agency
-        && audit.agency(id).is_none()
-    {
-        let ids: Vec<&str> = audit
-            .partnership
-            .agencies
-            .iter()
-            .map(|a| a.id.as_str())
-            .collect();
-        let d = diags.path_error(
-            Code::WorkbookMismatch,
-            at(*row),
-            format!(
-                "agency `{id}` is not an agency of {} (its agencies: {})",
-                audit.partnership.short_name,
-                ids.join(", ")
-            ),
-        );
-        match suggest(id, ids.iter().copied()) {
-            Some(s) => d.with_help(s),
-            None => d.with_help(
-                "add the agency to partnership.toml, or check this is the right workbook",
-            ),
-        };
+    if let Some((row, id)) = &agency {
+        check_agency(&about.at(*row), id, audit, diags);
     }
-    if let Some((row, id)) = &cycle_id
-        && id != &cycle.id
-    {
-        let help = if audit.cycle(id).is_some() {
-            format!(
-                "to import it into cycle {id}, run import with --cycle {id}, or without --cycle (the workbook's own cycle is then used)"
-            )
-        } else {
-            format!(
-                "send the agency the form for cycle {} (`panelaudit forms`)",
-                cycle.id
-            )
-        };
-        diags
-            .path_error(
-                Code::WorkbookMismatch,
-                at(*row),
-                format!(
-                    "this return is for cycle {id}, but it is being imported into cycle {}",
-                    cycle.id
-                ),
-            )
-            .with_help(help);
+    if let Some((row, id)) = &cycle_id {
+        check_cycle(&about.at(*row), id, audit, cycle, diags);
     }
     if let Some((row, id)) = &framework
         && id != &cycle.framework
     {
         diags.path_error(
             Code::WorkbookMismatch,
-            at(*row),
+            about.at(*row),
             format!(
                 "this return asks the questions of framework `{id}`, but cycle {} uses `{}`",
                 cycle.id, cycle.framework
             ),
         );
     }
-
     // A formula in these fails the workbook too, but says nothing about whose return it is,
     // so the answers are still read and checked.
     let optional_before = diags.error_count();
-    for field in [Field::CompletedBy, Field::Submitted] {
-        if let Some((row, f)) = formula_at(field) {
-            refuse_formula(diags, at(row), f, "type the value itself");
-            refused.insert(field);
-        }
-    }
+    about.refuse_formulas(&[Field::CompletedBy, Field::Submitted], diags);
     let optional_errors = diags.error_count() - optional_before;
-    let completed_by = match found.get(&Field::CompletedBy) {
-        _ if refused.contains(&Field::CompletedBy) => None,
-        Some((row, Some(d))) if !is_blank(d) => {
-            let place = at(*row);
-            let text = match d {
-                Data::String(_) => cell_text(d),
-                Data::DateTime(_) | Data::DateTimeIso(_) => {
-                    completed_by_not_text(diags, &place, "a date");
-                    cell_date(d).map(|d| d.to_string())
-                }
-                _ => {
-                    completed_by_not_text(diags, &place, "a number");
-                    cell_text(d)
-                }
-            };
-            if let Some(t) = &text {
-                refuse_control_characters(diags, &place, t);
-            }
-            if let Some(t) = &text
-                && let Some(why) = audit.scanner().role_problem(t)
-            {
-                diags
-                    .path_warning(
-                        Code::PersonalDataInReturn,
-                        place,
-                        format!("\"Completed by\" {why}; it should be a role"),
-                    )
-                    .with_help("write the role, e.g. \"Head of Public Protection\" or \"Designated Nurse\": returns are read across agencies, and a role still means something when the person has moved on");
-            }
-            text
-        }
-        _ => None,
-    };
-    let submitted = match found.get(&Field::Submitted) {
-        _ if refused.contains(&Field::Submitted) => None,
-        Some((row, Some(d))) if !is_blank(d) => match cell_date(d) {
-            Some(date) => Some(date),
-            None => {
-                diags
-                    .path_error(
-                        Code::BadDate,
-                        at(*row),
-                        format!("submitted: {} is not a date", describe(d)),
-                    )
-                    .with_help("type the date the return was sent, e.g. 14/10/2025 or 2025-10-14");
-                None
-            }
-        },
-        _ => None,
-    };
+    let completed_by = about.completed_by(audit.scanner(), diags);
+    let submitted = about.submitted(diags);
     if diags.error_count() > before + optional_errors {
         return None;
     }
@@ -339,6 +182,226 @@ fn read_about(
         completed_by,
         submitted,
     })
+}
+
+/// The About sheet's fields, each found by its label in column A, its value beside it in B.
+struct AboutSheet<'a> {
+    file: &'a str,
+    sheet: &'a Sheet,
+    found: BTreeMap<Field, (u32, Option<&'a Data>)>,
+    /// Fields whose value is a formula, already refused.
+    refused: BTreeSet<Field>,
+}
+
+impl<'a> AboutSheet<'a> {
+    fn read(file: &'a str, sheet: &'a Sheet) -> AboutSheet<'a> {
+        let mut found = BTreeMap::new();
+        for row in sheet.rows() {
+            let Some(Data::String(label)) = sheet.get(row, ABOUT_LABEL_COL) else {
+                continue;
+            };
+            if let Some(field) = Field::from_label(label) {
+                found
+                    .entry(field)
+                    .or_insert((row, sheet.get(row, ABOUT_VALUE_COL)));
+            }
+        }
+        AboutSheet {
+            file,
+            sheet,
+            found,
+            refused: BTreeSet::new(),
+        }
+    }
+
+    fn at(&self, row: u32) -> String {
+        format!(
+            "{}: {ABOUT_SHEET}!{}",
+            self.file,
+            cell_ref(row, ABOUT_VALUE_COL)
+        )
+    }
+
+    /// A formula's value is worked out, not typed, and may change when the workbook is next
+    /// opened (=TODAY()); a return records the value itself. Only the fields import reads
+    /// count: an error for each of `fields` that holds one.
+    fn refuse_formulas(&mut self, fields: &[Field], diags: &mut Diagnostics) {
+        for &field in fields {
+            let Some(&(row, _)) = self.found.get(&field) else {
+                continue;
+            };
+            if let Some(f) = self.sheet.formula(row, ABOUT_VALUE_COL) {
+                refuse_formula(diags, self.at(row), f, "type the value itself");
+                self.refused.insert(field);
+            }
+        }
+    }
+
+    /// A field every return must fill in, with its row; None, having said why, when it is
+    /// missing or blank (or was refused as a formula).
+    fn required(&self, field: Field, diags: &mut Diagnostics) -> Option<(u32, String)> {
+        let label = field.spec().label;
+        if self.refused.contains(&field) {
+            return None;
+        }
+        let Some((row, value)) = self.found.get(&field) else {
+            diags
+                .path_error(Code::WorkbookShape,
+                    format!("{}: {ABOUT_SHEET}", self.file),
+                    format!("no \"{label}\" row: the {ABOUT_SHEET} sheet must say which agency, cycle and framework the return is for"),
+                )
+                .with_help("import the form `panelaudit forms` made, without changing its About sheet");
+            return None;
+        };
+        match value.and_then(cell_text) {
+            Some(t) => Some((*row, t)),
+            None => {
+                diags.path_error(
+                    Code::EmptyText,
+                    self.at(*row),
+                    format!("\"{label}\" is blank"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A field's value when it is filled in and not refused.
+    fn optional(&self, field: Field) -> Option<(u32, &'a Data)> {
+        if self.refused.contains(&field) {
+            return None;
+        }
+        match self.found.get(&field) {
+            Some((row, Some(d))) if !is_blank(d) => Some((*row, *d)),
+            _ => None,
+        }
+    }
+
+    /// "Completed by": text (a date or number is taken as text, with a warning), and a role,
+    /// not a person (a warning when it looks like a name or contact details).
+    fn completed_by(&self, scanner: &Scanner, diags: &mut Diagnostics) -> Option<String> {
+        let (row, d) = self.optional(Field::CompletedBy)?;
+        let place = self.at(row);
+        let text = match d {
+            Data::String(_) => cell_text(d),
+            Data::DateTime(_) | Data::DateTimeIso(_) => {
+                completed_by_not_text(diags, &place, "a date");
+                cell_date(d).map(|d| d.to_string())
+            }
+            _ => {
+                completed_by_not_text(diags, &place, "a number");
+                cell_text(d)
+            }
+        };
+        if let Some(t) = &text {
+            refuse_control_characters(diags, &place, t);
+        }
+        if let Some(t) = &text
+            && let Some(why) = scanner.role_problem(t)
+        {
+            diags
+                .path_warning(
+                    Code::PersonalDataInReturn,
+                    place,
+                    format!("\"Completed by\" {why}; it should be a role"),
+                )
+                .with_help("write the role, e.g. \"Head of Public Protection\" or \"Designated Nurse\": returns are read across agencies, and a role still means something when the person has moved on");
+        }
+        text
+    }
+
+    /// "Submitted": a date, when filled in.
+    fn submitted(&self, diags: &mut Diagnostics) -> Option<Date> {
+        let (row, d) = self.optional(Field::Submitted)?;
+        let date = cell_date(d);
+        if date.is_none() {
+            diags
+                .path_error(
+                    Code::BadDate,
+                    self.at(row),
+                    format!("submitted: {} is not a date", describe(d)),
+                )
+                .with_help("type the date the return was sent, e.g. 14/10/2025 or 2025-10-14");
+        }
+        date
+    }
+}
+
+/// An error unless the form version is one this panelaudit made (or reads).
+fn check_version(place: &str, v: &str, diags: &mut Diagnostics) {
+    match v.parse::<u32>() {
+        Ok(n) if (1..=FORM_VERSION).contains(&n) => {}
+        Ok(n) if n > FORM_VERSION => {
+            diags
+                .path_error(Code::WorkbookShape,
+                    place,
+                    format!("form version {n} was made by a newer panelaudit; this one reads forms up to version {FORM_VERSION}"),
+                )
+                .with_help("update panelaudit, or make the forms again with this version");
+        }
+        _ => {
+            diags.path_error(
+                Code::WorkbookShape,
+                place,
+                format!("form version \"{v}\" is not one panelaudit made"),
+            );
+        }
+    }
+}
+
+/// An error unless the agency is one of the partnership's.
+fn check_agency(place: &str, id: &str, audit: &Audit, diags: &mut Diagnostics) {
+    if audit.agency(id).is_some() {
+        return;
+    }
+    let ids: Vec<&str> = audit
+        .partnership
+        .agencies
+        .iter()
+        .map(|a| a.id.as_str())
+        .collect();
+    let d = diags.path_error(
+        Code::WorkbookMismatch,
+        place,
+        format!(
+            "agency `{id}` is not an agency of {} (its agencies: {})",
+            audit.partnership.short_name,
+            ids.join(", ")
+        ),
+    );
+    match suggest(id, ids.iter().copied()) {
+        Some(s) => d.with_help(s),
+        None => {
+            d.with_help("add the agency to partnership.toml, or check this is the right workbook")
+        }
+    };
+}
+
+/// An error unless the workbook is for the cycle it is imported into.
+fn check_cycle(place: &str, id: &str, audit: &Audit, cycle: &Cycle, diags: &mut Diagnostics) {
+    if id == cycle.id {
+        return;
+    }
+    let help = if audit.cycle(id).is_some() {
+        format!(
+            "to import it into cycle {id}, run import with --cycle {id}, or without --cycle (the workbook's own cycle is then used)"
+        )
+    } else {
+        format!(
+            "send the agency the form for cycle {} (`panelaudit forms`)",
+            cycle.id
+        )
+    };
+    diags
+        .path_error(
+            Code::WorkbookMismatch,
+            place,
+            format!(
+                "this return is for cycle {id}, but it is being imported into cycle {}",
+                cycle.id
+            ),
+        )
+        .with_help(help);
 }
 
 fn completed_by_not_text(diags: &mut Diagnostics, place: &str, kind: &str) {
