@@ -4,8 +4,9 @@
 //! agency's answers, so it is never overwritten.
 
 use super::{EXIT_INVALID, EXIT_OK};
-use crate::fsx;
+use crate::fsx::{self, OnDisk};
 use crate::intake::forms::{form_for, no_returns};
+use crate::model::{Audit, Cycle};
 use crate::source::display_path;
 use crate::workspace::{check_out, load_one_cycle};
 use std::path::{Path, PathBuf};
@@ -21,82 +22,23 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
     let Some(cycle) = audit.cycle(&cycle_id) else {
         return EXIT_INVALID;
     };
-    if !crate::model::Audit::collects_returns(cycle) {
-        eprintln!("error: {}", no_returns(&audit, cycle, dir));
-        return EXIT_INVALID;
-    }
-    if let Err(e) = check_out(dir, out, "the forms") {
-        eprintln!("error: {e}");
-        return EXIT_INVALID;
-    }
-    let fw = audit.framework(&cycle.framework);
-    let asked = cycle.questions(fw).count();
-    if asked == 0 {
-        eprintln!(
-            "error: cycle {} asks no questions: its [scope] leaves none of framework `{}`",
-            cycle.id, fw.id
-        );
-        return EXIT_INVALID;
-    }
-
-    // Build every form in memory first: nothing is written unless all of them can be.
-    let mut forms: Vec<(PathBuf, Vec<u8>, Option<String>)> = Vec::new();
-    for agency in cycle.agencies(&audit.partnership) {
-        match form_for(&audit, cycle, agency) {
-            Ok((bytes, from)) => forms.push((out.join(format!("{}.xlsx", agency.id)), bytes, from)),
-            Err(e) => {
-                eprintln!("error: the form for `{}`: {e}", agency.id);
-                return EXIT_INVALID;
-            }
-        }
-    }
-
-    if out.exists() && !out.is_dir() {
-        eprintln!("error: {}: exists and is not a folder", display_path(out));
-        return EXIT_INVALID;
-    }
-    let mut conflicts = Vec::new();
-    let mut unchanged = vec![false; forms.len()];
-    for (i, (path, bytes, _)) in forms.iter().enumerate() {
-        match std::fs::read(path) {
-            Ok(old) if &old == bytes => unchanged[i] = true,
-            Ok(_) => conflicts.push(display_path(path)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => {
-                eprintln!("error: {}: {e}", display_path(path));
-                return EXIT_INVALID;
-            }
-        }
-    }
-    if !conflicts.is_empty() {
-        eprintln!(
-            "error: {}: already there and different from the new form (it may hold an agency's answers); nothing was written",
-            conflicts.join(", ")
-        );
-        eprintln!(
-            "  = help: import completed returns first (`panelaudit import`), then move the old files away or choose another --out folder"
-        );
-        return EXIT_INVALID;
-    }
-
-    if let Err(e) = std::fs::create_dir_all(out) {
-        eprintln!(
-            "error: {}: cannot create the folder: {e}",
-            display_path(out)
-        );
-        return EXIT_INVALID;
-    }
-    for (i, (path, bytes, _)) in forms.iter().enumerate() {
-        if unchanged[i] {
-            continue;
-        }
-        if let Err(e) = fsx::write_atomic(path, bytes) {
-            eprintln!("error: cannot write the form: {e}");
+    let made = forms_for(&audit, cycle, dir, out).and_then(|forms| {
+        let files: Vec<(PathBuf, Vec<u8>)> = forms
+            .iter()
+            .map(|(p, b, _)| (p.clone(), b.clone()))
+            .collect();
+        write_forms(out, &files).map(|unchanged| (forms, unchanged))
+    });
+    let (forms, unchanged) = match made {
+        Ok(made) => made,
+        Err(e) => {
+            eprintln!("error: {e}");
             return EXIT_INVALID;
         }
-    }
-    for (i, (path, _, from)) in forms.iter().enumerate() {
-        let state = if unchanged[i] { "unchanged" } else { "written" };
+    };
+    let asked = cycle.questions(audit.framework(&cycle.framework)).count();
+    for ((path, _, from), unchanged) in forms.iter().zip(&unchanged) {
+        let state = if *unchanged { "unchanged" } else { "written" };
         let note = from.as_ref().map(|f| format!(", {f}")).unwrap_or_default();
         println!(
             "{}: {state} ({asked} question(s){note})",
@@ -111,4 +53,62 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
         display_path(dir)
     );
     EXIT_OK
+}
+
+/// Every agency's form for `cycle`, built in memory (nothing is written unless all of them can
+/// be): where it goes, its bytes, and what it is pre-filled from. The error follows `error: `.
+fn forms_for(
+    audit: &Audit,
+    cycle: &Cycle,
+    dir: &Path,
+    out: &Path,
+) -> Result<Vec<(PathBuf, Vec<u8>, Option<String>)>, String> {
+    if !Audit::collects_returns(cycle) {
+        return Err(no_returns(audit, cycle, dir));
+    }
+    check_out(dir, out, "the forms")?;
+    let fw = audit.framework(&cycle.framework);
+    if cycle.questions(fw).count() == 0 {
+        return Err(format!(
+            "cycle {} asks no questions: its [scope] leaves none of framework `{}`",
+            cycle.id, fw.id
+        ));
+    }
+    cycle
+        .agencies(&audit.partnership)
+        .map(|agency| {
+            form_for(audit, cycle, agency)
+                .map(|(bytes, from)| (out.join(format!("{}.xlsx", agency.id)), bytes, from))
+                .map_err(|e| format!("the form for `{}`: {e}", agency.id))
+        })
+        .collect()
+}
+
+/// Writes the forms into `out`, refusing (nothing written) when a file there differs from its
+/// new form: it may hold an agency's answers. Which were already there, unchanged.
+fn write_forms(out: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<Vec<bool>, String> {
+    if out.exists() && !out.is_dir() {
+        return Err(format!("{}: exists and is not a folder", display_path(out)));
+    }
+    let found = fsx::on_disk(files)?;
+    let conflicts: Vec<String> = files
+        .iter()
+        .zip(&found)
+        .filter(|(_, d)| **d == OnDisk::Different)
+        .map(|((path, _), _)| display_path(path))
+        .collect();
+    if !conflicts.is_empty() {
+        return Err(format!(
+            "{}: already there and different from the new form (it may hold an agency's answers); nothing was written\n  = help: import completed returns first (`panelaudit import`), then move the old files away or choose another --out folder",
+            conflicts.join(", ")
+        ));
+    }
+    std::fs::create_dir_all(out)
+        .map_err(|e| format!("{}: cannot create the folder: {e}", display_path(out)))?;
+    for ((path, bytes), on_disk) in files.iter().zip(&found) {
+        if *on_disk != OnDisk::Same {
+            fsx::write_atomic(path, bytes).map_err(|e| format!("cannot write the form: {e}"))?;
+        }
+    }
+    Ok(found.iter().map(|d| *d == OnDisk::Same).collect())
 }
