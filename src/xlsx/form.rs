@@ -221,6 +221,51 @@ fn instructions(
     ws.set_name(INSTRUCTIONS_SHEET)?;
     ws.set_column_width(0, 28)?;
     ws.set_column_width(1, 90)?;
+    let mut page = Page { ws, row: 0, f };
+    title_block(&mut page, input)?;
+    page.heading("How to complete this return")?;
+    how_to_complete(&mut page, input.partnership)?;
+    page.heading("Rating: how assured are you?")?;
+    let table = rating_table(&mut page, choices, input.framework)?;
+    page.heading("Confidence: how strong is your evidence?")?;
+    confidence_table(&mut page)?;
+    guidance(&mut page)?;
+    print_setup(ws, input, false);
+    protect(ws);
+    ws.set_active(true);
+    Ok(table)
+}
+
+/// The Instructions sheet as it is written, a row at a time.
+struct Page<'a> {
+    ws: &'a mut Worksheet,
+    row: u32,
+    f: &'a Formats,
+}
+
+impl Page<'_> {
+    /// A paragraph across both columns, as tall as its text needs.
+    fn para(&mut self, text: &str, fmt: &Format) -> Result<(), XlsxError> {
+        self.ws.merge_range(self.row, 0, self.row, 1, text, fmt)?;
+        self.ws
+            .set_row_height(self.row, row_height(lines_needed(text, 118.0), 15.0))?;
+        self.row += 1;
+        Ok(())
+    }
+
+    /// A heading, after a blank row.
+    fn heading(&mut self, text: &str) -> Result<(), XlsxError> {
+        self.row += 1;
+        self.ws
+            .write_string_with_format(self.row, 0, text, &self.f.heading)?;
+        self.ws.set_row_height(self.row, 20)?;
+        self.row += 1;
+        Ok(())
+    }
+}
+
+/// Whose return it is, for which cycle, by when, and how many questions it asks.
+fn title_block(page: &mut Page<'_>, input: &FormInput) -> Result<(), XlsxError> {
     let (p, a, c, fw) = (
         input.partnership,
         input.agency,
@@ -228,29 +273,16 @@ fn instructions(
         input.framework,
     );
     let asked = c.questions(fw).count();
-    let mut row = 0u32;
-    let wide = 118.0;
-
-    let para = |ws: &mut Worksheet, row: &mut u32, text: &str, fmt: &Format| {
-        ws.merge_range(*row, 0, *row, 1, text, fmt)?;
-        ws.set_row_height(*row, row_height(lines_needed(text, wide), 15.0))?;
-        *row += 1;
-        Ok::<(), XlsxError>(())
-    };
-    let heading = |ws: &mut Worksheet, row: &mut u32, text: &str| {
-        *row += 1;
-        ws.write_string_with_format(*row, 0, text, &f.heading)?;
-        ws.set_row_height(*row, 20)?;
-        *row += 1;
-        Ok::<(), XlsxError>(())
-    };
-
-    ws.write_string_with_format(row, 0, format!("{}: self-audit return", p.name), &f.title)?;
-    ws.set_row_height(row, 24)?;
-    row += 1;
-    para(
-        ws,
-        &mut row,
+    page.ws.write_string_with_format(
+        page.row,
+        0,
+        format!("{}: self-audit return", p.name),
+        &page.f.title,
+    )?;
+    page.ws.set_row_height(page.row, 24)?;
+    page.row += 1;
+    let f = page.f;
+    page.para(
         &format!(
             "For {}. Cycle: {} ({}), open {} to {}. Please return it by {}.",
             a.name,
@@ -262,17 +294,17 @@ fn instructions(
         ),
         &f.subtitle,
     )?;
-    para(
-        ws,
-        &mut row,
+    page.para(
         &format!(
             "{asked} question(s) from \"{}\" ({}).",
             fw.title, fw.source.publisher
         ),
         &f.text,
-    )?;
+    )
+}
 
-    heading(ws, &mut row, "How to complete this return")?;
+/// The steps to complete the return, and where to send it.
+fn how_to_complete(page: &mut Page<'_>, p: &Partnership) -> Result<(), XlsxError> {
     let send_to = p
         .contact
         .as_deref()
@@ -284,53 +316,82 @@ fn instructions(
         "3. Choose the rating and your confidence from the drop-down lists. Choose \"n/a\" only when the question does not apply to your agency at all, and say why in Evidence. A question without a rating counts as unanswered, which means no evidence of assurance.".to_string(),
         format!("4. Do not add, remove, reorder or rename rows, columns or sheets, and keep the file as an Excel workbook (.xlsx). Send the completed file back {send_to}."),
     ] {
-        para(ws, &mut row, &step, &f.text)?;
+        page.para(&step, &page.f.text)?;
     }
+    Ok(())
+}
 
-    heading(ws, &mut row, "Rating: how assured are you?")?;
-    para(
-        ws,
-        &mut row,
+/// What each rating means, as the drop-down offers them; where the table lies on the sheet.
+fn rating_table(
+    page: &mut Page<'_>,
+    choices: &[String],
+    fw: &Framework,
+) -> Result<ScaleTable, XlsxError> {
+    page.para(
         "Rate how far you are assured that what the question describes happens in practice in your agency, not only in policy.",
-        &f.text,
+        &page.f.text,
     )?;
-    ws.write_string_with_format(row, 0, "Rating (as in the drop-down)", &f.table_header)?;
-    ws.write_string_with_format(row, 1, "What it means", &f.table_header)?;
-    row += 1;
-    let first = row;
+    page.ws.write_string_with_format(
+        page.row,
+        0,
+        "Rating (as in the drop-down)",
+        &page.f.table_header,
+    )?;
+    page.ws
+        .write_string_with_format(page.row, 1, "What it means", &page.f.table_header)?;
+    page.row += 1;
+    let first = page.row;
     for (choice, level) in choices.iter().zip(&fw.scale) {
         let meaning = if level.descriptor.is_empty() {
             level.label.clone()
         } else {
             level.descriptor.clone()
         };
-        ws.write_string_with_format(row, 0, choice, &f.locked_id)?;
-        ws.write_string_with_format(row, 1, &meaning, &f.locked)?;
-        ws.set_row_height(row, row_height(lines_needed(&meaning, 90.0), 15.0))?;
-        row += 1;
+        page.ws
+            .write_string_with_format(page.row, 0, choice, &page.f.locked_id)?;
+        page.ws
+            .write_string_with_format(page.row, 1, &meaning, &page.f.locked)?;
+        page.ws
+            .set_row_height(page.row, row_height(lines_needed(&meaning, 90.0), 15.0))?;
+        page.row += 1;
     }
-    ws.write_string_with_format(row, 0, NOT_APPLICABLE, &f.locked_id)?;
-    ws.write_string_with_format(
-        row,
+    page.ws
+        .write_string_with_format(page.row, 0, NOT_APPLICABLE, &page.f.locked_id)?;
+    page.ws.write_string_with_format(
+        page.row,
         1,
         "The question does not apply to your agency. Say why in Evidence.",
-        &f.locked,
+        &page.f.locked,
     )?;
-    let table = ScaleTable { first, last: row };
-    row += 1;
+    let table = ScaleTable {
+        first,
+        last: page.row,
+    };
+    page.row += 1;
+    Ok(table)
+}
 
-    heading(ws, &mut row, "Confidence: how strong is your evidence?")?;
-    ws.write_string_with_format(row, 0, "Confidence", &f.table_header)?;
-    ws.write_string_with_format(row, 1, "What it means", &f.table_header)?;
-    row += 1;
+/// What each confidence means.
+fn confidence_table(page: &mut Page<'_>) -> Result<(), XlsxError> {
+    page.ws
+        .write_string_with_format(page.row, 0, "Confidence", &page.f.table_header)?;
+    page.ws
+        .write_string_with_format(page.row, 1, "What it means", &page.f.table_header)?;
+    page.row += 1;
     for (level, meaning) in CONFIDENCE_HELP {
-        ws.write_string_with_format(row, 0, level, &f.locked_id)?;
-        ws.write_string_with_format(row, 1, meaning, &f.locked)?;
-        ws.set_row_height(row, row_height(lines_needed(meaning, 90.0), 15.0))?;
-        row += 1;
+        page.ws
+            .write_string_with_format(page.row, 0, level, &page.f.locked_id)?;
+        page.ws
+            .write_string_with_format(page.row, 1, meaning, &page.f.locked)?;
+        page.ws
+            .set_row_height(page.row, row_height(lines_needed(meaning, 90.0), 15.0))?;
+        page.row += 1;
     }
+    Ok(())
+}
 
-    // Guidance as headed paragraphs, in the order an agency needs it.
+/// Guidance as headed paragraphs, in the order an agency needs it.
+fn guidance(page: &mut Page<'_>) -> Result<(), XlsxError> {
     let guidance: [(&str, &[&str]); 2] = [
         (
             "What counts as evidence",
@@ -350,16 +411,12 @@ fn instructions(
         ),
     ];
     for (title, paragraphs) in guidance {
-        heading(ws, &mut row, title)?;
+        page.heading(title)?;
         for text in paragraphs {
-            para(ws, &mut row, text, &f.text)?;
+            page.para(text, &page.f.text)?;
         }
     }
-
-    print_setup(ws, input, false);
-    protect(ws);
-    ws.set_active(true);
-    Ok(table)
+    Ok(())
 }
 
 fn about(ws: &mut Worksheet, input: &FormInput, f: &Formats) -> Result<(), XlsxError> {
