@@ -7,7 +7,7 @@ use super::{
     FIRST_QUESTION_ROW, FORM_VERSION, Field, HEADER_ROW, INSTRUCTIONS_SHEET, NOT_APPLICABLE,
     RETURN_SHEET, ReturnData, cell_ref, rating_choice,
 };
-use crate::model::{Agency, Cycle, Date, Framework, Level, Partnership, Rating};
+use crate::model::{Agency, Cycle, Date, Framework, Level, Partnership, Question, Rating};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
     ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, ProtectionOptions, Workbook,
@@ -503,114 +503,135 @@ fn questions(
     ws.set_row_height(HEADER_ROW, 32)?;
     ws.set_freeze_panes(FIRST_QUESTION_ROW, 1)?;
     ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
-
-    let fw = input.framework;
     let mut row = FIRST_QUESTION_ROW;
-    for q in input.cycle.questions(fw) {
-        let answer = input.prefill.and_then(|r| r.answers.get(&q.id));
-        let theme = fw.theme(&q.theme).map_or(q.theme.as_str(), |t| &t.title);
-        let level = match q.level {
-            Level::Strategic => "Strategic",
-            Level::Practitioner => "Practitioner",
-        };
-        let prompts = q
-            .prompts
-            .iter()
-            .map(|p| format!("• {p}"))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let rating = answer.map(|a| match a.rating {
-            Rating::Value(v) => fw
-                .level(v)
-                .map_or(v.to_string(), |l| rating_choice(v, &l.label)),
-            Rating::NotApplicable => NOT_APPLICABLE.to_string(),
-        });
-        let confidence = answer.and_then(|a| a.confidence.map(|c| c.as_str().to_string()));
-        let evidence = answer.and_then(|a| a.evidence.clone());
-        let gaps = answer.and_then(|a| a.gaps.clone());
-        let internal = answer.and_then(|a| a.internal.clone());
-
-        let mut lines = 1;
-        for spec in &COLUMNS {
-            let text: Option<&str> = match spec.col {
-                Col::Id => Some(&q.id),
-                Col::Theme => Some(theme),
-                Col::Level => Some(level),
-                Col::Question => Some(&q.text),
-                Col::Prompts => Some(&prompts),
-                Col::Rating => rating.as_deref(),
-                Col::Confidence => confidence.as_deref(),
-                Col::Evidence => evidence.as_deref(),
-                Col::Gaps => gaps.as_deref(),
-                Col::Internal => internal.as_deref(),
-            };
-            let fmt = match spec.col {
-                Col::Id => &f.locked_id,
-                _ if spec.answer => &f.answer,
-                _ => &f.locked,
-            };
-            let col = spec.col.index();
-            match text {
-                Some(t) if !t.is_empty() => {
-                    ws.write_string_with_format(row, col, t, fmt)?;
-                    lines = lines.max(lines_needed(t, spec.width));
-                }
-                _ => {
-                    ws.write_blank(row, col, fmt)?;
-                }
-            }
-        }
+    for q in input.cycle.questions(input.framework) {
+        let lines = question_row(ws, row, q, input, f)?;
         ws.set_row_height(row, row_height(lines, MIN_ANSWER_ROW_HEIGHT))?;
         row += 1;
     }
-
     if row > FIRST_QUESTION_ROW {
-        let last = row - 1;
-        let rating_col = Col::Rating.index();
-        let inline_ok = choices.iter().all(|c| !c.contains([',', '"']))
-            && choices.iter().map(|c| c.chars().count() + 1).sum::<usize>() <= 250;
-        let list = if inline_ok {
-            DataValidation::new().allow_list_strings(choices)?
-        } else {
-            DataValidation::new().allow_list_formula(Formula::new(format!(
-                "={INSTRUCTIONS_SHEET}!{}:{}",
-                absolute(table.first, 0),
-                absolute(table.last, 0)
-            )))
-        };
-        let list = list
-            .set_input_title("Rating")?
-            .set_input_message(
-                "Choose a rating from the list. The Instructions sheet says what each level means.",
-            )?
-            .set_error_title("Choose a rating from the list")?
-            .set_error_message(
-                "Pick one of the ratings in the list (see the Instructions sheet), or n/a when the question does not apply to your agency.",
-            )?
-            .set_error_style(DataValidationErrorStyle::Stop);
-        ws.add_data_validation(FIRST_QUESTION_ROW, rating_col, last, rating_col, &list)?;
-
-        let confidence_col = Col::Confidence.index();
-        let confidence = DataValidation::new()
-            .allow_list_strings(&CONFIDENCE_CHOICES)?
-            .set_input_title("Confidence")?
-            .set_input_message("How strong is your evidence: low, medium or high?")?
-            .set_error_title("Choose low, medium or high")?
-            .set_error_message(
-                "Confidence is low, medium or high: the Instructions sheet says what each means.",
-            )?
-            .set_error_style(DataValidationErrorStyle::Stop);
-        ws.add_data_validation(
-            FIRST_QUESTION_ROW,
-            confidence_col,
-            last,
-            confidence_col,
-            &confidence,
-        )?;
+        drop_downs(ws, row - 1, choices, table)?;
     }
-
     print_setup(ws, input, true);
     protect(ws);
+    Ok(())
+}
+
+/// One question's row: the question in grey, locked cells, and its answer (pre-filled when
+/// there is one) in white ones. How many lines its tallest cell needs.
+fn question_row(
+    ws: &mut Worksheet,
+    row: u32,
+    q: &Question,
+    input: &FormInput,
+    f: &Formats,
+) -> Result<usize, XlsxError> {
+    let fw = input.framework;
+    let answer = input.prefill.and_then(|r| r.answers.get(&q.id));
+    let theme = fw.theme(&q.theme).map_or(q.theme.as_str(), |t| &t.title);
+    let level = match q.level {
+        Level::Strategic => "Strategic",
+        Level::Practitioner => "Practitioner",
+    };
+    let prompts = q
+        .prompts
+        .iter()
+        .map(|p| format!("• {p}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let rating = answer.map(|a| match a.rating {
+        Rating::Value(v) => fw
+            .level(v)
+            .map_or(v.to_string(), |l| rating_choice(v, &l.label)),
+        Rating::NotApplicable => NOT_APPLICABLE.to_string(),
+    });
+    let confidence = answer.and_then(|a| a.confidence.map(|c| c.as_str().to_string()));
+    let evidence = answer.and_then(|a| a.evidence.clone());
+    let gaps = answer.and_then(|a| a.gaps.clone());
+    let internal = answer.and_then(|a| a.internal.clone());
+
+    let mut lines = 1;
+    for spec in &COLUMNS {
+        let text: Option<&str> = match spec.col {
+            Col::Id => Some(&q.id),
+            Col::Theme => Some(theme),
+            Col::Level => Some(level),
+            Col::Question => Some(&q.text),
+            Col::Prompts => Some(&prompts),
+            Col::Rating => rating.as_deref(),
+            Col::Confidence => confidence.as_deref(),
+            Col::Evidence => evidence.as_deref(),
+            Col::Gaps => gaps.as_deref(),
+            Col::Internal => internal.as_deref(),
+        };
+        let fmt = match spec.col {
+            Col::Id => &f.locked_id,
+            _ if spec.answer => &f.answer,
+            _ => &f.locked,
+        };
+        let col = spec.col.index();
+        match text {
+            Some(t) if !t.is_empty() => {
+                ws.write_string_with_format(row, col, t, fmt)?;
+                lines = lines.max(lines_needed(t, spec.width));
+            }
+            _ => {
+                ws.write_blank(row, col, fmt)?;
+            }
+        }
+    }
+    Ok(lines)
+}
+
+/// Drop-down lists for the rating and the confidence over the question rows, to `last`: the
+/// ratings inline when they fit, else from the Instructions sheet's table.
+fn drop_downs(
+    ws: &mut Worksheet,
+    last: u32,
+    choices: &[String],
+    table: ScaleTable,
+) -> Result<(), XlsxError> {
+    let rating_col = Col::Rating.index();
+    let inline_ok = choices.iter().all(|c| !c.contains([',', '"']))
+        && choices.iter().map(|c| c.chars().count() + 1).sum::<usize>() <= 250;
+    let list = if inline_ok {
+        DataValidation::new().allow_list_strings(choices)?
+    } else {
+        DataValidation::new().allow_list_formula(Formula::new(format!(
+            "={INSTRUCTIONS_SHEET}!{}:{}",
+            absolute(table.first, 0),
+            absolute(table.last, 0)
+        )))
+    };
+    let list = list
+        .set_input_title("Rating")?
+        .set_input_message(
+            "Choose a rating from the list. The Instructions sheet says what each level means.",
+        )?
+        .set_error_title("Choose a rating from the list")?
+        .set_error_message(
+            "Pick one of the ratings in the list (see the Instructions sheet), or n/a when the question does not apply to your agency.",
+        )?
+        .set_error_style(DataValidationErrorStyle::Stop);
+    ws.add_data_validation(FIRST_QUESTION_ROW, rating_col, last, rating_col, &list)?;
+
+    let confidence_col = Col::Confidence.index();
+    let confidence = DataValidation::new()
+        .allow_list_strings(&CONFIDENCE_CHOICES)?
+        .set_input_title("Confidence")?
+        .set_input_message("How strong is your evidence: low, medium or high?")?
+        .set_error_title("Choose low, medium or high")?
+        .set_error_message(
+            "Confidence is low, medium or high: the Instructions sheet says what each means.",
+        )?
+        .set_error_style(DataValidationErrorStyle::Stop);
+    ws.add_data_validation(
+        FIRST_QUESTION_ROW,
+        confidence_col,
+        last,
+        confidence_col,
+        &confidence,
+    )?;
     Ok(())
 }
 
