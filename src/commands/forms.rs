@@ -11,6 +11,9 @@ use crate::source::display_path;
 use crate::workspace::{check_out, load_one_cycle};
 use std::path::{Path, PathBuf};
 
+/// A form: where it goes, its bytes, and what it is pre-filled from.
+type Form = (PathBuf, Vec<u8>, Option<String>);
+
 pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
     let (audit, cycle_id) = match load_one_cycle(dir, "forms", cycle) {
         Ok(found) => found,
@@ -57,12 +60,7 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
 
 /// Every agency's form for `cycle`, built in memory (nothing is written unless all of them can
 /// be): where it goes, its bytes, and what it is pre-filled from. The error follows `error: `.
-fn forms_for(
-    audit: &Audit,
-    cycle: &Cycle,
-    dir: &Path,
-    out: &Path,
-) -> Result<Vec<(PathBuf, Vec<u8>, Option<String>)>, String> {
+fn forms_for(audit: &Audit, cycle: &Cycle, dir: &Path, out: &Path) -> Result<Vec<Form>, String> {
     if !Audit::collects_returns(cycle) {
         return Err(no_returns(audit, cycle, dir));
     }

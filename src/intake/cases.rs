@@ -42,7 +42,12 @@ pub struct Planned {
 /// Reads `files` as case records for `cycle` and plans their import; refused when any
 /// workbook has an error, a case would change a record on file without `force`, or `check`
 /// would refuse what the partnership would become.
-pub fn plan(audit: &Audit, cycle: &Cycle, force: bool, files: &[PathBuf]) -> Result<Plan, Refused> {
+pub fn plan(
+    audit: &Audit,
+    cycle: &Cycle,
+    force: bool,
+    files: &[PathBuf],
+) -> Result<Plan, Box<Refused>> {
     let mut diags = Diagnostics::new();
     // Nothing printed echoes what the partnership's scan flags (its deny list included).
     diags.mask_with(std::sync::Arc::new(audit.scanner().clone()));

@@ -45,12 +45,12 @@ pub struct Refused {
 }
 
 impl Refused {
-    fn new(found: Diagnostics, reason: impl Into<String>) -> Refused {
-        Refused {
+    fn new(found: Diagnostics, reason: impl Into<String>) -> Box<Refused> {
+        Box::new(Refused {
             found,
             check: None,
             reason: reason.into(),
-        }
+        })
     }
 }
 
@@ -134,7 +134,7 @@ fn as_check_would(
     kind: Pending,
     pending: &[PendingFile],
     found: Diagnostics,
-) -> Result<Diagnostics, Refused> {
+) -> Result<Diagnostics, Box<Refused>> {
     let files: Vec<(PathBuf, String)> = pending
         .iter()
         .map(|p| (p.target.clone(), p.text.clone()))
@@ -143,14 +143,14 @@ fn as_check_would(
         return Ok(found);
     };
     let from: Vec<&str> = pending.iter().map(|p| p.workbook.as_str()).collect();
-    Err(Refused {
+    Err(Box::new(Refused {
         found,
         check: Some(problems),
         reason: format!(
             "nothing was imported: `check` would refuse what {} would become (above, at the places the new files would have); fix the workbook and import again",
             from.join(", ")
         ),
-    })
+    }))
 }
 
 /// Writes `todo` into `dir` (created if need be) all or nothing: every file to a temporary file

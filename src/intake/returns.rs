@@ -58,7 +58,12 @@ struct Step {
 /// Reads `files` as returns for `cycle` and plans their import; refused when any workbook has
 /// an error, one would change a return on file without `force`, or `check` would refuse what
 /// the partnership would become.
-pub fn plan(audit: &Audit, cycle: &Cycle, force: bool, files: &[PathBuf]) -> Result<Plan, Refused> {
+pub fn plan(
+    audit: &Audit,
+    cycle: &Cycle,
+    force: bool,
+    files: &[PathBuf],
+) -> Result<Plan, Box<Refused>> {
     let fw = audit.framework(&cycle.framework);
     let mut diags = Diagnostics::new();
     // Nothing printed echoes what the partnership's scan flags (its deny list included).

@@ -211,7 +211,7 @@ fn the_questions(h: &mut String, questions: &[&Question]) {
 
 /// One case's recording grid, on a page of its own, pre-filled from its record when it has one.
 fn case_grid(h: &mut String, audit: &Audit, cycle: &Cycle, questions: &[&Question], r: &str) {
-    let existing: Option<&CaseRecord> = cycle.cases.iter().find(|c| &c.reference == r);
+    let existing: Option<&CaseRecord> = cycle.cases.iter().find(|c| c.reference == r);
     h.push_str(&format!(
         "<section class=\"case\" aria-labelledby=\"case-{0}\">\n<h2 id=\"case-{0}\">Recording grid: case {0}</h2>\n",
         esc(r)
