@@ -127,6 +127,30 @@ pub fn write_all_or_nothing(files: &[(PathBuf, Vec<u8>)]) -> Result<(), FsxError
     Ok(())
 }
 
+/// What is already at a path a command is about to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDisk {
+    /// Nothing: the file is new.
+    Absent,
+    /// These very bytes: writing again changes nothing.
+    Same,
+    /// Something else, which may be someone's work.
+    Different,
+}
+
+/// What is at each of `files` now, in order; an error (`PATH: why`) when one cannot be read.
+pub fn on_disk(files: &[(PathBuf, Vec<u8>)]) -> Result<Vec<OnDisk>, String> {
+    files
+        .iter()
+        .map(|(path, bytes)| match fs::read(path) {
+            Ok(old) if &old == bytes => Ok(OnDisk::Same),
+            Ok(_) => Ok(OnDisk::Different),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(OnDisk::Absent),
+            Err(e) => Err(format!("{}: {e}", crate::source::display_path(path))),
+        })
+        .collect()
+}
+
 /// Creates files that must not exist yet, with any missing folders; if one cannot be made,
 /// removes every file and folder this call made and reports the first problem.
 pub fn create_new_files(files: &[(PathBuf, Vec<u8>)]) -> Result<Vec<PathBuf>, FsxError> {

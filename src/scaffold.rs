@@ -186,13 +186,30 @@ fn comment_text(s: &str) -> String {
 
 /// (path relative to DIR, text) of every file the scaffold writes.
 fn contents(name: &str, fw: &FrameworkInfo, cycle: &FirstCycle) -> Vec<(String, String)> {
-    let area = area(name);
-    let short = initials(name);
     let theme = comment_text(fw.first_theme.as_deref().unwrap_or("theme-id"));
     let question = comment_text(fw.first_question.as_deref().unwrap_or("question-id"));
-    let area_c = comment_text(&area);
+    let metric = comment_text(&example_metric());
+    let cycle_dir = format!("cycles/{}", cycle.id);
+    vec![
+        (
+            "partnership.toml".to_string(),
+            partnership_toml(name, fw, &theme),
+        ),
+        ("metrics.toml".to_string(), metrics_toml(&metric, &theme)),
+        ("actions.toml".to_string(), actions_toml(&question, cycle)),
+        (
+            format!("{cycle_dir}/cycle.toml"),
+            cycle_toml(cycle, fw, &theme),
+        ),
+        (format!("{cycle_dir}/responses/.gitkeep"), String::new()),
+        ("briefings/.gitkeep".to_string(), String::new()),
+    ]
+}
+
+/// The id of the first metric in panelaudit's library, for the commented example.
+fn example_metric() -> String {
     let mut diags = Diagnostics::new();
-    let metric = load::bundled(&mut diags)
+    load::bundled(&mut diags)
         .1
         .and_then(|l| {
             l.value
@@ -200,10 +217,15 @@ fn contents(name: &str, fw: &FrameworkInfo, cycle: &FirstCycle) -> Vec<(String, 
                 .first()
                 .map(|m| m.get_ref().id.get_ref().clone())
         })
-        .unwrap_or_else(|| "re-referrals-12m".to_string());
-    let metric = comment_text(&metric);
+        .unwrap_or_else(|| "re-referrals-12m".to_string())
+}
 
-    let partnership = format!(
+/// partnership.toml: who the partnership is, a first agency, and its settings commented out.
+fn partnership_toml(name: &str, fw: &FrameworkInfo, theme: &str) -> String {
+    let area = area(name);
+    let short = initials(name);
+    let area_c = comment_text(&area);
+    format!(
         r#"# {name_c}: who the partnership is, its agencies and its settings.
 # Started by `panelaudit init`. Edit it, then run `panelaudit check` on this folder.
 
@@ -254,9 +276,12 @@ statutory = true
         area = toml_str(&area),
         fw = toml_str(&fw.id),
         council = toml_str(&format!("{area} Council children's services")),
-    );
+    )
+}
 
-    let metrics = format!(
+/// metrics.toml: how to give the partnership's figures, commented out.
+fn metrics_toml(metric: &str, theme: &str) -> String {
+    format!(
         r#"# Local metrics: the figures that bear on the questions.
 # A metric from panelaudit's library (such as `{metric}`) needs only its id and values;
 # any other metric also needs a title, unit and direction. Values may also go in metrics.csv
@@ -275,9 +300,12 @@ statutory = true
 # themes = ["{theme}"]
 # values = {{ "2024-25" = 78.0 }}
 "#
-    );
+    )
+}
 
-    let actions = format!(
+/// actions.toml: how to write the action plan, commented out.
+fn actions_toml(question: &str, cycle: &FirstCycle) -> String {
+    format!(
         r#"# The action plan: what the partnership will do to close the gaps the audit finds.
 #
 # [[actions]]
@@ -291,9 +319,12 @@ statutory = true
 # progress = "What has been done so far (Markdown)."
 "#,
         due = cycle.closed,
-    );
+    )
+}
 
-    let cycle_toml = format!(
+/// The first cycle's cycle.toml: a self-assessment over the framework.
+fn cycle_toml(cycle: &FirstCycle, fw: &FrameworkInfo, theme: &str) -> String {
+    format!(
         r#"# One audit round. The folder's name, {id}, is the cycle's id: cycle ids sort in time order.
 title = {title}
 period = {period}                # the period whose metric values this cycle is read against
@@ -313,17 +344,7 @@ closed = {closed}              # when they are due back
         fw = toml_str(&fw.id),
         opened = cycle.opened,
         closed = cycle.closed,
-    );
-
-    let cycle_dir = format!("cycles/{}", cycle.id);
-    vec![
-        ("partnership.toml".to_string(), partnership),
-        ("metrics.toml".to_string(), metrics),
-        ("actions.toml".to_string(), actions),
-        (format!("{cycle_dir}/cycle.toml"), cycle_toml),
-        (format!("{cycle_dir}/responses/.gitkeep"), String::new()),
-        ("briefings/.gitkeep".to_string(), String::new()),
-    ]
+    )
 }
 
 #[cfg(test)]

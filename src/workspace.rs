@@ -1,7 +1,9 @@
 //! What DIR is (one partnership folder, or a collection of them), loading and validating it
-//! whole, and which cycle a command means. Every command asks here, so the answers agree.
+//! whole, which cycle a command means, and whether an output folder lies outside it. Every
+//! command asks here, so the answers agree.
 
 use crate::diag::{Code, Diagnostics, suggest};
+use crate::fsx;
 use crate::load::{self, present, sorted_entries};
 use crate::model::{Audit, Cycle};
 use crate::source::{self, display_path};
@@ -240,4 +242,53 @@ pub fn pick_cycle<'a>(audit: &'a Audit, wanted: Option<&str>) -> Result<&'a Cycl
             )
         }),
     }
+}
+
+/// DIR as one valid partnership and the cycle meant, for the commands that collect a round's
+/// evidence (forms, import, pack, signoff): `wanted`, else by default the latest cycle, whatever
+/// its method (the site's main cycle may be an earlier self-assessment). The error is ready to
+/// print.
+pub fn load_one_cycle(
+    dir: &Path,
+    command: &str,
+    wanted: Option<&str>,
+) -> Result<(Audit, String), String> {
+    let audit = load_one(dir, command)?;
+    let latest = audit.latest_cycle().map(|c| c.id.clone());
+    let id = pick_cycle(&audit, wanted.or(latest.as_deref()))
+        .map_err(|e| format!("error: {e}"))?
+        .id
+        .clone();
+    Ok((audit, id))
+}
+
+/// Refuses an output folder that is the partnership folder or lies inside it: what is written
+/// there (`what`, such as "the forms") would become part of the audit, and `panelaudit check`
+/// would warn about every file.
+pub fn check_out(dir: &Path, out: &Path, what: &str) -> Result<(), String> {
+    let (Ok(real_dir), Ok(real_out)) = (fsx::real_path(dir), fsx::real_path(out)) else {
+        // Without a working folder nothing can be compared; writing will report the problem.
+        return Ok(());
+    };
+    if !real_out.starts_with(&real_dir) {
+        return Ok(());
+    }
+    let shown_dir = display_path(dir);
+    let place = if real_out == real_dir {
+        format!("is the partnership folder {shown_dir}")
+    } else {
+        format!("is inside the partnership folder {shown_dir}")
+    };
+    let example = real_dir
+        .parent()
+        .zip(real_dir.file_name())
+        .map(|(parent, name)| {
+            let sibling = parent.join(format!("{}-forms", name.to_string_lossy()));
+            format!(", such as --out {}", display_path(&sibling))
+        })
+        .unwrap_or_default();
+    Err(format!(
+        "--out {}: {place}; {what} would be read as part of the audit (and `panelaudit check` would warn about each one), so choose a folder outside it{example}",
+        display_path(out)
+    ))
 }

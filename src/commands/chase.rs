@@ -4,13 +4,14 @@
 //! Nothing is sent. Like `forms`, it writes all or nothing, outside the partnership folder, and
 //! never replaces a file that differs (an email someone has started to edit).
 
-use super::forms::{check_out, form_for, no_returns};
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::analysis::Ledger;
 use crate::analysis::returns::{AgencyReturn, ReturnStatus};
 use crate::chase::Letter;
+use crate::intake::forms::{form_for, no_returns};
 use crate::model::{Audit, Cycle, Date};
 use crate::source::display_path;
+use crate::workspace::check_out;
 use std::path::{Path, PathBuf};
 
 pub fn run(dir: &Path, cycle: Option<&str>, out: &Path, today: Date) -> u8 {
@@ -28,7 +29,7 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path, today: Date) -> u8 {
             return EXIT_INVALID;
         }
     };
-    if let Err(e) = check_out(dir, out) {
+    if let Err(e) = check_out(dir, out, "the forms") {
         eprintln!("error: {e}");
         return EXIT_INVALID;
     }

@@ -1,114 +1,22 @@
-//! `panelaudit check`: every problem in a partnership (or collection), as text or JSON lines.
+//! `panelaudit check`: every problem in a partnership (or collection), as text or JSON lines,
+//! and where each audit stands (`crate::check` finds them; this prints them).
 
 use super::{EXIT_INVALID, EXIT_OK};
-use crate::analysis::Ledger;
 use crate::cli::CheckFormat;
-use crate::diag::{Code, Diagnostics};
-use crate::model::{Audit, Cycle, Date};
-use crate::workspace;
 use std::path::Path;
 
 pub fn run(dir: &Path, public: bool, cycle: Option<&str>, format: CheckFormat) -> u8 {
-    let mut diags = Diagnostics::new();
-    let ws = match workspace::load(dir, &mut diags) {
-        Ok(ws) => ws,
+    let checked = match crate::check::check(dir, public, cycle) {
+        Ok(checked) => checked,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{e}");
             return EXIT_INVALID;
         }
     };
-    // The publication scans read the public site a build would make, so they run only when
-    // every partnership is valid: the site is rendered in memory and nothing is written.
-    let mut scanned = Vec::new();
-    if public && !ws.any_invalid() && !diags.has_errors() {
-        let collection = ws.collection;
-        let audits: Vec<Audit> = ws.audits().cloned().collect();
-        let names: Vec<String> = audits
-            .iter()
-            .map(|a| a.partnership.short_name.clone())
-            .collect();
-        match crate::build::public_scan(
-            dir,
-            &audits,
-            collection,
-            cycle,
-            Date::today(),
-            "(public site)",
-        ) {
-            Ok(problems) => {
-                let found = problems.error_count();
-                scanned.push(format!(
-                    "{}: publication scan: {}",
-                    names.join(", "),
-                    match found {
-                        0 => "nothing personal found in what the public site would publish"
-                            .to_string(),
-                        n => format!("{n} item(s) of personal data would be published"),
-                    }
-                ));
-                diags.extend(problems);
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                return EXIT_INVALID;
-            }
-        }
-    } else if public {
-        scanned.push("publication scan: not run, the audit files have errors".to_string());
+    for line in &checked.unknown_cycles {
+        eprintln!("{line}");
     }
-    // The summary names the cycle asked for; an unknown one is an error of its own. Both it
-    // and the warnings on moderated summaries read the evidence ledger, as every surface does.
-    let mut summaries = Vec::new();
-    let mut unknown_cycle = false;
-    for l in &ws.members {
-        let Some(a) = &l.audit else {
-            summaries.push(format!("{}: not valid", l.display_dir));
-            continue;
-        };
-        let chosen = match cycle.map(|id| workspace::pick_cycle(a, Some(id))) {
-            Some(Err(e)) => {
-                eprintln!("error: {}: {e}", l.display_dir);
-                unknown_cycle = true;
-                continue;
-            }
-            Some(Ok(c)) => Some(c),
-            None => a.main_cycle(),
-        };
-        if !a.templates.is_empty()
-            && let Err(e) =
-                crate::build::dry_render(a, chosen.map(|c| c.id.as_str()), Date::today())
-        {
-            let e = e.strip_prefix("error: ").unwrap_or(&e);
-            let (file, place) = template_error_place(e);
-            let d = diags.path_error(
-                Code::TemplateOverride,
-                format!("{}/templates/{}", l.display_dir, file.unwrap_or("")),
-                e.to_string(),
-            );
-            if let Some((line, col)) = place {
-                d.at(line, col);
-            }
-            d.with_help(
-                "a build would stop here: mend the template, or remove it to use the built-in one",
-            );
-        }
-        let ledger = Ledger::build(a, Date::today());
-        if let Some(c) = chosen {
-            stale_summaries(a, &ledger, c, &mut diags);
-        }
-        summaries.extend(summary_lines(a, &ledger, &l.display_dir, chosen));
-        if cycle.is_none() {
-            // Each deep dive since the main cycle, on a line of its own.
-            for later in a
-                .cycles
-                .iter()
-                .filter(|c| chosen.is_some_and(|m| c.id > m.id))
-            {
-                summaries.push(format!("  since then, {}", cycle_line(a, &ledger, later)));
-            }
-        }
-        summaries.extend(open_cycles(a, &l.display_dir, Date::today()));
-    }
+    let diags = &checked.diags;
     match format {
         // Machines read stdout: JSON lines only, nothing else on it.
         CheckFormat::Json => print!("{}", diags.render_json()),
@@ -117,7 +25,7 @@ pub fn run(dir: &Path, public: bool, cycle: Option<&str>, format: CheckFormat) -
             if !rendered.is_empty() {
                 eprintln!("{rendered}");
             }
-            for line in summaries.iter().chain(&scanned) {
+            for line in &checked.summaries {
                 println!("{line}");
             }
             println!(
@@ -127,211 +35,9 @@ pub fn run(dir: &Path, public: bool, cycle: Option<&str>, format: CheckFormat) -
             );
         }
     }
-    if diags.has_errors() || unknown_cycle {
+    if checked.failed() {
         EXIT_INVALID
     } else {
         EXIT_OK
-    }
-}
-
-/// A warning (`PA0407`) for each moderated public summary that a deep dive since contradicts.
-fn stale_summaries(a: &Audit, ledger: &Ledger, c: &Cycle, diags: &mut Diagnostics) {
-    let fw = a.framework(&c.framework);
-    for stale in ledger.stale_summaries(a, &c.id) {
-        diags
-            .path_warning(Code::StaleSummary, stale.loc.file.clone(), stale.message(a, fw))
-            .at(stale.loc.line, stale.loc.col)
-            .with_help(
-                "a public summary must not say more than the evidence shows; the question's internal page sets the two side by side",
-            );
-    }
-}
-
-/// How `check` names a cycle in its summary.
-fn which(a: &Audit, c: &Cycle) -> &'static str {
-    if a.main_cycle().is_some_and(|m| m.id == c.id) {
-        "main"
-    } else {
-        "cycle"
-    }
-}
-
-/// "main 2025-26: 10 agencies asked: 9 returned, ...", or for a cycle without returns what its
-/// cases or survey rest on, then how many questions its evidence rated at each level.
-fn cycle_line(a: &Audit, ledger: &Ledger, c: &Cycle) -> String {
-    let fw = a.framework(&c.framework);
-    let asked = c.questions(fw).count();
-    let Some(record) = ledger.cycle(&c.id) else {
-        return format!("{} {}", which(a, c), c.id);
-    };
-    let e = &record.evidence;
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(round) = &e.returns {
-        let agencies = round.agencies.len();
-        parts.push(format!(
-            "{agencies} agencies asked: {}; {} of {} answers given ({} n/a)",
-            round.summary(),
-            e.answers.total(),
-            asked * agencies,
-            e.answers.not_applicable
-        ));
-    }
-    if let Some(cases) = &e.cases {
-        let judged = cases
-            .results
-            .iter()
-            .filter(|r| r.counts.judged() > 0)
-            .count();
-        parts.push(format!(
-            "{} case(s) audited, judging {judged} question(s)",
-            cases.cases
-        ));
-    }
-    if !e.surveys.is_empty() {
-        let respondents: usize = e.surveys.iter().map(|v| v.respondents).sum();
-        parts.push(format!(
-            "{} survey(s), {respondents} response(s)",
-            e.surveys.len()
-        ));
-    }
-    let rated: Vec<f64> = record
-        .analysis
-        .ranking
-        .priorities
-        .iter()
-        .filter_map(|s| s.rating)
-        .collect();
-    let levels: Vec<String> = fw
-        .scale
-        .iter()
-        .filter_map(|l| {
-            let n = rated
-                .iter()
-                .filter(|r| fw.level_at(**r).value == l.value)
-                .count();
-            (n > 0).then(|| format!("{n} {}", l.label.to_lowercase()))
-        })
-        .collect();
-    let unrated = record.analysis.ranking.priorities.len() - rated.len();
-    let mut assessed = format!("{asked} question(s) in scope");
-    if !levels.is_empty() {
-        assessed.push_str(&format!(", assessed: {}", levels.join(", ")));
-    }
-    if unrated > 0 {
-        let sep = if levels.is_empty() { ": " } else { ", " };
-        assessed.push_str(&format!("{sep}{unrated} without evidence"));
-    }
-    parts.push(assessed);
-    format!(
-        "{} {} ({}): {}",
-        which(a, c),
-        c.id,
-        c.method.words(),
-        parts.join("; ")
-    )
-}
-
-/// "NSCP (...): 5 cycle(s); main 2025-26 (self-assessment): ...", then who to chase and how to
-/// resend the form.
-fn summary_lines(a: &Audit, ledger: &Ledger, dir: &str, cycle: Option<&Cycle>) -> Vec<String> {
-    let name = format!("{} ({})", a.partnership.short_name, a.partnership.name);
-    let Some(c) = cycle else {
-        return vec![format!("{name}: no audit cycles yet")];
-    };
-    let mut lines = vec![format!(
-        "{name}: {} cycle(s); {}",
-        a.cycles.len(),
-        cycle_line(a, ledger, c)
-    )];
-    let round = ledger
-        .cycle(&c.id)
-        .and_then(|r| r.evidence.returns.as_ref());
-    let chase = round.map(|r| r.to_chase()).unwrap_or_default();
-    if !chase.is_empty() {
-        let who: Vec<String> = chase
-            .iter()
-            .map(|r| format!("{} ({})", r.agency, r.status.describe()))
-            .collect();
-        lines.push(format!(
-            "  to chase for {}: {}; make their forms with `panelaudit forms {} --cycle {} --out FOLDER`",
-            c.id,
-            who.join(", "),
-            shell_word(dir),
-            c.id
-        ));
-    }
-    lines
-}
-
-/// A path as one shell word: quoted when it holds anything a shell would split or expand.
-fn shell_word(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
-}
-
-/// Which cycles are still open (not signed off), and how to sign off one that has closed: a
-/// round that is never signed off can still change under the board's feet.
-fn open_cycles(a: &Audit, dir: &str, today: Date) -> Option<String> {
-    if a.cycles.is_empty() {
-        return None;
-    }
-    let open: Vec<&Cycle> = a.cycles.iter().filter(|c| c.signed_off.is_none()).collect();
-    if open.is_empty() {
-        return Some(format!("  signed off: all {} cycle(s)", a.cycles.len()));
-    }
-    let each: Vec<String> = open
-        .iter()
-        .map(|c| {
-            let when = if c.closed < today { "closed" } else { "closes" };
-            format!("{} ({}, {when} {})", c.id, c.method.words(), c.closed)
-        })
-        .collect();
-    let mut line = format!("  open (not signed off): {}", each.join(", "));
-    if let Some(c) = open.iter().find(|c| c.closed < today) {
-        line.push_str(&format!(
-            "; sign a round off once its evidence is in: `panelaudit signoff {} --cycle {}`",
-            shell_word(dir),
-            c.id
-        ));
-    }
-    Some(line)
-}
-
-/// The template file, line and column a template engine error points at (` --> NAME:L:C`),
-/// so that PA0111 is located like every other problem.
-fn template_error_place(error: &str) -> (Option<&str>, Option<(usize, usize)>) {
-    let Some(at) = error
-        .lines()
-        .find_map(|l| l.trim_start().strip_prefix("--> "))
-    else {
-        return (None, None);
-    };
-    let mut parts = at.rsplitn(3, ':');
-    let (col, line, name) = (parts.next(), parts.next(), parts.next());
-    match (
-        name,
-        line.and_then(|l| l.parse().ok()),
-        col.and_then(|c| c.parse().ok()),
-    ) {
-        (Some(name), Some(line), Some(col)) => (Some(name), Some((line, col))),
-        _ => (None, None),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::template_error_place;
-
-    #[test]
-    fn a_template_error_is_located_by_file_line_and_column() {
-        let e = "cannot render index.html:\nerror: bad\n --> index.html:1:52\n  |";
-        assert_eq!(template_error_place(e), (Some("index.html"), Some((1, 52))));
-        assert_eq!(template_error_place("no place"), (None, None));
     }
 }

@@ -1,12 +1,48 @@
 //! `panelaudit init`: a new partnership folder, or (with `--cycle`) a new cycle in one. The
 //! scaffolding itself is `crate::scaffold`; this file parses nothing and prints the next steps.
 
-use super::{EXIT_INVALID, EXIT_OK};
+use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use crate::model::{Date, Method};
 use crate::new_cycle::{Request, write_cycle};
 use crate::scaffold::scaffold;
 use crate::source::display_path;
 use std::path::Path;
+
+/// `init DIR --name NAME --framework ID` starts a partnership; `init DIR --cycle ID` adds a
+/// cycle to one. Neither given is a usage error (the arguments parser says which).
+pub fn dispatch(
+    dir: &Path,
+    name: Option<String>,
+    framework: Option<String>,
+    cycle: Option<String>,
+    method: Method,
+    opened: Option<Date>,
+    closed: Option<Date>,
+) -> u8 {
+    match (cycle, name) {
+        (Some(cycle), _) => new_cycle(
+            dir,
+            &Request {
+                id: &cycle,
+                method,
+                framework: framework.as_deref(),
+                opened,
+                closed,
+                today: Date::today(),
+            },
+        ),
+        (None, Some(name)) => match framework {
+            Some(fw) => run(dir, &name, &fw),
+            None => {
+                eprintln!(
+                    "error: --framework is needed to start a partnership (`panelaudit frameworks` lists them)"
+                );
+                EXIT_USAGE
+            }
+        },
+        (None, None) => EXIT_USAGE,
+    }
+}
 
 pub fn run(dir: &Path, name: &str, framework: &str) -> u8 {
     let today = Date::today();

@@ -10,7 +10,6 @@ mod check;
 mod forms;
 mod frameworks;
 mod import;
-mod import_cases;
 mod init;
 mod metrics;
 mod pack;
@@ -81,29 +80,7 @@ pub fn run(cli: Cli) -> u8 {
             method,
             opened,
             closed,
-        } => match (cycle, name) {
-            (Some(cycle), _) => init::new_cycle(
-                &dir,
-                &crate::new_cycle::Request {
-                    id: &cycle,
-                    method,
-                    framework: framework.as_deref(),
-                    opened,
-                    closed,
-                    today: Date::today(),
-                },
-            ),
-            (None, Some(name)) => match framework {
-                Some(fw) => init::run(&dir, &name, &fw),
-                None => {
-                    eprintln!(
-                        "error: --framework is needed to start a partnership (`panelaudit frameworks` lists them)"
-                    );
-                    EXIT_USAGE
-                }
-            },
-            (None, None) => EXIT_USAGE,
-        },
+        } => init::dispatch(&dir, name, framework, cycle, method, opened, closed),
         Command::Forms { dir, cycle, out } => forms::run(&dir, cycle.as_deref(), &out),
         Command::Pack {
             dir,

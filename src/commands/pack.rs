@@ -3,99 +3,38 @@
 //! `panelaudit import` reads back into `cases/`). Files already in FOLDER are replaced only
 //! when identical; one that differs may hold the table's judgements, so nothing is written.
 
-use super::import::partnership_and_cycle;
 use super::{EXIT_INVALID, EXIT_OK};
-use crate::fsx;
+use crate::fsx::{self, OnDisk};
 use crate::model::Method;
+use crate::model::{Audit, Cycle};
 use crate::source::display_path;
+use crate::workspace::{check_out, load_one_cycle};
 use crate::xlsx::cases;
 use std::path::{Path, PathBuf};
 
 pub fn run(dir: &Path, cycle: &str, out: &Path, blank: Option<usize>) -> u8 {
-    let Some((audit, cycle_id)) = partnership_and_cycle(dir, "pack", Some(cycle)) else {
-        return EXIT_INVALID;
+    let (audit, cycle_id) = match load_one_cycle(dir, "pack", Some(cycle)) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_INVALID;
+        }
     };
     let Some(cycle) = audit.cycle(&cycle_id) else {
         return EXIT_INVALID;
     };
-    if !matches!(cycle.method, Method::Tabletop | Method::CaseAudit) {
-        eprintln!(
-            "error: cycle {} is a {}; a pack is for a tabletop or case audit (method = \"tabletop\" or \"case-audit\" in its cycle.toml)",
-            cycle.id,
-            cycle.method.words()
-        );
-        eprintln!("  = help: for agencies' returns, make their forms with `panelaudit forms`");
-        return EXIT_INVALID;
-    }
-    if let Err(e) = super::forms::check_out(dir, out) {
-        eprintln!("error: {}", e.replace("the forms", "the pack"));
-        return EXIT_INVALID;
-    }
-    if blank.is_some_and(|n| n == 0 || n > cases::MAX_CASES) {
-        eprintln!(
-            "error: --cases takes a number from 1 to {}",
-            cases::MAX_CASES
-        );
-        return EXIT_INVALID;
-    }
-    let fw = audit.framework(&cycle.framework);
-    let asked = cycle.questions(fw).count();
-    if asked == 0 {
-        eprintln!(
-            "error: cycle {} asks no questions: its [scope] leaves none of framework `{}`",
-            cycle.id, fw.id
-        );
-        return EXIT_INVALID;
-    }
     let refs = cases::pack_refs(cycle, blank);
-    let html = crate::pack::html(&audit, cycle, fw, &refs);
-    let xlsx = match cases::workbook(&audit, cycle, fw, &refs) {
-        Ok(b) => b,
+    let written = check_request(cycle, dir, out, blank)
+        .and_then(|()| pack_files(&audit, cycle, out, &refs))
+        .and_then(|files| write_pack(out, files));
+    let (todo, unchanged) = match written {
+        Ok(done) => done,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_INVALID;
         }
     };
-    let files: Vec<(PathBuf, Vec<u8>)> = vec![
-        (
-            out.join(format!("{}-pack.html", cycle.id)),
-            html.into_bytes(),
-        ),
-        (out.join(format!("{}-cases.xlsx", cycle.id)), xlsx),
-    ];
-    if out.exists() && !out.is_dir() {
-        eprintln!("error: {}: exists and is not a folder", display_path(out));
-        return EXIT_INVALID;
-    }
-    let mut todo = Vec::new();
-    let mut conflicts = Vec::new();
-    let mut unchanged = Vec::new();
-    for (path, bytes) in files {
-        match std::fs::read(&path) {
-            Ok(old) if old == bytes => unchanged.push(path),
-            Ok(_) => conflicts.push(display_path(&path)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => todo.push((path, bytes)),
-            Err(e) => {
-                eprintln!("error: {}: {e}", display_path(&path));
-                return EXIT_INVALID;
-            }
-        }
-    }
-    if !conflicts.is_empty() {
-        eprintln!(
-            "error: {}: already there and different from the new pack (it may hold the table's judgements); nothing was written",
-            conflicts.join(", ")
-        );
-        eprintln!(
-            "  = help: import a completed workbook first (`panelaudit import`), then move the old files away or choose another --out folder"
-        );
-        return EXIT_INVALID;
-    }
-    if let Err(e) = fsx::create_new_files(&todo) {
-        eprintln!("error: cannot write the pack: {e}");
-        return EXIT_INVALID;
-    }
-    for (p, _) in &todo {
+    for p in &todo {
         println!("{}: written", display_path(p));
     }
     for p in &unchanged {
@@ -106,6 +45,7 @@ pub fn run(dir: &Path, cycle: &str, out: &Path, blank: Option<usize>) -> u8 {
     } else {
         "pre-filled from the case records"
     };
+    let asked = cycle.questions(audit.framework(&cycle.framework)).count();
     println!(
         "pack for cycle {} ({}): {} case grid(s), {existing}, over {asked} question(s); print the HTML on A4, record the judgements in the workbook, then `panelaudit import {} FILE.xlsx`",
         cycle.id,
@@ -114,4 +54,88 @@ pub fn run(dir: &Path, cycle: &str, out: &Path, blank: Option<usize>) -> u8 {
         display_path(dir)
     );
     EXIT_OK
+}
+
+/// Whether a pack can be made as asked: a tabletop or case audit, an --out folder outside the
+/// partnership, a number of blank cases within the workbook's limit. The error follows `error: `.
+fn check_request(
+    cycle: &Cycle,
+    dir: &Path,
+    out: &Path,
+    blank: Option<usize>,
+) -> Result<(), String> {
+    if !matches!(cycle.method, Method::Tabletop | Method::CaseAudit) {
+        return Err(format!(
+            "cycle {} is a {}; a pack is for a tabletop or case audit (method = \"tabletop\" or \"case-audit\" in its cycle.toml)\n  = help: for agencies' returns, make their forms with `panelaudit forms`",
+            cycle.id,
+            cycle.method.words()
+        ));
+    }
+    check_out(dir, out, "the pack")?;
+    if blank.is_some_and(|n| n == 0 || n > cases::MAX_CASES) {
+        return Err(format!(
+            "--cases takes a number from 1 to {}",
+            cases::MAX_CASES
+        ));
+    }
+    Ok(())
+}
+
+/// The pack's two files in memory: the printable HTML and the recording workbook.
+fn pack_files(
+    audit: &Audit,
+    cycle: &Cycle,
+    out: &Path,
+    refs: &[String],
+) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
+    let fw = audit.framework(&cycle.framework);
+    if cycle.questions(fw).count() == 0 {
+        return Err(format!(
+            "cycle {} asks no questions: its [scope] leaves none of framework `{}`",
+            cycle.id, fw.id
+        ));
+    }
+    let html = crate::pack::html(audit, cycle, fw, refs);
+    let xlsx = cases::workbook(audit, cycle, fw, refs)?;
+    Ok(vec![
+        (
+            out.join(format!("{}-pack.html", cycle.id)),
+            html.into_bytes(),
+        ),
+        (out.join(format!("{}-cases.xlsx", cycle.id)), xlsx),
+    ])
+}
+
+/// Writes the pack's new files into `out`, refusing (nothing written) when a file there
+/// differs: it may hold the table's judgements. The files written, and those already there.
+fn write_pack(
+    out: &Path,
+    files: Vec<(PathBuf, Vec<u8>)>,
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>), String> {
+    if out.exists() && !out.is_dir() {
+        return Err(format!("{}: exists and is not a folder", display_path(out)));
+    }
+    let found = fsx::on_disk(&files)?;
+    let conflicts: Vec<String> = files
+        .iter()
+        .zip(&found)
+        .filter(|(_, d)| **d == OnDisk::Different)
+        .map(|((path, _), _)| display_path(path))
+        .collect();
+    if !conflicts.is_empty() {
+        return Err(format!(
+            "{}: already there and different from the new pack (it may hold the table's judgements); nothing was written\n  = help: import a completed workbook first (`panelaudit import`), then move the old files away or choose another --out folder",
+            conflicts.join(", ")
+        ));
+    }
+    let (todo, unchanged): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .zip(found)
+        .partition(|(_, d)| *d == OnDisk::Absent);
+    let todo: Vec<(PathBuf, Vec<u8>)> = todo.into_iter().map(|(f, _)| f).collect();
+    fsx::create_new_files(&todo).map_err(|e| format!("cannot write the pack: {e}"))?;
+    Ok((
+        todo.into_iter().map(|(p, _)| p).collect(),
+        unchanged.into_iter().map(|((p, _), _)| p).collect(),
+    ))
 }

@@ -2,12 +2,16 @@
 //! terminal, JSON (design.md's contract) or CSV.
 
 use super::{EXIT_INVALID, EXIT_OK};
+use crate::analysis::impact::ActionImpact;
 use crate::analysis::{Analysis, Ledger, RankReport};
 use crate::cli::Format;
 use crate::diag::Diagnostics;
 use crate::model::Date;
-use crate::workspace;
+use crate::workspace::{self, Workspace};
 use std::path::Path;
+
+/// A partnership's analysis of the cycle ranked, with the impact of its actions.
+type Ranked = (Analysis, Vec<ActionImpact>);
 
 pub fn run(
     dir: &Path,
@@ -17,12 +21,32 @@ pub fn run(
     as_of: Option<Date>,
 ) -> u8 {
     let as_of = as_of.unwrap_or_else(Date::today);
+    let Some(ws) = load_valid(dir) else {
+        return EXIT_INVALID;
+    };
+    let Some(analyses) = analyses(&ws, cycle, as_of) else {
+        return EXIT_INVALID;
+    };
+    match render(format, &analyses, top, ws.collection) {
+        Ok(out) => {
+            print!("{out}");
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_INVALID
+        }
+    }
+}
+
+/// DIR loaded, when it has no errors; else None, having printed them.
+fn load_valid(dir: &Path) -> Option<Workspace> {
     let mut diags = Diagnostics::new();
     let ws = match workspace::load(dir, &mut diags) {
         Ok(ws) => ws,
         Err(e) => {
             eprintln!("error: {e}");
-            return EXIT_INVALID;
+            return None;
         }
     };
     if diags.has_errors() || ws.any_invalid() {
@@ -32,7 +56,7 @@ pub fn run(
             diags.error_count(),
             diags.warning_count()
         );
-        return EXIT_INVALID;
+        return None;
     }
     if diags.warning_count() > 0 {
         eprintln!(
@@ -41,11 +65,14 @@ pub fn run(
             dir.display()
         );
     }
-    let collection = ws.collection;
+    Some(ws)
+}
 
-    // Resolve every partnership's cycle before printing anything, so an error leaves no
-    // half-written output.
-    let mut analyses: Vec<(Analysis, Vec<crate::analysis::impact::ActionImpact>)> = Vec::new();
+/// Every partnership's cycle resolved and analysed before anything is printed, so an error
+/// leaves no half-written output; None when one lacks the cycle asked for (a collection
+/// without --cycle skips a member with no cycle, and says so).
+fn analyses(ws: &Workspace, cycle: Option<&str>, as_of: Date) -> Option<Vec<Ranked>> {
+    let mut analyses: Vec<Ranked> = Vec::new();
     let mut failed = false;
     for l in &ws.members {
         let Some(audit) = &l.audit else { continue };
@@ -58,7 +85,7 @@ pub fn run(
                     analyses.push((r.analysis, impact));
                 }
             }
-            Err(msg) if collection && cycle.is_none() => {
+            Err(msg) if ws.collection && cycle.is_none() => {
                 eprintln!("note: {}: {msg}; skipped", l.display_dir)
             }
             Err(msg) => {
@@ -67,48 +94,40 @@ pub fn run(
             }
         }
     }
-    if failed {
-        return EXIT_INVALID;
-    }
+    (!failed).then_some(analyses)
+}
 
-    let out = match format {
-        Format::Table => analyses
+/// The ranking as a terminal table, JSON or CSV; the error follows `error: `.
+fn render(
+    format: Format,
+    analyses: &[Ranked],
+    top: Option<usize>,
+    collection: bool,
+) -> Result<String, String> {
+    let reports = || -> Vec<RankReport> {
+        analyses
+            .iter()
+            .map(|(a, i)| RankReport::of(a, top).with_impact(i))
+            .collect()
+    };
+    match format {
+        Format::Table => Ok(analyses
             .iter()
             .map(|(a, _)| crate::rank_table::table(a, top))
             .collect::<Vec<_>>()
-            .join("\n"),
+            .join("\n")),
         Format::Json => {
-            let reports: Vec<RankReport> = analyses
-                .iter()
-                .map(|(a, i)| RankReport::of(a, top).with_impact(i))
-                .collect();
+            let reports = reports();
             let json = if collection {
                 serde_json::to_string_pretty(&reports)
             } else {
                 serde_json::to_string_pretty(&reports.first())
             };
-            match json {
-                Ok(s) => s + "\n",
-                Err(e) => {
-                    eprintln!("error: could not write JSON: {e}");
-                    return EXIT_INVALID;
-                }
-            }
+            json.map(|s| s + "\n")
+                .map_err(|e| format!("could not write JSON: {e}"))
         }
-        Format::Csv => {
-            let reports: Vec<RankReport> = analyses
-                .iter()
-                .map(|(a, i)| RankReport::of(a, top).with_impact(i))
-                .collect();
-            match crate::analysis::priorities_csv(&reports) {
-                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-                Err(e) => {
-                    eprintln!("error: could not write CSV: {e}");
-                    return EXIT_INVALID;
-                }
-            }
-        }
-    };
-    print!("{out}");
-    EXIT_OK
+        Format::Csv => crate::analysis::priorities_csv(&reports())
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .map_err(|e| format!("could not write CSV: {e}")),
+    }
 }

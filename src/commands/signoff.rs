@@ -2,7 +2,6 @@
 //! written into the cycle's cycle.toml (nothing else in the file changes), and the command says
 //! where the round stands as it closes and what signing off means from now on.
 
-use super::import::partnership_and_cycle;
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::analysis::Ledger;
 use crate::model::{Audit, Cycle, Date};
@@ -11,8 +10,12 @@ use crate::source::display_path;
 use std::path::Path;
 
 pub fn run(dir: &Path, cycle: &str, date: Date) -> u8 {
-    let Some((audit, id)) = partnership_and_cycle(dir, "signoff", Some(cycle)) else {
-        return EXIT_INVALID;
+    let (audit, id) = match crate::workspace::load_one_cycle(dir, "signoff", Some(cycle)) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_INVALID;
+        }
     };
     let Some(c) = audit.cycle(&id) else {
         return EXIT_INVALID;

@@ -553,23 +553,7 @@ pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
         );
         None
     };
-
-    let frameworks_dir = dir.join("frameworks");
-    let local_frameworks = if frameworks_dir.is_dir() && !outside(root, &frameworks_dir, diags) {
-        files_with_ext(
-            &frameworks_dir,
-            "toml",
-            limits::MAX_FRAMEWORK_FILES,
-            "question banks",
-            diags,
-        )
-        .iter()
-        .filter_map(|p| read_toml(root, p, diags))
-        .collect()
-    } else {
-        Vec::new()
-    };
-
+    let local_frameworks = load_local_frameworks(root, &dir.join("frameworks"), diags);
     let metrics = read_optional(root, &dir.join("metrics.toml"), diags);
     let csv_path = dir.join("metrics.csv");
     let metrics_csv = if present(&csv_path) {
@@ -581,47 +565,10 @@ pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
         None
     };
     let actions = read_optional(root, &dir.join("actions.toml"), diags);
-
-    let mut cycles = Vec::new();
-    let cycles_dir = dir.join("cycles");
-    let cycle_dirs = if outside(root, &cycles_dir, diags) {
-        Vec::new()
-    } else {
-        let entries = sorted_entries(&cycles_dir);
-        if too_many_entries(&cycles_dir, &entries, limits::MAX_CYCLES, "cycles", diags) {
-            Vec::new()
-        } else {
-            entries
-        }
-    };
-    for cdir in cycle_dirs {
-        if outside(root, &cdir, diags) {
-            continue;
-        }
-        if !cdir.is_dir() {
-            diags.path_warning(
-                Code::IgnoredEntry,
-                source::display_path(&cdir),
-                "ignored: only cycle folders belong in cycles/",
-            );
-            continue;
-        }
-        cycles.push(load_cycle(root, &cdir, diags));
-    }
-
-    let mut briefings = Vec::new();
-    let bdir = dir.join("briefings");
-    if bdir.is_dir() && !outside(root, &bdir, diags) {
-        for p in files_with_ext(&bdir, "md", limits::MAX_BRIEFINGS, "briefings", diags) {
-            if let Some(b) = load_briefing(root, &p, diags) {
-                briefings.push(b);
-            }
-        }
-    }
-
+    let cycles = load_cycles(root, &dir.join("cycles"), diags);
+    let briefings = load_briefings(root, &dir.join("briefings"), diags);
     let deny = load_deny_list(root, &dir.join("publication"), diags);
     let templates = load_templates(root, &dir.join("templates"), diags);
-
     RawAudit {
         dir: dir.to_path_buf(),
         display_dir,
@@ -638,6 +585,65 @@ pub fn load_partnership(dir: &Path, diags: &mut Diagnostics) -> RawAudit {
         deny,
         templates,
     }
+}
+
+/// The partnership's own question banks, `frameworks/*.toml`.
+fn load_local_frameworks(
+    root: &Path,
+    frameworks_dir: &Path,
+    diags: &mut Diagnostics,
+) -> Vec<Parsed<FrameworkFile>> {
+    if !frameworks_dir.is_dir() || outside(root, frameworks_dir, diags) {
+        return Vec::new();
+    }
+    files_with_ext(
+        frameworks_dir,
+        "toml",
+        limits::MAX_FRAMEWORK_FILES,
+        "question banks",
+        diags,
+    )
+    .iter()
+    .filter_map(|p| read_toml(root, p, diags))
+    .collect()
+}
+
+/// Every cycle folder in `cycles/`, in order; anything else there is warned about and ignored.
+fn load_cycles(root: &Path, cycles_dir: &Path, diags: &mut Diagnostics) -> Vec<RawCycle> {
+    if outside(root, cycles_dir, diags) {
+        return Vec::new();
+    }
+    let entries = sorted_entries(cycles_dir);
+    if too_many_entries(cycles_dir, &entries, limits::MAX_CYCLES, "cycles", diags) {
+        return Vec::new();
+    }
+    let mut cycles = Vec::new();
+    for cdir in entries {
+        if outside(root, &cdir, diags) {
+            continue;
+        }
+        if !cdir.is_dir() {
+            diags.path_warning(
+                Code::IgnoredEntry,
+                source::display_path(&cdir),
+                "ignored: only cycle folders belong in cycles/",
+            );
+            continue;
+        }
+        cycles.push(load_cycle(root, &cdir, diags));
+    }
+    cycles
+}
+
+/// The briefings, `briefings/*.md`.
+fn load_briefings(root: &Path, bdir: &Path, diags: &mut Diagnostics) -> Vec<RawBriefing> {
+    if !bdir.is_dir() || outside(root, bdir, diags) {
+        return Vec::new();
+    }
+    files_with_ext(bdir, "md", limits::MAX_BRIEFINGS, "briefings", diags)
+        .iter()
+        .filter_map(|p| load_briefing(root, p, diags))
+        .collect()
 }
 
 /// The partnership's template overrides, by name: every `.html` file of `templates/` and

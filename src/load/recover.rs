@@ -35,64 +35,22 @@ pub(super) fn response(
     first: &toml::de::Error,
     diags: &mut Diagnostics,
 ) -> Option<ResponseFile> {
-    let mut reported: Vec<Range<usize>> = first.span().into_iter().collect();
-    let mut text = file.text.clone();
-    let mut top: Option<Loose> = None;
-    for _ in 0..=MAX_BLANKED {
-        match toml::from_str::<Loose>(&text) {
-            Ok(t) => {
-                top = Some(t);
-                break;
-            }
-            Err(e) => {
-                let span = e.span()?;
-                let line = line_of(&text, span.start);
-                // Blanking a table header would move its keys into the table before it.
-                if text[line.clone()].trim_start().starts_with('[') {
-                    return None;
-                }
-                if !overlaps(&reported, &span) {
-                    let message = e.message().trim();
-                    diags.error(
-                        toml_code(message),
-                        file,
-                        span.clone(),
-                        tidy_toml_message(message),
-                    );
-                    reported.push(span);
-                }
-                blank(&mut text, line);
-            }
-        }
-    }
-    let top = top?;
-    let mut report = |code: Code, span: Range<usize>, message: String, diags: &mut Diagnostics| {
-        if !overlaps(&reported, &span) {
-            diags.error(code, file, span.clone(), message);
-            reported.push(span);
-        }
+    let mut reporter = Reporter {
+        file,
+        reported: first.span().into_iter().collect(),
     };
+    let (top, text) = read_untyped(&mut reporter, diags)?;
+    let r = &mut reporter;
     let mut agency = None;
     let mut completed_by = None;
     let mut submitted = None;
     for (key, value) in &top {
         match key.get_ref().as_str() {
-            "agency" => agency = string(value, &mut report, diags),
-            "completed_by" => completed_by = string(value, &mut report, diags),
-            "submitted" => match value.get_ref() {
-                toml::Value::Datetime(d) => submitted = Some(S::new(value.span(), *d)),
-                other => report(
-                    Code::WrongType,
-                    value.span(),
-                    format!(
-                        "invalid type: {}, expected a date such as 2025-11-28 (no quotes)",
-                        kind(other)
-                    ),
-                    diags,
-                ),
-            },
+            "agency" => agency = r.string(value, diags),
+            "completed_by" => completed_by = r.string(value, diags),
+            "submitted" => submitted = r.date(value, diags),
             "answers" => {}
-            other => report(
+            other => r.report(
                 Code::UnknownField,
                 key.span(),
                 format!(
@@ -106,7 +64,7 @@ pub(super) fn response(
         Some(a) => a,
         None => {
             if !top.keys().any(|k| k.get_ref() == "agency") {
-                report(
+                r.report(
                     Code::MissingField,
                     0..0,
                     "missing field `agency`".to_string(),
@@ -117,12 +75,98 @@ pub(super) fn response(
             S::new(0..0, stem.to_string())
         }
     };
-    let mut answers = BTreeMap::new();
     let loose_answers = toml::from_str::<LooseAnswers>(&text)
         .ok()
         .and_then(|l| l.answers)
         .unwrap_or_default();
-    for (qid, entry) in loose_answers {
+    let answers = loose_answers
+        .into_iter()
+        .filter_map(|(qid, entry)| r.answer(&entry, diags).map(|a| (qid, a)))
+        .collect();
+    Some(ResponseFile {
+        agency,
+        completed_by,
+        submitted,
+        answers,
+    })
+}
+
+/// The file read untyped (every value with its place), blanking each line the parser cannot
+/// read at all (reported, unless it was already) a few times at most; the text as read.
+fn read_untyped(r: &mut Reporter<'_>, diags: &mut Diagnostics) -> Option<(Loose, String)> {
+    let mut text = r.file.text.clone();
+    for _ in 0..=MAX_BLANKED {
+        let e = match toml::from_str::<Loose>(&text) {
+            Ok(top) => return Some((top, text)),
+            Err(e) => e,
+        };
+        let span = e.span()?;
+        let line = line_of(&text, span.start);
+        // Blanking a table header would move its keys into the table before it.
+        if text[line.clone()].trim_start().starts_with('[') {
+            return None;
+        }
+        let message = e.message().trim();
+        r.report(toml_code(message), span, tidy_toml_message(message), diags);
+        blank(&mut text, line);
+    }
+    None
+}
+
+/// Reports each problem once: a place already reported (by the typed decoder or an earlier
+/// pass) is not reported again.
+struct Reporter<'a> {
+    file: &'a Arc<SourceFile>,
+    reported: Vec<Range<usize>>,
+}
+
+impl Reporter<'_> {
+    fn report(&mut self, code: Code, span: Range<usize>, message: String, diags: &mut Diagnostics) {
+        if !overlaps(&self.reported, &span) {
+            diags.error(code, self.file, span.clone(), message);
+            self.reported.push(span);
+        }
+    }
+
+    fn string(&mut self, value: &S<toml::Value>, diags: &mut Diagnostics) -> Option<S<String>> {
+        match value.get_ref() {
+            toml::Value::String(s) => Some(S::new(value.span(), s.clone())),
+            other => {
+                self.report(
+                    Code::WrongType,
+                    value.span(),
+                    format!("invalid type: {}, expected a string", kind(other)),
+                    diags,
+                );
+                None
+            }
+        }
+    }
+
+    fn date(
+        &mut self,
+        value: &S<toml::Value>,
+        diags: &mut Diagnostics,
+    ) -> Option<S<toml::value::Datetime>> {
+        match value.get_ref() {
+            toml::Value::Datetime(d) => Some(S::new(value.span(), *d)),
+            other => {
+                self.report(
+                    Code::WrongType,
+                    value.span(),
+                    format!(
+                        "invalid type: {}, expected a date such as 2025-11-28 (no quotes)",
+                        kind(other)
+                    ),
+                    diags,
+                );
+                None
+            }
+        }
+    }
+
+    /// One answer's fields, each checked; None (reported) without a rating.
+    fn answer(&mut self, entry: &S<Loose>, diags: &mut Diagnostics) -> Option<S<AnswerEntry>> {
         let span = entry.span();
         let mut rating = None;
         let mut confidence = None;
@@ -130,13 +174,13 @@ pub(super) fn response(
         for (key, value) in entry.get_ref() {
             match key.get_ref().as_str() {
                 "rating" => rating = Some(value.clone()),
-                "confidence" => confidence = string(value, &mut report, diags),
+                "confidence" => confidence = self.string(value, diags),
                 f @ ("evidence" | "gaps" | "internal") => {
-                    if let Some(s) = string(value, &mut report, diags) {
+                    if let Some(s) = self.string(value, diags) {
                         texts.insert(f, s);
                     }
                 }
-                other => report(
+                other => self.report(
                     Code::UnknownField,
                     key.span(),
                     format!(
@@ -147,52 +191,22 @@ pub(super) fn response(
             }
         }
         let Some(rating) = rating else {
-            report(
+            self.report(
                 Code::MissingField,
                 span,
                 "missing field `rating`".to_string(),
                 diags,
             );
-            continue;
+            return None;
         };
-        answers.insert(
-            qid,
-            S::new(
-                span,
-                AnswerEntry {
-                    rating,
-                    confidence,
-                    evidence: texts.remove("evidence"),
-                    gaps: texts.remove("gaps"),
-                    internal: texts.remove("internal"),
-                },
-            ),
-        );
-    }
-    Some(ResponseFile {
-        agency,
-        completed_by,
-        submitted,
-        answers,
-    })
-}
-
-fn string(
-    value: &S<toml::Value>,
-    report: &mut impl FnMut(Code, Range<usize>, String, &mut Diagnostics),
-    diags: &mut Diagnostics,
-) -> Option<S<String>> {
-    match value.get_ref() {
-        toml::Value::String(s) => Some(S::new(value.span(), s.clone())),
-        other => {
-            report(
-                Code::WrongType,
-                value.span(),
-                format!("invalid type: {}, expected a string", kind(other)),
-                diags,
-            );
-            None
-        }
+        let entry = AnswerEntry {
+            rating,
+            confidence,
+            evidence: texts.remove("evidence"),
+            gaps: texts.remove("gaps"),
+            internal: texts.remove("internal"),
+        };
+        Some(S::new(span, entry))
     }
 }
 

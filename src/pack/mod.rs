@@ -4,7 +4,7 @@
 //! page). Self-contained: its styles are inline, it makes no external request, and the same
 //! input always gives the same bytes.
 
-use crate::model::{Audit, CaseRecord, Cycle, Framework, Judgement};
+use crate::model::{Audit, CaseRecord, Cycle, Framework, Judgement, Question};
 use crate::site::markdown;
 
 fn esc(s: &str) -> String {
@@ -57,9 +57,27 @@ tr { break-inside: avoid; }
 
 /// The pack as HTML. `refs` are the cases to give a grid to (the cycle's own, or blank ones).
 pub fn html(audit: &Audit, cycle: &Cycle, fw: &Framework, refs: &[String]) -> String {
-    let questions: Vec<_> = cycle.questions(fw).collect();
-    let agencies: Vec<_> = cycle.agencies(&audit.partnership).collect();
+    let questions: Vec<&Question> = cycle.questions(fw).collect();
     let mut h = String::new();
+    head_and_meta(&mut h, audit, cycle, fw, refs);
+    purpose(&mut h, cycle);
+    agenda(&mut h, refs);
+    ground_rules(&mut h);
+    agencies(&mut h, audit, cycle);
+    the_questions(&mut h, &questions);
+    for r in refs {
+        case_grid(&mut h, audit, cycle, &questions, r);
+    }
+    h.push_str(&format!(
+        "<p class=\"small\">Made by panelaudit pack for {} ({}). Record the judgements in the workbook beside this pack and import it with <code>panelaudit import</code>.</p>\n</main>\n</body>\n</html>\n",
+        esc(&audit.partnership.short_name),
+        esc(&cycle.id)
+    ));
+    h
+}
+
+/// The document's head, its title, and what the round is (method, dates, framework, cases).
+fn head_and_meta(h: &mut String, audit: &Audit, cycle: &Cycle, fw: &Framework, refs: &[String]) {
     h.push_str("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.push_str(&format!(
         "<title>Facilitator pack: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
@@ -87,7 +105,10 @@ pub fn html(audit: &Audit, cycle: &Cycle, fw: &Framework, refs: &[String]) -> St
         ));
     }
     h.push_str("</table>\n");
+}
 
+/// Why the table meets: the cycle's own purpose, else a standard one, and its activities.
+fn purpose(h: &mut String, cycle: &Cycle) {
     h.push_str("<h2>Purpose</h2>\n");
     match &cycle.purpose {
         Some(p) => h.push_str(&markdown::to_html(p, 3)),
@@ -100,7 +121,10 @@ pub fn html(audit: &Audit, cycle: &Cycle, fw: &Framework, refs: &[String]) -> St
         }
         h.push_str("</ul>\n");
     }
+}
 
+/// The session's agenda, its time for the cases growing with their number.
+fn agenda(h: &mut String, refs: &[String]) {
     h.push_str("<h2>Agenda</h2>\n<table class=\"agenda\">\n<thead><tr><th scope=\"col\" style=\"width:22mm\">Time</th><th scope=\"col\">Item</th></tr></thead>\n<tbody>\n");
     let per_case = 15;
     let cases_min = per_case * refs.len();
@@ -132,7 +156,10 @@ pub fn html(audit: &Audit, cycle: &Cycle, fw: &Framework, refs: &[String]) -> St
         ));
     }
     h.push_str("</tbody>\n</table>\n");
+}
 
+/// The confidentiality rules the table agrees to.
+fn ground_rules(h: &mut String) {
     h.push_str("<h2>Ground rules: confidentiality</h2>\n<div class=\"rules\">\n<ul>\n");
     for rule in [
         "Cases are known here only by their reference (C01, C02...). Never write a child's or family member's name, date of birth, address or NHS or case number on the grids or in the workbook.",
@@ -145,7 +172,11 @@ pub fn html(audit: &Audit, cycle: &Cycle, fw: &Framework, refs: &[String]) -> St
         h.push_str(&format!("<li>{}</li>\n", esc(rule)));
     }
     h.push_str("</ul>\n</div>\n");
+}
 
+/// The agencies asked to the table.
+fn agencies(h: &mut String, audit: &Audit, cycle: &Cycle) {
+    let agencies: Vec<_> = cycle.agencies(&audit.partnership).collect();
     h.push_str("<h2>Agencies taking part</h2>\n<ul>\n");
     for a in &agencies {
         h.push_str(&format!(
@@ -156,9 +187,12 @@ pub fn html(audit: &Audit, cycle: &Cycle, fw: &Framework, refs: &[String]) -> St
         ));
     }
     h.push_str("</ul>\n");
+}
 
+/// The questions in scope, with their prompts, and how to judge them.
+fn the_questions(h: &mut String, questions: &[&Question]) {
     h.push_str("<h2>The questions</h2>\n<p>For each case, the table agrees one judgement per question: <strong>met</strong>, <strong>partly</strong> met, <strong>not met</strong>, or <strong>n/a</strong> where the question does not apply to the case. The prompts say what good practice looks like.</p>\n");
-    for q in &questions {
+    for q in questions {
         h.push_str(&format!(
             "<div class=\"question\"><p><span class=\"qid\">{}</span> {}</p>\n",
             esc(&q.id),
@@ -173,68 +207,63 @@ pub fn html(audit: &Audit, cycle: &Cycle, fw: &Framework, refs: &[String]) -> St
         }
         h.push_str("</div>\n");
     }
+}
 
-    for r in refs {
-        let existing: Option<&CaseRecord> = cycle.cases.iter().find(|c| &c.reference == r);
-        h.push_str(&format!(
-            "<section class=\"case\" aria-labelledby=\"case-{0}\">\n<h2 id=\"case-{0}\">Recording grid: case {0}</h2>\n",
-            esc(r)
-        ));
-        let age = existing
-            .and_then(|c| c.age_band)
-            .map(|b| b.as_str().to_string())
-            .unwrap_or_default();
-        let involved = existing
-            .map(|c| {
-                c.agencies
-                    .iter()
-                    .map(|a| audit.agency(a).map_or(a.clone(), |x| x.name.clone()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default();
-        h.push_str("<table class=\"meta case-head\" style=\"width:100%\">\n");
-        for (k, v) in [
-            ("Age band (under-1, 1-4, 5-9, 10-15, 16-17)", age),
-            ("Agencies involved", involved),
-            (
-                "Audited on",
-                existing.map(|c| c.audited_on.long()).unwrap_or_default(),
-            ),
-        ] {
-            h.push_str(&format!(
-                "<tr><th scope=\"row\" style=\"width:70mm\">{k}</th><td>{}</td></tr>\n",
-                esc(&v)
-            ));
-        }
-        h.push_str("</table>\n");
-        h.push_str(&format!(
-            "<table class=\"grid\">\n<caption class=\"small\" style=\"text-align:left\">Case {}: tick one judgement per question</caption>\n<thead><tr><th scope=\"col\" class=\"q\">Question</th><th scope=\"col\" class=\"box\">Met</th><th scope=\"col\" class=\"box\">Partly</th><th scope=\"col\" class=\"box\">Not met</th><th scope=\"col\" class=\"box\">n/a</th><th scope=\"col\">Agencies whose practice differed; good practice; learning</th></tr></thead>\n<tbody>\n",
-            esc(r)
-        ));
-        for q in &questions {
-            let j = existing
-                .and_then(|c| c.findings.get(&q.id))
-                .map(|f| f.judgement);
-            let mark = |x: Judgement| if j == Some(x) { "☒" } else { "☐" };
-            h.push_str(&format!(
-                "<tr><th scope=\"row\" class=\"q\"><span class=\"qid\">{}</span> {}</th><td class=\"box\">{}</td><td class=\"box\">{}</td><td class=\"box\">{}</td><td class=\"box\">{}</td><td class=\"notes\"></td></tr>\n",
-                esc(&q.id),
-                esc(&short(&q.text)),
-                mark(Judgement::Met),
-                mark(Judgement::Partly),
-                mark(Judgement::NotMet),
-                mark(Judgement::NotApplicable),
-            ));
-        }
-        h.push_str("</tbody>\n</table>\n<div class=\"after\"><p><strong>Learning and actions from this case</strong> (agencies, not names)</p></div>\n</section>\n");
-    }
+/// One case's recording grid, on a page of its own, pre-filled from its record when it has one.
+fn case_grid(h: &mut String, audit: &Audit, cycle: &Cycle, questions: &[&Question], r: &str) {
+    let existing: Option<&CaseRecord> = cycle.cases.iter().find(|c| c.reference == r);
     h.push_str(&format!(
-        "<p class=\"small\">Made by panelaudit pack for {} ({}). Record the judgements in the workbook beside this pack and import it with <code>panelaudit import</code>.</p>\n</main>\n</body>\n</html>\n",
-        esc(&audit.partnership.short_name),
-        esc(&cycle.id)
+        "<section class=\"case\" aria-labelledby=\"case-{0}\">\n<h2 id=\"case-{0}\">Recording grid: case {0}</h2>\n",
+        esc(r)
     ));
-    h
+    let age = existing
+        .and_then(|c| c.age_band)
+        .map(|b| b.as_str().to_string())
+        .unwrap_or_default();
+    let involved = existing
+        .map(|c| {
+            c.agencies
+                .iter()
+                .map(|a| audit.agency(a).map_or(a.clone(), |x| x.name.clone()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    h.push_str("<table class=\"meta case-head\" style=\"width:100%\">\n");
+    for (k, v) in [
+        ("Age band (under-1, 1-4, 5-9, 10-15, 16-17)", age),
+        ("Agencies involved", involved),
+        (
+            "Audited on",
+            existing.map(|c| c.audited_on.long()).unwrap_or_default(),
+        ),
+    ] {
+        h.push_str(&format!(
+            "<tr><th scope=\"row\" style=\"width:70mm\">{k}</th><td>{}</td></tr>\n",
+            esc(&v)
+        ));
+    }
+    h.push_str("</table>\n");
+    h.push_str(&format!(
+        "<table class=\"grid\">\n<caption class=\"small\" style=\"text-align:left\">Case {}: tick one judgement per question</caption>\n<thead><tr><th scope=\"col\" class=\"q\">Question</th><th scope=\"col\" class=\"box\">Met</th><th scope=\"col\" class=\"box\">Partly</th><th scope=\"col\" class=\"box\">Not met</th><th scope=\"col\" class=\"box\">n/a</th><th scope=\"col\">Agencies whose practice differed; good practice; learning</th></tr></thead>\n<tbody>\n",
+        esc(r)
+    ));
+    for q in questions {
+        let j = existing
+            .and_then(|c| c.findings.get(&q.id))
+            .map(|f| f.judgement);
+        let mark = |x: Judgement| if j == Some(x) { "☒" } else { "☐" };
+        h.push_str(&format!(
+            "<tr><th scope=\"row\" class=\"q\"><span class=\"qid\">{}</span> {}</th><td class=\"box\">{}</td><td class=\"box\">{}</td><td class=\"box\">{}</td><td class=\"box\">{}</td><td class=\"notes\"></td></tr>\n",
+            esc(&q.id),
+            esc(&short(&q.text)),
+            mark(Judgement::Met),
+            mark(Judgement::Partly),
+            mark(Judgement::NotMet),
+            mark(Judgement::NotApplicable),
+        ));
+    }
+    h.push_str("</tbody>\n</table>\n<div class=\"after\"><p><strong>Learning and actions from this case</strong> (agencies, not names)</p></div>\n</section>\n");
 }
 
 /// A question's text for a grid row: whole up to 240 characters, else cut at a word.

@@ -10,7 +10,7 @@
 //!   are an error.
 
 use crate::diag::{Code, Diagnostics};
-use crate::model::{AgeBand, Audit, CaseRecord, Cycle, Date, Framework, Judgement};
+use crate::model::{AgeBand, Audit, CaseRecord, Cycle, Date, Framework, Judgement, Question};
 use crate::scan::{Scanner, mask};
 use crate::xlsx::read::{self, Sheet, cell_text, describe, is_blank};
 use crate::xlsx::returns::cell_date;
@@ -18,7 +18,8 @@ use crate::xlsx::{ABOUT_LABEL_COL, ABOUT_SHEET, ABOUT_VALUE_COL, cell_ref, norma
 use calamine::Data;
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
-    ExcelDateTime, Format, FormatAlign, FormatBorder, ProtectionOptions, Workbook, XlsxError,
+    ExcelDateTime, Format, FormatAlign, FormatBorder, ProtectionOptions, Workbook, Worksheet,
+    XlsxError,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -122,23 +123,46 @@ pub fn workbook(
     build(audit, cycle, fw, refs).map_err(|e| format!("cannot write the workbook: {e}"))
 }
 
+/// The cell formats the workbook uses: locked grey cells to read, white ones to fill in.
+struct Formats {
+    text: Format,
+    header: Format,
+    locked: Format,
+    input: Format,
+    input_date: Format,
+    bold: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let border = |f: Format| {
+            f.set_border(FormatBorder::Thin)
+                .set_border_color(Color::RGB(0xB1B4B6))
+        };
+        let text = Format::new().set_align(FormatAlign::Top).set_text_wrap();
+        let header = border(text.clone().set_bold().set_background_color(0xDEE0E2));
+        let locked = border(text.clone().set_background_color(0xF3F2F1));
+        let input = border(text.clone().set_unlocked());
+        let input_date = input.clone().set_num_format("d mmmm yyyy");
+        let bold = text.clone().set_bold();
+        Formats {
+            text,
+            header,
+            locked,
+            input,
+            input_date,
+            bold,
+        }
+    }
+}
+
 fn build(
     audit: &Audit,
     cycle: &Cycle,
     fw: &Framework,
     refs: &[String],
 ) -> Result<Vec<u8>, XlsxError> {
-    let border = |f: Format| {
-        f.set_border(FormatBorder::Thin)
-            .set_border_color(Color::RGB(0xB1B4B6))
-    };
-    let text = Format::new().set_align(FormatAlign::Top).set_text_wrap();
-    let header = border(text.clone().set_bold().set_background_color(0xDEE0E2));
-    let locked = border(text.clone().set_background_color(0xF3F2F1));
-    let input = border(text.clone().set_unlocked());
-    let input_date = input.clone().set_num_format("d mmmm yyyy");
-    let bold = text.clone().set_bold();
-
+    let formats = Formats::new();
     let mut wb = Workbook::new();
     let opened = ExcelDateTime::from_ymd(cycle.opened.year, cycle.opened.month, cycle.opened.day)?;
     wb.set_properties(
@@ -150,7 +174,19 @@ fn build(
             ))
             .set_creation_datetime(&opened),
     );
+    about_sheet(&mut wb, audit, cycle, fw, &formats)?;
+    cases_sheet(&mut wb, cycle, fw, refs, &formats)?;
+    wb.save_to_buffer()
+}
 
+/// The About sheet: what the workbook is (import reads it back from here) and how to fill it in.
+fn about_sheet(
+    wb: &mut Workbook,
+    audit: &Audit,
+    cycle: &Cycle,
+    fw: &Framework,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
     let about = wb.add_worksheet().set_name(ABOUT_SHEET)?;
     about.set_column_width(0, 22)?;
     about.set_column_width(1, 60)?;
@@ -170,8 +206,8 @@ fn build(
     ];
     for (i, (label, value)) in rows.iter().enumerate() {
         let r = 2 + i as u32;
-        about.write_string_with_format(r, ABOUT_LABEL_COL, *label, &bold)?;
-        about.write_string_with_format(r, ABOUT_VALUE_COL, value, &text)?;
+        about.write_string_with_format(r, ABOUT_LABEL_COL, *label, &formats.bold)?;
+        about.write_string_with_format(r, ABOUT_VALUE_COL, value, &formats.text)?;
     }
     let help = [
         "One row per case and question. Choose the table's agreed judgement: met, partly, not-met or n/a.",
@@ -183,94 +219,35 @@ fn build(
         about.write_string_with_format(10 + i as u32, 0, *h, &Format::new())?;
     }
     about.protect_with_options(&ProtectionOptions::default());
+    Ok(())
+}
 
+/// The Cases sheet: a row per case and question, pre-filled from the case's record when it has
+/// one, with drop-downs for the judgement, age band and date, set to print landscape on A4.
+fn cases_sheet(
+    wb: &mut Workbook,
+    cycle: &Cycle,
+    fw: &Framework,
+    refs: &[String],
+    formats: &Formats,
+) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet().set_name(CASES_SHEET)?;
     for (i, (_, title, width, _)) in CASE_COLUMNS.iter().enumerate() {
         ws.set_column_width(i as u16, *width)?;
-        ws.write_string_with_format(0, i as u16, *title, &header)?;
+        ws.write_string_with_format(0, i as u16, *title, &formats.header)?;
     }
     let questions: Vec<_> = cycle.questions(fw).collect();
     let mut row = 1u32;
     for r in refs {
         let existing: Option<&CaseRecord> = cycle.cases.iter().find(|c| &c.reference == r);
         for q in &questions {
-            let f = existing.and_then(|c| c.findings.get(&q.id));
-            for (col, _, _, is_input) in CASE_COLUMNS {
-                let c = col.index();
-                let fmt = if is_input { &input } else { &locked };
-                let value: Option<String> = match col {
-                    CaseCol::Ref => Some(r.clone()),
-                    CaseCol::AgeBand => existing
-                        .and_then(|c| c.age_band)
-                        .map(|b| b.as_str().to_string()),
-                    CaseCol::Agencies => existing
-                        .map(|c| c.agencies.join(", "))
-                        .filter(|s| !s.is_empty()),
-                    CaseCol::AuditedOn => None,
-                    CaseCol::QuestionId => Some(q.id.clone()),
-                    CaseCol::Question => Some(q.text.clone()),
-                    CaseCol::Judgement => f.map(|f| f.judgement.as_str().to_string()),
-                    CaseCol::Differed => f
-                        .map(|f| {
-                            f.by_agency
-                                .iter()
-                                .map(|(a, j)| format!("{a}: {j}"))
-                                .collect::<Vec<_>>()
-                                .join("; ")
-                        })
-                        .filter(|s| !s.is_empty()),
-                    CaseCol::GoodPractice => f.and_then(|f| f.good_practice.clone()),
-                    CaseCol::Learning => f.and_then(|f| f.learning.clone()),
-                    CaseCol::Internal => f.and_then(|f| f.internal.clone()),
-                };
-                if col == CaseCol::AuditedOn {
-                    match existing {
-                        Some(k) => {
-                            let d = ExcelDateTime::from_ymd(
-                                k.audited_on.year,
-                                k.audited_on.month,
-                                k.audited_on.day,
-                            )?;
-                            ws.write_datetime_with_format(row, c, &d, &input_date)?;
-                        }
-                        None => {
-                            ws.write_blank(row, c, &input_date)?;
-                        }
-                    }
-                    continue;
-                }
-                match value {
-                    Some(v) => ws.write_string_with_format(row, c, v, fmt)?,
-                    None => ws.write_blank(row, c, fmt)?,
-                };
-            }
+            case_row(ws, row, r, q, existing, formats)?;
             ws.set_row_height(row, 48)?;
             row += 1;
         }
     }
     if row > 1 {
-        let last = row - 1;
-        let j = CaseCol::Judgement.index();
-        let list = DataValidation::new()
-            .allow_list_strings(&JUDGEMENTS)?
-            .set_error_title("Choose a judgement")?
-            .set_error_message(
-                "met, partly, not-met, or n/a when the question does not apply to the case",
-            )?
-            .set_error_style(DataValidationErrorStyle::Stop);
-        ws.add_data_validation(1, j, last, j, &list)?;
-        let bands: Vec<&str> = AgeBand::ALL.iter().map(|b| b.as_str()).collect();
-        let a = CaseCol::AgeBand.index();
-        let list = DataValidation::new()
-            .allow_list_strings(&bands)?
-            .set_error_style(DataValidationErrorStyle::Stop);
-        ws.add_data_validation(1, a, last, a, &list)?;
-        let d = CaseCol::AuditedOn.index();
-        let dates = DataValidation::new().allow_date(DataValidationRule::Between(
-            ExcelDateTime::from_ymd(2000, 1, 1)?,
-            ExcelDateTime::from_ymd(2099, 12, 31)?,
-        ));
-        ws.add_data_validation(1, d, last, d, &dates)?;
+        drop_downs(ws, row - 1)?;
     }
     ws.set_freeze_panes(1, 1)?;
     ws.set_repeat_rows(0, 0)?;
@@ -282,7 +259,109 @@ fn build(
         format_rows: true,
         ..ProtectionOptions::default()
     });
-    wb.save_to_buffer()
+    Ok(())
+}
+
+/// One case and question's row.
+fn case_row(
+    ws: &mut Worksheet,
+    row: u32,
+    r: &str,
+    q: &Question,
+    existing: Option<&CaseRecord>,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    for (col, _, _, is_input) in CASE_COLUMNS {
+        let c = col.index();
+        if col == CaseCol::AuditedOn {
+            match existing {
+                Some(k) => {
+                    let d = ExcelDateTime::from_ymd(
+                        k.audited_on.year,
+                        k.audited_on.month,
+                        k.audited_on.day,
+                    )?;
+                    ws.write_datetime_with_format(row, c, &d, &formats.input_date)?;
+                }
+                None => {
+                    ws.write_blank(row, c, &formats.input_date)?;
+                }
+            }
+            continue;
+        }
+        let fmt = if is_input {
+            &formats.input
+        } else {
+            &formats.locked
+        };
+        match cell_value(col, r, q, existing) {
+            Some(v) => ws.write_string_with_format(row, c, v, fmt)?,
+            None => ws.write_blank(row, c, fmt)?,
+        };
+    }
+    Ok(())
+}
+
+/// What a row's cell in `col` starts with: the case's and question's own, and what the case's
+/// record already says.
+fn cell_value(
+    col: CaseCol,
+    r: &str,
+    q: &Question,
+    existing: Option<&CaseRecord>,
+) -> Option<String> {
+    let f = existing.and_then(|c| c.findings.get(&q.id));
+    match col {
+        CaseCol::Ref => Some(r.to_string()),
+        CaseCol::AgeBand => existing
+            .and_then(|c| c.age_band)
+            .map(|b| b.as_str().to_string()),
+        CaseCol::Agencies => existing
+            .map(|c| c.agencies.join(", "))
+            .filter(|s| !s.is_empty()),
+        CaseCol::AuditedOn => None,
+        CaseCol::QuestionId => Some(q.id.clone()),
+        CaseCol::Question => Some(q.text.clone()),
+        CaseCol::Judgement => f.map(|f| f.judgement.as_str().to_string()),
+        CaseCol::Differed => f
+            .map(|f| {
+                f.by_agency
+                    .iter()
+                    .map(|(a, j)| format!("{a}: {j}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .filter(|s| !s.is_empty()),
+        CaseCol::GoodPractice => f.and_then(|f| f.good_practice.clone()),
+        CaseCol::Learning => f.and_then(|f| f.learning.clone()),
+        CaseCol::Internal => f.and_then(|f| f.internal.clone()),
+    }
+}
+
+/// Drop-down lists over rows 2 to `last`: the judgements, the age bands, and dates.
+fn drop_downs(ws: &mut Worksheet, last: u32) -> Result<(), XlsxError> {
+    let j = CaseCol::Judgement.index();
+    let list = DataValidation::new()
+        .allow_list_strings(&JUDGEMENTS)?
+        .set_error_title("Choose a judgement")?
+        .set_error_message(
+            "met, partly, not-met, or n/a when the question does not apply to the case",
+        )?
+        .set_error_style(DataValidationErrorStyle::Stop);
+    ws.add_data_validation(1, j, last, j, &list)?;
+    let bands: Vec<&str> = AgeBand::ALL.iter().map(|b| b.as_str()).collect();
+    let a = CaseCol::AgeBand.index();
+    let list = DataValidation::new()
+        .allow_list_strings(&bands)?
+        .set_error_style(DataValidationErrorStyle::Stop);
+    ws.add_data_validation(1, a, last, a, &list)?;
+    let d = CaseCol::AuditedOn.index();
+    let dates = DataValidation::new().allow_date(DataValidationRule::Between(
+        ExcelDateTime::from_ymd(2000, 1, 1)?,
+        ExcelDateTime::from_ymd(2099, 12, 31)?,
+    ));
+    ws.add_data_validation(1, d, last, d, &dates)?;
+    Ok(())
 }
 
 /// Whether a workbook's About sheet says it is a case audit record.
@@ -842,6 +921,59 @@ fn audit_date(
     }
 }
 
+/// The agencies a case's "Agencies" cell lists, each checked against the partnership's.
+fn involved(
+    place: &Place<'_>,
+    reference: &str,
+    listed: Option<&(u32, String)>,
+    agencies_ok: &[&str],
+    diags: &mut Diagnostics,
+) -> Vec<String> {
+    let mut agencies = Vec::new();
+    if let Some((row, list)) = listed {
+        for a in list
+            .split([',', ';', '\n'])
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+        {
+            if agencies_ok.contains(&a) {
+                agencies.push(a.to_string());
+            } else {
+                let role = format!("listed as involved in case {reference}");
+                not_an_agency(
+                    diags,
+                    &place.at(*row, CaseCol::Agencies),
+                    a,
+                    agencies_ok,
+                    &role,
+                );
+            }
+        }
+    }
+    agencies
+}
+
+/// An error for each agency named as practice that differed but not among those involved.
+fn differed_among_involved(
+    place: &Place<'_>,
+    reference: &str,
+    findings: &BTreeMap<String, (u32, FindingData)>,
+    agencies: &[String],
+    diags: &mut Diagnostics,
+) {
+    for (row, f) in findings.values() {
+        for a in f.by_agency.keys().filter(|a| !agencies.contains(a)) {
+            diags
+                .path_error(
+                    Code::WorkbookValue,
+                    place.at(*row, CaseCol::Differed),
+                    format!("`{a}` is named as practice that differed, but is not among the agencies involved in case {reference}"),
+                )
+                .with_help(format!("add `{a}` to \"{}\" if it was involved with the child, or take it out of this cell", CaseCol::Agencies.header()));
+        }
+    }
+}
+
 /// A case from its rows: the agreed age band, agencies and date, each checked, and the
 /// agencies whose practice differed checked against those involved.
 fn finish_case(
@@ -880,38 +1012,8 @@ fn finish_case(
         |d| d.to_string(),
         diags,
     );
-    let mut agencies = Vec::new();
-    if let Some((row, list)) = &listed {
-        for a in list
-            .split([',', ';', '\n'])
-            .map(str::trim)
-            .filter(|a| !a.is_empty())
-        {
-            if agencies_ok.contains(&a) {
-                agencies.push(a.to_string());
-            } else {
-                let role = format!("listed as involved in case {reference}");
-                not_an_agency(
-                    diags,
-                    &place.at(*row, CaseCol::Agencies),
-                    a,
-                    agencies_ok,
-                    &role,
-                );
-            }
-        }
-    }
-    for (row, f) in p.findings.values() {
-        for a in f.by_agency.keys().filter(|a| !agencies.contains(a)) {
-            diags
-                .path_error(
-                    Code::WorkbookValue,
-                    place.at(*row, CaseCol::Differed),
-                    format!("`{a}` is named as practice that differed, but is not among the agencies involved in case {reference}"),
-                )
-                .with_help(format!("add `{a}` to \"{}\" if it was involved with the child, or take it out of this cell", CaseCol::Agencies.header()));
-        }
-    }
+    let agencies = involved(place, &reference, listed.as_ref(), agencies_ok, diags);
+    differed_among_involved(place, &reference, &p.findings, &agencies, diags);
     if let Some((row, b)) = &age_band
         && AgeBand::parse(b).is_none()
     {

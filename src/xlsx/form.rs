@@ -7,7 +7,7 @@ use super::{
     FIRST_QUESTION_ROW, FORM_VERSION, Field, HEADER_ROW, INSTRUCTIONS_SHEET, NOT_APPLICABLE,
     RETURN_SHEET, ReturnData, cell_ref, rating_choice,
 };
-use crate::model::{Agency, Cycle, Date, Framework, Level, Partnership, Rating};
+use crate::model::{Agency, Cycle, Date, Framework, Level, Partnership, Question, Rating};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
     ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, ProtectionOptions, Workbook,
@@ -221,6 +221,51 @@ fn instructions(
     ws.set_name(INSTRUCTIONS_SHEET)?;
     ws.set_column_width(0, 28)?;
     ws.set_column_width(1, 90)?;
+    let mut page = Page { ws, row: 0, f };
+    title_block(&mut page, input)?;
+    page.heading("How to complete this return")?;
+    how_to_complete(&mut page, input.partnership)?;
+    page.heading("Rating: how assured are you?")?;
+    let table = rating_table(&mut page, choices, input.framework)?;
+    page.heading("Confidence: how strong is your evidence?")?;
+    confidence_table(&mut page)?;
+    guidance(&mut page)?;
+    print_setup(ws, input, false);
+    protect(ws);
+    ws.set_active(true);
+    Ok(table)
+}
+
+/// The Instructions sheet as it is written, a row at a time.
+struct Page<'a> {
+    ws: &'a mut Worksheet,
+    row: u32,
+    f: &'a Formats,
+}
+
+impl Page<'_> {
+    /// A paragraph across both columns, as tall as its text needs.
+    fn para(&mut self, text: &str, fmt: &Format) -> Result<(), XlsxError> {
+        self.ws.merge_range(self.row, 0, self.row, 1, text, fmt)?;
+        self.ws
+            .set_row_height(self.row, row_height(lines_needed(text, 118.0), 15.0))?;
+        self.row += 1;
+        Ok(())
+    }
+
+    /// A heading, after a blank row.
+    fn heading(&mut self, text: &str) -> Result<(), XlsxError> {
+        self.row += 1;
+        self.ws
+            .write_string_with_format(self.row, 0, text, &self.f.heading)?;
+        self.ws.set_row_height(self.row, 20)?;
+        self.row += 1;
+        Ok(())
+    }
+}
+
+/// Whose return it is, for which cycle, by when, and how many questions it asks.
+fn title_block(page: &mut Page<'_>, input: &FormInput) -> Result<(), XlsxError> {
     let (p, a, c, fw) = (
         input.partnership,
         input.agency,
@@ -228,29 +273,16 @@ fn instructions(
         input.framework,
     );
     let asked = c.questions(fw).count();
-    let mut row = 0u32;
-    let wide = 118.0;
-
-    let para = |ws: &mut Worksheet, row: &mut u32, text: &str, fmt: &Format| {
-        ws.merge_range(*row, 0, *row, 1, text, fmt)?;
-        ws.set_row_height(*row, row_height(lines_needed(text, wide), 15.0))?;
-        *row += 1;
-        Ok::<(), XlsxError>(())
-    };
-    let heading = |ws: &mut Worksheet, row: &mut u32, text: &str| {
-        *row += 1;
-        ws.write_string_with_format(*row, 0, text, &f.heading)?;
-        ws.set_row_height(*row, 20)?;
-        *row += 1;
-        Ok::<(), XlsxError>(())
-    };
-
-    ws.write_string_with_format(row, 0, format!("{}: self-audit return", p.name), &f.title)?;
-    ws.set_row_height(row, 24)?;
-    row += 1;
-    para(
-        ws,
-        &mut row,
+    page.ws.write_string_with_format(
+        page.row,
+        0,
+        format!("{}: self-audit return", p.name),
+        &page.f.title,
+    )?;
+    page.ws.set_row_height(page.row, 24)?;
+    page.row += 1;
+    let f = page.f;
+    page.para(
         &format!(
             "For {}. Cycle: {} ({}), open {} to {}. Please return it by {}.",
             a.name,
@@ -262,17 +294,17 @@ fn instructions(
         ),
         &f.subtitle,
     )?;
-    para(
-        ws,
-        &mut row,
+    page.para(
         &format!(
             "{asked} question(s) from \"{}\" ({}).",
             fw.title, fw.source.publisher
         ),
         &f.text,
-    )?;
+    )
+}
 
-    heading(ws, &mut row, "How to complete this return")?;
+/// The steps to complete the return, and where to send it.
+fn how_to_complete(page: &mut Page<'_>, p: &Partnership) -> Result<(), XlsxError> {
     let send_to = p
         .contact
         .as_deref()
@@ -284,53 +316,82 @@ fn instructions(
         "3. Choose the rating and your confidence from the drop-down lists. Choose \"n/a\" only when the question does not apply to your agency at all, and say why in Evidence. A question without a rating counts as unanswered, which means no evidence of assurance.".to_string(),
         format!("4. Do not add, remove, reorder or rename rows, columns or sheets, and keep the file as an Excel workbook (.xlsx). Send the completed file back {send_to}."),
     ] {
-        para(ws, &mut row, &step, &f.text)?;
+        page.para(&step, &page.f.text)?;
     }
+    Ok(())
+}
 
-    heading(ws, &mut row, "Rating: how assured are you?")?;
-    para(
-        ws,
-        &mut row,
+/// What each rating means, as the drop-down offers them; where the table lies on the sheet.
+fn rating_table(
+    page: &mut Page<'_>,
+    choices: &[String],
+    fw: &Framework,
+) -> Result<ScaleTable, XlsxError> {
+    page.para(
         "Rate how far you are assured that what the question describes happens in practice in your agency, not only in policy.",
-        &f.text,
+        &page.f.text,
     )?;
-    ws.write_string_with_format(row, 0, "Rating (as in the drop-down)", &f.table_header)?;
-    ws.write_string_with_format(row, 1, "What it means", &f.table_header)?;
-    row += 1;
-    let first = row;
+    page.ws.write_string_with_format(
+        page.row,
+        0,
+        "Rating (as in the drop-down)",
+        &page.f.table_header,
+    )?;
+    page.ws
+        .write_string_with_format(page.row, 1, "What it means", &page.f.table_header)?;
+    page.row += 1;
+    let first = page.row;
     for (choice, level) in choices.iter().zip(&fw.scale) {
         let meaning = if level.descriptor.is_empty() {
             level.label.clone()
         } else {
             level.descriptor.clone()
         };
-        ws.write_string_with_format(row, 0, choice, &f.locked_id)?;
-        ws.write_string_with_format(row, 1, &meaning, &f.locked)?;
-        ws.set_row_height(row, row_height(lines_needed(&meaning, 90.0), 15.0))?;
-        row += 1;
+        page.ws
+            .write_string_with_format(page.row, 0, choice, &page.f.locked_id)?;
+        page.ws
+            .write_string_with_format(page.row, 1, &meaning, &page.f.locked)?;
+        page.ws
+            .set_row_height(page.row, row_height(lines_needed(&meaning, 90.0), 15.0))?;
+        page.row += 1;
     }
-    ws.write_string_with_format(row, 0, NOT_APPLICABLE, &f.locked_id)?;
-    ws.write_string_with_format(
-        row,
+    page.ws
+        .write_string_with_format(page.row, 0, NOT_APPLICABLE, &page.f.locked_id)?;
+    page.ws.write_string_with_format(
+        page.row,
         1,
         "The question does not apply to your agency. Say why in Evidence.",
-        &f.locked,
+        &page.f.locked,
     )?;
-    let table = ScaleTable { first, last: row };
-    row += 1;
+    let table = ScaleTable {
+        first,
+        last: page.row,
+    };
+    page.row += 1;
+    Ok(table)
+}
 
-    heading(ws, &mut row, "Confidence: how strong is your evidence?")?;
-    ws.write_string_with_format(row, 0, "Confidence", &f.table_header)?;
-    ws.write_string_with_format(row, 1, "What it means", &f.table_header)?;
-    row += 1;
+/// What each confidence means.
+fn confidence_table(page: &mut Page<'_>) -> Result<(), XlsxError> {
+    page.ws
+        .write_string_with_format(page.row, 0, "Confidence", &page.f.table_header)?;
+    page.ws
+        .write_string_with_format(page.row, 1, "What it means", &page.f.table_header)?;
+    page.row += 1;
     for (level, meaning) in CONFIDENCE_HELP {
-        ws.write_string_with_format(row, 0, level, &f.locked_id)?;
-        ws.write_string_with_format(row, 1, meaning, &f.locked)?;
-        ws.set_row_height(row, row_height(lines_needed(meaning, 90.0), 15.0))?;
-        row += 1;
+        page.ws
+            .write_string_with_format(page.row, 0, level, &page.f.locked_id)?;
+        page.ws
+            .write_string_with_format(page.row, 1, meaning, &page.f.locked)?;
+        page.ws
+            .set_row_height(page.row, row_height(lines_needed(meaning, 90.0), 15.0))?;
+        page.row += 1;
     }
+    Ok(())
+}
 
-    // Guidance as headed paragraphs, in the order an agency needs it.
+/// Guidance as headed paragraphs, in the order an agency needs it.
+fn guidance(page: &mut Page<'_>) -> Result<(), XlsxError> {
     let guidance: [(&str, &[&str]); 2] = [
         (
             "What counts as evidence",
@@ -350,16 +411,12 @@ fn instructions(
         ),
     ];
     for (title, paragraphs) in guidance {
-        heading(ws, &mut row, title)?;
+        page.heading(title)?;
         for text in paragraphs {
-            para(ws, &mut row, text, &f.text)?;
+            page.para(text, &page.f.text)?;
         }
     }
-
-    print_setup(ws, input, false);
-    protect(ws);
-    ws.set_active(true);
-    Ok(table)
+    Ok(())
 }
 
 fn about(ws: &mut Worksheet, input: &FormInput, f: &Formats) -> Result<(), XlsxError> {
@@ -446,114 +503,135 @@ fn questions(
     ws.set_row_height(HEADER_ROW, 32)?;
     ws.set_freeze_panes(FIRST_QUESTION_ROW, 1)?;
     ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
-
-    let fw = input.framework;
     let mut row = FIRST_QUESTION_ROW;
-    for q in input.cycle.questions(fw) {
-        let answer = input.prefill.and_then(|r| r.answers.get(&q.id));
-        let theme = fw.theme(&q.theme).map_or(q.theme.as_str(), |t| &t.title);
-        let level = match q.level {
-            Level::Strategic => "Strategic",
-            Level::Practitioner => "Practitioner",
-        };
-        let prompts = q
-            .prompts
-            .iter()
-            .map(|p| format!("• {p}"))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let rating = answer.map(|a| match a.rating {
-            Rating::Value(v) => fw
-                .level(v)
-                .map_or(v.to_string(), |l| rating_choice(v, &l.label)),
-            Rating::NotApplicable => NOT_APPLICABLE.to_string(),
-        });
-        let confidence = answer.and_then(|a| a.confidence.map(|c| c.as_str().to_string()));
-        let evidence = answer.and_then(|a| a.evidence.clone());
-        let gaps = answer.and_then(|a| a.gaps.clone());
-        let internal = answer.and_then(|a| a.internal.clone());
-
-        let mut lines = 1;
-        for spec in &COLUMNS {
-            let text: Option<&str> = match spec.col {
-                Col::Id => Some(&q.id),
-                Col::Theme => Some(theme),
-                Col::Level => Some(level),
-                Col::Question => Some(&q.text),
-                Col::Prompts => Some(&prompts),
-                Col::Rating => rating.as_deref(),
-                Col::Confidence => confidence.as_deref(),
-                Col::Evidence => evidence.as_deref(),
-                Col::Gaps => gaps.as_deref(),
-                Col::Internal => internal.as_deref(),
-            };
-            let fmt = match spec.col {
-                Col::Id => &f.locked_id,
-                _ if spec.answer => &f.answer,
-                _ => &f.locked,
-            };
-            let col = spec.col.index();
-            match text {
-                Some(t) if !t.is_empty() => {
-                    ws.write_string_with_format(row, col, t, fmt)?;
-                    lines = lines.max(lines_needed(t, spec.width));
-                }
-                _ => {
-                    ws.write_blank(row, col, fmt)?;
-                }
-            }
-        }
+    for q in input.cycle.questions(input.framework) {
+        let lines = question_row(ws, row, q, input, f)?;
         ws.set_row_height(row, row_height(lines, MIN_ANSWER_ROW_HEIGHT))?;
         row += 1;
     }
-
     if row > FIRST_QUESTION_ROW {
-        let last = row - 1;
-        let rating_col = Col::Rating.index();
-        let inline_ok = choices.iter().all(|c| !c.contains([',', '"']))
-            && choices.iter().map(|c| c.chars().count() + 1).sum::<usize>() <= 250;
-        let list = if inline_ok {
-            DataValidation::new().allow_list_strings(choices)?
-        } else {
-            DataValidation::new().allow_list_formula(Formula::new(format!(
-                "={INSTRUCTIONS_SHEET}!{}:{}",
-                absolute(table.first, 0),
-                absolute(table.last, 0)
-            )))
-        };
-        let list = list
-            .set_input_title("Rating")?
-            .set_input_message(
-                "Choose a rating from the list. The Instructions sheet says what each level means.",
-            )?
-            .set_error_title("Choose a rating from the list")?
-            .set_error_message(
-                "Pick one of the ratings in the list (see the Instructions sheet), or n/a when the question does not apply to your agency.",
-            )?
-            .set_error_style(DataValidationErrorStyle::Stop);
-        ws.add_data_validation(FIRST_QUESTION_ROW, rating_col, last, rating_col, &list)?;
-
-        let confidence_col = Col::Confidence.index();
-        let confidence = DataValidation::new()
-            .allow_list_strings(&CONFIDENCE_CHOICES)?
-            .set_input_title("Confidence")?
-            .set_input_message("How strong is your evidence: low, medium or high?")?
-            .set_error_title("Choose low, medium or high")?
-            .set_error_message(
-                "Confidence is low, medium or high: the Instructions sheet says what each means.",
-            )?
-            .set_error_style(DataValidationErrorStyle::Stop);
-        ws.add_data_validation(
-            FIRST_QUESTION_ROW,
-            confidence_col,
-            last,
-            confidence_col,
-            &confidence,
-        )?;
+        drop_downs(ws, row - 1, choices, table)?;
     }
-
     print_setup(ws, input, true);
     protect(ws);
+    Ok(())
+}
+
+/// One question's row: the question in grey, locked cells, and its answer (pre-filled when
+/// there is one) in white ones. How many lines its tallest cell needs.
+fn question_row(
+    ws: &mut Worksheet,
+    row: u32,
+    q: &Question,
+    input: &FormInput,
+    f: &Formats,
+) -> Result<usize, XlsxError> {
+    let fw = input.framework;
+    let answer = input.prefill.and_then(|r| r.answers.get(&q.id));
+    let theme = fw.theme(&q.theme).map_or(q.theme.as_str(), |t| &t.title);
+    let level = match q.level {
+        Level::Strategic => "Strategic",
+        Level::Practitioner => "Practitioner",
+    };
+    let prompts = q
+        .prompts
+        .iter()
+        .map(|p| format!("• {p}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let rating = answer.map(|a| match a.rating {
+        Rating::Value(v) => fw
+            .level(v)
+            .map_or(v.to_string(), |l| rating_choice(v, &l.label)),
+        Rating::NotApplicable => NOT_APPLICABLE.to_string(),
+    });
+    let confidence = answer.and_then(|a| a.confidence.map(|c| c.as_str().to_string()));
+    let evidence = answer.and_then(|a| a.evidence.clone());
+    let gaps = answer.and_then(|a| a.gaps.clone());
+    let internal = answer.and_then(|a| a.internal.clone());
+
+    let mut lines = 1;
+    for spec in &COLUMNS {
+        let text: Option<&str> = match spec.col {
+            Col::Id => Some(&q.id),
+            Col::Theme => Some(theme),
+            Col::Level => Some(level),
+            Col::Question => Some(&q.text),
+            Col::Prompts => Some(&prompts),
+            Col::Rating => rating.as_deref(),
+            Col::Confidence => confidence.as_deref(),
+            Col::Evidence => evidence.as_deref(),
+            Col::Gaps => gaps.as_deref(),
+            Col::Internal => internal.as_deref(),
+        };
+        let fmt = match spec.col {
+            Col::Id => &f.locked_id,
+            _ if spec.answer => &f.answer,
+            _ => &f.locked,
+        };
+        let col = spec.col.index();
+        match text {
+            Some(t) if !t.is_empty() => {
+                ws.write_string_with_format(row, col, t, fmt)?;
+                lines = lines.max(lines_needed(t, spec.width));
+            }
+            _ => {
+                ws.write_blank(row, col, fmt)?;
+            }
+        }
+    }
+    Ok(lines)
+}
+
+/// Drop-down lists for the rating and the confidence over the question rows, to `last`: the
+/// ratings inline when they fit, else from the Instructions sheet's table.
+fn drop_downs(
+    ws: &mut Worksheet,
+    last: u32,
+    choices: &[String],
+    table: ScaleTable,
+) -> Result<(), XlsxError> {
+    let rating_col = Col::Rating.index();
+    let inline_ok = choices.iter().all(|c| !c.contains([',', '"']))
+        && choices.iter().map(|c| c.chars().count() + 1).sum::<usize>() <= 250;
+    let list = if inline_ok {
+        DataValidation::new().allow_list_strings(choices)?
+    } else {
+        DataValidation::new().allow_list_formula(Formula::new(format!(
+            "={INSTRUCTIONS_SHEET}!{}:{}",
+            absolute(table.first, 0),
+            absolute(table.last, 0)
+        )))
+    };
+    let list = list
+        .set_input_title("Rating")?
+        .set_input_message(
+            "Choose a rating from the list. The Instructions sheet says what each level means.",
+        )?
+        .set_error_title("Choose a rating from the list")?
+        .set_error_message(
+            "Pick one of the ratings in the list (see the Instructions sheet), or n/a when the question does not apply to your agency.",
+        )?
+        .set_error_style(DataValidationErrorStyle::Stop);
+    ws.add_data_validation(FIRST_QUESTION_ROW, rating_col, last, rating_col, &list)?;
+
+    let confidence_col = Col::Confidence.index();
+    let confidence = DataValidation::new()
+        .allow_list_strings(&CONFIDENCE_CHOICES)?
+        .set_input_title("Confidence")?
+        .set_input_message("How strong is your evidence: low, medium or high?")?
+        .set_error_title("Choose low, medium or high")?
+        .set_error_message(
+            "Confidence is low, medium or high: the Instructions sheet says what each means.",
+        )?
+        .set_error_style(DataValidationErrorStyle::Stop);
+    ws.add_data_validation(
+        FIRST_QUESTION_ROW,
+        confidence_col,
+        last,
+        confidence_col,
+        &confidence,
+    )?;
     Ok(())
 }
 

@@ -13,6 +13,7 @@
 //! Import finds About values by their labels and Return columns by their headers, so a workbook
 //! written by another program (or a form whose columns were moved) still reads correctly.
 
+pub mod book;
 pub mod cases;
 pub mod form;
 pub mod ods;

@@ -6,7 +6,7 @@
 //! for billions of cells; a sheet that would unpack beyond any return form is refused before
 //! anything is unpacked.
 
-use super::read::{Book, MAX_CELLS, Sheet, is_blank};
+use super::book::{Book, MAX_CELLS, Sheet, is_blank};
 use calamine::{Dimensions, Ods, OdsError, Reader};
 use quick_xml::events::{BytesStart, Event};
 use std::io::{BufReader, Cursor, Read};

@@ -121,6 +121,9 @@ struct About {
     submitted: Option<Date>,
 }
 
+/// Reads and checks the About sheet: whose return it is, for which cycle and framework, made
+/// by which form version, and who completed it when. None when it cannot be imported (a
+/// mistake in "Completed by" or "Submitted" alone does not stop the answers being read).
 fn read_about(
     file: &str,
     sheet: &Sheet,
@@ -128,209 +131,49 @@ fn read_about(
     cycle: &Cycle,
     diags: &mut Diagnostics,
 ) -> Option<About> {
-    // Find each field by its label in column A; the value is beside it in column B.
-    let mut found: BTreeMap<Field, (u32, Option<&Data>)> = BTreeMap::new();
-    for row in sheet.rows() {
-        let Some(Data::String(label)) = sheet.get(row, ABOUT_LABEL_COL) else {
-            continue;
-        };
-        if let Some(field) = Field::from_label(label) {
-            found
-                .entry(field)
-                .or_insert((row, sheet.get(row, ABOUT_VALUE_COL)));
-        }
-    }
+    let mut about = AboutSheet::read(file, sheet);
     let before = diags.error_count();
-    let at = |row: u32| format!("{file}: {ABOUT_SHEET}!{}", cell_ref(row, ABOUT_VALUE_COL));
-    // A formula's value is worked out, not typed, and may change when the workbook is next
-    // opened (=TODAY()); a return records the value itself. Only the fields import reads count.
-    let formula_at = |field: Field| {
-        let &(row, _) = found.get(&field)?;
-        sheet.formula(row, ABOUT_VALUE_COL).map(|f| (row, f))
-    };
-    let mut refused: BTreeSet<Field> = BTreeSet::new();
-    for field in [
-        Field::AgencyId,
-        Field::CycleId,
-        Field::FrameworkId,
-        Field::FormVersion,
-    ] {
-        if let Some((row, f)) = formula_at(field) {
-            refuse_formula(diags, at(row), f, "type the value itself");
-            refused.insert(field);
-        }
-    }
-    let required = |field: Field, diags: &mut Diagnostics| -> Option<(u32, String)> {
-        let label = field.spec().label;
-        if refused.contains(&field) {
-            return None;
-        }
-        match found.get(&field) {
-            None => {
-                diags
-                    .path_error(Code::WorkbookShape,
-                        format!("{file}: {ABOUT_SHEET}"),
-                        format!("no \"{label}\" row: the {ABOUT_SHEET} sheet must say which agency, cycle and framework the return is for"),
-                    )
-                    .with_help("import the form `panelaudit forms` made, without changing its About sheet");
-                None
-            }
-            Some((row, value)) => match value.and_then(cell_text) {
-                Some(t) => Some((*row, t)),
-                None => {
-                    diags.path_error(Code::EmptyText, at(*row), format!("\"{label}\" is blank"));
-                    None
-                }
-            },
-        }
-    };
-    let agency = required(Field::AgencyId, diags);
-    let cycle_id = required(Field::CycleId, diags);
-    let framework = required(Field::FrameworkId, diags);
-    let version = required(Field::FormVersion, diags);
-
+    about.refuse_formulas(
+        &[
+            Field::AgencyId,
+            Field::CycleId,
+            Field::FrameworkId,
+            Field::FormVersion,
+        ],
+        diags,
+    );
+    let agency = about.required(Field::AgencyId, diags);
+    let cycle_id = about.required(Field::CycleId, diags);
+    let framework = about.required(Field::FrameworkId, diags);
+    let version = about.required(Field::FormVersion, diags);
     if let Some((row, v)) = &version {
-        match v.parse::<u32>() {
-            Ok(n) if (1..=FORM_VERSION).contains(&n) => {}
-            Ok(n) if n > FORM_VERSION => {
-                diags
-                    .path_error(Code::WorkbookShape,
-                        at(*row),
-                        format!("form version {n} was made by a newer panelaudit; this one reads forms up to version {FORM_VERSION}"),
-                    )
-                    .with_help("update panelaudit, or make the forms again with this version");
-            }
-            _ => {
-                diags.path_error(
-                    Code::WorkbookShape,
-                    at(*row),
-                    format!("form version \"{v}\" is not one panelaudit made"),
-                );
-            }
-        }
+        check_version(&about.at(*row), v, diags);
     }
-    if let Some((row, id)) = &agency
-        && audit.agency(id).is_none()
-    {
-        let ids: Vec<&str> = audit
-            .partnership
-            .agencies
-            .iter()
-            .map(|a| a.id.as_str())
-            .collect();
-        let d = diags.path_error(
-            Code::WorkbookMismatch,
-            at(*row),
-            format!(
-                "agency `{id}` is not an agency of {} (its agencies: {})",
-                audit.partnership.short_name,
-                ids.join(", ")
-            ),
-        );
-        match suggest(id, ids.iter().copied()) {
-            Some(s) => d.with_help(s),
-            None => d.with_help(
-                "add the agency to partnership.toml, or check this is the right workbook",
-            ),
-        };
+    if let Some((row, id)) = &agency {
+        check_agency(&about.at(*row), id, audit, diags);
     }
-    if let Some((row, id)) = &cycle_id
-        && id != &cycle.id
-    {
-        let help = if audit.cycle(id).is_some() {
-            format!(
-                "to import it into cycle {id}, run import with --cycle {id}, or without --cycle (the workbook's own cycle is then used)"
-            )
-        } else {
-            format!(
-                "send the agency the form for cycle {} (`panelaudit forms`)",
-                cycle.id
-            )
-        };
-        diags
-            .path_error(
-                Code::WorkbookMismatch,
-                at(*row),
-                format!(
-                    "this return is for cycle {id}, but it is being imported into cycle {}",
-                    cycle.id
-                ),
-            )
-            .with_help(help);
+    if let Some((row, id)) = &cycle_id {
+        check_cycle(&about.at(*row), id, audit, cycle, diags);
     }
     if let Some((row, id)) = &framework
         && id != &cycle.framework
     {
         diags.path_error(
             Code::WorkbookMismatch,
-            at(*row),
+            about.at(*row),
             format!(
                 "this return asks the questions of framework `{id}`, but cycle {} uses `{}`",
                 cycle.id, cycle.framework
             ),
         );
     }
-
     // A formula in these fails the workbook too, but says nothing about whose return it is,
     // so the answers are still read and checked.
     let optional_before = diags.error_count();
-    for field in [Field::CompletedBy, Field::Submitted] {
-        if let Some((row, f)) = formula_at(field) {
-            refuse_formula(diags, at(row), f, "type the value itself");
-            refused.insert(field);
-        }
-    }
+    about.refuse_formulas(&[Field::CompletedBy, Field::Submitted], diags);
     let optional_errors = diags.error_count() - optional_before;
-    let completed_by = match found.get(&Field::CompletedBy) {
-        _ if refused.contains(&Field::CompletedBy) => None,
-        Some((row, Some(d))) if !is_blank(d) => {
-            let place = at(*row);
-            let text = match d {
-                Data::String(_) => cell_text(d),
-                Data::DateTime(_) | Data::DateTimeIso(_) => {
-                    completed_by_not_text(diags, &place, "a date");
-                    cell_date(d).map(|d| d.to_string())
-                }
-                _ => {
-                    completed_by_not_text(diags, &place, "a number");
-                    cell_text(d)
-                }
-            };
-            if let Some(t) = &text {
-                refuse_control_characters(diags, &place, t);
-            }
-            if let Some(t) = &text
-                && let Some(why) = audit.scanner().role_problem(t)
-            {
-                diags
-                    .path_warning(
-                        Code::PersonalDataInReturn,
-                        place,
-                        format!("\"Completed by\" {why}; it should be a role"),
-                    )
-                    .with_help("write the role, e.g. \"Head of Public Protection\" or \"Designated Nurse\": returns are read across agencies, and a role still means something when the person has moved on");
-            }
-            text
-        }
-        _ => None,
-    };
-    let submitted = match found.get(&Field::Submitted) {
-        _ if refused.contains(&Field::Submitted) => None,
-        Some((row, Some(d))) if !is_blank(d) => match cell_date(d) {
-            Some(date) => Some(date),
-            None => {
-                diags
-                    .path_error(
-                        Code::BadDate,
-                        at(*row),
-                        format!("submitted: {} is not a date", describe(d)),
-                    )
-                    .with_help("type the date the return was sent, e.g. 14/10/2025 or 2025-10-14");
-                None
-            }
-        },
-        _ => None,
-    };
+    let completed_by = about.completed_by(audit.scanner(), diags);
+    let submitted = about.submitted(diags);
     if diags.error_count() > before + optional_errors {
         return None;
     }
@@ -339,6 +182,226 @@ fn read_about(
         completed_by,
         submitted,
     })
+}
+
+/// The About sheet's fields, each found by its label in column A, its value beside it in B.
+struct AboutSheet<'a> {
+    file: &'a str,
+    sheet: &'a Sheet,
+    found: BTreeMap<Field, (u32, Option<&'a Data>)>,
+    /// Fields whose value is a formula, already refused.
+    refused: BTreeSet<Field>,
+}
+
+impl<'a> AboutSheet<'a> {
+    fn read(file: &'a str, sheet: &'a Sheet) -> AboutSheet<'a> {
+        let mut found = BTreeMap::new();
+        for row in sheet.rows() {
+            let Some(Data::String(label)) = sheet.get(row, ABOUT_LABEL_COL) else {
+                continue;
+            };
+            if let Some(field) = Field::from_label(label) {
+                found
+                    .entry(field)
+                    .or_insert((row, sheet.get(row, ABOUT_VALUE_COL)));
+            }
+        }
+        AboutSheet {
+            file,
+            sheet,
+            found,
+            refused: BTreeSet::new(),
+        }
+    }
+
+    fn at(&self, row: u32) -> String {
+        format!(
+            "{}: {ABOUT_SHEET}!{}",
+            self.file,
+            cell_ref(row, ABOUT_VALUE_COL)
+        )
+    }
+
+    /// A formula's value is worked out, not typed, and may change when the workbook is next
+    /// opened (=TODAY()); a return records the value itself. Only the fields import reads
+    /// count: an error for each of `fields` that holds one.
+    fn refuse_formulas(&mut self, fields: &[Field], diags: &mut Diagnostics) {
+        for &field in fields {
+            let Some(&(row, _)) = self.found.get(&field) else {
+                continue;
+            };
+            if let Some(f) = self.sheet.formula(row, ABOUT_VALUE_COL) {
+                refuse_formula(diags, self.at(row), f, "type the value itself");
+                self.refused.insert(field);
+            }
+        }
+    }
+
+    /// A field every return must fill in, with its row; None, having said why, when it is
+    /// missing or blank (or was refused as a formula).
+    fn required(&self, field: Field, diags: &mut Diagnostics) -> Option<(u32, String)> {
+        let label = field.spec().label;
+        if self.refused.contains(&field) {
+            return None;
+        }
+        let Some((row, value)) = self.found.get(&field) else {
+            diags
+                .path_error(Code::WorkbookShape,
+                    format!("{}: {ABOUT_SHEET}", self.file),
+                    format!("no \"{label}\" row: the {ABOUT_SHEET} sheet must say which agency, cycle and framework the return is for"),
+                )
+                .with_help("import the form `panelaudit forms` made, without changing its About sheet");
+            return None;
+        };
+        match value.and_then(cell_text) {
+            Some(t) => Some((*row, t)),
+            None => {
+                diags.path_error(
+                    Code::EmptyText,
+                    self.at(*row),
+                    format!("\"{label}\" is blank"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A field's value when it is filled in and not refused.
+    fn optional(&self, field: Field) -> Option<(u32, &'a Data)> {
+        if self.refused.contains(&field) {
+            return None;
+        }
+        match self.found.get(&field) {
+            Some((row, Some(d))) if !is_blank(d) => Some((*row, *d)),
+            _ => None,
+        }
+    }
+
+    /// "Completed by": text (a date or number is taken as text, with a warning), and a role,
+    /// not a person (a warning when it looks like a name or contact details).
+    fn completed_by(&self, scanner: &Scanner, diags: &mut Diagnostics) -> Option<String> {
+        let (row, d) = self.optional(Field::CompletedBy)?;
+        let place = self.at(row);
+        let text = match d {
+            Data::String(_) => cell_text(d),
+            Data::DateTime(_) | Data::DateTimeIso(_) => {
+                completed_by_not_text(diags, &place, "a date");
+                cell_date(d).map(|d| d.to_string())
+            }
+            _ => {
+                completed_by_not_text(diags, &place, "a number");
+                cell_text(d)
+            }
+        };
+        if let Some(t) = &text {
+            refuse_control_characters(diags, &place, t);
+        }
+        if let Some(t) = &text
+            && let Some(why) = scanner.role_problem(t)
+        {
+            diags
+                .path_warning(
+                    Code::PersonalDataInReturn,
+                    place,
+                    format!("\"Completed by\" {why}; it should be a role"),
+                )
+                .with_help("write the role, e.g. \"Head of Public Protection\" or \"Designated Nurse\": returns are read across agencies, and a role still means something when the person has moved on");
+        }
+        text
+    }
+
+    /// "Submitted": a date, when filled in.
+    fn submitted(&self, diags: &mut Diagnostics) -> Option<Date> {
+        let (row, d) = self.optional(Field::Submitted)?;
+        let date = cell_date(d);
+        if date.is_none() {
+            diags
+                .path_error(
+                    Code::BadDate,
+                    self.at(row),
+                    format!("submitted: {} is not a date", describe(d)),
+                )
+                .with_help("type the date the return was sent, e.g. 14/10/2025 or 2025-10-14");
+        }
+        date
+    }
+}
+
+/// An error unless the form version is one this panelaudit made (or reads).
+fn check_version(place: &str, v: &str, diags: &mut Diagnostics) {
+    match v.parse::<u32>() {
+        Ok(n) if (1..=FORM_VERSION).contains(&n) => {}
+        Ok(n) if n > FORM_VERSION => {
+            diags
+                .path_error(Code::WorkbookShape,
+                    place,
+                    format!("form version {n} was made by a newer panelaudit; this one reads forms up to version {FORM_VERSION}"),
+                )
+                .with_help("update panelaudit, or make the forms again with this version");
+        }
+        _ => {
+            diags.path_error(
+                Code::WorkbookShape,
+                place,
+                format!("form version \"{v}\" is not one panelaudit made"),
+            );
+        }
+    }
+}
+
+/// An error unless the agency is one of the partnership's.
+fn check_agency(place: &str, id: &str, audit: &Audit, diags: &mut Diagnostics) {
+    if audit.agency(id).is_some() {
+        return;
+    }
+    let ids: Vec<&str> = audit
+        .partnership
+        .agencies
+        .iter()
+        .map(|a| a.id.as_str())
+        .collect();
+    let d = diags.path_error(
+        Code::WorkbookMismatch,
+        place,
+        format!(
+            "agency `{id}` is not an agency of {} (its agencies: {})",
+            audit.partnership.short_name,
+            ids.join(", ")
+        ),
+    );
+    match suggest(id, ids.iter().copied()) {
+        Some(s) => d.with_help(s),
+        None => {
+            d.with_help("add the agency to partnership.toml, or check this is the right workbook")
+        }
+    };
+}
+
+/// An error unless the workbook is for the cycle it is imported into.
+fn check_cycle(place: &str, id: &str, audit: &Audit, cycle: &Cycle, diags: &mut Diagnostics) {
+    if id == cycle.id {
+        return;
+    }
+    let help = if audit.cycle(id).is_some() {
+        format!(
+            "to import it into cycle {id}, run import with --cycle {id}, or without --cycle (the workbook's own cycle is then used)"
+        )
+    } else {
+        format!(
+            "send the agency the form for cycle {} (`panelaudit forms`)",
+            cycle.id
+        )
+    };
+    diags
+        .path_error(
+            Code::WorkbookMismatch,
+            place,
+            format!(
+                "this return is for cycle {id}, but it is being imported into cycle {}",
+                cycle.id
+            ),
+        )
+        .with_help(help);
 }
 
 fn completed_by_not_text(diags: &mut Diagnostics, place: &str, kind: &str) {
@@ -384,6 +447,8 @@ pub(crate) fn cell_date(d: &Data) -> Option<Date> {
 
 type Answers = (BTreeMap<String, AnswerData>, usize);
 
+/// Reads and checks the Return sheet: its header row, then a question a row. None when it has
+/// an error.
 fn read_answers(
     file: &str,
     sheet: &Sheet,
@@ -392,59 +457,79 @@ fn read_answers(
     scanner: &Scanner,
     diags: &mut Diagnostics,
 ) -> Option<Answers> {
-    let at = |row: u32, col: u16| format!("{file}: {RETURN_SHEET}!{}", cell_ref(row, col));
     let before = diags.error_count();
-
-    // The header row says which column holds what.
-    for (&(_, c), f) in sheet
-        .formulas
-        .range((HEADER_ROW, 0)..=(HEADER_ROW, u16::MAX))
-    {
-        refuse_formula(
-            diags,
-            at(HEADER_ROW, c),
-            f,
-            "type the column's header itself",
-        );
-    }
-    let mut cols: BTreeMap<Col, u16> = BTreeMap::new();
-    for (c, d) in sheet.row(HEADER_ROW) {
-        let text = cell_text(d).unwrap_or_else(|| describe(d));
-        match Col::from_header(&text) {
-            Some(col) => {
-                if let Some(first) = cols.get(&col) {
-                    diags.path_error(
-                        Code::DuplicateId,
-                        at(HEADER_ROW, c),
-                        format!(
-                            "a second \"{}\" column (the first is column {})",
-                            col.spec().header,
-                            col_letters(*first)
-                        ),
-                    );
-                } else {
-                    cols.insert(col, c);
-                }
-            }
-            None => {
-                diags.path_warning(
-                    Code::WorkbookValue,
-                    at(HEADER_ROW, c),
-                    format!("column \"{text}\" is not part of the return form; it is ignored"),
-                );
-            }
+    let layout = Layout::read(file, sheet, diags)?;
+    layout.refuse_merged(diags);
+    let mut rows = Rows::default();
+    for row in sheet.rows_with_formulas() {
+        if row >= FIRST_QUESTION_ROW {
+            layout.read_row(row, cycle, fw, scanner, &mut rows, diags);
         }
     }
-    let missing: Vec<String> = COLUMNS
-        .iter()
-        .filter(|s| s.required && !cols.contains_key(&s.col))
-        .map(|s| format!("\"{}\"", s.header))
-        .collect();
-    if !missing.is_empty() {
+    let absent = report_unanswered(file, cycle, fw, &rows, diags);
+    if diags.error_count() > before {
+        return None;
+    }
+    Some((rows.answers, rows.unanswered.len() + absent))
+}
+
+/// The question rows as read so far.
+#[derive(Default)]
+struct Rows {
+    /// Each question's row (the first, when it appears twice).
+    seen: BTreeMap<String, u32>,
+    answers: BTreeMap<String, AnswerData>,
+    /// Questions in scope with a row but no rating.
+    unanswered: Vec<String>,
+}
+
+/// The cells a row's answer is in, besides the question id.
+const ANSWER_COLS: [Col; 5] = [
+    Col::Rating,
+    Col::Confidence,
+    Col::Evidence,
+    Col::Gaps,
+    Col::Internal,
+];
+
+/// The Return sheet as its header row lays it out: which column holds what.
+struct Layout<'a> {
+    file: &'a str,
+    sheet: &'a Sheet,
+    cols: BTreeMap<Col, u16>,
+}
+
+impl<'a> Layout<'a> {
+    /// The header row read: each column it names, a warning for any it does not know, and
+    /// None (having said why) when a required one is missing.
+    fn read(file: &'a str, sheet: &'a Sheet, diags: &mut Diagnostics) -> Option<Layout<'a>> {
+        let mut layout = Layout {
+            file,
+            sheet,
+            cols: BTreeMap::new(),
+        };
+        for (&(_, c), f) in sheet
+            .formulas
+            .range((HEADER_ROW, 0)..=(HEADER_ROW, u16::MAX))
+        {
+            let place = layout.at(HEADER_ROW, c);
+            refuse_formula(diags, place, f, "type the column's header itself");
+        }
+        for (c, d) in sheet.row(HEADER_ROW) {
+            layout.header_cell(c, d, diags);
+        }
+        let missing: Vec<String> = COLUMNS
+            .iter()
+            .filter(|s| s.required && !layout.cols.contains_key(&s.col))
+            .map(|s| format!("\"{}\"", s.header))
+            .collect();
+        if missing.is_empty() {
+            return Some(layout);
+        }
         diags
             .path_error(
                 Code::WorkbookShape,
-                at(HEADER_ROW, 0),
+                layout.at(HEADER_ROW, 0),
                 format!(
                     "the header row (row {}) has no {} column",
                     HEADER_ROW + 1,
@@ -454,208 +539,307 @@ fn read_answers(
             .with_help(
                 "row 1 of the Return sheet names the columns; keep the form's headers as they were",
             );
-        return None;
+        None
     }
 
-    // Merged cells hide which answer belongs to which question.
-    for m in &sheet.merged {
-        let (r0, c0) = m.start;
-        let (r1, c1) = m.end;
-        if r1 < FIRST_QUESTION_ROW || !cols.values().any(|&c| (c0..=c1).contains(&u32::from(c))) {
-            continue;
+    /// One header cell: the column it names (the first, when named twice), or a warning.
+    fn header_cell(&mut self, c: u16, d: &Data, diags: &mut Diagnostics) {
+        let text = cell_text(d).unwrap_or_else(|| describe(d));
+        let Some(col) = Col::from_header(&text) else {
+            diags.path_warning(
+                Code::WorkbookValue,
+                self.at(HEADER_ROW, c),
+                format!("column \"{text}\" is not part of the return form; it is ignored"),
+            );
+            return;
+        };
+        match self.cols.get(&col) {
+            Some(first) => {
+                diags.path_error(
+                    Code::DuplicateId,
+                    self.at(HEADER_ROW, c),
+                    format!(
+                        "a second \"{}\" column (the first is column {})",
+                        col.spec().header,
+                        col_letters(*first)
+                    ),
+                );
+            }
+            None => {
+                self.cols.insert(col, c);
+            }
         }
-        let (c0, c1) = (
-            u16::try_from(c0).unwrap_or(u16::MAX),
-            u16::try_from(c1).unwrap_or(u16::MAX),
-        );
-        diags
-            .path_error(
-                Code::WorkbookShape,
-                format!(
-                    "{file}: {RETURN_SHEET}!{}:{}",
-                    cell_ref(r0, c0),
-                    cell_ref(r1, c1)
-                ),
-                "merged cells: each question needs its own row and cells",
-            )
-            .with_help("unmerge these cells (Home > Merge & Center > Unmerge Cells) and give each question its own answer");
     }
 
-    let col = |c: Col| cols.get(&c).copied();
-    let get = |row: u32, c: Col| col(c).and_then(|c| sheet.get(row, c));
-    let mut seen: BTreeMap<String, u32> = BTreeMap::new();
-    let mut answers: BTreeMap<String, AnswerData> = BTreeMap::new();
-    let mut unanswered: Vec<String> = Vec::new();
-    let id_col = col(Col::Id).unwrap_or(0);
-    for row in sheet.rows_with_formulas() {
-        if row < FIRST_QUESTION_ROW {
-            continue;
+    fn at(&self, row: u32, col: u16) -> String {
+        format!("{}: {RETURN_SHEET}!{}", self.file, cell_ref(row, col))
+    }
+
+    fn col(&self, c: Col) -> Option<u16> {
+        self.cols.get(&c).copied()
+    }
+
+    fn get(&self, row: u32, c: Col) -> Option<&'a Data> {
+        self.col(c).and_then(|c| self.sheet.get(row, c))
+    }
+
+    /// Merged cells over the answers hide which answer belongs to which question: an error each.
+    fn refuse_merged(&self, diags: &mut Diagnostics) {
+        for m in &self.sheet.merged {
+            let (r0, c0) = m.start;
+            let (r1, c1) = m.end;
+            if r1 < FIRST_QUESTION_ROW
+                || !self
+                    .cols
+                    .values()
+                    .any(|&c| (c0..=c1).contains(&u32::from(c)))
+            {
+                continue;
+            }
+            let (c0, c1) = (
+                u16::try_from(c0).unwrap_or(u16::MAX),
+                u16::try_from(c1).unwrap_or(u16::MAX),
+            );
+            diags
+                .path_error(
+                    Code::WorkbookShape,
+                    format!(
+                        "{}: {RETURN_SHEET}!{}:{}",
+                        self.file,
+                        cell_ref(r0, c0),
+                        cell_ref(r1, c1)
+                    ),
+                    "merged cells: each question needs its own row and cells",
+                )
+                .with_help("unmerge these cells (Home > Merge & Center > Unmerge Cells) and give each question its own answer");
         }
-        // A formula is not an answer: its value is worked out (or, from some programs, never
-        // was), so the row is refused rather than imported from a value nobody typed.
-        let formulas: Vec<(u16, &str)> = cols
+    }
+
+    /// One question's row: its answer into `rows`, or why not into `diags`.
+    fn read_row(
+        &self,
+        row: u32,
+        cycle: &Cycle,
+        fw: &Framework,
+        scanner: &Scanner,
+        rows: &mut Rows,
+        diags: &mut Diagnostics,
+    ) {
+        if self.refuse_formulas(row, rows, diags) {
+            return;
+        }
+        let has_answer = ANSWER_COLS.iter().any(|&c| self.get(row, c).is_some());
+        let Some(id) = self.question(row, cycle, fw, has_answer, rows, diags) else {
+            return;
+        };
+        let Some(rating) = self.rating(row, &id, fw, has_answer, diags) else {
+            rows.unanswered.push(id);
+            return;
+        };
+        let confidence = self.confidence(row, &id, rating, diags);
+        let (Some(rating), Some(confidence)) = (rating, confidence) else {
+            return;
+        };
+        let answer = AnswerData {
+            rating,
+            confidence,
+            evidence: self.text(row, Col::Evidence, scanner, diags),
+            gaps: self.text(row, Col::Gaps, scanner, diags),
+            internal: self.text(row, Col::Internal, scanner, diags),
+        };
+        rows.answers.insert(id, answer);
+    }
+
+    /// A formula is not an answer: its value is worked out (or, from some programs, never
+    /// was), so a row with one is refused rather than imported from a value nobody typed.
+    /// Whether the row has one.
+    fn refuse_formulas(&self, row: u32, rows: &mut Rows, diags: &mut Diagnostics) -> bool {
+        let formulas: Vec<(u16, &str)> = self
+            .cols
             .values()
-            .filter_map(|&c| sheet.formula(row, c).map(|f| (c, f)))
+            .filter_map(|&c| self.sheet.formula(row, c).map(|f| (c, f)))
             .collect();
-        if !formulas.is_empty() {
-            for (c, f) in formulas {
-                refuse_formula(diags, at(row, c), f, "type the answer itself");
-            }
-            if let Some(id) = get(row, Col::Id).and_then(cell_text) {
-                seen.entry(id).or_insert(row);
-            }
-            continue;
+        if formulas.is_empty() {
+            return false;
         }
-        let answer_cols = [
-            Col::Rating,
-            Col::Confidence,
-            Col::Evidence,
-            Col::Gaps,
-            Col::Internal,
-        ];
-        let has_answer = answer_cols.iter().any(|&c| get(row, c).is_some());
-        let Some(id) = get(row, Col::Id).and_then(cell_text) else {
+        for (c, f) in formulas {
+            refuse_formula(diags, self.at(row, c), f, "type the answer itself");
+        }
+        if let Some(id) = self.get(row, Col::Id).and_then(cell_text) {
+            rows.seen.entry(id).or_insert(row);
+        }
+        true
+    }
+
+    /// The question a row answers, when it names one of the framework's, in the cycle's scope,
+    /// not answered in an earlier row; else None, having said why when it matters.
+    fn question(
+        &self,
+        row: u32,
+        cycle: &Cycle,
+        fw: &Framework,
+        has_answer: bool,
+        rows: &mut Rows,
+        diags: &mut Diagnostics,
+    ) -> Option<String> {
+        let place = self.at(row, self.col(Col::Id).unwrap_or(0));
+        let Some(id) = self.get(row, Col::Id).and_then(cell_text) else {
             if has_answer {
                 diags.path_error(
                     Code::WorkbookShape,
-                    at(row, id_col),
+                    place,
                     format!("row {} has answers but no question id", u64::from(row) + 1),
                 );
             }
-            continue;
+            return None;
         };
         let Some(q) = fw.question(&id) else {
             let d = diags.path_error(
                 Code::UnknownReference,
-                at(row, id_col),
+                place,
                 format!("framework `{}` has no question `{id}`", fw.id),
             );
             if let Some(s) = suggest(&id, fw.questions.iter().map(|q| q.id.as_str())) {
                 d.with_help(s);
             }
-            continue;
+            return None;
         };
-        if let Some(first) = seen.insert(id.clone(), row) {
+        if let Some(first) = rows.seen.insert(id.clone(), row) {
             diags.path_error(
                 Code::DuplicateId,
-                at(row, id_col),
+                place,
                 format!(
                     "question `{id}` appears twice (first in row {})",
                     u64::from(first) + 1
                 ),
             );
-            seen.insert(id.clone(), first);
-            continue;
+            rows.seen.insert(id, first);
+            return None;
         }
         if !cycle.in_scope(q) {
             diags.path_warning(
                 Code::NotInScope,
-                at(row, id_col),
+                place,
                 format!(
                     "question `{id}` is not in cycle {}'s scope; its row is ignored",
                     cycle.id
                 ),
             );
-            continue;
+            return None;
         }
-
-        let rating_col = col(Col::Rating).unwrap_or(0);
-        let rating = match get(row, Col::Rating) {
-            None => {
-                if has_answer {
-                    diags.path_warning(Code::Unanswered,
-                        at(row, rating_col),
-                        format!("`{id}` has no rating, so it is left unanswered and its other cells are not imported"),
-                    );
-                }
-                unanswered.push(id);
-                continue;
-            }
-            Some(d) => match parse_rating(d, fw) {
-                Ok(r) => Some(r),
-                Err(e) => {
-                    diags
-                        .path_error(Code::OffScale, at(row, rating_col), e)
-                        .with_help("choose the rating from the cell's drop-down list");
-                    None
-                }
-            },
-        };
-        let confidence_col = col(Col::Confidence).unwrap_or(0);
-        let confidence = match get(row, Col::Confidence) {
-            None => {
-                if rating.is_some_and(|r| r != Rating::NotApplicable) {
-                    diags.path_warning(
-                        Code::WeakAnswer,
-                        at(row, confidence_col),
-                        format!("`{id}` has no confidence; it will count as low"),
-                    );
-                }
-                Some(None)
-            }
-            Some(d) => match parse_confidence(d) {
-                Ok(c) => Some(Some(c)),
-                Err(e) => {
-                    diags
-                        .path_error(Code::UnknownWord, at(row, confidence_col), e)
-                        .with_help("choose low, medium or high from the cell's drop-down list");
-                    None
-                }
-            },
-        };
-        let (Some(rating), Some(confidence)) = (rating, confidence) else {
-            continue;
-        };
-        let text = |c: Col, diags: &mut Diagnostics| -> Option<String> {
-            let d = get(row, c)?;
-            let place = at(row, col(c).unwrap_or(0));
-            let value = match d {
-                Data::Error(e) => {
-                    diags.path_error(
-                        Code::WorkbookValue,
-                        place,
-                        format!("the cell holds the error {e}; replace it with text"),
-                    );
-                    return None;
-                }
-                Data::DateTime(_) | Data::DateTimeIso(_) => {
-                    turned_into(diags, &place, c, "a date");
-                    cell_date(d).map(|d| d.to_string()).or_else(|| cell_text(d))
-                }
-                Data::Int(_) | Data::Float(_) => {
-                    turned_into(diags, &place, c, "a number");
-                    cell_text(d)
-                }
-                Data::Bool(b) => {
-                    turned_into(diags, &place, c, "TRUE or FALSE");
-                    Some(if *b { "TRUE" } else { "FALSE" }.to_string())
-                }
-                other => cell_text(other),
-            };
-            if let Some(v) = &value {
-                refuse_control_characters(diags, &place, v);
-                personal_data(diags, &place, c, v, scanner);
-            }
-            value
-        };
-        let evidence = text(Col::Evidence, diags);
-        let gaps = text(Col::Gaps, diags);
-        let internal = text(Col::Internal, diags);
-        answers.insert(
-            id,
-            AnswerData {
-                rating,
-                confidence,
-                evidence,
-                gaps,
-                internal,
-            },
-        );
+        Some(id)
     }
 
+    /// The row's rating: None when it has none (the question is unanswered, and its other
+    /// cells are not imported), Some(None) when it is not on the scale.
+    fn rating(
+        &self,
+        row: u32,
+        id: &str,
+        fw: &Framework,
+        has_answer: bool,
+        diags: &mut Diagnostics,
+    ) -> Option<Option<Rating>> {
+        let place = self.at(row, self.col(Col::Rating).unwrap_or(0));
+        let Some(d) = self.get(row, Col::Rating) else {
+            if has_answer {
+                diags.path_warning(Code::Unanswered,
+                    place,
+                    format!("`{id}` has no rating, so it is left unanswered and its other cells are not imported"),
+                );
+            }
+            return None;
+        };
+        match parse_rating(d, fw) {
+            Ok(r) => Some(Some(r)),
+            Err(e) => {
+                diags
+                    .path_error(Code::OffScale, place, e)
+                    .with_help("choose the rating from the cell's drop-down list");
+                Some(None)
+            }
+        }
+    }
+
+    /// The row's confidence: Some(None) when blank (it counts as low, and a rated answer is
+    /// warned), None when it is not a confidence.
+    fn confidence(
+        &self,
+        row: u32,
+        id: &str,
+        rating: Option<Rating>,
+        diags: &mut Diagnostics,
+    ) -> Option<Option<Confidence>> {
+        let place = self.at(row, self.col(Col::Confidence).unwrap_or(0));
+        let Some(d) = self.get(row, Col::Confidence) else {
+            if rating.is_some_and(|r| r != Rating::NotApplicable) {
+                diags.path_warning(
+                    Code::WeakAnswer,
+                    place,
+                    format!("`{id}` has no confidence; it will count as low"),
+                );
+            }
+            return Some(None);
+        };
+        match parse_confidence(d) {
+            Ok(c) => Some(Some(c)),
+            Err(e) => {
+                diags
+                    .path_error(Code::UnknownWord, place, e)
+                    .with_help("choose low, medium or high from the cell's drop-down list");
+                None
+            }
+        }
+    }
+
+    /// A text cell's value, with a warning when the spreadsheet turned it into something
+    /// else, and checks for control characters and personal data.
+    fn text(&self, row: u32, c: Col, scanner: &Scanner, diags: &mut Diagnostics) -> Option<String> {
+        let d = self.get(row, c)?;
+        let place = self.at(row, self.col(c).unwrap_or(0));
+        let value = match d {
+            Data::Error(e) => {
+                diags.path_error(
+                    Code::WorkbookValue,
+                    place,
+                    format!("the cell holds the error {e}; replace it with text"),
+                );
+                return None;
+            }
+            Data::DateTime(_) | Data::DateTimeIso(_) => {
+                turned_into(diags, &place, c, "a date");
+                cell_date(d).map(|d| d.to_string()).or_else(|| cell_text(d))
+            }
+            Data::Int(_) | Data::Float(_) => {
+                turned_into(diags, &place, c, "a number");
+                cell_text(d)
+            }
+            Data::Bool(b) => {
+                turned_into(diags, &place, c, "TRUE or FALSE");
+                Some(if *b { "TRUE" } else { "FALSE" }.to_string())
+            }
+            other => cell_text(other),
+        };
+        if let Some(v) = &value {
+            refuse_control_characters(diags, &place, v);
+            personal_data(diags, &place, c, v, scanner);
+        }
+        value
+    }
+}
+
+/// Warns about the cycle's questions with no row, and those with no rating; how many have no
+/// row.
+fn report_unanswered(
+    file: &str,
+    cycle: &Cycle,
+    fw: &Framework,
+    rows: &Rows,
+    diags: &mut Diagnostics,
+) -> usize {
     let absent: Vec<&str> = cycle
         .questions(fw)
-        .filter(|q| !seen.contains_key(&q.id))
+        .filter(|q| !rows.seen.contains_key(&q.id))
         .map(|q| q.id.as_str())
         .collect();
     if !absent.is_empty() {
@@ -672,21 +856,18 @@ fn read_answers(
             )
             .with_help("was a row deleted? `panelaudit forms` writes one row per question");
     }
-    if !unanswered.is_empty() {
+    if !rows.unanswered.is_empty() {
         diags.path_warning(
             Code::Unanswered,
             format!("{file}: {RETURN_SHEET}"),
             format!(
                 "{} question(s) have no rating and are left unanswered: {}",
-                unanswered.len(),
-                unanswered.join(", ")
+                rows.unanswered.len(),
+                rows.unanswered.join(", ")
             ),
         );
     }
-    if diags.error_count() > before {
-        return None;
-    }
-    Some((answers, unanswered.len() + absent.len()))
+    absent.len()
 }
 
 /// Warns that a text cell holds a date, a number or TRUE/FALSE: a spreadsheet turns "1/4" or

@@ -1,0 +1,71 @@
+//! The forms that go out: one agency's return form for a cycle, pre-filled from what it has
+//! returned, and why a cycle that collects no returns has none.
+
+use super::response_file::on_file;
+use crate::model::{Agency, Audit, Cycle, Method};
+use crate::source::display_path;
+use crate::xlsx::form::{self, FormInput};
+use std::path::Path;
+
+/// Why a cycle that collects no returns gets no forms, and what its evidence comes from.
+pub fn no_returns(audit: &Audit, cycle: &Cycle, dir: &Path) -> String {
+    let shown = display_path(dir);
+    let id = &cycle.id;
+    let route = match cycle.method {
+        Method::Tabletop | Method::CaseAudit => format!(
+            "its evidence is the table's judgements on each case: make the facilitator's pack and recording workbook with `panelaudit pack {shown} --cycle {id} --out pack`, and import the workbook after the session"
+        ),
+        Method::Survey => format!(
+            "its evidence is the practitioners' answers: save the survey's export (the .xlsx Microsoft Forms downloads, or a CSV) in cycles/{id}/surveys/ with a survey file naming it (see the README, surveys)"
+        ),
+        _ => format!("its evidence is what it found: write it in cycles/{id}/findings.toml"),
+    };
+    let sa = audit
+        .cycles
+        .iter()
+        .rfind(|c| c.method == Method::SelfAssessment)
+        .map(|c| format!("; the forms for the latest self-assessment are `panelaudit forms {shown} --cycle {} --out FOLDER`", c.id))
+        .unwrap_or_default();
+    format!(
+        "cycle {id} is a {}, which asks agencies for no return forms: {route}{sa}",
+        cycle.method.words()
+    )
+}
+
+/// One agency's form for a cycle, as .xlsx bytes, and what it is pre-filled from: the agency's
+/// return in this cycle when there is one, else (a self-assessment) its answers in the last
+/// self-assessment, for it to review and update, with the dates left for this round.
+pub fn form_for(
+    audit: &Audit,
+    cycle: &Cycle,
+    agency: &Agency,
+) -> Result<(Vec<u8>, Option<String>), String> {
+    let fw = audit.framework(&cycle.framework);
+    let previous = (cycle.method == Method::SelfAssessment)
+        .then(|| audit.comparable_cycle(cycle))
+        .flatten();
+    let written = |c: &Cycle| on_file(audit, c, &agency.id);
+    let (prefill, from) = match written(cycle) {
+        Some(d) => (Some(d), Some("pre-filled from its return".to_string())),
+        None => match previous.and_then(|p| written(p).map(|d| (p, d))) {
+            Some((p, mut d)) => {
+                d.answers
+                    .retain(|q, _| cycle.questions(fw).any(|x| &x.id == q));
+                d.submitted = None;
+                (
+                    Some(d),
+                    Some(format!("starting from its {} answers, to review", p.id)),
+                )
+            }
+            None => (None, None),
+        },
+    };
+    let input = FormInput {
+        partnership: &audit.partnership,
+        agency,
+        cycle,
+        framework: fw,
+        prefill: prefill.as_ref(),
+    };
+    form::build(&input).map(|bytes| (bytes, from))
+}
