@@ -32,6 +32,7 @@ pub mod signoff;
 pub mod site;
 pub mod source;
 pub mod validate;
+pub mod workbook;
 pub mod workspace;
 pub mod write;
 pub mod xlsx;

@@ -160,33 +160,7 @@ pub fn serve(
     let url = format!("http://{ADDRESS}:{port}/");
     stop_on_signals();
     ready(&url);
-    {
-        let shared = Arc::clone(&shared);
-        std::thread::spawn(move || {
-            // Kept alive as long as the thread: dropping it stops the events.
-            let every = if watcher.is_some() { LOOK_ANYWAY } else { POLL };
-            let _watcher = watcher;
-            loop {
-                wait_for_change(&changed, every);
-                let started = std::time::Instant::now();
-                let mut served = Vec::new();
-                let refreshed = preview.refresh(&mut |site| {
-                    if site.is_err() {
-                        eprintln!("the rebuild failed: the page shows why");
-                    }
-                    publish(&shared, site);
-                    served.push(started.elapsed().as_millis().to_string());
-                });
-                if let Refreshed::Changed = refreshed {
-                    // In a collection: the changed partnership's pages, then the comparison.
-                    eprintln!(
-                        "rebuilt after a change (served after {} ms)",
-                        served.join(", then ")
-                    );
-                }
-            }
-        });
-    }
+    keep_up_to_date(preview, watcher, changed, Arc::clone(&shared));
     while !STOP.load(Ordering::SeqCst) {
         let request = match server.recv_timeout(Duration::from_millis(200)) {
             Ok(Some(r)) => r,
@@ -199,35 +173,80 @@ pub fn serve(
             }
             Err(e) => return Err(format!("the server stopped: {e}")),
         };
-        let host = request
-            .headers()
-            .iter()
-            .find(|h| h.field.equiv("Host"))
-            .map(|h| h.value.as_str().to_string());
-        let (status, content_type, body) = if !host_allowed(host.as_deref(), port) {
-            misdirected(port)
-        } else if !matches!(
-            request.method(),
-            tiny_http::Method::Get | tiny_http::Method::Head
-        ) {
-            (
-                405,
-                "text/plain; charset=utf-8".into(),
-                b"405: this preview only answers GET and HEAD".to_vec(),
-            )
-        } else if let Some(since) = asked_since(request.url()) {
-            answer_when_rebuilt(Arc::clone(&shared), request, since);
-            continue;
-        } else {
-            let Ok(s) = shared.state.lock() else { break };
-            respond(&s, request.url())
-        };
-        let _ = request.respond(with_headers(
-            tiny_http::Response::from_data(body).with_status_code(status),
-            &content_type,
-        ));
+        if !answer(&shared, request, port) {
+            break;
+        }
     }
     Ok(())
+}
+
+/// The thread that rebuilds the site whenever the folder changes, for as long as the server
+/// runs; the terminal says when each new state was served.
+fn keep_up_to_date(
+    mut preview: Preview,
+    watcher: Option<notify::RecommendedWatcher>,
+    changed: Receiver<()>,
+    shared: Arc<Shared>,
+) {
+    std::thread::spawn(move || {
+        // Kept alive as long as the thread: dropping it stops the events.
+        let every = if watcher.is_some() { LOOK_ANYWAY } else { POLL };
+        let _watcher = watcher;
+        loop {
+            wait_for_change(&changed, every);
+            let started = std::time::Instant::now();
+            let mut served = Vec::new();
+            let refreshed = preview.refresh(&mut |site| {
+                if site.is_err() {
+                    eprintln!("the rebuild failed: the page shows why");
+                }
+                publish(&shared, site);
+                served.push(started.elapsed().as_millis().to_string());
+            });
+            if let Refreshed::Changed = refreshed {
+                // In a collection: the changed partnership's pages, then the comparison.
+                eprintln!(
+                    "rebuilt after a change (served after {} ms)",
+                    served.join(", then ")
+                );
+            }
+        }
+    });
+}
+
+/// Answers one request (a held version question on a thread of its own); false when the
+/// shared state is poisoned and the server must stop.
+fn answer(shared: &Arc<Shared>, request: tiny_http::Request, port: u16) -> bool {
+    let host = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_string());
+    let (status, content_type, body) = if !host_allowed(host.as_deref(), port) {
+        misdirected(port)
+    } else if !matches!(
+        request.method(),
+        tiny_http::Method::Get | tiny_http::Method::Head
+    ) {
+        (
+            405,
+            "text/plain; charset=utf-8".into(),
+            b"405: this preview only answers GET and HEAD".to_vec(),
+        )
+    } else if let Some(since) = asked_since(request.url()) {
+        answer_when_rebuilt(Arc::clone(shared), request, since);
+        return true;
+    } else {
+        let Ok(s) = shared.state.lock() else {
+            return false;
+        };
+        respond(&s, request.url())
+    };
+    let _ = request.respond(with_headers(
+        tiny_http::Response::from_data(body).with_status_code(status),
+        &content_type,
+    ));
+    true
 }
 
 /// A response with its content type and [`SECURITY_HEADERS`].

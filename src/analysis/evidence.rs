@@ -4,11 +4,11 @@
 //! on. Nothing here looks at another cycle: weighing one cycle's evidence against another's is
 //! `triangulate`'s job, and scoring is `score`'s.
 
+use super::agency_ratings::{AgencyRating, CONFIDENCE_LOW, aggregate_ratings, confidence_factor};
 use super::cases::{self, CaseCounts, QuestionCases};
 use super::counts::{AnswerTally, RatingCounts};
 use super::returns::{ReturnRound, return_round};
 use super::round;
-use super::score::{AgencyRating, CONFIDENCE_LOW, aggregate_ratings, confidence_factor};
 use super::survey::{self, ItemResult};
 use crate::model::{AgeBand, Audit, Confidence, Cycle, Date, Framework, Method, Question, Rating};
 use serde::Serialize;

@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 
 /// The factor on a question's score when every action on it is complete and the evidence
 /// since is no better.
-pub const NO_CHANGE_WEIGHT: f64 = 1.2;
+pub use super::score::NO_CHANGE_WEIGHT;
 
 /// What followed a completed action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

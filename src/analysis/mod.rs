@@ -14,6 +14,7 @@
 //! - `counts`, `returns`, `cases`, `survey`: the counting each kind of evidence needs.
 //! - `report`: the `rank --format json` and CSV shapes, shared by `rank` and the site.
 
+mod agency_ratings;
 pub mod cases;
 mod change;
 mod counts;

@@ -1,7 +1,7 @@
 //! Stage 3: score the risk of each question a cycle asks, from its assessed rating (see
 //! `triangulate`), the agencies' coverage and confidence, the metrics and the theme's weight.
 //!
-//! The formula (documented with a worked example in the README, "How the ranking works"):
+//! The formula (explained with a worked example in the guide, docs/src/method/scoring.md):
 //!
 //! ```text
 //! shortfall = 1 - coverage × (1 - gap)                    0..1
@@ -14,29 +14,28 @@
 //! numbers: ratings enter only as a share of the scale's range, so 0..3, 0..4 and 1..5 banks
 //! all score alike.
 
+pub use super::agency_ratings::{
+    AgencyRating, CONFIDENCE_HIGH, CONFIDENCE_LOW, CONFIDENCE_MEDIUM, PULL_LOWEST, PULL_STATUTORY,
+    aggregate_ratings, confidence_factor,
+};
 use super::evidence::{AgencyReading, Reading, Source};
 pub use super::metrics::{MetricSignal, TargetStatus, target_status};
 use super::triangulate::{Assessment, Weighed};
 use crate::model::{Audit, Confidence, Cycle, Framework, Level, Question, Rating};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 /// Even a question rated at the top of the scale by every agency keeps this share of the risk,
 /// so that weak evidence and adverse data still order the best-rated questions.
 pub const RESIDUAL: f64 = 0.1;
-/// Confidence factor per answer: weaker evidence raises risk.
-pub const CONFIDENCE_HIGH: f64 = 1.0;
-pub const CONFIDENCE_MEDIUM: f64 = 1.15;
-pub const CONFIDENCE_LOW: f64 = 1.3;
 /// Each adverse metric signal (off target, worse than the comparator, worsening) adds this.
 pub const METRIC_STEP: f64 = 0.1;
 /// The metrics factor never exceeds this, however many metrics bear on a question.
 pub const METRIC_CAP: f64 = 1.5;
+/// A question whose actions are all complete while its rating since is no better is weighed
+/// by this (see `impact`): the plan says it is dealt with, and the evidence says otherwise.
+pub const NO_CHANGE_WEIGHT: f64 = 1.2;
 /// A fall of the whole scale's range since the comparable cycle multiplies risk by 1 + this.
 pub const DETERIORATION_WEIGHT: f64 = 0.5;
-/// How far the agencies' mean is pulled towards the lowest rating of any agency.
-pub const PULL_LOWEST: f64 = 0.25;
-/// How far the agencies' mean is pulled towards the lowest rating of a statutory partner.
-pub const PULL_STATUTORY: f64 = 0.5;
 
 /// The risk score of one question in one cycle, with everything that went into it.
 #[derive(Debug, Clone, Serialize)]
@@ -97,18 +96,6 @@ pub struct QuestionScore {
     pub lowered_by: Option<Reading>,
 }
 
-/// One agency's answer to a question.
-#[derive(Debug, Clone, Serialize)]
-pub struct AgencyRating {
-    pub agency: String,
-    pub statutory: bool,
-    /// A scale value, "n/a", or null when the agency gave no answer.
-    #[serde(serialize_with = "serialize_rating")]
-    pub rating: Option<Rating>,
-    /// None when the agency gave no answer.
-    pub confidence: Option<Confidence>,
-}
-
 /// The factors of a score. `score = 100 × (RESIDUAL + (1 - RESIDUAL) × shortfall) ×
 /// confidence × metrics × deterioration × theme_weight`, with `shortfall = 1 - coverage ×
 /// (1 - gap)`.
@@ -130,7 +117,7 @@ pub struct Components {
     /// 1 + 0.5 × the fall in rating since the comparable cycle as a share of the range, when the
     /// fall is at least the partnership's change threshold: 1 to 1.5.
     pub deterioration: f64,
-    /// `impact::NO_CHANGE_WEIGHT` when every action on the question is complete and the
+    /// [`NO_CHANGE_WEIGHT`] when every action on the question is complete and the
     /// evidence since is no better (`actions-complete-no-change`), else 1.
     pub after_actions: f64,
     /// The theme's weight for this partnership (above 0, at most 10).
@@ -218,43 +205,6 @@ pub struct Change {
     pub cycle: String,
     pub rating: Option<f64>,
     pub score: f64,
-}
-
-fn serialize_rating<S: Serializer>(r: &Option<Rating>, s: S) -> Result<S::Ok, S::Error> {
-    match r {
-        Some(Rating::Value(v)) => s.serialize_u32(*v),
-        Some(Rating::NotApplicable) => s.serialize_str("n/a"),
-        None => s.serialize_none(),
-    }
-}
-
-/// The agencies' aggregate of their ratings: the plain mean pulled a quarter of the way towards
-/// the lowest rating of any agency, or half way towards the lowest rating of a statutory
-/// partner, whichever is lower. `ratings` pairs each rating with whether its agency is a
-/// statutory partner. None when there are no ratings.
-///
-/// Lowering any one rating never raises the result (each term is a non-decreasing function of
-/// every rating), which is what keeps "a lower rating never ranks lower" true.
-pub fn aggregate_ratings(ratings: &[(u32, bool)]) -> Option<f64> {
-    let lowest = ratings.iter().map(|&(v, _)| v).min()?;
-    let mean = ratings.iter().map(|&(v, _)| f64::from(v)).sum::<f64>() / ratings.len() as f64;
-    let towards_lowest = (1.0 - PULL_LOWEST) * mean + PULL_LOWEST * f64::from(lowest);
-    let lowest_statutory = ratings.iter().filter(|r| r.1).map(|&(v, _)| v).min();
-    Some(match lowest_statutory {
-        Some(s) => {
-            towards_lowest.min((1.0 - PULL_STATUTORY) * mean + PULL_STATUTORY * f64::from(s))
-        }
-        None => towards_lowest,
-    })
-}
-
-/// The confidence factor of one answer.
-pub fn confidence_factor(c: Confidence) -> f64 {
-    match c {
-        Confidence::High => CONFIDENCE_HIGH,
-        Confidence::Medium => CONFIDENCE_MEDIUM,
-        Confidence::Low => CONFIDENCE_LOW,
-    }
 }
 
 /// The scale's bottom, top and range (top - bottom, at least 1).
@@ -410,7 +360,7 @@ pub fn compare_with_previous(
 /// Marks a question whose actions are all complete while its rating since is no better (see
 /// `impact::complete_but_unchanged`): the factor and the flag.
 pub fn after_actions_unchanged(s: &mut QuestionScore, fw: &Framework, threshold: f64) {
-    s.components.after_actions = super::impact::NO_CHANGE_WEIGHT;
+    s.components.after_actions = NO_CHANGE_WEIGHT;
     s.score = s.components.score();
     s.flags = flags(s, Scale::of(fw), threshold);
 }

@@ -92,7 +92,7 @@ fn read_workbook(path: &Path, diags: &mut Diagnostics) -> Option<Export> {
             .path_error(Code::CsvShape, &display, format!("the export cannot be read: {e}"))
             .with_help("download the responses again from the survey tool (Microsoft Forms: \"Open results in Excel\"), or export them as CSV");
     };
-    let names = match crate::xlsx::read::read(path, &[]) {
+    let names = match crate::workbook::read::read(path, &[]) {
         Ok(book) => book.sheet_names,
         Err(e) => {
             refuse(e, diags);
@@ -103,7 +103,7 @@ fn read_workbook(path: &Path, diags: &mut Diagnostics) -> Option<Export> {
         refuse("the workbook has no sheet".to_string(), diags);
         return None;
     };
-    let book = match crate::xlsx::read::read(path, &[first.as_str()]) {
+    let book = match crate::workbook::read::read(path, &[first.as_str()]) {
         Ok(b) => b,
         Err(e) => {
             refuse(e, diags);
@@ -119,7 +119,7 @@ fn read_workbook(path: &Path, diags: &mut Diagnostics) -> Option<Export> {
 }
 
 /// A sheet's filled rows as a table of text, from its first column to its last filled one.
-fn sheet_table(sheet: &crate::xlsx::read::Sheet) -> Table {
+fn sheet_table(sheet: &crate::workbook::read::Sheet) -> Table {
     let width = sheet
         .cells
         .keys()
@@ -157,7 +157,7 @@ fn cell_words(d: &calamine::Data) -> String {
             format!("{y:04}-{m:02}-{d:02} {h:02}:{min:02}:{sec:02}")
         }
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        other => crate::xlsx::read::cell_text(other).unwrap_or_default(),
+        other => crate::workbook::read::cell_text(other).unwrap_or_default(),
     }
 }
 

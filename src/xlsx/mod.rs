@@ -13,22 +13,13 @@
 //! Import finds About values by their labels and Return columns by their headers, so a workbook
 //! written by another program (or a form whose columns were moved) still reads correctly.
 
-pub mod book;
 pub mod cases;
 pub mod form;
-pub mod ods;
-pub mod read;
+pub use crate::workbook::{book, clean_text, ods, read};
 pub mod returns;
 
 use crate::model::{Confidence, Date, Rating};
 use std::collections::BTreeMap;
-
-/// Text as imported: line endings made `\n`, outer whitespace trimmed, blank as None.
-pub fn clean_text(s: &str) -> Option<String> {
-    let t = s.replace("\r\n", "\n").replace('\r', "\n");
-    let t = t.trim();
-    (!t.is_empty()).then(|| t.to_string())
-}
 
 /// What one agency's return says, read from a workbook (import) or from its response file
 /// (to pre-fill a form, or to tell whether an import changes anything).

@@ -73,7 +73,7 @@ impl Book {
 /// A cell's value as a short piece of text (an id, a role), if it is one.
 pub fn cell_text(d: &Data) -> Option<String> {
     match d {
-        Data::String(s) => crate::xlsx::clean_text(s),
+        Data::String(s) => super::clean_text(s),
         Data::Int(i) => Some(i.to_string()),
         Data::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 => {
             Some(format!("{}", *f as i64))
