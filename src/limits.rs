@@ -1,7 +1,8 @@
 //! How much input is accepted. Each limit is far beyond any real partnership (England's
 //! largest has a few dozen agencies and banks of a few hundred questions) and is documented in
-//! the README; past it, a file is refused with a message instead of the process running out
-//! of memory, aborting, or printing a hundred thousand follow-on problems.
+//! the user guide (docs/src/files/overview.md#limits); past it, a file is refused with a
+//! message instead of the process running out of memory, aborting, or printing a hundred
+//! thousand follow-on problems.
 
 /// Agencies in partnership.toml.
 pub const MAX_AGENCIES: usize = 500;

@@ -98,7 +98,7 @@ pub fn write_cycle(dir: &Path, req: &Request<'_>) -> Result<Written, String> {
 }
 
 /// A learning review's findings file, to fill in.
-const FINDINGS: &str = "# What the learning review found, written to be published (see the README, findings.toml).\n# One [[findings]] table each:\n#\n# [[findings]]\n# kind = \"learning\"                 # good-practice | concern | learning\n# title = \"A short title\"\n# text = \"\"\"Markdown, safe to publish: nothing that identifies a child, family or practitioner.\"\"\"\n# questions = [\"question-id\"]       # the practice questions it bears on\n";
+const FINDINGS: &str = "# What the learning review found, written to be published (see the user guide, docs/src/files/findings.md).\n# One [[findings]] table each:\n#\n# [[findings]]\n# kind = \"learning\"                 # good-practice | concern | learning\n# title = \"A short title\"\n# text = \"\"\"Markdown, safe to publish: nothing that identifies a child, family or practitioner.\"\"\"\n# questions = [\"question-id\"]       # the practice questions it bears on\n";
 
 /// The bank: `--framework` (one the partnership lists), else the previous cycle's of the same
 /// method, else the partnership's first.

@@ -1,8 +1,8 @@
 //! The stable code of every kind of problem `check`, `import` and a public build report.
 //!
-//! A code never changes meaning once released: editors, CI scripts and the README refer to
+//! A code never changes meaning once released: editors, CI scripts and the user guide refer to
 //! them. New kinds get new numbers. The hundreds group them: 01 reading files, 02 ids and
-//! references, 03 values, 04 completeness, 05 CSV, 06 publication, 07 workbooks.
+//! references, 03 values, 04 completeness, 05 CSV, 06 publication, 07 workbooks, 09 briefings.
 
 macro_rules! codes {
     ($($(#[$m:meta])* $name:ident = $id:literal, $summary:literal;)+) => {

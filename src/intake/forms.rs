@@ -16,7 +16,7 @@ pub fn no_returns(audit: &Audit, cycle: &Cycle, dir: &Path) -> String {
             "its evidence is the table's judgements on each case: make the facilitator's pack and recording workbook with `panelaudit pack {shown} --cycle {id} --out pack`, and import the workbook after the session"
         ),
         Method::Survey => format!(
-            "its evidence is the practitioners' answers: save the survey's export (the .xlsx Microsoft Forms downloads, or a CSV) in cycles/{id}/surveys/ with a survey file naming it (see the README, surveys)"
+            "its evidence is the practitioners' answers: save the survey's export (the .xlsx Microsoft Forms downloads, or a CSV) in cycles/{id}/surveys/ with a survey file naming it (see the user guide, docs/src/files/surveys.md)"
         ),
         _ => format!("its evidence is what it found: write it in cycles/{id}/findings.toml"),
     };

@@ -286,7 +286,7 @@ fn report_toml_error(file: &Arc<SourceFile>, e: &toml::de::Error, diags: &mut Di
     };
     let d = diags.error(toml_code(&message), file, span, shown);
     if message.starts_with("missing field") {
-        d.with_help("see the file formats in the README");
+        d.with_help("see the file formats in the user guide (docs/src/files/overview.md)");
     }
     if let Some(first) = first {
         d.with_related(file, first, "first defined here")

@@ -202,7 +202,7 @@ impl Counter<'_> {
                 ),
             )
             .with_help(
-                "this is far beyond any real partnership; the limits are listed in the README",
+                "this is far beyond any real partnership; the limits are listed in the user guide (docs/src/files/overview.md#limits)",
             );
     }
 }
@@ -268,7 +268,7 @@ pub(super) fn markdown(raw: &RawAudit, diags: &mut Diagnostics) {
     }
 }
 
-const HELP: &str = "flatten the lists or quotes, or take out markup: past the Markdown limits (README) nothing can be read on a page";
+const HELP: &str = "flatten the lists or quotes, or take out markup: past the Markdown limits (the user guide, docs/src/files/overview.md#limits) nothing can be read on a page";
 
 /// One Markdown field of a TOML file: located at the offending line when the file writes the
 /// text as it reads (no escapes), else at the field.
