@@ -35,6 +35,39 @@ pub const MAX_BRIEFINGS: usize = 5_000;
 /// families, schools and streets): a few hundred in a real partnership.
 pub const MAX_DENY_TERMS: usize = 20_000;
 
+/// Surveys in one cycle.
+pub const MAX_SURVEYS: usize = 100;
+/// Items (questions) in one survey.
+pub const MAX_SURVEY_ITEMS: usize = 500;
+/// Rows (responses) in one survey export.
+pub const MAX_SURVEY_ROWS: usize = 100_000;
+/// Columns in one survey export.
+pub const MAX_SURVEY_COLUMNS: usize = 1_000;
+/// Points on a survey item's scale (at least 2).
+pub const MAX_SCALE_POINTS: usize = 11;
+/// Bytes in any file read as text: no honest audit file comes near this, and it keeps a
+/// stray data dump from being parsed into memory.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// Bytes in a workbook (.xlsx or .ods): a return form is a few hundred kilobytes.
+pub const MAX_WORKBOOK_BYTES: u64 = 16 * 1024 * 1024;
+/// Bytes a workbook may unpack to, summed over its parts (as the zip declares them).
+pub const MAX_UNPACKED_BYTES: u64 = 128 * 1024 * 1024;
+/// Parts (zip entries) in a workbook.
+pub const MAX_ZIP_ENTRIES: usize = 5_000;
+/// Shared strings in an .xlsx workbook.
+pub const MAX_SHARED_STRINGS: u64 = 500_000;
+/// Cells (filled or only formatted) walked in one sheet before giving up.
+pub const MAX_CELLS_WALKED: usize = 5_000_000;
+/// Merged regions in one sheet.
+pub const MAX_MERGED_REGIONS: usize = 10_000;
+/// Filled cells read from one sheet.
+pub const MAX_CELLS: usize = 200_000;
+/// Cells (filled or not) a sheet may unpack to: rows to the last filled one, times columns
+/// to the last filled one.
+pub const MAX_UNPACKED_CELLS: u64 = 5_000_000;
+/// Cases in one case-audit workbook.
+pub const MAX_CASES: usize = 200;
+
 /// Lists and block quotes opened on one Markdown line (`> > - 1. text`): each nests in the
 /// one before. Real writing rarely goes past five.
 pub const MAX_MARKDOWN_NESTING: usize = 32;

@@ -4,9 +4,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// Larger files are refused: no honest audit file comes near this, and it keeps a stray
-/// data dump from being parsed into memory.
-pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+pub use crate::limits::MAX_FILE_BYTES;
 
 /// A text file as loaded, with the path shown to the user.
 #[derive(Debug, Clone)]

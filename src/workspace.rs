@@ -140,7 +140,7 @@ fn refuse_reserved_folder(dir: &Path, diags: &mut Diagnostics) {
     }
     diags
         .path_error(
-            Code::DuplicateId,
+            Code::ReservedFolder,
             display_path(dir),
             format!(
                 "a partnership in a collection cannot be in a folder called `{folder}`: the collection's own pages use that name (reserved: {})",

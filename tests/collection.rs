@@ -508,7 +508,7 @@ fn a_partnership_folder_named_like_the_collections_own_pages_is_refused_by_name(
         let said = format!("{}{}", text(&o.stdout), text(&o.stderr));
         assert_eq!(o.status.code(), Some(1), "{args:?}: {said}");
         assert!(
-            said.contains("error[PA0202]: region/compare: ")
+            said.contains("error[PA0210]: region/compare: ")
                 && said.contains("cannot be in a folder called `compare`")
                 && said.contains("rename the partnership's folder"),
             "{args:?}: {said}"

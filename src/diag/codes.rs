@@ -48,6 +48,7 @@ codes! {
     NotInScope = "PA0207", "an answer, return or moderation outside the cycle's scope (ignored)";
     CaseReference = "PA0208", "a case reference that is not a short code, or looks like a name, a date or a record number";
     BadContact = "PA0209", "an agency's `contact` that is not one email address";
+    ReservedFolder = "PA0210", "a collection's partnership in a folder named like one of the collection's own pages (`compare`, `assets`...)";
     BadDate = "PA0301", "a date that is not a calendar date without a time";
     DateOrder = "PA0302", "dates in the wrong order (a cycle closing before it opens, cycles out of order)";
     OffScale = "PA0303", "a rating that is not on the framework's scale, or a scale that is malformed";

@@ -15,16 +15,11 @@ use crate::source::{self, SourceFile};
 use std::path::Path;
 use std::sync::Arc;
 
-/// At most this many surveys in one cycle.
-pub const MAX_SURVEYS: usize = 100;
-/// At most this many items in one survey.
-pub const MAX_SURVEY_ITEMS: usize = 500;
-/// At most this many rows (responses) in one export.
-pub const MAX_SURVEY_ROWS: usize = 100_000;
-/// At most this many columns in one export.
-pub const MAX_SURVEY_COLUMNS: usize = 1_000;
-/// A scale has from 2 to this many points.
-pub const MAX_SCALE_POINTS: usize = 11;
+pub use crate::limits::MAX_SCALE_POINTS;
+pub use crate::limits::MAX_SURVEY_COLUMNS;
+pub use crate::limits::MAX_SURVEY_ITEMS;
+pub use crate::limits::MAX_SURVEY_ROWS;
+pub use crate::limits::MAX_SURVEYS;
 
 /// One survey file and the export it names (None when the export could not be read: that
 /// is reported already).

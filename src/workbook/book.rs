@@ -4,8 +4,7 @@
 use calamine::{Data, Dimensions};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Filled cells read from one sheet.
-pub const MAX_CELLS: usize = 200_000;
+pub use crate::limits::MAX_CELLS;
 
 /// One sheet's filled cells, by 0-based (row, column).
 #[derive(Debug, Default)]

@@ -13,9 +13,7 @@ use std::io::{BufReader, Cursor, Read};
 
 /// What an ODS zip's `mimetype` entry says.
 const MIMETYPE: &str = "application/vnd.oasis.opendocument.spreadsheet";
-/// Cells (filled or not) a sheet may unpack to: rows to the last filled one, times columns
-/// to the last filled one.
-const MAX_UNPACKED_CELLS: u64 = 5_000_000;
+use crate::limits::MAX_UNPACKED_CELLS;
 pub(super) const SAVE_AS: &str =
     "save it again from LibreOffice as \"ODF Spreadsheet (.ods)\" or \"Excel 2007-365 (.xlsx)\"";
 

@@ -9,15 +9,12 @@ use std::path::Path;
 
 pub use super::book::{Book, MAX_CELLS, Sheet, cell_text, describe, is_blank};
 
-/// A return form is a few hundred kilobytes; anything this large is not one.
-pub const MAX_WORKBOOK_BYTES: u64 = 16 * 1024 * 1024;
-/// The most the workbook may unpack to, summed over its parts (as the zip declares them).
-const MAX_UNPACKED_BYTES: u64 = 128 * 1024 * 1024;
-const MAX_ZIP_ENTRIES: usize = 5_000;
-const MAX_SHARED_STRINGS: u64 = 500_000;
-/// Cells (filled or only formatted) walked in one sheet before giving up.
-const MAX_CELLS_WALKED: usize = 5_000_000;
-const MAX_MERGED_REGIONS: usize = 10_000;
+use crate::limits::MAX_CELLS_WALKED;
+use crate::limits::MAX_MERGED_REGIONS;
+use crate::limits::MAX_SHARED_STRINGS;
+use crate::limits::MAX_UNPACKED_BYTES;
+pub use crate::limits::MAX_WORKBOOK_BYTES;
+use crate::limits::MAX_ZIP_ENTRIES;
 /// Characters of a formula kept for messages.
 const MAX_FORMULA_SHOWN: usize = 60;
 

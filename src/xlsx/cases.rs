@@ -30,7 +30,7 @@ pub const WORKBOOK_KIND: &str = "Case audit record";
 pub const CASE_FORM_VERSION: u32 = 1;
 /// Blank grids in a pack when the cycle has no case records yet and `--cases` is not given.
 pub const DEFAULT_BLANK_CASES: usize = 8;
-pub const MAX_CASES: usize = 200;
+pub use crate::limits::MAX_CASES;
 
 const JUDGEMENTS: [&str; 4] = ["met", "partly", "not-met", "n/a"];
 
