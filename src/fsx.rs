@@ -151,6 +151,34 @@ pub fn on_disk(files: &[(PathBuf, Vec<u8>)]) -> Result<Vec<OnDisk>, String> {
         .collect()
 }
 
+/// What is at each of `files` now, when `out` may take them: refused when `out` is not a
+/// folder, or when a file there differs from its new bytes (`what` names the new file, `why`
+/// says what the old one may hold, `help` what to do), with nothing written.
+pub fn may_write_into(
+    out: &Path,
+    files: &[(PathBuf, Vec<u8>)],
+    (what, why, help): (&str, &str, &str),
+) -> Result<Vec<OnDisk>, String> {
+    let shown = crate::source::display_path;
+    if out.exists() && !out.is_dir() {
+        return Err(format!("{}: exists and is not a folder", shown(out)));
+    }
+    let found = on_disk(files)?;
+    let conflicts: Vec<String> = files
+        .iter()
+        .zip(&found)
+        .filter(|(_, d)| **d == OnDisk::Different)
+        .map(|((path, _), _)| shown(path))
+        .collect();
+    if !conflicts.is_empty() {
+        return Err(format!(
+            "{}: already there and different from {what} ({why}); nothing was written\n  = help: {help}",
+            conflicts.join(", ")
+        ));
+    }
+    Ok(found)
+}
+
 /// Creates files that must not exist yet, with any missing folders; if one cannot be made,
 /// removes every file and folder this call made and reports the first problem.
 pub fn create_new_files(files: &[(PathBuf, Vec<u8>)]) -> Result<Vec<PathBuf>, FsxError> {

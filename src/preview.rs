@@ -228,16 +228,7 @@ impl Preview {
                 _ => None,
             })
             .collect();
-        let kept = std::sync::Mutex::new(Vec::new());
-        let sink = |files: &[crate::write::OutFile]| -> Result<(), String> {
-            kept.lock()
-                .map_err(|_| "error: a build thread failed".to_string())?
-                .extend(shared(files));
-            Ok(())
-        };
-        build::finish(job, done, &sink)?;
-        kept.into_inner()
-            .map_err(|_| "error: a build thread failed".to_string())
+        collecting(|sink| build::finish(job, done, sink)).map(|(_, files)| files)
     }
 
     /// The whole site as it now stands.
@@ -259,20 +250,9 @@ impl Member {
     fn build(job: &Job<'_>, root: &Path, dir: &Path, stamp: u64) -> Member {
         let within = job.collection.as_ref().map(|_| root);
         let (loaded, diags) = workspace::load_member(dir, within);
-        let built = loaded.audit.map(|audit| {
-            let kept = std::sync::Mutex::new(Vec::new());
-            let sink = |files: &[crate::write::OutFile]| -> Result<(), String> {
-                kept.lock()
-                    .map_err(|_| "error: a build thread failed".to_string())?
-                    .extend(shared(files));
-                Ok(())
-            };
-            let done = build::member(job, &audit, &sink)?;
-            let files = kept
-                .into_inner()
-                .map_err(|_| "error: a build thread failed".to_string())?;
-            Ok((done, files))
-        });
+        let built = loaded
+            .audit
+            .map(|audit| collecting(|sink| build::member(job, &audit, sink)));
         Member {
             stamp,
             diags,
@@ -314,6 +294,25 @@ impl Member {
             vec![rendered]
         }
     }
+}
+
+/// Runs a build step with a sink that keeps every file it hands over: what it returned, and
+/// the files.
+fn collecting<T>(
+    step: impl FnOnce(&build::Sink<'_>) -> Result<T, String>,
+) -> Result<(T, Files), String> {
+    let kept = std::sync::Mutex::new(Vec::new());
+    let sink = |files: &[crate::write::OutFile]| -> Result<(), String> {
+        kept.lock()
+            .map_err(|_| "error: a build thread failed".to_string())?
+            .extend(shared(files));
+        Ok(())
+    };
+    let done = step(&sink)?;
+    let files = kept
+        .into_inner()
+        .map_err(|_| "error: a build thread failed".to_string())?;
+    Ok((done, files))
 }
 
 /// Built files with their bytes put behind shared pointers.

@@ -85,22 +85,15 @@ fn forms_for(audit: &Audit, cycle: &Cycle, dir: &Path, out: &Path) -> Result<Vec
 /// Writes the forms into `out`, refusing (nothing written) when a file there differs from its
 /// new form: it may hold an agency's answers. Which were already there, unchanged.
 fn write_forms(out: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<Vec<bool>, String> {
-    if out.exists() && !out.is_dir() {
-        return Err(format!("{}: exists and is not a folder", display_path(out)));
-    }
-    let found = fsx::on_disk(files)?;
-    let conflicts: Vec<String> = files
-        .iter()
-        .zip(&found)
-        .filter(|(_, d)| **d == OnDisk::Different)
-        .map(|((path, _), _)| display_path(path))
-        .collect();
-    if !conflicts.is_empty() {
-        return Err(format!(
-            "{}: already there and different from the new form (it may hold an agency's answers); nothing was written\n  = help: import completed returns first (`panelaudit import`), then move the old files away or choose another --out folder",
-            conflicts.join(", ")
-        ));
-    }
+    let found = fsx::may_write_into(
+        out,
+        files,
+        (
+            "the new form",
+            "it may hold an agency's answers",
+            "import completed returns first (`panelaudit import`), then move the old files away or choose another --out folder",
+        ),
+    )?;
     std::fs::create_dir_all(out)
         .map_err(|e| format!("{}: cannot create the folder: {e}", display_path(out)))?;
     for ((path, bytes), on_disk) in files.iter().zip(&found) {

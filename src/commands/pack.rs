@@ -112,22 +112,15 @@ fn write_pack(
     out: &Path,
     files: Vec<(PathBuf, Vec<u8>)>,
 ) -> Result<(Vec<PathBuf>, Vec<PathBuf>), String> {
-    if out.exists() && !out.is_dir() {
-        return Err(format!("{}: exists and is not a folder", display_path(out)));
-    }
-    let found = fsx::on_disk(&files)?;
-    let conflicts: Vec<String> = files
-        .iter()
-        .zip(&found)
-        .filter(|(_, d)| **d == OnDisk::Different)
-        .map(|((path, _), _)| display_path(path))
-        .collect();
-    if !conflicts.is_empty() {
-        return Err(format!(
-            "{}: already there and different from the new pack (it may hold the table's judgements); nothing was written\n  = help: import a completed workbook first (`panelaudit import`), then move the old files away or choose another --out folder",
-            conflicts.join(", ")
-        ));
-    }
+    let found = fsx::may_write_into(
+        out,
+        &files,
+        (
+            "the new pack",
+            "it may hold the table's judgements",
+            "import a completed workbook first (`panelaudit import`), then move the old files away or choose another --out folder",
+        ),
+    )?;
     let (todo, unchanged): (Vec<_>, Vec<_>) = files
         .into_iter()
         .zip(found)
