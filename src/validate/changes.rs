@@ -44,17 +44,7 @@ pub(super) fn changes(
         let what = changed(file, entry, partnership, diags);
         let action = text_enum::<ChangeAction>(file, &e.change, "change", diags);
         for q in &e.questions {
-            if fw.question(q.get_ref()).is_none() {
-                let d = diags.error(
-                    Code::UnknownReference,
-                    file,
-                    q.span(),
-                    format!("framework `{}` has no question `{}`", fw.id, q.get_ref()),
-                );
-                if let Some(s) = suggest(q.get_ref(), fw.questions.iter().map(|q| q.id.as_str())) {
-                    d.with_help(s);
-                }
-            }
+            question_of(fw, file, q, diags);
         }
         if let (Some(date), Some(what), Some(action)) = (date, what, action) {
             out.push(Change {

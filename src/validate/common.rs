@@ -9,6 +9,30 @@ use std::sync::Arc;
 
 pub(super) type F = Arc<SourceFile>;
 
+/// Question `id` of `fw`; when it has none, reported as an unknown reference (`PA0203`) with
+/// the nearest id as help, and None.
+pub(super) fn question_of<'a>(
+    fw: &'a Framework,
+    file: &F,
+    id: &S<String>,
+    diags: &mut Diagnostics,
+) -> Option<&'a Question> {
+    let found = fw.question(id.get_ref());
+    if found.is_none() {
+        let d = diags.error(
+            Code::UnknownReference,
+            file,
+            id.span(),
+            format!("framework `{}` has no question `{}`", fw.id, id.get_ref()),
+        );
+        let ids = fw.questions.iter().map(|q| q.id.as_str());
+        if let Some(s) = crate::diag::suggest(id.get_ref(), ids) {
+            d.with_help(s);
+        }
+    }
+    found
+}
+
 /// Lowercase letters, digits and single hyphens: safe as a file name and a URL segment.
 pub fn is_valid_id(s: &str) -> bool {
     !s.is_empty()

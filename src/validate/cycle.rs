@@ -519,17 +519,7 @@ fn findings(
         let e = entry.get_ref();
         let kind = text_enum::<FindingKind>(file, &e.kind, "finding kind", diags);
         for q in &e.questions {
-            if fw.question(q.get_ref()).is_none() {
-                let d = diags.error(
-                    Code::UnknownReference,
-                    file,
-                    q.span(),
-                    format!("framework `{}` has no question `{}`", fw.id, q.get_ref()),
-                );
-                if let Some(s) = suggest(q.get_ref(), fw.questions.iter().map(|q| q.id.as_str())) {
-                    d.with_help(s);
-                }
-            }
+            question_of(fw, file, q, diags);
         }
         let title = non_empty(file, &e.title, "finding title", diags);
         let text = non_empty(file, &e.text, "finding text", diags);

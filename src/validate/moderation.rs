@@ -2,7 +2,7 @@
 
 use super::common::*;
 use super::scope::{Scope, rating};
-use crate::diag::{Code, Diagnostics, suggest};
+use crate::diag::{Code, Diagnostics};
 use crate::load::Parsed;
 use crate::load::raw::*;
 use crate::model::*;
@@ -17,16 +17,7 @@ pub(super) fn moderation(
     let file = &m.file;
     let mut questions = BTreeMap::new();
     for (qid, entry) in &m.value.questions {
-        let Some(q) = fw.question(qid.get_ref()) else {
-            let d = diags.error(
-                Code::UnknownReference,
-                file,
-                qid.span(),
-                format!("framework `{}` has no question `{}`", fw.id, qid.get_ref()),
-            );
-            if let Some(s) = suggest(qid.get_ref(), fw.questions.iter().map(|q| q.id.as_str())) {
-                d.with_help(s);
-            }
+        let Some(q) = question_of(fw, file, qid, diags) else {
             continue;
         };
         if !scope.asks(q) {

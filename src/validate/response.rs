@@ -126,16 +126,7 @@ fn answers(
     let mut answers = BTreeMap::new();
     let mut outside: Vec<&S<String>> = Vec::new();
     for (qid, entry) in &r.answers {
-        let Some(q) = fw.question(qid.get_ref()) else {
-            let d = diags.error(
-                Code::UnknownReference,
-                rfile,
-                qid.span(),
-                format!("framework `{}` has no question `{}`", fw.id, qid.get_ref()),
-            );
-            if let Some(s) = suggest(qid.get_ref(), fw.questions.iter().map(|q| q.id.as_str())) {
-                d.with_help(s);
-            }
+        let Some(q) = question_of(fw, rfile, qid, diags) else {
             continue;
         };
         if !scope.asks(q) {
