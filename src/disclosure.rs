@@ -314,5 +314,4 @@ pub fn merge_bands(counts: &[usize], min: usize) -> Vec<(usize, usize, usize)> {
 }
 
 #[cfg(test)]
-#[path = "disclosure_tests.rs"]
 mod tests;

@@ -350,5 +350,4 @@ pub fn complete_but_unchanged(
 }
 
 #[cfg(test)]
-#[path = "impact_tests.rs"]
 mod tests;

@@ -416,5 +416,4 @@ fn flags(s: &QuestionScore, scale: Scale, threshold: f64) -> Vec<Flag> {
 }
 
 #[cfg(test)]
-#[path = "score_tests.rs"]
 mod tests;

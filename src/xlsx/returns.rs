@@ -1006,5 +1006,4 @@ fn parse_confidence(d: &Data) -> Result<Confidence, String> {
 }
 
 #[cfg(test)]
-#[path = "returns_tests.rs"]
 mod tests;
