@@ -161,28 +161,6 @@ fn replaceable(dir: &Path) -> bool {
     }
 }
 
-/// Writes `files` as the new content of the target folder, replacing what was there only when
-/// every file was written.
-pub fn write_site(target: &Target, files: &[OutFile]) -> Result<(), WriteError> {
-    let mut seen = BTreeSet::new();
-    for f in files {
-        if !is_plain_relative(&f.path) || !seen.insert(f.path.as_str()) || f.path == MARKER {
-            return Err(WriteError::BadPath(f.path.clone()));
-        }
-    }
-    fsx::replace_dir(&target.out, |staging| {
-        fill(staging, files, &target.audience)
-    })
-    .map_err(|e| match e {
-        ReplaceError::Busy(p) => busy(&p),
-        ReplaceError::Io(e) => WriteError::Io {
-            path: e.path,
-            error: e.error,
-        },
-        ReplaceError::Fill(e) => e,
-    })
-}
-
 /// The staging folder of a build that writes as it goes: [`Stage::put`] may be called from
 /// several threads at once, each with its own files.
 pub struct Stage<'a> {
@@ -213,7 +191,7 @@ impl Stage<'_> {
     }
 }
 
-/// Like [`write_site`], for a build that renders and writes as it goes: `fill` puts files into
+/// Writes a site for a build that renders and writes as it goes: `fill` puts files into
 /// the staging folder through the [`Stage`] (from any thread), and the site replaces the old
 /// one only when `fill` returns Ok. When it fails, the staging folder is removed and the old
 /// site stays exactly as it was.
@@ -251,20 +229,6 @@ fn busy(p: &Path) -> WriteError {
     ))
 }
 
-fn fill(staging: &Path, files: &[OutFile], audience: &str) -> Result<(), WriteError> {
-    let marker = staging.join(MARKER);
-    std::fs::write(&marker, format!("{MARKER_TEXT}audience: {audience}\n"))
-        .map_err(io_err(&marker))?;
-    for f in files {
-        let path = staging.join(&f.path);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-        }
-        std::fs::write(&path, &f.bytes).map_err(io_err(&path))?;
-    }
-    Ok(())
-}
-
 fn is_plain_relative(p: &str) -> bool {
     !p.is_empty()
         && !p.starts_with('/')
@@ -276,6 +240,11 @@ fn is_plain_relative(p: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A whole site written at once, through the one path builds take.
+    fn write_site(target: &Target, files: &[OutFile]) -> Result<(), WriteError> {
+        write_site_streaming(target, |stage| stage.put(files))
+    }
 
     fn files(n: &str) -> Vec<OutFile> {
         vec![

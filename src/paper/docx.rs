@@ -1,5 +1,5 @@
 //! A Word document (.docx, Office Open XML) written from a few kinds of block: headings,
-//! paragraphs, bulleted and numbered lists, tables and pictures. Only what a board paper needs,
+//! paragraphs, bulleted lists, tables and pictures. Only what a board paper needs,
 //! written directly as WordprocessingML and zipped with fixed timestamps, so the same paper is
 //! the same bytes.
 //!
@@ -45,7 +45,6 @@ pub enum Block {
     /// A small paragraph (notes under a table or chart).
     Note(String),
     Bullets(Vec<Vec<Run>>),
-    Numbered(Vec<Vec<Run>>),
     Table(Table),
     Picture(Picture),
 }
@@ -129,13 +128,13 @@ fn para(style: Option<&str>, extra: &str, body: &str) -> String {
     format!("<w:p><w:pPr>{style}{extra}</w:pPr>{body}</w:p>")
 }
 
-fn list(items: &[Vec<Run>], num: u32) -> String {
+fn bullets(items: &[Vec<Run>]) -> String {
     items
         .iter()
         .map(|item| {
             para(
                 Some("ListParagraph"),
-                &format!("<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"{num}\"/></w:numPr>"),
+                "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr>",
                 &runs(item),
             )
         })
@@ -215,8 +214,7 @@ fn body(doc: &Document) -> String {
             }
             Block::Para(rs) => out.push_str(&para(None, "", &runs(rs))),
             Block::Note(text) => out.push_str(&para(Some("Note"), "", &runs(&[Run::plain(text)]))),
-            Block::Bullets(items) => out.push_str(&list(items, 1)),
-            Block::Numbered(items) => out.push_str(&list(items, 2)),
+            Block::Bullets(items) => out.push_str(&bullets(items)),
             Block::Table(t) => out.push_str(&table(t)),
             Block::Picture(p) => {
                 pictures += 1;
@@ -336,17 +334,10 @@ fn styles_xml() -> String {
     )
 }
 
-/// One bulleted list (numId 1) and one numbered (numId 2).
+/// The one list style a paper uses: bullets (numId 1).
 fn numbering_xml() -> String {
-    let abs = |id: u32, fmt: &str, text: &str| {
-        format!(
-            "<w:abstractNum w:abstractNumId=\"{id}\"><w:multiLevelType w:val=\"singleLevel\"/><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"{fmt}\"/><w:lvlText w:val=\"{text}\"/><w:lvlJc w:val=\"left\"/><w:pPr><w:ind w:left=\"360\" w:hanging=\"360\"/></w:pPr></w:lvl></w:abstractNum>"
-        )
-    };
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:numbering xmlns:w=\"{W}\">{}{}<w:num w:numId=\"1\"><w:abstractNumId w:val=\"1\"/></w:num><w:num w:numId=\"2\"><w:abstractNumId w:val=\"2\"/></w:num></w:numbering>",
-        abs(1, "bullet", "\u{2022}"),
-        abs(2, "decimal", "%1.")
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:numbering xmlns:w=\"{W}\"><w:abstractNum w:abstractNumId=\"1\"><w:multiLevelType w:val=\"singleLevel\"/><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"\u{2022}\"/><w:lvlJc w:val=\"left\"/><w:pPr><w:ind w:left=\"360\" w:hanging=\"360\"/></w:pPr></w:lvl></w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"1\"/></w:num></w:numbering>"
     )
 }
 
