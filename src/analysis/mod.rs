@@ -15,24 +15,24 @@
 //! - `report`: the `rank --format json` and CSV shapes, shared by `rank` and the site.
 
 mod agency_ratings;
-pub mod cases;
+pub(crate) mod cases;
 mod change;
 mod counts;
-pub mod evidence;
-pub mod impact;
+pub(crate) mod evidence;
+pub(crate) mod impact;
 mod ledger;
-pub mod metrics;
-pub mod plan;
-pub mod prioritise;
+pub(crate) mod metrics;
+pub(crate) mod plan;
+pub(crate) mod prioritise;
 #[cfg(test)]
 mod properties;
 mod report;
-pub mod returns;
-pub mod score;
-pub mod survey;
+pub(crate) mod returns;
+pub(crate) mod score;
+pub(crate) mod survey;
 #[cfg(test)]
 pub(crate) mod testkit;
-pub mod triangulate;
+pub(crate) mod triangulate;
 
 pub use change::*;
 pub use counts::*;

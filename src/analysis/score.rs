@@ -16,10 +16,9 @@
 
 pub use super::agency_ratings::{
     AgencyRating, CONFIDENCE_HIGH, CONFIDENCE_LOW, CONFIDENCE_MEDIUM, PULL_LOWEST, PULL_STATUTORY,
-    aggregate_ratings, confidence_factor,
 };
 use super::evidence::{AgencyReading, Reading, Source};
-pub use super::metrics::{MetricSignal, TargetStatus, target_status};
+pub use super::metrics::MetricSignal;
 use super::triangulate::{Assessment, Weighed};
 use crate::model::{Audit, Confidence, Cycle, Framework, Level, Question, Rating};
 use serde::Serialize;
@@ -174,7 +173,7 @@ pub enum Flag {
 impl Flag {
     /// Drawn from individual agencies' answers (how far apart, a statutory partner's, their
     /// confidence): a public page shows it only where disclosure control hides no count.
-    pub fn from_single_answers(self) -> bool {
+    pub fn is_drawn_from_single_answers(self) -> bool {
         matches!(
             self,
             Flag::AgenciesDisagree | Flag::StatutoryLow | Flag::LowConfidence

@@ -1,13 +1,13 @@
 //! Stage 1: find the files of a partnership folder (or a collection of them) and parse each
 //! one, keeping its text so every later problem can point at a line and column.
 
-pub mod deny;
-pub mod links;
-pub mod metrics_csv;
+pub(crate) mod deny;
+pub(crate) mod links;
+pub(crate) mod metrics_csv;
 pub mod raw;
 mod recover;
 mod salvage;
-pub mod survey;
+pub(crate) mod survey;
 
 use crate::bundled;
 use crate::diag::{Code, Diagnostics};

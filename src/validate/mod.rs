@@ -4,7 +4,7 @@
 
 mod actions;
 mod briefing;
-pub mod case;
+pub(crate) mod case;
 mod changes;
 mod common;
 mod cycle;

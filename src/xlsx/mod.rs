@@ -13,10 +13,10 @@
 //! Import finds About values by their labels and Return columns by their headers, so a workbook
 //! written by another program (or a form whose columns were moved) still reads correctly.
 
-pub mod cases;
-pub mod form;
-pub use crate::workbook::{book, clean_text, ods, read};
-pub mod returns;
+pub(crate) mod cases;
+pub(crate) mod form;
+pub(crate) use crate::workbook::{clean_text, read};
+pub(crate) mod returns;
 
 use crate::model::{Confidence, Date, Rating};
 use std::collections::BTreeMap;

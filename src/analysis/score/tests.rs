@@ -1,6 +1,8 @@
 //! Tests of the score: each factor, the formula, and the worked example the README shows.
 
 use super::*;
+use crate::analysis::agency_ratings::aggregate_ratings;
+use crate::analysis::metrics::{TargetStatus, target_status};
 use crate::analysis::testkit::*;
 use crate::model::{Better, Comparator};
 

@@ -323,7 +323,7 @@ pub fn diverging_bars(label: &Label, scale: &[String], rows: &[DivergingRow]) ->
     let swatches = agreement_swatches(points);
     let entries: Vec<(String, Swatch)> = scale.iter().cloned().zip(swatches.clone()).collect();
     let (mut body, mut y) = key(&label.id, &entries);
-    let neutral = (points % 2 == 1).then_some(points / 2);
+    let neutral = crate::analysis::survey::neutral(points);
     for row in rows {
         y = row_label(&mut body, &row.label, y);
         let _ = writeln!(

@@ -394,7 +394,7 @@ fn score_sum(s: &QuestionScore) -> String {
 fn flag_tags(s: &QuestionScore, exact: bool) -> Vec<Tag> {
     s.flags
         .iter()
-        .filter(|f| exact || !f.from_single_answers())
+        .filter(|f| exact || !f.is_drawn_from_single_answers())
         .map(|f| {
             let class = match f {
                 Flag::Moderated => "blue",

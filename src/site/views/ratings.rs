@@ -103,7 +103,7 @@ pub(super) fn public_report(ctx: &Ctx<'_>, mut report: RankReport) -> RankReport
             if row.own_source == Some(Source::Agencies) {
                 row.own_rating = None;
             }
-            row.flags.retain(|f| !f.from_single_answers());
+            row.flags.retain(|f| !f.is_drawn_from_single_answers());
             if let Some(p) = &mut row.previous {
                 p.rating = None;
                 p.score = None;
