@@ -13,6 +13,7 @@ pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod disclosure;
+pub mod error;
 pub mod format;
 pub mod fsx;
 pub mod intake;
