@@ -453,7 +453,7 @@ pub fn read_cases(
     let book = match read::read(path, &[ABOUT_SHEET, CASES_SHEET]) {
         Ok(b) => b,
         Err(e) => {
-            diags.path_error(Code::Unreadable, &file, e);
+            diags.path_error(Code::Unreadable, &file, e.to_string());
             return None;
         }
     };
