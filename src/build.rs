@@ -11,19 +11,71 @@
 
 use crate::analysis;
 use crate::diag::Diagnostics;
+use crate::error::Problems;
 use crate::model::{Audience, Audit, Date};
 use crate::publish::{self, Hit, ScanScope};
 use crate::site::templates::{self, Templates};
 use crate::site::views::{
-    CollectionView, MemberSummary, build_views, compare_index, member_compare,
+    CollectionView, DisclosureError, MemberSummary, build_views, compare_index, member_compare,
 };
-use crate::site::{self, Placement};
+use crate::site::{self, Placement, RenderError};
 use crate::source::display_path;
-use crate::workspace::{self, Target};
+use crate::workspace::{self, Target, WorkspaceError};
 use crate::write::{self, OutFile, WriteError};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Why a build stopped (the previous site stays as it was).
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    /// Problems in the audit files (`files` says which); `problems` are all of them, rendered.
+    #[error(
+        "{count} problem(s) in {files}; `panelaudit check {}` lists them",
+        display_path(.dir)
+    )]
+    Invalid {
+        dir: PathBuf,
+        files: &'static str,
+        count: usize,
+        #[source]
+        problems: Problems,
+    },
+    /// Refused for what the problems say (a publication scan's findings, a draft briefing):
+    /// they are the whole message.
+    #[error("{0}")]
+    Refused(#[source] Problems),
+    /// A public build whose tables would let a hidden count be worked out.
+    #[error("{}: the public build is refused: {source}", display_path(.dir))]
+    Disclosure {
+        dir: PathBuf,
+        #[source]
+        source: DisclosureError,
+    },
+    #[error(transparent)]
+    Templates(#[from] templates::TemplateError),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// A thread of the build panicked while holding the files it kept.
+    #[error("a build thread failed")]
+    Thread,
+}
+
+impl BuildError {
+    /// The problems in `diags` (`files` names where) as the error that stops a build.
+    pub(crate) fn invalid(dir: &Path, files: &'static str, diags: &Diagnostics) -> BuildError {
+        BuildError::Invalid {
+            dir: dir.to_path_buf(),
+            files,
+            count: diags.error_count().max(1),
+            problems: Problems::new(format!("{}\n", diags.render())),
+        }
+    }
+}
 
 /// What one build asks of every partnership.
 pub(crate) struct Job<'a> {
@@ -48,16 +100,11 @@ impl<'a> Job<'a> {
         as_of: Date,
         builtin: &'a Templates,
         site: &str,
-    ) -> Result<Job<'a>, String> {
+    ) -> Result<Job<'a>, BuildError> {
         let mut diags = Diagnostics::new();
         let collection = collection.then(|| crate::load::collection_name(dir, &mut diags));
         if diags.has_errors() {
-            return Err(format!(
-                "{}\nerror: {} problem(s) in the collection's files; `panelaudit check {}` lists them",
-                diags.render(),
-                diags.error_count(),
-                display_path(dir)
-            ));
+            return Err(BuildError::invalid(dir, "the collection's files", &diags));
         }
         Ok(Job {
             audience,
@@ -71,17 +118,15 @@ impl<'a> Job<'a> {
 }
 
 /// Whether DIR is a collection, and its partnership folders (itself when it is one).
-pub(crate) fn partnership_dirs(dir: &Path) -> Result<(bool, Vec<PathBuf>), String> {
-    Ok(
-        match workspace::discover(dir).map_err(|e| format!("error: {e}"))? {
-            Target::Partnership(p) => (false, vec![p]),
-            Target::Collection(v) => (true, v),
-        },
-    )
+pub(crate) fn partnership_dirs(dir: &Path) -> Result<(bool, Vec<PathBuf>), WorkspaceError> {
+    Ok(match workspace::discover(dir)? {
+        Target::Partnership(p) => (false, vec![p]),
+        Target::Collection(v) => (true, v),
+    })
 }
 
 /// Where a build's files go: the staging folder, or nowhere (`check --public` only scans).
-pub(crate) type Sink<'a> = dyn Fn(&[OutFile]) -> Result<(), String> + Sync + 'a;
+pub(crate) type Sink<'a> = dyn Fn(&[OutFile]) -> Result<(), BuildError> + Sync + 'a;
 
 /// One partnership done: what the collection's pages need of it, and what its files held.
 #[derive(Clone)]
@@ -109,15 +154,14 @@ pub fn build(
     audience: Audience,
     cycle: Option<&str>,
     as_of: Date,
-) -> Result<String, String> {
+) -> Result<String, BuildError> {
     let (collection, dirs) = partnership_dirs(dir)?;
     // Check the output folder before any work, so a refused --out costs nothing.
     let mut inputs: Vec<PathBuf> = vec![dir.to_path_buf()];
     inputs.extend(dirs.iter().cloned());
     let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    let target = write::check_target(out, &input_refs, audience.as_str())
-        .map_err(|e| format!("error: {e}"))?;
-    let builtin = templates::load(&[]).map_err(|e| format!("error: {e}"))?;
+    let target = write::check_target(out, &input_refs, audience.as_str())?;
+    let builtin = templates::load(&[])?;
     let job = Job::new(
         dir,
         collection,
@@ -129,14 +173,10 @@ pub fn build(
     )?;
 
     let mut outcome = Outcome::default();
-    write::write_site_streaming(&target, |stage| -> Result<(), Stop> {
-        let sink = |files: &[OutFile]| stage.put(files).map_err(|e| format!("error: {e}"));
+    write::write_site_streaming(&target, |stage| -> Result<(), BuildError> {
+        let sink = |files: &[OutFile]| Ok(stage.put(files)?);
         outcome = build_all(&job, &dirs, &sink, dir)?;
         Ok(())
-    })
-    .map_err(|e| match e {
-        Stop::Message(m) => m,
-        Stop::Write(e) => format!("error: {e}"),
     })?;
 
     let shown = display_path(out);
@@ -153,24 +193,6 @@ pub fn build(
     ))
 }
 
-/// Why the staging folder is discarded.
-enum Stop {
-    Message(String),
-    Write(WriteError),
-}
-
-impl From<WriteError> for Stop {
-    fn from(e: WriteError) -> Stop {
-        Stop::Write(e)
-    }
-}
-
-impl From<String> for Stop {
-    fn from(m: String) -> Stop {
-        Stop::Message(m)
-    }
-}
-
 /// Loads, checks and builds every partnership of `dirs` (in parallel), then the collection's
 /// pages; every file goes to `sink`. Problems in the audit files are printed, in folder
 /// order, as `check` prints them; any problem, error or publication hit stops the build.
@@ -179,11 +201,11 @@ fn build_all(
     dirs: &[PathBuf],
     sink: &Sink<'_>,
     dir: &Path,
-) -> Result<Outcome, String> {
+) -> Result<Outcome, BuildError> {
     // Set at the first invalid partnership or error: the others are still loaded and checked
     // (every problem is reported at once) but no longer rendered.
     let stop = AtomicBool::new(false);
-    let results: Vec<(Diagnostics, Option<Result<Done, String>>)> = dirs
+    let results: Vec<(Diagnostics, Option<Result<Done, BuildError>>)> = dirs
         .par_iter()
         .map(|d| {
             let (loaded, diags) = workspace::load_member(d, job.collection.as_ref().map(|_| dir));
@@ -217,11 +239,7 @@ fn build_all(
     let rendered = diags.render();
     if diags.has_errors() || done.len() + usize::from(first_error.is_some()) < dirs.len() {
         // The problems go with the error, so `serve` can show them on the page.
-        return Err(format!(
-            "{rendered}\nerror: {} problem(s) in the audit files; `panelaudit check {}` lists them",
-            diags.error_count().max(1),
-            display_path(dir)
-        ));
+        return Err(BuildError::invalid(dir, "the audit files", &diags));
     }
     if !rendered.is_empty() {
         eprintln!("{rendered}");
@@ -233,7 +251,7 @@ fn build_all(
     if !outcome.hits.is_empty() {
         let mut diags = Diagnostics::new();
         publish::report(&outcome.hits, &mut diags);
-        return Err(diags.render());
+        return Err(BuildError::Refused(Problems::new(diags.render())));
     }
     Ok(outcome)
 }
@@ -241,7 +259,11 @@ fn build_all(
 /// The collection's own pages (comparison index and pages, each partnership's comparison
 /// page), scanned and written last (not written when the build has any publication hit); and
 /// the publication hits of the whole build.
-pub(crate) fn finish(job: &Job<'_>, done: Vec<Done>, sink: &Sink<'_>) -> Result<Outcome, String> {
+pub(crate) fn finish(
+    job: &Job<'_>,
+    done: Vec<Done>,
+    sink: &Sink<'_>,
+) -> Result<Outcome, BuildError> {
     let mut outcome = Outcome::default();
     let mut extras = Vec::with_capacity(done.len());
     for d in done {
@@ -273,8 +295,7 @@ pub(crate) fn finish(job: &Job<'_>, done: Vec<Done>, sink: &Sink<'_>) -> Result<
         .collect();
     let view = CollectionView::build(members);
     let compare = compare_index(members);
-    let files = site::render_collection(job.builtin, name, &view, &compare, internal)
-        .map_err(|e| format!("error: {e}"))?;
+    let files = site::render_collection(job.builtin, name, &view, &compare, internal)?;
     let mut hits = Vec::new();
     if public {
         hits = publish::scan_site_in(&job.site, &scopes, &[], &files);
@@ -286,7 +307,7 @@ pub(crate) fn finish(job: &Job<'_>, done: Vec<Done>, sink: &Sink<'_>) -> Result<
     outcome.files += files.len();
     // Each partnership's comparison page, written as soon as it is made (each one draws every
     // partnership, so holding them all would grow with the square of the collection).
-    let own: Vec<Result<Vec<Hit>, String>> = (0..members.len())
+    let own: Vec<Result<Vec<Hit>, BuildError>> = (0..members.len())
         .into_par_iter()
         .map(|i| {
             let place = Placement {
@@ -301,8 +322,7 @@ pub(crate) fn finish(job: &Job<'_>, done: Vec<Done>, sink: &Sink<'_>) -> Result<
                 extras[i].1.as_deref(),
                 internal,
                 &place,
-            )
-            .map_err(|e| format!("error: {e}"))?;
+            )?;
             let file = [file];
             let hits = if public {
                 publish::scan_site_in(&job.site, &scopes[i..=i], &[], &file)
@@ -326,18 +346,18 @@ pub(crate) fn finish(job: &Job<'_>, done: Vec<Done>, sink: &Sink<'_>) -> Result<
 
 /// One valid partnership: scores every cycle once, builds its views for the audience, renders
 /// its pages and, when a public build's scans find nothing, hands them to `sink`.
-pub(crate) fn member(job: &Job<'_>, audit: &Audit, sink: &Sink<'_>) -> Result<Done, String> {
+pub(crate) fn member(job: &Job<'_>, audit: &Audit, sink: &Sink<'_>) -> Result<Done, BuildError> {
     // The cycle its site reports: `--cycle`, else its main cycle.
     let main = match (job.cycle, workspace::pick_cycle(audit, job.cycle)) {
         (_, Ok(c)) => Some(c.id.clone()),
         (None, Err(_)) => None,
-        (Some(_), Err(e)) => return Err(format!("error: {}: {e}", display_path(&audit.dir))),
+        (Some(_), Err(e)) => return Err(e.of(&audit.dir).into()),
     };
     if job.audience == Audience::Public {
         // A draft briefing is never published: approval removes `draft = true`.
         let drafts = crate::brief::drafts_refused(audit);
         if !drafts.is_empty() {
-            return Err(drafts.join("\n"));
+            return Err(BuildError::Refused(Problems::new(drafts.join("\n"))));
         }
     }
     // A public build reads only evidence that may be published (see `Ledger::public`).
@@ -348,17 +368,17 @@ pub(crate) fn member(job: &Job<'_>, audit: &Audit, sink: &Sink<'_>) -> Result<Do
     let view = build_views(job.audience, audit, &ledger, main.as_deref());
     if job.audience == Audience::Public {
         // Disclosure control's audit: no table may let a hidden count be worked out.
-        view.public.audit().map_err(|e| {
-            format!(
-                "error: {}: the public build is refused: {e}",
-                display_path(&audit.dir)
-            )
-        })?;
+        view.public
+            .audit()
+            .map_err(|source| BuildError::Disclosure {
+                dir: audit.dir.clone(),
+                source,
+            })?;
     }
     let own_templates = if audit.templates.is_empty() {
         None
     } else {
-        Some(templates::load(&audit.templates).map_err(|e| format!("error: {e}"))?)
+        Some(templates::load(&audit.templates)?)
     };
     let t = own_templates.as_ref().unwrap_or(job.builtin);
     let place = match &job.collection {
@@ -368,7 +388,7 @@ pub(crate) fn member(job: &Job<'_>, audit: &Audit, sink: &Sink<'_>) -> Result<Do
         },
         None => Placement::alone(),
     };
-    let files = site::render_partnership(t, &view, &place).map_err(|e| format!("error: {e}"))?;
+    let files = site::render_partnership(t, &view, &place)?;
     let mut hits = Vec::new();
     if job.audience == Audience::Public {
         // First every text the public view took from the audit files (precise places), and
@@ -404,21 +424,19 @@ pub fn in_memory(
     audience: Audience,
     cycle: Option<&str>,
     as_of: Date,
-) -> Result<Vec<OutFile>, String> {
+) -> Result<Vec<OutFile>, BuildError> {
     let (collection, dirs) = partnership_dirs(dir)?;
-    let builtin = templates::load(&[]).map_err(|e| format!("error: {e}"))?;
+    let builtin = templates::load(&[])?;
     let job = Job::new(dir, collection, audience, cycle, as_of, &builtin, "(site)")?;
     let kept = std::sync::Mutex::new(Vec::new());
-    let sink = |files: &[OutFile]| -> Result<(), String> {
+    let sink = |files: &[OutFile]| -> Result<(), BuildError> {
         kept.lock()
-            .map_err(|_| "error: a build thread failed".to_string())?
+            .map_err(|_| BuildError::Thread)?
             .extend_from_slice(files);
         Ok(())
     };
     build_all(&job, &dirs, &sink, dir)?;
-    let mut files = kept
-        .into_inner()
-        .map_err(|_| "error: a build thread failed".to_string())?;
+    let mut files = kept.into_inner().map_err(|_| BuildError::Thread)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -432,8 +450,8 @@ pub fn public_scan(
     cycle: Option<&str>,
     as_of: Date,
     site: &str,
-) -> Result<Diagnostics, String> {
-    let builtin = templates::load(&[]).map_err(|e| format!("error: {e}"))?;
+) -> Result<Diagnostics, BuildError> {
+    let builtin = templates::load(&[])?;
     let job = Job::new(
         dir,
         collection,
@@ -444,7 +462,7 @@ pub fn public_scan(
         site,
     )?;
     let discard = |_: &[OutFile]| Ok(());
-    let done: Vec<Result<Done, String>> = audits
+    let done: Vec<Result<Done, BuildError>> = audits
         .par_iter()
         .map(|a| member(&job, a, &discard))
         .collect();
@@ -458,8 +476,8 @@ pub fn public_scan(
 /// `check` of a partnership with its own templates: renders its internal site in memory, as a
 /// build would, so that an override that does not compile or render is refused by `check`
 /// and never first by `build`. The error a build would give, per partnership.
-pub fn dry_render(audit: &Audit, cycle: Option<&str>, as_of: Date) -> Result<(), String> {
-    let builtin = templates::load(&[]).map_err(|e| format!("error: {e}"))?;
+pub fn dry_render(audit: &Audit, cycle: Option<&str>, as_of: Date) -> Result<(), BuildError> {
+    let builtin = templates::load(&[])?;
     let dir = audit.dir.as_path();
     let job = Job::new(
         dir,

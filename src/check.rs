@@ -4,9 +4,10 @@
 //! lines that say where each audit stands. The command prints them.
 
 use crate::analysis::Ledger;
+use crate::build::BuildError;
 use crate::diag::{Code, Diagnostics};
 use crate::model::{Audit, Cycle, Date};
-use crate::workspace::{self, Loaded};
+use crate::workspace::{self, Loaded, WorkspaceError};
 use std::path::Path;
 
 /// What `check` found.
@@ -14,9 +15,9 @@ use std::path::Path;
 pub struct Checked {
     /// Every problem, errors and warnings.
     pub diags: Diagnostics,
-    /// A cycle asked for that a partnership lacks, a line each (ready to print): an error of
-    /// its own, as no file is at fault.
-    pub unknown_cycles: Vec<String>,
+    /// A cycle asked for that a partnership lacks, one for each partnership: an error of its
+    /// own, as no file is at fault.
+    pub unknown_cycles: Vec<WorkspaceError>,
     /// Where each audit stands, then what the publication scan found: lines for stdout.
     pub summaries: Vec<String>,
 }
@@ -28,12 +29,21 @@ impl Checked {
     }
 }
 
+/// Why `check` could not check at all: DIR cannot be read, or the public site cannot be made
+/// in memory for its scan.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    #[error(transparent)]
+    Build(#[from] BuildError),
+}
+
 /// Loads and checks DIR; `public` adds the publication scan of the site a build would make,
-/// `cycle` names the cycle to summarise. The error (DIR cannot be read, or the site cannot be
-/// made in memory) is ready to print.
-pub fn check(dir: &Path, public: bool, cycle: Option<&str>) -> Result<Checked, String> {
+/// `cycle` names the cycle to summarise.
+pub fn check(dir: &Path, public: bool, cycle: Option<&str>) -> Result<Checked, CheckError> {
     let mut diags = Diagnostics::new();
-    let ws = workspace::load(dir, &mut diags).map_err(|e| format!("error: {e}"))?;
+    let ws = workspace::load(dir, &mut diags)?;
     let scanned = if !public {
         None
     } else if !ws.any_invalid() && !diags.has_errors() {
@@ -60,7 +70,7 @@ fn publication_scan(
     ws: &workspace::Workspace,
     cycle: Option<&str>,
     diags: &mut Diagnostics,
-) -> Result<String, String> {
+) -> Result<String, BuildError> {
     let audits: Vec<Audit> = ws.audits().cloned().collect();
     let names: Vec<String> = audits
         .iter()
@@ -94,9 +104,7 @@ fn check_member(l: &Loaded, cycle: Option<&str>, checked: &mut Checked) {
     };
     let chosen = match cycle.map(|id| workspace::pick_cycle(a, Some(id))) {
         Some(Err(e)) => {
-            checked
-                .unknown_cycles
-                .push(format!("error: {}: {e}", l.display_dir));
+            checked.unknown_cycles.push(e.of(&a.dir));
             return;
         }
         Some(Ok(c)) => Some(c),
@@ -130,12 +138,12 @@ fn template_overrides(a: &Audit, dir: &str, chosen: Option<&Cycle>, diags: &mut 
     let Err(e) = crate::build::dry_render(a, chosen.map(|c| c.id.as_str()), Date::today()) else {
         return;
     };
-    let e = e.strip_prefix("error: ").unwrap_or(&e);
-    let (file, place) = template_error_place(e);
+    let e = e.to_string();
+    let (file, place) = template_error_place(&e);
     let d = diags.path_error(
         Code::TemplateOverride,
         format!("{dir}/templates/{}", file.unwrap_or("")),
-        e.to_string(),
+        e.clone(),
     );
     if let Some((line, col)) = place {
         d.at(line, col);

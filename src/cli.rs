@@ -244,8 +244,14 @@ impl ValueEnum for Audience {
     }
 }
 
+/// A date argument not written as a calendar date `YYYY-MM-DD` (clap shows it after the
+/// argument's name).
+#[derive(Debug, thiserror::Error)]
+#[error("expected a date as YYYY-MM-DD, e.g. 2026-03-31")]
+pub struct NotADate;
+
 /// `--as-of`: a strict `YYYY-MM-DD` (`2026-3-1` is refused rather than guessed at).
-fn as_of_date(s: &str) -> Result<Date, String> {
+fn as_of_date(s: &str) -> Result<Date, NotADate> {
     let b = s.as_bytes();
     let shaped = b.len() == 10
         && b[4] == b'-'
@@ -253,10 +259,7 @@ fn as_of_date(s: &str) -> Result<Date, String> {
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    shaped
-        .then(|| Date::parse(s))
-        .flatten()
-        .ok_or_else(|| "expected a date as YYYY-MM-DD, e.g. 2026-03-31".to_string())
+    shaped.then(|| Date::parse(s)).flatten().ok_or(NotADate)
 }
 
 #[cfg(test)]

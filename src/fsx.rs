@@ -60,22 +60,35 @@ pub fn real_path(p: &Path) -> io::Result<PathBuf> {
     }
 }
 
-/// A file or folder that could not be written, and why.
-#[derive(Debug)]
+/// A file or folder that could not be written (or read before writing), and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {error}", crate::source::display_path(path))]
 pub struct FsxError {
     pub path: PathBuf,
+    #[source]
     pub error: io::Error,
 }
 
-impl std::fmt::Display for FsxError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}: {}",
-            crate::source::display_path(&self.path),
-            self.error
-        )
-    }
+/// Why [`may_write_into`] refused a folder, with nothing written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteIntoError {
+    #[error("{}: exists and is not a folder", crate::source::display_path(.0))]
+    NotAFolder(PathBuf),
+    /// A file there could not be read to compare.
+    #[error(transparent)]
+    Unreadable(#[from] FsxError),
+    /// Files there differ from the new ones: `what` names the new file, `why` says what the
+    /// old one may hold, `help` what to do.
+    #[error(
+        "{}: already there and different from {what} ({why}); nothing was written\n  = help: {help}",
+        crate::source::display_paths(paths)
+    )]
+    Different {
+        paths: Vec<PathBuf>,
+        what: &'static str,
+        why: &'static str,
+        help: &'static str,
+    },
 }
 
 fn at(path: &Path) -> impl FnOnce(io::Error) -> FsxError + '_ {
@@ -138,15 +151,16 @@ pub enum OnDisk {
     Different,
 }
 
-/// What is at each of `files` now, in order; an error (`PATH: why`) when one cannot be read.
-pub fn on_disk(files: &[(PathBuf, Vec<u8>)]) -> Result<Vec<OnDisk>, String> {
+/// What is at each of `files` now, in order; an error (the path and why) when one cannot be
+/// read.
+pub fn on_disk(files: &[(PathBuf, Vec<u8>)]) -> Result<Vec<OnDisk>, FsxError> {
     files
         .iter()
         .map(|(path, bytes)| match fs::read(path) {
             Ok(old) if &old == bytes => Ok(OnDisk::Same),
             Ok(_) => Ok(OnDisk::Different),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(OnDisk::Absent),
-            Err(e) => Err(format!("{}: {e}", crate::source::display_path(path))),
+            Err(e) => Err(at(path)(e)),
         })
         .collect()
 }
@@ -157,24 +171,25 @@ pub fn on_disk(files: &[(PathBuf, Vec<u8>)]) -> Result<Vec<OnDisk>, String> {
 pub fn may_write_into(
     out: &Path,
     files: &[(PathBuf, Vec<u8>)],
-    (what, why, help): (&str, &str, &str),
-) -> Result<Vec<OnDisk>, String> {
-    let shown = crate::source::display_path;
+    (what, why, help): (&'static str, &'static str, &'static str),
+) -> Result<Vec<OnDisk>, WriteIntoError> {
     if out.exists() && !out.is_dir() {
-        return Err(format!("{}: exists and is not a folder", shown(out)));
+        return Err(WriteIntoError::NotAFolder(out.to_path_buf()));
     }
     let found = on_disk(files)?;
-    let conflicts: Vec<String> = files
+    let paths: Vec<PathBuf> = files
         .iter()
         .zip(&found)
         .filter(|(_, d)| **d == OnDisk::Different)
-        .map(|((path, _), _)| shown(path))
+        .map(|((path, _), _)| path.clone())
         .collect();
-    if !conflicts.is_empty() {
-        return Err(format!(
-            "{}: already there and different from {what} ({why}); nothing was written\n  = help: {help}",
-            conflicts.join(", ")
-        ));
+    if !paths.is_empty() {
+        return Err(WriteIntoError::Different {
+            paths,
+            what,
+            why,
+            help,
+        });
     }
     Ok(found)
 }
@@ -223,6 +238,7 @@ pub fn create_new_files(files: &[(PathBuf, Vec<u8>)]) -> Result<Vec<PathBuf>, Fs
 }
 
 /// Why a folder could not be replaced.
+/// (Not an error users see: `write` turns it into its own.)
 #[derive(Debug)]
 pub enum ReplaceError<E> {
     /// Another run holds the lock on this target.
@@ -345,8 +361,8 @@ fn two_renames(staging: &Path, target: &Path) -> io::Result<()> {
 mod tests {
     use super::*;
 
-    fn fill_with(text: &'static str) -> impl FnOnce(&Path) -> Result<(), String> {
-        move |dir| fs::write(dir.join("index.html"), text).map_err(|e| e.to_string())
+    fn fill_with(text: &'static str) -> impl FnOnce(&Path) -> io::Result<()> {
+        move |dir| fs::write(dir.join("index.html"), text)
     }
 
     #[test]
@@ -371,7 +387,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("site");
         replace_dir(&out, fill_with("one")).unwrap();
-        let r = replace_dir(&out, |_| Err::<(), _>("no".to_string()));
+        let r = replace_dir(&out, |_| Err::<(), _>(io::Error::other("no")));
         assert!(matches!(r, Err(ReplaceError::Fill(_))));
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "one");
     }

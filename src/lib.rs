@@ -13,6 +13,7 @@ pub mod cli;
 pub mod commands;
 pub mod diag;
 pub(crate) mod disclosure;
+pub mod error;
 pub(crate) mod format;
 pub(crate) mod fsx;
 pub(crate) mod intake;

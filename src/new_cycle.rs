@@ -41,20 +41,52 @@ pub struct Written {
     pub previous: Option<String>,
 }
 
+/// Why a new cycle could not be started (nothing was written).
+#[derive(Debug, thiserror::Error)]
+pub enum NewCycleError {
+    #[error(transparent)]
+    Workspace(#[from] crate::workspace::WorkspaceError),
+    #[error(
+        "cycle id `{0}` is not valid: use lowercase letters, digits and hyphens that sort in time order, e.g. `2026-27` or `2026-q1`"
+    )]
+    BadId(String),
+    #[error("cycle `{0}` already exists; init never overwrites, so nothing was written")]
+    Exists(String),
+    /// The id sorts before the latest cycle's; `better` is an id by the quarter it opens in,
+    /// with its period, when one would sort after.
+    #[error(
+        "cycle `{id}` would sort before or at the latest cycle `{latest}`: cycle ids sort in time order, as text{}",
+        .better.as_ref().map(|(b, p)| format!("; name it by the quarter it opens in, e.g. `--cycle {b}` (its period will still be {p})")).unwrap_or_default()
+    )]
+    OutOfOrder {
+        id: String,
+        latest: String,
+        better: Option<(String, String)>,
+    },
+    #[error("framework `{0}` is not one this partnership lists in partnership.toml")]
+    UnknownFramework(String),
+    #[error("partnership.toml lists no framework")]
+    NoFramework,
+    #[error("the cycle would close ({closed}) before it opens ({opened}); nothing was written")]
+    ClosesBeforeOpens { opened: Date, closed: Date },
+    #[error(
+        "{} already exists; init never overwrites, so nothing was written",
+        display_path(.0)
+    )]
+    FolderExists(PathBuf),
+    #[error("cannot create {0}; nothing was left behind")]
+    Create(#[source] crate::fsx::FsxError),
+}
+
 /// Writes the new cycle's folder; an error (and nothing written) when it cannot be.
-pub fn write_cycle(dir: &Path, req: &Request<'_>) -> Result<Written, String> {
-    let audit = crate::workspace::load_one(dir, "init --cycle")
-        .map_err(|e| e.strip_prefix("error: ").unwrap_or(&e).to_string())?;
+pub fn write_cycle(dir: &Path, req: &Request<'_>) -> Result<Written, NewCycleError> {
+    let audit = crate::workspace::load_one(dir, "init --cycle")?;
     let id = req.id;
     if !crate::validate::is_valid_id(id) {
-        return Err(format!(
-            "cycle id `{id}` is not valid: use lowercase letters, digits and hyphens that sort in time order, e.g. `2026-27` or `2026-q1`"
-        ));
+        return Err(NewCycleError::BadId(id.to_string()));
     }
     if audit.cycle(id).is_some() {
-        return Err(format!(
-            "cycle `{id}` already exists; init never overwrites, so nothing was written"
-        ));
+        return Err(NewCycleError::Exists(id.to_string()));
     }
     let previous = audit.cycles.iter().rev().find(|c| c.method == req.method);
     let period = cycle_period(id, req.method);
@@ -72,10 +104,7 @@ pub fn write_cycle(dir: &Path, req: &Request<'_>) -> Result<Written, String> {
     let text = cycle_text(&audit, req, &framework, &period, window.clone());
     let cdir = dir.join("cycles").join(id);
     if cdir.exists() {
-        return Err(format!(
-            "{} already exists; init never overwrites, so nothing was written",
-            display_path(&cdir)
-        ));
+        return Err(NewCycleError::FolderExists(cdir));
     }
     let path = cdir.join("cycle.toml");
     let mut files = vec![(path.clone(), text.into_bytes())];
@@ -85,8 +114,7 @@ pub fn write_cycle(dir: &Path, req: &Request<'_>) -> Result<Written, String> {
         Method::Survey => (cdir.join("surveys/.gitkeep"), Vec::new()),
         Method::LearningReview => (cdir.join("findings.toml"), FINDINGS.as_bytes().to_vec()),
     });
-    crate::fsx::create_new_files(&files)
-        .map_err(|e| format!("cannot create {e}; nothing was left behind"))?;
+    crate::fsx::create_new_files(&files).map_err(NewCycleError::Create)?;
     Ok(Written {
         path,
         period,
@@ -106,22 +134,20 @@ fn framework(
     audit: &Audit,
     given: Option<&str>,
     previous: Option<&Cycle>,
-) -> Result<String, String> {
+) -> Result<String, NewCycleError> {
     match given {
         Some(f) => {
             if !audit.frameworks.contains_key(f)
                 && !audit.partnership.frameworks.iter().any(|x| x == f)
             {
-                return Err(format!(
-                    "framework `{f}` is not one this partnership lists in partnership.toml"
-                ));
+                return Err(NewCycleError::UnknownFramework(f.to_string()));
             }
             Ok(f.to_string())
         }
         None => previous
             .map(|c| c.framework.clone())
             .or_else(|| audit.partnership.frameworks.first().cloned())
-            .ok_or_else(|| "partnership.toml lists no framework".to_string()),
+            .ok_or(NewCycleError::NoFramework),
     }
 }
 
@@ -149,27 +175,26 @@ fn out_of_order(
     previous: Option<&Cycle>,
     period: Option<Period>,
     latest: &str,
-) -> String {
-    let id = req.id;
-    let mut message = format!(
-        "cycle `{id}` would sort before or at the latest cycle `{latest}`: cycle ids sort in time order, as text"
-    );
+) -> NewCycleError {
+    let mut better = None;
     let opened = window(audit, req, previous, period).map(|w| w.0).ok();
     if let Some(o) = opened.filter(|o| *o >= req.today.add_days(-366)) {
-        let better = format!(
+        let quarter = format!(
             "{}-q{}-{}",
             o.year,
             (o.month - 1) / 3 + 1,
             req.method.as_str()
         );
-        if better.as_str() > latest && crate::validate::is_valid_id(&better) {
+        if quarter.as_str() > latest && crate::validate::is_valid_id(&quarter) {
             let period = period.map_or_else(|| Period::year_of(o).to_string(), |p| p.to_string());
-            message.push_str(&format!(
-                "; name it by the quarter it opens in, e.g. `--cycle {better}` (its period will still be {period})"
-            ));
+            better = Some((quarter, period));
         }
     }
-    message
+    NewCycleError::OutOfOrder {
+        id: req.id.to_string(),
+        latest: latest.to_string(),
+        better,
+    }
 }
 
 /// How long a round is open when nothing says otherwise: twelve weeks for a self-assessment
@@ -190,7 +215,7 @@ fn window(
     req: &Request<'_>,
     previous: Option<&Cycle>,
     period: Option<Period>,
-) -> Result<Window, String> {
+) -> Result<Window, NewCycleError> {
     let days = default_days(req.method);
     let (opened, closed, why) = match (req.opened, req.closed) {
         (Some(o), Some(c)) => (o, c, "as given".to_string()),
@@ -199,9 +224,7 @@ fn window(
         (None, None) => derived(req, previous, period, days),
     };
     if closed < opened {
-        return Err(format!(
-            "the cycle would close ({closed}) before it opens ({opened}); nothing was written"
-        ));
+        return Err(NewCycleError::ClosesBeforeOpens { opened, closed });
     }
     if req.opened.is_some() || req.closed.is_some() {
         return Ok((opened, closed, why));

@@ -12,12 +12,11 @@
 //!
 //! The result is the site `build` would make of the same files, byte for byte (tested).
 
-use crate::build::{self, Done, Job};
+use crate::build::{self, BuildError, Done, Job};
 use crate::diag::Diagnostics;
 use crate::model::{Audience, Date};
-use crate::site::templates::{self, Templates};
+use crate::site::templates::{self, TemplateError, Templates};
 use crate::site::views::MemberSummary;
-use crate::source::display_path;
 use crate::workspace;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -29,6 +28,10 @@ use std::time::SystemTime;
 /// A built site: each file's path and bytes, the bytes shared between versions of the site
 /// when the file did not change.
 pub type Site = HashMap<String, Arc<[u8]>>;
+
+/// Each new state of the site: its files, or why it could not be built (shared: the same
+/// failure is shown again until the partnership changes).
+pub type Shown = Result<Site, Arc<BuildError>>;
 
 /// The files of one partnership (or of the collection's own pages).
 type Files = Vec<(String, Arc<[u8]>)>;
@@ -43,7 +46,7 @@ struct Member {
     /// Its problems from loading and checking (warnings are kept to print again).
     diags: Diagnostics,
     /// Its summary and pages; `None` when it is invalid; `Err` when rendering failed.
-    built: Option<Result<(Done, Files), String>>,
+    built: Option<Result<(Done, Files), Arc<BuildError>>>,
 }
 
 /// The preview of one partnership or collection: see the module's documentation.
@@ -71,8 +74,8 @@ pub enum Refreshed {
 impl Preview {
     /// A preview of `dir`'s internal site, judged as of `as_of`; nothing is built until
     /// [`Preview::refresh`].
-    pub fn new(dir: &Path, as_of: Date) -> Result<Preview, String> {
-        let builtin = templates::load(&[]).map_err(|e| format!("error: {e}"))?;
+    pub fn new(dir: &Path, as_of: Date) -> Result<Preview, TemplateError> {
+        let builtin = templates::load(&[])?;
         Ok(Preview {
             dir: dir.to_path_buf(),
             as_of,
@@ -87,7 +90,7 @@ impl Preview {
     /// Brings the site up to date with the files on disk. `show` is given each new state of
     /// the site: in a collection, first with the changed partnership's pages (the
     /// collection's pages as they were), then whole.
-    pub fn refresh(&mut self, show: &mut dyn FnMut(Result<Site, String>)) -> Refreshed {
+    pub fn refresh(&mut self, show: &mut dyn FnMut(Shown)) -> Refreshed {
         let found = build::partnership_dirs(&self.dir).map(|(collection, dirs)| {
             let rest = if collection {
                 fingerprint_outside(&self.dir, &dirs)
@@ -109,7 +112,7 @@ impl Preview {
             Ok(shape) => self.rebuild(shape, &stamps, show),
             Err(e) => {
                 self.forget();
-                show(Err(e));
+                show(Err(Arc::new(e.into())));
             }
         }
         Refreshed::Changed
@@ -117,12 +120,7 @@ impl Preview {
 
     /// Rebuilds the partnerships whose fingerprint changed (all of them when the collection's
     /// shape or its other files changed), then the collection's pages.
-    fn rebuild(
-        &mut self,
-        shape: Shape,
-        stamps: &[u64],
-        show: &mut dyn FnMut(Result<Site, String>),
-    ) {
+    fn rebuild(&mut self, shape: Shape, stamps: &[u64], show: &mut dyn FnMut(Shown)) {
         if self.shape.as_ref() != Some(&shape) {
             self.forget();
         }
@@ -138,7 +136,7 @@ impl Preview {
             Ok(job) => job,
             Err(e) => {
                 self.forget();
-                show(Err(e));
+                show(Err(Arc::new(e)));
                 return;
             }
         };
@@ -184,7 +182,7 @@ impl Preview {
             }
             Err(e) => {
                 self.collection_pages.clear();
-                show(Err(e));
+                show(Err(Arc::new(e)));
             }
         }
     }
@@ -197,29 +195,28 @@ impl Preview {
     }
 
     /// Every problem that stops the site, as `build` reports them, or `None`.
-    fn problems(&self) -> Option<String> {
+    fn problems(&self) -> Option<Arc<BuildError>> {
         let mut diags = Diagnostics::new();
         for m in &self.members {
             diags.extend(m.diags.clone());
         }
         let invalid = self.members.iter().any(|m| m.built.is_none());
         if diags.has_errors() || invalid {
-            return Some(format!(
-                "{}\nerror: {} problem(s) in the audit files; `panelaudit check {}` lists them",
-                diags.render(),
-                diags.error_count().max(1),
-                display_path(&self.dir)
-            ));
+            return Some(Arc::new(BuildError::invalid(
+                &self.dir,
+                "the audit files",
+                &diags,
+            )));
         }
         self.members.iter().find_map(|m| match &m.built {
-            Some(Err(e)) => Some(e.clone()),
+            Some(Err(e)) => Some(Arc::clone(e)),
             _ => None,
         })
     }
 
     /// The collection's own pages, made from every partnership's summary (none for a
     /// partnership on its own).
-    fn collection_files(&self, job: &Job<'_>) -> Result<Files, String> {
+    fn collection_files(&self, job: &Job<'_>) -> Result<Files, BuildError> {
         let done: Vec<Done> = self
             .members
             .iter()
@@ -252,7 +249,7 @@ impl Member {
         let (loaded, diags) = workspace::load_member(dir, within);
         let built = loaded
             .audit
-            .map(|audit| collecting(|sink| build::member(job, &audit, sink)));
+            .map(|audit| collecting(|sink| build::member(job, &audit, sink)).map_err(Arc::new));
         Member {
             stamp,
             diags,
@@ -261,11 +258,11 @@ impl Member {
     }
 
     /// A folder that could not even be listed: the whole site fails with `e`.
-    fn failed(e: String) -> Member {
+    fn failed(e: BuildError) -> Member {
         Member {
             stamp: 0,
             diags: Diagnostics::new(),
-            built: Some(Err(e)),
+            built: Some(Err(Arc::new(e))),
         }
     }
 
@@ -279,7 +276,7 @@ impl Member {
 
     /// A slot to be filled by the build that follows at once.
     fn placeholder() -> Member {
-        Member::failed(String::new())
+        Member::failed(BuildError::Thread)
     }
 
     /// Its warnings, as `build` prints them, when it has no errors.
@@ -299,19 +296,17 @@ impl Member {
 /// Runs a build step with a sink that keeps every file it hands over: what it returned, and
 /// the files.
 fn collecting<T>(
-    step: impl FnOnce(&build::Sink<'_>) -> Result<T, String>,
-) -> Result<(T, Files), String> {
+    step: impl FnOnce(&build::Sink<'_>) -> Result<T, BuildError>,
+) -> Result<(T, Files), BuildError> {
     let kept = std::sync::Mutex::new(Vec::new());
-    let sink = |files: &[crate::write::OutFile]| -> Result<(), String> {
+    let sink = |files: &[crate::write::OutFile]| -> Result<(), BuildError> {
         kept.lock()
-            .map_err(|_| "error: a build thread failed".to_string())?
+            .map_err(|_| BuildError::Thread)?
             .extend(shared(files));
         Ok(())
     };
     let done = step(&sink)?;
-    let files = kept
-        .into_inner()
-        .map_err(|_| "error: a build thread failed".to_string())?;
+    let files = kept.into_inner().map_err(|_| BuildError::Thread)?;
     Ok((done, files))
 }
 

@@ -40,22 +40,69 @@ pub fn first_cycle(today: Date) -> FirstCycle {
     }
 }
 
+/// Why a partnership folder could not be started (nothing was written).
+#[derive(Debug, thiserror::Error)]
+pub enum ScaffoldError {
+    #[error(
+        "--name is empty: give the partnership's full name, e.g. --name \"Northmoor Safeguarding Children Partnership\""
+    )]
+    EmptyName,
+    #[error("--name must be a single line of text")]
+    NameNotOneLine,
+    #[error("{}: exists and is not a folder", display_path(.0))]
+    NotAFolder(PathBuf),
+    /// No bundled bank nor one of the folder's own has this id; `known` are the bundled ones
+    /// (id, title).
+    #[error("{}", unknown_framework(.id, .known, .dir))]
+    UnknownFramework {
+        id: String,
+        known: Vec<(String, String)>,
+        dir: PathBuf,
+    },
+    /// Files the scaffold would write are there already.
+    #[error(
+        "{} already exist{}; init never overwrites a file, so nothing was written (move {} away, or choose another folder)",
+        crate::source::display_paths(.0),
+        if .0.len() == 1 { "s" } else { "" },
+        if .0.len() == 1 { "it" } else { "them" }
+    )]
+    Exists(Vec<PathBuf>),
+    #[error("cannot create {0}; nothing was left behind")]
+    Create(#[source] crate::fsx::FsxError),
+}
+
+/// Names the banks there are, the nearest first, and where a partnership's own bank goes.
+fn unknown_framework(id: &str, known: &[(String, String)], dir: &Path) -> String {
+    let list = known
+        .iter()
+        .map(|(id, title)| format!("  {id}  {title}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let hint = suggest(id, known.iter().map(|(k, _)| k.as_str()))
+        .map(|s| format!(" ({s})"))
+        .unwrap_or_default();
+    format!(
+        "unknown framework `{id}`{hint}; the bundled question banks are:\n{list}\n(a partnership's own bank can be used by putting it in {}/frameworks/ first)",
+        display_path(dir)
+    )
+}
+
 /// Writes the scaffold; returns the files created.
 pub fn scaffold(
     dir: &Path,
     name: &str,
     framework: &str,
     today: Date,
-) -> Result<Vec<PathBuf>, String> {
+) -> Result<Vec<PathBuf>, ScaffoldError> {
     let name = name.trim();
     if name.is_empty() {
-        return Err("--name is empty: give the partnership's full name, e.g. --name \"Northmoor Safeguarding Children Partnership\"".to_string());
+        return Err(ScaffoldError::EmptyName);
     }
     if name.chars().any(char::is_control) {
-        return Err("--name must be a single line of text".to_string());
+        return Err(ScaffoldError::NameNotOneLine);
     }
     if dir.exists() && !dir.is_dir() {
-        return Err(format!("{}: exists and is not a folder", display_path(dir)));
+        return Err(ScaffoldError::NotAFolder(dir.to_path_buf()));
     }
     let fw = find_framework(dir, framework)?;
     let cycle = first_cycle(today);
@@ -67,34 +114,27 @@ pub fn scaffold(
         .into_iter()
         .filter(|(rel, text)| !(text.is_empty() && dir.join(rel).is_file()))
         .collect();
-    let existing: Vec<String> = files
+    let existing: Vec<PathBuf> = files
         .iter()
         .map(|(rel, _)| dir.join(rel))
         .filter(|p| p.symlink_metadata().is_ok())
-        .map(|p| display_path(&p))
         .collect();
     if !existing.is_empty() {
-        return Err(format!(
-            "{} already exist{}; init never overwrites a file, so nothing was written (move {} away, or choose another folder)",
-            existing.join(", "),
-            if existing.len() == 1 { "s" } else { "" },
-            if existing.len() == 1 { "it" } else { "them" },
-        ));
+        return Err(ScaffoldError::Exists(existing));
     }
     write_all(dir, &files)
 }
 
 /// Creates folders and files, undoing everything it made if one write fails.
-fn write_all(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>, String> {
+fn write_all(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>, ScaffoldError> {
     let files: Vec<(PathBuf, Vec<u8>)> = files
         .iter()
         .map(|(rel, text)| (dir.join(rel), text.clone().into_bytes()))
         .collect();
-    crate::fsx::create_new_files(&files)
-        .map_err(|e| format!("cannot create {e}; nothing was left behind"))
+    crate::fsx::create_new_files(&files).map_err(ScaffoldError::Create)
 }
 
-fn find_framework(dir: &Path, id: &str) -> Result<FrameworkInfo, String> {
+fn find_framework(dir: &Path, id: &str) -> Result<FrameworkInfo, ScaffoldError> {
     let mut diags = Diagnostics::new();
     let mut known: Vec<(String, String)> = Vec::new();
     // The bundled banks, validated; a partnership's own bank is checked by `check` later.
@@ -137,18 +177,11 @@ fn find_framework(dir: &Path, id: &str) -> Result<FrameworkInfo, String> {
             return Ok(info(&f));
         }
     }
-    let list = known
-        .iter()
-        .map(|(id, title)| format!("  {id}  {title}"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let hint = suggest(id, known.iter().map(|(k, _)| k.as_str()))
-        .map(|s| format!(" ({s})"))
-        .unwrap_or_default();
-    Err(format!(
-        "unknown framework `{id}`{hint}; the bundled question banks are:\n{list}\n(a partnership's own bank can be used by putting it in {}/frameworks/ first)",
-        display_path(dir)
-    ))
+    Err(ScaffoldError::UnknownFramework {
+        id: id.to_string(),
+        known,
+        dir: dir.to_path_buf(),
+    })
 }
 
 /// "Northmoor Safeguarding Children Partnership" → "NSCP".

@@ -24,7 +24,8 @@
 //! - A build that fails serves an error page listing the problems (HTML-escaped) for every
 //!   page, with the same reload script, so fixing the file brings the site back by itself.
 
-use crate::preview::{Preview, Refreshed, Site};
+use crate::error::report;
+use crate::preview::{Preview, Refreshed, Shown, Site};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
@@ -84,13 +85,29 @@ fn stop_on_signals() {
 }
 
 /// Accepts the loopback address (as `127.0.0.1` or `localhost`) and refuses every other one.
-pub fn loopback(address: &str) -> Result<(), String> {
+pub fn loopback(address: &str) -> Result<(), ServeError> {
     match address.trim() {
         "127.0.0.1" | "localhost" => Ok(()),
-        other => Err(format!(
-            "`panelaudit serve` listens on {ADDRESS} only: it serves the internal site, which must never be reachable from another machine (`{other}` refused); publish a public build with `panelaudit build --audience public` instead"
-        )),
+        other => Err(ServeError::NotLoopback(other.to_string())),
     }
+}
+
+/// Why the preview server could not start, or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// An address other than the loopback one was asked for.
+    #[error(
+        "`panelaudit serve` listens on {ADDRESS} only: it serves the internal site, which must never be reachable from another machine (`{0}` refused); publish a public build with `panelaudit build --audience public` instead"
+    )]
+    NotLoopback(String),
+    #[error("cannot listen on {ADDRESS}:{port}: {source}")]
+    Listen {
+        port: u16,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("the server stopped: {0}")]
+    Stopped(#[source] std::io::Error),
 }
 
 /// Whether a request's `Host` names this server by a loopback name and `port`: `127.0.0.1`,
@@ -115,6 +132,7 @@ pub fn host_allowed(host: Option<&str>, port: u16) -> bool {
 /// What is being served: the latest build's files, or why it failed.
 struct State {
     version: u64,
+    /// Why the build failed, as the page shows it.
     site: Result<Site, String>,
 }
 
@@ -140,9 +158,9 @@ pub fn serve(
     port: u16,
     mut preview: Preview,
     ready: impl FnOnce(&str),
-) -> Result<(), String> {
+) -> Result<(), ServeError> {
     let server = tiny_http::Server::http((ADDRESS, port))
-        .map_err(|e| format!("cannot listen on {ADDRESS}:{port}: {e}"))?;
+        .map_err(|source| ServeError::Listen { port, source })?;
     // Started before the first build, so a change made while it runs is never missed.
     let (changes, changed) = std::sync::mpsc::channel();
     let watcher = watch(dir, changes);
@@ -171,7 +189,7 @@ pub fn serve(
             {
                 continue;
             }
-            Err(e) => return Err(format!("the server stopped: {e}")),
+            Err(e) => return Err(ServeError::Stopped(e)),
         };
         if !answer(&shared, request, port) {
             break;
@@ -276,10 +294,10 @@ fn misdirected(port: u16) -> (u16, String, Vec<u8>) {
 }
 
 /// Serves `site` from now on: the version goes up, so open pages reload.
-fn publish(shared: &Shared, site: Result<Site, String>) {
+fn publish(shared: &Shared, site: Shown) {
     if let Ok(mut s) = shared.state.lock() {
         s.version += 1;
-        s.site = site;
+        s.site = site.map_err(|e| report(&*e));
     }
     shared.rebuilt.notify_all();
 }

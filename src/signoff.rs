@@ -3,28 +3,58 @@
 //! `import --force` into a signed-off cycle appends to its `changes.toml` what it changed and
 //! when, never what a return or case record says.
 
+use crate::fsx::FsxError;
 use crate::model::{ChangeAction, Date};
+use crate::source::display_path;
+use std::path::{Path, PathBuf};
 use toml_edit::{DocumentMut, Item, Key, value};
+
+/// Why a cycle could not be signed off (its cycle.toml is left as it was).
+#[derive(Debug, thiserror::Error)]
+pub enum SignoffError {
+    #[error("{}: {source}", display_path(.path))]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cycle.toml cannot be read: {}", .0.message())]
+    NotToml(#[source] toml_edit::TomlError),
+    /// `signed_off` is there already, with this value.
+    #[error("the cycle is already signed off (signed_off = {0})")]
+    Already(String),
+    #[error("{0} is not a date")]
+    NotADate(Date),
+    #[error("cannot write {0}")]
+    Write(#[source] FsxError),
+}
+
+/// Writes `signed_off = DATE` into the cycle.toml at `path`, in place (see [`add_signed_off`]).
+pub fn sign_off_file(path: &Path, date: Date) -> Result<(), SignoffError> {
+    let text = std::fs::read_to_string(path).map_err(|source| SignoffError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = add_signed_off(&text, date)?;
+    crate::fsx::write_atomic(path, text.as_bytes()).map_err(SignoffError::Write)
+}
 
 /// The change log's file name, in the cycle's folder.
 pub const CHANGES_FILE: &str = "changes.toml";
 
 /// cycle.toml's text with `signed_off = DATE` added after `closed` (or at the end of the
 /// top-level fields). An error when the text cannot be read as TOML or is signed off already.
-pub fn add_signed_off(text: &str, date: Date) -> Result<String, String> {
-    let mut doc: DocumentMut = text
-        .parse()
-        .map_err(|e: toml_edit::TomlError| format!("cycle.toml cannot be read: {}", e.message()))?;
+pub fn add_signed_off(text: &str, date: Date) -> Result<String, SignoffError> {
+    let mut doc: DocumentMut = text.parse().map_err(SignoffError::NotToml)?;
     if let Some(existing) = doc.get("signed_off") {
-        return Err(format!(
-            "the cycle is already signed off (signed_off = {})",
-            existing.to_string().trim()
+        return Err(SignoffError::Already(
+            existing.to_string().trim().to_string(),
         ));
     }
     let stamp: toml_edit::Datetime = date
         .to_string()
         .parse()
-        .map_err(|_| format!("{date} is not a date"))?;
+        .map_err(|_| SignoffError::NotADate(date))?;
     let table = doc.as_table_mut();
     // Rebuilt in order so the new field sits under `closed`, where a reader looks for it.
     let keys: Vec<String> = table.iter().map(|(k, _)| k.to_string()).collect();
@@ -104,7 +134,9 @@ mod tests {
                 "closed = 2025-11-28\nsigned_off = 2025-12-12\n"
             )
         );
-        let e = add_signed_off(&signed, d("2026-01-01")).unwrap_err();
+        let e = add_signed_off(&signed, d("2026-01-01"))
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("already signed off (signed_off = 2025-12-12)"),
             "{e}"

@@ -86,27 +86,14 @@ impl fmt::Display for Loc {
 }
 
 /// Why a file could not be read as text.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    Io(std::io::Error),
+    #[error("cannot read the file: {0}")]
+    Io(#[source] std::io::Error),
+    #[error("the file is {0} bytes; files over {MAX_FILE_BYTES} bytes are refused")]
     TooLarge(u64),
+    #[error("the file is not UTF-8 text (this is the first byte that is not); save it as UTF-8")]
     NotUtf8 { line: usize, col: usize },
-}
-
-impl fmt::Display for ReadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ReadError::Io(e) => write!(f, "cannot read the file: {e}"),
-            ReadError::TooLarge(n) => write!(
-                f,
-                "the file is {n} bytes; files over {MAX_FILE_BYTES} bytes are refused"
-            ),
-            ReadError::NotUtf8 { .. } => write!(
-                f,
-                "the file is not UTF-8 text (this is the first byte that is not); save it as UTF-8"
-            ),
-        }
-    }
 }
 
 /// Reads a file as UTF-8 text, accepting and dropping a byte-order mark.
@@ -160,6 +147,12 @@ pub fn display_path(path: &Path) -> String {
     };
     let s = shown.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// Paths as messages show them ([`display_path`]), separated by commas.
+pub fn display_paths(paths: &[PathBuf]) -> String {
+    let shown: Vec<String> = paths.iter().map(|p| display_path(p)).collect();
+    shown.join(", ")
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! command asks here, so the answers agree.
 
 use crate::diag::{Code, Diagnostics, suggest};
+use crate::error::Problems;
 use crate::fsx;
 use crate::load::{self, present, sorted_entries};
 use crate::model::{Audit, Cycle};
@@ -19,16 +20,86 @@ pub enum Target {
     Collection(Vec<PathBuf>),
 }
 
+/// Why DIR, or the cycle asked for, cannot be worked on.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error("{}: no such folder", display_path(.0))]
+    NoSuchFolder(PathBuf),
+    #[error("{}: not a folder; give a partnership folder or a collection", display_path(.0))]
+    NotAFolder(PathBuf),
+    #[error(
+        "{shown}: not a partnership folder (it has no partnership.toml) nor a collection (no subfolder has one); `panelaudit init {shown} --name NAME --framework ID` starts one",
+        shown = display_path(.0)
+    )]
+    NothingToAudit(PathBuf),
+    /// A collection given to a command that works on one partnership.
+    #[error(
+        "{} is a collection of {} partnerships; `panelaudit {command}` works on one partnership folder, e.g. {}",
+        display_path(.dir),
+        .members.len(),
+        .members.first().map(|m| display_path(m)).unwrap_or_default()
+    )]
+    Collection {
+        dir: PathBuf,
+        command: &'static str,
+        members: Vec<PathBuf>,
+    },
+    /// The partnership has errors; `problems` are the errors, rendered.
+    #[error(
+        "{shown} has {count} problem(s) to fix first (`panelaudit check {shown}` lists them with warnings)",
+        shown = display_path(.dir)
+    )]
+    Invalid {
+        dir: PathBuf,
+        count: usize,
+        #[source]
+        problems: Problems,
+    },
+    /// `--cycle` names no cycle of the partnership (`cycles` are the ids there are).
+    #[error("{}", no_cycle(.id, .cycles))]
+    NoSuchCycle { id: String, cycles: Vec<String> },
+    #[error(
+        "{} has no audit cycles yet: add cycles/<cycle-id>/cycle.toml (see `panelaudit init`)",
+        display_path(.0)
+    )]
+    NoCycles(PathBuf),
+    /// An error about one partnership of several, named by its folder.
+    #[error("{}: {source}", display_path(.dir))]
+    Of {
+        dir: PathBuf,
+        #[source]
+        source: Box<WorkspaceError>,
+    },
+    /// `--out` is the partnership folder or inside it (`what` is what would be written).
+    #[error("{}", out_inside(.dir, .out, .what, *.same, .beside.as_deref()))]
+    OutInside {
+        dir: PathBuf,
+        out: PathBuf,
+        what: &'static str,
+        /// Whether `out` is the partnership folder itself.
+        same: bool,
+        /// A folder beside the partnership's to suggest instead.
+        beside: Option<PathBuf>,
+    },
+}
+
+impl WorkspaceError {
+    /// This error, said of the partnership in `dir`.
+    pub fn of(self, dir: &Path) -> WorkspaceError {
+        WorkspaceError::Of {
+            dir: dir.to_path_buf(),
+            source: Box::new(self),
+        }
+    }
+}
+
 /// Decides whether `dir` is a partnership folder or a collection of them.
-pub fn discover(dir: &Path) -> Result<Target, String> {
-    let shown = source::display_path(dir);
+pub fn discover(dir: &Path) -> Result<Target, WorkspaceError> {
     if !dir.exists() {
-        return Err(format!("{shown}: no such folder"));
+        return Err(WorkspaceError::NoSuchFolder(dir.to_path_buf()));
     }
     if !dir.is_dir() {
-        return Err(format!(
-            "{shown}: not a folder; give a partnership folder or a collection"
-        ));
+        return Err(WorkspaceError::NotAFolder(dir.to_path_buf()));
     }
     // Anything named partnership.toml (even a folder or a broken link) makes this a
     // partnership folder, so the problem with it is reported rather than "not found".
@@ -40,9 +111,7 @@ pub fn discover(dir: &Path) -> Result<Target, String> {
         .filter(|p| p.is_dir() && present(&p.join("partnership.toml")))
         .collect();
     if members.is_empty() {
-        Err(format!(
-            "{shown}: not a partnership folder (it has no partnership.toml) nor a collection (no subfolder has one); `panelaudit init {shown} --name NAME --framework ID` starts one"
-        ))
+        Err(WorkspaceError::NothingToAudit(dir.to_path_buf()))
     } else {
         Ok(Target::Collection(members))
     }
@@ -82,7 +151,7 @@ impl Workspace {
 /// Loads and validates DIR (a partnership or a collection), collecting every problem. The
 /// partnerships of a collection are loaded in parallel; their problems are reported in folder
 /// order, as if loaded one by one.
-pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Workspace, String> {
+pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Workspace, WorkspaceError> {
     let (collection, dirs) = match discover(dir)? {
         Target::Partnership(p) => (false, vec![p]),
         Target::Collection(v) => (true, v),
@@ -190,82 +259,80 @@ pub fn check_pending(
 }
 
 /// Loads DIR as one valid partnership, for commands that work on one (forms, import, pack).
-/// The error, ready to print, says why not, with the problems to fix first.
-pub fn load_one(dir: &Path, command: &str) -> Result<Audit, String> {
-    let shown = display_path(dir);
-    let target = discover(dir).map_err(|e| format!("error: {e}"))?;
-    if let Target::Collection(members) = target {
-        let example = members.first().map(|m| display_path(m)).unwrap_or_default();
-        return Err(format!(
-            "error: {shown} is a collection of {} partnerships; `panelaudit {command}` works on one partnership folder, e.g. {example}",
-            members.len()
-        ));
+/// The error says why not, with the problems to fix first.
+pub fn load_one(dir: &Path, command: &'static str) -> Result<Audit, WorkspaceError> {
+    if let Target::Collection(members) = discover(dir)? {
+        return Err(WorkspaceError::Collection {
+            dir: dir.to_path_buf(),
+            command,
+            members,
+        });
     }
     let mut diags = Diagnostics::new();
-    let ws = load(dir, &mut diags).map_err(|e| format!("error: {e}"))?;
+    let ws = load(dir, &mut diags)?;
     let audit = ws.into_audits().into_iter().next();
     match audit {
         Some(a) if !diags.has_errors() => Ok(a),
         _ => {
-            let mut out = String::new();
+            let mut rendered = String::new();
             for d in diags.iter().filter(|d| d.is_error()) {
-                out.push_str(&diags.render_one(d));
+                rendered.push_str(&diags.render_one(d));
             }
-            out.push_str(&format!(
-                "error: {shown} has {} problem(s) to fix first (`panelaudit check {shown}` lists them with warnings)",
-                diags.error_count()
-            ));
-            Err(out)
+            Err(WorkspaceError::Invalid {
+                dir: dir.to_path_buf(),
+                count: diags.error_count(),
+                problems: Problems::new(rendered),
+            })
         }
     }
 }
 
 /// The cycle `--cycle` names, or by default the main cycle (the latest self-assessment, or the
 /// latest cycle of any method when there is none); the error names the cycles there are.
-pub fn pick_cycle<'a>(audit: &'a Audit, wanted: Option<&str>) -> Result<&'a Cycle, String> {
-    let ids: Vec<&str> = audit.cycles.iter().map(|c| c.id.as_str()).collect();
+pub fn pick_cycle<'a>(audit: &'a Audit, wanted: Option<&str>) -> Result<&'a Cycle, WorkspaceError> {
     match wanted {
-        Some(id) => audit.cycle(id).ok_or_else(|| {
-            let hint = suggest(id, ids.iter().copied())
-                .map(|s| format!(" ({s})"))
-                .unwrap_or_default();
-            if ids.is_empty() {
-                format!("no cycle `{id}`: this partnership has no audit cycles yet")
-            } else {
-                format!("no cycle `{id}`{hint}; the cycles are: {}", ids.join(", "))
-            }
+        Some(id) => audit.cycle(id).ok_or_else(|| WorkspaceError::NoSuchCycle {
+            id: id.to_string(),
+            cycles: audit.cycles.iter().map(|c| c.id.clone()).collect(),
         }),
-        None => audit.main_cycle().ok_or_else(|| {
-            format!(
-                "{} has no audit cycles yet: add cycles/<cycle-id>/cycle.toml (see `panelaudit init`)",
-                source::display_path(&audit.dir)
-            )
-        }),
+        None => audit
+            .main_cycle()
+            .ok_or_else(|| WorkspaceError::NoCycles(audit.dir.clone())),
     }
+}
+
+/// Says that there is no cycle `id`, with the nearest of `cycles` and all of them.
+fn no_cycle(id: &str, cycles: &[String]) -> String {
+    if cycles.is_empty() {
+        return format!("no cycle `{id}`: this partnership has no audit cycles yet");
+    }
+    let hint = suggest(id, cycles.iter().map(String::as_str))
+        .map(|s| format!(" ({s})"))
+        .unwrap_or_default();
+    format!(
+        "no cycle `{id}`{hint}; the cycles are: {}",
+        cycles.join(", ")
+    )
 }
 
 /// DIR as one valid partnership and the cycle meant, for the commands that collect a round's
 /// evidence (forms, import, pack, signoff): `wanted`, else by default the latest cycle, whatever
-/// its method (the site's main cycle may be an earlier self-assessment). The error is ready to
-/// print.
+/// its method (the site's main cycle may be an earlier self-assessment).
 pub fn load_one_cycle(
     dir: &Path,
-    command: &str,
+    command: &'static str,
     wanted: Option<&str>,
-) -> Result<(Audit, String), String> {
+) -> Result<(Audit, String), WorkspaceError> {
     let audit = load_one(dir, command)?;
     let latest = audit.latest_cycle().map(|c| c.id.clone());
-    let id = pick_cycle(&audit, wanted.or(latest.as_deref()))
-        .map_err(|e| format!("error: {e}"))?
-        .id
-        .clone();
+    let id = pick_cycle(&audit, wanted.or(latest.as_deref()))?.id.clone();
     Ok((audit, id))
 }
 
 /// Refuses an output folder that is the partnership folder or lies inside it: what is written
 /// there (`what`, such as "the forms") would become part of the audit, and `panelaudit check`
 /// would warn about every file.
-pub fn check_out(dir: &Path, out: &Path, what: &str) -> Result<(), String> {
+pub fn check_out(dir: &Path, out: &Path, what: &'static str) -> Result<(), WorkspaceError> {
     let (Ok(real_dir), Ok(real_out)) = (fsx::real_path(dir), fsx::real_path(out)) else {
         // Without a working folder nothing can be compared; writing will report the problem.
         return Ok(());
@@ -273,22 +340,32 @@ pub fn check_out(dir: &Path, out: &Path, what: &str) -> Result<(), String> {
     if !real_out.starts_with(&real_dir) {
         return Ok(());
     }
+    let beside = real_dir
+        .parent()
+        .zip(real_dir.file_name())
+        .map(|(parent, name)| parent.join(format!("{}-forms", name.to_string_lossy())));
+    Err(WorkspaceError::OutInside {
+        dir: dir.to_path_buf(),
+        out: out.to_path_buf(),
+        what,
+        same: real_out == real_dir,
+        beside,
+    })
+}
+
+/// Says why `--out` is refused, with a folder beside the partnership's as an example.
+fn out_inside(dir: &Path, out: &Path, what: &str, same: bool, beside: Option<&Path>) -> String {
     let shown_dir = display_path(dir);
-    let place = if real_out == real_dir {
+    let place = if same {
         format!("is the partnership folder {shown_dir}")
     } else {
         format!("is inside the partnership folder {shown_dir}")
     };
-    let example = real_dir
-        .parent()
-        .zip(real_dir.file_name())
-        .map(|(parent, name)| {
-            let sibling = parent.join(format!("{}-forms", name.to_string_lossy()));
-            format!(", such as --out {}", display_path(&sibling))
-        })
+    let example = beside
+        .map(|b| format!(", such as --out {}", display_path(b)))
         .unwrap_or_default();
-    Err(format!(
+    format!(
         "--out {}: {place}; {what} would be read as part of the audit (and `panelaudit check` would warn about each one), so choose a folder outside it{example}",
         display_path(out)
-    ))
+    )
 }

@@ -5,7 +5,6 @@
 
 use crate::fsx::{self, ReplaceError};
 use std::collections::BTreeSet;
-use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -30,29 +29,21 @@ impl OutFile {
     }
 }
 
-#[derive(Debug)]
+/// Why a site could not be written (the previous one stays as it was).
+#[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// The output folder is one the build must not replace.
+    #[error("{0}")]
     Refused(String),
     /// A rendered path that would escape the output folder, or appears twice.
+    #[error("refusing to write `{0}`: not a plain relative path, or written twice")]
     BadPath(String),
+    #[error("{}: {error}", path.display())]
     Io {
         path: PathBuf,
+        #[source]
         error: io::Error,
     },
-}
-
-impl fmt::Display for WriteError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WriteError::Refused(why) => f.write_str(why),
-            WriteError::BadPath(p) => write!(
-                f,
-                "refusing to write `{p}`: not a plain relative path, or written twice"
-            ),
-            WriteError::Io { path, error } => write!(f, "{}: {error}", path.display()),
-        }
-    }
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {

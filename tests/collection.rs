@@ -379,11 +379,14 @@ type Files = Vec<(String, Vec<u8>)>;
 fn refresh(preview: &mut panelaudit::preview::Preview) -> Vec<Result<Files, String>> {
     let mut shown = Vec::new();
     preview.refresh(&mut |site| {
-        shown.push(site.map(|files| {
-            let mut files: Files = files.into_iter().map(|(p, b)| (p, b.to_vec())).collect();
-            files.sort();
-            files
-        }))
+        shown.push(
+            site.map(|files| {
+                let mut files: Files = files.into_iter().map(|(p, b)| (p, b.to_vec())).collect();
+                files.sort();
+                files
+            })
+            .map_err(|e| panelaudit::error::report(&*e)),
+        )
     });
     shown
 }

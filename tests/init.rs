@@ -248,3 +248,36 @@ fn init_accepts_a_framework_already_in_the_folder() {
     assert_eq!(p["short_name"].as_str(), Some("TNSP"));
     assert_ok(&run(tmp.path(), &["check", "testshire"]));
 }
+
+/// `init --cycle` in a partnership with errors shows them as every command does: each problem
+/// with its code and place, then one `error:` line that counts them; nothing is written.
+#[test]
+fn a_new_cycle_in_a_broken_partnership_lists_its_problems_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let args = [
+        "init",
+        "p",
+        "--name",
+        "P Partnership",
+        "--framework",
+        "panel-2023-24",
+    ];
+    assert_ok(&run(tmp.path(), &args));
+    let toml = tmp.path().join("p/partnership.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{text}\nname = \n")).unwrap();
+    let out = run(tmp.path(), &["init", "p", "--cycle", "2099-q1"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error[PA0"),
+        "the problem comes first:\n{err}"
+    );
+    assert!(!err.contains("error: error["), "{err}");
+    assert!(
+        err.trim_end()
+            .ends_with("to fix first (`panelaudit check p` lists them with warnings)"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("p/cycles/2099-q1").exists());
+}

@@ -1,7 +1,7 @@
 //! `panelaudit brief`: drafts a public learning briefing from a cycle (see `crate::brief`) and
 //! writes it to a new file; an existing file is never overwritten.
 
-use super::{EXIT_INVALID, EXIT_OK};
+use super::{CommandError, EXIT_OK};
 use crate::analysis::Ledger;
 use crate::brief::{Facts, write};
 use crate::model::Date;
@@ -15,32 +15,28 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path) -> u8 {
             println!("{msg}");
             EXIT_OK
         }
-        Err(msg) => {
-            eprintln!("{msg}");
-            EXIT_INVALID
-        }
+        Err(e) => super::fail(&e),
     }
 }
 
-fn brief(dir: &Path, cycle: Option<&str>, out: &Path) -> Result<String, String> {
+fn brief(dir: &Path, cycle: Option<&str>, out: &Path) -> Result<String, CommandError> {
     let shown = display_path(out);
     if out.exists() || out.symlink_metadata().is_ok() {
-        return Err(format!(
-            "error: {shown} already exists; `panelaudit brief` never overwrites a file: choose another --out, or move the old file away"
-        ));
+        return Err(CommandError::Exists {
+            out: out.to_path_buf(),
+            command: "brief",
+        });
     }
     let audit = workspace::load_one(dir, "brief")?;
-    let c = workspace::pick_cycle(&audit, cycle)
-        .map_err(|e| format!("error: {}: {e}", display_path(dir)))?;
+    let c = workspace::pick_cycle(&audit, cycle).map_err(|e| e.of(dir))?;
     let today = Date::today();
     // A public draft reads only what may be published (see `Ledger::public`).
     let ledger = Ledger::public(&audit, today);
     let record = ledger
         .cycle(&c.id)
-        .ok_or_else(|| format!("error: cycle `{}` was not analysed", c.id))?;
+        .ok_or_else(|| CommandError::NotAnalysed(c.id.clone()))?;
     let text = write(&Facts::gather(&audit, c, record, &ledger.impact), today);
-    fsx::create_new_files(&[(out.to_path_buf(), text.into_bytes())])
-        .map_err(|e| format!("error: {e}"))?;
+    fsx::create_new_files(&[(out.to_path_buf(), text.into_bytes())])?;
     Ok(format!(
         "drafted a briefing on {} ({}) in {shown}: edit it, move it into {}/briefings/, and remove `draft = true` when it is approved; `panelaudit serve {}` previews it",
         c.title,

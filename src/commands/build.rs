@@ -13,8 +13,8 @@ pub fn run(dir: &Path, out: &Path, audience: Audience, cycle: Option<&str>, as_o
             println!("{summary}");
             EXIT_OK
         }
-        Err(message) => {
-            eprintln!("{message}");
+        Err(e) => {
+            eprintln!("{}", crate::error::report(&e));
             eprintln!(
                 "error: the build stopped; {} was left as it was",
                 display_path(out)

@@ -4,7 +4,7 @@
 //! Nothing is sent. Like `forms`, it writes all or nothing, outside the partnership folder, and
 //! never replaces a file that differs (an email someone has started to edit).
 
-use super::{EXIT_INVALID, EXIT_OK};
+use super::{CommandError, EXIT_OK};
 use crate::analysis::Ledger;
 use crate::analysis::returns::{AgencyReturn, ReturnStatus};
 use crate::chase::Letter;
@@ -17,21 +17,14 @@ use std::path::{Path, PathBuf};
 pub fn run(dir: &Path, cycle: Option<&str>, out: &Path, today: Date) -> u8 {
     let audit = match crate::workspace::load_one(dir, "chase") {
         Ok(a) => a,
-        Err(e) => {
-            eprintln!("{e}");
-            return EXIT_INVALID;
-        }
+        Err(e) => return super::fail(&e),
     };
     let c = match pick(&audit, cycle, dir) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_INVALID;
-        }
+        Err(e) => return super::fail(&e),
     };
     if let Err(e) = check_out(dir, out, "the forms") {
-        eprintln!("error: {e}");
-        return EXIT_INVALID;
+        return super::fail(&e);
     }
     let ledger = Ledger::build(&audit, today);
     let round = ledger
@@ -52,8 +45,11 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path, today: Date) -> u8 {
         let letter = match letter(&audit, c, r, today) {
             Ok(l) => l,
             Err(e) => {
-                eprintln!("error: the email to `{}`: {e}", r.agency);
-                return EXIT_INVALID;
+                let e = CommandError::Email {
+                    agency: r.agency.clone(),
+                    source: Box::new(e),
+                };
+                return super::fail(&e);
             }
         };
         let file = format!("{}.eml", r.agency);
@@ -84,8 +80,7 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path, today: Date) -> u8 {
         (rows.join("\n") + "\n").into_bytes(),
     ));
     if let Err(e) = write(out, &files) {
-        eprintln!("error: {e}");
-        return EXIT_INVALID;
+        return super::fail(&e);
     }
     println!(
         "cycle {} ({}), due {}: {} email(s) in {}, with summary.csv; nothing was sent",
@@ -103,23 +98,21 @@ pub fn run(dir: &Path, cycle: Option<&str>, out: &Path, today: Date) -> u8 {
 }
 
 /// The cycle to chase: `--cycle` (which must collect returns), else the latest that does.
-fn pick<'a>(audit: &'a Audit, cycle: Option<&str>, dir: &Path) -> Result<&'a Cycle, String> {
+fn pick<'a>(audit: &'a Audit, cycle: Option<&str>, dir: &Path) -> Result<&'a Cycle, CommandError> {
     match cycle {
         Some(id) => {
             let c = crate::workspace::pick_cycle(audit, Some(id))?;
             if Audit::collects_returns(c) {
                 Ok(c)
             } else {
-                Err(no_returns(audit, c, dir))
+                Err(no_returns(audit, c, dir).into())
             }
         }
         None => audit
             .cycles
             .iter()
             .rfind(|c| Audit::collects_returns(c))
-            .ok_or_else(|| {
-                "no cycle asks agencies for returns yet: there is nobody to chase".to_string()
-            }),
+            .ok_or(CommandError::NobodyToChase),
     }
 }
 
@@ -129,10 +122,10 @@ fn letter<'a>(
     c: &'a Cycle,
     r: &AgencyReturn,
     today: Date,
-) -> Result<Letter<'a>, String> {
+) -> Result<Letter<'a>, CommandError> {
     let agency = audit
         .agency(&r.agency)
-        .ok_or_else(|| format!("`{}` is not an agency of the partnership", r.agency))?;
+        .ok_or_else(|| CommandError::NotAnAgency(r.agency.clone()))?;
     let fw = audit.framework(&c.framework);
     let answered = |q: &str| {
         c.response(&agency.id)
@@ -142,7 +135,7 @@ fn letter<'a>(
         .questions(fw)
         .filter(|q| r.status == ReturnStatus::CarriedOver || !answered(&q.id))
         .collect();
-    let (bytes, _) = form_for(audit, c, agency)?;
+    let (bytes, _) = form_for(audit, c, agency).map_err(CommandError::Workbook)?;
     Ok(Letter {
         audit,
         cycle: c,
@@ -176,23 +169,21 @@ fn csv_row(fields: &[&str]) -> String {
 }
 
 /// Writes every file, or none: a file already there that differs is never replaced.
-fn write(out: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), String> {
+fn write(out: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), CommandError> {
     if out.exists() && !out.is_dir() {
-        return Err(format!("{}: exists and is not a folder", display_path(out)));
+        return Err(crate::fsx::WriteIntoError::NotAFolder(out.to_path_buf()).into());
     }
-    let differing: Vec<String> = files
+    let differing: Vec<PathBuf> = files
         .iter()
         .filter(|(p, bytes)| std::fs::read(p).is_ok_and(|old| &old != bytes))
-        .map(|(p, _)| display_path(p))
+        .map(|(p, _)| p.clone())
         .collect();
     if !differing.is_empty() {
-        return Err(format!(
-            "{}: already there and different (an email you may have started to edit); nothing was written: choose a new --out folder, e.g. one named for today",
-            differing.join(", ")
-        ));
+        return Err(CommandError::EmailsDiffer(differing));
     }
-    std::fs::create_dir_all(out)
-        .map_err(|e| format!("{}: cannot create the folder: {e}", display_path(out)))?;
-    crate::fsx::write_all_or_nothing(files)
-        .map_err(|e| format!("cannot write {e}; nothing was written"))
+    std::fs::create_dir_all(out).map_err(|source| CommandError::CreateDir {
+        dir: out.to_path_buf(),
+        source,
+    })?;
+    crate::fsx::write_all_or_nothing(files).map_err(CommandError::Emails)
 }

@@ -8,13 +8,10 @@ use std::path::Path;
 pub fn run(dir: &Path, public: bool, cycle: Option<&str>, format: CheckFormat) -> u8 {
     let checked = match crate::check::check(dir, public, cycle) {
         Ok(checked) => checked,
-        Err(e) => {
-            eprintln!("{e}");
-            return EXIT_INVALID;
-        }
+        Err(e) => return super::fail(&e),
     };
-    for line in &checked.unknown_cycles {
-        eprintln!("{line}");
+    for e in &checked.unknown_cycles {
+        eprintln!("{}", crate::error::report(e));
     }
     let diags = &checked.diags;
     match format {

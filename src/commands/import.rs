@@ -12,17 +12,11 @@ use std::path::{Path, PathBuf};
 pub fn run(dir: &Path, cycle: Option<&str>, force: bool, files: &[PathBuf]) -> u8 {
     let kind = match intake::kind_of(files) {
         Ok(kind) => kind,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_INVALID;
-        }
+        Err(e) => return super::fail(&e),
     };
     let (audit, cycle_id) = match intake::target(dir, cycle, files) {
         Ok(found) => found,
-        Err(e) => {
-            eprintln!("{e}");
-            return EXIT_INVALID;
-        }
+        Err(e) => return super::fail(&e),
     };
     let Some(cycle) = audit.cycle(&cycle_id) else {
         return EXIT_INVALID;
@@ -55,8 +49,7 @@ fn import_returns(plan: &returns::Plan, cycle: &Cycle) -> u8 {
     }
     if let Err(e) = plan.write() {
         print(&plan.found);
-        eprintln!("error: {e}");
-        return EXIT_INVALID;
+        return super::fail(&e);
     }
     print(&plan.found);
     for p in &plan.returns {
@@ -90,8 +83,7 @@ fn import_returns(plan: &returns::Plan, cycle: &Cycle) -> u8 {
 /// Writes the case records planned and says what became of each.
 fn import_cases(plan: &cases::Plan, cycle: &Cycle, dir: &Path) -> u8 {
     if let Err(e) = plan.write() {
-        eprintln!("error: {e}");
-        return EXIT_INVALID;
+        return super::fail(&e);
     }
     print(&plan.found);
     for c in &plan.cases {

@@ -1,7 +1,7 @@
 //! `panelaudit init`: a new partnership folder, or (with `--cycle`) a new cycle in one. The
 //! scaffolding itself is `crate::scaffold`; this file parses nothing and prints the next steps.
 
-use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_OK, EXIT_USAGE};
 use crate::model::{Date, Method};
 use crate::new_cycle::{Request, write_cycle};
 use crate::scaffold::scaffold;
@@ -64,10 +64,7 @@ pub fn run(dir: &Path, name: &str, framework: &str) -> u8 {
             );
             EXIT_OK
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            EXIT_INVALID
-        }
+        Err(e) => super::fail(&e),
     }
 }
 
@@ -97,10 +94,7 @@ pub fn new_cycle(dir: &Path, req: &Request<'_>) -> u8 {
             }
             EXIT_OK
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            EXIT_INVALID
-        }
+        Err(e) => super::fail(&e),
     }
 }
 

@@ -3,7 +3,7 @@
 //! `panelaudit import` reads back into `cases/`). Files already in FOLDER are replaced only
 //! when identical; one that differs may hold the table's judgements, so nothing is written.
 
-use super::{EXIT_INVALID, EXIT_OK};
+use super::{CommandError, EXIT_INVALID, EXIT_OK};
 use crate::fsx::{self, OnDisk};
 use crate::model::Method;
 use crate::model::{Audit, Cycle};
@@ -15,10 +15,7 @@ use std::path::{Path, PathBuf};
 pub fn run(dir: &Path, cycle: &str, out: &Path, blank: Option<usize>) -> u8 {
     let (audit, cycle_id) = match load_one_cycle(dir, "pack", Some(cycle)) {
         Ok(found) => found,
-        Err(e) => {
-            eprintln!("{e}");
-            return EXIT_INVALID;
-        }
+        Err(e) => return super::fail(&e),
     };
     let Some(cycle) = audit.cycle(&cycle_id) else {
         return EXIT_INVALID;
@@ -29,10 +26,7 @@ pub fn run(dir: &Path, cycle: &str, out: &Path, blank: Option<usize>) -> u8 {
         .and_then(|files| write_pack(out, files));
     let (todo, unchanged) = match written {
         Ok(done) => done,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_INVALID;
-        }
+        Err(e) => return super::fail(&e),
     };
     for p in &todo {
         println!("{}: written", display_path(p));
@@ -63,20 +57,16 @@ fn check_request(
     dir: &Path,
     out: &Path,
     blank: Option<usize>,
-) -> Result<(), String> {
+) -> Result<(), CommandError> {
     if !matches!(cycle.method, Method::Tabletop | Method::CaseAudit) {
-        return Err(format!(
-            "cycle {} is a {}; a pack is for a tabletop or case audit (method = \"tabletop\" or \"case-audit\" in its cycle.toml)\n  = help: for agencies' returns, make their forms with `panelaudit forms`",
-            cycle.id,
-            cycle.method.words()
-        ));
+        return Err(CommandError::NotForPack {
+            cycle: cycle.id.clone(),
+            method: cycle.method,
+        });
     }
     check_out(dir, out, "the pack")?;
     if blank.is_some_and(|n| n == 0 || n > cases::MAX_CASES) {
-        return Err(format!(
-            "--cases takes a number from 1 to {}",
-            cases::MAX_CASES
-        ));
+        return Err(CommandError::CasesOutOfRange);
     }
     Ok(())
 }
@@ -87,13 +77,13 @@ fn pack_files(
     cycle: &Cycle,
     out: &Path,
     refs: &[String],
-) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
+) -> Result<Vec<(PathBuf, Vec<u8>)>, CommandError> {
     let fw = audit.framework(&cycle.framework);
     if cycle.questions(fw).count() == 0 {
-        return Err(format!(
-            "cycle {} asks no questions: its [scope] leaves none of framework `{}`",
-            cycle.id, fw.id
-        ));
+        return Err(CommandError::NoQuestions {
+            cycle: cycle.id.clone(),
+            framework: fw.id.clone(),
+        });
     }
     let html = crate::pack::html(audit, cycle, fw, refs);
     let xlsx = cases::workbook(audit, cycle, fw, refs)?;
@@ -111,7 +101,7 @@ fn pack_files(
 fn write_pack(
     out: &Path,
     files: Vec<(PathBuf, Vec<u8>)>,
-) -> Result<(Vec<PathBuf>, Vec<PathBuf>), String> {
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>), CommandError> {
     let found = fsx::may_write_into(
         out,
         &files,
@@ -126,7 +116,10 @@ fn write_pack(
         .zip(found)
         .partition(|(_, d)| *d == OnDisk::Absent);
     let todo: Vec<(PathBuf, Vec<u8>)> = todo.into_iter().map(|(f, _)| f).collect();
-    fsx::create_new_files(&todo).map_err(|e| format!("cannot write the pack: {e}"))?;
+    fsx::create_new_files(&todo).map_err(|source| CommandError::Written {
+        what: "the pack",
+        source,
+    })?;
     Ok((
         todo.into_iter().map(|(p, _)| p).collect(),
         unchanged.into_iter().map(|((p, _), _)| p).collect(),

@@ -2,8 +2,9 @@
 //! new file; an existing file is never overwritten. A public paper passes the publication
 //! scans a public build passes.
 
-use super::{EXIT_INVALID, EXIT_OK};
+use super::{CommandError, EXIT_OK};
 use crate::diag::Diagnostics;
+use crate::error::Problems;
 use crate::model::{Audience, Date};
 use crate::paper::{Request, paper};
 use crate::publish;
@@ -18,10 +19,7 @@ pub fn run(dir: &Path, out: &Path, audience: Audience, cycle: Option<&str>, as_o
             println!("{msg}");
             EXIT_OK
         }
-        Err(msg) => {
-            eprintln!("{msg}");
-            EXIT_INVALID
-        }
+        Err(e) => super::fail(&e),
     }
 }
 
@@ -31,12 +29,13 @@ fn write(
     audience: Audience,
     cycle: Option<&str>,
     as_of: Date,
-) -> Result<String, String> {
+) -> Result<String, CommandError> {
     let shown = display_path(out);
     if out.symlink_metadata().is_ok() {
-        return Err(format!(
-            "error: {shown} already exists; `panelaudit paper` never overwrites a file: choose another --out, or move the old file away"
-        ));
+        return Err(CommandError::Exists {
+            out: out.to_path_buf(),
+            command: "paper",
+        });
     }
     let audit = workspace::load_one(dir, "paper")?;
     let req = Request {
@@ -56,13 +55,13 @@ fn write(
         if !hits.is_empty() {
             let mut diags = Diagnostics::new();
             publish::report(&hits, &mut diags);
-            return Err(format!(
-                "{}\nerror: the public paper is refused; nothing was written",
+            return Err(CommandError::PublicPaper(Problems::new(format!(
+                "{}\n",
                 diags.render()
-            ));
+            ))));
         }
     }
-    fsx::create_new_files(&[(out.to_path_buf(), made.bytes)]).map_err(|e| format!("error: {e}"))?;
+    fsx::create_new_files(&[(out.to_path_buf(), made.bytes)])?;
     Ok(format!(
         "wrote the {} board paper of {} ({}) to {shown}, overdue judged on {}",
         audience.as_str(),

@@ -1,7 +1,7 @@
 //! `panelaudit rank`: the priority ranking and the action plan's coverage, as a table for a
 //! terminal, JSON (design.md's contract) or CSV.
 
-use super::{EXIT_INVALID, EXIT_OK};
+use super::{CommandError, EXIT_INVALID, EXIT_OK};
 use crate::analysis::impact::ActionImpact;
 use crate::analysis::{Analysis, Ledger, RankReport};
 use crate::cli::Format;
@@ -32,10 +32,7 @@ pub fn run(
             print!("{out}");
             EXIT_OK
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            EXIT_INVALID
-        }
+        Err(e) => super::fail(&e),
     }
 }
 
@@ -103,7 +100,7 @@ fn render(
     analyses: &[Ranked],
     top: Option<usize>,
     collection: bool,
-) -> Result<String, String> {
+) -> Result<String, CommandError> {
     let reports = || -> Vec<RankReport> {
         analyses
             .iter()
@@ -123,11 +120,10 @@ fn render(
             } else {
                 serde_json::to_string_pretty(&reports.first())
             };
-            json.map(|s| s + "\n")
-                .map_err(|e| format!("could not write JSON: {e}"))
+            json.map(|s| s + "\n").map_err(CommandError::Json)
         }
         Format::Csv => crate::analysis::priorities_csv(&reports())
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            .map_err(|e| format!("could not write CSV: {e}")),
+            .map_err(CommandError::Csv),
     }
 }

@@ -1,7 +1,7 @@
 //! `panelaudit serve`: the internal site on 127.0.0.1, rebuilt when a file changes (see
 //! `crate::serve`). A build's problems are shown on the page as well as in the terminal.
 
-use super::{EXIT_INVALID, EXIT_USAGE};
+use super::EXIT_USAGE;
 use crate::model::Date;
 use crate::preview::Preview;
 use crate::source::display_path;
@@ -11,19 +11,15 @@ use std::path::Path;
 /// `as_of`: the day overdue actions are judged on, the same on every rebuild.
 pub fn run(dir: &Path, port: u16, address: &str, as_of: Date) -> u8 {
     if let Err(e) = serve::loopback(address) {
-        eprintln!("error: {e}");
+        super::fail(&e);
         return EXIT_USAGE;
     }
     if let Err(e) = workspace::discover(dir) {
-        eprintln!("error: {e}");
-        return EXIT_INVALID;
+        return super::fail(&e);
     }
     let preview = match Preview::new(dir, as_of) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("{e}");
-            return EXIT_INVALID;
-        }
+        Err(e) => return super::fail(&e),
     };
     let shown = display_path(dir);
     let result = serve::serve(dir, port, preview, |url| {
@@ -36,9 +32,6 @@ pub fn run(dir: &Path, port: u16, address: &str, as_of: Date) -> u8 {
             println!("stopped; nothing was written");
             super::EXIT_OK
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            EXIT_INVALID
-        }
+        Err(e) => super::fail(&e),
     }
 }

@@ -5,17 +5,14 @@
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::analysis::Ledger;
 use crate::model::{Audit, Cycle, Date};
-use crate::signoff::{CHANGES_FILE, add_signed_off};
+use crate::signoff::{CHANGES_FILE, sign_off_file};
 use crate::source::display_path;
 use std::path::Path;
 
 pub fn run(dir: &Path, cycle: &str, date: Date) -> u8 {
     let (audit, id) = match crate::workspace::load_one_cycle(dir, "signoff", Some(cycle)) {
         Ok(found) => found,
-        Err(e) => {
-            eprintln!("{e}");
-            return EXIT_INVALID;
-        }
+        Err(e) => return super::fail(&e),
     };
     let Some(c) = audit.cycle(&id) else {
         return EXIT_INVALID;
@@ -38,15 +35,8 @@ pub fn run(dir: &Path, cycle: &str, date: Date) -> u8 {
         return EXIT_INVALID;
     }
     let path = audit.dir.join("cycles").join(&id).join("cycle.toml");
-    let written = std::fs::read_to_string(&path)
-        .map_err(|e| format!("{}: {e}", display_path(&path)))
-        .and_then(|text| add_signed_off(&text, date))
-        .and_then(|text| {
-            crate::fsx::write_atomic(&path, text.as_bytes())
-                .map_err(|e| format!("cannot write {e}"))
-        });
-    if let Err(e) = written {
-        eprintln!("error: {e}; nothing was changed");
+    if let Err(e) = sign_off_file(&path, date) {
+        eprintln!("{}; nothing was changed", crate::error::report(&e));
         return EXIT_INVALID;
     }
     if date < c.closed {

@@ -108,8 +108,8 @@ pub fn plan(
 
 impl Plan {
     /// Writes every new or changed case record (and a signed-off cycle's change log) all or
-    /// nothing. The error is one line, to follow `error: `.
-    pub fn write(&self) -> Result<(), String> {
+    /// nothing.
+    pub fn write(&self) -> Result<(), super::IntakeError> {
         write_files(&self.cases_dir, &self.todo)
     }
 }

@@ -31,6 +31,44 @@ use crate::source::display_path;
 use crate::workspace;
 use std::path::{Path, PathBuf};
 
+/// Why workbooks could not be imported, when it is not their content (that is [`Refused`]).
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    #[error(
+        "case audit records ({}) and returns ({}) cannot be imported together; import each kind on its own",
+        crate::source::display_paths(.cases),
+        crate::source::display_paths(.returns)
+    )]
+    MixedKinds {
+        cases: Vec<PathBuf>,
+        returns: Vec<PathBuf>,
+    },
+    /// The About sheets name different cycles (each with its workbooks, as shown).
+    #[error(
+        "the workbooks are for different cycles ({0}); import each cycle's workbooks on their own, with --cycle ID"
+    )]
+    CyclesDiffer(String),
+    #[error(transparent)]
+    Workspace(#[from] crate::workspace::WorkspaceError),
+    /// The partnership or cycle the workbooks' About sheets named could not be used.
+    #[error(
+        "{source}\nnote: without --cycle, the workbooks are imported into the cycle their About sheet names ({cycle})"
+    )]
+    InCycleOfWorkbooks {
+        cycle: String,
+        #[source]
+        source: crate::workspace::WorkspaceError,
+    },
+    #[error("{}: cannot create the folder: {source}", display_path(.dir))]
+    CreateDir {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write {0}; nothing was imported")]
+    Write(#[source] fsx::FsxError),
+}
+
 /// Why nothing was imported.
 #[derive(Debug)]
 pub struct Refused {
@@ -155,12 +193,14 @@ fn as_check_would(
 
 /// Writes `todo` into `dir` (created if need be) all or nothing: every file to a temporary file
 /// first, then each renamed into place, so a failure part-way leaves the old files as they
-/// were. The error is one line, to follow `error: `.
-fn write_files(dir: &Path, todo: &[(PathBuf, Vec<u8>)]) -> Result<(), String> {
+/// were.
+fn write_files(dir: &Path, todo: &[(PathBuf, Vec<u8>)]) -> Result<(), IntakeError> {
     if todo.is_empty() {
         return Ok(());
     }
-    std::fs::create_dir_all(dir)
-        .map_err(|e| format!("{}: cannot create the folder: {e}", display_path(dir)))?;
-    fsx::write_all_or_nothing(todo).map_err(|e| format!("cannot write {e}; nothing was imported"))
+    std::fs::create_dir_all(dir).map_err(|source| IntakeError::CreateDir {
+        dir: dir.to_path_buf(),
+        source,
+    })?;
+    fsx::write_all_or_nothing(todo).map_err(IntakeError::Write)
 }

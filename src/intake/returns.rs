@@ -122,8 +122,8 @@ pub fn plan(
 impl Plan {
     /// Writes every new or changed response (and a signed-off cycle's change log): all to
     /// temporary files first, then each renamed into place, so a failure part-way leaves the
-    /// old files as they were. The error is one line, to follow `error: `.
-    pub fn write(&self) -> Result<(), String> {
+    /// old files as they were.
+    pub fn write(&self) -> Result<(), super::IntakeError> {
         let todo: Vec<(PathBuf, Vec<u8>)> = self
             .returns
             .iter()

@@ -1,6 +1,7 @@
 //! What `import` is given: which kind of workbook (returns or case records, never both at
 //! once), and which partnership and cycle they go into.
 
+use super::IntakeError;
 use crate::model::Audit;
 use crate::source::display_path;
 use crate::workspace;
@@ -19,8 +20,8 @@ pub enum Kind {
     Cases,
 }
 
-/// The kind of all of `files`; an error (to follow `error: `) when they mix the two.
-pub fn kind_of(files: &[PathBuf]) -> Result<Kind, String> {
+/// The kind of all of `files`; an error when they mix the two.
+pub fn kind_of(files: &[PathBuf]) -> Result<Kind, IntakeError> {
     let kinds: Vec<bool> = files.iter().map(|f| is_case_workbook(f)).collect();
     if !kinds.iter().any(|k| *k) {
         return Ok(Kind::Returns);
@@ -28,44 +29,36 @@ pub fn kind_of(files: &[PathBuf]) -> Result<Kind, String> {
     if kinds.iter().all(|k| *k) {
         return Ok(Kind::Cases);
     }
-    let (c, r): (Vec<_>, Vec<_>) = files.iter().zip(&kinds).partition(|(_, k)| **k);
-    let names = |v: &[(&PathBuf, &bool)]| {
-        v.iter()
-            .map(|(f, _)| display_path(f))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    Err(format!(
-        "case audit records ({}) and returns ({}) cannot be imported together; import each kind on its own",
-        names(&c),
-        names(&r)
-    ))
+    let (cases, returns): (Vec<_>, Vec<_>) = files.iter().zip(&kinds).partition(|(_, k)| **k);
+    let paths = |v: Vec<(&PathBuf, &bool)>| v.into_iter().map(|(f, _)| f.clone()).collect();
+    Err(IntakeError::MixedKinds {
+        cases: paths(cases),
+        returns: paths(returns),
+    })
 }
 
 /// The partnership and the cycle workbooks are imported into: `--cycle`, else the one their
 /// About sheets name (else the latest). Workbooks for different cycles cannot be imported in
-/// one go: each cycle is a folder of its own. The error is ready to print.
+/// one go: each cycle is a folder of its own.
 pub fn target(
     dir: &Path,
     cycle: Option<&str>,
     files: &[PathBuf],
-) -> Result<(Audit, String), String> {
+) -> Result<(Audit, String), IntakeError> {
     let from_workbooks = match cycle {
         Some(_) => None,
-        None => cycle_of_workbooks(files).map_err(|e| format!("error: {e}"))?,
+        None => cycle_of_workbooks(files)?,
     };
     workspace::load_one_cycle(dir, "import", cycle.or(from_workbooks.as_deref())).map_err(|e| {
-        match &from_workbooks {
-            Some(c) => format!(
-                "{e}\nnote: without --cycle, the workbooks are imported into the cycle their About sheet names ({c})"
-            ),
-            None => e,
+        match from_workbooks {
+            Some(cycle) => IntakeError::InCycleOfWorkbooks { cycle, source: e },
+            None => IntakeError::Workspace(e),
         }
     })
 }
 
 /// The one cycle the workbooks' About sheets name, if any names one.
-fn cycle_of_workbooks(files: &[PathBuf]) -> Result<Option<String>, String> {
+fn cycle_of_workbooks(files: &[PathBuf]) -> Result<Option<String>, IntakeError> {
     let mut by_cycle: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in files {
         if let Some(c) = workbook_cycle(f) {
@@ -77,10 +70,7 @@ fn cycle_of_workbooks(files: &[PathBuf]) -> Result<Option<String>, String> {
             .iter()
             .map(|(c, files)| format!("{c}: {}", files.join(", ")))
             .collect();
-        return Err(format!(
-            "the workbooks are for different cycles ({}); import each cycle's workbooks on their own, with --cycle ID",
-            each.join("; ")
-        ));
+        return Err(IntakeError::CyclesDiffer(each.join("; ")));
     }
     Ok(by_cycle.into_keys().next())
 }

@@ -90,7 +90,7 @@ fn read_workbook(path: &Path, diags: &mut Diagnostics) -> Option<Export> {
     let names = match crate::workbook::read::read(path, &[]) {
         Ok(book) => book.sheet_names,
         Err(e) => {
-            refuse(e, diags);
+            refuse(e.to_string(), diags);
             return None;
         }
     };
@@ -101,7 +101,7 @@ fn read_workbook(path: &Path, diags: &mut Diagnostics) -> Option<Export> {
     let book = match crate::workbook::read::read(path, &[first.as_str()]) {
         Ok(b) => b,
         Err(e) => {
-            refuse(e, diags);
+            refuse(e.to_string(), diags);
             return None;
         }
     };

@@ -10,6 +10,7 @@
 //! readers), tables with a repeating header row and a title (`tblCaption`), pictures with
 //! `descr` (alt text), a header marking every page and a footer numbering it.
 
+use super::PaperError;
 use std::fmt::Write as _;
 use std::io::Write as _;
 
@@ -398,15 +399,15 @@ pub fn parts(doc: &Document) -> Vec<(String, String)> {
 }
 
 /// The .docx package's bytes.
-pub fn write(doc: &Document) -> Result<Vec<u8>, String> {
+pub fn write(doc: &Document) -> Result<Vec<u8>, PaperError> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default());
-    let err = |e: &dyn std::fmt::Display| format!("cannot write the document: {e}");
-    let mut add = |name: &str, bytes: &[u8]| -> Result<(), String> {
-        zip.start_file(name, options).map_err(|e| err(&e))?;
-        zip.write_all(bytes).map_err(|e| err(&e))
+    let err = PaperError::Document;
+    let mut add = |name: &str, bytes: &[u8]| -> Result<(), PaperError> {
+        zip.start_file(name, options).map_err(err)?;
+        zip.write_all(bytes).map_err(|e| err(e.into()))
     };
     for (name, xml) in parts(doc) {
         add(&name, xml.as_bytes())?;
@@ -414,7 +415,7 @@ pub fn write(doc: &Document) -> Result<Vec<u8>, String> {
     for (n, p) in pictures(doc).enumerate() {
         add(&format!("word/media/chart{}.png", n + 1), &p.png)?;
     }
-    let cursor = zip.finish().map_err(|e| err(&e))?;
+    let cursor = zip.finish().map_err(err)?;
     Ok(cursor.into_inner())
 }
 

@@ -19,9 +19,12 @@ pub mod docx;
 pub mod raster;
 
 use crate::analysis::Ledger;
+use crate::error::Problems;
 use crate::model::{Audience, Audit, Date};
-use crate::site::views::{PublicView, build_views};
+use crate::site::views::{DisclosureError, PublicView, build_views};
+use crate::workspace::WorkspaceError;
 use docx::{Block, Document, Picture, Run, Table};
+use std::path::PathBuf;
 
 /// What a paper is asked for.
 pub struct Request<'a> {
@@ -38,16 +41,44 @@ pub struct Paper {
     pub cycle: String,
 }
 
+/// Why no paper could be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PaperError {
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    /// A public paper refused for what the problems say (a draft briefing, say).
+    #[error("{0}")]
+    Refused(#[source] Problems),
+    /// A public paper whose tables would let a hidden count be worked out.
+    #[error(
+        "{}: the public paper is refused: {source}",
+        crate::source::display_path(.dir)
+    )]
+    Disclosure {
+        dir: PathBuf,
+        #[source]
+        source: DisclosureError,
+    },
+    #[error("a chart cannot be drawn: {0}")]
+    Chart(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("a chart has no size")]
+    ChartSize,
+    #[error("a chart cannot be saved as PNG: {0}")]
+    Png(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("cannot write the document: {0}")]
+    Document(#[source] zip::result::ZipError),
+}
+
 /// Builds the paper from the site's own view of `audit` for the audience.
-pub fn paper(audit: &Audit, req: &Request<'_>) -> Result<Paper, String> {
+pub fn paper(audit: &Audit, req: &Request<'_>) -> Result<Paper, PaperError> {
     let main = crate::workspace::pick_cycle(audit, req.cycle)
-        .map_err(|e| format!("error: {}: {e}", crate::source::display_path(&audit.dir)))?
+        .map_err(|e| e.of(&audit.dir))?
         .id
         .clone();
     if req.audience == Audience::Public {
         let drafts = crate::brief::drafts_refused(audit);
         if !drafts.is_empty() {
-            return Err(drafts.join("\n"));
+            return Err(PaperError::Refused(Problems::new(drafts.join("\n"))));
         }
     }
     let ledger = match req.audience {
@@ -57,12 +88,12 @@ pub fn paper(audit: &Audit, req: &Request<'_>) -> Result<Paper, String> {
     let view = build_views(req.audience, audit, &ledger, Some(&main));
     let public = req.audience == Audience::Public;
     if public {
-        view.public.audit().map_err(|e| {
-            format!(
-                "error: {}: the public paper is refused: {e}",
-                crate::source::display_path(&audit.dir)
-            )
-        })?;
+        view.public
+            .audit()
+            .map_err(|source| PaperError::Disclosure {
+                dir: audit.dir.clone(),
+                source,
+            })?;
     }
     let doc = document(&view.public, public, req.as_of)?;
     Ok(Paper {
@@ -82,7 +113,7 @@ fn marking(v: &PublicView, public: bool) -> String {
     }
 }
 
-fn document(v: &PublicView, public: bool, as_of: Date) -> Result<Document, String> {
+fn document(v: &PublicView, public: bool, as_of: Date) -> Result<Document, PaperError> {
     let mut blocks = cover(v, public, as_of);
     blocks.extend(weakest(v)?);
     blocks.extend(priorities(v, public));
@@ -145,7 +176,7 @@ fn cover(v: &PublicView, public: bool, as_of: Date) -> Vec<Block> {
     ]
 }
 
-fn weakest(v: &PublicView) -> Result<Vec<Block>, String> {
+fn weakest(v: &PublicView) -> Result<Vec<Block>, PaperError> {
     let s = &v.overview.summary;
     let mut out = vec![Block::Heading(2, "Where assurance is weakest".into())];
     if s.weakest.is_empty() {
@@ -197,7 +228,7 @@ fn weakest(v: &PublicView) -> Result<Vec<Block>, String> {
 }
 
 /// A chart of the site as a picture, its title and description as the text alternative.
-fn chart(c: &crate::site::views::Chart) -> Result<Block, String> {
+fn chart(c: &crate::site::views::Chart) -> Result<Block, PaperError> {
     let (png, width, height) = raster::png(&c.svg)?;
     let alt = svg_text(&c.svg, "desc").unwrap_or_default();
     Ok(Block::Picture(Picture {

@@ -4,6 +4,7 @@
 //! The site's charts are fluid (`width="100%"`, see `site::charts::fluid`): here they are given
 //! a fixed width, the paper's text width in CSS pixels, and drawn at twice that for print.
 
+use super::PaperError;
 use resvg::{tiny_skia, usvg};
 use std::sync::{Arc, LazyLock};
 
@@ -22,28 +23,24 @@ static FONTS: LazyLock<Arc<usvg::fontdb::Database>> = LazyLock::new(|| {
 });
 
 /// The PNG of `svg` laid out `CHART_WIDTH` pixels wide, with its size in CSS pixels.
-pub fn png(svg: &str) -> Result<(Vec<u8>, u32, u32), String> {
+pub fn png(svg: &str) -> Result<(Vec<u8>, u32, u32), PaperError> {
     let svg = svg.replacen("width=\"100%\"", &format!("width=\"{CHART_WIDTH}\""), 1);
     let options = usvg::Options {
         fontdb: Arc::clone(&FONTS),
         ..usvg::Options::default()
     };
-    let tree = usvg::Tree::from_str(&svg, &options)
-        .map_err(|e| format!("a chart cannot be drawn: {e}"))?;
+    let tree = usvg::Tree::from_str(&svg, &options).map_err(|e| PaperError::Chart(e.into()))?;
     let size = tree.size().to_int_size();
     let (w, h) = (size.width(), size.height());
     let scaled = |v: u32| (v as f32 * SCALE).ceil() as u32;
-    let mut pixmap = tiny_skia::Pixmap::new(scaled(w), scaled(h))
-        .ok_or_else(|| "a chart has no size".to_string())?;
+    let mut pixmap = tiny_skia::Pixmap::new(scaled(w), scaled(h)).ok_or(PaperError::ChartSize)?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(
         &tree,
         tiny_skia::Transform::from_scale(SCALE, SCALE),
         &mut pixmap.as_mut(),
     );
-    let png = pixmap
-        .encode_png()
-        .map_err(|e| format!("a chart cannot be saved as PNG: {e}"))?;
+    let png = pixmap.encode_png().map_err(|e| PaperError::Png(e.into()))?;
     Ok((png, w, h))
 }
 

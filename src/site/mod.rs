@@ -23,14 +23,10 @@ use std::fmt;
 use templates::Templates;
 use views::{CollectionView, CompareIndex, MemberCompare, PartnershipView, PublicView};
 
-#[derive(Debug)]
-pub(crate) struct RenderError(pub String);
-
-impl fmt::Display for RenderError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+/// Why a page could not be rendered: the template's error and its causes, explained.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct RenderError(pub String);
 
 /// What every page's layout needs: the partnership's name, where the site's root is from this
 /// page, the navigation.

@@ -173,21 +173,33 @@ pub(crate) fn is_reserved(folder: &str) -> bool {
     reserved_folders().contains(&folder)
 }
 
+/// Why a template's `url()` names no page.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum RouteError {
+    #[error("no page is called `{0}`; the pages are: {names}", names = route_names().join(", "))]
+    NoSuchPage(String),
+    #[error("page `{0}` needs the id of its {0}: `id=…`")]
+    NeedsId(String),
+    #[error("page `{0}` is a single page: it takes no `id`")]
+    TakesNoId(String),
+}
+
+/// Every route's name, in the table's order.
+fn route_names() -> Vec<&'static str> {
+    TABLE.iter().map(|r| r.name).collect()
+}
+
 /// The href of the route called `name` from its root, with `id` in its `{id}`.
-pub(crate) fn href(name: &str, id: Option<&str>) -> Result<String, String> {
+pub(crate) fn href(name: &str, id: Option<&str>) -> Result<String, RouteError> {
     let Some(route) = TABLE.iter().find(|r| r.name == name) else {
-        let names: Vec<&str> = TABLE.iter().map(|r| r.name).collect();
-        return Err(format!(
-            "no page is called `{name}`; the pages are: {}",
-            names.join(", ")
-        ));
+        return Err(RouteError::NoSuchPage(name.to_string()));
     };
     let takes_id = route.path.contains("{id}");
     match (takes_id, id) {
         (true, Some(id)) => Ok(fill(route.path, &percent_encode(id))),
         (false, None) => Ok(route.path.to_string()),
-        (true, None) => Err(format!("page `{name}` needs the id of its {name}: `id=…`")),
-        (false, Some(_)) => Err(format!("page `{name}` is a single page: it takes no `id`")),
+        (true, None) => Err(RouteError::NeedsId(name.to_string())),
+        (false, Some(_)) => Err(RouteError::TakesNoId(name.to_string())),
     }
 }
 
@@ -262,13 +274,10 @@ mod tests {
             "questions/q1/index.html"
         );
         assert_eq!(href("briefing", Some("a b")).unwrap(), briefing_href("a b"));
-        assert!(href("question", None).unwrap_err().contains("id="));
-        assert!(
-            href("priorities", Some("x"))
-                .unwrap_err()
-                .contains("no `id`")
-        );
-        let e = href("priority", None).unwrap_err();
+        let e = |name, id| href(name, id).unwrap_err().to_string();
+        assert!(e("question", None).contains("id="));
+        assert!(e("priorities", Some("x")).contains("no `id`"));
+        let e = e("priority", None);
         assert!(e.contains("`priority`") && e.contains("priorities"), "{e}");
     }
 }

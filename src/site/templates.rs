@@ -61,14 +61,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
 pub const STYLESHEET: &str = include_str!("../../templates/static/style.css");
 const STYLESHEET_NAME: &str = "static/style.css";
 
-#[derive(Debug)]
+/// Why the templates could not be compiled: Tera's explanation, named by template.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
 pub struct TemplateError(pub String);
-
-impl fmt::Display for TemplateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// The compiled templates and the stylesheet one build uses.
 pub struct Templates {

@@ -7,6 +7,7 @@
 //! anything is unpacked.
 
 use super::book::{Book, MAX_CELLS, Sheet, is_blank};
+use super::read::{Cause, Kind, WorkbookError};
 use calamine::{Dimensions, Ods, OdsError, Reader};
 use quick_xml::events::{BytesStart, Event};
 use std::io::{BufReader, Cursor, Read};
@@ -30,13 +31,14 @@ pub(super) fn is_ods(bytes: &[u8]) -> bool {
 }
 
 /// Reads the named sheets of an ODS file (those it has; the caller reports missing ones).
-pub(super) fn read_sheets(bytes: Vec<u8>, wanted: &[&str]) -> Result<Book, String> {
+pub(super) fn read_sheets(bytes: Vec<u8>, wanted: &[&str]) -> Result<Book, WorkbookError> {
     let layout = layout(&bytes)?;
     let mut ods = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
-        OdsError::Password => {
-            format!("the spreadsheet is protected with a password to open it; {SAVE_AS} without a password")
-        }
-        other => format!("this is not a readable spreadsheet ({other}); {SAVE_AS}"),
+        OdsError::Password => WorkbookError::Password(Kind::Ods),
+        other => WorkbookError::NotReadable {
+            kind: Kind::Ods,
+            source: other.into(),
+        },
     })?;
     let sheet_names = ods.sheet_names();
     let mut sheets = Vec::new();
@@ -44,7 +46,11 @@ pub(super) fn read_sheets(bytes: Vec<u8>, wanted: &[&str]) -> Result<Book, Strin
         if !sheet_names.iter().any(|n| n == name) {
             continue;
         }
-        let damaged = |e: OdsError| format!("the {name} sheet cannot be read ({e}); {SAVE_AS}");
+        let damaged = |e: OdsError| WorkbookError::SheetDamaged {
+            sheet: name.to_string(),
+            kind: Kind::Ods,
+            source: e.into(),
+        };
         let values = ods.worksheet_range(name).map_err(damaged)?;
         let formulas = ods.worksheet_formula(name).map_err(damaged)?;
         let mut sheet = Sheet {
@@ -71,9 +77,7 @@ pub(super) fn read_sheets(bytes: Vec<u8>, wanted: &[&str]) -> Result<Book, Strin
             }
         }
         if sheet.cells.len() > MAX_CELLS || sheet.formulas.len() > MAX_CELLS {
-            return Err(format!(
-                "the {name} sheet has more than {MAX_CELLS} filled cells; a return form has a few hundred, so it is refused"
-            ));
+            return Err(WorkbookError::TooManyCells(name.to_string()));
         }
         sheets.push(sheet);
     }
@@ -115,16 +119,17 @@ struct SheetLayout {
 }
 
 /// Each sheet's merged regions, having refused any sheet that unpacks beyond a return form.
-fn layout(bytes: &[u8]) -> Result<Vec<SheetLayout>, String> {
-    let damaged =
-        |e: &dyn std::fmt::Display| format!("the spreadsheet is damaged ({e}); {SAVE_AS}");
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
-    let content = zip.by_name("content.xml").map_err(|e| damaged(&e))?;
+fn layout(bytes: &[u8]) -> Result<Vec<SheetLayout>, WorkbookError> {
+    let damaged = |e: Cause| WorkbookError::DamagedOds(e);
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(e.into()))?;
+    let content = zip.by_name("content.xml").map_err(|e| damaged(e.into()))?;
     let mut reader = quick_xml::Reader::from_reader(BufReader::new(content));
     let mut buf = Vec::new();
     let mut sheets: Vec<SheetLayout> = Vec::new();
     loop {
-        let event = reader.read_event_into(&mut buf).map_err(|e| damaged(&e))?;
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| damaged(e.into()))?;
         match &event {
             Event::Start(e) | Event::Empty(e) => {
                 let empty = matches!(event, Event::Empty(_));
@@ -147,7 +152,11 @@ fn count(e: &BytesStart<'_>, name: &str) -> u64 {
         .map_or(1, |a| a.value.trim().parse().unwrap_or(u64::MAX))
 }
 
-fn start(e: &BytesStart<'_>, empty: bool, sheets: &mut Vec<SheetLayout>) -> Result<(), String> {
+fn start(
+    e: &BytesStart<'_>,
+    empty: bool,
+    sheets: &mut Vec<SheetLayout>,
+) -> Result<(), WorkbookError> {
     match e.name().as_ref() {
         "table:table" => {
             let name = e
@@ -209,7 +218,7 @@ fn start(e: &BytesStart<'_>, empty: bool, sheets: &mut Vec<SheetLayout>) -> Resu
     Ok(())
 }
 
-fn end(name: &str, sheets: &mut [SheetLayout]) -> Result<(), String> {
+fn end(name: &str, sheets: &mut [SheetLayout]) -> Result<(), WorkbookError> {
     let Some(s) = sheets.last_mut() else {
         return Ok(());
     };
@@ -223,10 +232,10 @@ fn end(name: &str, sheets: &mut [SheetLayout]) -> Result<(), String> {
         "table:table" => {
             let cells = s.filled_rows.saturating_mul(s.filled_cols);
             if cells > MAX_UNPACKED_CELLS {
-                return Err(format!(
-                    "the {} sheet unpacks to {cells} cells; a return form has a few hundred, so it is refused",
-                    s.name
-                ));
+                return Err(WorkbookError::UnpacksToCells {
+                    sheet: s.name.clone(),
+                    cells,
+                });
             }
         }
         _ => {}
@@ -287,7 +296,9 @@ mod tests {
     fn a_sheet_that_unpacks_to_billions_of_cells_is_refused_before_unpacking() {
         // A few hundred bytes: one filled cell repeated across every column, a million times.
         let table = r#"<table:table table:name="Return"><table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table>"#;
-        let e = read_sheets(ods(&doc(table)), &["Return"]).unwrap_err();
+        let e = read_sheets(ods(&doc(table)), &["Return"])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("the Return sheet unpacks to"), "{e}");
         assert!(!is_ods(b"PK\x03\x04 not a zip"));
     }

@@ -18,40 +18,139 @@ use crate::limits::MAX_ZIP_ENTRIES;
 /// Characters of a formula kept for messages.
 const MAX_FORMULA_SHOWN: usize = 60;
 
+/// A cause from the zip, XML or spreadsheet reader, kept as the error's source.
+pub(super) type Cause = Box<dyn std::error::Error + Send + Sync>;
+
+/// Which kind of spreadsheet a message is about: what it is called, and how to save it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Xlsx,
+    Ods,
+}
+
+impl Kind {
+    fn save_as(self) -> &'static str {
+        match self {
+            Kind::Xlsx => SAVE_AS,
+            Kind::Ods => super::ods::SAVE_AS,
+        }
+    }
+}
+
+/// Why a workbook cannot be read (or is refused as far larger than a return form).
+#[derive(Debug, thiserror::Error)]
+pub enum WorkbookError {
+    #[error("cannot read the file: {0}")]
+    Unreadable(#[source] std::io::Error),
+    #[error(
+        "the file is {0} bytes; a return form is far smaller, and files over {MAX_WORKBOOK_BYTES} bytes are refused"
+    )]
+    TooLarge(u64),
+    #[error("the file is empty (0 bytes): it is not a workbook")]
+    Empty,
+    #[error(
+        "this is an Excel 97-2003 workbook (.xls) or a password-protected one, which cannot be imported; {SAVE_AS} without a password"
+    )]
+    OldExcel,
+    /// Plainly another kind of file (`looks_like`: "a PDF", "a text file", …).
+    #[error("this is not a workbook: it looks like {0} with a workbook's name; {SAVE_AS}")]
+    NotAWorkbook(&'static str),
+    #[error(
+        "this is not a readable Excel workbook (the file is damaged or not an .xlsx: {0}); {SAVE_AS}"
+    )]
+    NotAZip(#[source] zip::result::ZipError),
+    #[error("the workbook has {0} parts; a return form has a few dozen, so it is refused")]
+    TooManyParts(usize),
+    #[error("the workbook is damaged ({0}); {SAVE_AS}")]
+    DamagedZip(#[source] Cause),
+    #[error(
+        "the workbook unpacks to {0} bytes; a return form is far smaller, and workbooks over {MAX_UNPACKED_BYTES} bytes unpacked are refused"
+    )]
+    UnpacksTo(u64),
+    #[error(
+        "the workbook declares {0} different texts; a return form has a few hundred, so it is refused"
+    )]
+    TooManyTexts(u64),
+    /// The reader panicked on it (calamine has spots where crafted input overflows).
+    #[error("{}", match .0 {
+        Kind::Xlsx => format!("the workbook is damaged and cannot be read; open it in Excel and {SAVE_AS}"),
+        Kind::Ods => format!("the spreadsheet is damaged and cannot be read; {}", super::ods::SAVE_AS),
+    })]
+    Damaged(Kind),
+    #[error("the {} is protected with a password to open it; {} without a password", noun(*.0), .0.save_as())]
+    Password(Kind),
+    #[error("this is not a readable {} ({source}); {}", readable(*.kind), .kind.save_as())]
+    NotReadable {
+        kind: Kind,
+        #[source]
+        source: Cause,
+    },
+    #[error("the {sheet} sheet cannot be read ({source}); {}", .kind.save_as())]
+    SheetDamaged {
+        sheet: String,
+        kind: Kind,
+        #[source]
+        source: Cause,
+    },
+    #[error(
+        "the {0} sheet has more than {MAX_CELLS_WALKED} cells; a return form has a few hundred, so it is refused"
+    )]
+    TooManyCellsWalked(String),
+    #[error(
+        "the {0} sheet has more than {MAX_CELLS} filled cells; a return form has a few hundred, so it is refused"
+    )]
+    TooManyCells(String),
+    #[error("the {0} sheet has more than {MAX_MERGED_REGIONS} merged regions, so it is refused")]
+    TooManyMerged(String),
+    /// An .ods whose content cannot be read.
+    #[error("the spreadsheet is damaged ({0}); {save_as}", save_as = super::ods::SAVE_AS)]
+    DamagedOds(#[source] Cause),
+    #[error(
+        "the {sheet} sheet unpacks to {cells} cells; a return form has a few hundred, so it is refused"
+    )]
+    UnpacksToCells { sheet: String, cells: u64 },
+}
+
+/// The file as a password message names it.
+fn noun(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Xlsx => "workbook",
+        Kind::Ods => "spreadsheet",
+    }
+}
+
+/// The file as "not a readable …" names it.
+fn readable(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Xlsx => "Excel workbook",
+        Kind::Ods => "spreadsheet",
+    }
+}
+
 /// Reads the named sheets of an .xlsx file (those it has; the caller reports missing ones).
-pub fn read(path: &Path, wanted: &[&str]) -> Result<Book, String> {
+pub fn read(path: &Path, wanted: &[&str]) -> Result<Book, WorkbookError> {
     let size = std::fs::metadata(path)
-        .map_err(|e| format!("cannot read the file: {e}"))?
+        .map_err(WorkbookError::Unreadable)?
         .len();
     if size > MAX_WORKBOOK_BYTES {
-        return Err(format!(
-            "the file is {size} bytes; a return form is far smaller, and files over {MAX_WORKBOOK_BYTES} bytes are refused"
-        ));
+        return Err(WorkbookError::TooLarge(size));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let bytes = std::fs::read(path).map_err(WorkbookError::Unreadable)?;
     read_bytes(bytes, wanted)
 }
 
 /// As `read`, from the file's bytes.
-pub fn read_bytes(bytes: Vec<u8>, wanted: &[&str]) -> Result<Book, String> {
+pub fn read_bytes(bytes: Vec<u8>, wanted: &[&str]) -> Result<Book, WorkbookError> {
     sniff(&bytes)?;
     check_zip(&bytes)?;
     if super::ods::is_ods(&bytes) {
-        return quietly(move || super::ods::read_sheets(bytes, wanted)).unwrap_or_else(|| {
-            Err(format!(
-                "the spreadsheet is damaged and cannot be read; {}",
-                super::ods::SAVE_AS
-            ))
-        });
+        return quietly(move || super::ods::read_sheets(bytes, wanted))
+            .unwrap_or(Err(WorkbookError::Damaged(Kind::Ods)));
     }
     // A damaged file must never take the whole import down with it. calamine 0.38 has spots
     // where crafted cell references overflow (a panic in builds with overflow checks), so the
     // reading runs behind a net, with the panic message held back: the user gets one clear line.
-    quietly(move || read_sheets(bytes, wanted)).unwrap_or_else(|| {
-        Err(format!(
-            "the workbook is damaged and cannot be read; open it in Excel and {SAVE_AS}"
-        ))
-    })
+    quietly(move || read_sheets(bytes, wanted)).unwrap_or(Err(WorkbookError::Damaged(Kind::Xlsx)))
 }
 
 /// Runs `f`, turning a panic into None without printing it.
@@ -66,15 +165,13 @@ fn quietly<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> Option<T> {
 const SAVE_AS: &str = "save it from Excel as \"Excel Workbook (.xlsx)\"";
 
 /// Tells what the file is when it is plainly not an .xlsx workbook.
-fn sniff(bytes: &[u8]) -> Result<(), String> {
+fn sniff(bytes: &[u8]) -> Result<(), WorkbookError> {
     const CFB: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     if bytes.is_empty() {
-        return Err("the file is empty (0 bytes): it is not a workbook".to_string());
+        return Err(WorkbookError::Empty);
     }
     if bytes.starts_with(&CFB) {
-        return Err(format!(
-            "this is an Excel 97-2003 workbook (.xls) or a password-protected one, which cannot be imported; {SAVE_AS} without a password"
-        ));
+        return Err(WorkbookError::OldExcel);
     }
     if !bytes.starts_with(b"PK") {
         let kind = if bytes.starts_with(b"%PDF") {
@@ -84,9 +181,7 @@ fn sniff(bytes: &[u8]) -> Result<(), String> {
         } else {
             "some other kind of file"
         };
-        return Err(format!(
-            "this is not a workbook: it looks like {kind} with a workbook's name; {SAVE_AS}"
-        ));
+        return Err(WorkbookError::NotAWorkbook(kind));
     }
     Ok(())
 }
@@ -101,22 +196,16 @@ fn looks_like_text(head: &[u8]) -> bool {
 }
 
 /// Checks the zip's declared sizes before anything is unpacked.
-fn check_zip(bytes: &[u8]) -> Result<(), String> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-        format!("this is not a readable Excel workbook (the file is damaged or not an .xlsx: {e}); {SAVE_AS}")
-    })?;
+fn check_zip(bytes: &[u8]) -> Result<(), WorkbookError> {
+    let damaged = |e: Cause| WorkbookError::DamagedZip(e);
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(WorkbookError::NotAZip)?;
     if zip.len() > MAX_ZIP_ENTRIES {
-        return Err(format!(
-            "the workbook has {} parts; a return form has a few dozen, so it is refused",
-            zip.len()
-        ));
+        return Err(WorkbookError::TooManyParts(zip.len()));
     }
     let mut total: u64 = 0;
     let mut shared_strings = None;
     for i in 0..zip.len() {
-        let entry = zip
-            .by_index_raw(i)
-            .map_err(|e| format!("the workbook is damaged ({e}); {SAVE_AS}"))?;
+        let entry = zip.by_index_raw(i).map_err(|e| damaged(e.into()))?;
         total = total.saturating_add(entry.size());
         if entry
             .name()
@@ -126,25 +215,19 @@ fn check_zip(bytes: &[u8]) -> Result<(), String> {
         }
     }
     if total > MAX_UNPACKED_BYTES {
-        return Err(format!(
-            "the workbook unpacks to {total} bytes; a return form is far smaller, and workbooks over {MAX_UNPACKED_BYTES} bytes unpacked are refused"
-        ));
+        return Err(WorkbookError::UnpacksTo(total));
     }
     if let Some(i) = shared_strings {
         let mut head = Vec::new();
-        let entry = zip
-            .by_index(i)
-            .map_err(|e| format!("the workbook is damaged ({e}); {SAVE_AS}"))?;
+        let entry = zip.by_index(i).map_err(|e| damaged(e.into()))?;
         entry
             .take(4096)
             .read_to_end(&mut head)
-            .map_err(|e| format!("the workbook is damaged ({e}); {SAVE_AS}"))?;
+            .map_err(|e| damaged(e.into()))?;
         if let Some(n) = attr_number(&String::from_utf8_lossy(&head), "uniqueCount")
             && n > MAX_SHARED_STRINGS
         {
-            return Err(format!(
-                "the workbook declares {n} different texts; a return form has a few hundred, so it is refused"
-            ));
+            return Err(WorkbookError::TooManyTexts(n));
         }
     }
     Ok(())
@@ -158,12 +241,13 @@ fn attr_number(xml: &str, name: &str) -> Option<u64> {
     Some(digits.parse().unwrap_or(u64::MAX))
 }
 
-fn read_sheets(bytes: Vec<u8>, wanted: &[&str]) -> Result<Book, String> {
+fn read_sheets(bytes: Vec<u8>, wanted: &[&str]) -> Result<Book, WorkbookError> {
     let mut xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
-        XlsxError::Password => format!(
-            "the workbook is protected with a password to open it; {SAVE_AS} without a password"
-        ),
-        other => format!("this is not a readable Excel workbook ({other}); {SAVE_AS}"),
+        XlsxError::Password => WorkbookError::Password(Kind::Xlsx),
+        other => WorkbookError::NotReadable {
+            kind: Kind::Xlsx,
+            source: other.into(),
+        },
     })?;
     let sheet_names = xlsx.sheet_names();
     let mut sheets = Vec::new();
@@ -175,7 +259,11 @@ fn read_sheets(bytes: Vec<u8>, wanted: &[&str]) -> Result<Book, String> {
             name: name.to_string(),
             ..Sheet::default()
         };
-        let damaged = |e: XlsxError| format!("the {name} sheet cannot be read ({e}); {SAVE_AS}");
+        let damaged = |e: XlsxError| WorkbookError::SheetDamaged {
+            sheet: name.to_string(),
+            kind: Kind::Xlsx,
+            source: e.into(),
+        };
         {
             let mut reader = match xlsx.worksheet_cells_reader(name) {
                 Ok(r) => r,
@@ -193,9 +281,7 @@ fn read_sheets(bytes: Vec<u8>, wanted: &[&str]) -> Result<Book, String> {
             while let Some(cell) = reader.next_cell_with_formula_metadata().map_err(damaged)? {
                 walked += 1;
                 if walked > MAX_CELLS_WALKED {
-                    return Err(format!(
-                        "the {name} sheet has more than {MAX_CELLS_WALKED} cells; a return form has a few hundred, so it is refused"
-                    ));
+                    return Err(WorkbookError::TooManyCellsWalked(name.to_string()));
                 }
                 let (row, col) = cell.pos;
                 let Ok(col) = u16::try_from(col) else {
@@ -216,17 +302,13 @@ fn read_sheets(bytes: Vec<u8>, wanted: &[&str]) -> Result<Book, String> {
                     sheet.cells.insert((row, col), value);
                 }
                 if sheet.cells.len() > MAX_CELLS || sheet.formulas.len() > MAX_CELLS {
-                    return Err(format!(
-                        "the {name} sheet has more than {MAX_CELLS} filled cells; a return form has a few hundred, so it is refused"
-                    ));
+                    return Err(WorkbookError::TooManyCells(name.to_string()));
                 }
             }
         }
         sheet.merged = xlsx.merge_cells_by_sheet_name(name).map_err(damaged)?;
         if sheet.merged.len() > MAX_MERGED_REGIONS {
-            return Err(format!(
-                "the {name} sheet has more than {MAX_MERGED_REGIONS} merged regions, so it is refused"
-            ));
+            return Err(WorkbookError::TooManyMerged(name.to_string()));
         }
         sheets.push(sheet);
     }
@@ -242,15 +324,19 @@ mod tests {
 
     #[test]
     fn plain_non_workbooks_are_named() {
-        let e = read_bytes(Vec::new(), &["Return"]).unwrap_err();
+        let e = read_bytes(Vec::new(), &["Return"]).unwrap_err().to_string();
         assert!(e.contains("empty"), "{e}");
-        let e = read_bytes(b"agency,rating\npolice,2\n".to_vec(), &["Return"]).unwrap_err();
+        let e = read_bytes(b"agency,rating\npolice,2\n".to_vec(), &["Return"])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("text file"), "{e}");
         let mut xls = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
         xls.extend([0u8; 600]);
-        let e = read_bytes(xls, &["Return"]).unwrap_err();
+        let e = read_bytes(xls, &["Return"]).unwrap_err().to_string();
         assert!(e.contains(".xls"), "{e}");
-        let e = read_bytes(b"PK\x03\x04 truncated".to_vec(), &["Return"]).unwrap_err();
+        let e = read_bytes(b"PK\x03\x04 truncated".to_vec(), &["Return"])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not a readable Excel workbook"), "{e}");
     }
 
@@ -390,11 +476,13 @@ mod tests {
         let zeros = vec![0u8; (MAX_UNPACKED_BYTES + 1) as usize];
         let bomb = zip_of(&[("xl/worksheets/sheet1.xml", &zeros)]);
         assert!(bomb.len() < 1024 * 1024);
-        let e = read_bytes(bomb, &["Return"]).unwrap_err();
+        let e = read_bytes(bomb, &["Return"]).unwrap_err().to_string();
         assert!(e.contains("unpacks to"), "{e}");
 
         let strings = br#"<?xml version="1.0"?><sst xmlns="x" count="1" uniqueCount="4000000000"><si><t>a</t></si></sst>"#;
-        let e = read_bytes(zip_of(&[("xl/sharedStrings.xml", strings)]), &["Return"]).unwrap_err();
+        let e = read_bytes(zip_of(&[("xl/sharedStrings.xml", strings)]), &["Return"])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("declares 4000000000 different texts"), "{e}");
     }
 
@@ -406,7 +494,9 @@ mod tests {
         for i in 0..=MAX_CELLS as u32 {
             ws.write_number(i / 10, (i % 10) as u16, 1.0).unwrap();
         }
-        let e = read_bytes(wb.save_to_buffer().unwrap(), &["Return"]).unwrap_err();
+        let e = read_bytes(wb.save_to_buffer().unwrap(), &["Return"])
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("the Return sheet has more than 200000 filled cells"),
             "{e}"
@@ -415,7 +505,9 @@ mod tests {
 
     #[test]
     fn a_zip_that_is_not_a_workbook_is_refused_cleanly() {
-        let e = read_bytes(zip_of(&[("hello.txt", b"hello")]), &["Return"]).unwrap_err();
+        let e = read_bytes(zip_of(&[("hello.txt", b"hello")]), &["Return"])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not a readable Excel workbook"), "{e}");
     }
 }

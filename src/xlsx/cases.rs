@@ -119,8 +119,8 @@ pub fn workbook(
     cycle: &Cycle,
     fw: &Framework,
     refs: &[String],
-) -> Result<Vec<u8>, String> {
-    build(audit, cycle, fw, refs).map_err(|e| format!("cannot write the workbook: {e}"))
+) -> Result<Vec<u8>, super::form::FormError> {
+    Ok(build(audit, cycle, fw, refs)?)
 }
 
 /// The cell formats the workbook uses: locked grey cells to read, white ones to fill in.
@@ -453,7 +453,7 @@ pub fn read_cases(
     let book = match read::read(path, &[ABOUT_SHEET, CASES_SHEET]) {
         Ok(b) => b,
         Err(e) => {
-            diags.path_error(Code::Unreadable, &file, e);
+            diags.path_error(Code::Unreadable, &file, e.to_string());
             return None;
         }
     };

@@ -54,13 +54,29 @@ pub struct FormInput<'a> {
 }
 
 /// The form as .xlsx bytes. The same input always gives the same bytes.
-pub fn build(input: &FormInput) -> Result<Vec<u8>, String> {
+pub fn build(input: &FormInput) -> Result<Vec<u8>, FormError> {
     check_lengths(input)?;
-    build_workbook(input).map_err(|e| format!("cannot write the workbook: {e}"))
+    Ok(build_workbook(input)?)
+}
+
+/// Why a form (or a pack's recording workbook) could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum FormError {
+    /// Pre-filled text (`what` of `question`) longer than a cell holds.
+    #[error(
+        "the {what} of `{question}` in {agency}'s existing return is longer than an Excel cell holds ({MAX_CELL_CHARS} characters); shorten it in the response file first"
+    )]
+    TooLong {
+        what: &'static str,
+        question: String,
+        agency: String,
+    },
+    #[error("cannot write the workbook: {0}")]
+    Xlsx(#[from] XlsxError),
 }
 
 /// Pre-filled text must fit in a cell; say which answer does not.
-fn check_lengths(input: &FormInput) -> Result<(), String> {
+fn check_lengths(input: &FormInput) -> Result<(), FormError> {
     let Some(r) = input.prefill else {
         return Ok(());
     };
@@ -73,10 +89,11 @@ fn check_lengths(input: &FormInput) -> Result<(), String> {
             if let Some(t) = text
                 && t.encode_utf16().count() > MAX_CELL_CHARS
             {
-                return Err(format!(
-                    "the {what} of `{qid}` in {}'s existing return is longer than an Excel cell holds ({MAX_CELL_CHARS} characters); shorten it in the response file first",
-                    r.agency
-                ));
+                return Err(FormError::TooLong {
+                    what,
+                    question: qid.clone(),
+                    agency: r.agency.clone(),
+                });
             }
         }
     }

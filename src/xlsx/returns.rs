@@ -60,7 +60,7 @@ pub(crate) fn read_return(
     let book = match read::read(path, &[ABOUT_SHEET, RETURN_SHEET]) {
         Ok(b) => b,
         Err(e) => {
-            diags.path_error(Code::Unreadable, &file, e);
+            diags.path_error(Code::Unreadable, &file, e.to_string());
             return None;
         }
     };
@@ -754,7 +754,7 @@ impl<'a> Layout<'a> {
             Ok(r) => Some(Some(r)),
             Err(e) => {
                 diags
-                    .path_error(Code::OffScale, place, e)
+                    .path_error(Code::OffScale, place, e.to_string())
                     .with_help("choose the rating from the cell's drop-down list");
                 Some(None)
             }
@@ -785,7 +785,7 @@ impl<'a> Layout<'a> {
             Ok(c) => Some(Some(c)),
             Err(e) => {
                 diags
-                    .path_error(Code::UnknownWord, place, e)
+                    .path_error(Code::UnknownWord, place, e.to_string())
                     .with_help("choose low, medium or high from the cell's drop-down list");
                 None
             }
@@ -948,12 +948,27 @@ fn scale_list(fw: &Framework) -> String {
     format!("{}, or n/a", levels.join(", "))
 }
 
+/// Why a rating or confidence cell is not one: the message of the diagnostic at the cell.
+#[derive(Debug, thiserror::Error)]
+enum CellError {
+    /// `shown` as the cell had it; `scale` the scale's levels, listed.
+    #[error("rating {shown} is not on the scale ({scale})")]
+    OffScale { shown: String, scale: String },
+    #[error("rating must be a value on the scale ({scale}), found {found}")]
+    RatingNotAValue { scale: String, found: String },
+    #[error("confidence {0:?} is not one of low, medium, high")]
+    UnknownConfidence(String),
+    #[error("confidence must be low, medium or high, found {0}")]
+    ConfidenceNotText(String),
+}
+
 /// A rating cell: 2, 2.0, "2", "2 - Reasonable assurance" or "n/a" (any case).
-fn parse_rating(d: &Data, fw: &Framework) -> Result<Rating, String> {
-    let on_scale = |v: f64, shown: String| -> Result<Rating, String> {
-        Rating::on_scale(v, fw)
-            .ok_or_else(|| format!("rating {shown} is not on the scale ({})", scale_list(fw)))
+fn parse_rating(d: &Data, fw: &Framework) -> Result<Rating, CellError> {
+    let off_scale = |shown: String| CellError::OffScale {
+        shown,
+        scale: scale_list(fw),
     };
+    let on_scale = |v: f64, shown: String| Rating::on_scale(v, fw).ok_or_else(|| off_scale(shown));
     match d {
         Data::Int(i) => on_scale(*i as f64, i.to_string()),
         Data::Float(f) => on_scale(*f, f.to_string()),
@@ -981,27 +996,20 @@ fn parse_rating(d: &Data, fw: &Framework) -> Result<Rating, String> {
             }) {
                 return Ok(Rating::Value(v));
             }
-            Err(format!(
-                "rating {shown} is not on the scale ({})",
-                scale_list(fw)
-            ))
+            Err(off_scale(shown))
         }
-        other => Err(format!(
-            "rating must be a value on the scale ({}), found {}",
-            scale_list(fw),
-            describe(other)
-        )),
+        other => Err(CellError::RatingNotAValue {
+            scale: scale_list(fw),
+            found: describe(other),
+        }),
     }
 }
 
-fn parse_confidence(d: &Data) -> Result<Confidence, String> {
+fn parse_confidence(d: &Data) -> Result<Confidence, CellError> {
     match d {
         Data::String(s) => Confidence::parse(&s.trim().to_lowercase())
-            .ok_or_else(|| format!("confidence {:?} is not one of low, medium, high", s.trim())),
-        other => Err(format!(
-            "confidence must be low, medium or high, found {}",
-            describe(other)
-        )),
+            .ok_or_else(|| CellError::UnknownConfidence(s.trim().to_string())),
+        other => Err(CellError::ConfidenceNotText(describe(other))),
     }
 }
 

@@ -147,14 +147,9 @@ pub enum RefMark {
     KeyOnly,
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("could not draw a chart: {0}")]
 pub struct ChartError(pub String);
-
-impl std::fmt::Display for ChartError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "could not draw a chart: {}", self.0)
-    }
-}
 
 /// Round axis bounds and up to six evenly spaced ticks covering `lo..hi`.
 pub(crate) fn nice_ticks(lo: f64, hi: f64) -> (f64, f64, Vec<f64>) {

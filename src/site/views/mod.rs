@@ -354,28 +354,42 @@ impl PublicView {
     /// The disclosure audit of a public build: every published table's hidden cells must each
     /// be at least the minimum wide given what the table shows, and no exact figure may stand
     /// beside a table that hides a count. The first failure, naming the page and table.
-    pub fn audit(&self) -> Result<(), String> {
+    pub fn audit(&self) -> Result<(), DisclosureError> {
         for t in &self.tables {
             let hides = t.cells.iter().any(|c| !c.is_exact());
             if hides && t.derived {
-                return Err(format!(
-                    "{}: an exact figure (mean, range) is published beside a hidden count",
-                    t.name
-                ));
+                return Err(DisclosureError::ExactBeside {
+                    table: t.name.clone(),
+                });
             }
-            if let Err(n) = crate::disclosure::audit(&t.cells, t.total, t.upper, t.min) {
-                return Err(format!(
-                    "{}: a hidden count (cell {}) could be worked out to between {} and {}, narrower than the minimum of {}",
-                    t.name,
-                    n.cell + 1,
-                    n.low,
-                    n.high,
-                    t.min
-                ));
+            if let Err(narrow) = crate::disclosure::audit(&t.cells, t.total, t.upper, t.min) {
+                return Err(DisclosureError::Narrow {
+                    table: t.name.clone(),
+                    narrow,
+                    min: t.min,
+                });
             }
         }
         Ok(())
     }
+}
+
+/// The first published table that would give a hidden count away, and how.
+#[derive(Debug, thiserror::Error)]
+pub enum DisclosureError {
+    #[error("{table}: an exact figure (mean, range) is published beside a hidden count")]
+    ExactBeside { table: String },
+    #[error(
+        "{table}: a hidden count (cell {}) could be worked out to between {} and {}, narrower than the minimum of {min}",
+        .narrow.cell + 1,
+        .narrow.low,
+        .narrow.high
+    )]
+    Narrow {
+        table: String,
+        narrow: crate::disclosure::Narrow,
+        min: usize,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
