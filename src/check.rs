@@ -151,6 +151,21 @@ fn template_overrides(a: &Audit, dir: &str, chosen: Option<&Cycle>, diags: &mut 
     d.with_help("a build would stop here: mend the template, or remove it to use the built-in one");
 }
 
+/// The warnings `check` adds once the evidence is weighed (`PA0407`, below), for each valid
+/// partnership's cycle (`cycle`, or its main one): for a command that says how many warnings
+/// `check` would list, so that the two counts agree.
+pub fn ledger_warnings(ws: &workspace::Workspace, cycle: Option<&str>, diags: &mut Diagnostics) {
+    for a in ws.audits() {
+        let chosen = match cycle {
+            Some(id) => workspace::pick_cycle(a, Some(id)).ok(),
+            None => a.main_cycle(),
+        };
+        if let Some(c) = chosen {
+            stale_summaries(a, &Ledger::build(a, Date::today()), c, diags);
+        }
+    }
+}
+
 /// A warning (`PA0407`) for each moderated public summary that a deep dive since contradicts.
 fn stale_summaries(a: &Audit, ledger: &Ledger, c: &Cycle, diags: &mut Diagnostics) {
     let fw = a.framework(&c.framework);

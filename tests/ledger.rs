@@ -324,6 +324,14 @@ fn a_deep_dive_that_finds_practice_falling_short_moves_the_question_up_until_mod
         "{}",
         stderr(&check)
     );
+    // rank's note counts the warnings check lists, the moderation warning among them.
+    let listed = stderr(&check).matches("warning[PA").count();
+    let rank = run_in(tmp.path(), &["rank", "p"]);
+    assert!(
+        stderr(&rank).contains(&format!("note: {listed} warning(s)")),
+        "check lists {listed}; rank says: {}",
+        stderr(&rank)
+    );
     let site = tmp.path().join("site");
     assert_ok(&run_in(tmp.path(), &["build", "p", "--out", "site"]));
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();

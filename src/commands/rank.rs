@@ -21,7 +21,7 @@ pub fn run(
     as_of: Option<Date>,
 ) -> u8 {
     let as_of = as_of.unwrap_or_else(Date::today);
-    let Some(ws) = load_valid(dir) else {
+    let Some(ws) = load_valid(dir, cycle) else {
         return EXIT_INVALID;
     };
     let Some(analyses) = analyses(&ws, cycle, as_of) else {
@@ -37,7 +37,7 @@ pub fn run(
 }
 
 /// DIR loaded, when it has no errors; else None, having printed them.
-fn load_valid(dir: &Path) -> Option<Workspace> {
+fn load_valid(dir: &Path, cycle: Option<&str>) -> Option<Workspace> {
     let mut diags = Diagnostics::new();
     let ws = match workspace::load(dir, &mut diags) {
         Ok(ws) => ws,
@@ -55,6 +55,7 @@ fn load_valid(dir: &Path) -> Option<Workspace> {
         );
         return None;
     }
+    crate::check::ledger_warnings(&ws, cycle, &mut diags);
     if diags.warning_count() > 0 {
         eprintln!(
             "note: {} warning(s); `panelaudit check {}` lists them",
