@@ -2,7 +2,7 @@
 //! at hand, a workbook's sheet or cell, or a file or folder as a whole. One value, so a
 //! problem cannot carry a span without its text, or a cell inside its file's name.
 
-use crate::source::SourceFile;
+use crate::source::{Loc, SourceFile};
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
@@ -34,6 +34,15 @@ pub enum Location {
 }
 
 impl Location {
+    /// A line and column of a file without loaded text.
+    pub fn position(path: impl Into<String>, line: usize, column: usize) -> Self {
+        Location::Position {
+            path: path.into(),
+            line,
+            column,
+        }
+    }
+
     /// A workbook cell.
     pub fn cell(
         path: impl Into<String>,
@@ -129,6 +138,18 @@ impl From<&str> for Location {
 impl From<&String> for Location {
     fn from(path: &String) -> Self {
         Location::from(path.as_str())
+    }
+}
+
+impl From<Loc> for Location {
+    fn from(at: Loc) -> Self {
+        Location::position(at.file, at.line, at.col)
+    }
+}
+
+impl From<&Loc> for Location {
+    fn from(at: &Loc) -> Self {
+        Location::position(at.file.as_str(), at.line, at.col)
     }
 }
 

@@ -444,19 +444,6 @@ impl Diagnostic {
         });
         self
     }
-
-    /// Places a problem about a whole file at a line and column of it (a place of a file
-    /// without loaded text); a problem with a place of its own keeps it.
-    pub fn at(&mut self, line: usize, column: usize) -> &mut Diagnostic {
-        if let Location::File { path } | Location::Position { path, .. } = &self.location {
-            self.location = Location::Position {
-                path: path.clone(),
-                line,
-                column,
-            };
-        }
-        self
-    }
 }
 
 /// "did you mean `x`?" for a misspelt id, when one candidate is close enough to be a likely typo.
@@ -578,9 +565,9 @@ mod tests {
     #[test]
     fn problems_sort_by_line_number_not_by_text() {
         let mut d = Diagnostics::new();
-        d.path_error(Code::CsvShape, "m.toml", "b").at(10, 1);
-        d.path_error(Code::CsvShape, "m.toml", "a").at(9, 27);
-        d.path_error(Code::CsvShape, "m.toml", "c").at(9, 135);
+        d.error_at(Code::CsvShape, Location::position("m.toml", 10, 1), "b");
+        d.error_at(Code::CsvShape, Location::position("m.toml", 9, 27), "a");
+        d.error_at(Code::CsvShape, Location::position("m.toml", 9, 135), "c");
         let order: Vec<String> = d.sorted().iter().map(|x| x.location.to_string()).collect();
         assert_eq!(order, ["m.toml:9:27", "m.toml:9:135", "m.toml:10:1"]);
     }

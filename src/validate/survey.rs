@@ -330,14 +330,11 @@ fn export_table<'a>(export: &'a survey::Export, diags: &mut Diagnostics) -> Opti
             file,
             table: Err(e),
         } => {
-            let (line, col) = file.line_col(e.offset);
-            diags
-                .path_error(
-                    Code::CsvShape,
-                    &file.display,
-                    format!("the export cannot be read as CSV: {}", e.message),
-                )
-                .at(line, col);
+            diags.error_at(
+                Code::CsvShape,
+                file.loc(e.offset),
+                format!("the export cannot be read as CSV: {}", e.message),
+            );
             None
         }
         survey::Export::Workbook { table, .. } => Some(table),
