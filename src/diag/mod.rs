@@ -1,7 +1,8 @@
 //! Problems found in a user's files, collected (never stopping at the first) and printed
 //! as `error[PA0202]: FILE:LINE:COL: message` with the source line and a caret under the
-//! place, a second place where a problem has one ("first defined here"), or as JSON lines
-//! for editors and CI (`check --format json`).
+//! place (or `FILE: SHEET!CELL: message` in a workbook; see [`Location`]), a second place
+//! where a problem has one ("first defined here"), or as JSON lines for editors and CI
+//! (`check --format json`).
 //!
 //! Nothing printed echoes personal data: CI logs are often public. Every message, help, file
 //! name and source line passes through the personal-data scanner as it is printed, and what it
@@ -39,6 +40,7 @@ pub struct Related {
 pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
+    /// Where it is: one place, of one kind.
     pub location: Location,
     pub message: String,
     pub help: Option<String>,
