@@ -5,7 +5,7 @@
 
 use crate::analysis::Ledger;
 use crate::build::BuildError;
-use crate::diag::{Code, Diagnostics};
+use crate::diag::{Code, Diagnostics, Location};
 use crate::model::{Audit, Cycle, Date};
 use crate::workspace::{self, Loaded, WorkspaceError};
 use std::path::Path;
@@ -140,15 +140,16 @@ fn template_overrides(a: &Audit, dir: &str, chosen: Option<&Cycle>, diags: &mut 
     };
     let e = e.to_string();
     let (file, place) = template_error_place(&e);
-    let d = diags.path_error(
-        Code::TemplateOverride,
-        format!("{dir}/templates/{}", file.unwrap_or("")),
-        e.clone(),
-    );
-    if let Some((line, col)) = place {
-        d.at(line, col);
-    }
-    d.with_help("a build would stop here: mend the template, or remove it to use the built-in one");
+    let path = format!("{dir}/templates/{}", file.unwrap_or(""));
+    let at = match place {
+        Some((line, column)) => Location::position(path, line, column),
+        None => Location::File { path },
+    };
+    diags
+        .error_at(Code::TemplateOverride, at, e.clone())
+        .with_help(
+            "a build would stop here: mend the template, or remove it to use the built-in one",
+        );
 }
 
 /// The warnings `check` adds once the evidence is weighed (`PA0407`, below), for each valid
@@ -171,8 +172,7 @@ fn stale_summaries(a: &Audit, ledger: &Ledger, c: &Cycle, diags: &mut Diagnostic
     let fw = a.framework(&c.framework);
     for stale in ledger.stale_summaries(a, &c.id) {
         diags
-            .path_warning(Code::StaleSummary, stale.loc.file.clone(), stale.message(a, fw))
-            .at(stale.loc.line, stale.loc.col)
+            .warning_at(Code::StaleSummary, &stale.loc, stale.message(a, fw))
             .with_help(
                 "a public summary must not say more than the evidence shows; the question's internal page sets the two side by side",
             );
@@ -337,6 +337,12 @@ fn open_cycles(a: &Audit, dir: &str, today: Date) -> Option<String> {
 
 /// The template file, line and column a template engine error points at (` --> NAME:L:C`),
 /// so that PA0111 is located like every other problem.
+///
+/// Read back from the text because the engine's error reaches `check` only as text: Tera
+/// itself gives the place as data (`ErrorKind::SyntaxError` and `RenderingError` hold a
+/// `ReportError` with `filename()` and `span()`), but `site::templates::load`, the page
+/// rendering in `site` and `build::dry_render` turn it into a `String`. Once those return
+/// error types that keep the `tera::Error` as their source, read the place from it instead.
 fn template_error_place(error: &str) -> (Option<&str>, Option<(usize, usize)>) {
     let Some(at) = error
         .lines()

@@ -190,6 +190,19 @@ fn surveys_read_the_workbook_microsoft_forms_downloads() {
         "{}",
         stderr(&o)
     );
+    // For an editor, the workbook is the file, and the sheet and cell are fields of their own.
+    let o = run_in(tmp.path(), &["check", "p", "--format", "json"]);
+    let json = stdout(&o);
+    let problem: serde_json::Value = json
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|p| p["code"] == "PA0503")
+        .unwrap_or_else(|| panic!("no PA0503 in {json}"));
+    assert_eq!(problem["file"], "p/cycles/2026-q1/surveys/msforms.xlsx");
+    assert_eq!(
+        (&problem["sheet"], &problem["cell"]),
+        (&"Sheet1".into(), &"G3".into())
+    );
 }
 
 #[test]

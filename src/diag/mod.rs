@@ -1,7 +1,8 @@
 //! Problems found in a user's files, collected (never stopping at the first) and printed
 //! as `error[PA0202]: FILE:LINE:COL: message` with the source line and a caret under the
-//! place, a second place where a problem has one ("first defined here"), or as JSON lines
-//! for editors and CI (`check --format json`).
+//! place (or `FILE: SHEET!CELL: message` in a workbook; see [`Location`]), a second place
+//! where a problem has one ("first defined here"), or as JSON lines for editors and CI
+//! (`check --format json`).
 //!
 //! Nothing printed echoes personal data: CI logs are often public. Every message, help, file
 //! name and source line passes through the personal-data scanner as it is printed, and what it
@@ -10,8 +11,10 @@
 
 mod codes;
 mod json;
+mod location;
 
 pub use codes::Code;
+pub use location::Location;
 
 use crate::scan::{Scanner, redact};
 use crate::source::SourceFile;
@@ -37,14 +40,8 @@ pub struct Related {
 pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
-    /// The file, or None for problems with the folder as a whole.
-    pub file: Option<Arc<SourceFile>>,
-    /// A path to name when there is no loaded text (an unreadable file, a missing one).
-    pub path: Option<String>,
-    pub span: Option<Range<usize>>,
-    /// Line and column for a problem in a file without loaded text (not UTF-8, say) or
-    /// found in derived text (the publication scan).
-    pub pos: Option<(usize, usize)>,
+    /// Where it is: one place, of one kind.
+    pub location: Location,
     pub message: String,
     pub help: Option<String>,
     pub related: Vec<Related>,
@@ -58,52 +55,10 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// Line and column, when the problem has a place inside its file.
-    pub fn line_col(&self) -> Option<(usize, usize)> {
-        match (&self.file, &self.span) {
-            (Some(f), Some(span)) => Some(f.line_col(span.start)),
-            (Some(_), None) => None,
-            (None, _) => self.pos,
-        }
-    }
-
-    /// The file (or folder, or workbook place) the problem is in.
-    pub fn file_name(&self) -> String {
-        match &self.file {
-            Some(f) => f.display.clone(),
-            None => self.path.clone().unwrap_or_default(),
-        }
-    }
-
-    /// `FILE:LINE:COL` (or just `FILE`) for sorting and printing.
-    pub fn location(&self) -> String {
-        match (&self.file, &self.span) {
-            (Some(f), Some(span)) => {
-                let (l, c) = f.line_col(span.start);
-                format!("{}:{l}:{c}", f.display)
-            }
-            (Some(f), None) => f.display.clone(),
-            (None, _) => {
-                let path = self.path.clone().unwrap_or_default();
-                match self.pos {
-                    Some((l, c)) => format!("{path}:{l}:{c}"),
-                    None => path,
-                }
-            }
-        }
-    }
-
     /// File, then line and column as numbers (so line 9 comes before line 10), then severity.
     fn sort_key(&self) -> (String, usize, usize, Severity) {
-        let (name, (line, col)) = match (&self.file, &self.span) {
-            (Some(f), Some(span)) => (f.display.clone(), f.line_col(span.start)),
-            (Some(f), None) => (f.display.clone(), (0, 0)),
-            (None, _) => (
-                self.path.clone().unwrap_or_default(),
-                self.pos.unwrap_or((0, 0)),
-            ),
-        };
-        (name, line, col, self.severity)
+        let (name, line, column) = self.location.sort_key();
+        (name, line, column, self.severity)
     }
 
     /// The human form: a header line, then the source line with a caret; personal data of the
@@ -122,14 +77,14 @@ impl Diagnostic {
             },
             self.code.id()
         );
-        let loc = masker.printable(&self.location());
+        let loc = masker.printable(&self.location.to_string());
         let message = masker.printable(&self.message);
         let mut out = if loc.is_empty() {
             format!("{label}: {message}\n")
         } else {
             format!("{label}: {loc}: {message}\n")
         };
-        if let (Some(file), Some(span)) = (&self.file, &self.span) {
+        if let Location::Span { file, span } = &self.location {
             snippet(&mut out, file, span, None, masker);
         }
         for r in &self.related {
@@ -294,7 +249,11 @@ impl Diagnostics {
         span: Range<usize>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.add(code, Severity::Error, Some(file), Some(span), message)
+        let location = Location::Span {
+            file: file.clone(),
+            span,
+        };
+        self.add(code, Severity::Error, location, message)
     }
 
     pub fn warning(
@@ -304,7 +263,11 @@ impl Diagnostics {
         span: Range<usize>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.add(code, Severity::Warning, Some(file), Some(span), message)
+        let location = Location::Span {
+            file: file.clone(),
+            span,
+        };
+        self.add(code, Severity::Warning, location, message)
     }
 
     /// An error about a path that has no usable text (unreadable, missing, a folder problem).
@@ -314,19 +277,12 @@ impl Diagnostics {
         path: impl Into<String>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.items.push(Diagnostic {
+        self.add(
             code,
-            severity: Severity::Error,
-            file: None,
-            path: Some(path.into()),
-            span: None,
-            pos: None,
-            message: message.into(),
-            help: None,
-            related: Vec::new(),
-            masker: None,
-        });
-        self.items.last_mut().expect("just pushed")
+            Severity::Error,
+            Location::File { path: path.into() },
+            message,
+        )
     }
 
     pub fn path_warning(
@@ -335,9 +291,31 @@ impl Diagnostics {
         path: impl Into<String>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        let d = self.path_error(code, path, message);
-        d.severity = Severity::Warning;
-        d
+        self.add(
+            code,
+            Severity::Warning,
+            Location::File { path: path.into() },
+            message,
+        )
+    }
+
+    /// An error at any kind of place: a workbook's cell, say.
+    pub fn error_at(
+        &mut self,
+        code: Code,
+        location: impl Into<Location>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.add(code, Severity::Error, location.into(), message)
+    }
+
+    pub fn warning_at(
+        &mut self,
+        code: Code,
+        location: impl Into<Location>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.add(code, Severity::Warning, location.into(), message)
     }
 
     /// Marks a place in a file as holding a stand-in: problems reported there later are
@@ -362,12 +340,11 @@ impl Diagnostics {
         &mut self,
         code: Code,
         severity: Severity,
-        file: Option<&Arc<SourceFile>>,
-        span: Option<Range<usize>>,
+        location: Location,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        let stand_in = match (file, &span) {
-            (Some(f), Some(s)) => self.is_poisoned(f, s),
+        let stand_in = match &location {
+            Location::Span { file, span } => self.is_poisoned(file, span),
             _ => false,
         };
         let items = if stand_in {
@@ -378,10 +355,7 @@ impl Diagnostics {
         items.push(Diagnostic {
             code,
             severity,
-            file: file.cloned(),
-            path: None,
-            span,
-            pos: None,
+            location,
             message: message.into(),
             help: None,
             related: Vec::new(),
@@ -470,12 +444,6 @@ impl Diagnostic {
             span,
             label: label.into(),
         });
-        self
-    }
-
-    /// Sets the line and column of a path-only problem.
-    pub fn at(&mut self, line: usize, col: usize) -> &mut Diagnostic {
-        self.pos = Some((line, col));
         self
     }
 }
@@ -599,10 +567,10 @@ mod tests {
     #[test]
     fn problems_sort_by_line_number_not_by_text() {
         let mut d = Diagnostics::new();
-        d.path_error(Code::CsvShape, "m.toml", "b").at(10, 1);
-        d.path_error(Code::CsvShape, "m.toml", "a").at(9, 27);
-        d.path_error(Code::CsvShape, "m.toml", "c").at(9, 135);
-        let order: Vec<String> = d.sorted().iter().map(|x| x.location()).collect();
+        d.error_at(Code::CsvShape, Location::position("m.toml", 10, 1), "b");
+        d.error_at(Code::CsvShape, Location::position("m.toml", 9, 27), "a");
+        d.error_at(Code::CsvShape, Location::position("m.toml", 9, 135), "c");
+        let order: Vec<String> = d.sorted().iter().map(|x| x.location.to_string()).collect();
         assert_eq!(order, ["m.toml:9:27", "m.toml:9:135", "m.toml:10:1"]);
     }
 

@@ -175,9 +175,9 @@ fn one_per_agency(returns: &[Return], diags: &mut Diagnostics) {
     for r in returns {
         if let Some(other) = first.insert(&r.data.agency, &r.file) {
             diags
-                .path_error(
+                .error_at(
                     Code::DuplicateId,
-                    format!("{}: {}", r.file, about_cell(Field::AgencyId)),
+                    about_cell(&r.file, Field::AgencyId),
                     format!(
                         "a second workbook for `{}` (the first is {other})",
                         r.data.agency

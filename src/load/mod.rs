@@ -10,7 +10,7 @@ mod salvage;
 pub(crate) mod survey;
 
 use crate::bundled;
-use crate::diag::{Code, Diagnostics};
+use crate::diag::{Code, Diagnostics, Location};
 use crate::limits;
 use crate::source::{self, SourceFile};
 use raw::*;
@@ -193,10 +193,11 @@ pub fn read_source(path: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFil
             Some(file)
         }
         Err(e) => {
-            let d = diags.path_error(Code::Unreadable, shown, e.to_string());
-            if let source::ReadError::NotUtf8 { line, col } = e {
-                d.at(line, col);
-            }
+            let at = match e {
+                source::ReadError::NotUtf8 { line, col } => Location::position(shown, line, col),
+                _ => Location::File { path: shown },
+            };
+            diags.error_at(Code::Unreadable, at, e.to_string());
             None
         }
     }

@@ -247,7 +247,7 @@ mod tests {
         let value = decode::<ActionsFile>(&file, &first, &mut diags);
         let lines = diags
             .iter()
-            .map(|d| format!("{}: {}", d.location(), d.message))
+            .map(|d| format!("{}: {}", d.location, d.message))
             .collect();
         (value, lines)
     }

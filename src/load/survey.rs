@@ -9,7 +9,7 @@
 //! the item columns only.
 
 use super::{Parsed, outside, present, read_source, read_toml_whole, sorted_entries};
-use crate::diag::{Code, Diagnostics};
+use crate::diag::{Code, Diagnostics, Location};
 use crate::load::raw::SurveyFile;
 use crate::source::{self, SourceFile};
 use std::path::Path;
@@ -60,12 +60,20 @@ impl Export {
     /// Where a field of the export is, for a message: the file with a line and column (CSV),
     /// or the file, sheet and cell (a workbook). `row` counts responses from 0, under the
     /// header row; `col` counts columns from 0.
-    pub fn place(&self, row: usize, col: usize, field: &Field) -> (String, Option<(usize, usize)>) {
+    pub fn place(&self, row: usize, col: usize, field: &Field) -> Location {
         match self {
-            Export::Csv { file, .. } => (file.display.clone(), Some(file.line_col(field.offset))),
-            Export::Workbook { display, sheet, .. } => (
-                format!("{display}: {sheet}!{}{}", column_letter(col), row + 2),
-                None,
+            Export::Csv { file, .. } => {
+                let (line, column) = file.line_col(field.offset);
+                Location::Position {
+                    path: file.display.clone(),
+                    line,
+                    column,
+                }
+            }
+            Export::Workbook { display, sheet, .. } => Location::cell(
+                display.as_str(),
+                sheet.as_str(),
+                format!("{}{}", column_letter(col), row + 2),
             ),
         }
     }

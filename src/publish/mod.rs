@@ -324,17 +324,15 @@ pub fn report(hits: &[Hit], diags: &mut Diagnostics) {
                 ),
             )
         } else {
-            diags
-                .path_error(
-                    Code::PersonalData,
-                    h.loc.file.clone(),
-                    format!(
-                        "{} ({}) would be published on the public site",
-                        h.kind.describe(),
-                        h.masked
-                    ),
-                )
-                .at(h.loc.line, h.loc.col)
+            diags.error_at(
+                Code::PersonalData,
+                &h.loc,
+                format!(
+                    "{} ({}) would be published on the public site",
+                    h.kind.describe(),
+                    h.masked
+                ),
+            )
         };
         d.with_help(if h.in_name {
             "rename the file: its name becomes part of a web address on the public site"

@@ -5,7 +5,7 @@
 
 use super::common::*;
 use super::scope::Scope;
-use crate::diag::{Code, Diagnostics, suggest};
+use crate::diag::{Code, Diagnostics, Location, suggest};
 use crate::load::Parsed;
 use crate::load::raw::*;
 use crate::model::*;
@@ -259,12 +259,11 @@ fn check_reference(
         // written down.
         let at = file.loc(span.start);
         diags
-            .path_error(
+            .error_at(
                 Code::CaseReference,
-                file.display.clone(),
+                at,
                 format!("the case reference {problem}"),
             )
-            .at(at.line, at.col)
             .with_help("use a short code that means nothing outside the audit, e.g. `C03`; keep the key to which child it is in the agency's own records");
         return;
     }
@@ -330,15 +329,14 @@ fn personal_data(
 ) {
     for hit in personal_data_in(file, value, scanner) {
         diags
-            .path_warning(
+            .warning_at(
                 Code::PersonalDataInReturn,
-                file.display.clone(),
+                Location::position(file.display.clone(), hit.line, hit.col),
                 format!(
                     "{field} of `{question}` holds what looks like {} ({}): case records are read across the agencies and should carry no child's identifiers",
                     hit.kind, hit.masked
                 ),
             )
-            .at(hit.line, hit.col)
             .with_help("describe the practice, not the child: refer to the case by its reference only");
     }
 }

@@ -92,13 +92,11 @@ fn changed(
                 None => Some(Changed::Case(reference.to_string())),
                 Some(problem) => {
                     let at = file.loc(c.span().start);
-                    diags
-                        .path_error(
-                            Code::CaseReference,
-                            file.display.clone(),
-                            format!("the case reference {problem}"),
-                        )
-                        .at(at.line, at.col);
+                    diags.error_at(
+                        Code::CaseReference,
+                        at,
+                        format!("the case reference {problem}"),
+                    );
                     None
                 }
             }

@@ -3,7 +3,7 @@
 use super::common::*;
 use super::metrics::check_period;
 use super::scope::Scope;
-use crate::diag::{Code, Diagnostics, suggest};
+use crate::diag::{Code, Diagnostics, Location, suggest};
 use crate::load::raw::*;
 use crate::load::{RawAudit, RawCycle};
 use crate::model::*;
@@ -551,15 +551,14 @@ fn published_personal_data(
 ) {
     for hit in personal_data_in(file, value, scanner) {
         diags
-            .path_warning(
+            .warning_at(
                 Code::PersonalData,
-                file.display.clone(),
+                Location::position(file.display.clone(), hit.line, hit.col),
                 format!(
                     "the {field} of a finding holds what looks like {} ({}): findings are published, and a public build refuses it",
                     hit.kind, hit.masked
                 ),
             )
-            .at(hit.line, hit.col)
             .with_help("write the finding without anything that identifies a child, a family or a practitioner; if it is safe to publish (the partnership's own contact), add it to `allow` under [publication] in partnership.toml");
     }
 }
@@ -588,15 +587,14 @@ fn carried_over(
                 .is_some_and(|p| r.carried_over_from(p, &asked))
             {
                 diags
-                    .path_warning(
+                    .warning_at(
                         Code::CarriedOver,
-                        r.loc.file.clone(),
+                        &r.loc,
                         format!(
                             "this return repeats `{}`'s {} return word for word and has no submitted date of its own: it is counted as carried over unchanged, not as returned",
                             r.agency, previous.id
                         ),
                     )
-                    .at(r.loc.line, r.loc.col)
                     .with_help("ask the agency to review its answers for this round and send the form back with the date it did; import that");
             }
         }

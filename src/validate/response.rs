@@ -2,7 +2,7 @@
 
 use super::common::*;
 use super::scope::{Scope, rating};
-use crate::diag::{Code, Diagnostics, suggest};
+use crate::diag::{Code, Diagnostics, Location, suggest};
 use crate::load::Parsed;
 use crate::load::raw::*;
 use crate::model::*;
@@ -224,12 +224,11 @@ fn check_completed_by(rfile: &F, r: &ResponseFile, scanner: &Scanner, diags: &mu
     {
         let at = rfile.loc(c.span().start);
         diags
-            .path_warning(
+            .warning_at(
                 Code::PersonalDataInReturn,
-                rfile.display.clone(),
+                at,
                 format!("completed_by {why}; it should be a role"),
             )
-            .at(at.line, at.col)
             .with_help("write the role, e.g. \"Head of Public Protection\" or \"Designated Nurse\": returns are read across agencies, and a role still means something when the person has moved on");
     }
 }
@@ -294,15 +293,14 @@ fn personal_data(
 ) {
     for hit in personal_data_in(rfile, value, scanner) {
         diags
-            .path_warning(
+            .warning_at(
                 Code::PersonalDataInReturn,
-                rfile.display.clone(),
+                Location::position(rfile.display.clone(), hit.line, hit.col),
                 format!(
                     "{field} of `{question}` holds what looks like {} ({}): returns are read across every agency and should carry no child's identifiers",
                     hit.kind, hit.masked
                 ),
             )
-            .at(hit.line, hit.col)
             .with_help("remove it, or refer to the case by its audit reference; if it is safe to share (the partnership's own contact), add it to `allow` under [publication] in partnership.toml");
     }
 }

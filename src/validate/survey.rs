@@ -330,14 +330,11 @@ fn export_table<'a>(export: &'a survey::Export, diags: &mut Diagnostics) -> Opti
             file,
             table: Err(e),
         } => {
-            let (line, col) = file.line_col(e.offset);
-            diags
-                .path_error(
-                    Code::CsvShape,
-                    &file.display,
-                    format!("the export cannot be read as CSV: {}", e.message),
-                )
-                .at(line, col);
+            diags.error_at(
+                Code::CsvShape,
+                file.loc(e.offset),
+                format!("the export cannot be read as CSV: {}", e.message),
+            );
             None
         }
         survey::Export::Workbook { table, .. } => Some(table),
@@ -442,26 +439,23 @@ fn read_answers(
                 }),
                 None if reported < MAX_ANSWER_REPORTS => {
                     reported += 1;
-                    let (path, at) = export.place(r, *col, field);
                     let shown: String = field.text.trim().chars().take(40).collect();
-                    let d = diags.path_error(
-                        Code::SurveyAnswer,
-                        path,
-                        format!(
-                            "row {}, column {} (`{}`): `{}` is not on the item's scale",
-                            r + 2,
-                            column_letter(*col),
-                            item.column,
-                            shown
-                        ),
-                    );
-                    if let Some((line, c)) = at {
-                        d.at(line, c);
-                    }
-                    d.with_help(format!(
-                        "the scale is: {}; a blank counts as no answer",
-                        item.scale.join(", ")
-                    ));
+                    diags
+                        .error_at(
+                            Code::SurveyAnswer,
+                            export.place(r, *col, field),
+                            format!(
+                                "row {}, column {} (`{}`): `{}` is not on the item's scale",
+                                r + 2,
+                                column_letter(*col),
+                                item.column,
+                                shown
+                            ),
+                        )
+                        .with_help(format!(
+                            "the scale is: {}; a blank counts as no answer",
+                            item.scale.join(", ")
+                        ));
                 }
                 None => more += 1,
             }
@@ -542,7 +536,7 @@ mod tests {
         let missing: Vec<String> = diags
             .iter()
             .filter(|d| d.code == Code::SurveyColumn)
-            .map(|d| d.location())
+            .map(|d| d.location.to_string())
             .collect();
         // The third item's own line, not the second's.
         assert_eq!(missing, ["surveys/practice.toml:13:10"]);

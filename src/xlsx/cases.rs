@@ -9,7 +9,7 @@
 //!   agencies, date) may be written on any of the case's rows; different values for one case
 //!   are an error.
 
-use crate::diag::{Code, Diagnostics};
+use crate::diag::{Code, Diagnostics, Location};
 use crate::model::{AgeBand, Audit, CaseRecord, Cycle, Date, Framework, Judgement, Question};
 use crate::scan::{Scanner, mask};
 use crate::xlsx::read::{self, Sheet, cell_text, describe, is_blank};
@@ -430,12 +430,8 @@ impl Place<'_> {
         self.cols.get(&c).copied().unwrap_or(0)
     }
 
-    fn at(&self, row: u32, c: CaseCol) -> String {
-        format!(
-            "{}: {CASES_SHEET}!{}",
-            self.file,
-            cell_ref(row, self.col(c))
-        )
+    fn at(&self, row: u32, c: CaseCol) -> Location {
+        Location::cell(self.file, CASES_SHEET, cell_ref(row, self.col(c)))
     }
 }
 
@@ -510,12 +506,12 @@ pub fn read_cases(
 
 /// The About sheet names this cycle, its bank and a form version this panelaudit reads.
 fn check_about(file: &str, about: &Sheet, cycle: &Cycle, diags: &mut Diagnostics) {
-    let at_about = |row: u32| format!("{file}: {ABOUT_SHEET}!{}", cell_ref(row, ABOUT_VALUE_COL));
+    let at_about = |row: u32| Location::cell(file, ABOUT_SHEET, cell_ref(row, ABOUT_VALUE_COL));
     match about_value(about, "Cycle id") {
         Some((_, id)) if id == cycle.id => {}
         Some((row, id)) => {
             diags
-                .path_error(
+                .error_at(
                     Code::WorkbookMismatch,
                     at_about(row),
                     format!("this case record is for cycle {id}, but it is being imported into cycle {}", cycle.id),
@@ -523,16 +519,16 @@ fn check_about(file: &str, about: &Sheet, cycle: &Cycle, diags: &mut Diagnostics
                 .with_help("import it with --cycle set to its own cycle, or without --cycle");
         }
         None => {
-            diags.path_error(
+            diags.error_at(
                 Code::WorkbookShape,
-                format!("{file}: {ABOUT_SHEET}"),
+                Location::sheet(file, ABOUT_SHEET),
                 "no \"Cycle id\" row",
             );
         }
     }
     match about_value(about, "Framework id") {
         Some((row, id)) if id != cycle.framework => {
-            diags.path_error(
+            diags.error_at(
                 Code::WorkbookMismatch,
                 at_about(row),
                 format!(
@@ -547,7 +543,7 @@ fn check_about(file: &str, about: &Sheet, cycle: &Cycle, diags: &mut Diagnostics
         && v.parse::<u32>()
             .map_or(true, |n| n == 0 || n > CASE_FORM_VERSION)
     {
-        diags.path_error(
+        diags.error_at(
             Code::WorkbookShape,
             at_about(row),
             format!(
@@ -572,9 +568,9 @@ fn header_columns(
     for need in [CaseCol::Ref, CaseCol::QuestionId, CaseCol::Judgement] {
         if !cols.contains_key(&need) {
             diags
-                .path_error(
+                .error_at(
                     Code::WorkbookShape,
-                    format!("{file}: {CASES_SHEET}!{}", cell_ref(0, 0)),
+                    Location::cell(file, CASES_SHEET, cell_ref(0, 0)),
                     format!("the header row has no \"{}\" column", need.header()),
                 )
                 .with_help("keep the headers of the workbook `panelaudit pack` made");
@@ -619,9 +615,9 @@ impl Reading<'_> {
         if !formulas.is_empty() {
             for c in formulas {
                 diags
-                    .path_error(
+                    .error_at(
                         Code::WorkbookFormula,
-                        format!("{}: {CASES_SHEET}!{}", place.file, cell_ref(row, c)),
+                        Location::cell(place.file, CASES_SHEET, cell_ref(row, c)),
                         "a formula, not a value",
                     )
                     .with_help("type the value itself");
@@ -631,7 +627,7 @@ impl Reading<'_> {
         let judgement = self.text(row, CaseCol::Judgement);
         let Some(reference) = self.text(row, CaseCol::Ref) else {
             if judgement.is_some() {
-                diags.path_error(
+                diags.error_at(
                     Code::EmptyText,
                     place.at(row, CaseCol::Ref),
                     "a judgement without a case ref",
@@ -641,7 +637,7 @@ impl Reading<'_> {
         };
         if let Some(problem) = crate::validate::case::reference_problem(&reference) {
             diags
-                .path_error(
+                .error_at(
                     Code::CaseReference,
                     place.at(row, CaseCol::Ref),
                     format!("the case reference {problem}"),
@@ -664,7 +660,7 @@ impl Reading<'_> {
             .question(&qid)
             .is_some_and(|q| self.cycle.in_scope(q))
         {
-            diags.path_error(
+            diags.error_at(
                 Code::NotInScope,
                 place.at(row, CaseCol::QuestionId),
                 format!("question `{qid}` is not one this cycle asks"),
@@ -675,7 +671,7 @@ impl Reading<'_> {
             return;
         };
         if let Some((r0, _)) = case.findings.get(&qid) {
-            diags.path_error(
+            diags.error_at(
                 Code::DuplicateId,
                 place.at(row, CaseCol::QuestionId),
                 format!(
@@ -702,7 +698,7 @@ impl Reading<'_> {
                 None => {
                     case.bad_date = true;
                     diags
-                        .path_error(
+                        .error_at(
                             Code::BadDate,
                             self.place.at(row, CaseCol::AuditedOn),
                             format!("audited on: {} is not a date", describe(d)),
@@ -720,7 +716,7 @@ impl Reading<'_> {
         let j = judgement.to_lowercase().replace(' ', "-");
         if Judgement::parse(&j).is_none() {
             diags
-                .path_error(
+                .error_at(
                     Code::WorkbookValue,
                     place.at(row, CaseCol::Judgement),
                     format!("judgement \"{j}\" is not one of met, partly, not-met, n/a"),
@@ -747,7 +743,7 @@ impl Reading<'_> {
                 && !self.scanner.scan_text(t).is_empty()
             {
                 diags
-                    .path_warning(
+                    .warning_at(
                         Code::PersonalDataInReturn,
                         place.at(row, c),
                         "looks like personal data (a date of birth, an NHS number, a name, an address or a contact): case notes are read across agencies",
@@ -788,7 +784,7 @@ impl Reading<'_> {
             }
             if Judgement::parse(&j).is_none() {
                 diags
-                    .path_error(
+                    .error_at(
                         Code::WorkbookValue,
                         at.clone(),
                         format!("practice of `{a}` differed, but \"{j}\" is not one of met, partly, not-met, n/a"),
@@ -812,10 +808,10 @@ fn shown(value: &str) -> String {
     }
 }
 
-fn not_an_agency(diags: &mut Diagnostics, at: &str, a: &str, ok: &[&str], role: &str) {
-    let d = diags.path_error(
+fn not_an_agency(diags: &mut Diagnostics, at: &Location, a: &str, ok: &[&str], role: &str) {
+    let d = diags.error_at(
         Code::WorkbookValue,
-        at,
+        at.clone(),
         format!(
             "{} is {role}, but is not an agency taking part in this cycle",
             shown(a)
@@ -885,7 +881,7 @@ fn agree<T: Clone>(
         .collect();
     for row in &dissent {
         diags
-            .path_error(
+            .error_at(
                 Code::WorkbookValue,
                 place.at(*row, col),
                 format!(
@@ -912,7 +908,7 @@ fn audit_date(
     use crate::validate::case::AUDIT_DATE_SLACK_DAYS as SLACK;
     if d < opened.add_days(-SLACK) || d > closed.add_days(SLACK) {
         diags
-            .path_error(
+            .error_at(
                 Code::DateOrder,
                 place.at(row, CaseCol::AuditedOn),
                 format!("case {reference}: audited on {d}, far outside the cycle ({opened} to {closed})"),
@@ -964,7 +960,7 @@ fn differed_among_involved(
     for (row, f) in findings.values() {
         for a in f.by_agency.keys().filter(|a| !agencies.contains(a)) {
             diags
-                .path_error(
+                .error_at(
                     Code::WorkbookValue,
                     place.at(*row, CaseCol::Differed),
                     format!("`{a}` is named as practice that differed, but is not among the agencies involved in case {reference}"),
@@ -1017,7 +1013,7 @@ fn finish_case(
     if let Some((row, b)) = &age_band
         && AgeBand::parse(b).is_none()
     {
-        diags.path_error(
+        diags.error_at(
             Code::WorkbookValue,
             place.at(*row, CaseCol::AgeBand),
             format!(
@@ -1032,7 +1028,7 @@ fn finish_case(
     let Some((_, audited_on)) = audited_on else {
         if !p.bad_date {
             diags
-                .path_error(
+                .error_at(
                     Code::EmptyText,
                     place.at(p.first_row, CaseCol::AuditedOn),
                     format!("case {reference} has judgements but no \"Audited on\" date"),

@@ -2,7 +2,7 @@
 //! and every answer (the Return sheet), each cell checked, with problems named by workbook,
 //! sheet and cell. Nothing is written here; `import` decides what to do with the result.
 
-use crate::diag::{Code, Diagnostics, suggest};
+use crate::diag::{Code, Diagnostics, Location, suggest};
 use crate::model::{Audit, Confidence, Cycle, Date, Framework, Rating};
 use crate::scan::{Scanner, mask};
 use crate::source::display_path;
@@ -25,10 +25,12 @@ pub(crate) struct Return {
     pub(crate) unanswered: usize,
 }
 
-pub(crate) fn about_cell(field: Field) -> String {
-    format!(
-        "{ABOUT_SHEET}!{}",
-        cell_ref(field.spec().row, ABOUT_VALUE_COL)
+/// Where the About sheet holds `field`'s value, in the workbook `file`.
+pub(crate) fn about_cell(file: &str, field: Field) -> Location {
+    Location::cell(
+        file,
+        ABOUT_SHEET,
+        cell_ref(field.spec().row, ABOUT_VALUE_COL),
     )
 }
 
@@ -158,7 +160,7 @@ fn read_about(
     if let Some((row, id)) = &framework
         && id != &cycle.framework
     {
-        diags.path_error(
+        diags.error_at(
             Code::WorkbookMismatch,
             about.at(*row),
             format!(
@@ -214,12 +216,8 @@ impl<'a> AboutSheet<'a> {
         }
     }
 
-    fn at(&self, row: u32) -> String {
-        format!(
-            "{}: {ABOUT_SHEET}!{}",
-            self.file,
-            cell_ref(row, ABOUT_VALUE_COL)
-        )
+    fn at(&self, row: u32) -> Location {
+        Location::cell(self.file, ABOUT_SHEET, cell_ref(row, ABOUT_VALUE_COL))
     }
 
     /// A formula's value is worked out, not typed, and may change when the workbook is next
@@ -246,8 +244,8 @@ impl<'a> AboutSheet<'a> {
         }
         let Some((row, value)) = self.found.get(&field) else {
             diags
-                .path_error(Code::WorkbookShape,
-                    format!("{}: {ABOUT_SHEET}", self.file),
+                .error_at(Code::WorkbookShape,
+                    Location::sheet(self.file, ABOUT_SHEET),
                     format!("no \"{label}\" row: the {ABOUT_SHEET} sheet must say which agency, cycle and framework the return is for"),
                 )
                 .with_help("import the form `panelaudit forms` made, without changing its About sheet");
@@ -256,7 +254,7 @@ impl<'a> AboutSheet<'a> {
         match value.and_then(cell_text) {
             Some(t) => Some((*row, t)),
             None => {
-                diags.path_error(
+                diags.error_at(
                     Code::EmptyText,
                     self.at(*row),
                     format!("\"{label}\" is blank"),
@@ -300,7 +298,7 @@ impl<'a> AboutSheet<'a> {
             && let Some(why) = scanner.role_problem(t)
         {
             diags
-                .path_warning(
+                .warning_at(
                     Code::PersonalDataInReturn,
                     place,
                     format!("\"Completed by\" {why}; it should be a role"),
@@ -316,7 +314,7 @@ impl<'a> AboutSheet<'a> {
         let date = cell_date(d);
         if date.is_none() {
             diags
-                .path_error(
+                .error_at(
                     Code::BadDate,
                     self.at(row),
                     format!("submitted: {} is not a date", describe(d)),
@@ -328,19 +326,19 @@ impl<'a> AboutSheet<'a> {
 }
 
 /// An error unless the form version is one this panelaudit made (or reads).
-fn check_version(place: &str, v: &str, diags: &mut Diagnostics) {
+fn check_version(place: &Location, v: &str, diags: &mut Diagnostics) {
     match v.parse::<u32>() {
         Ok(n) if (1..=FORM_VERSION).contains(&n) => {}
         Ok(n) if n > FORM_VERSION => {
             diags
-                .path_error(Code::WorkbookShape,
+                .error_at(Code::WorkbookShape,
                     place,
                     format!("form version {n} was made by a newer panelaudit; this one reads forms up to version {FORM_VERSION}"),
                 )
                 .with_help("update panelaudit, or make the forms again with this version");
         }
         _ => {
-            diags.path_error(
+            diags.error_at(
                 Code::WorkbookShape,
                 place,
                 format!("form version \"{v}\" is not one panelaudit made"),
@@ -350,7 +348,7 @@ fn check_version(place: &str, v: &str, diags: &mut Diagnostics) {
 }
 
 /// An error unless the agency is one of the partnership's.
-fn check_agency(place: &str, id: &str, audit: &Audit, diags: &mut Diagnostics) {
+fn check_agency(place: &Location, id: &str, audit: &Audit, diags: &mut Diagnostics) {
     if audit.agency(id).is_some() {
         return;
     }
@@ -360,7 +358,7 @@ fn check_agency(place: &str, id: &str, audit: &Audit, diags: &mut Diagnostics) {
         .iter()
         .map(|a| a.id.as_str())
         .collect();
-    let d = diags.path_error(
+    let d = diags.error_at(
         Code::WorkbookMismatch,
         place,
         format!(
@@ -378,7 +376,7 @@ fn check_agency(place: &str, id: &str, audit: &Audit, diags: &mut Diagnostics) {
 }
 
 /// An error unless the workbook is for the cycle it is imported into.
-fn check_cycle(place: &str, id: &str, audit: &Audit, cycle: &Cycle, diags: &mut Diagnostics) {
+fn check_cycle(place: &Location, id: &str, audit: &Audit, cycle: &Cycle, diags: &mut Diagnostics) {
     if id == cycle.id {
         return;
     }
@@ -393,7 +391,7 @@ fn check_cycle(place: &str, id: &str, audit: &Audit, cycle: &Cycle, diags: &mut 
         )
     };
     diags
-        .path_error(
+        .error_at(
             Code::WorkbookMismatch,
             place,
             format!(
@@ -404,9 +402,9 @@ fn check_cycle(place: &str, id: &str, audit: &Audit, cycle: &Cycle, diags: &mut 
         .with_help(help);
 }
 
-fn completed_by_not_text(diags: &mut Diagnostics, place: &str, kind: &str) {
+fn completed_by_not_text(diags: &mut Diagnostics, place: &Location, kind: &str) {
     diags
-        .path_warning(
+        .warning_at(
             Code::TextTurnedIntoValue,
             place,
             format!("\"Completed by\" holds {kind}, not text: it is imported as text, but check it names the role that completed the return"),
@@ -527,7 +525,7 @@ impl<'a> Layout<'a> {
             return Some(layout);
         }
         diags
-            .path_error(
+            .error_at(
                 Code::WorkbookShape,
                 layout.at(HEADER_ROW, 0),
                 format!(
@@ -546,7 +544,7 @@ impl<'a> Layout<'a> {
     fn header_cell(&mut self, c: u16, d: &Data, diags: &mut Diagnostics) {
         let text = cell_text(d).unwrap_or_else(|| describe(d));
         let Some(col) = Col::from_header(&text) else {
-            diags.path_warning(
+            diags.warning_at(
                 Code::WorkbookValue,
                 self.at(HEADER_ROW, c),
                 format!("column \"{text}\" is not part of the return form; it is ignored"),
@@ -555,7 +553,7 @@ impl<'a> Layout<'a> {
         };
         match self.cols.get(&col) {
             Some(first) => {
-                diags.path_error(
+                diags.error_at(
                     Code::DuplicateId,
                     self.at(HEADER_ROW, c),
                     format!(
@@ -571,8 +569,8 @@ impl<'a> Layout<'a> {
         }
     }
 
-    fn at(&self, row: u32, col: u16) -> String {
-        format!("{}: {RETURN_SHEET}!{}", self.file, cell_ref(row, col))
+    fn at(&self, row: u32, col: u16) -> Location {
+        Location::cell(self.file, RETURN_SHEET, cell_ref(row, col))
     }
 
     fn col(&self, c: Col) -> Option<u16> {
@@ -601,13 +599,12 @@ impl<'a> Layout<'a> {
                 u16::try_from(c1).unwrap_or(u16::MAX),
             );
             diags
-                .path_error(
+                .error_at(
                     Code::WorkbookShape,
-                    format!(
-                        "{}: {RETURN_SHEET}!{}:{}",
+                    Location::cell(
                         self.file,
-                        cell_ref(r0, c0),
-                        cell_ref(r1, c1)
+                        RETURN_SHEET,
+                        format!("{}:{}", cell_ref(r0, c0), cell_ref(r1, c1)),
                     ),
                     "merged cells: each question needs its own row and cells",
                 )
@@ -685,7 +682,7 @@ impl<'a> Layout<'a> {
         let place = self.at(row, self.col(Col::Id).unwrap_or(0));
         let Some(id) = self.get(row, Col::Id).and_then(cell_text) else {
             if has_answer {
-                diags.path_error(
+                diags.error_at(
                     Code::WorkbookShape,
                     place,
                     format!("row {} has answers but no question id", u64::from(row) + 1),
@@ -694,7 +691,7 @@ impl<'a> Layout<'a> {
             return None;
         };
         let Some(q) = fw.question(&id) else {
-            let d = diags.path_error(
+            let d = diags.error_at(
                 Code::UnknownReference,
                 place,
                 format!("framework `{}` has no question `{id}`", fw.id),
@@ -705,7 +702,7 @@ impl<'a> Layout<'a> {
             return None;
         };
         if let Some(first) = rows.seen.insert(id.clone(), row) {
-            diags.path_error(
+            diags.error_at(
                 Code::DuplicateId,
                 place,
                 format!(
@@ -717,7 +714,7 @@ impl<'a> Layout<'a> {
             return None;
         }
         if !cycle.in_scope(q) {
-            diags.path_warning(
+            diags.warning_at(
                 Code::NotInScope,
                 place,
                 format!(
@@ -743,7 +740,7 @@ impl<'a> Layout<'a> {
         let place = self.at(row, self.col(Col::Rating).unwrap_or(0));
         let Some(d) = self.get(row, Col::Rating) else {
             if has_answer {
-                diags.path_warning(Code::Unanswered,
+                diags.warning_at(Code::Unanswered,
                     place,
                     format!("`{id}` has no rating, so it is left unanswered and its other cells are not imported"),
                 );
@@ -754,7 +751,7 @@ impl<'a> Layout<'a> {
             Ok(r) => Some(Some(r)),
             Err(e) => {
                 diags
-                    .path_error(Code::OffScale, place, e.to_string())
+                    .error_at(Code::OffScale, place, e.to_string())
                     .with_help("choose the rating from the cell's drop-down list");
                 Some(None)
             }
@@ -773,7 +770,7 @@ impl<'a> Layout<'a> {
         let place = self.at(row, self.col(Col::Confidence).unwrap_or(0));
         let Some(d) = self.get(row, Col::Confidence) else {
             if rating.is_some_and(|r| r != Rating::NotApplicable) {
-                diags.path_warning(
+                diags.warning_at(
                     Code::WeakAnswer,
                     place,
                     format!("`{id}` has no confidence; it will count as low"),
@@ -785,7 +782,7 @@ impl<'a> Layout<'a> {
             Ok(c) => Some(Some(c)),
             Err(e) => {
                 diags
-                    .path_error(Code::UnknownWord, place, e.to_string())
+                    .error_at(Code::UnknownWord, place, e.to_string())
                     .with_help("choose low, medium or high from the cell's drop-down list");
                 None
             }
@@ -799,7 +796,7 @@ impl<'a> Layout<'a> {
         let place = self.at(row, self.col(c).unwrap_or(0));
         let value = match d {
             Data::Error(e) => {
-                diags.path_error(
+                diags.error_at(
                     Code::WorkbookValue,
                     place,
                     format!("the cell holds the error {e}; replace it with text"),
@@ -844,9 +841,9 @@ fn report_unanswered(
         .collect();
     if !absent.is_empty() {
         diags
-            .path_warning(
+            .warning_at(
                 Code::Unanswered,
-                format!("{file}: {RETURN_SHEET}"),
+                Location::sheet(file, RETURN_SHEET),
                 format!(
                     "{} question(s) of cycle {} have no row: {} (they count as unanswered)",
                     absent.len(),
@@ -857,9 +854,9 @@ fn report_unanswered(
             .with_help("was a row deleted? `panelaudit forms` writes one row per question");
     }
     if !rows.unanswered.is_empty() {
-        diags.path_warning(
+        diags.warning_at(
             Code::Unanswered,
-            format!("{file}: {RETURN_SHEET}"),
+            Location::sheet(file, RETURN_SHEET),
             format!(
                 "{} question(s) have no rating and are left unanswered: {}",
                 rows.unanswered.len(),
@@ -873,9 +870,9 @@ fn report_unanswered(
 /// Warns that a text cell holds a date, a number or TRUE/FALSE: a spreadsheet turns "1/4" or
 /// "12-15" into a date as it is typed, and "0044..." into a number, so what is imported may
 /// not be what the agency wrote. The value is not shown: it may be someone's date of birth.
-fn turned_into(diags: &mut Diagnostics, place: &str, c: Col, kind: &str) {
+fn turned_into(diags: &mut Diagnostics, place: &Location, c: Col, kind: &str) {
     diags
-        .path_warning(
+        .warning_at(
             Code::TextTurnedIntoValue,
             place,
             format!(
@@ -888,13 +885,13 @@ fn turned_into(diags: &mut Diagnostics, place: &str, c: Col, kind: &str) {
 
 /// Refuses a text cell holding a control character (other than tab and line breaks): `check`
 /// refuses it in a return (PA0106), and a workbook can carry one written as `_x001B_`.
-fn refuse_control_characters(diags: &mut Diagnostics, place: &str, value: &str) {
+fn refuse_control_characters(diags: &mut Diagnostics, place: &Location, value: &str) {
     if let Some(c) = value
         .chars()
         .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
     {
         diags
-            .path_error(
+            .error_at(
                 Code::ControlCharacter,
                 place,
                 format!(
@@ -908,10 +905,16 @@ fn refuse_control_characters(diags: &mut Diagnostics, place: &str, value: &str) 
 
 /// Warns, masked, about what the publication scan flags in a text cell: returns are read
 /// across every agency of the partnership and should carry no child's identifiers.
-fn personal_data(diags: &mut Diagnostics, place: &str, c: Col, value: &str, scanner: &Scanner) {
+fn personal_data(
+    diags: &mut Diagnostics,
+    place: &Location,
+    c: Col,
+    value: &str,
+    scanner: &Scanner,
+) {
     for f in scanner.scan_text(value) {
         diags
-            .path_warning(
+            .warning_at(
                 Code::PersonalDataInReturn,
                 place,
                 format!(
@@ -926,14 +929,14 @@ fn personal_data(diags: &mut Diagnostics, place: &str, c: Col, value: &str, scan
 }
 
 /// Refuses a cell holding a formula, showing the formula when the file spells it out.
-fn refuse_formula(diags: &mut Diagnostics, place: String, formula: &str, instead: &str) {
+fn refuse_formula(diags: &mut Diagnostics, place: Location, formula: &str, instead: &str) {
     let shown = if formula.is_empty() {
         "the cell holds a formula".to_string()
     } else {
         format!("the cell holds ={formula}")
     };
     diags
-        .path_error(Code::WorkbookFormula, place, format!("a formula; {instead}"))
+        .error_at(Code::WorkbookFormula, place, format!("a formula; {instead}"))
         .with_help(format!(
             "{shown}, and a formula's result is not an answer: copy the cell and paste it back with Paste Special > Values, or type the answer over it"
         ));
