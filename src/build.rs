@@ -66,6 +66,15 @@ pub enum BuildError {
 }
 
 impl BuildError {
+    /// The template, line and column a template's failure points at, when it does.
+    pub(crate) fn template_place(&self) -> Option<&templates::TemplatePlace> {
+        match self {
+            BuildError::Templates(e) => e.place.as_ref(),
+            BuildError::Render(e) => e.place.as_ref(),
+            _ => None,
+        }
+    }
+
     /// The problems in `diags` (`files` names where) as the error that stops a build.
     pub(crate) fn invalid(dir: &Path, files: &'static str, diags: &Diagnostics) -> BuildError {
         BuildError::Invalid {

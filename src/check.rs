@@ -138,15 +138,17 @@ fn template_overrides(a: &Audit, dir: &str, chosen: Option<&Cycle>, diags: &mut 
     let Err(e) = crate::build::dry_render(a, chosen.map(|c| c.id.as_str()), Date::today()) else {
         return;
     };
-    let e = e.to_string();
-    let (file, place) = template_error_place(&e);
-    let path = format!("{dir}/templates/{}", file.unwrap_or(""));
+    let place = e.template_place();
+    let path = format!(
+        "{dir}/templates/{}",
+        place.map_or("", |p| p.template.as_str())
+    );
     let at = match place {
-        Some((line, column)) => Location::position(path, line, column),
+        Some(p) => Location::position(path, p.line, p.column),
         None => Location::File { path },
     };
     diags
-        .error_at(Code::TemplateOverride, at, e.clone())
+        .error_at(Code::TemplateOverride, at, e.to_string())
         .with_help(
             "a build would stop here: mend the template, or remove it to use the built-in one",
         );
@@ -333,43 +335,4 @@ fn open_cycles(a: &Audit, dir: &str, today: Date) -> Option<String> {
         ));
     }
     Some(line)
-}
-
-/// The template file, line and column a template engine error points at (` --> NAME:L:C`),
-/// so that PA0111 is located like every other problem.
-///
-/// Read back from the text because the engine's error reaches `check` only as text: Tera
-/// itself gives the place as data (`ErrorKind::SyntaxError` and `RenderingError` hold a
-/// `ReportError` with `filename()` and `span()`), but `site::templates::load`, the page
-/// rendering in `site` and `build::dry_render` turn it into a `String`. Once those return
-/// error types that keep the `tera::Error` as their source, read the place from it instead.
-fn template_error_place(error: &str) -> (Option<&str>, Option<(usize, usize)>) {
-    let Some(at) = error
-        .lines()
-        .find_map(|l| l.trim_start().strip_prefix("--> "))
-    else {
-        return (None, None);
-    };
-    let mut parts = at.rsplitn(3, ':');
-    let (col, line, name) = (parts.next(), parts.next(), parts.next());
-    match (
-        name,
-        line.and_then(|l| l.parse().ok()),
-        col.and_then(|c| c.parse().ok()),
-    ) {
-        (Some(name), Some(line), Some(col)) => (Some(name), Some((line, col))),
-        _ => (None, None),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::template_error_place;
-
-    #[test]
-    fn a_template_error_is_located_by_file_line_and_column() {
-        let e = "cannot render index.html:\nerror: bad\n --> index.html:1:52\n  |";
-        assert_eq!(template_error_place(e), (Some("index.html"), Some((1, 52))));
-        assert_eq!(template_error_place("no place"), (None, None));
-    }
 }

@@ -23,10 +23,24 @@ use std::fmt;
 use templates::Templates;
 use views::{CollectionView, CompareIndex, MemberCompare, PartnershipView, PublicView};
 
-/// Why a page could not be rendered: the template's error and its causes, explained.
+/// Why a page could not be rendered: the template's error and its causes, explained, and the
+/// place in a template it points at, when it does.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct RenderError(pub String);
+#[error("{message}")]
+pub struct RenderError {
+    pub message: String,
+    pub place: Option<templates::TemplatePlace>,
+}
+
+impl RenderError {
+    /// A failure that is not a template's (a data file that cannot be written, say).
+    fn new(message: String) -> RenderError {
+        RenderError {
+            message,
+            place: None,
+        }
+    }
+}
 
 /// What every page's layout needs: the partnership's name, where the site's root is from this
 /// page, the navigation.
@@ -474,12 +488,7 @@ fn page_html(
     page.context.insert("crumbs", &crumbs);
     page.context.insert("title", &page.title);
     let path = format!("{}{}", place.prefix, page.path);
-    let html = t.tera.render(page.template, &page.context).map_err(|e| {
-        RenderError(format!(
-            "cannot render {path} (template {}):\n{e}",
-            page.template
-        ))
-    })?;
+    let html = render(t, page.template, &page.context, &path)?;
     Ok(OutFile::new(path, tables::wrap_tables(&html)))
 }
 
@@ -628,12 +637,22 @@ fn render_collection_page(
     page.context.insert("site", &chrome);
     page.context.insert("crumbs", &crumbs);
     page.context.insert("title", &page.title);
-    let (path, template) = (page.path, page.template);
-    let html = t
-        .tera
-        .render(template, &page.context)
-        .map_err(|e| RenderError(format!("cannot render {path} (template {template}):\n{e}")))?;
-    Ok(OutFile::new(path, tables::wrap_tables(&html)))
+    let html = render(t, page.template, &page.context, &page.path)?;
+    Ok(OutFile::new(page.path, tables::wrap_tables(&html)))
+}
+
+/// One page's template filled in; a failure names the page and the template, and keeps the
+/// place in the template the engine points at.
+fn render(
+    t: &Templates,
+    template: &str,
+    context: &tera::Context,
+    path: &str,
+) -> Result<String, RenderError> {
+    t.tera.render(template, context).map_err(|e| RenderError {
+        message: format!("cannot render {path} (template {template}):\n{e}"),
+        place: templates::place_of(&e),
+    })
 }
 
 /// `data/priorities.csv`, `data/priorities.json`, `data/ratings.csv` and the impact files.
@@ -652,7 +671,7 @@ fn data_files(
 }
 
 fn csv_error(e: impl fmt::Display) -> RenderError {
-    RenderError(format!("cannot write a data file: {e}"))
+    RenderError::new(format!("cannot write a data file: {e}"))
 }
 
 /// The ranking as CSV (when the partnership has a cycle to rank) and as JSON (empty without).
@@ -677,7 +696,7 @@ fn priorities_files(public: &PublicView, prefix: &str) -> Result<Vec<OutFile>, R
             "uncovered": [],
         })),
     }
-    .map_err(|e| RenderError(format!("cannot write data/priorities.json: {e}")))?;
+    .map_err(|e| RenderError::new(format!("cannot write data/priorities.json: {e}")))?;
     files.push(OutFile::new(
         format!("{prefix}{}", routes::PRIORITIES_JSON),
         format!("{json}\n"),
@@ -761,7 +780,7 @@ fn ratings_csv(
 /// `data/impact.csv` (a row per measure of each completed action) and `data/impact.json`:
 /// what the impact page shows, in the audience's words (ratings in words on a public site).
 fn impact_files(public: &PublicView, prefix: &str) -> Result<Vec<OutFile>, RenderError> {
-    let err = |e: String| RenderError(format!("cannot write a data file: {e}"));
+    let err = |e: String| RenderError::new(format!("cannot write a data file: {e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "action",

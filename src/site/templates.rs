@@ -61,10 +61,42 @@ pub const BUILTIN: &[(&str, &str)] = &[
 pub const STYLESHEET: &str = include_str!("../../templates/static/style.css");
 const STYLESHEET_NAME: &str = "static/style.css";
 
-/// Why the templates could not be compiled: Tera's explanation, named by template.
+/// Why the templates could not be compiled: Tera's explanation, named by template, and the
+/// place it points at.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct TemplateError(pub String);
+#[error("{message}")]
+pub struct TemplateError {
+    pub message: String,
+    pub place: Option<TemplatePlace>,
+}
+
+/// The template, line and column (both from 1) an engine error points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplatePlace {
+    pub template: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Where `e` (or an error it wraps) points, when the engine says: a syntax error while
+/// compiling, or a rendering error, each carries its template and span as data.
+pub fn place_of(e: &tera::Error) -> Option<TemplatePlace> {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = next {
+        if let Some(t) = err.downcast_ref::<tera::Error>()
+            && let tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) = t.kind()
+        {
+            return Some(TemplatePlace {
+                template: r.filename().to_string(),
+                line: r.span().start_line,
+                // Stored from 0; the engine's own report counts from 1, as editors do.
+                column: r.span().start_col + 1,
+            });
+        }
+        next = err.source();
+    }
+    None
+}
 
 /// The compiled templates and the stylesheet one build uses.
 pub struct Templates {
@@ -113,7 +145,10 @@ pub fn load(overrides: &[(String, String)]) -> Result<Templates, TemplateError> 
             } else {
                 " (the built-in templates with the partnership's own in templates/)".to_string()
             };
-            TemplateError(format!("a template does not compile{which}:\n{e}"))
+            TemplateError {
+                message: format!("a template does not compile{which}:\n{e}"),
+                place: place_of(&e),
+            }
         })?;
     Ok(Templates { tera, stylesheet })
 }
@@ -143,6 +178,41 @@ pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The place an error carries as data is the one its text shows (`--> NAME:LINE:COLUMN`),
+    /// for a template that does not compile and for one that fails as it renders.
+    #[test]
+    fn an_engine_error_gives_its_template_line_and_column_as_data() {
+        let shown = |text: &str| {
+            let at = text
+                .lines()
+                .find_map(|l| l.trim_start().strip_prefix("--> "));
+            at.map(str::to_string)
+        };
+        let broken = [("extra.html".to_string(), "<p>\n  {{ oops\n".to_string())];
+        let Err(e) = load(&broken) else {
+            panic!("a template that does not compile was accepted");
+        };
+        let place = e.place.clone().expect("a syntax error has a place");
+        assert_eq!(place.template, "extra.html");
+        assert_eq!(place.line, 2);
+        let text = format!("{}:{}:{}", place.template, place.line, place.column);
+        assert_eq!(shown(&e.message).as_deref(), Some(text.as_str()));
+
+        let failing = [(
+            "extra.html".to_string(),
+            "a\nb {{ missing.field }}".to_string(),
+        )];
+        let t = load(&failing).expect("compiles");
+        let e = t
+            .tera
+            .render("extra.html", &tera::Context::new())
+            .unwrap_err();
+        let place = place_of(&e).expect("a rendering error has a place");
+        assert_eq!((place.template.as_str(), place.line), ("extra.html", 2));
+        let text = format!("{}:{}:{}", place.template, place.line, place.column);
+        assert_eq!(shown(&format!("{e}")).as_deref(), Some(text.as_str()));
+    }
 
     #[test]
     fn escaping_matches_the_engines_own() {
@@ -221,6 +291,6 @@ mod tests {
     #[test]
     fn an_override_that_does_not_compile_is_an_error_naming_the_folder() {
         let e = load(&[("index.html".to_string(), "{% if %}".to_string())]).unwrap_err();
-        assert!(e.0.contains("templates/"), "{e}");
+        assert!(e.message.contains("templates/"), "{e}");
     }
 }
