@@ -13,7 +13,10 @@ use crate::bundled;
 use crate::diag::{Code, Diagnostics, Location};
 use crate::limits;
 use crate::source::{self, SourceFile};
-use raw::*;
+use raw::{
+    ActionsFile, BriefingFrontMatter, CaseFile, ChangesFile, CollectionFile, CycleFile,
+    FindingsFile, FrameworkFile, MetricsFile, ModerationFile, PartnershipFile, ResponseFile, S,
+};
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

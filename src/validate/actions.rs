@@ -1,11 +1,11 @@
 //! actions.toml: the action plan.
 
 use super::Known;
-use super::common::*;
+use super::common::{F, date, duplicates, is_valid_action_id, non_empty, text, text_enum};
 use crate::diag::{Code, Diagnostics};
 use crate::load::RawAudit;
 use crate::load::raw::{ActionEntry, S};
-use crate::model::*;
+use crate::model::{Action, ActionStatus, Date, Effort};
 
 pub(super) fn actions(
     raw: &RawAudit,

@@ -1,9 +1,9 @@
 //! briefings/*.md: front matter of learning briefings.
 
-use super::common::*;
+use super::common::{F, date, is_valid_id, non_empty, text_enum};
 use crate::diag::{Code, Diagnostics};
 use crate::load::RawBriefing;
-use crate::model::*;
+use crate::model::{Audience, Briefing, Cycle, Framework};
 
 pub(super) fn briefings(
     raw: &[RawBriefing],

@@ -3,12 +3,12 @@
 //! record number is refused. Judgements, agencies and questions are checked against the
 //! cycle's scope; the audit date against the cycle's dates.
 
-use super::common::*;
+use super::common::{F, date, personal_data_in, text, text_enum};
 use super::scope::Scope;
 use crate::diag::{Code, Diagnostics, Location, suggest};
 use crate::load::Parsed;
-use crate::load::raw::*;
-use crate::model::*;
+use crate::load::raw::{CaseFile, CaseFindingEntry, S};
+use crate::model::{AgeBand, CaseFinding, CaseRecord, Date, Framework, Judgement, Partnership};
 use regex::Regex;
 use std::collections::BTreeMap;
 use std::ops::Range;

@@ -2,11 +2,11 @@
 //! one `[[changes]]` entry each: when, whose return (`agency`) or which case record (`case`),
 //! `added` or `replaced`, the questions whose answers changed, and an optional internal `note`.
 
-use super::common::*;
+use super::common::{F, date, question_of, text, text_enum};
 use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::Parsed;
-use crate::load::raw::*;
-use crate::model::*;
+use crate::load::raw::{ChangeEntry, ChangesFile, S};
+use crate::model::{Change, ChangeAction, Changed, Date, Framework, Partnership};
 
 pub(super) fn changes(
     f: &Parsed<ChangesFile>,

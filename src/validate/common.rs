@@ -2,7 +2,7 @@
 
 use crate::diag::{Code, Diagnostics};
 use crate::load::raw::S;
-use crate::model::*;
+use crate::model::{Date, Framework, Question, TextEnum};
 use crate::source::SourceFile;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

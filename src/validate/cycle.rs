@@ -1,12 +1,17 @@
 //! cycles/<id>/: the cycle, its scope, the agencies' returns and moderation.
 
-use super::common::*;
+use super::common::{
+    F, date, is_valid_id, non_empty, personal_data_in, question_of, text, text_enum,
+};
 use super::metrics::check_period;
 use super::scope::Scope;
 use crate::diag::{Code, Diagnostics, Location, suggest};
-use crate::load::raw::*;
+use crate::load::raw::{CycleFile, FindingsFile, ResponseFile, S};
 use crate::load::{RawAudit, RawCycle};
-use crate::model::*;
+use crate::model::{
+    CaseRecord, Cycle, Date, Finding, FindingKind, Framework, Level, Method, Moderation,
+    Partnership, Response, Survey,
+};
 use crate::scan::Scanner;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,10 +1,10 @@
 //! Question banks: scale, themes, questions, and their sources.
 
-use super::common::*;
+use super::common::{F, check_id, duplicates, non_empty, text, text_enum};
 use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::Parsed;
-use crate::load::raw::*;
-use crate::model::*;
+use crate::load::raw::FrameworkFile;
+use crate::model::{Framework, FrameworkSource, Level, Question, Rag, ScaleLevel, Theme};
 
 /// A framework, checked on its own (ids, scale, themes, questions).
 pub(super) fn framework(

@@ -1,12 +1,12 @@
 //! metrics.toml, metrics.csv and the bundled metric library.
 
 use super::Known;
-use super::common::*;
+use super::common::{F, check_id, duplicates, text, text_enum};
 use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::metrics_csv::{CsvRecord, CsvRow};
-use crate::load::raw::*;
+use crate::load::raw::{MetricEntry, MetricsFile, S};
 use crate::load::{Parsed, RawAudit};
-use crate::model::*;
+use crate::model::{Better, Comparator, Metric};
 use std::collections::BTreeMap;
 
 pub(super) fn library_entry<'a>(

@@ -20,7 +20,7 @@ mod survey;
 use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::RawAudit;
 use crate::load::raw::S;
-use crate::model::*;
+use crate::model::{Audit, Framework, Metric, Partnership};
 use crate::scan::Scanner;
 use common::F;
 use std::collections::{BTreeMap, BTreeSet};

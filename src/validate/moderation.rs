@@ -1,11 +1,11 @@
 //! cycles/<id>/moderation.toml: the moderation panel's ratings and public summaries.
 
-use super::common::*;
+use super::common::{date, question_of, text};
 use super::scope::{Scope, rating};
 use crate::diag::{Code, Diagnostics};
 use crate::load::Parsed;
-use crate::load::raw::*;
-use crate::model::*;
+use crate::load::raw::ModerationFile;
+use crate::model::{Framework, ModeratedQuestion, Moderation};
 use std::collections::BTreeMap;
 
 pub(super) fn moderation(

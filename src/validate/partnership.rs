@@ -1,10 +1,10 @@
 //! partnership.toml: the partnership, its agencies, banks and settings.
 
-use super::common::*;
+use super::common::{F, check_id, date, duplicates, non_empty, text, text_enum};
 use crate::diag::{Code, Diagnostics, suggest};
 use crate::load::Parsed;
-use crate::load::raw::*;
-use crate::model::*;
+use crate::load::raw::{PartnershipFile, PrioritySection, PublicationSection, S};
+use crate::model::{Agency, AgencyRole, Disclosure, Framework, Partnership, Sector};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) fn partnership(

@@ -1,11 +1,11 @@
 //! cycles/<id>/responses/<agency>.toml: one agency's return.
 
-use super::common::*;
+use super::common::{F, date, personal_data_in, question_of, text, text_enum};
 use super::scope::{Scope, rating};
 use crate::diag::{Code, Diagnostics, Location, suggest};
 use crate::load::Parsed;
-use crate::load::raw::*;
-use crate::model::*;
+use crate::load::raw::{AnswerEntry, ResponseFile, S};
+use crate::model::{Answer, Confidence, Date, Framework, Partnership, Question, Rating, Response};
 use crate::scan::Scanner;
 use std::collections::BTreeMap;
 

@@ -1,10 +1,10 @@
 //! What every file of a cycle is checked against: the cycle's scope, and a rating on the
 //! cycle's scale (shared by returns, moderation and case records).
 
-use super::common::*;
+use super::common::{F, describe};
 use crate::diag::{Code, Diagnostics};
 use crate::load::raw::S;
-use crate::model::*;
+use crate::model::{Framework, Level, Question, Rating};
 
 pub(super) fn rating(
     file: &F,

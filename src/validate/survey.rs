@@ -2,14 +2,14 @@
 //! by header (trimmed, white space and case ignored), answers read on each item's scale.
 //! Only the item columns and the `group_by` column are read from the export.
 
-use super::common::*;
+use super::common::{is_valid_id, non_empty};
 use super::scope::Scope;
 use crate::diag::{Code, Diagnostics};
 use crate::load::raw::{S, SurveyItemEntry};
 use crate::load::survey::{
     self, MAX_SCALE_POINTS, MAX_SURVEY_ITEMS, RawSurvey, Table, column_letter, header_key,
 };
-use crate::model::*;
+use crate::model::{Framework, Survey, SurveyAnswer, SurveyItem};
 use crate::source::SourceFile;
 use std::collections::BTreeMap;
 use std::ops::Range;
