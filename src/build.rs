@@ -364,7 +364,7 @@ pub(crate) fn member(job: &Job<'_>, audit: &Audit, sink: &Sink<'_>) -> Result<Do
     };
     if job.audience == Audience::Public {
         // A draft briefing is never published: approval removes `draft = true`.
-        let drafts = crate::brief::drafts_refused(audit);
+        let drafts = crate::reports::brief::drafts_refused(audit);
         if !drafts.is_empty() {
             return Err(BuildError::Refused(Problems::new(drafts.join("\n"))));
         }

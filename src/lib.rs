@@ -4,10 +4,9 @@
 //! arguments and maps outcomes to exit codes.
 
 pub mod analysis;
-pub(crate) mod brief;
+pub(crate) mod authoring;
 pub mod build;
 pub(crate) mod bundled;
-pub(crate) mod chase;
 pub(crate) mod check;
 pub mod cli;
 pub mod commands;
@@ -20,16 +19,10 @@ pub(crate) mod intake;
 pub(crate) mod limits;
 pub mod load;
 pub mod model;
-pub(crate) mod new_cycle;
-pub(crate) mod pack;
-pub(crate) mod paper;
-pub mod preview;
 pub(crate) mod publish;
-pub(crate) mod rank_table;
-pub(crate) mod scaffold;
+pub(crate) mod reports;
 pub(crate) mod scan;
-pub(crate) mod serve;
-pub(crate) mod signoff;
+pub mod serve;
 pub mod site;
 pub(crate) mod source;
 pub mod validate;

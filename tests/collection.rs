@@ -376,7 +376,7 @@ fn a_collection_carries_the_name_its_collection_toml_gives_it() {
 type Files = Vec<(String, Vec<u8>)>;
 
 /// Every state the preview shows while it brings itself up to date.
-fn refresh(preview: &mut panelaudit::preview::Preview) -> Vec<Result<Files, String>> {
+fn refresh(preview: &mut panelaudit::serve::preview::Preview) -> Vec<Result<Files, String>> {
     let mut shown = Vec::new();
     preview.refresh(&mut |site| {
         shown.push(
@@ -412,7 +412,7 @@ fn page_of<'a>(site: &'a [(String, Vec<u8>)], path: &str) -> &'a str {
 fn the_preview_rebuilds_only_what_changed_and_always_matches_a_whole_build() {
     let (_tmp, region) = region();
     let as_of = panelaudit::model::Date::parse("2026-06-01").unwrap();
-    let mut preview = panelaudit::preview::Preview::new(&region, as_of).unwrap();
+    let mut preview = panelaudit::serve::preview::Preview::new(&region, as_of).unwrap();
     let first = refresh(&mut preview);
     assert_eq!(first.len(), 1, "the first build shows the site once, whole");
     assert_eq!(first[0].as_ref().unwrap(), &whole(&region, as_of));

@@ -62,3 +62,42 @@ fn the_commands_chapter_explains_every_command_and_option() {
     }
     assert!(explained >= 30, "only {explained} options found in --help");
 }
+
+/// Every file or folder of the code the guide names in backticks (`src/...`, `templates/...`,
+/// `scripts/...`, `tests/...`) exists: when code moves, the contributors' chapters move with it.
+#[test]
+fn every_path_the_guide_names_exists() {
+    let mut missing = Vec::new();
+    let mut named = 0;
+    let mut chapters = vec![repo().join("docs/src")];
+    while let Some(dir) = chapters.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                chapters.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for quoted in text.split('`').skip(1).step_by(2) {
+                let roots = ["src/", "templates/", "scripts/", "tests/"];
+                let is_path = roots.iter().any(|r| quoted.starts_with(r))
+                    && !quoted.contains([' ', '*', '<', '{']);
+                if is_path {
+                    named += 1;
+                    if !repo().join(quoted).exists() {
+                        missing.push(format!("{}: {quoted}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        named > 30,
+        "only {named} paths found: is the guide still under docs/src?"
+    );
+    assert!(
+        missing.is_empty(),
+        "the guide names paths that do not exist:\n{}",
+        missing.join("\n")
+    );
+}

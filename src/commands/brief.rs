@@ -1,10 +1,10 @@
-//! `panelaudit brief`: drafts a public learning briefing from a cycle (see `crate::brief`) and
+//! `panelaudit brief`: drafts a public learning briefing from a cycle (see `crate::reports::brief`) and
 //! writes it to a new file; an existing file is never overwritten.
 
 use super::{CommandError, EXIT_OK};
 use crate::analysis::Ledger;
-use crate::brief::{Facts, write};
 use crate::model::Date;
+use crate::reports::brief::{Facts, write};
 use crate::source::display_path;
 use crate::{fsx, workspace};
 use std::path::Path;

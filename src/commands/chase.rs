@@ -1,15 +1,15 @@
 //! `panelaudit chase DIR [--cycle ID] --out FOLDER`: for each agency whose return is not in
 //! (not received, empty, partly answered, carried over unchanged), a ready-to-send email as a
-//! standard `.eml` file with its form attached (`crate::chase`), and `summary.csv` listing them.
+//! standard `.eml` file with its form attached (`crate::reports::chase`), and `summary.csv` listing them.
 //! Nothing is sent. Like `forms`, it writes all or nothing, outside the partnership folder, and
 //! never replaces a file that differs (an email someone has started to edit).
 
 use super::{CommandError, EXIT_OK};
 use crate::analysis::Ledger;
 use crate::analysis::returns::{AgencyReturn, ReturnStatus};
-use crate::chase::Letter;
 use crate::intake::forms::{form_for, no_returns};
 use crate::model::{Audit, Cycle, Date};
+use crate::reports::chase::Letter;
 use crate::source::display_path;
 use crate::workspace::check_out;
 use std::path::{Path, PathBuf};

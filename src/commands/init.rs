@@ -1,10 +1,10 @@
 //! `panelaudit init`: a new partnership folder, or (with `--cycle`) a new cycle in one. The
-//! scaffolding itself is `crate::scaffold`; this file parses nothing and prints the next steps.
+//! scaffolding itself is `crate::authoring::scaffold`; this file parses nothing and prints the next steps.
 
 use super::{EXIT_OK, EXIT_USAGE};
+use crate::authoring::new_cycle::{Request, write_cycle};
+use crate::authoring::scaffold::scaffold;
 use crate::model::{Date, Method};
-use crate::new_cycle::{Request, write_cycle};
-use crate::scaffold::scaffold;
 use crate::source::display_path;
 use std::path::Path;
 
@@ -69,7 +69,7 @@ pub fn run(dir: &Path, name: &str, framework: &str) -> u8 {
 }
 
 /// `panelaudit init DIR --cycle ID [--method M]`: a new cycle in an existing partnership
-/// folder (see `crate::new_cycle`), then what to do next for its method: forms for a
+/// folder (see `crate::authoring::new_cycle`), then what to do next for its method: forms for a
 /// self-assessment, the pack for a tabletop or case audit, the survey file and its export for
 /// a survey, the findings for a learning review.
 pub fn new_cycle(dir: &Path, req: &Request<'_>) -> u8 {

@@ -28,7 +28,7 @@ enum CommandError {
     #[error(transparent)]
     Workspace(#[from] crate::workspace::WorkspaceError),
     #[error(transparent)]
-    Paper(#[from] crate::paper::PaperError),
+    Paper(#[from] crate::reports::paper::PaperError),
     #[error(transparent)]
     Write(#[from] crate::fsx::FsxError),
     /// `--out` names a file that exists: `command` never overwrites one.

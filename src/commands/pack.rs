@@ -85,7 +85,7 @@ fn pack_files(
             framework: fw.id.clone(),
         });
     }
-    let html = crate::pack::html(audit, cycle, fw, refs);
+    let html = crate::reports::pack::html(audit, cycle, fw, refs);
     let xlsx = cases::workbook(audit, cycle, fw, refs)?;
     Ok(vec![
         (

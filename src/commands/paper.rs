@@ -1,4 +1,4 @@
-//! `panelaudit paper`: the board paper as a Word document (see `crate::paper`), written to a
+//! `panelaudit paper`: the board paper as a Word document (see `crate::reports::paper`), written to a
 //! new file; an existing file is never overwritten. A public paper passes the publication
 //! scans a public build passes.
 
@@ -6,8 +6,8 @@ use super::{CommandError, EXIT_OK};
 use crate::diag::Diagnostics;
 use crate::error::Problems;
 use crate::model::{Audience, Date};
-use crate::paper::{Request, paper};
 use crate::publish;
+use crate::reports::paper::{Request, paper};
 use crate::source::display_path;
 use crate::write::OutFile;
 use crate::{fsx, workspace};

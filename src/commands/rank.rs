@@ -111,7 +111,7 @@ fn render(
     match format {
         Format::Table => Ok(analyses
             .iter()
-            .map(|(a, _)| crate::rank_table::table(a, top))
+            .map(|(a, _)| crate::reports::rank_table::table(a, top))
             .collect::<Vec<_>>()
             .join("\n")),
         Format::Json => {

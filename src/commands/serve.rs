@@ -3,7 +3,7 @@
 
 use super::EXIT_USAGE;
 use crate::model::Date;
-use crate::preview::Preview;
+use crate::serve::preview::Preview;
 use crate::source::display_path;
 use crate::{serve, workspace};
 use std::path::Path;

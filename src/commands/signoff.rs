@@ -4,8 +4,8 @@
 
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::analysis::Ledger;
+use crate::authoring::signoff::{CHANGES_FILE, sign_off_file};
 use crate::model::{Audit, Cycle, Date};
-use crate::signoff::{CHANGES_FILE, sign_off_file};
 use crate::source::display_path;
 use std::path::Path;
 

@@ -4,10 +4,10 @@
 //! partnership checked as `check` would, and only then anything written.
 
 use super::{PendingFile, Refused, Status, as_check_would, signed_off_record, write_files};
+use crate::authoring::signoff::NewChange;
 use crate::diag::{Code, Diagnostics};
 use crate::load::Pending;
 use crate::model::{Audit, ChangeAction, Cycle};
-use crate::signoff::NewChange;
 use crate::source::display_path;
 use crate::xlsx::cases::{self, CaseData};
 use std::collections::{BTreeMap, BTreeSet};

@@ -22,11 +22,11 @@ mod target;
 
 pub use target::{Kind, kind_of, target};
 
+use crate::authoring::signoff::{CHANGES_FILE, NewChange, append_changes};
 use crate::diag::{Code, Diagnostics};
 use crate::fsx;
 use crate::load::Pending;
 use crate::model::{Audit, Cycle, Date};
-use crate::signoff::{CHANGES_FILE, NewChange, append_changes};
 use crate::source::display_path;
 use crate::workspace;
 use std::path::{Path, PathBuf};

@@ -4,10 +4,10 @@
 
 use super::response_file::{self, on_file, read_response_file};
 use super::{PendingFile, Refused, Status, as_check_would, signed_off_record, write_files};
+use crate::authoring::signoff::NewChange;
 use crate::diag::{Code, Diagnostics};
 use crate::load::Pending;
 use crate::model::{Audit, ChangeAction, Confidence, Cycle, Date, Framework};
-use crate::signoff::NewChange;
 use crate::source::display_path;
 use crate::xlsx::returns::{Return, about_cell, read_return};
 use crate::xlsx::{Field, ReturnData};

@@ -21,6 +21,9 @@ use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// The change log's file name, in the cycle's folder (`signoff` and `import` write it).
+pub const CHANGES_FILE: &str = "changes.toml";
+
 /// A parsed file together with its text.
 #[derive(Debug, Clone)]
 pub struct Parsed<T> {
@@ -721,7 +724,7 @@ fn load_cycle(root: &Path, cdir: &Path, diags: &mut Diagnostics) -> RawCycle {
     }
     let moderation = read_optional(root, &cdir.join("moderation.toml"), diags);
     let findings = read_optional(root, &cdir.join("findings.toml"), diags);
-    let changes = read_optional(root, &cdir.join(crate::signoff::CHANGES_FILE), diags);
+    let changes = read_optional(root, &cdir.join(CHANGES_FILE), diags);
     let surveys = survey::load_surveys(root, cdir, diags);
     let mut cases = Vec::new();
     let kdir = cdir.join("cases");

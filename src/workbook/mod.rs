@@ -3,6 +3,7 @@
 //! and case records) both read through it from below.
 
 pub mod book;
+pub mod error;
 pub mod ods;
 pub mod read;
 

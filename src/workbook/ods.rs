@@ -7,7 +7,7 @@
 //! anything is unpacked.
 
 use super::book::{Book, MAX_CELLS, Sheet, is_blank};
-use super::read::{Cause, Kind, WorkbookError};
+use super::error::{Cause, Kind, WorkbookError};
 use calamine::{Dimensions, Ods, OdsError, Reader};
 use quick_xml::events::{BytesStart, Event};
 use std::io::{BufReader, Cursor, Read};
@@ -15,8 +15,6 @@ use std::io::{BufReader, Cursor, Read};
 /// What an ODS zip's `mimetype` entry says.
 const MIMETYPE: &str = "application/vnd.oasis.opendocument.spreadsheet";
 use crate::limits::MAX_UNPACKED_CELLS;
-pub(super) const SAVE_AS: &str =
-    "save it again from LibreOffice as \"ODF Spreadsheet (.ods)\" or \"Excel 2007-365 (.xlsx)\"";
 
 /// Whether a zip holds an OpenDocument spreadsheet.
 pub(super) fn is_ods(bytes: &[u8]) -> bool {

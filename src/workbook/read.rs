@@ -3,6 +3,7 @@
 //! message, never a panic or a machine brought to its knees. An Excel workbook (.xlsx) and an
 //! OpenDocument spreadsheet (.ods, see `ods`) are read into the same sheets and cells.
 
+pub use super::error::{Cause, Kind, WorkbookError};
 use calamine::{Data, Reader, Xlsx, XlsxError, XlsxFormulaMetadata};
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -17,115 +18,6 @@ pub use crate::limits::MAX_WORKBOOK_BYTES;
 use crate::limits::MAX_ZIP_ENTRIES;
 /// Characters of a formula kept for messages.
 const MAX_FORMULA_SHOWN: usize = 60;
-
-/// A cause from the zip, XML or spreadsheet reader, kept as the error's source.
-pub(super) type Cause = Box<dyn std::error::Error + Send + Sync>;
-
-/// Which kind of spreadsheet a message is about: what it is called, and how to save it again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Xlsx,
-    Ods,
-}
-
-impl Kind {
-    fn save_as(self) -> &'static str {
-        match self {
-            Kind::Xlsx => SAVE_AS,
-            Kind::Ods => super::ods::SAVE_AS,
-        }
-    }
-}
-
-/// Why a workbook cannot be read (or is refused as far larger than a return form).
-#[derive(Debug, thiserror::Error)]
-pub enum WorkbookError {
-    #[error("cannot read the file: {0}")]
-    Unreadable(#[source] std::io::Error),
-    #[error(
-        "the file is {0} bytes; a return form is far smaller, and files over {MAX_WORKBOOK_BYTES} bytes are refused"
-    )]
-    TooLarge(u64),
-    #[error("the file is empty (0 bytes): it is not a workbook")]
-    Empty,
-    #[error(
-        "this is an Excel 97-2003 workbook (.xls) or a password-protected one, which cannot be imported; {SAVE_AS} without a password"
-    )]
-    OldExcel,
-    /// Plainly another kind of file (`looks_like`: "a PDF", "a text file", …).
-    #[error("this is not a workbook: it looks like {0} with a workbook's name; {SAVE_AS}")]
-    NotAWorkbook(&'static str),
-    #[error(
-        "this is not a readable Excel workbook (the file is damaged or not an .xlsx: {0}); {SAVE_AS}"
-    )]
-    NotAZip(#[source] zip::result::ZipError),
-    #[error("the workbook has {0} parts; a return form has a few dozen, so it is refused")]
-    TooManyParts(usize),
-    #[error("the workbook is damaged ({0}); {SAVE_AS}")]
-    DamagedZip(#[source] Cause),
-    #[error(
-        "the workbook unpacks to {0} bytes; a return form is far smaller, and workbooks over {MAX_UNPACKED_BYTES} bytes unpacked are refused"
-    )]
-    UnpacksTo(u64),
-    #[error(
-        "the workbook declares {0} different texts; a return form has a few hundred, so it is refused"
-    )]
-    TooManyTexts(u64),
-    /// The reader panicked on it (calamine has spots where crafted input overflows).
-    #[error("{}", match .0 {
-        Kind::Xlsx => format!("the workbook is damaged and cannot be read; open it in Excel and {SAVE_AS}"),
-        Kind::Ods => format!("the spreadsheet is damaged and cannot be read; {}", super::ods::SAVE_AS),
-    })]
-    Damaged(Kind),
-    #[error("the {} is protected with a password to open it; {} without a password", noun(*.0), .0.save_as())]
-    Password(Kind),
-    #[error("this is not a readable {} ({source}); {}", readable(*.kind), .kind.save_as())]
-    NotReadable {
-        kind: Kind,
-        #[source]
-        source: Cause,
-    },
-    #[error("the {sheet} sheet cannot be read ({source}); {}", .kind.save_as())]
-    SheetDamaged {
-        sheet: String,
-        kind: Kind,
-        #[source]
-        source: Cause,
-    },
-    #[error(
-        "the {0} sheet has more than {MAX_CELLS_WALKED} cells; a return form has a few hundred, so it is refused"
-    )]
-    TooManyCellsWalked(String),
-    #[error(
-        "the {0} sheet has more than {MAX_CELLS} filled cells; a return form has a few hundred, so it is refused"
-    )]
-    TooManyCells(String),
-    #[error("the {0} sheet has more than {MAX_MERGED_REGIONS} merged regions, so it is refused")]
-    TooManyMerged(String),
-    /// An .ods whose content cannot be read.
-    #[error("the spreadsheet is damaged ({0}); {save_as}", save_as = super::ods::SAVE_AS)]
-    DamagedOds(#[source] Cause),
-    #[error(
-        "the {sheet} sheet unpacks to {cells} cells; a return form has a few hundred, so it is refused"
-    )]
-    UnpacksToCells { sheet: String, cells: u64 },
-}
-
-/// The file as a password message names it.
-fn noun(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Xlsx => "workbook",
-        Kind::Ods => "spreadsheet",
-    }
-}
-
-/// The file as "not a readable …" names it.
-fn readable(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Xlsx => "Excel workbook",
-        Kind::Ods => "spreadsheet",
-    }
-}
 
 /// Reads the named sheets of an .xlsx file (those it has; the caller reports missing ones).
 pub fn read(path: &Path, wanted: &[&str]) -> Result<Book, WorkbookError> {
@@ -161,8 +53,6 @@ fn quietly<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> Option<T> {
     std::panic::set_hook(previous);
     result.ok()
 }
-
-const SAVE_AS: &str = "save it from Excel as \"Excel Workbook (.xlsx)\"";
 
 /// Tells what the file is when it is plainly not an .xlsx workbook.
 fn sniff(bytes: &[u8]) -> Result<(), WorkbookError> {

@@ -14,8 +14,8 @@
 //!
 //! It never overwrites anything: a cycle that exists is refused and nothing is written.
 
+use crate::authoring::scaffold::toml_str;
 use crate::model::{Audit, Cycle, Date, Method};
-use crate::scaffold::toml_str;
 use crate::source::display_path;
 use std::path::{Path, PathBuf};
 

@@ -39,8 +39,7 @@ pub fn sign_off_file(path: &Path, date: Date) -> Result<(), SignoffError> {
     crate::fsx::write_atomic(path, text.as_bytes()).map_err(SignoffError::Write)
 }
 
-/// The change log's file name, in the cycle's folder.
-pub const CHANGES_FILE: &str = "changes.toml";
+pub use crate::load::CHANGES_FILE;
 
 /// cycle.toml's text with `signed_off = DATE` added after `closed` (or at the end of the
 /// top-level fields). An error when the text cannot be read as TOML or is signed off already.

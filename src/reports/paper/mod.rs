@@ -76,7 +76,7 @@ pub fn paper(audit: &Audit, req: &Request<'_>) -> Result<Paper, PaperError> {
         .id
         .clone();
     if req.audience == Audience::Public {
-        let drafts = crate::brief::drafts_refused(audit);
+        let drafts = crate::reports::brief::drafts_refused(audit);
         if !drafts.is_empty() {
             return Err(PaperError::Refused(Problems::new(drafts.join("\n"))));
         }

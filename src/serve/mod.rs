@@ -15,7 +15,7 @@
 //! - Changes are found by the platform's file watcher (inotify, FSEvents, ReadDirectoryChanges,
 //!   through the `notify` crate), with a look at every file's size and modification time every
 //!   two seconds as well, and twice a second when no watcher can be started. Only what a change
-//!   touched is built again ([`crate::preview`]).
+//!   touched is built again ([`crate::serve::preview`]).
 //! - Served pages get a small script (`/__panelaudit/reload.js`, a file of its own so that the
 //!   security policy can forbid inline script) that asks `/__panelaudit/version?since=N`, a
 //!   question held open until the site is rebuilt (at most 25 s, then asked again), and
@@ -24,8 +24,10 @@
 //! - A build that fails serves an error page listing the problems (HTML-escaped) for every
 //!   page, with the same reload script, so fixing the file brings the site back by itself.
 
+pub mod preview;
+
 use crate::error::report;
-use crate::preview::{Preview, Refreshed, Shown, Site};
+use preview::{Preview, Refreshed, Shown, Site};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
