@@ -857,6 +857,40 @@ fn public_pages_carry_no_internal_scoring_vocabulary() {
     assert!(priorities.contains("Very high concern"));
 }
 
+/// A theme weight is the partnership's ordering, not evidence: the public theme page says in
+/// words which way it moves the theme's questions, and that the level of concern is the
+/// evidence's alone (as the method page says), with no bare "Theme weight 1.2".
+#[test]
+fn public_theme_pages_say_what_a_theme_weight_does_in_words() {
+    let (_tmp, out) = build_example("public");
+    let weighted =
+        std::fs::read_to_string(out.join("themes/extra-familial-harm/index.html")).unwrap();
+    assert!(
+        weighted.contains("moves this theme&#x27;s questions up its list of priorities")
+            || weighted.contains("moves this theme's questions up its list of priorities"),
+        "{weighted}"
+    );
+    assert!(weighted.contains("does not change the level of concern the evidence shows"));
+    for (path, html) in pages(&out)
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with("method/"))
+    {
+        assert!(
+            !html.contains("Theme weight"),
+            "{path} names the theme weight bare"
+        );
+        assert!(!html.contains("raises or lowers the concern"), "{path}");
+    }
+    let others = pages(&out)
+        .into_iter()
+        .filter(|(p, h)| p.starts_with("themes/") && h.contains("Ranked on the evidence alone"))
+        .count();
+    assert!(
+        others > 0,
+        "an unweighted theme says it is ranked on its evidence alone"
+    );
+}
+
 #[test]
 fn the_public_overview_gives_the_approval_date_the_contact_and_a_plain_opening() {
     let (_tmp, out) = build_example("public");

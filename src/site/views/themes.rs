@@ -12,6 +12,8 @@ pub struct ThemePage {
     pub summary_html: String,
     pub weight: String,
     pub weighted: bool,
+    /// The partnership's weight moves this theme's questions up the ranking (down when false).
+    pub raised: bool,
     pub mean: Tag,
     pub questions: Vec<PriorityRow>,
     pub not_applicable: Vec<Ref>,
@@ -75,6 +77,7 @@ pub(super) fn theme_pages(
                 summary_html: p.markdown(&theme.loc, &theme.summary, 2),
                 weight: num(t.weight, 2),
                 weighted: (t.weight - 1.0).abs() > 1e-9,
+                raised: t.weight > 1.0,
                 mean: ctx.rating_tag(fw, t.mean_rating),
                 questions: priorities
                     .iter()
