@@ -420,6 +420,28 @@ pub fn strip(
     hi: f64,
     reference: Option<(&str, f64)>,
 ) -> String {
+    strip_drawn(label, points, (lo, hi), reference, None)
+}
+
+/// A strip plot of ratings for a page that gives ratings in words (the public edition): the
+/// axis names its two ends by the scale's words (`ends`, lowest first) instead of figures.
+pub fn strip_in_words(
+    label: &Label,
+    points: &[StripPoint],
+    lo: f64,
+    hi: f64,
+    ends: (&str, &str),
+) -> String {
+    strip_drawn(label, points, (lo, hi), None, Some(ends))
+}
+
+fn strip_drawn(
+    label: &Label,
+    points: &[StripPoint],
+    (lo, hi): (f64, f64),
+    reference: Option<(&str, f64)>,
+    ends: Option<(&str, &str)>,
+) -> String {
     // Dots stack when they fall in the same bin: bins as wide as a dot at the narrowest width.
     const DOT: f64 = 10.0;
     let bins = (NARROWEST / DOT).floor();
@@ -440,13 +462,36 @@ pub fn strip(
     let top = 52.0;
     let base = top + (tallest as f64 * DOT + 8.0).max(24.0);
     let id = escape(&label.id);
-    let mut body = open(&label.id, base + 34.0).replace(
+    // Words at the ends that cannot share a line at the narrowest width take two.
+    let stacked = ends.is_some_and(|(a, b)| {
+        (a.chars().count() + b.chars().count()) as f64 * 9.0 > NARROWEST - 20.0
+    });
+    let mut body = open(&label.id, base + if stacked { 52.0 } else { 34.0 }).replace(
         "</defs>",
         &format!(
             "<path id=\"{id}-diamond\" d=\"M0 -9 L9 0 L0 9 L-9 0 Z\" fill=\"#d4351c\" stroke=\"#0b0c0c\" stroke-width=\"2\"/>\n</defs>"
         ),
     );
-    strip_axis(&mut body, base, lo, hi, &|v| x_of(frac(v)));
+    strip_axis(
+        &mut body,
+        base,
+        (lo, hi),
+        &|v| x_of(frac(v)),
+        ends.is_none(),
+    );
+    if let Some((low, high)) = ends {
+        // The figures under the ticks give way to the scale's words at the two ends.
+        body.push_str(&label_text(
+            &pct(x_of(0.0)),
+            base + 24.0,
+            "start",
+            false,
+            INK,
+            low,
+        ));
+        let y = base + if stacked { 42.0 } else { 24.0 };
+        body.push_str(&label_text(&pct(x_of(1.0)), y, "end", false, INK, high));
+    }
     if let Some((name, v)) = reference {
         let x = pct(x_of(frac(v)));
         let _ = writeln!(
@@ -522,8 +567,15 @@ pub(super) fn anchor_at(frac: f64) -> &'static str {
     }
 }
 
-/// The dot plot's axis: ticks at every whole number of a short scale, else five steps.
-fn strip_axis(out: &mut String, base: f64, lo: f64, hi: f64, x_of: &dyn Fn(f64) -> f64) {
+/// The dot plot's axis: ticks at every whole number of a short scale, else five steps, each
+/// with its figure unless `figures` is false.
+fn strip_axis(
+    out: &mut String,
+    base: f64,
+    (lo, hi): (f64, f64),
+    x_of: &dyn Fn(f64) -> f64,
+    figures: bool,
+) {
     let _ = writeln!(
         out,
         "<line x1=\"{}\" y1=\"{b}\" x2=\"{}\" y2=\"{b}\" stroke=\"#505a5f\"/>",
@@ -554,6 +606,8 @@ fn strip_axis(out: &mut String, base: f64, lo: f64, hi: f64, x_of: &dyn Fn(f64) 
             trim_number(base),
             trim_number(base + 5.0)
         );
-        out.push_str(&label_text(&x, base + 24.0, anchor, false, INK, &words));
+        if figures {
+            out.push_str(&label_text(&x, base + 24.0, anchor, false, INK, &words));
+        }
     }
 }

@@ -287,3 +287,55 @@ fn a_strip_plots_names_stay_whole_on_a_phone_wherever_the_dot_falls() {
     // A short name sits centred on its dot.
     assert_eq!(fluid::label_place(50.0, "NDSCP: 2", true), (50.0, "middle"));
 }
+
+/// A public comparison gives ratings in words, so its dot plot's axis does too: the scale's
+/// two end words and no figures under the ticks; ends too long to share a line take two.
+#[test]
+fn a_dot_plot_in_words_names_its_ends_and_shows_no_figures() {
+    let points = [StripPoint {
+        value: 1.0,
+        name: "A".into(),
+        marked: false,
+    }];
+    let texts = |svg: &str| -> Vec<String> {
+        svg.split("<text ")
+            .skip(1)
+            .filter_map(|t| Some(t.split_once('>')?.1.split_once("</text>")?.0.to_string()))
+            .collect()
+    };
+    let short = strip_in_words(
+        &label(),
+        &points,
+        0.0,
+        3.0,
+        ("No assurance", "Substantial assurance"),
+    );
+    assert_eq!(texts(&short), ["No assurance", "Substantial assurance"]);
+    let with_figures = strip(&label(), &points, 0.0, 3.0, None);
+    assert_eq!(texts(&with_figures), ["0", "1", "2", "3"]);
+    let y_of = |svg: &str, word: &str| {
+        let at = svg.find(&format!(">{word}</text>")).unwrap();
+        let tag = &svg[svg[..at].rfind("<text ").unwrap()..at];
+        let y = tag.split("y=\"").nth(1).unwrap().split('"').next().unwrap();
+        y.parse::<f64>().unwrap()
+    };
+    assert_eq!(
+        y_of(&short, "No assurance"),
+        y_of(&short, "Substantial assurance")
+    );
+    let long = strip_in_words(
+        &label(),
+        &points,
+        0.0,
+        3.0,
+        (
+            "Inadequate and in need of urgent help",
+            "Outstanding in every respect we looked at",
+        ),
+    );
+    assert!(
+        y_of(&long, "Inadequate and in need of urgent help")
+            < y_of(&long, "Outstanding in every respect we looked at"),
+        "long ends are stacked, not overlapping"
+    );
+}

@@ -250,7 +250,6 @@ fn theme_spread(
             period: String::new(),
         })
         .collect();
-    let (lo, hi) = scale_bounds(first);
     let points: Vec<StripPoint> = members
         .iter()
         .zip(&values)
@@ -265,7 +264,7 @@ fn theme_spread(
     let chart = Chart {
         id: format!("spread-{id}"),
         caption: format!("Average rating in {title}, one dot per partnership"),
-        svg: charts::strip(
+        svg: rating_strip(
             &Label {
                 id: format!("spread-{id}"),
                 title: format!("{title}: average rating of each partnership"),
@@ -275,9 +274,7 @@ fn theme_spread(
                 ),
             },
             &points,
-            lo,
-            hi,
-            None,
+            first,
         ),
     };
     ThemeSpread {
@@ -292,6 +289,18 @@ fn theme_spread(
         highest,
         chart,
         rows,
+    }
+}
+
+/// A dot plot of ratings on `first`'s scale: its axis in figures inside the partnership, and
+/// named by the scale's words at its ends in public, where every rating is given in words.
+fn rating_strip(label: &Label, points: &[StripPoint], first: &MemberSummary) -> String {
+    let (lo, hi) = scale_bounds(first);
+    match (first.public, first.scale.first(), first.scale.last()) {
+        (true, Some(low), Some(high)) => {
+            charts::strip_in_words(label, points, lo, hi, (&low.label, &high.label))
+        }
+        _ => charts::strip(label, points, lo, hi, None),
     }
 }
 
@@ -469,7 +478,6 @@ fn member_theme(
 ) -> MemberSpread {
     let me = &members[i];
     let own = me.themes.get(t).and_then(|x| x.mean);
-    let (lo, hi) = scale_bounds(first);
     let words = |r: f64| rating_text(&first.scale, r, first.public);
     let points: Vec<StripPoint> = members
         .iter()
@@ -525,7 +533,7 @@ fn member_theme(
                 "{}: {} (diamond) among {} partnerships",
                 theme.title, me.row.short_name, spread.rated
             ),
-            svg: charts::strip(&label, &points, lo, hi, None),
+            svg: rating_strip(&label, &points, first),
         },
     }
 }
