@@ -87,7 +87,7 @@ fn the_public_edition_names_no_question_by_id_and_uses_no_method_jargon() {
     // Figures that are not ratings: theme weights, measures with their units, and standards'
     // version numbers (names, not figures).
     let not_ratings = regex::Regex::new(
-        r"[Tt]heme weight \d+(\.\d+)?|WCAG \d\.\d|version \d\.\d|\d+(\.\d+)?( ?%| weeks| cases| days)",
+        r"[Tt]heme weight \d+(\.\d+)?|a weight of \d+(\.\d+)?|WCAG \d\.\d|version \d\.\d|\d+(\.\d+)?( ?%| weeks| cases| days)",
     )
     .unwrap();
     for (path, html) in &pages {
