@@ -352,76 +352,30 @@ impl Scanner {
     /// All findings in `text`, sorted by start, not overlapping (when two overlap, the
     /// more specific kind, earlier in [`DataKind`], is kept).
     pub fn scan(&self, text: &str) -> Vec<Finding> {
-        let mut found = Vec::new();
-        let mut push = |kind: DataKind, (start, end): (usize, usize)| {
-            found.push(Finding { kind, start, end });
-        };
         // Which patterns occur at all, in one pass; each of those is then searched for alone.
         let b = self.builtins;
         let present = b.any.matches(text);
-        let search = |i: usize, re: &'static Regex| present.matched(i).then_some(re);
-
-        if let Some(re) = search(present::NHS, &b.nhs) {
-            for_each_hit(
-                re,
-                text,
-                |s, e| nhs_checksum_ok(&text[s..e]).then_some((s, e)),
-                |r| push(DataKind::NhsNumber, r),
-            );
-        }
-        if let Some(re) = search(present::NI, &b.ni) {
-            for_each_hit(
-                re,
-                text,
-                |s, e| ni_prefix_ok(&text[s..e]).then_some((s, e)),
-                |r| push(DataKind::NiNumber, r),
-            );
-        }
+        let mut found = Vec::new();
+        numbers(b, &present, text, &mut found);
+        let mut push = |kind: DataKind, (start, end): (usize, usize)| {
+            found.push(Finding { kind, start, end });
+        };
         if present.matched(present::DOB_CUE) {
             for r in self.dates_of_birth(text) {
                 push(DataKind::DateOfBirth, r);
             }
         }
-        if let Some(re) = search(present::EMAIL, &b.email) {
-            for m in re.find_iter(text) {
+        if present.matched(present::EMAIL) {
+            for m in b.email.find_iter(text) {
                 push(DataKind::Email, (m.start(), m.end()));
             }
         }
-        if let Some(re) = search(present::SPELT_EMAIL, &b.spelt_email) {
+        if present.matched(present::SPELT_EMAIL) {
             for_each_hit(
-                re,
+                &b.spelt_email,
                 text,
                 |s, e| spelt_email_ok(&text[s..e]).then_some((s, e)),
                 |r| push(DataKind::Email, r),
-            );
-        }
-        if let Some(re) = search(present::PHONE, &b.phone) {
-            for_each_hit(
-                re,
-                text,
-                |s, e| {
-                    if !phone_prefix_ok(text, s) {
-                        return None;
-                    }
-                    phone_hit_len(&text[s..e]).map(|len| (s, s + len))
-                },
-                |r| push(DataKind::Phone, r),
-            );
-        }
-        if let Some(re) = search(present::POSTCODE_SPACED, &b.postcode_spaced) {
-            for_each_hit(
-                re,
-                text,
-                |s, e| (!is_lowercase_ordinal_tail(&text[s..e])).then_some((s, e)),
-                |r| push(DataKind::Postcode, r),
-            );
-        }
-        if let Some(re) = search(present::POSTCODE_TIGHT, &b.postcode_tight) {
-            for_each_hit(
-                re,
-                text,
-                |s, e| Some((s, e)),
-                |r| push(DataKind::Postcode, r),
             );
         }
 
@@ -519,6 +473,55 @@ impl Scanner {
             .zip(flagged)
             .filter_map(|(d, f)| f.then_some(d))
             .collect()
+    }
+}
+
+/// The findings of the number-shaped patterns `present` found in `text` (NHS and National
+/// Insurance numbers, phone numbers, postcodes), pushed onto `found`.
+fn numbers(b: &Builtins, present: &regex::SetMatches, text: &str, found: &mut Vec<Finding>) {
+    let mut push = |kind: DataKind, (start, end): (usize, usize)| {
+        found.push(Finding { kind, start, end });
+    };
+    if present.matched(present::NHS) {
+        for_each_hit(
+            &b.nhs,
+            text,
+            |s, e| nhs_checksum_ok(&text[s..e]).then_some((s, e)),
+            |r| push(DataKind::NhsNumber, r),
+        );
+    }
+    if present.matched(present::NI) {
+        for_each_hit(
+            &b.ni,
+            text,
+            |s, e| ni_prefix_ok(&text[s..e]).then_some((s, e)),
+            |r| push(DataKind::NiNumber, r),
+        );
+    }
+    if present.matched(present::PHONE) {
+        let uk_number = |s: usize, e: usize| {
+            if !phone_prefix_ok(text, s) {
+                return None;
+            }
+            phone_hit_len(&text[s..e]).map(|len| (s, s + len))
+        };
+        for_each_hit(&b.phone, text, uk_number, |r| push(DataKind::Phone, r));
+    }
+    if present.matched(present::POSTCODE_SPACED) {
+        for_each_hit(
+            &b.postcode_spaced,
+            text,
+            |s, e| (!is_lowercase_ordinal_tail(&text[s..e])).then_some((s, e)),
+            |r| push(DataKind::Postcode, r),
+        );
+    }
+    if present.matched(present::POSTCODE_TIGHT) {
+        for_each_hit(
+            &b.postcode_tight,
+            text,
+            |s, e| Some((s, e)),
+            |r| push(DataKind::Postcode, r),
+        );
     }
 }
 
