@@ -214,10 +214,7 @@ pub fn read_source(path: &Path, diags: &mut Diagnostics) -> Option<Arc<SourceFil
 /// can clear the screen. One report per file is enough to find them.
 fn control_characters(file: &Arc<SourceFile>, diags: &mut Diagnostics) {
     let text = &file.text;
-    let raw = text
-        .char_indices()
-        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        .map(|(i, c)| (i, c.len_utf8(), c as u32));
+    let raw = first_raw_control(text.as_bytes());
     let escaped = text.match_indices("\\u00").find_map(|(i, _)| {
         let code = u32::from_str_radix(text.get(i + 2..i + 6)?, 16).ok()?;
         let control = code < 0x20 && !matches!(code, 0x09 | 0x0a | 0x0d) || code == 0x7f;
@@ -237,6 +234,22 @@ fn control_characters(file: &Arc<SourceFile>, diags: &mut Diagnostics) {
             )
             .with_help("remove it; it may have come from copying out of another program");
     }
+}
+
+/// The first control character written raw (Unicode's Cc: U+0000 to U+001F but tab and line
+/// endings, U+007F, and U+0080 to U+009F, which UTF-8 writes as 0xC2 and a second byte), as
+/// (byte offset, length, code point): read a byte at a time, not decoded a character at a
+/// time, as `check` reads every input file whole.
+fn first_raw_control(bytes: &[u8]) -> Option<(usize, usize, u32)> {
+    let at = bytes.iter().enumerate().position(|(i, &b)| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || b == 0x7f
+            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+    })?;
+    Some(match bytes[at] {
+        0xc2 => (at, 2, u32::from(bytes[at + 1])),
+        b => (at, 1, u32::from(b)),
+    })
 }
 
 /// Why something at `path` cannot be read as a file, when it exists in some form: a folder
@@ -890,6 +903,29 @@ pub fn collection_name(dir: &Path, diags: &mut Diagnostics) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_control_characters_are_found_as_char_is_control_finds_them() {
+        let by_char = |text: &str| {
+            text.char_indices()
+                .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                .map(|(i, c)| (i, c.len_utf8(), c as u32))
+        };
+        let mut texts: Vec<String> = ["", "plain\ttext\r\n", "Zoë ½ – “x” \u{a0}\u{ff}€"]
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        for c in (0u32..0x20).chain(0x7f..=0xa0).filter_map(char::from_u32) {
+            texts.push(format!("a é{c}b"));
+        }
+        for text in &texts {
+            assert_eq!(
+                first_raw_control(text.as_bytes()),
+                by_char(text),
+                "{text:?}"
+            );
+        }
+    }
 
     /// A partnership folder with a `templates/` folder, and a secret file beside it (outside).
     fn partnership_with_templates() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {

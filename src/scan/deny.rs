@@ -20,7 +20,7 @@
 //!
 //! A single-word term matches alone, and in the plural with a capital (`the Brackenridges`).
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// How a path of words through the trie may end in a match.
@@ -105,6 +105,9 @@ const PLACE_WORDS: &[&str] = &[
 /// Most characters a run between two words of a term may hold.
 const MAX_GAP: usize = 12;
 
+/// How many words the matcher's window passes over before it forgets those behind it.
+const WINDOW_BATCH: usize = 256;
+
 /// The deny list, compiled.
 #[derive(Debug, Clone, Default)]
 pub struct DenyMatcher {
@@ -119,9 +122,10 @@ pub struct DenyMatcher {
     extra_gaps: HashSet<char>,
     /// Ids (in `words`) of the titles and ranks.
     titles: HashSet<u32>,
-    /// The first bytes that keys of `words` start with: a word starting otherwise is not
-    /// looked up (most words of a page are not).
-    first_bytes: [u64; 4],
+    /// A bit for each (first byte, last byte) pair that keys of `words` start and end with
+    /// (bit `first * 256 + last`): an ASCII word whose key would start and end otherwise is not
+    /// keyed nor looked up (most words of a page are not).
+    key_ends: Vec<u64>,
     nodes: u32,
     /// The most words of any variant of any term.
     depth: usize,
@@ -173,6 +177,27 @@ impl DenyMatcher {
         self.ends.is_empty()
     }
 
+    /// Whether the word (of a folded text) may have a key in `words`: false only when it
+    /// starts and ends with ASCII characters whose keys no key starts and ends with.
+    fn may_be_known(&self, word: &str) -> bool {
+        let (Some(first), Some(last)) = (word.chars().next(), word.chars().next_back()) else {
+            return false;
+        };
+        if !first.is_ascii() || !last.is_ascii() {
+            return true;
+        }
+        let (Some(a), Some(z)) = (
+            ascii_key(first).bytes().next(),
+            ascii_key(last).bytes().next_back(),
+        ) else {
+            return true;
+        };
+        let bit = usize::from(a) << 8 | usize::from(z);
+        self.key_ends
+            .get(bit / 64)
+            .is_some_and(|m| m & (1 << (bit % 64)) != 0)
+    }
+
     /// Every variant of one term, given as its words' keys.
     /// `initial`: the key of the term's first letter, as an initial stands for it.
     fn add_term(&mut self, keys: &[String], initial: String) {
@@ -203,8 +228,12 @@ impl DenyMatcher {
 
     /// The id of the word with key `k`, given one if it has none yet.
     fn word_id(&mut self, k: &str) -> u32 {
-        if let Some(b) = k.bytes().next() {
-            self.first_bytes[usize::from(b / 64)] |= 1 << (b % 64);
+        if let (Some(a), Some(z)) = (k.bytes().next(), k.bytes().next_back()) {
+            if self.key_ends.is_empty() {
+                self.key_ends = vec![0; 256 * 256 / 64];
+            }
+            let bit = usize::from(a) << 8 | usize::from(z);
+            self.key_ends[bit / 64] |= 1 << (bit % 64);
         }
         let next_word = self.words.len() as u32;
         *self.words.entry(k.into()).or_insert(next_word)
@@ -236,29 +265,30 @@ impl DenyMatcher {
         // and two behind for a title and an initial. Memory stays flat however many words
         // the text has (8 MiB of `*a` is four million of them).
         let mut ahead = read_words(self, text);
-        let mut window: VecDeque<Word> = VecDeque::new();
+        let mut window: Vec<Word> = Vec::new();
         let mut found = Vec::new();
         let mut i = 0;
         loop {
             while window.len() < i + self.depth + 1
                 && let Some(w) = ahead.next()
             {
-                window.push_back(w);
+                window.push(w);
             }
             if i >= window.len() {
                 break;
             }
-            let words = window.make_contiguous();
-            match self.longest_at(text, words, i) {
+            match self.longest_at(text, &window, i) {
                 Some(j) => {
-                    found.push((words[i].start, words[j].end));
+                    found.push((window[i].start, window[j].end));
                     i = j + 1;
                 }
                 None => i += 1,
             }
-            while i > 2 {
-                window.pop_front();
-                i -= 1;
+            // Keep two words behind `i` (a title and an initial); drop older ones a batch at
+            // a time rather than one a step.
+            if i > WINDOW_BATCH {
+                window.drain(..i - 2);
+                i = 2;
             }
         }
         found
@@ -430,14 +460,8 @@ fn read_words<'a>(matcher: &'a DenyMatcher, text: &'a str) -> impl Iterator<Item
         let w = &text[start..end];
         buffer.clear();
         let first = w.chars().next().unwrap_or(' ');
-        // An ASCII word's key starts with its first letter's key: skip the look-up when no
-        // key starts so.
-        let may_be_known = !first.is_ascii()
-            || ascii_key(first)
-                .bytes()
-                .next()
-                .is_some_and(|b| matcher.first_bytes[usize::from(b / 64)] & (1 << (b % 64)) != 0);
-        let id = may_be_known
+        let id = matcher
+            .may_be_known(w)
             .then(|| {
                 key_into(w, &mut buffer);
                 matcher.words.get(buffer.as_str()).copied()

@@ -22,7 +22,7 @@ pub use names::looks_like_a_name;
 
 pub mod fold;
 
-use regex::{Regex, RegexBuilder};
+use regex::{Regex, RegexBuilder, RegexSet};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -233,6 +233,22 @@ struct Builtins {
     postcode_tight: Regex,
     date: Regex,
     dob_cue: Regex,
+    /// The patterns above that are searched for on their own (all but `date`, which is only
+    /// looked for near a cue), as one set: one pass over a text tells which of them occur at
+    /// all, and only those are searched for again, for where (most texts hold none of them).
+    any: RegexSet,
+}
+
+/// Indexes into [`Builtins::any`].
+mod present {
+    pub const NHS: usize = 0;
+    pub const NI: usize = 1;
+    pub const EMAIL: usize = 2;
+    pub const SPELT_EMAIL: usize = 3;
+    pub const PHONE: usize = 4;
+    pub const POSTCODE_SPACED: usize = 5;
+    pub const POSTCODE_TIGHT: usize = 6;
+    pub const DOB_CUE: usize = 7;
 }
 
 fn builtins() -> &'static Builtins {
@@ -247,6 +263,17 @@ fn builtins() -> &'static Builtins {
         let date = format!(
             r"(?i)(?:^|[^0-9])([0-9]{{4}}[\-/.][0-9]{{1,2}}[\-/.][0-9]{{1,2}}|[0-9]{{1,2}}[\-/.][0-9]{{1,2}}[\-/.](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{1,2}} [0-9]{{1,2}} (?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{1,2}}(?:st|nd|rd|th)?(?:\s{{1,3}}of)?(?:\s{{1,3}}|-)(?:{MONTHS})\.?,?(?:\s{{1,3}}|-)(?:[0-9]{{4}}|[0-9]{{2}})|(?:{MONTHS})\.?\s{{1,3}}[0-9]{{1,2}}(?:st|nd|rd|th)?,?\s{{1,3}}[0-9]{{4}})(?:$|[^0-9])"
         );
+        // In the order of `present`.
+        let searched = [
+            NHS_PATTERN,
+            NI_PATTERN,
+            EMAIL_PATTERN,
+            SPELT_EMAIL_PATTERN,
+            PHONE_PATTERN,
+            &postcode_spaced,
+            &postcode_tight,
+            DOB_CUE_PATTERN,
+        ];
         Builtins {
             nhs: builtin(NHS_PATTERN),
             ni: builtin(NI_PATTERN),
@@ -257,6 +284,7 @@ fn builtins() -> &'static Builtins {
             postcode_tight: builtin(&postcode_tight),
             date: builtin(&date),
             dob_cue: builtin(DOB_CUE_PATTERN),
+            any: RegexSet::new(searched).expect("built-in scan patterns compile as a set"),
         }
     })
 }
@@ -324,63 +352,32 @@ impl Scanner {
     /// All findings in `text`, sorted by start, not overlapping (when two overlap, the
     /// more specific kind, earlier in [`DataKind`], is kept).
     pub fn scan(&self, text: &str) -> Vec<Finding> {
+        // Which patterns occur at all, in one pass; each of those is then searched for alone.
+        let b = self.builtins;
+        let present = b.any.matches(text);
         let mut found = Vec::new();
+        numbers(b, &present, text, &mut found);
         let mut push = |kind: DataKind, (start, end): (usize, usize)| {
             found.push(Finding { kind, start, end });
         };
-
-        for_each_hit(
-            &self.builtins.nhs,
-            text,
-            |s, e| nhs_checksum_ok(&text[s..e]).then_some((s, e)),
-            |r| push(DataKind::NhsNumber, r),
-        );
-
-        for_each_hit(
-            &self.builtins.ni,
-            text,
-            |s, e| ni_prefix_ok(&text[s..e]).then_some((s, e)),
-            |r| push(DataKind::NiNumber, r),
-        );
-
-        for r in self.dates_of_birth(text) {
-            push(DataKind::DateOfBirth, r);
+        if present.matched(present::DOB_CUE) {
+            for r in self.dates_of_birth(text) {
+                push(DataKind::DateOfBirth, r);
+            }
         }
-
-        for m in self.builtins.email.find_iter(text) {
-            push(DataKind::Email, (m.start(), m.end()));
+        if present.matched(present::EMAIL) {
+            for m in b.email.find_iter(text) {
+                push(DataKind::Email, (m.start(), m.end()));
+            }
         }
-        for_each_hit(
-            &self.builtins.spelt_email,
-            text,
-            |s, e| spelt_email_ok(&text[s..e]).then_some((s, e)),
-            |r| push(DataKind::Email, r),
-        );
-
-        for_each_hit(
-            &self.builtins.phone,
-            text,
-            |s, e| {
-                if !phone_prefix_ok(text, s) {
-                    return None;
-                }
-                phone_hit_len(&text[s..e]).map(|len| (s, s + len))
-            },
-            |r| push(DataKind::Phone, r),
-        );
-
-        for_each_hit(
-            &self.builtins.postcode_spaced,
-            text,
-            |s, e| (!is_lowercase_ordinal_tail(&text[s..e])).then_some((s, e)),
-            |r| push(DataKind::Postcode, r),
-        );
-        for_each_hit(
-            &self.builtins.postcode_tight,
-            text,
-            |s, e| Some((s, e)),
-            |r| push(DataKind::Postcode, r),
-        );
+        if present.matched(present::SPELT_EMAIL) {
+            for_each_hit(
+                &b.spelt_email,
+                text,
+                |s, e| spelt_email_ok(&text[s..e]).then_some((s, e)),
+                |r| push(DataKind::Email, r),
+            );
+        }
 
         for r in self.deny.find(text) {
             push(DataKind::DenyListed, r);
@@ -476,6 +473,55 @@ impl Scanner {
             .zip(flagged)
             .filter_map(|(d, f)| f.then_some(d))
             .collect()
+    }
+}
+
+/// The findings of the number-shaped patterns `present` found in `text` (NHS and National
+/// Insurance numbers, phone numbers, postcodes), pushed onto `found`.
+fn numbers(b: &Builtins, present: &regex::SetMatches, text: &str, found: &mut Vec<Finding>) {
+    let mut push = |kind: DataKind, (start, end): (usize, usize)| {
+        found.push(Finding { kind, start, end });
+    };
+    if present.matched(present::NHS) {
+        for_each_hit(
+            &b.nhs,
+            text,
+            |s, e| nhs_checksum_ok(&text[s..e]).then_some((s, e)),
+            |r| push(DataKind::NhsNumber, r),
+        );
+    }
+    if present.matched(present::NI) {
+        for_each_hit(
+            &b.ni,
+            text,
+            |s, e| ni_prefix_ok(&text[s..e]).then_some((s, e)),
+            |r| push(DataKind::NiNumber, r),
+        );
+    }
+    if present.matched(present::PHONE) {
+        let uk_number = |s: usize, e: usize| {
+            if !phone_prefix_ok(text, s) {
+                return None;
+            }
+            phone_hit_len(&text[s..e]).map(|len| (s, s + len))
+        };
+        for_each_hit(&b.phone, text, uk_number, |r| push(DataKind::Phone, r));
+    }
+    if present.matched(present::POSTCODE_SPACED) {
+        for_each_hit(
+            &b.postcode_spaced,
+            text,
+            |s, e| (!is_lowercase_ordinal_tail(&text[s..e])).then_some((s, e)),
+            |r| push(DataKind::Postcode, r),
+        );
+    }
+    if present.matched(present::POSTCODE_TIGHT) {
+        for_each_hit(
+            &b.postcode_tight,
+            text,
+            |s, e| Some((s, e)),
+            |r| push(DataKind::Postcode, r),
+        );
     }
 }
 
