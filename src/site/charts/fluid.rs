@@ -20,6 +20,8 @@ use super::*;
 pub const LABEL_CHARS: usize = 40;
 /// The narrowest plot the charts are laid out for (a 390 px screen less the page's margins).
 const NARROWEST: f64 = 330.0;
+/// A dot plot's dot, across, in pixels.
+const DOT: f64 = 10.0;
 /// Text size in CSS pixels: a phone's body text.
 const TEXT: f64 = 16.0;
 /// Baseline to baseline, roomy enough for the 19 px the stylesheet gives wider screens.
@@ -442,23 +444,10 @@ fn strip_drawn(
     reference: Option<(&str, f64)>,
     ends: Option<(&str, &str)>,
 ) -> String {
-    // Dots stack when they fall in the same bin: bins as wide as a dot at the narrowest width.
-    const DOT: f64 = 10.0;
-    let bins = (NARROWEST / DOT).floor();
     let span = if hi > lo { hi - lo } else { 1.0 };
     let frac = |v: f64| (v.clamp(lo, hi) - lo) / span;
     let x_of = |f: f64| 3.0 + f * 94.0;
-    let mut columns: BTreeMap<i64, usize> = BTreeMap::new();
-    let placed: Vec<(f64, usize)> = points
-        .iter()
-        .map(|p| {
-            let bin = (frac(p.value) * bins).round() as i64;
-            let n = columns.entry(bin).or_insert(0);
-            *n += 1;
-            (bin as f64 / bins, *n - 1)
-        })
-        .collect();
-    let tallest = columns.values().copied().max().unwrap_or(1).max(1);
+    let (placed, tallest) = stack_dots(points, &frac);
     let top = 52.0;
     let base = top + (tallest as f64 * DOT + 8.0).max(24.0);
     let id = escape(&label.id);
@@ -504,9 +493,41 @@ fn strip_drawn(
         let (at, anchor) = label_place(x_of(frac(v)), &words, false);
         body.push_str(&label_text(&pct(at), 18.0, anchor, false, INK, &words));
     }
+    strip_dots(&mut body, points, &placed, base, &id, &x_of);
+    body.push_str("</svg>\n");
+    finish(body, label)
+}
+
+/// Dots stack when they fall in the same bin (bins as wide as a dot at the narrowest width):
+/// each point's place along the axis (0 to 1) and its height in its stack, and the tallest
+/// stack.
+fn stack_dots(points: &[StripPoint], frac: &dyn Fn(f64) -> f64) -> (Vec<(f64, usize)>, usize) {
+    let bins = (NARROWEST / DOT).floor();
+    let mut columns: BTreeMap<i64, usize> = BTreeMap::new();
+    let placed = points
+        .iter()
+        .map(|p| {
+            let bin = (frac(p.value) * bins).round() as i64;
+            let n = columns.entry(bin).or_insert(0);
+            *n += 1;
+            (bin as f64 / bins, *n - 1)
+        })
+        .collect();
+    (placed, columns.values().copied().max().unwrap_or(1).max(1))
+}
+
+/// The dots in the order given, then the marked partnership on top of them.
+fn strip_dots(
+    body: &mut String,
+    points: &[StripPoint],
+    placed: &[(f64, usize)],
+    base: f64,
+    id: &str,
+    x_of: &dyn Fn(f64) -> f64,
+) {
     let mut marked = None;
     body.push_str("<g fill=\"#12436d\" stroke=\"#ffffff\" stroke-width=\"1\">\n");
-    for (p, (f, level)) in points.iter().zip(&placed) {
+    for (p, (f, level)) in points.iter().zip(placed) {
         let cy = base - DOT / 2.0 - 2.0 - *level as f64 * DOT;
         if p.marked {
             marked = Some((p, *f, cy));
@@ -531,8 +552,6 @@ fn strip_drawn(
         let (at, anchor) = label_place(x_of(f), &p.name, true);
         body.push_str(&label_text(&pct(at), 40.0, anchor, true, INK, &p.name));
     }
-    body.push_str("</svg>\n");
-    finish(body, label)
 }
 
 /// Where a label of `words` for a point at `x` (percent of the chart's width) is drawn, and
