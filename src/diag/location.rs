@@ -94,15 +94,35 @@ impl Location {
     }
 
     /// Name, then line and column as numbers (so line 9 comes before line 10). A workbook's
-    /// places sort by their printed name, sheet and cell.
+    /// places sort by file and sheet, the sheet's own problems first, then its cells in the
+    /// order a reader goes through them: row by row (`F3` before `F10`), column by column.
     pub(super) fn sort_key(&self) -> (String, usize, usize) {
         match self {
-            Location::Sheet { .. } | Location::Cell { .. } => (self.to_string(), 0, 0),
+            Location::Sheet { path, sheet } => (format!("{path}: {sheet}"), 0, 0),
+            Location::Cell { path, sheet, cell } => {
+                let (row, column) = cell_order(cell);
+                (format!("{path}: {sheet}"), row, column)
+            }
             _ => {
                 let (line, column) = self.line_col().unwrap_or((0, 0));
                 (self.path().to_string(), line, column)
             }
         }
+    }
+}
+
+/// A cell's (or a range's first cell's) row and column, both from 1, for ordering: `AB12` is
+/// row 12, column 28. Anything else sorts after every cell.
+fn cell_order(cell: &str) -> (usize, usize) {
+    let first = cell.split(':').next().unwrap_or(cell);
+    let letters = first.bytes().take_while(u8::is_ascii_uppercase).count();
+    let column = first.bytes().take(letters).fold(0usize, |n, b| {
+        n.saturating_mul(26)
+            .saturating_add(usize::from(b - b'A' + 1))
+    });
+    match first[letters..].parse::<usize>() {
+        Ok(row) if letters > 0 && row > 0 => (row, column),
+        _ => (usize::MAX, usize::MAX),
     }
 }
 
@@ -162,6 +182,41 @@ impl From<&Location> for Location {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_workbooks_problems_are_in_reading_order() {
+        let cell = |sheet: &str, cell: &str| Location::Cell {
+            path: "r.xlsx".into(),
+            sheet: sheet.into(),
+            cell: cell.into(),
+        };
+        let mut places = [
+            cell("Return", "F10"),
+            cell("About", "B3"),
+            cell("Return", "AA3"),
+            cell("Return", "F3"),
+            cell("Return", "H2:H3"),
+            Location::Sheet {
+                path: "r.xlsx".into(),
+                sheet: "Return".into(),
+            },
+            cell("Return", "B3"),
+        ];
+        places.sort_by_key(Location::sort_key);
+        let printed: Vec<String> = places.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            printed,
+            [
+                "r.xlsx: About!B3",
+                "r.xlsx: Return",
+                "r.xlsx: Return!H2:H3",
+                "r.xlsx: Return!B3",
+                "r.xlsx: Return!F3",
+                "r.xlsx: Return!AA3",
+                "r.xlsx: Return!F10",
+            ]
+        );
+    }
 
     #[test]
     fn each_kind_of_place_prints_as_users_read_it() {
