@@ -460,21 +460,10 @@ pub fn error_page(problems: &str, version: u64) -> String {
     )
 }
 
+/// Text for the error page: HTML-escaped, without terminal colour codes (the escape
+/// character), which mean nothing on a page.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Terminal colours in a diagnostic mean nothing on a page.
-            '\u{1b}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    crate::site::templates::escaped(&s.replace('\u{1b}', ""))
 }
 
 fn percent_decode(s: &str) -> String {

@@ -175,6 +175,15 @@ pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result
     out.write_all(&bytes[plain_from..])
 }
 
+/// `input` HTML-escaped into a new string, by [`escape_html`]: for text put into markup
+/// outside the templates (chart labels, `serve`'s error page, the board paper's XML).
+pub fn escaped(input: &str) -> String {
+    let mut out = Vec::with_capacity(input.len());
+    // Writing to a Vec cannot fail, and escaping keeps valid UTF-8 valid.
+    let _ = escape_html(input, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

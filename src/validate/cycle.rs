@@ -7,7 +7,7 @@ use super::metrics::check_period;
 use super::scope::Scope;
 use crate::diag::{Code, Diagnostics, Location, suggest};
 use crate::load::raw::{CycleFile, FindingsFile, ResponseFile, S};
-use crate::load::{RawAudit, RawCycle};
+use crate::load::{Parsed, RawAudit, RawCycle};
 use crate::model::{
     CaseRecord, Cycle, Date, Finding, FindingKind, Framework, Level, Method, Moderation,
     Partnership, Response, Survey,
@@ -55,17 +55,20 @@ pub(super) fn cycles(
     out
 }
 
+/// The cycle.toml of cycle `id`, as read, when it could be parsed.
+fn cycle_file<'a>(raw: &'a RawAudit, id: &str) -> Option<&'a Parsed<CycleFile>> {
+    raw.cycles
+        .iter()
+        .find(|r| r.id == id)
+        .and_then(|r| r.cycle.as_ref())
+}
+
 /// `compare_with` names an earlier cycle.
 fn check_compare_with(raw: &RawAudit, c: &Cycle, cycles: &[Cycle], diags: &mut Diagnostics) {
     let Some(target) = &c.compare_with else {
         return;
     };
-    let Some(cf) = raw
-        .cycles
-        .iter()
-        .find(|r| r.id == c.id)
-        .and_then(|r| r.cycle.as_ref())
-    else {
+    let Some(cf) = cycle_file(raw, &c.id) else {
         return;
     };
     let Some(span) = cf.value.compare_with.as_ref().map(|s| s.span()) else {
@@ -618,12 +621,7 @@ fn overlapping(raw: &RawAudit, cycles: &[Cycle], diags: &mut Diagnostics) {
         else {
             continue;
         };
-        let Some(cf) = raw
-            .cycles
-            .iter()
-            .find(|r| r.id == c.id)
-            .and_then(|r| r.cycle.as_ref())
-        else {
+        let Some(cf) = cycle_file(raw, &c.id) else {
             continue;
         };
         diags

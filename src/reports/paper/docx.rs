@@ -95,20 +95,13 @@ const REL_TYPE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/re
 
 /// Text for XML content and attribute values.
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Validation refuses control characters; none reaches a document.
-            c if c.is_control() && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    // Validation refuses control characters; none reaches a document, and XML forbids them.
+    let allowed: String = s
+        .chars()
+        .filter(|&c| !c.is_control() || c == '\n' || c == '\t')
+        .collect();
+    // The site's escaper writes entities XML knows too (`&#39;` for an apostrophe).
+    crate::site::templates::escaped(&allowed)
 }
 
 fn runs(rs: &[Run]) -> String {

@@ -229,10 +229,7 @@ fn tidy_font_sizes(svg: &str) -> String {
 /// Text escaped for SVG, by the templates' escaper (the same characters its templates
 /// escape), so a chart label and a page agree.
 fn escape(s: &str) -> String {
-    let mut out = Vec::with_capacity(s.len());
-    // Writing to a Vec cannot fail, and escaping keeps valid UTF-8 valid.
-    let _ = super::templates::escape_html(s, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    super::templates::escaped(s)
 }
 
 mod fluid;
