@@ -152,24 +152,49 @@ impl Workspace {
 /// partnerships of a collection are loaded in parallel; their problems are reported in folder
 /// order, as if loaded one by one.
 pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Workspace, WorkspaceError> {
+    let (collection, name, members) = load_with(dir, diags, |l| l)?;
+    Ok(Workspace {
+        collection,
+        name,
+        members,
+    })
+}
+
+/// [`load`], handing each partnership to `each` as soon as it is loaded (on the thread that
+/// loaded it) instead of holding them all: what `each` returns is kept, in folder order.
+pub fn load_each<T: Send>(
+    dir: &Path,
+    diags: &mut Diagnostics,
+    each: impl Fn(Loaded) -> T + Sync,
+) -> Result<Vec<T>, WorkspaceError> {
+    Ok(load_with(dir, diags, each)?.2)
+}
+
+/// Whether DIR is a collection, its name, and what `each` made of each partnership.
+fn load_with<T: Send>(
+    dir: &Path,
+    diags: &mut Diagnostics,
+    each: impl Fn(Loaded) -> T + Sync,
+) -> Result<(bool, Option<String>, Vec<T>), WorkspaceError> {
     let (collection, dirs) = match discover(dir)? {
         Target::Partnership(p) => (false, vec![p]),
         Target::Collection(v) => (true, v),
     };
     let name = collection.then(|| load::collection_name(dir, diags));
     let within = collection.then_some(dir);
-    let loaded: Vec<(Loaded, Diagnostics)> =
-        dirs.par_iter().map(|d| load_member(d, within)).collect();
+    let loaded: Vec<(T, Diagnostics)> = dirs
+        .par_iter()
+        .map(|d| {
+            let (l, own) = load_member(d, within);
+            (each(l), own)
+        })
+        .collect();
     let mut members = Vec::with_capacity(loaded.len());
-    for (l, d) in loaded {
-        diags.extend(d);
-        members.push(l);
+    for (member, own) in loaded {
+        diags.extend(own);
+        members.push(member);
     }
-    Ok(Workspace {
-        collection,
-        name,
-        members,
-    })
+    Ok((collection, name, members))
 }
 
 /// Loads and validates one partnership folder, with its own problems. Any error (even in a
