@@ -126,6 +126,9 @@ pub struct DenyMatcher {
     /// (bit `first * 256 + last`): an ASCII word whose key would start and end otherwise is not
     /// keyed nor looked up (most words of a page are not).
     key_ends: Vec<u64>,
+    /// The same bits for the keys that open a variant of a term (its first word): every
+    /// match starts at such a word.
+    opening_key_ends: Vec<u64>,
     nodes: u32,
     /// The most words of any variant of any term.
     depth: usize,
@@ -180,22 +183,25 @@ impl DenyMatcher {
     /// Whether the word (of a folded text) may have a key in `words`: false only when it
     /// starts and ends with ASCII characters whose keys no key starts and ends with.
     fn may_be_known(&self, word: &str) -> bool {
-        let (Some(first), Some(last)) = (word.chars().next(), word.chars().next_back()) else {
-            return false;
-        };
-        if !first.is_ascii() || !last.is_ascii() {
-            return true;
-        }
-        let (Some(a), Some(z)) = (
-            ascii_key(first).bytes().next(),
-            ascii_key(last).bytes().next_back(),
-        ) else {
-            return true;
-        };
-        let bit = usize::from(a) << 8 | usize::from(z);
-        self.key_ends
-            .get(bit / 64)
-            .is_some_and(|m| m & (1 << (bit % 64)) != 0)
+        may_end_as(&self.key_ends, word)
+    }
+
+    /// Whether some word of the folded `text` opens a variant of a term. No match can start
+    /// anywhere else, and most texts (nearly every page of a site) have none: reading the
+    /// words once for that alone costs far less than [`DenyMatcher::find`]'s window.
+    fn may_match(&self, text: &str) -> bool {
+        let mut buffer = String::new();
+        spans(text).any(|(start, end)| {
+            let w = &text[start..end];
+            if !may_end_as(&self.opening_key_ends, w) {
+                return false;
+            }
+            buffer.clear();
+            key_into(w, &mut buffer);
+            self.words
+                .get(buffer.as_str())
+                .is_some_and(|&id| self.edges.contains_key(&(0, id)))
+        })
     }
 
     /// Every variant of one term, given as its words' keys.
@@ -228,18 +234,19 @@ impl DenyMatcher {
 
     /// The id of the word with key `k`, given one if it has none yet.
     fn word_id(&mut self, k: &str) -> u32 {
-        if let (Some(a), Some(z)) = (k.bytes().next(), k.bytes().next_back()) {
-            if self.key_ends.is_empty() {
-                self.key_ends = vec![0; 256 * 256 / 64];
-            }
-            let bit = usize::from(a) << 8 | usize::from(z);
-            self.key_ends[bit / 64] |= 1 << (bit % 64);
+        if self.key_ends.is_empty() {
+            self.key_ends = vec![0; 256 * 256 / 64];
         }
+        set_key_ends(&mut self.key_ends, k);
         let next_word = self.words.len() as u32;
         *self.words.entry(k.into()).or_insert(next_word)
     }
 
     fn add(&mut self, keys: &[String], how: u8) {
+        if self.opening_key_ends.is_empty() {
+            self.opening_key_ends = vec![0; 256 * 256 / 64];
+        }
+        set_key_ends(&mut self.opening_key_ends, &keys[0]);
         let mut node = 0;
         for k in keys {
             let word = self.word_id(k);
@@ -258,7 +265,7 @@ impl DenyMatcher {
 
     /// Byte ranges of the folded `text` where a term is written, in order, not overlapping.
     pub fn find(&self, text: &str) -> Vec<(usize, usize)> {
-        if self.is_empty() {
+        if self.is_empty() || !self.may_match(text) {
             return Vec::new();
         }
         // A window of words slides over the text: as many ahead as the longest term has,
@@ -380,6 +387,46 @@ impl DenyMatcher {
     }
 }
 
+/// Sets the bit of `bits` for the first and last bytes of the key `k` (bit `first * 256 +
+/// last`).
+fn set_key_ends(bits: &mut [u64], k: &str) {
+    if let (Some(a), Some(z)) = (k.bytes().next(), k.bytes().next_back()) {
+        let bit = usize::from(a) << 8 | usize::from(z);
+        bits[bit / 64] |= 1 << (bit % 64);
+    }
+}
+
+/// Whether the word (of a folded text) may have a key whose first and last bytes have their
+/// bit in `bits`: false only when it starts and ends with ASCII characters whose keys do not.
+fn may_end_as(bits: &[u64], word: &str) -> bool {
+    let bytes = word.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return false;
+    };
+    if !first.is_ascii() || !last.is_ascii() {
+        return true;
+    }
+    let ends = ascii_key_ends();
+    let (Some(a), Some(z)) = (ends[usize::from(first)].0, ends[usize::from(last)].1) else {
+        return true;
+    };
+    let bit = usize::from(a) << 8 | usize::from(z);
+    bits.get(bit / 64)
+        .is_some_and(|m| m & (1 << (bit % 64)) != 0)
+}
+
+/// For each ASCII character, the first and the last byte of its key (None for a character
+/// whose key is empty).
+fn ascii_key_ends() -> &'static [(Option<u8>, Option<u8>); 128] {
+    static ENDS: OnceLock<[(Option<u8>, Option<u8>); 128]> = OnceLock::new();
+    ENDS.get_or_init(|| {
+        std::array::from_fn(|b| {
+            let k = ascii_key(char::from(b as u8));
+            (k.bytes().next(), k.bytes().next_back())
+        })
+    })
+}
+
 /// Characters that may stand between two words of a name: white space, hyphens, underscores,
 /// dots, plus signs (a space in a form's address), apostrophes.
 fn is_usual_gap(c: char) -> bool {
@@ -422,28 +469,49 @@ fn is_mark(c: char) -> bool {
 }
 
 /// Where the words of a folded text are: runs of letters, digits and their marks. Plain
-/// ASCII is read a byte at a time (most of any page is).
+/// ASCII is read a byte at a time (most of any page is, and a public build reads every word
+/// of every page).
 fn spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
-        let start = skip_while(text, at, |c| !c.is_alphanumeric());
+        let start = skip_while(
+            text,
+            at,
+            |c| !c.is_alphanumeric(),
+            |b| !b.is_ascii_alphanumeric(),
+        );
         if start >= text.len() {
             return None;
         }
-        at = skip_while(text, start, |c| c.is_alphanumeric() || is_mark(c));
+        at = skip_while(
+            text,
+            start,
+            |c| c.is_alphanumeric() || is_mark(c),
+            |b| b.is_ascii_alphanumeric(),
+        );
         Some((start, at))
     })
 }
 
-/// The byte offset of the first character from `at` on that `skip` refuses, or the end.
-fn skip_while(text: &str, mut at: usize, skip: impl Fn(char) -> bool) -> usize {
+/// The byte offset of the first character from `at` on that `skip` refuses, or the end;
+/// `skip_ascii` says the same of an ASCII byte, without decoding it as a character.
+#[inline(always)]
+fn skip_while(
+    text: &str,
+    mut at: usize,
+    skip: impl Fn(char) -> bool,
+    skip_ascii: impl Fn(u8) -> bool,
+) -> usize {
     let bytes = text.as_bytes();
     while let Some(&b) = bytes.get(at) {
-        let c = if b.is_ascii() {
-            char::from(b)
-        } else {
-            text[at..].chars().next().unwrap_or(' ')
-        };
+        if b.is_ascii() {
+            if !skip_ascii(b) {
+                break;
+            }
+            at += 1;
+            continue;
+        }
+        let c = text[at..].chars().next().unwrap_or(' ');
         if !skip(c) {
             break;
         }
