@@ -12,8 +12,9 @@ pub struct Piece {
     pub folded: Folded,
     /// The piece is the file's path (its name and its folders' names).
     pub is_name: bool,
-    /// Byte offsets where lines start in the file (empty for a name).
-    line_starts: Vec<usize>,
+    /// Byte offsets where lines start in the file, found when a hit is first placed (most
+    /// files have none).
+    line_starts: std::cell::OnceCell<Vec<usize>>,
     content: Option<String>,
 }
 
@@ -23,8 +24,13 @@ impl Piece {
         let Some(content) = &self.content else {
             return (0, 0);
         };
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
-        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let line_starts = self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(content.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        });
+        let line = line_starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let start = line_starts.get(line).copied().unwrap_or(0);
         let end = offset.min(content.len());
         let col = content.get(start..end).map_or(1, |s| s.chars().count() + 1);
         (line + 1, col)
@@ -77,25 +83,27 @@ pub fn readable(path: &str, bytes: &[u8]) -> Vec<Piece> {
     let mut pieces = vec![Piece {
         folded: name,
         is_name: true,
-        line_starts: Vec::new(),
+        line_starts: std::cell::OnceCell::new(),
         content: None,
     }];
     // Built files are text; anything else could not carry readable text to a page reader,
-    // but it is read as text anyway, with unknown bytes replaced.
-    let content = String::from_utf8_lossy(bytes).into_owned();
+    // but it is read as text anyway, with unknown bytes replaced. (The standard check of
+    // valid UTF-8 is much the faster way to the same text when there is nothing to replace.)
+    let content = match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    };
     let folded = if path.ends_with(".html") || path.ends_with(".svg") || path.ends_with(".xml") {
         markup_text(&content)
     } else {
-        let mut f = Folded::default();
+        let mut f = Folded::with_capacity(content.len());
         f.push(&content, 0);
         f
     };
-    let mut line_starts = vec![0];
-    line_starts.extend(content.match_indices('\n').map(|(i, _)| i + 1));
     pieces.push(Piece {
         folded,
         is_name: false,
-        line_starts,
+        line_starts: std::cell::OnceCell::new(),
         content: Some(content),
     });
     pieces
@@ -103,7 +111,7 @@ pub fn readable(path: &str, bytes: &[u8]) -> Vec<Piece> {
 
 /// Text nodes and attribute values of HTML or SVG, folded.
 fn markup_text(html: &str) -> Folded {
-    let mut out = Folded::default();
+    let mut out = Folded::with_capacity(html.len());
     let b = html.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -127,8 +135,8 @@ fn markup_text(html: &str) -> Folded {
         while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' && b[j] != b'/' {
             j += 1;
         }
-        let name = html[name_start..j].to_ascii_lowercase();
-        let inline = INLINE.contains(&name.as_str());
+        let name = &html[name_start..j];
+        let inline = INLINE.iter().any(|n| n.eq_ignore_ascii_case(name));
         if !inline {
             out.push_break(i);
         }
@@ -144,7 +152,7 @@ fn markup_text(html: &str) -> Folded {
             while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'=' && b[j] != b'>' {
                 j += 1;
             }
-            let attr = html[attr_start..j].to_ascii_lowercase();
+            let attr = &html[attr_start..j];
             if b.get(j) == Some(&b'=') {
                 j += 1;
                 let (value_start, value_end, next) = match b.get(j) {
@@ -161,7 +169,7 @@ fn markup_text(html: &str) -> Folded {
                         (j, end, end)
                     }
                 };
-                if !GEOMETRY.contains(&attr.as_str()) {
+                if !GEOMETRY.iter().any(|g| g.eq_ignore_ascii_case(attr)) {
                     out.push_break(value_start);
                     out.push(&html[value_start..value_end], value_start);
                     out.push_break(value_end);
@@ -172,20 +180,32 @@ fn markup_text(html: &str) -> Folded {
             }
         }
         i = (j + 1).min(html.len());
-        if !closing && (name == "style" || name == "script") {
-            // Their content is code, not text: skip to the end tag (a CSS file is read
-            // whole elsewhere; a page's own style block is ours).
-            let end_tag = format!("</{name}");
-            i = html[i..]
-                .to_ascii_lowercase()
-                .find(&end_tag)
-                .map_or(html.len(), |n| i + n);
+        if !closing && (name.eq_ignore_ascii_case("style") || name.eq_ignore_ascii_case("script")) {
+            // Their content is code, not text: skip to the end tag, in any case (a CSS file is
+            // read whole elsewhere; a page's own style block is ours).
+            i = end_tag_at(html, i, name);
         }
         if !inline {
             out.push_break(i.min(html.len()));
         }
     }
     out
+}
+
+/// Where the first `</name` (in any case) stands from byte `from` on, or the end of `html`.
+fn end_tag_at(html: &str, from: usize, name: &str) -> usize {
+    let b = html.as_bytes();
+    let mut at = from;
+    while let Some(n) = html[at..].find("</") {
+        let tag = at + n + 2;
+        if b.len() >= tag + name.len()
+            && b[tag..tag + name.len()].eq_ignore_ascii_case(name.as_bytes())
+        {
+            return at + n;
+        }
+        at = tag;
+    }
+    html.len()
 }
 
 #[cfg(test)]
@@ -214,6 +234,18 @@ mod tests {
         );
         assert!(!t.contains("943"), "{t:?}");
         assert!(t.contains("Label"), "{t:?}");
+    }
+
+    #[test]
+    fn a_script_ends_at_its_end_tag_in_any_case_and_text_after_it_is_read() {
+        let t = text_of(
+            "<SCRIPT>let n = '9434765919'; // </b> is not the end</ScRiPt><P TITLE=\"Kai 07700 900123\">after</P><style>p{}</STYLE>tail",
+        );
+        assert!(!t.contains("9434765919"), "{t:?}");
+        assert!(t.contains("Kai 07700 900123"), "{t:?}");
+        assert!(t.contains("after") && t.contains("tail"), "{t:?}");
+        // An end tag that never comes: the rest of the file is code.
+        assert_eq!(text_of("<p>seen</p><script>var a = 1;"), "seen\n\n");
     }
 
     #[test]

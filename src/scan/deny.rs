@@ -472,53 +472,57 @@ fn is_mark(c: char) -> bool {
 /// ASCII is read a byte at a time (most of any page is, and a public build reads every word
 /// of every page).
 fn spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = text.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {
-        let start = skip_while(
-            text,
-            at,
-            |c| !c.is_alphanumeric(),
-            |b| !b.is_ascii_alphanumeric(),
-        );
-        if start >= text.len() {
-            return None;
+        // Up to the first letter or digit.
+        loop {
+            while at < bytes.len() && ASCII_GAP[usize::from(bytes[at])] {
+                at += 1;
+            }
+            if at >= bytes.len() {
+                return None;
+            }
+            if bytes[at].is_ascii() {
+                break;
+            }
+            let c = text[at..].chars().next()?;
+            if c.is_alphanumeric() {
+                break;
+            }
+            at += c.len_utf8();
         }
-        at = skip_while(
-            text,
-            start,
-            |c| c.is_alphanumeric() || is_mark(c),
-            |b| b.is_ascii_alphanumeric(),
-        );
+        let start = at;
+        // Up to the end of the word.
+        loop {
+            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+            }
+            if at >= bytes.len() || bytes[at].is_ascii() {
+                break;
+            }
+            let Some(c) = text[at..].chars().next() else {
+                break;
+            };
+            if !(c.is_alphanumeric() || is_mark(c)) {
+                break;
+            }
+            at += c.len_utf8();
+        }
         Some((start, at))
     })
 }
 
-/// The byte offset of the first character from `at` on that `skip` refuses, or the end;
-/// `skip_ascii` says the same of an ASCII byte, without decoding it as a character.
-#[inline(always)]
-fn skip_while(
-    text: &str,
-    mut at: usize,
-    skip: impl Fn(char) -> bool,
-    skip_ascii: impl Fn(u8) -> bool,
-) -> usize {
-    let bytes = text.as_bytes();
-    while let Some(&b) = bytes.get(at) {
-        if b.is_ascii() {
-            if !skip_ascii(b) {
-                break;
-            }
-            at += 1;
-            continue;
-        }
-        let c = text[at..].chars().next().unwrap_or(' ');
-        if !skip(c) {
-            break;
-        }
-        at += c.len_utf8();
+/// The ASCII bytes that are neither letters nor digits (no byte outside ASCII is one).
+const ASCII_GAP: [bool; 256] = {
+    let mut gap = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        gap[b] = !(b as u8).is_ascii_alphanumeric();
+        b += 1;
     }
-    at
-}
+    gap
+};
 
 /// The words of a folded text, one at a time, each looked up in `matcher`'s words as it is
 /// read (its key built in one reused buffer: a public build reads every word of every page).

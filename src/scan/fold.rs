@@ -36,6 +36,17 @@ pub struct Folded {
 }
 
 impl Folded {
+    /// An empty text with room for `len` bytes of folded text (about what `len` bytes of
+    /// original make): a public build folds every page, and growing a page's text and origins
+    /// step by step cost more than the copy.
+    pub fn with_capacity(len: usize) -> Folded {
+        Folded {
+            text: String::with_capacity(len),
+            origin: Vec::with_capacity(len),
+            end: 0,
+        }
+    }
+
     /// The original byte range of the folded range `[start, end)`.
     pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
         let at = |i: usize| self.origin.get(i).map_or(self.end, |&o| o as usize);
@@ -97,11 +108,7 @@ fn offset(at: usize) -> u32 {
 
 /// Folds `text` as described in the module documentation.
 pub fn fold(text: &str) -> Folded {
-    let mut out = Folded {
-        text: String::with_capacity(text.len()),
-        origin: Vec::with_capacity(text.len()),
-        end: 0,
-    };
+    let mut out = Folded::with_capacity(text.len());
     out.push(text, 0);
     out.end = text.len();
     out
