@@ -116,7 +116,7 @@ fn markup_text(html: &str) -> Folded {
     let mut i = 0;
     while i < b.len() {
         if b[i] != b'<' {
-            let end = html[i..].find('<').map_or(html.len(), |n| i + n);
+            let end = memchr::memchr(b'<', &b[i..]).map_or(html.len(), |n| i + n);
             out.push(&html[i..end], i);
             i = end;
             continue;
