@@ -489,7 +489,7 @@ fn page_html(
     page.context.insert("title", &page.title);
     let path = format!("{}{}", place.prefix, page.path);
     let html = render(t, page.template, &page.context, &path)?;
-    Ok(OutFile::new(path, tables::wrap_tables(&html)))
+    Ok(OutFile::new(path, tables::wrap_tables(html)))
 }
 
 /// A partnership's page in a collection comparing it with the others (`<folder>/compare/`),
@@ -638,7 +638,7 @@ fn render_collection_page(
     page.context.insert("crumbs", &crumbs);
     page.context.insert("title", &page.title);
     let html = render(t, page.template, &page.context, &page.path)?;
-    Ok(OutFile::new(page.path, tables::wrap_tables(&html)))
+    Ok(OutFile::new(page.path, tables::wrap_tables(html)))
 }
 
 /// One page's template filled in; a failure names the page and the template, and keeps the

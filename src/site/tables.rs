@@ -3,20 +3,24 @@
 //! (`<div class="app-table-wrap" role="region" tabindex="0">`, named by the table's caption),
 //! after rendering, so that a user's own templates get the same.
 
-/// `html` with each data table not already in a scrolling region wrapped in one.
-pub fn wrap_tables(html: &str) -> String {
+/// `html` with each data table not already in a scrolling region wrapped in one (the page
+/// itself, not a copy, when it has no data table).
+pub fn wrap_tables(html: String) -> String {
     const OPEN: &str = "<table class=\"app-table";
     const CLOSE: &str = "</table>";
-    if !html.contains(OPEN) {
-        return html.to_string();
+    let opener = memchr::memmem::Finder::new(OPEN);
+    if opener.find(html.as_bytes()).is_none() {
+        return html;
     }
     let mut out = String::with_capacity(html.len() + 1024);
-    let mut rest = html;
+    let mut rest = html.as_str();
     let mut n = 0;
-    while let Some(at) = rest.find(OPEN) {
+    while let Some(at) = opener.find(rest.as_bytes()) {
         let (before, from) = rest.split_at(at);
         out.push_str(before);
-        let Some(end) = from.find(CLOSE).map(|e| e + CLOSE.len()) else {
+        let Some(end) =
+            memchr::memmem::find(from.as_bytes(), CLOSE.as_bytes()).map(|e| e + CLOSE.len())
+        else {
             rest = from;
             break;
         };
@@ -35,7 +39,7 @@ pub fn wrap_tables(html: &str) -> String {
 
 /// One table in its region, named by its caption (given an id when it has none).
 fn wrapped(table: &str, n: usize) -> String {
-    let caption = table.find("<caption").map(|c| c + "<caption".len());
+    let caption = memchr::memmem::find(table.as_bytes(), b"<caption").map(|c| c + "<caption".len());
     let (name, table) = match caption {
         Some(c) => {
             let tag_end = table[c..].find('>').map_or(c, |e| c + e);
@@ -75,19 +79,23 @@ mod tests {
     fn a_bare_table_gets_a_named_region_and_a_wrapped_one_is_left_alone() {
         let html = "<p>x</p><table class=\"app-table\"><caption class=\"c\">Cycles</caption><tr><td>1</td></tr></table>\
             <div class=\"app-table-wrap\" role=\"region\" aria-label=\"R\" tabindex=\"0\">\n<table class=\"app-table\"><caption>R</caption></table></div>";
-        let out = wrap_tables(html);
+        let out = wrap_tables(html.to_string());
         assert!(out.contains("<div class=\"app-table-wrap\" role=\"region\" aria-labelledby=\"app-table-1\" tabindex=\"0\">\n<table class=\"app-table\"><caption id=\"app-table-1\" class=\"c\">Cycles</caption>"), "{out}");
         assert_eq!(out.matches("app-table-wrap").count(), 2, "{out}");
-        assert_eq!(wrap_tables(&out), out, "wrapping twice changes nothing");
+        assert_eq!(
+            wrap_tables(out.clone()),
+            out,
+            "wrapping twice changes nothing"
+        );
     }
 
     #[test]
     fn a_caption_with_an_id_keeps_it_and_a_table_without_one_is_still_named() {
         let out = wrap_tables(
-            "<table class=\"app-table x\"><caption id=\"own\">A</caption></table><table class=\"app-table\"><tr></tr></table>",
+            "<table class=\"app-table x\"><caption id=\"own\">A</caption></table><table class=\"app-table\"><tr></tr></table>".to_string(),
         );
         assert!(out.contains("aria-labelledby=\"own\""), "{out}");
         assert!(out.contains("aria-label=\"Table\""), "{out}");
-        assert!(!wrap_tables("<p>no table</p>").contains("div"));
+        assert!(!wrap_tables("<p>no table</p>".to_string()).contains("div"));
     }
 }
