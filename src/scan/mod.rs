@@ -476,28 +476,44 @@ impl Scanner {
     }
 }
 
+/// A built-in pattern whose hit stands or falls on its own text: its place in `present`, the
+/// pattern, what it finds, and the test a hit must pass.
+type StandAlone<'b> = (usize, &'b Regex, DataKind, fn(&str) -> bool);
+
 /// The findings of the number-shaped patterns `present` found in `text` (NHS and National
 /// Insurance numbers, phone numbers, postcodes), pushed onto `found`.
 fn numbers(b: &Builtins, present: &regex::SetMatches, text: &str, found: &mut Vec<Finding>) {
     let mut push = |kind: DataKind, (start, end): (usize, usize)| {
         found.push(Finding { kind, start, end });
     };
-    if present.matched(present::NHS) {
-        for_each_hit(
-            &b.nhs,
-            text,
-            |s, e| nhs_checksum_ok(&text[s..e]).then_some((s, e)),
-            |r| push(DataKind::NhsNumber, r),
-        );
+    // The order does not matter: `resolve_overlaps` sorts what is found.
+    let alone: [StandAlone<'_>; 4] = [
+        (present::NHS, &b.nhs, DataKind::NhsNumber, nhs_checksum_ok),
+        (present::NI, &b.ni, DataKind::NiNumber, ni_prefix_ok),
+        (
+            present::POSTCODE_SPACED,
+            &b.postcode_spaced,
+            DataKind::Postcode,
+            |hit| !is_lowercase_ordinal_tail(hit),
+        ),
+        (
+            present::POSTCODE_TIGHT,
+            &b.postcode_tight,
+            DataKind::Postcode,
+            |_| true,
+        ),
+    ];
+    for (index, re, kind, ok) in alone {
+        if present.matched(index) {
+            for_each_hit(
+                re,
+                text,
+                |s, e| ok(&text[s..e]).then_some((s, e)),
+                |r| push(kind, r),
+            );
+        }
     }
-    if present.matched(present::NI) {
-        for_each_hit(
-            &b.ni,
-            text,
-            |s, e| ni_prefix_ok(&text[s..e]).then_some((s, e)),
-            |r| push(DataKind::NiNumber, r),
-        );
-    }
+    // A phone number also depends on what stands before it (a label such as `Tel`).
     if present.matched(present::PHONE) {
         let uk_number = |s: usize, e: usize| {
             if !phone_prefix_ok(text, s) {
@@ -506,22 +522,6 @@ fn numbers(b: &Builtins, present: &regex::SetMatches, text: &str, found: &mut Ve
             phone_hit_len(&text[s..e]).map(|len| (s, s + len))
         };
         for_each_hit(&b.phone, text, uk_number, |r| push(DataKind::Phone, r));
-    }
-    if present.matched(present::POSTCODE_SPACED) {
-        for_each_hit(
-            &b.postcode_spaced,
-            text,
-            |s, e| (!is_lowercase_ordinal_tail(&text[s..e])).then_some((s, e)),
-            |r| push(DataKind::Postcode, r),
-        );
-    }
-    if present.matched(present::POSTCODE_TIGHT) {
-        for_each_hit(
-            &b.postcode_tight,
-            text,
-            |s, e| Some((s, e)),
-            |r| push(DataKind::Postcode, r),
-        );
     }
 }
 
